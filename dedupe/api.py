@@ -1,0 +1,102 @@
+"""The library entry point: ``scan(documents, config) -> Report``. No printing, no exits."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Callable, Iterable, Optional, Union
+
+from . import __version__
+from .config import Config
+from .model import Document, DocumentResult, InputError, Report
+from .near import find_clusters
+from .near.shingles import count_words, shingle_hashes
+from .near.signatures import signature
+
+DocumentLike = Union[Document, InputError, dict, tuple, str]
+Progress = Callable[[str, int, Optional[int]], None]
+
+TOOL = {"name": "dedupe", "version": __version__}
+
+
+def as_document(item: DocumentLike, index: int) -> Union[Document, InputError]:
+    """Accept Documents, ``(id, text)`` tuples, ``{"id", "text", ...}`` dicts or bare strings."""
+    if isinstance(item, (Document, InputError)):
+        return item
+    if isinstance(item, str):
+        return Document(id=str(index), text=item, path=f"<{index}>")
+    if isinstance(item, tuple) and len(item) == 2:
+        return Document(id=str(item[0]), text=item[1], path=f"<{index}>")
+    if isinstance(item, dict):
+        fields = {k: v for k, v in item.items() if k != "text"}
+        return Document(id=str(item["id"]), text=item["text"], path=f"<{index}>", fields=fields)
+    raise TypeError(f"cannot make a document of {type(item).__name__}")
+
+
+def scan(
+    documents: Iterable[DocumentLike],
+    config: Optional[Config] = None,
+    *,
+    progress: Optional[Progress] = None,
+    timestamp: bool = True,
+) -> Report:
+    """Find near-duplicates (and, where enabled, shared passages and findings) in ``documents``.
+
+    >>> r = scan([("a", "one two three four five six"), ("b", "one two three four five six")])
+    >>> [c.members for c in r.clusters]
+    [('a', 'b')]
+    """
+    config = config or Config()
+    docs: list[Document] = []
+    errors: list[InputError] = []
+    seen: dict[str, str] = {}
+    results: list[DocumentResult] = []
+    shingles, signatures = [], []
+    if config.detect_language:
+        from .lang import detect
+    for n, item in enumerate(documents):
+        item = as_document(item, n)
+        if isinstance(item, InputError):
+            errors.append(item)
+            continue
+        if item.id in seen:
+            errors.append(
+                InputError(item.path, item.line, f"duplicate id {item.id!r} (first read at {seen[item.id]}); skipped")
+            )
+            continue
+        seen[item.id] = item.location
+        docs.append(item)
+        sh = shingle_hashes(item.text, config.ngram, config.shingle)
+        shingles.append(sh)
+        signatures.append(signature(sh, config.num_perm, config.seed))
+        results.append(
+            DocumentResult(
+                id=item.id,
+                path=item.location,
+                chars=len(item.text),
+                words=count_words(item.text),
+                language=detect(item.text) if config.detect_language else "unknown",
+            )
+        )
+        if progress and len(docs) % 100 == 0:
+            progress("read", len(docs), None)
+    if progress:
+        progress("read", len(docs), len(docs))
+
+    ids = [d.id for d in docs]
+    clusters, assignment = find_clusters(
+        ids, [r.chars for r in results], shingles, signatures, config, progress
+    )
+    for i, (cid, keep) in assignment.items():
+        results[i].cluster = cid
+        results[i].keep = keep
+
+    report = Report(
+        tool=dict(TOOL),
+        parameters=config.parameters(),
+        generated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds") if timestamp else None,
+        documents=results,
+        clusters=clusters,
+        errors=errors,
+        texts={d.id: d.text for d in docs},
+    )
+    return report

@@ -1,0 +1,121 @@
+"""Option bundles shared by commands, config merging, error reporting and progress."""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..config import Config, find_config_file, load_file_settings
+from ..errors import DedupeError
+from .app import STATE
+
+EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
+
+# ----- option types: the same flag means the same thing in every command -----
+Inputs = Annotated[
+    list[str],
+    typer.Argument(help="Folders, .txt/.md, .jsonl/.ndjson, .csv or .parquet files; '-' reads JSONL from stdin."),
+]
+Format = Annotated[
+    Optional[str],
+    typer.Option("--format", help="Input format for every input: folder, text, jsonl, csv, parquet (default: by suffix)."),
+]
+IdField = Annotated[str, typer.Option("--id-field", help="Field holding the document id (JSONL, CSV, Parquet).")]
+TextField = Annotated[str, typer.Option("--text-field", help="Field holding the text (JSONL, CSV, Parquet).")]
+Threshold = Annotated[Optional[float], typer.Option("--threshold", help="Jaccard threshold for near-duplicates [default: 0.8].")]
+Containment = Annotated[
+    Optional[float],
+    typer.Option("--containment", help="Containment threshold: a text this much inside another is a duplicate [default: 0.8]."),
+]
+Ngram = Annotated[Optional[int], typer.Option("--ngram", help="Shingle size in words (or characters) [default: 5].")]
+Shingle = Annotated[Optional[str], typer.Option("--shingle", help="Shingle kind: word or char [default: word].")]
+NumPerm = Annotated[Optional[int], typer.Option("--num-perm", help="MinHash permutations [default: 128].")]
+Seed = Annotated[Optional[int], typer.Option("--seed", help="MinHash seed [default: 1].")]
+Keep = Annotated[
+    Optional[str],
+    typer.Option("--keep", help="Which cluster member to keep: longest, first or shortest [default: longest]."),
+]
+ConfigFile = Annotated[
+    Optional[Path],
+    typer.Option("--config", help="Settings file (dedupe.toml or pyproject.toml); default: the nearest one found."),
+]
+Workers = Annotated[Optional[int], typer.Option("--workers", help="Worker processes [default: all cores].")]
+
+
+def build_config(config_file: Optional[Path], **cli) -> tuple[Config, dict]:
+    """Defaults <- config file <- command line. Returns the Config and CLI-level file settings."""
+    path = config_file if config_file is not None else find_config_file()
+    settings = load_file_settings(path)
+    extras = {k: settings.pop(k) for k in list(settings) if k not in Config.__dataclass_fields__}
+    settings.update({k: v for k, v in cli.items() if v is not None})
+    return Config(**settings), extras
+
+
+def fail(message: str, code: int = EXIT_ERROR):
+    sys.stderr.write(f"dedupe: {message}\n")
+    raise typer.Exit(code)
+
+
+@contextmanager
+def errors_to_exit():
+    """Turn dedupe errors into one line on stderr and exit code 2 (tracebacks with --debug)."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except DedupeError as e:
+        if STATE["debug"]:
+            raise
+        fail(str(e), e.exit_code)
+    except Exception as e:  # unexpected: still one line unless --debug
+        if STATE["debug"]:
+            raise
+        fail(f"internal error: {type(e).__name__}: {e} (run with --debug for a traceback)", 3)
+
+
+class StageProgress:
+    """A progress bar on stderr, shown only on a terminal and only once a run is long."""
+
+    def __init__(self, delay: float = 1.0, enabled: Optional[bool] = None):
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.delay = delay
+        self.start = time.monotonic()
+        self._progress = None
+        self._tasks: dict = {}
+
+    def __call__(self, stage: str, done: int, total: Optional[int]) -> None:
+        if not self.enabled:
+            return
+        if self._progress is None:
+            if time.monotonic() - self.start < self.delay:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+        if stage not in self._tasks:
+            self._tasks[stage] = self._progress.add_task(stage, total=total)
+        self._progress.update(self._tasks[stage], completed=done, total=total)
+
+    def close(self):
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def report_input_errors(errors) -> None:
+    for e in errors:
+        sys.stderr.write(f"dedupe: {e}\n")
+

@@ -1,0 +1,175 @@
+"""Validated settings shared by every stage (signatures, LSH, clusters, passages, rules).
+
+Settings come, in increasing priority, from the defaults here, ``[tool.dedupe]`` in a
+``pyproject.toml`` or a ``dedupe.toml`` (found in the working folder or its parents), and
+the command line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .errors import ConfigError
+from .model import SEVERITIES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+KEEP_POLICIES = ("longest", "first", "shortest")
+SHINGLE_KINDS = ("word", "char")
+SCHEMES = ("kperm", "oph")
+
+
+@dataclass(frozen=True)
+class Config:
+    # near-duplicates
+    ngram: int = 5
+    shingle: str = "word"
+    num_perm: int = 128
+    seed: int = 1
+    scheme: str = "kperm"
+    threshold: float = 0.8
+    containment: float = 0.8
+    keep: str = "longest"
+    # recall target of the LSH banding at the threshold (bands and rows are chosen so that a
+    # pair with Jaccard == threshold is a candidate with at least this probability)
+    lsh_recall: float = 0.999
+    # passages (shared wire copy)
+    passages: bool = True
+    passage_min_words: int = 8
+    # documents
+    detect_language: bool = True
+    # rules
+    rules: bool = True
+    select: tuple = ()
+    ignore: tuple = ()
+    min_severity: str = "info"
+    # execution (never changes results)
+    workers: int = 1
+    batch_size: int = 1000
+
+    def __post_init__(self):
+        def bad(msg):
+            raise ConfigError(msg)
+
+        if not isinstance(self.ngram, int) or self.ngram < 1:
+            bad(f"ngram must be a positive integer, got {self.ngram!r}")
+        if self.shingle not in SHINGLE_KINDS:
+            bad(f"shingle must be one of {', '.join(SHINGLE_KINDS)}, got {self.shingle!r}")
+        if not isinstance(self.num_perm, int) or not 16 <= self.num_perm <= 1024:
+            bad(f"num_perm must be an integer between 16 and 1024, got {self.num_perm!r}")
+        if self.scheme not in SCHEMES:
+            bad(f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}")
+        for name in ("threshold", "containment"):
+            v = getattr(self, name)
+            if not 0.0 < v <= 1.0:
+                bad(f"{name} must be in (0, 1], got {v!r}")
+        if not 0.5 <= self.lsh_recall < 1.0:
+            bad(f"lsh_recall must be in [0.5, 1), got {self.lsh_recall!r}")
+        if self.keep not in KEEP_POLICIES:
+            bad(f"keep must be one of {', '.join(KEEP_POLICIES)}, got {self.keep!r}")
+        if self.passage_min_words < 3:
+            bad(f"passage_min_words must be at least 3, got {self.passage_min_words!r}")
+        if self.min_severity not in SEVERITIES:
+            bad(f"min_severity must be one of {', '.join(SEVERITIES)}, got {self.min_severity!r}")
+        if self.workers < 1:
+            bad(f"workers must be at least 1, got {self.workers!r}")
+        if self.batch_size < 1:
+            bad(f"batch_size must be at least 1, got {self.batch_size!r}")
+        object.__setattr__(self, "select", tuple(self.select))
+        object.__setattr__(self, "ignore", tuple(self.ignore))
+
+    def replace(self, **changes) -> "Config":
+        changes = {k: v for k, v in changes.items() if v is not None}
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def hash_scheme(self) -> str:
+        """A full description of the MinHash hashing, recorded in every output."""
+        from .near.signatures import scheme_description
+
+        return scheme_description(self)
+
+    def parameters(self) -> dict:
+        """Every setting that affects results, for the report."""
+        return {
+            "shingle": self.shingle,
+            "ngram": self.ngram,
+            "num_perm": self.num_perm,
+            "seed": self.seed,
+            "scheme": self.scheme,
+            "hash_scheme": self.hash_scheme,
+            "threshold": self.threshold,
+            "containment": self.containment,
+            "keep": self.keep,
+            "lsh_recall": self.lsh_recall,
+            "passages": self.passages,
+            "passage_min_words": self.passage_min_words,
+            "detect_language": self.detect_language,
+            "rules": self.rules,
+            "select": list(self.select),
+            "ignore": list(self.ignore),
+            "min_severity": self.min_severity,
+        }
+
+
+CONFIG_KEYS = {f.name for f in dataclasses.fields(Config)}
+# keys a config file may also hold that are CLI-level, not Config fields
+EXTRA_FILE_KEYS = {"fail_on", "baseline", "json", "html"}
+
+
+def find_config_file(start: Optional[Path] = None) -> Optional[Path]:
+    """The nearest ``dedupe.toml``, or ``pyproject.toml`` with a ``[tool.dedupe]`` table."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        cand = folder / "dedupe.toml"
+        if cand.is_file():
+            return cand
+        cand = folder / "pyproject.toml"
+        if cand.is_file():
+            try:
+                data = tomllib.loads(cand.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError):
+                continue
+            if "dedupe" in data.get("tool", {}):
+                return cand
+    return None
+
+
+def load_file_settings(path: Optional[Path]) -> dict:
+    """Settings from a config file, keys normalised (``min-severity`` -> ``min_severity``)."""
+    if path is None:
+        return {}
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read config file: {e.strerror}") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from e
+    if Path(path).name == "pyproject.toml":
+        data = data.get("tool", {}).get("dedupe", {})
+    elif "tool" in data and "dedupe" in data["tool"]:
+        data = data["tool"]["dedupe"]
+    out = {}
+    for key, value in data.items():
+        k = key.replace("-", "_")
+        if k not in CONFIG_KEYS and k not in EXTRA_FILE_KEYS:
+            raise ConfigError(f"{path}: unknown setting {key!r}")
+        if isinstance(value, list):
+            value = tuple(value)
+        out[k] = value
+    return out
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,96 @@
+"""One reader per input format, chosen by suffix (or ``format=``).
+
+Every reader yields :class:`~dedupe.model.Document` for each article it can read and
+:class:`~dedupe.model.InputError` for each file or line it cannot; nothing stops the rest.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Optional, Union
+
+from ...model import Document, InputError
+from . import csv as csv_reader
+from . import jsonl as jsonl_reader
+from . import parquet as parquet_reader
+from . import text as text_reader
+
+FORMATS = ("folder", "text", "jsonl", "csv", "parquet")
+Item = Union[Document, InputError]
+
+
+def detect_format(path: str) -> str:
+    if path == "-":
+        return "jsonl"
+    p = Path(path)
+    if p.is_dir():
+        return "folder"
+    suffixes = [s.lower() for s in p.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    last = suffixes[-1] if suffixes else ""
+    if last in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if last == ".csv":
+        return "csv"
+    if last == ".parquet":
+        return "parquet"
+    return "text"
+
+
+def read_input(
+    path: str,
+    format: Optional[str] = None,
+    id_field: str = "id",
+    text_field: str = "text",
+    stdin: Optional[IO[bytes]] = None,
+) -> Iterator[Item]:
+    """Documents and errors from one input (a folder, a file, or ``-`` for stdin JSONL)."""
+    fmt = format or detect_format(path)
+    if fmt not in FORMATS:
+        yield InputError(path, None, f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        return
+    if path == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        yield from jsonl_reader.read_stream(stream, "<stdin>", id_field, text_field)
+        return
+    p = Path(path)
+    if not p.exists():
+        yield InputError(path, None, "no such file or folder")
+        return
+    if fmt == "folder":
+        if not p.is_dir():
+            yield InputError(path, None, "not a folder")
+            return
+        yield from text_reader.read_folder(p)
+    elif fmt == "text":
+        yield from text_reader.read_file(p, p.with_suffix("").name if p.suffix else p.name)
+    elif fmt == "jsonl":
+        yield from jsonl_reader.read_file(p, id_field, text_field)
+    elif fmt == "csv":
+        yield from csv_reader.read_file(p, id_field, text_field)
+    elif fmt == "parquet":
+        yield from parquet_reader.read_file(p, id_field, text_field)
+
+
+def read_inputs(
+    paths: Iterable[str],
+    format: Optional[str] = None,
+    id_field: str = "id",
+    text_field: str = "text",
+    stdin: Optional[IO[bytes]] = None,
+) -> Iterator[Item]:
+    """Documents from every input in order, with duplicate ids reported as errors."""
+    seen: dict[str, str] = {}
+    for path in paths:
+        for item in read_input(path, format, id_field, text_field, stdin):
+            if isinstance(item, Document):
+                first = seen.get(item.id)
+                if first is not None:
+                    yield InputError(
+                        item.path, item.line, f"duplicate id {item.id!r} (first read at {first}); skipped"
+                    )
+                    continue
+                seen[item.id] = item.location
+            yield item

@@ -1,0 +1,232 @@
+"""The records that flow through dedupe and the one report model every writer renders.
+
+Offsets everywhere are Python string indices (code points) into the text exactly as
+read, half-open: ``text[start:end]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+SCHEMA_VERSION = "1.0"
+SEVERITIES = ("info", "warning", "error")
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input article: its id, text, where it came from, and its other input fields."""
+
+    id: str
+    text: str
+    path: str = ""
+    line: Optional[int] = None
+    fields: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+
+@dataclass(frozen=True)
+class InputError:
+    """A file or line that could not be read; recorded in the report and skipped."""
+
+    path: str
+    line: Optional[int]
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Span:
+    doc: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return {"doc": self.doc, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem a rule found: a small immutable record with its span in one document."""
+
+    rule: str
+    severity: str
+    doc: str
+    start: int
+    end: int
+    text: str
+    message: str
+    suggestion: Optional[str] = None
+    confidence: float = 1.0
+    evidence: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def sort_key(self):
+        return (self.doc, self.start, self.end, self.rule, self.message)
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "doc": self.doc,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "confidence": round(float(self.confidence), 4),
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A verified near-duplicate pair (a < b by document order)."""
+
+    a: str
+    b: str
+    jaccard: float
+    jaccard_estimate: float
+    containment_a_in_b: float
+    containment_b_in_a: float
+    kind: str  # "near-duplicate" | "contained"
+
+    def to_dict(self) -> dict:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "jaccard": round(self.jaccard, 4),
+            "jaccard_estimate": round(self.jaccard_estimate, 4),
+            "containment_a_in_b": round(self.containment_a_in_b, 4),
+            "containment_b_in_a": round(self.containment_b_in_a, 4),
+            "kind": self.kind,
+        }
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: int
+    representative: str
+    members: tuple
+    pairs: tuple
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "representative": self.representative,
+            "members": list(self.members),
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A pair of near-verbatim shared spans in two different documents."""
+
+    a: Span
+    b: Span
+    words: int
+    similarity: float
+    kind: str  # "verbatim" | "edited"
+
+    def to_dict(self) -> dict:
+        return {
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
+            "words": self.words,
+            "similarity": round(self.similarity, 4),
+            "kind": self.kind,
+        }
+
+
+@dataclass
+class DocumentResult:
+    """What the report says about one document."""
+
+    id: str
+    path: str
+    chars: int
+    words: int
+    language: str
+    cluster: Optional[int] = None
+    keep: bool = True
+    reused_fraction: float = 0.0
+    shared_with: list = field(default_factory=list)  # [{"doc": id, "fraction": f}]
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "chars": self.chars,
+            "words": self.words,
+            "language": self.language,
+            "cluster": self.cluster,
+            "keep": self.keep,
+            "reused_fraction": round(self.reused_fraction, 4),
+            "shared_with": [
+                {"doc": s["doc"], "fraction": round(s["fraction"], 4)} for s in self.shared_with
+            ],
+        }
+
+
+@dataclass
+class Report:
+    """The single report model; the JSON, HTML and terminal writers all render this."""
+
+    tool: dict
+    parameters: dict
+    generated_at: Optional[str] = None
+    documents: list = field(default_factory=list)  # [DocumentResult]
+    clusters: list = field(default_factory=list)  # [Cluster]
+    passages: list = field(default_factory=list)  # [Passage]
+    findings: list = field(default_factory=list)  # [Finding]
+    errors: list = field(default_factory=list)  # [InputError]
+    texts: dict = field(default_factory=dict, repr=False)  # id -> text, for renderers
+
+    @property
+    def summary(self) -> dict:
+        by_rule: dict = {}
+        by_sev: dict = {}
+        for f in self.findings:
+            by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+            by_sev[f.severity] = by_sev.get(f.severity, 0) + 1
+        return {
+            "documents": len(self.documents),
+            "clusters": len(self.clusters),
+            "duplicates_dropped": sum(1 for d in self.documents if not d.keep),
+            "passages": len(self.passages),
+            "findings_by_rule": dict(sorted(by_rule.items())),
+            "findings_by_severity": {s: by_sev[s] for s in SEVERITIES if s in by_sev},
+            "errors": len(self.errors),
+        }
+
+    def document(self, doc_id: str) -> Optional[DocumentResult]:
+        for d in self.documents:
+            if d.id == doc_id:
+                return d
+        return None
+
+    def to_dict(self) -> dict:
+        out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "tool": self.tool}
+        if self.generated_at is not None:
+            out["generated_at"] = self.generated_at
+        out["parameters"] = self.parameters
+        out["documents"] = [d.to_dict() for d in self.documents]
+        out["clusters"] = [c.to_dict() for c in self.clusters]
+        out["passages"] = [p.to_dict() for p in self.passages]
+        out["findings"] = [f.to_dict() for f in self.findings]
+        out["errors"] = [e.to_dict() for e in self.errors]
+        out["summary"] = self.summary
+        return out

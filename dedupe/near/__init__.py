@@ -1,0 +1,79 @@
+"""Near-duplicate detection: shingles -> signatures -> LSH candidates -> exact check -> clusters."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import numpy as np
+
+from ..model import Cluster, Pair
+from .clusters import UnionFind, representative
+from .lsh import CandidateIndex
+from .shingles import jaccard
+from .signatures import estimate
+
+__all__ = ["find_clusters", "verify_pair"]
+
+
+def verify_pair(i, j, ids, shingles, signatures, config) -> Optional[Pair]:
+    """The pair if its exact Jaccard or containment passes the thresholds, else None."""
+    jac, c_ij, c_ji = jaccard(shingles[i], shingles[j])
+    if jac >= config.threshold:
+        kind = "near-duplicate"
+    elif max(c_ij, c_ji) >= config.containment:
+        kind = "contained"
+    else:
+        return None
+    return Pair(
+        a=ids[i],
+        b=ids[j],
+        jaccard=jac,
+        jaccard_estimate=estimate(signatures[i], signatures[j]),
+        containment_a_in_b=c_ij,
+        containment_b_in_a=c_ji,
+        kind=kind,
+    )
+
+
+def find_clusters(
+    ids: list[str],
+    chars: list[int],
+    shingles: list[np.ndarray],
+    signatures: list[np.ndarray],
+    config,
+    progress: Optional[Callable] = None,
+) -> tuple[list[Cluster], dict[int, tuple[int, bool]]]:
+    """Clusters of near-duplicates and, per clustered document index, ``(cluster id, keep)``."""
+    index = CandidateIndex(config)
+    for i, (sig, sh) in enumerate(zip(signatures, shingles)):
+        index.add(i, sig, sh.size)
+    candidates = sorted(index.pairs())
+    accepted: list[tuple[int, int, Pair]] = []
+    for n, (i, j) in enumerate(candidates):
+        pair = verify_pair(i, j, ids, shingles, signatures, config)
+        if pair is not None:
+            accepted.append((i, j, pair))
+        if progress and n % 1000 == 0:
+            progress("verify", n, len(candidates))
+    uf = UnionFind()
+    for i, j, _ in accepted:
+        uf.union(i, j)
+    groups = uf.groups()
+    root_to_cluster = {g[0]: cid for cid, g in enumerate(groups)}
+    pairs_by_cluster: dict[int, list[Pair]] = {cid: [] for cid in range(len(groups))}
+    for i, j, pair in accepted:
+        pairs_by_cluster[root_to_cluster[uf.find(i)]].append(pair)
+    clusters, assignment = [], {}
+    for cid, members in enumerate(groups):
+        rep = representative(members, chars, config.keep)
+        for m in members:
+            assignment[m] = (cid, m == rep)
+        clusters.append(
+            Cluster(
+                id=cid,
+                representative=ids[rep],
+                members=tuple(ids[m] for m in members),
+                pairs=tuple(pairs_by_cluster[cid]),
+            )
+        )
+    return clusters, assignment

@@ -1,0 +1,94 @@
+"""Tokens and shingles.
+
+Words are runs of Unicode word characters in the NFKC-normalised, lower-cased text.
+Shingles are hashed, never built as strings: each token gets a stable 64-bit hash and
+consecutive token hashes are combined into n-gram hashes with array arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import xxhash
+
+WORD_RE = re.compile(r"\w+")
+_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)
+
+_FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+
+
+def fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finalizer, a bijection on uint64 (element-wise, wraps)."""
+    s, m1, m2 = _FMIX64
+    h = h ^ (h >> s)
+    h = h * m1
+    h = h ^ (h >> s)
+    h = h * m2
+    h = h ^ (h >> s)
+    return h
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def words(text: str) -> list[str]:
+    """The normalised word tokens of ``text``."""
+    return WORD_RE.findall(normalise(text))
+
+
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """Word tokens with their offsets into ``text`` as read: ``(start, end, normalised)``."""
+    return [(m.start(), m.end(), normalise(m.group())) for m in WORD_RE.finditer(text)]
+
+
+def count_words(text: str) -> int:
+    return sum(1 for _ in WORD_RE.finditer(text))
+
+
+def token_hashes(tokens: list[str]) -> np.ndarray:
+    h = xxhash.xxh3_64_intdigest
+    return np.fromiter((h(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens))
+
+
+def combine_ngrams(hashes: np.ndarray, n: int) -> np.ndarray:
+    """Hashes of every run of ``n`` consecutive items (one hash for fewer than ``n`` items)."""
+    if hashes.size == 0:
+        return hashes
+    if hashes.size < n:
+        n = hashes.size
+    k = hashes.size - n + 1
+    with np.errstate(over="ignore"):
+        acc = np.zeros(k, dtype=np.uint64)
+        for i in range(n):
+            acc = acc * _MULT + hashes[i : i + k]
+        return fmix64(acc ^ np.uint64(n))
+
+
+def char_codes(text: str) -> np.ndarray:
+    """Code points of the normalised text with whitespace runs collapsed to one space."""
+    t = " ".join(normalise(text).split())
+    return np.frombuffer(t.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+
+def shingle_hashes(text: str, ngram: int = 5, kind: str = "word") -> np.ndarray:
+    """The sorted, unique 64-bit hashes of the document's shingles."""
+    if kind == "word":
+        base = token_hashes(words(text))
+    else:
+        base = fmix64(char_codes(text) + np.uint64(1))
+    return np.unique(combine_ngrams(base, ngram))
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
+    """Exact Jaccard and both containments of two sorted unique hash arrays.
+
+    Returns ``(jaccard, containment of a in b, containment of b in a)``.
+    """
+    if a.size == 0 or b.size == 0:
+        return 0.0, 0.0, 0.0
+    inter = np.intersect1d(a, b, assume_unique=True).size
+    union = a.size + b.size - inter
+    return inter / union, inter / a.size, inter / b.size
