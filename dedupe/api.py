@@ -1,4 +1,12 @@
-"""The library entry point: ``scan(documents, config) -> Report``. No printing, no exits."""
+"""The library entry point: ``scan(documents, config) -> Report``. No printing, no exits.
+
+A scan runs in stages that share one Config and one Corpus:
+
+1. ingest: read documents, compute stats, shingles and MinHash signatures;
+2. near-duplicates: LSH candidates, exact verification, clusters, keep/drop;
+3. passages: shared wire copy between documents (when ``config.passages``);
+4. rules: translation-artifact findings (when ``config.rules``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,7 @@ from typing import Callable, Iterable, Optional, Union
 
 from . import __version__
 from .config import Config
+from .corpus import Corpus
 from .model import Document, DocumentResult, InputError, Report
 from .near import find_clusters
 from .near.shingles import count_words, shingle_hashes
@@ -32,6 +41,43 @@ def as_document(item: DocumentLike, index: int) -> Union[Document, InputError]:
     raise TypeError(f"cannot make a document of {type(item).__name__}")
 
 
+def ingest(
+    documents: Iterable[DocumentLike], config: Config, progress: Optional[Progress] = None
+) -> tuple[Corpus, list[InputError]]:
+    """Stage 1: documents in, corpus (stats, shingles, signatures) and input errors out."""
+    corpus = Corpus()
+    errors: list[InputError] = []
+    seen: dict[str, str] = {}
+    detect = None
+    if config.detect_language:
+        from .lang import detect
+    for n, item in enumerate(documents):
+        item = as_document(item, n)
+        if isinstance(item, InputError):
+            errors.append(item)
+            continue
+        if item.id in seen:
+            errors.append(
+                InputError(item.path, item.line, f"duplicate id {item.id!r} (first read at {seen[item.id]}); skipped")
+            )
+            continue
+        seen[item.id] = item.location
+        sh = shingle_hashes(item.text, config.ngram, config.shingle)
+        result = DocumentResult(
+            id=item.id,
+            path=item.location,
+            chars=len(item.text),
+            words=count_words(item.text),
+            language=detect(item.text) if detect else "unknown",
+        )
+        corpus.add(item, result, sh, signature(sh, config.num_perm, config.seed))
+        if progress and len(corpus) % 100 == 0:
+            progress("read", len(corpus), None)
+    if progress:
+        progress("read", len(corpus), len(corpus))
+    return corpus, errors
+
+
 def scan(
     documents: Iterable[DocumentLike],
     config: Optional[Config] = None,
@@ -46,57 +92,22 @@ def scan(
     [('a', 'b')]
     """
     config = config or Config()
-    docs: list[Document] = []
-    errors: list[InputError] = []
-    seen: dict[str, str] = {}
-    results: list[DocumentResult] = []
-    shingles, signatures = [], []
-    if config.detect_language:
-        from .lang import detect
-    for n, item in enumerate(documents):
-        item = as_document(item, n)
-        if isinstance(item, InputError):
-            errors.append(item)
-            continue
-        if item.id in seen:
-            errors.append(
-                InputError(item.path, item.line, f"duplicate id {item.id!r} (first read at {seen[item.id]}); skipped")
-            )
-            continue
-        seen[item.id] = item.location
-        docs.append(item)
-        sh = shingle_hashes(item.text, config.ngram, config.shingle)
-        shingles.append(sh)
-        signatures.append(signature(sh, config.num_perm, config.seed))
-        results.append(
-            DocumentResult(
-                id=item.id,
-                path=item.location,
-                chars=len(item.text),
-                words=count_words(item.text),
-                language=detect(item.text) if config.detect_language else "unknown",
-            )
-        )
-        if progress and len(docs) % 100 == 0:
-            progress("read", len(docs), None)
-    if progress:
-        progress("read", len(docs), len(docs))
+    corpus, errors = ingest(documents, config, progress)
 
-    ids = [d.id for d in docs]
     clusters, assignment = find_clusters(
-        ids, [r.chars for r in results], shingles, signatures, config, progress
+        corpus.ids, [r.chars for r in corpus.results], corpus.shingles, corpus.signatures, config, progress
     )
     for i, (cid, keep) in assignment.items():
-        results[i].cluster = cid
-        results[i].keep = keep
+        corpus.results[i].cluster = cid
+        corpus.results[i].keep = keep
 
     report = Report(
         tool=dict(TOOL),
         parameters=config.parameters(),
         generated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds") if timestamp else None,
-        documents=results,
+        documents=corpus.results,
         clusters=clusters,
         errors=errors,
-        texts={d.id: d.text for d in docs},
+        texts=corpus.texts(),
     )
     return report

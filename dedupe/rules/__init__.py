@@ -1,0 +1,57 @@
+"""The rules registry: every module in this package that defines ``RULE`` (or ``RULES``) is a
+rule; nothing is registered by hand."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+from typing import Iterable
+
+from ..errors import ConfigError
+from ..model import Document, Finding, severity_rank
+from .base import Rule, RuleContext
+
+__all__ = ["Rule", "RuleContext", "all_rules", "select_rules", "run_rules"]
+
+_NOT_RULES = {"base"}
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[Rule, ...]:
+    rules = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_") or info.name in _NOT_RULES:
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        found = list(getattr(module, "RULES", ()))
+        if hasattr(module, "RULE"):
+            found.append(module.RULE)
+        rules.extend(found)
+    ids = [r.id for r in rules]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        raise RuntimeError(f"duplicate rule ids: {sorted(dup)}")
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+    rules = {r.id: r for r in all_rules()}
+    unknown = [i for i in (*select, *ignore) if i not in rules]
+    if unknown:
+        raise ConfigError(f"unknown rule id(s): {', '.join(unknown)} (see 'dedupe rules')")
+    chosen = [r for r in rules.values() if not select or r.id in select]
+    return [r for r in chosen if r.id not in set(ignore)]
+
+
+def run_rules(docs: list[Document], config) -> list[Finding]:
+    """Every selected rule over the documents; findings at or above ``min_severity``, sorted."""
+    ctx = RuleContext(config=config)
+    floor = severity_rank(config.min_severity)
+    findings = []
+    for rule in select_rules(config.select, config.ignore):
+        for f in rule.run(docs, ctx):
+            if severity_rank(f.severity) >= floor:
+                findings.append(f)
+    findings.sort(key=Finding.sort_key)
+    return findings
