@@ -1,0 +1,133 @@
+"""Near-duplicates: signatures, LSH recall, exact verification, containment, clusters."""
+
+import itertools
+import random
+
+import numpy as np
+import pytest
+from datasketch import MinHash
+
+from dedupe import Config, scan
+from dedupe.near.clusters import UnionFind, representative
+from dedupe.near.lsh import recall_params
+from dedupe.near.shingles import combine_ngrams, jaccard, shingle_hashes, token_hashes, words
+from dedupe.near.signatures import DATASKETCH_SCHEME, signature
+
+
+def test_signature_matches_datasketch_affine64():
+    sh = shingle_hashes("The quick brown fox jumps over the lazy dog near the river bank today", 3)
+    ours = signature(sh, 64, seed=7)
+    m = MinHash(num_perm=64, seed=7, scheme=DATASKETCH_SCHEME, hashfunc=lambda x: x)
+    m.update_batch([int(h) for h in sh])
+    assert np.array_equal(ours, m.hashvalues)
+
+
+def test_shingles_normalise_case_and_nfkc():
+    assert np.array_equal(shingle_hashes("Ｔhe CAT sat on the mat"), shingle_hashes("the cat sat on the mat"))
+    assert words("Don’t stop") == ["don", "t", "stop"]
+
+
+def test_short_text_has_one_shingle_and_empty_has_none():
+    assert shingle_hashes("two words").size == 1
+    assert shingle_hashes("   ").size == 0
+
+
+def test_ngram_hash_depends_on_order():
+    h = token_hashes(["a", "b", "c"])
+    assert combine_ngrams(h, 3)[0] != combine_ngrams(h[::-1].copy(), 3)[0]
+
+
+def test_char_shingles():
+    a = shingle_hashes("abcdef", 3, "char")
+    assert a.size == 4
+    assert np.array_equal(shingle_hashes("ABC  DEF", 3, "char"), shingle_hashes("abc def", 3, "char"))
+
+
+def test_exact_jaccard_and_containment():
+    a = np.array([1, 2, 3, 4], dtype=np.uint64)
+    b = np.array([3, 4, 5, 6, 7, 8], dtype=np.uint64)
+    j, ab, ba = jaccard(a, b)
+    assert j == pytest.approx(2 / 8) and ab == pytest.approx(0.5) and ba == pytest.approx(2 / 6)
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.8, 0.9])
+def test_banding_reaches_recall_target(threshold):
+    b, r = recall_params(threshold, 128, 0.999)
+    assert b * r <= 128
+    assert 1 - (1 - threshold**r) ** b >= 0.999
+
+
+def _generated_corpus(n_bases=120, seed=5):
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(3000)]
+    docs = []
+    for i in range(n_bases):
+        base = [rng.choice(vocab) for _ in range(rng.randint(120, 300))]
+        docs.append((f"b{i}", " ".join(base)))
+        for v in range(2):
+            rate = rng.choice([0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1])
+            var = [rng.choice(vocab) if rng.random() < rate else w for w in base]
+            docs.append((f"b{i}v{v}", " ".join(var)))
+    return docs
+
+
+def test_recall_and_precision_against_brute_force():
+    docs = _generated_corpus()
+    cfg = Config(detect_language=False, containment=1.0)
+    report = scan(docs, cfg)
+    found = {(p.a, p.b) for c in report.clusters for p in c.pairs}
+    sh = {d: shingle_hashes(t) for d, t in docs}
+    truth = set()
+    for (a, _), (b, _) in itertools.combinations(docs, 2):
+        if jaccard(sh[a], sh[b])[0] >= cfg.threshold:
+            truth.add((a, b))
+    assert len(truth) > 100, "the generator must produce enough pairs at or above the threshold"
+    recall = len(found & truth) / len(truth)
+    precision = len(found & truth) / len(found)
+    assert recall >= 0.99, recall
+    assert precision == 1.0
+    for c in report.clusters:
+        for p in c.pairs:
+            assert p.jaccard >= cfg.threshold
+
+
+def test_fixture_corpus_clustered_as_planted(near_corpus):
+    report = scan([{"id": r["id"], "text": r["text"]} for r in near_corpus], Config(detect_language=False))
+    planted: dict = {}
+    for r in near_corpus:
+        if r["planted"]:
+            planted.setdefault(r["planted"], set()).add(r["id"])
+    got = {frozenset(c.members) for c in report.clusters}
+    assert got == {frozenset(m) for m in planted.values()}
+    kinds = {frozenset((p.a, p.b)): p.kind for c in report.clusters for p in c.pairs}
+    for label, members in planted.items():
+        if label.startswith("contained"):
+            wire = next(m for m in members if m.endswith("-wire"))
+            host = next(m for m in members if m.endswith("-host"))
+            assert kinds[frozenset((wire, host))] == "contained"
+    # keep policy "longest": the host (longer) is kept, the wire story dropped
+    by_id = {d.id: d for d in report.documents}
+    assert by_id["contained-0-host"].keep and not by_id["contained-0-wire"].keep
+    dropped = sum(1 for d in report.documents if not d.keep)
+    assert dropped == sum(len(m) - 1 for m in planted.values())
+
+
+def test_containment_can_be_disabled(near_corpus):
+    docs = [{"id": r["id"], "text": r["text"]} for r in near_corpus if r["planted"] == "contained-0"]
+    assert scan(docs, Config(detect_language=False, containment=1.0)).clusters == []
+
+
+def test_keep_policies():
+    chars = [10, 30, 30, 5]
+    assert representative([0, 1, 2, 3], chars, "longest") == 1
+    assert representative([0, 1, 2, 3], chars, "shortest") == 3
+    assert representative([1, 2, 3], chars, "first") == 1
+
+
+def test_union_find_groups():
+    uf = UnionFind()
+    uf.union(3, 1)
+    uf.union(5, 6)
+    uf.union(1, 6)
+    uf.union(8, 9)
+    assert uf.groups() == [[1, 3, 5, 6], [8, 9]]
