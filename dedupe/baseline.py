@@ -1,7 +1,7 @@
 """Baselines: hide findings already accepted in a previous JSON report.
 
 A finding is matched by its fingerprint: a hash of the rule, the document id, the flagged
-text and the few words around it (case and whitespace folded). Raw offsets take no part, so
+text and the few words around it on the same line (case and whitespace folded). Raw offsets take no part, so
 an edit elsewhere in the document does not bring an accepted finding back; an edit next to
 it does, on purpose (the context changed, an editor should look again). Reports without
 fingerprints (older versions) are matched on rule, document, text and message.
@@ -33,8 +33,11 @@ def _fold(text: str) -> str:
 
 def fingerprint(rule: str, doc: str, text: str, start: int, end: int) -> str:
     """A stable id of the finding ``rule`` at ``text[start:end]`` of document ``doc``."""
-    before = _WORD.findall(text[max(0, start - 200) : start])[-CONTEXT_WORDS:]
-    after = _WORD.findall(text[end : end + 200])[:CONTEXT_WORDS]
+    line_start = text.rfind("\n", 0, start) + 1  # context stays inside the finding's own line
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = _WORD.findall(text[max(line_start, start - 200) : start])[-CONTEXT_WORDS:]
+    after = _WORD.findall(text[end : min(line_end, end + 200)])[:CONTEXT_WORDS]
     key = "\x1f".join([rule, doc, _fold(text[start:end]), _fold(" ".join(before)), _fold(" ".join(after))])
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
