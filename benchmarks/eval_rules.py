@@ -71,6 +71,25 @@ def eval_native(path: Path, rules: dict, ctx, show: str | None = None) -> tuple[
     return words, rows
 
 
+def eval_inserted_source(folder: Path, wiki: Path, rule, ctx) -> list[dict]:
+    """foreign-fragment recall: each DEMETR source sentence (the untranslated original) is
+    inserted as a paragraph into a native English Wikinews article; does the rule flag it?"""
+    arts = [json.loads(x)["text"] for x in wiki.read_text("utf-8").splitlines() if x.strip()]
+    items = json.loads((folder / "base_id35_reference.json").read_text("utf-8"))
+    by_lang: dict = {}
+    for n, it in enumerate(items):
+        host = arts[n % len(arts)]
+        cut = host.find("\n", len(host) // 2)
+        cut = len(host) if cut < 0 else cut
+        text = host[:cut] + "\n" + it["src_sent"] + "\n" + host[cut:]
+        s = cut + 1
+        e = s + len(it["src_sent"])
+        hit = any(f.start < e and f.end > s for f in rule.run([Document(id="x", text=text)], ctx))
+        ok, total = by_lang.get(it["lang_tag"], (0, 0))
+        by_lang[it["lang_tag"]] = (ok + hit, total + 1)
+    return [{"lang": k, "rate": v[0] / v[1], "n": v[1]} for k, v in sorted(by_lang.items())]
+
+
 def pct(x) -> str:
     return "n/a (rule not registered)" if x is None else f"{100 * x:.1f}%"
 
@@ -88,6 +107,15 @@ def main(argv=None) -> None:
     print("| --- | --- | ---: | ---: | ---: |")
     for r in eval_demetr(args.data / "demetr", rules, ctx):
         print(f"| {r['set']} | {r['rule']} | {r['n']} | {pct(r['pert'])} | {pct(r['mt'])} |")
+
+    if "foreign-fragment" in rules:
+        rows = eval_inserted_source(args.data / "demetr", args.data / "wikinews" / "wikinews.jsonl",
+                                    rules["foreign-fragment"], ctx)
+        print("\n### foreign-fragment: a DEMETR source sentence inserted into a Wikinews article\n")
+        print("| source language | items | flagged |")
+        print("| --- | ---: | ---: |")
+        for r in rows:
+            print(f"| {r['lang']} | {r['n']} | {pct(r['rate'])} |")
 
     words, rows = eval_native(args.data / "wikinews" / "wikinews.jsonl", rules, ctx, args.show)
     print(f"\n### False alarms on native English (Wikinews, {words:,} words)\n")

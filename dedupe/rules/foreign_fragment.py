@@ -44,7 +44,10 @@ def _zipf(word: str, lang: str) -> float:
     lang = lang.split("-")[0]
     if lang not in _wordfreq_languages():
         return 0.0  # no list: only "not a word of the document's language" can count
-    return zipf_frequency(word, lang)
+    try:
+        return zipf_frequency(word, lang)
+    except ImportError:  # Chinese/Japanese need optional tokenisers (jieba, mecab)
+        return 0.0
 
 
 @lru_cache(maxsize=1)
