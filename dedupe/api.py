@@ -110,4 +110,8 @@ def scan(
         errors=errors,
         texts=corpus.texts(),
     )
+    if config.rules:
+        from .rules import run_rules
+
+        report.findings = run_rules(corpus.documents, config)
     return report

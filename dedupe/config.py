@@ -83,8 +83,8 @@ class Config:
             bad(f"workers must be at least 1, got {self.workers!r}")
         if self.batch_size < 1:
             bad(f"batch_size must be at least 1, got {self.batch_size!r}")
-        object.__setattr__(self, "select", tuple(self.select))
-        object.__setattr__(self, "ignore", tuple(self.ignore))
+        object.__setattr__(self, "select", rule_ids(self.select))
+        object.__setattr__(self, "ignore", rule_ids(self.ignore))
 
     def replace(self, **changes) -> "Config":
         changes = {k: v for k, v in changes.items() if v is not None}
@@ -118,6 +118,12 @@ class Config:
             "ignore": list(self.ignore),
             "min_severity": self.min_severity,
         }
+
+
+def rule_ids(value) -> tuple:
+    """Rule ids from a list and/or comma-separated strings: ``["a,b", "c"]`` -> ``("a", "b", "c")``."""
+    items = [value] if isinstance(value, str) else list(value or ())
+    return tuple(part.strip() for item in items for part in str(item).split(",") if part.strip())
 
 
 CONFIG_KEYS = {f.name for f in dataclasses.fields(Config)}

@@ -72,6 +72,8 @@ class Finding:
     suggestion: Optional[str] = None
     confidence: float = 1.0
     evidence: dict = field(default_factory=dict, compare=False, hash=False)
+    # rule + doc + text + surrounding words, hashed: stable under edits elsewhere (baselines)
+    fingerprint: str = ""
 
     def sort_key(self):
         return (self.doc, self.start, self.end, self.rule, self.message)
@@ -88,6 +90,7 @@ class Finding:
             "suggestion": self.suggestion,
             "confidence": round(float(self.confidence), 4),
             "evidence": self.evidence,
+            "fingerprint": self.fingerprint,
         }
 
 

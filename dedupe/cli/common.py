@@ -44,6 +44,22 @@ ConfigFile = Annotated[
     Optional[Path],
     typer.Option("--config", help="Settings file (dedupe.toml or pyproject.toml); default: the nearest one found."),
 ]
+Select = Annotated[
+    Optional[list[str]],
+    typer.Option("--select", help="Run only these rule ids (repeat or comma-separate; see 'dedupe rules')."),
+]
+Ignore = Annotated[
+    Optional[list[str]],
+    typer.Option("--ignore", help="Skip these rule ids (repeat or comma-separate)."),
+]
+MinSeverity = Annotated[
+    Optional[str],
+    typer.Option("--min-severity", help="Report findings at or above: info, warning or error [default: info]."),
+]
+Baseline = Annotated[
+    Optional[Path],
+    typer.Option("--baseline", help="A previous JSON report: hide the findings it already holds (accepted ones)."),
+]
 Workers = Annotated[Optional[int], typer.Option("--workers", help="Worker processes [default: all cores].")]
 
 

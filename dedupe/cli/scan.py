@@ -9,9 +9,11 @@ import typer
 from rich.console import Console
 
 from .. import api
+from ..baseline import apply_baseline, load_baseline
 from ..io.readers import read_inputs
 from ..io.writers import json as json_writer
 from ..model import SEVERITIES, severity_rank
+from ..rules import select_rules
 from . import common as c
 from .app import app
 from .summary import print_summary
@@ -47,6 +49,11 @@ def scan(
     seed: c.Seed = None,
     keep: c.Keep = None,
     no_language: Annotated[bool, typer.Option("--no-language", help="Skip language identification.")] = False,
+    select: c.Select = None,
+    ignore: c.Ignore = None,
+    min_severity: c.MinSeverity = None,
+    no_rules: Annotated[bool, typer.Option("--no-rules", help="Run no translation-artifact rules.")] = False,
+    baseline: c.Baseline = None,
     config_file: c.ConfigFile = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
 ):
@@ -66,7 +73,14 @@ def scan(
             seed=seed,
             keep=keep,
             detect_language=False if no_language else None,
+            select=select,
+            ignore=ignore,
+            min_severity=min_severity,
+            rules=False if no_rules else None,
         )
+        if config.rules:
+            select_rules(config.select, config.ignore)  # unknown rule ids fail before reading
+        baseline = baseline or extras.get("baseline")
         fail_on = fail_on or extras.get("fail_on", "never")
         if fail_on not in FAIL_ON:
             c.fail(f"--fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
@@ -81,15 +95,22 @@ def scan(
             )
         finally:
             progress.close()
+        hidden = hide_baseline(report, baseline) if baseline else None
         json_writer.write(report, json_path)
         c.report_input_errors(report.errors)
         if not quiet:
             console = Console(stderr=json_path == "-")
-            print_summary(report, console, [p for p in [json_path] if p != "-"])
+            print_summary(report, console, [p for p in [json_path] if p != "-"], baseline_hidden=hidden)
         if report.errors:
             raise typer.Exit(c.EXIT_ERROR)
         if fail_on_met(report, fail_on):
             raise typer.Exit(c.EXIT_FAIL_ON)
+
+
+def hide_baseline(report, path) -> int:
+    """Drop the findings accepted in the baseline report at ``path``; how many were hidden."""
+    report.findings, hidden = apply_baseline(report.findings, load_baseline(path))
+    return hidden
 
 
 def fail_on_met(report, fail_on: str) -> bool:

@@ -6,9 +6,10 @@ from rich.console import Console
 from rich.table import Table
 
 from ..model import Report
+from .findings_summary import print_findings
 
 
-def print_summary(report: Report, console: Console, outputs: list[str]) -> None:
+def print_summary(report: Report, console: Console, outputs: list[str], baseline_hidden=None) -> None:
     s = report.summary
     table = Table(title="dedupe scan", show_header=False, title_justify="left")
     table.add_column("what")
@@ -21,5 +22,6 @@ def print_summary(report: Report, console: Console, outputs: list[str]) -> None:
         table.add_row(f"findings: {rule}", str(n))
     table.add_row("input errors", str(s["errors"]))
     console.print(table)
+    print_findings(report, console, baseline_hidden)
     for path in outputs:
         console.print(f"wrote {path}")

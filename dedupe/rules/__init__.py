@@ -8,6 +8,7 @@ import pkgutil
 from functools import lru_cache
 from typing import Iterable
 
+from ..baseline import with_fingerprints
 from ..errors import ConfigError
 from ..model import Document, Finding, severity_rank
 from .base import Rule, RuleContext
@@ -53,5 +54,6 @@ def run_rules(docs: list[Document], config) -> list[Finding]:
         for f in rule.run(docs, ctx):
             if severity_rank(f.severity) >= floor:
                 findings.append(f)
+    findings = with_fingerprints(findings, {d.id: d.text for d in docs})
     findings.sort(key=Finding.sort_key)
     return findings

@@ -1,0 +1,164 @@
+"""``boilerplate`` (corpus scope): scrape leftovers that are not part of the article.
+
+Two kinds of evidence:
+
+- patterns: photo credits ("Photo NAME / AGENCY"), promo headers ("Video of the day",
+  "Live updates: ..."), "click here" promos, "SEE ALSO:"/"READ MORE:" lines (also when glued
+  onto the next sentence: only the promo part is flagged), subscription prompts ("Click to
+  subscribe ...", "Sign up for ..."), and related-story headlines between body paragraphs
+  (a line with no final stop, at least seven words, and a headline mark: a quoted phrase, a
+  spaced dash, a "Topic:" lead or a closing ", X says"; short section subheads have none);
+- repetition: a line found in at least ``MIN_REPEAT_DOCS`` documents in different
+  surroundings (so near-duplicate copies of one article do not count) that is short or has
+  no final stop: a site's own furniture, whatever it says.
+
+Evidence says which: ``{"pattern": name}`` or ``{"repeated_in": n}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..textutil import paragraphs
+from .base import Rule
+
+MIN_REPEAT_DOCS = 3
+MAX_REPEAT_WORDS = 8
+_I = re.I
+
+_LINE_PATTERNS = [
+    ("photo-credit", re.compile(
+        r"^\(?(?:photo(?:graph)?s?|image|picture|foto|credit|illustration)\b[:\s]?.{0,80}(?:/|©|\bvia\b|\bcredit\b).{0,60}\)?$", _I)),
+    ("photo-credit", re.compile(r"^(?:©|\(c\))\s*\S.{0,60}$", _I)),
+    ("promo-header", re.compile(
+        r"^(?:video|photo|photos|watch|listen|podcast|gallery|top stories|most read|trending|recommended|related"
+        r"(?: stories| articles| news)?|read (?:more|also|next)|also read|more on this(?: story)?|editor'?s picks?)"
+        r"(?: of the (?:day|week))?\s*[:.!]?$", _I)),
+    ("live-promo", re.compile(r"^live(?:\s+\w+){0,2}\s*:\s*\S.{0,100}$", _I)),
+    ("subscription-prompt", re.compile(
+        r"^(?:click|tap) (?:here )?to (?:subscribe|follow|listen|sign up|download)\b.{0,160}$"
+        r"|^(?:subscribe|sign up) (?:to|for|now)\b.{0,160}$"
+        r"|^follow (?:us|\w+) on (?:twitter|facebook|instagram|telegram|x|tiktok|youtube)\b.{0,100}$"
+        r"|^.{0,120}\bwherever you get your podcasts\.?$"
+        r"|^download (?:our|the) \w+ app\b.{0,100}$", _I)),
+]
+_CLICK_HERE = re.compile(r"\bclick here\b|\b(?:click|tap) (?:on )?(?:the )?link\b", _I)
+_INLINE_PROMO = re.compile(r"\b(?:SEE ALSO|READ MORE|READ ALSO|ALSO READ|RELATED|WATCH|LISTEN)\s*:", 0)
+_GLUE = re.compile(r"[?.!\"”’](?=[A-Z])")
+_HEADLINE_MARK = re.compile(r"[‘“\"'][^‘“\"']{2,80}[’”\"']|(?<!\d)\s[–—-]\s(?!\d)|^[A-Z][\w'’ ]{1,25}:\s|,\s[\w'’ ]{2,40}\s(?:says|said|warns|claims)$")
+_SMALL = {"a", "an", "the", "and", "or", "but", "of", "on", "in", "for", "to", "at", "by", "with", "as", "is",
+          "not", "be", "will", "much", "else", "from", "vs"}
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip()[-1:] in ".!?:;\"”’)…"
+
+
+def _norm(line: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", "", line.lower()).split())
+
+
+def _inline_promo_end(text: str, start: int, line_end: int) -> int:
+    """End of an inline "SEE ALSO: Headline" promo: at a glued sentence, else a title-case run."""
+    m = _GLUE.search(text, start, min(line_end, start + 300))
+    if m:
+        return m.end()
+    pos = start
+    for w in re.finditer(r"\S+", text[start:line_end]):
+        word = re.sub(r"^\W+|\W+$", "", w.group())
+        if word and not (word[0].isupper() or word.lower() in _SMALL or word[0].isdigit()):
+            break
+        pos = start + w.end()
+    return pos
+
+
+def _is_body(line: str) -> bool:
+    return len(line.split()) >= 12 and _ends_sentence(line)
+
+
+def _pattern_findings(doc, lines):
+    text = doc.text
+    body = [_is_body(text[s:e]) for s, e in lines]
+    for n, (s, e) in enumerate(lines):
+        line = text[s:e]
+        words = len(line.split())
+        matched = next((name for name, rx in _LINE_PATTERNS if words <= 40 and rx.search(line)), None)
+        if matched:
+            yield s, e, matched
+            continue
+        if _CLICK_HERE.search(line) and words <= 80:
+            yield s, e, "click-here-promo"
+            continue
+        m = _INLINE_PROMO.search(line)
+        if m and (m.start() == 0 or line[m.start() - 1] in " \t"):
+            ps = s + m.start()
+            yield ps, _inline_promo_end(text, s + m.end(), e), "see-also-line"
+            continue
+        between_body = any(body[:n]) and any(body[n + 1 :])
+        alpha_words = len(re.findall(r"[^\W\d_]{2,}", line))
+        if between_body and not _ends_sentence(line) and 7 <= alpha_words and words <= 30 and _HEADLINE_MARK.search(line):
+            yield s, e, "related-headline"
+
+
+def check(docs, ctx):
+    lines_of = {d.id: list(paragraphs(d.text)) for d in docs}
+    # repetition across documents, counted in distinct surroundings
+    contexts = defaultdict(set)
+    docs_with = defaultdict(set)
+    for d in docs:
+        lines = lines_of[d.id]
+        norms = [_norm(d.text[s:e]) for s, e in lines]
+        for n, key in enumerate(norms):
+            if not key:
+                continue
+            around = (norms[n - 1] if n else "", norms[n + 1] if n + 1 < len(norms) else "")
+            contexts[key].add(around)
+            docs_with[key].add(d.id)
+    for d in docs:
+        flagged = []
+        for s, e, name in _pattern_findings(d, lines_of[d.id]):
+            flagged.append((s, e))
+            yield RULE.finding(d, s, e, f"scrape leftover ({name.replace('-', ' ')}), not part of the article",
+                               confidence=0.9 if name != "related-headline" else 0.7, evidence={"pattern": name})
+        for s, e in lines_of[d.id]:
+            line = d.text[s:e]
+            key = _norm(line)
+            n_docs = len(docs_with.get(key, ()))
+            if n_docs < MIN_REPEAT_DOCS or len(contexts[key]) < MIN_REPEAT_DOCS:
+                continue
+            if len(line.split()) > MAX_REPEAT_WORDS and _ends_sentence(line):
+                continue
+            if any(fs <= s and fe >= e for fs, fe in flagged):
+                continue
+            yield RULE.finding(d, s, e, f"line repeated in {n_docs} documents: site furniture, not article text",
+                               confidence=min(1.0, 0.5 + 0.1 * n_docs), evidence={"repeated_in": n_docs})
+
+
+RULE = Rule(
+    id="boilerplate",
+    severity="info",
+    description="Scrape leftovers: photo credits, promos, SEE ALSO lines, related headlines, subscription prompts.",
+    check=check,
+    scope="corpus",
+    should_flag=(
+        "Floods hit the north.\n[[Photo: Jan Kowal / Reuters]]\nRivers rose overnight.",
+        "The vote was close.\n[[Video of the day]]",
+        "Talks resumed.\n[[READ MORE: Why The Talks Failed Last Time]]The talks resumed on Monday.",
+        "Prices rose.\n[[Sign up for our morning newsletter to get the news first]]\nTrade slowed.",
+        "Storms closed roads across the region on Monday, and officials urged people to stay home.\n"
+        "[[‘We were not ready’ – residents describe the night the river rose]]\n"
+        "Crews worked through the night to clear the roads and pump water out of the flooded homes.",
+        ("Story one.\n[[Share this story with your friends]]", "Story two.\nOther text here.\nShare this story with your friends",
+         "Story three is here.\nShare this story with your friends\nEnd."),
+    ),
+    should_pass=(
+        "3 May 2024\nThe river rose overnight, and the town is cut off - mayor\n"
+        "The river rose overnight and the town is cut off, the mayor said on Monday morning.",
+        "The minister arrived.\nSecurity and defence\nThe talks covered troops, money and arms.",
+        "He said the photo was taken in May, and that the agency had checked it.",
+        "Storms closed roads.\nCall for more pumps and sandbags along the river\nCrews worked through the night.",
+        ("Same article text.\nA subhead\nMore text.", "Same article text.\nA subhead\nMore text.",
+         "Same article text.\nA subhead\nMore text."),
+    ),
+)

@@ -1,0 +1,140 @@
+"""``foreign-fragment``: a sentence or paragraph in a language other than the document's.
+
+langdetect (seeded, see ``dedupe.lang``) is unreliable on short text and on English full of
+names, so a sentence is flagged only when all of these hold:
+
+- it has at least five alphabetic words, three of them in lower case (names do not count);
+- langdetect gives another language with probability >= 0.95;
+- most of its lower-case words are more frequent in that language than in the document's
+  language (wordfreq), so a sentence of English words is never called foreign.
+
+The document's language is langdetect's on the whole text; a document too short to tell is
+taken to be English (the rules are written for English text). Consecutive foreign sentences
+of one language in a paragraph are reported as one finding.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..lang import detect_probs
+from ..textutil import paragraphs, sentences
+from .base import Rule
+
+MIN_WORDS = 5
+MIN_LOWER_WORDS = 3
+MIN_PROB = 0.95
+MIN_FOREIGN_SHARE = 0.6
+FREQ_MARGIN = 0.5  # zipf units (log10): 0.5 is about three times as frequent
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+          "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "cs": "Czech", "sk": "Slovak",
+          "ro": "Romanian", "hu": "Hungarian", "bg": "Bulgarian", "sr": "Serbian", "hr": "Croatian",
+          "sl": "Slovenian", "tr": "Turkish", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
+          "el": "Greek", "zh-cn": "Chinese", "zh-tw": "Chinese", "ja": "Japanese", "ko": "Korean",
+          "ar": "Arabic", "he": "Hebrew", "hi": "Hindi", "fa": "Persian", "id": "Indonesian", "vi": "Vietnamese",
+          "lt": "Lithuanian", "lv": "Latvian", "et": "Estonian", "ca": "Catalan", "mk": "Macedonian"}
+
+
+@lru_cache(maxsize=200_000)
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    lang = lang.split("-")[0]
+    if lang not in _wordfreq_languages():
+        return 0.0  # no list: only "not a word of the document's language" can count
+    try:
+        return zipf_frequency(word, lang)
+    except ImportError:  # Chinese/Japanese need optional tokenisers (jieba, mecab)
+        return 0.0
+
+
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset:
+    from wordfreq import available_languages
+
+    return frozenset(available_languages())
+
+
+def _foreign_share(words: list[str], lang: str, doc_lang: str) -> float:
+    """Share of words clearly more frequent in ``lang`` than in ``doc_lang`` (by a factor of
+    about three), or not a known word of ``doc_lang`` at all."""
+    foreign = 0
+    for w in words:
+        a, b = _zipf(w, lang), _zipf(w, doc_lang)
+        if a > b + FREQ_MARGIN or b < 1.5:
+            foreign += 1
+    return foreign / len(words)
+
+
+def document_language(text: str) -> str:
+    if len(_WORD.findall(text)) < 40:
+        return "en"
+    lang, prob = detect_probs(text, max_chars=5000)[0]
+    return lang if prob >= 0.9 else "en"
+
+
+def foreign_language(sentence: str, doc_lang: str):
+    """``(language, probability, foreign share)`` when the sentence is in another language."""
+    words = _WORD.findall(sentence)
+    lower = [w.lower() for w in words if not w[:1].isupper()]
+    if len(words) < MIN_WORDS or len(lower) < MIN_LOWER_WORDS:
+        return None
+    lang, prob = detect_probs(sentence)[0]
+    if lang in ("unknown", doc_lang) or prob < MIN_PROB:
+        return None
+    share = _foreign_share(lower, lang, doc_lang)
+    if share < MIN_FOREIGN_SHARE:
+        return None
+    return lang, prob, share
+
+
+def check(doc, ctx):
+    text = doc.text
+    doc_lang = document_language(text)
+    for ps, pe in paragraphs(text):
+        run = None  # [start, end, lang, [probabilities]]
+        for ss, se in sentences(text, ps, pe):
+            hit = foreign_language(text[ss:se], doc_lang)
+            if run and (hit is None or hit[0] != run[2]):
+                yield _finding(doc, run, doc_lang, whole=(run[0] == ps and run[1] == pe))
+                run = None
+            if hit and run:
+                run[1] = se
+                run[3].append(hit[1])
+            elif hit:
+                run = [ss, se, hit[0], [hit[1]]]
+        if run:
+            yield _finding(doc, run, doc_lang, whole=(run[0] == ps and run[1] == pe))
+
+
+def _finding(doc, run, doc_lang, whole):
+    start, end, lang, probs = run
+    name = _NAMES.get(lang, lang)
+    return RULE.finding(
+        doc, start, end,
+        f"{'paragraph' if whole else 'sentence'} in {name}, not {_NAMES.get(doc_lang, doc_lang)}",
+        confidence=min(probs),
+        evidence={"language": lang, "document_language": doc_lang, "probability": round(min(probs), 4)},
+    )
+
+
+RULE = Rule(
+    id="foreign-fragment",
+    severity="warning",
+    description="A sentence or paragraph in a language other than the document's (language reported).",
+    check=check,
+    should_flag=(
+        "The ministers met in Brussels on Monday to discuss energy prices. "
+        "[[Die Regierung hat am Montag beschlossen, die Steuern zu senken.]] The talks continue this week.",
+        "Officials said the bridge would reopen next month after repairs. "
+        "[[Le gouvernement a annoncé une nouvelle aide pour les agriculteurs.]]",
+    ),
+    should_pass=(
+        "Giuseppe Conte met Matteo Salvini and Luigi Di Maio in Rome on Tuesday.",
+        "The ministers met in Brussels on Monday to discuss energy prices and the winter.",
+        "Jean-Pierre Dupont, Hans Müller and Ana María López signed the accord in Zürich.",
+        "The bar served croissants, espresso and pain au chocolat, a favourite of the staff.",
+    ),
+)
