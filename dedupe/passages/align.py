@@ -78,10 +78,25 @@ def runs(pairs: list[tuple[int, int]], n: int) -> list[tuple[int, int, int]]:
     return out
 
 
-def tiles(candidates: list[tuple[int, int, int]], len_a: int, len_b: int, n: int) -> list[tuple[int, int, int]]:
+def trim_fragments(a: Words, b: Words, a0: int, b0: int, length: int) -> tuple[int, int, int]:
+    """Drop words that a run takes over a sentence break on either side when fewer than
+    ``ANCHOR_WORDS`` of them hang there: the "The" that happens to follow two copies of
+    one paragraph is not part of the copy."""
+    for k in range(1, min(ANCHOR_WORDS, length)):  # leading fragment: break before word k
+        if a.breaks[a0 + k] or b.breaks[b0 + k]:
+            a0, b0, length = a0 + k, b0 + k, length - k
+            break
+    for k in range(1, min(ANCHOR_WORDS, length)):  # trailing fragment: break before the last k words
+        if a.breaks[a0 + length - k] or b.breaks[b0 + length - k]:
+            length -= k
+            break
+    return a0, b0, length
+
+
+def tiles(candidates: list[tuple[int, int, int]], a: Words, b: Words, n: int) -> list[tuple[int, int, int]]:
     """Greedy string tiling: longest runs first, each word used once per side."""
-    used_a = np.zeros(len_a, dtype=bool)
-    used_b = np.zeros(len_b, dtype=bool)
+    used_a = np.zeros(len(a), dtype=bool)
+    used_b = np.zeros(len(b), dtype=bool)
     out = []
     for a0, b0, length in sorted(candidates, key=lambda r: (-r[2], r[0], r[1])):
         free = ~used_a[a0 : a0 + length] & ~used_b[b0 : b0 + length]
@@ -91,10 +106,11 @@ def tiles(candidates: list[tuple[int, int, int]], len_a: int, len_b: int, n: int
             if cur > best_len:
                 best_start, best_len = k - cur + 1, cur
         if best_len >= n:
-            s = best_start
-            used_a[a0 + s : a0 + s + best_len] = True
-            used_b[b0 + s : b0 + s + best_len] = True
-            out.append((a0 + s, b0 + s, best_len))
+            ta, tb, tl = trim_fragments(a, b, a0 + best_start, b0 + best_start, best_len)
+            if tl >= n:
+                used_a[ta : ta + tl] = True
+                used_b[tb : tb + tl] = True
+                out.append((ta, tb, tl))
     return sorted(out)
 
 
@@ -119,7 +135,7 @@ def chain(tile_list: list[tuple[int, int, int]]) -> list[Alignment]:
 def align(a: Words, b: Words, n: int, stop: np.ndarray) -> list[Alignment]:
     """Shared spans of A and B in word positions, in order of A (chains of tiles; the caller
     keeps those with enough ``anchored`` words)."""
-    return chain(tiles(runs(seeds(a, b, stop), n), len(a), len(b), n))
+    return chain(tiles(runs(seeds(a, b, stop), n), a, b, n))
 
 
 def similarity(a: Words, b: Words, al: Alignment) -> float:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
 import numpy as np
 
 from ..near.shingles import combine_ngrams, token_hashes, word_spans
@@ -20,6 +22,7 @@ class Words:
     ends: np.ndarray  # int64 end offset (exclusive) of each word
     tokens: tuple  # normalised words
     grams: np.ndarray  # uint64 hash of the n words starting at each position (len - n + 1)
+    breaks: np.ndarray  # bool: a sentence or line ends between word i - 1 and word i
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -27,6 +30,9 @@ class Words:
     def chars(self, first: int, last: int) -> tuple[int, int]:
         """Character span ``(start, end)`` of words ``first .. last - 1``."""
         return int(self.starts[first]), int(self.ends[last - 1])
+
+
+_BREAK_RE = re.compile(r"""[.!?…]['"’”)\]]*\s|\n""")
 
 
 def words_of(text: str, n: int) -> Words:
@@ -39,6 +45,10 @@ def words_of(text: str, n: int) -> Words:
         ends=np.fromiter((s[1] for s in spans), dtype=np.int64, count=len(spans)),
         tokens=tokens,
         grams=grams,
+        breaks=np.array(
+            [False] + [bool(_BREAK_RE.search(text, spans[i - 1][1], spans[i][0])) for i in range(1, len(spans))],
+            dtype=bool,
+        ),
     )
 
 
