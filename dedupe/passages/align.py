@@ -46,9 +46,7 @@ class Alignment:
 
 def seeds(a: Words, b: Words, stop: np.ndarray) -> list[tuple[int, int]]:
     """Pairs ``(i, j)`` of positions where A and B start the same n-gram."""
-    shared = np.intersect1d(a.grams, b.grams)
-    if stop.size and shared.size:
-        shared = shared[~np.isin(shared, stop)]
+    shared = np.intersect1d(a.vocabulary(stop), b.vocabulary(stop), assume_unique=True)
     if shared.size == 0:
         return []
     pos_b: dict[int, list[int]] = {}

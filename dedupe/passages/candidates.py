@@ -24,6 +24,8 @@ from .tokens import Words
 UNIT_THRESHOLD = 0.3
 # ... with at least this probability
 UNIT_RECALL = 0.95
+# MinHash permutations per unit (units are short: a few dozen n-grams)
+UNIT_PERM = 64
 # sentences shorter than this (in words) are joined to the next one
 MIN_UNIT_WORDS = 6
 # longer sentences are cut into windows of this many words, overlapping by half
@@ -67,9 +69,10 @@ def candidate_pairs(
     progress: Optional[Callable] = None,
 ) -> list[tuple[int, int]]:
     """Sorted document index pairs ``(i, j)``, ``i < j``, that may share a passage."""
-    params = recall_params(UNIT_THRESHOLD, config.num_perm, UNIT_RECALL)
-    lsh = MinHashLSH(num_perm=config.num_perm, params=params)
+    params = recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL)
+    lsh = MinHashLSH(num_perm=UNIT_PERM, params=params)
     units: list[tuple[int, object]] = []  # (document index, lean MinHash)
+    # the buckets are read directly (``hashtables``) instead of querying every unit back
     for d, (text, words) in enumerate(zip(texts, all_words)):
         for w0, w1 in unit_ranges(text, words):
             grams = np.unique(words.grams[w0 : max(w0, w1 - n + 1)])
@@ -77,17 +80,20 @@ def candidate_pairs(
                 grams = grams[~np.isin(grams, stop)]
             if grams.size == 0:
                 continue
-            m = lean(signature(grams, config.num_perm, config.seed), config.seed)
+            m = lean(signature(grams, UNIT_PERM, config.seed), config.seed)
             lsh.insert(len(units), m, check_duplication=False)
             units.append((d, m))
         if progress and d % 100 == 0:
             progress("passage units", d, len(texts))
     found: set[tuple[int, int]] = set()
-    for u, (d, m) in enumerate(units):
-        docs = {units[o][0] for o in lsh.query(m)}
-        if len(docs) > max_df:  # a stock sentence: it would pair every document with every other
-            continue
-        for e in docs:
-            if e != d:
-                found.add((min(d, e), max(d, e)))
+    for table in lsh.hashtables:  # every bucket of every band: its units collide
+        for key, count in table.itemcounts().items():
+            if count < 2:
+                continue
+            docs = sorted({units[u][0] for u in table.get(key)})
+            if len(docs) < 2:
+                continue
+            if len(docs) > max_df:  # a stock sentence would pair every document with every other
+                continue
+            found.update((d, e) for i, d in enumerate(docs) for e in docs[i + 1 :])
     return sorted(found)

@@ -7,7 +7,7 @@ of the ``n`` words starting at word ``i``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import re
 
@@ -23,6 +23,16 @@ class Words:
     tokens: tuple  # normalised words
     grams: np.ndarray  # uint64 hash of the n words starting at each position (len - n + 1)
     breaks: np.ndarray  # bool: a sentence or line ends between word i - 1 and word i
+    _vocabulary: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def vocabulary(self, stop: np.ndarray) -> np.ndarray:
+        """The sorted unique n-gram hashes, without the stock ones (cached per ``stop``)."""
+        key = id(stop)
+        if key not in self._vocabulary:
+            v = np.unique(self.grams)
+            self._vocabulary.clear()
+            self._vocabulary[key] = v[~np.isin(v, stop)] if stop.size else v
+        return self._vocabulary[key]
 
     def __len__(self) -> int:
         return len(self.tokens)
