@@ -10,6 +10,7 @@ from rich.console import Console
 
 from .. import api
 from ..io.readers import read_inputs
+from ..io.writers import html as html_writer
 from ..io.writers import json as json_writer
 from ..model import SEVERITIES, severity_rank
 from . import common as c
@@ -25,6 +26,15 @@ def scan(
     json_path: Annotated[
         Optional[str], typer.Option("--json", help="JSON report path; '-' for stdout [default: reports/report.json].")
     ] = None,
+    html_path: Annotated[
+        Optional[str], typer.Option("--html", help="HTML report path [default: reports/report.html].")
+    ] = None,
+    no_html: Annotated[bool, typer.Option("--no-html", help="Write no HTML report.")] = False,
+    min_passage_words: Annotated[
+        Optional[int],
+        typer.Option("--min-passage-words", help="Shortest shared passage reported, in words in common [default: 8]."),
+    ] = None,
+    no_passages: Annotated[bool, typer.Option("--no-passages", help="Skip shared-passage detection.")] = False,
     no_timestamp: Annotated[
         bool, typer.Option("--no-timestamp", help="Leave generated_at out, for byte-identical reports.")
     ] = False,
@@ -66,6 +76,8 @@ def scan(
             seed=seed,
             keep=keep,
             detect_language=False if no_language else None,
+            passage_min_words=min_passage_words,
+            passages=False if no_passages else None,
         )
         fail_on = fail_on or extras.get("fail_on", "never")
         if fail_on not in FAIL_ON:
@@ -82,10 +94,13 @@ def scan(
         finally:
             progress.close()
         json_writer.write(report, json_path)
+        html_path = None if no_html else html_path or extras.get("html", "reports/report.html")
+        if html_path:
+            html_writer.write(report, html_path)
         c.report_input_errors(report.errors)
         if not quiet:
-            console = Console(stderr=json_path == "-")
-            print_summary(report, console, [p for p in [json_path] if p != "-"])
+            console = Console(stderr="-" in (json_path, html_path))
+            print_summary(report, console, [p for p in [json_path, html_path] if p and p != "-"])
         if report.errors:
             raise typer.Exit(c.EXIT_ERROR)
         if fail_on_met(report, fail_on):
