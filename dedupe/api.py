@@ -101,12 +101,20 @@ def scan(
         corpus.results[i].cluster = cid
         corpus.results[i].keep = keep
 
+    passages = []
+    if config.passages:
+        from .passages import apply_reuse, find_passages
+
+        passages = find_passages(corpus, config, progress)
+        apply_reuse(corpus, passages)
+
     report = Report(
         tool=dict(TOOL),
         parameters=config.parameters(),
         generated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds") if timestamp else None,
         documents=corpus.results,
         clusters=clusters,
+        passages=passages,
         errors=errors,
         texts=corpus.texts(),
     )

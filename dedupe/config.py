@@ -44,6 +44,8 @@ class Config:
     # passages (shared wire copy)
     passages: bool = True
     passage_min_words: int = 8
+    # word n-grams found in more documents than this are stock phrases: they seed no passage
+    passage_max_df: int = 100
     # documents
     detect_language: bool = True
     # rules
@@ -77,6 +79,8 @@ class Config:
             bad(f"keep must be one of {', '.join(KEEP_POLICIES)}, got {self.keep!r}")
         if self.passage_min_words < 3:
             bad(f"passage_min_words must be at least 3, got {self.passage_min_words!r}")
+        if not isinstance(self.passage_max_df, int) or self.passage_max_df < 2:
+            bad(f"passage_max_df must be an integer of at least 2, got {self.passage_max_df!r}")
         if self.min_severity not in SEVERITIES:
             bad(f"min_severity must be one of {', '.join(SEVERITIES)}, got {self.min_severity!r}")
         if self.workers < 1:
@@ -112,6 +116,7 @@ class Config:
             "lsh_recall": self.lsh_recall,
             "passages": self.passages,
             "passage_min_words": self.passage_min_words,
+            "passage_max_df": self.passage_max_df,
             "detect_language": self.detect_language,
             "rules": self.rules,
             "select": list(self.select),

@@ -11,6 +11,7 @@ from rich.console import Console
 from .. import api
 from ..baseline import apply_baseline, load_baseline
 from ..io.readers import read_inputs
+from ..io.writers import html as html_writer
 from ..io.writers import json as json_writer
 from ..model import SEVERITIES, severity_rank
 from ..rules import select_rules
@@ -27,6 +28,15 @@ def scan(
     json_path: Annotated[
         Optional[str], typer.Option("--json", help="JSON report path; '-' for stdout [default: reports/report.json].")
     ] = None,
+    html_path: Annotated[
+        Optional[str], typer.Option("--html", help="HTML report path [default: reports/report.html].")
+    ] = None,
+    no_html: Annotated[bool, typer.Option("--no-html", help="Write no HTML report.")] = False,
+    min_passage_words: Annotated[
+        Optional[int],
+        typer.Option("--min-passage-words", help="Shortest shared passage reported, in words in common [default: 8]."),
+    ] = None,
+    no_passages: Annotated[bool, typer.Option("--no-passages", help="Skip shared-passage detection.")] = False,
     no_timestamp: Annotated[
         bool, typer.Option("--no-timestamp", help="Leave generated_at out, for byte-identical reports.")
     ] = False,
@@ -77,6 +87,8 @@ def scan(
             ignore=ignore,
             min_severity=min_severity,
             rules=False if no_rules else None,
+            passage_min_words=min_passage_words,
+            passages=False if no_passages else None,
         )
         if config.rules:
             select_rules(config.select, config.ignore)  # unknown rule ids fail before reading
@@ -97,10 +109,14 @@ def scan(
             progress.close()
         hidden = hide_baseline(report, baseline) if baseline else None
         json_writer.write(report, json_path)
+        html_path = None if no_html else html_path or extras.get("html", "reports/report.html")
+        if html_path:
+            html_writer.write(report, html_path)
         c.report_input_errors(report.errors)
         if not quiet:
-            console = Console(stderr=json_path == "-")
-            print_summary(report, console, [p for p in [json_path] if p != "-"], baseline_hidden=hidden)
+            console = Console(stderr="-" in (json_path, html_path))
+            outputs = [p for p in [json_path, html_path] if p and p != "-"]
+            print_summary(report, console, outputs, baseline_hidden=hidden)
         if report.errors:
             raise typer.Exit(c.EXIT_ERROR)
         if fail_on_met(report, fail_on):

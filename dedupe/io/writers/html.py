@@ -1,0 +1,146 @@
+"""The HTML report: one self-contained page (inline CSS, no external requests, readable
+without JavaScript), rendered from the report model through jinja2 with autoescaping.
+
+Sections: overview (parameters, documents, clusters, pairs of documents sharing text),
+one section per document (full text with shared passages and findings highlighted), and
+one side-by-side view per pair of documents that share passages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import jinja2
+
+from ...model import SEVERITIES, Report, severity_rank
+from . import atomic_write_text
+from .highlight import Mark, segments
+
+
+@dataclass
+class PairView:
+    index: int
+    a: str
+    b: str
+    passages: list = field(default_factory=list)  # [(number in report, Passage)]
+
+    @property
+    def words(self) -> int:
+        return sum(p.words for _, p in self.passages)
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("dedupe", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["pct"] = lambda x: f"{100 * x:.0f}%"
+    env.filters["severity_rank"] = severity_rank
+    env.filters["severity_name"] = lambda rank: SEVERITIES[rank]
+    return env
+
+
+def _doc_anchor(index: int) -> str:
+    return f"doc-{index}"
+
+
+def _view(report: Report) -> dict:
+    index = {d.id: i for i, d in enumerate(report.documents)}
+    findings_by_doc: dict = {}
+    for n, f in enumerate(report.findings):
+        findings_by_doc.setdefault(f.doc, []).append((n, f))
+    pairs: dict = {}
+    marks_by_doc: dict = {d.id: [] for d in report.documents}
+    for n, p in enumerate(report.passages):
+        key = tuple(sorted((p.a.doc, p.b.doc), key=lambda d: index.get(d, 0)))
+        pair = pairs.setdefault(key, PairView(len(pairs), *key))
+        pair.passages.append((n, p))
+        for side, other in ((p.a, p.b), (p.b, p.a)):
+            if side.doc in marks_by_doc:
+                marks_by_doc[side.doc].append(
+                    Mark(
+                        side.start,
+                        side.end,
+                        {
+                            "kind": "passage",
+                            "n": n,
+                            "passage": p,
+                            "id": f"{_doc_anchor(index[side.doc])}-p{n}",
+                            "target": f"{_doc_anchor(index.get(other.doc, 0))}-p{n}",
+                            "other": other,
+                        },
+                    )
+                )
+    for doc_id, items in findings_by_doc.items():
+        for n, f in items:
+            if doc_id in marks_by_doc:
+                marks_by_doc[doc_id].append(
+                    Mark(f.start, f.end, {"kind": "finding", "n": n, "finding": f, "id": f"finding-{n}"})
+                )
+    pair_list = sorted(pairs.values(), key=lambda pv: pv.index)
+    docs = []
+    for i, d in enumerate(report.documents):
+        text = report.texts.get(d.id, "")
+        docs.append(
+            {
+                "result": d,
+                "anchor": _doc_anchor(i),
+                "segments": segments(text, marks_by_doc[d.id]),
+                "findings": findings_by_doc.get(d.id, []),
+                "passages": sum(1 for m in marks_by_doc[d.id] if m.data["kind"] == "passage"),
+                "has_text": d.id in report.texts,
+            }
+        )
+    fractions = {d.id: {s["doc"]: s["fraction"] for s in d.shared_with} for d in report.documents}
+    sides = []
+    for pv in pair_list:
+        cols = []
+        for me, other, side in ((pv.a, pv.b, "a"), (pv.b, pv.a, "b")):
+            marks = []
+            for k, (n, p) in enumerate(pv.passages):
+                mine, theirs = (p.a, p.b) if p.a.doc == me else (p.b, p.a)
+                target_side = "b" if side == "a" else "a"
+                marks.append(
+                    Mark(
+                        mine.start,
+                        mine.end,
+                        {
+                            "kind": "passage",
+                            "n": n,
+                            "label": k + 1,
+                            "passage": p,
+                            "id": f"pair-{pv.index}-{side}-{k + 1}",
+                            "target": f"pair-{pv.index}-{target_side}-{k + 1}",
+                            "other": theirs,
+                        },
+                    )
+                )
+            cols.append(
+                {
+                    "doc": me,
+                    "anchor": _doc_anchor(index.get(me, 0)),
+                    "fraction": fractions.get(me, {}).get(other, 0.0),
+                    "segments": segments(report.texts.get(me, ""), marks),
+                }
+            )
+        sides.append({"pair": pv, "columns": cols, "anchor": f"pair-{pv.index}"})
+    return {
+        "report": report,
+        "summary": report.summary,
+        "docs": docs,
+        "doc_anchor": {d.id: _doc_anchor(i) for i, d in enumerate(report.documents)},
+        "pairs": pair_list,
+        "fractions": fractions,
+        "sides": sides,
+    }
+
+
+def render(report: Report) -> str:
+    return _env().get_template("report.html.j2").render(**_view(report))
+
+
+def write(report: Report, path: str) -> None:
+    atomic_write_text(path, render(report))

@@ -1,0 +1,141 @@
+"""Align two documents into maximal shared spans (greedy string tiling over words).
+
+1. Seeds: word n-grams found in both texts (stock n-grams excluded by the caller).
+2. Tiles: seeds on one diagonal joined into maximal exact runs of words, taken longest
+   first so that every word is used at most once on each side (greedy string tiling).
+3. Chains: tiles in the same order on both sides, separated by small gaps (a changed
+   word, a name shortened, a clause cut), merged while at least ``MIN_DENSITY`` of the
+   words of the merged span are inside tiles on both sides.
+
+The result is a list of :class:`Alignment` in word positions; the caller turns them into
+character offsets and applies the minimum length.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .tokens import Words
+
+# the longest gap (in words, on either side) that may separate two tiles of one passage
+MAX_GAP = 10
+# the least share of a passage's words (on each side) that must lie inside exact tiles
+MIN_DENSITY = 0.5
+# evidence: only exact runs of at least this many words count towards a passage's length
+# (three-word runs such as "as long as" are too common to show copying; they only bridge)
+ANCHOR_WORDS = 4
+# an n-gram repeated more than this many times (occurrences in A times in B) seeds nothing
+MAX_REPEATS = 64
+
+
+@dataclass
+class Alignment:
+    a0: int  # words a0..a1-1 of A
+    a1: int
+    b0: int  # words b0..b1-1 of B
+    b1: int
+    matched: int  # words of A inside exact tiles
+    anchored: int  # words of A inside exact tiles of at least ANCHOR_WORDS words
+
+    def density(self) -> float:
+        return self.matched / max(self.a1 - self.a0, self.b1 - self.b0)
+
+
+def seeds(a: Words, b: Words, stop: np.ndarray) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)`` of positions where A and B start the same n-gram."""
+    shared = np.intersect1d(a.vocabulary(stop), b.vocabulary(stop), assume_unique=True)
+    if shared.size == 0:
+        return []
+    pos_b: dict[int, list[int]] = {}
+    for j in np.nonzero(np.isin(b.grams, shared))[0].tolist():
+        pos_b.setdefault(int(b.grams[j]), []).append(j)
+    pos_a: dict[int, list[int]] = {}
+    for i in np.nonzero(np.isin(a.grams, shared))[0].tolist():
+        pos_a.setdefault(int(a.grams[i]), []).append(i)
+    out = []
+    for g, ia in pos_a.items():
+        jb = pos_b[g]
+        if len(ia) * len(jb) > MAX_REPEATS:
+            continue
+        out.extend((i, j) for i in ia for j in jb)
+    return out
+
+
+def runs(pairs: list[tuple[int, int]], n: int) -> list[tuple[int, int, int]]:
+    """Maximal exact runs ``(a_start, b_start, length)`` in words from n-gram seeds."""
+    out = []
+    for i, j in sorted(pairs, key=lambda p: (p[1] - p[0], p[0])):
+        if out and j - i == out[-1][1] - out[-1][0] and i <= out[-1][0] + out[-1][2] - n + 1:
+            a0, b0, _ = out[-1]
+            out[-1] = (a0, b0, i + n - a0)
+        else:
+            out.append((i, j, n))
+    return out
+
+
+def trim_fragments(a: Words, b: Words, a0: int, b0: int, length: int) -> tuple[int, int, int]:
+    """Drop words that a run takes over a sentence break on either side when fewer than
+    ``ANCHOR_WORDS`` of them hang there: the "The" that happens to follow two copies of
+    one paragraph is not part of the copy."""
+    for k in range(1, min(ANCHOR_WORDS, length)):  # leading fragment: break before word k
+        if a.breaks[a0 + k] or b.breaks[b0 + k]:
+            a0, b0, length = a0 + k, b0 + k, length - k
+            break
+    for k in range(1, min(ANCHOR_WORDS, length)):  # trailing fragment: break before the last k words
+        if a.breaks[a0 + length - k] or b.breaks[b0 + length - k]:
+            length -= k
+            break
+    return a0, b0, length
+
+
+def tiles(candidates: list[tuple[int, int, int]], a: Words, b: Words, n: int) -> list[tuple[int, int, int]]:
+    """Greedy string tiling: longest runs first, each word used once per side."""
+    used_a = np.zeros(len(a), dtype=bool)
+    used_b = np.zeros(len(b), dtype=bool)
+    out = []
+    for a0, b0, length in sorted(candidates, key=lambda r: (-r[2], r[0], r[1])):
+        free = ~used_a[a0 : a0 + length] & ~used_b[b0 : b0 + length]
+        best_start, best_len, cur = 0, 0, 0
+        for k, ok in enumerate(free.tolist()):
+            cur = cur + 1 if ok else 0
+            if cur > best_len:
+                best_start, best_len = k - cur + 1, cur
+        if best_len >= n:
+            ta, tb, tl = trim_fragments(a, b, a0 + best_start, b0 + best_start, best_len)
+            if tl >= n:
+                used_a[ta : ta + tl] = True
+                used_b[tb : tb + tl] = True
+                out.append((ta, tb, tl))
+    return sorted(out)
+
+
+def chain(tile_list: list[tuple[int, int, int]]) -> list[Alignment]:
+    """Merge tiles that follow each other on both sides across small gaps."""
+    chains: list[Alignment] = []
+    for a0, b0, length in tile_list:  # sorted by position in A
+        anchored = length if length >= ANCHOR_WORDS else 0
+        for c in reversed(chains):
+            gap_a, gap_b = a0 - c.a1, b0 - c.b1
+            if not (0 <= gap_a <= MAX_GAP and 0 <= gap_b <= MAX_GAP):
+                continue
+            merged = Alignment(c.a0, a0 + length, c.b0, b0 + length, c.matched + length, c.anchored + anchored)
+            if merged.density() >= MIN_DENSITY:
+                c.a1, c.b1, c.matched, c.anchored = merged.a1, merged.b1, merged.matched, merged.anchored
+                break
+        else:
+            chains.append(Alignment(a0, a0 + length, b0, b0 + length, length, anchored))
+    return chains
+
+
+def align(a: Words, b: Words, n: int, stop: np.ndarray) -> list[Alignment]:
+    """Shared spans of A and B in word positions, in order of A (chains of tiles; the caller
+    keeps those with enough ``anchored`` words)."""
+    return chain(tiles(runs(seeds(a, b, stop), n), a, b, n))
+
+
+def similarity(a: Words, b: Words, al: Alignment) -> float:
+    """Word-level similarity of the two spans: ``2 * matching words / (words in A + words in B)``."""
+    return difflib.SequenceMatcher(None, a.tokens[al.a0 : al.a1], b.tokens[al.b0 : al.b1], autojunk=False).ratio()

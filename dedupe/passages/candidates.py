@@ -1,0 +1,99 @@
+"""Candidate document pairs from MinHash LSH over passage-level units.
+
+A unit is a sentence (very short ones joined to the next, long ones cut into overlapping
+windows), shingled into the same word n-grams the aligner seeds on, minus stock n-grams.
+Units are indexed in datasketch's ``MinHashLSH`` with a low threshold tuned for recall;
+two documents are a candidate pair when any of their units collide. The aligner verifies
+every candidate, so false candidates cost time, never results. Cost grows with the number
+of units and colliding units, not with the square of the corpus.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from ..near.lsh import recall_params
+from ..near.signatures import lean, signature
+from ..textutil import sentences
+from .tokens import Words
+
+# Jaccard (of word n-gram sets) between two units at which they should collide ...
+UNIT_THRESHOLD = 0.3
+# ... with at least this probability
+UNIT_RECALL = 0.95
+# MinHash permutations per unit (units are short: a few dozen n-grams)
+UNIT_PERM = 64
+# sentences shorter than this (in words) are joined to the next one
+MIN_UNIT_WORDS = 6
+# longer sentences are cut into windows of this many words, overlapping by half
+MAX_UNIT_WORDS = 24
+
+
+def unit_ranges(text: str, words: Words) -> list[tuple[int, int]]:
+    """Word ranges ``(first, last)`` of the passage-level units of one document."""
+    if len(words) == 0:
+        return []
+    out, first = [], None
+    for s, e in sentences(text):
+        w0 = int(np.searchsorted(words.starts, s))
+        w1 = int(np.searchsorted(words.starts, e))
+        if w1 <= w0:
+            continue
+        if first is not None:
+            w0 = first
+        if w1 - w0 < MIN_UNIT_WORDS:
+            first = w0
+            continue
+        first = None
+        if w1 - w0 <= MAX_UNIT_WORDS:
+            out.append((w0, w1))
+        else:
+            step = MAX_UNIT_WORDS // 2
+            for k in range(w0, w1 - step, step):
+                out.append((k, min(k + MAX_UNIT_WORDS, w1)))
+    if first is not None:
+        out.append((first, len(words)))
+    return out
+
+
+def candidate_pairs(
+    texts: list[str],
+    all_words: list[Words],
+    stop: np.ndarray,
+    n: int,
+    config,
+    max_df: int,
+    progress: Optional[Callable] = None,
+) -> list[tuple[int, int]]:
+    """Sorted document index pairs ``(i, j)``, ``i < j``, that may share a passage."""
+    params = recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL)
+    lsh = MinHashLSH(num_perm=UNIT_PERM, params=params)
+    units: list[tuple[int, object]] = []  # (document index, lean MinHash)
+    # the buckets are read directly (``hashtables``) instead of querying every unit back
+    for d, (text, words) in enumerate(zip(texts, all_words)):
+        for w0, w1 in unit_ranges(text, words):
+            grams = np.unique(words.grams[w0 : max(w0, w1 - n + 1)])
+            if stop.size:
+                grams = grams[~np.isin(grams, stop)]
+            if grams.size == 0:
+                continue
+            m = lean(signature(grams, UNIT_PERM, config.seed), config.seed)
+            lsh.insert(len(units), m, check_duplication=False)
+            units.append((d, m))
+        if progress and d % 100 == 0:
+            progress("passage units", d, len(texts))
+    found: set[tuple[int, int]] = set()
+    for table in lsh.hashtables:  # every bucket of every band: its units collide
+        for key, count in table.itemcounts().items():
+            if count < 2:
+                continue
+            docs = sorted({units[u][0] for u in table.get(key)})
+            if len(docs) < 2:
+                continue
+            if len(docs) > max_df:  # a stock sentence would pair every document with every other
+                continue
+            found.update((d, e) for i, d in enumerate(docs) for e in docs[i + 1 :])
+    return sorted(found)

@@ -1,0 +1,186 @@
+"""The HTML report: structure, escaping, overlapping highlights, the CLI options."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from dedupe import Config, scan
+from dedupe.cli import app
+from dedupe.io.writers import html
+from dedupe.io.writers.highlight import Mark, segments
+from dedupe.model import Finding
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = (
+    "The regional water authority confirmed on Monday that the northern reservoir had fallen to "
+    "its lowest level in forty years, and that rationing would begin across three districts next week."
+)
+EVIL = "<script>alert('x')</script> & <b>bold</b> "
+
+
+class Page(HTMLParser):
+    """Collects elements (tag, attrs), text per element id path, and script contents."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.scripts: list[str] = []
+        self.text: list[str] = []
+        self._in_script = False
+        self._stack: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.elements.append((tag, a))
+        self._in_script = tag == "script"
+        if tag not in ("br", "meta", "link", "img", "input"):
+            self._stack.append((tag, a))
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+        while self._stack:
+            if self._stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+        self.text.append(data)
+
+    def by_class(self, cls):
+        return [a for t, a in self.elements if cls in (a.get("class") or "").split()]
+
+
+def parse(text: str) -> Page:
+    p = Page()
+    p.feed(text)
+    p.close()
+    return p
+
+
+def make_report(findings=()):
+    docs = [
+        ("evil", EVIL + "Farmers met to discuss prices. " + SHARED),
+        ("plain", SHARED + " A new library opened downtown after delays."),
+        ("alone", "Nothing here is shared with any other article in the corpus at all."),
+    ]
+    r = scan(docs, Config(detect_language=False, rules=False), timestamp=False)
+    r.findings = list(findings)
+    return r, dict(docs)
+
+
+def test_document_text_is_escaped():
+    report, _ = make_report()
+    out = html.render(report)
+    page = parse(out)
+    assert page.scripts == []  # the document's <script> is text, not an element
+    assert not any(t == "b" for t, _ in page.elements)
+    body = "".join(page.text)
+    assert "<script>alert('x')</script> & <b>bold</b>" in body
+    assert "&lt;script&gt;" in out
+
+
+def test_self_contained_page():
+    report, _ = make_report()
+    out = html.render(report)
+    page = parse(out)
+    for tag, attrs in page.elements:
+        for key in ("src", "href"):
+            value = attrs.get(key)
+            if value is not None and tag != "a":
+                raise AssertionError(f"external resource {tag} {key}={value}")
+            if tag == "a" and value is not None:
+                assert value.startswith("#"), value  # links stay inside the page
+    assert "<style>" in out and "http://" not in out.replace("http://www.w3.org", "")
+
+
+def test_overview_lists_documents_pairs_and_parameters():
+    report, _ = make_report()
+    page = parse(html.render(report))
+    text = "".join(page.text)
+    for doc in ("evil", "plain", "alone"):
+        assert any(a.get("id") == f"doc-{i}" for i in range(3) for _, a in page.elements)
+        assert doc in text
+    assert "passage_min_words" in text and "threshold" in text
+    pair_rows = [a for t, a in page.elements if t == "a" and a.get("href") == "#pair-0"]
+    assert len(pair_rows) == 1 and "side by side" in text.lower()
+
+
+def test_passage_highlights_link_both_sides():
+    report, texts = make_report()
+    page = parse(html.render(report))
+    ids = {a["id"] for _, a in page.elements if "id" in a}
+    highlights = [a for t, a in page.elements if t == "a" and "passage" in (a.get("class") or "").split()]
+    assert len(highlights) >= 4  # both sides in the document view and in the side-by-side view
+    for a in highlights:
+        assert a["href"].lstrip("#") in ids  # every highlight links to an existing anchor
+        assert a["title"].startswith("Shared with ")
+    p = report.passages[0]
+    titles = " ".join(a.get("title", "") for a in highlights)
+    assert f"Shared with plain (characters {p.b.start}–{p.b.end})" in titles
+    assert f"Shared with evil (characters {p.a.start}–{p.a.end})" in titles
+
+
+def test_findings_and_passages_overlap_correctly():
+    report, texts = make_report()
+    p = next(x for x in report.passages if x.a.doc == "evil")
+    start = p.a.start + 10  # a finding straddling the start... and one inside the passage
+    f1 = Finding("test-rule", "warning", "evil", p.a.start - 8, p.a.start + 12, texts["evil"][p.a.start - 8 : p.a.start + 12], "Straddles <the> start")
+    f2 = Finding("other-rule", "error", "evil", start, start + 5, texts["evil"][start : start + 5], "Inside")
+    report.findings = [f1, f2]
+    out = html.render(report)
+    page = parse(out)
+    both = [a for a in page.by_class("finding") if "passage" in a["class"].split()]
+    assert both, "a segment covered by a passage and a finding"
+    assert any("test-rule (warning): Straddles <the> start" in a["title"] and "Shared with plain" in a["title"] for a in both)
+    assert any("sev-error" in a["class"] for a in both)  # the worst severity wins the colour
+    # the rendered document text is the original text exactly once, whatever the segmentation
+    section_text = _section_text(out, "doc-0")
+    assert texts["evil"] in section_text
+    assert "Straddles <the> start" in "".join(page.text)  # finding messages are listed, escaped
+
+
+def _section_text(out: str, anchor: str) -> str:
+    start = out.index(f'id="{anchor}"')
+    chunk = out[start : out.index("</section>", start)]
+    div = chunk[chunk.index('<div class="text">') :]
+    page = parse(div)
+    # labels of passage tags are not part of the text
+    return "".join(t for t in page.text if not t.startswith("⇄ "))
+
+
+def test_segments_split_at_every_boundary():
+    segs = segments("0123456789", [Mark(2, 6, "p"), Mark(4, 8, "f"), Mark(4, 6, "g"), Mark(9, 20, "h"), Mark(3, 3, "e")])
+    assert "".join(s.text for s in segs) == "0123456789"
+    assert [(s.start, s.end, s.marks) for s in segs] == [
+        (0, 2, ()),
+        (2, 4, ("p",)),
+        (4, 6, ("p", "f", "g")),
+        (6, 8, ("f",)),
+        (8, 9, ()),
+        (9, 10, ("h",)),
+    ]
+
+
+def test_cli_writes_html_by_default_and_honours_options(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    seeds = str(ROOT / "seeds")
+    res = runner.invoke(app, ["scan", seeds, "--no-language", "-q"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "reports" / "report.html").is_file()
+    page = parse((tmp_path / "reports" / "report.html").read_text(encoding="utf-8"))
+    assert len(page.by_class("passage")) > 4
+    res = runner.invoke(app, ["scan", seeds, "--no-language", "-q", "--html", "x.html", "--min-passage-words", "20"])
+    assert res.exit_code == 0
+    few = parse((tmp_path / "x.html").read_text(encoding="utf-8"))
+    assert 0 < len(few.by_class("tag")) < len(page.by_class("tag"))
+    res = runner.invoke(app, ["scan", seeds, "--no-language", "-q", "--no-html", "--no-passages", "--json", "y.json"])
+    assert res.exit_code == 0
+    assert not (tmp_path / "y.html").exists()
+    import json
+
+    assert json.loads((tmp_path / "y.json").read_text())["passages"] == []

@@ -1,0 +1,284 @@
+"""Shared passages: the seeds' acceptance, a planted-paragraph fixture, alignment edge cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dedupe import Config, scan
+from dedupe.corpus import Corpus
+from dedupe.model import Document, DocumentResult
+from dedupe.passages import document_reuse, find_passages
+from dedupe.passages.candidates import candidate_pairs
+from dedupe.passages.tokens import common_grams, words_of
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+PLANTED = ROOT / "fixtures" / "passages"
+
+
+def passages_of(docs, **config):
+    corpus = Corpus()
+    for doc_id, text in docs:
+        corpus.add(Document(doc_id, text), DocumentResult(doc_id, "", len(text), 0, "en"), None, None)
+    return find_passages(corpus, Config(**config))
+
+
+def norm(s: str) -> str:
+    return " ".join(s.replace("’", "'").replace("“", '"').replace("”", '"').split())
+
+
+# ----- the seeds -----
+@pytest.fixture(scope="module")
+def seeds_report():
+    docs = [(p.name[:3], p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    return scan(docs, Config(detect_language=False, rules=False), timestamp=False), dict(docs)
+
+
+def shared_texts(report, texts, a, b):
+    out = []
+    for p in report.passages:
+        if {p.a.doc, p.b.doc} == {a, b}:
+            out.append((norm(texts[p.a.doc][p.a.start : p.a.end]), norm(texts[p.b.doc][p.b.start : p.b.end])))
+    return out
+
+
+@pytest.mark.parametrize(
+    "a, b, phrase",
+    [
+        ("001", "003", "Russia does not have a veto"),
+        ("001", "003", "Finland and Sweden as NATO members"),
+        ("001", "003", "applied for membership in April"),
+        ("001", "003", "might target them next"),
+        ("001", "003", "We stand by that, too, on membership for Ukraine"),
+        ("002", "003", "is depriving millions of Ukrainians of basic human services"),
+        ("002", "003", "as it continues to defend its sovereignty and territorial integrity"),
+    ],
+)
+def test_seeds_shared_blocks_are_passages_on_both_sides(seeds_report, a, b, phrase):
+    report, texts = seeds_report
+    pairs = shared_texts(report, texts, a, b)
+    assert any(phrase in ta and phrase in tb for ta, tb in pairs), pairs
+
+
+def test_seeds_joint_statement_is_one_edited_passage(seeds_report):
+    report, texts = seeds_report
+    for ta, tb in shared_texts(report, texts, "002", "003"):
+        if "sovereignty" in ta:
+            # the re-worded verbs ("increase" / "step up") are bridged, not split
+            assert "We will continue and further" in ta and "will maintain our support" in ta
+            assert "We will continue and further" in tb and "will maintain our support" in tb
+            break
+    else:
+        pytest.fail("joint statement not found")
+
+
+def test_seeds_stock_slogans_are_not_passages(seeds_report):
+    report, _ = seeds_report
+    assert not [p for p in report.passages if {p.a.doc, p.b.doc} == {"001", "004"} and p.words >= 10]
+    # 000 shares no agency copy with anyone
+    assert not [p for p in report.passages if "000" in (p.a.doc, p.b.doc)]
+
+
+def test_seeds_reuse_fractions(seeds_report):
+    report, _ = seeds_report
+    d3 = report.document("003")
+    assert 0.1 < d3.reused_fraction < 0.4
+    assert [s["doc"] for s in d3.shared_with] == ["002", "001"]
+    assert d3.shared_with[0]["fraction"] >= d3.shared_with[1]["fraction"]
+    assert abs(d3.reused_fraction - sum(s["fraction"] for s in d3.shared_with)) < 1e-9  # disjoint here
+    assert report.document("000").reused_fraction == 0 and report.document("000").shared_with == []
+
+
+def test_seeds_passage_offsets_are_on_word_boundaries(seeds_report):
+    report, texts = seeds_report
+    assert report.passages
+    for p in report.passages:
+        for span in (p.a, p.b):
+            t = texts[span.doc]
+            assert t[span.start].isalnum() and t[span.end - 1].isalnum()
+            assert span.start == 0 or not t[span.start - 1].isalnum()
+            assert span.end == len(t) or not t[span.end].isalnum()
+
+
+def test_no_passages_when_disabled():
+    docs = [(p.name[:3], p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    r = scan(docs, Config(detect_language=False, rules=False, passages=False), timestamp=False)
+    assert r.passages == [] and all(d.reused_fraction == 0 for d in r.documents)
+
+
+# ----- the planted fixture -----
+def overlap(spans, target):
+    """Character-level overlap |covered & target| / |covered | target| of a union of spans."""
+    covered = set()
+    for s, e in spans:
+        covered |= set(range(s, e))
+    t = set(range(*target))
+    return len(covered & t) / len(covered | t)
+
+
+@pytest.fixture(scope="module")
+def planted():
+    manifest = json.loads((PLANTED / "planted.json").read_text(encoding="utf-8"))
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(PLANTED.glob("host*.txt"))}
+    return manifest, texts, passages_of(sorted(texts.items()))
+
+
+def test_fixture_manifest_offsets_hold(planted):
+    manifest, texts, _ = planted
+    sources = {s["source"]: s["text"] for s in manifest["sources"]}
+    for p in manifest["planted"]:
+        body = texts[p["doc"]][p["start"] : p["end"]]
+        if p["edit"] == "verbatim":
+            assert body == sources[p["source"]]
+        else:
+            assert body != sources[p["source"]]
+
+
+def test_fixture_every_planted_pair_is_recovered(planted):
+    manifest, texts, found = planted
+    by_source: dict = {}
+    for p in manifest["planted"]:
+        by_source.setdefault(p["source"], []).append(p)
+    checked = 0
+    for group in by_source.values():
+        for i, x in enumerate(group):
+            for y in group[i + 1 :]:
+                between = [p for p in found if {p.a.doc, p.b.doc} == {x["doc"], y["doc"]}]
+                spans_x = [(s.start, s.end) for p in between for s in (p.a, p.b) if s.doc == x["doc"]]
+                spans_y = [(s.start, s.end) for p in between for s in (p.a, p.b) if s.doc == y["doc"]]
+                ox = overlap(spans_x, (x["start"], x["end"]))
+                oy = overlap(spans_y, (y["start"], y["end"]))
+                assert ox >= 0.9 and oy >= 0.9, (x, y, ox, oy)
+                checked += 1
+    assert checked == 11  # 3 sources in 3 hosts (3 pairs each) + 2 sources in 2 hosts
+
+
+def test_fixture_reports_nothing_beyond_the_planted(planted):
+    manifest, _, found = planted
+    spans: dict = {}
+    for p in manifest["planted"]:
+        spans.setdefault(p["doc"], []).append((p["source"], p["start"], p["end"]))
+    assert found
+    for p in found:
+        src_a = {s for s, st, en in spans.get(p.a.doc, []) if st <= p.a.start and p.a.end <= en}
+        src_b = {s for s, st, en in spans.get(p.b.doc, []) if st <= p.b.start and p.b.end <= en}
+        assert src_a & src_b, p  # both sides inside planted copies of one source paragraph
+
+
+def test_fixture_candidates_are_not_all_pairs(planted):
+    _, texts, _ = planted
+    items = sorted(texts.items())
+    ws = [words_of(t, 3) for _, t in items]
+    pairs = candidate_pairs([t for _, t in items], ws, common_grams(ws, 100), 3, Config(), 100)
+    all_pairs = len(items) * (len(items) - 1) // 2
+    assert len(pairs) < all_pairs / 2, (len(pairs), all_pairs)
+
+
+# ----- alignment edge cases -----
+BODY = (
+    "The regional water authority confirmed on Monday that the northern reservoir had fallen to "
+    "its lowest level in forty years, and that rationing would begin across three districts next week."
+)
+HOST_A = "Farmers met in the town hall to discuss prices for the coming harvest season. "
+HOST_B = "A new library opened downtown after two years of delays and rising construction costs. "
+
+
+def one(passages):
+    assert len(passages) == 1, passages
+    return passages[0]
+
+
+def test_verbatim_copy_offsets_and_kind():
+    a, b = HOST_A + BODY, BODY + " " + HOST_B
+    p = one(passages_of([("a", a), ("b", b)]))
+    assert a[p.a.start : p.a.end] == BODY[:-1] and b[p.b.start : p.b.end] == BODY[:-1]  # ends on a word
+    assert p.kind == "verbatim" and p.similarity == 1.0 and p.words == len(words_of(BODY, 3)) == 30
+
+
+def test_curly_quotes_and_case_do_not_break_a_match():
+    body = 'He said "we will not stop until the last family in the valley has clean water again" today.'
+    curly = body.replace('"we', "“We").replace('again"', "again”")
+    p = one(passages_of([("a", HOST_A + body), ("b", curly + HOST_B)]))
+    assert p.kind == "verbatim"
+
+
+def test_changed_word_and_shortened_name_are_bridged():
+    a = HOST_A + "Minister Maria Gonzalez " + BODY
+    b = "Gonzalez " + BODY.replace("confirmed", "announced").replace("three", "four") + " " + HOST_B
+    p = one(passages_of([("a", a), ("b", b)]))
+    assert p.kind == "edited" and 0.85 < p.similarity < 1.0
+    assert a[p.a.start : p.a.end].startswith("Gonzalez The regional") and b[p.b.start :].startswith("Gonzalez The")
+
+
+def test_cut_clause_is_bridged():
+    cut = BODY.replace(" to its lowest level in forty years,", ",")
+    p = one(passages_of([("a", HOST_A + BODY), ("b", cut)]))
+    assert p.words == len(cut.split()) and p.kind == "edited"
+
+
+def test_minimum_length_counts_shared_words():
+    eight = "the harbour pilots union voted to strike from Friday"  # 9 words
+    a, b = HOST_A + eight + ".", eight + ". " + HOST_B
+    assert one(passages_of([("a", a), ("b", b)], passage_min_words=9)).words == 9
+    assert passages_of([("a", a), ("b", b)], passage_min_words=10) == []
+
+
+def test_shared_three_word_runs_alone_are_not_a_passage():
+    # many short common runs ("as long as", "will continue to") in a row are not copy
+    a = "NATO will continue to stand with Ukraine as long as it takes and we will back them."
+    b = "Allies will continue to support Kyiv as long as necessary, and we will back them too."
+    assert passages_of([("a", a), ("b", b)], passage_min_words=8) == []
+
+
+def test_large_gap_splits_passages():
+    other = "Tourism officials expect visitor numbers to recover strongly once the new airport terminal opens."
+    a = HOST_A + BODY + " " + other
+    b = BODY + " " + HOST_B + " " + other
+    found = passages_of([("a", a), ("b", b)])
+    assert len(found) == 2 and {p.kind for p in found} == {"verbatim"}
+
+
+def test_repeated_paragraph_uses_each_word_once():
+    a = BODY + " " + HOST_A + BODY
+    b = HOST_B + BODY
+    p = one(passages_of([("a", a), ("b", b)]))
+    assert b[p.b.start : p.b.end] == BODY[:-1]
+
+
+def test_stock_ngrams_in_many_documents_are_not_passages():
+    stock = "we will stand with our friends for as long as it takes whatever the cost"
+    docs = [(f"d{i}", f"{topic} {stock}.") for i, topic in enumerate(
+        ["Storms hit the coast.", "Markets fell sharply.", "The team won the cup.", "Prices rose in June."]
+    )]
+    assert len(passages_of(docs, passage_max_df=10)) == 6  # every pair shares it
+    assert passages_of(docs, passage_max_df=3) == []  # found in 4 documents: stock phrase
+
+
+def test_unrelated_documents_share_nothing():
+    assert passages_of([("a", HOST_A * 3), ("b", HOST_B * 3)]) == []
+
+
+def test_deterministic_order():
+    docs = [("x", HOST_A + BODY), ("y", BODY + " " + HOST_B), ("z", "Tourism is up. " + BODY)]
+    first = passages_of(docs)
+    assert first == passages_of(docs)
+    assert [(p.a.doc, p.b.doc) for p in first] == [("x", "y"), ("x", "z"), ("y", "z")]
+
+
+def test_document_reuse_fractions():
+    a, b = HOST_A + BODY, BODY
+    found = passages_of([("a", a), ("b", b)])
+    reuse = document_reuse({"a": a, "b": b}, found)
+    n_a, n_body = len(words_of(a, 3)), len(words_of(BODY, 3))
+    assert reuse["a"][0] == pytest.approx(n_body / n_a)
+    assert reuse["b"] == (1.0, [{"doc": "a", "fraction": 1.0}])
+
+
+def test_word_after_two_copies_of_a_paragraph_is_not_taken():
+    a = HOST_A + "\n\n" + BODY + "\n\nThe mayor was not available for comment."
+    b = BODY + "\n\nThe ministry published new figures on Friday."
+    p = one(passages_of([("a", a), ("b", b)]))
+    assert a[p.a.start : p.a.end] == BODY[:-1] and b[p.b.start : p.b.end] == BODY[:-1]
