@@ -11,6 +11,7 @@ of the first pair of documents that share passages, preceded by the document tab
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -48,9 +49,10 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT))
     from dedupe.cli import main as dedupe_main
 
+    os.chdir(ROOT)  # relative paths in the committed report, whatever the checkout's location
     try:
-        dedupe_main(["scan", str(ROOT / "seeds"), "--json", str(ROOT / "reports" / "report.json"),
-                     "--html", str(ROOT / "reports" / "report.html"), "--no-timestamp", "-q"])
+        dedupe_main(["scan", "seeds/", "--json", "reports/report.json",
+                     "--html", "reports/report.html", "--no-timestamp", "-q"])
     except SystemExit as e:
         if e.code:
             return int(e.code)
