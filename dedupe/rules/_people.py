@@ -163,14 +163,17 @@ def _unnamed_people(text: str):
     nouns = wordlist("person_nouns") | wordlist("female_nouns") | wordlist("male_nouns") | wordlist("titles")
     pattern = re.compile(
         rf"\b([A-Za-z]+)\.?[ \u00a0]+([^\W\d_a-z][\w'’\-]+)|([^\W\d_a-z][\w'’\-]+)[ \u00a0]+{_SPEECH_VERBS}\b"
+        rf"|\b{_SPEECH_VERBS}[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"
     )
     for m in pattern.finditer(text):
         if m.group(1) is not None:
             if m.group(1).lower() not in nouns:
                 continue
             word, start = m.group(2), m.start(2)
-        else:
+        elif m.group(3) is not None:
             word, start = m.group(3), m.start(3)
+        else:
+            word, start = m.group(4), m.start(4)
         word = strip_possessive(word)
         if word.isupper() or fold(word) in stopwords():
             continue
