@@ -167,7 +167,7 @@ def _unnamed_people(text: str):
     )
     for m in pattern.finditer(text):
         if m.group(1) is not None:
-            if m.group(1).lower() not in nouns:
+            if m.group(1).lower() not in nouns and not re.fullmatch(_SPEECH_VERBS, m.group(1)):
                 continue
             word, start = m.group(2), m.start(2)
         elif m.group(3) is not None:
