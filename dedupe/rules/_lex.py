@@ -1,0 +1,88 @@
+"""Cached lexical resources shared by the translation-artifact rules: English word
+frequencies (wordfreq), given-name gender probabilities (nomquamgender's name table) and the
+small word lists under ``rules/data/``. Each loads once per process."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import unicodedata
+from functools import lru_cache
+
+_DATA = os.path.join(os.path.dirname(__file__), "data")
+
+# a name counts as a given name when this many sources and observations attest it
+GIVEN_NAME_MIN_SOURCES = 15
+GIVEN_NAME_MIN_COUNTS = 1000
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics ("Mélanie" -> "melanie"); no transliteration of other scripts."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@lru_cache(maxsize=None)
+def wordlist(name: str) -> frozenset:
+    """A word list from ``rules/data/<name>.txt``: one entry a line, ``#`` comments, folded."""
+    with open(os.path.join(_DATA, f"{name}.txt"), encoding="utf-8") as fh:
+        return frozenset(
+            fold(line.split("#", 1)[0].strip()) for line in fh if line.split("#", 1)[0].strip()
+        )
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> tuple:
+    """Rows of whitespace-separated fields from ``rules/data/<name>.tsv`` (``#`` comments)."""
+    rows = []
+    with open(os.path.join(_DATA, f"{name}.tsv"), encoding="utf-8") as fh:
+        for line in fh:
+            line = line.split("#", 1)[0].strip()
+            if line:
+                rows.append(tuple(line.split()))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=200_000)
+def zipf_en(word: str) -> float:
+    """English Zipf frequency (0 = unknown, 3 = once per million words, 7 = 'the')."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+@lru_cache(maxsize=1)
+def _name_table() -> dict:
+    """nomquamgender's name -> [sources, counts, p(female), ...] table, read straight from the
+    installed package's data file (importing the package would also import pandas). Empty when
+    nomquamgender is not installed: gender then comes only from honorifics and pronouns."""
+    spec = importlib.util.find_spec("nomquamgender")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = os.path.join(list(spec.submodule_search_locations)[0], "name_data.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=100_000)
+def given_name(word: str):
+    """``(sources, counts, p_female)`` for a given name, or None when it is not a well-attested
+    given name (fewer than GIVEN_NAME_MIN_SOURCES sources or GIVEN_NAME_MIN_COUNTS observations)."""
+    info = _name_table().get(fold(word))
+    if not info or info[0] < GIVEN_NAME_MIN_SOURCES or info[1] < GIVEN_NAME_MIN_COUNTS:
+        return None
+    return info[0], info[1], float(info[2])
+
+
+def has_name_table() -> bool:
+    return bool(_name_table())

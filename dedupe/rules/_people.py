@@ -1,0 +1,195 @@
+"""Person mentions in English news text, and what is known of their gender.
+
+A person is found from a capitalised sequence whose first name is a well-attested given name
+(nomquamgender's name table) followed by a surname ("Anna Novak"), or from an honorific and a
+capitalised word ("Ms Novak"). Later surname-only mentions ("Novak said") refer back to the
+person introduced earlier in the document. Sequences containing organisation or place words
+("Victoria Station", "Georgia Tech") are not people.
+
+Weaker mentions are kept too, marked ``weak``: a title and a name ("Dr. Okoro"), a lone
+capitalised word before a speech verb ("Okoro said") or after a role noun ("minister Okoro"),
+a lone given name ("Anna"), and other name-like capitalised pairs. A rule may treat them as
+possible referents (to stay silent when unsure) but should not act on them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from ..textutil import sentences
+from ._lex import fold, given_name, wordlist, zipf_en
+
+HONORIFICS = {
+    "mr": "m", "sir": "m", "lord": "m", "monsieur": "m", "herr": "m",
+    "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "madame": "f", "dame": "f", "lady": "f",
+    "mme": "f", "frau": "f",
+}
+PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "bin", "ibn", "al", "le", "la", "dos", "du"}
+_CAP = r"(?:[^\W\d_a-z][a-z]{0,2}\.(?=[ \u00a0][^\W\d_a-z])|[^\W\d_a-z][\w'’\-]*)"  # "Dr." "J." or a word
+_CAP_SEQ_RE = re.compile(rf"(?<![\w'’\-])(?:{_CAP})(?:[ \u00a0](?:(?:{'|'.join(sorted(PARTICLES))})[ \u00a0])?{_CAP})*")
+_POSSESSIVE_RE = re.compile(r"(?:['’]s?)$")
+_SPEECH_VERBS = r"(?:said|says|told|tells|added|adds|stated|noted|explained|argued|wrote|announced|declared|claims|claimed|recalled|insisted)"
+_NAME_RARITY = 3.5  # a capitalised word rarer than this (Zipf) in English looks like a name
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    person: str  # the name as introduced: "Anna Novak" (or "Novak" with only an honorific)
+    surname: str
+    given: Optional[str]
+    honorific: Optional[str] = None  # "m" | "f" when this mention carries one
+    weak: bool = False  # a possible person, not to be acted on
+
+    @property
+    def key(self) -> str:
+        return fold(self.person)
+
+
+def strip_possessive(word: str) -> str:
+    return _POSSESSIVE_RE.sub("", word) if len(word) > 2 else word
+
+
+def _tokens(seq: str, base: int) -> list[tuple[str, int, int]]:
+    out = []
+    for m in re.finditer(r"\S+", seq):
+        w = m.group().rstrip(".")
+        if w:
+            out.append((w, base + m.start(), base + m.start() + len(w)))
+    return out
+
+
+def mentions(text: str) -> list[Mention]:
+    """Person mentions in text order (see the module docstring)."""
+    sent_starts = {s for s, _ in sentences(text)}
+    known: dict[str, Mention] = {}  # folded surname -> the latest full mention
+    out: list[Mention] = []
+    for m in _CAP_SEQ_RE.finditer(text):
+        toks = _tokens(m.group(), m.start())
+        if not toks:
+            continue
+        found = _person_in(toks, sent_starts, known)
+        if found is not None:
+            out.append(found)
+            if not found.weak:
+                known[fold(found.surname)] = found
+            continue
+        refs = []
+        for w, s, e in toks:  # surname-only back-references ("Foreign Minister Novak")
+            base = strip_possessive(w)
+            ref = known.get(fold(base))
+            if ref is not None:
+                refs.append(Mention(s, s + len(base), ref.person, ref.surname, ref.given))
+        out.extend(refs)
+        if not refs:
+            out.extend(_weak_in(toks, sent_starts))
+    covered = [(m.start, m.end) for m in out]
+    for m in _unnamed_people(text):
+        if not any(s <= m.start < e for s, e in covered):
+            out.append(m)
+    return sorted(out, key=lambda m: m.start)
+
+
+def _person_in(toks, sent_starts, known) -> Optional[Mention]:
+    words = [fold(strip_possessive(w)) for w, _, _ in toks]
+    org, places, titles = wordlist("org_words"), wordlist("places"), wordlist("titles")
+    for i, (w, s, e) in enumerate(toks):
+        if words[i] in HONORIFICS and i + 1 < len(toks):
+            rest = toks[i + 1 : i + 4]
+            surname = strip_possessive(rest[-1][0])
+            end = rest[-1][1] + len(surname)
+            ref = known.get(fold(surname))
+            if ref is not None and len(rest) == 1:
+                return Mention(s, end, ref.person, ref.surname, ref.given, HONORIFICS[words[i]])
+            given = rest[0][0] if len(rest) > 1 and given_name(rest[0][0]) else None
+            name = " ".join(t[0] for t in rest[:-1] + [(surname,)])
+            return Mention(s, end, name, surname, given, HONORIFICS[words[i]])
+    for i, (w, s, e) in enumerate(toks[:-1]):
+        if words[i] in places or words[i] in PARTICLES or len(w) < 2 or w.isupper():
+            continue
+        if s in sent_starts and words[i] in stopwords():
+            continue
+        if given_name(w) is None:
+            continue
+        rest = toks[i:][:4]
+        if any(r in org or r in places or r in stopwords() for r in words[i : i + len(rest)]):
+            return None
+        surname = strip_possessive(rest[-1][0])
+        if len(surname) < 2 or surname.isupper():
+            return None
+        name = " ".join(t[0] for t in rest[:-1]) + " " + surname
+        return Mention(s, rest[-1][1] + len(surname), name, surname, w)
+    for i, (w, s, e) in enumerate(toks[:-1]):  # a title and a name: "Dr. Okoro", "Judge Ana Ruiz"
+        if words[i] in titles and not any(r in org or r in places for r in words[i + 1 :]):
+            rest = toks[i + 1 :][:3]
+            surname = strip_possessive(rest[-1][0])
+            if surname.isupper() or fold(surname) in stopwords():
+                return None
+            name = " ".join(t[0] for t in rest[:-1] + [(surname,)])
+            return Mention(s, rest[-1][1] + len(surname), name, surname, None, weak=True)
+    return None
+
+
+def _weak_in(toks, sent_starts):
+    """A lone given name ("Anna") or a name-like capitalised pair ("Amneh Jafari")."""
+    words = [fold(strip_possessive(w)) for w, _, _ in toks]
+    if any(w in wordlist("org_words") or w in stopwords() for w in words):
+        return
+    if len(toks) == 1:
+        w, s, e = toks[0]
+        base = strip_possessive(w)
+        if s not in sent_starts and not w.isupper() and words[0] not in wordlist("places") and given_name(base):
+            yield Mention(s, s + len(base), base, base, base, weak=True)
+        return
+    if len(toks) <= 4 and not any(w.isupper() for w, _, _ in toks):
+        if any(zipf_en(w) < _NAME_RARITY for w in words):
+            yield Mention(toks[0][1], toks[-1][2], " ".join(t[0] for t in toks), toks[-1][0], None, weak=True)
+
+
+def _unnamed_people(text: str):
+    """People known by one capitalised word: after a role noun ("minister Ortega") or before a
+    speech verb ("Ortega said"). Their gender is unknown."""
+    nouns = wordlist("person_nouns") | wordlist("female_nouns") | wordlist("male_nouns") | wordlist("titles")
+    pattern = re.compile(
+        rf"\b([A-Za-z]+)\.?[ \u00a0]+([^\W\d_a-z][\w'’\-]+)|([^\W\d_a-z][\w'’\-]+)[ \u00a0]+{_SPEECH_VERBS}\b"
+        rf"|\b{_SPEECH_VERBS}[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"
+    )
+    for m in pattern.finditer(text):
+        if m.group(1) is not None:
+            if m.group(1).lower() not in nouns and not re.fullmatch(_SPEECH_VERBS, m.group(1)):
+                continue
+            word, start = m.group(2), m.start(2)
+        elif m.group(3) is not None:
+            word, start = m.group(3), m.start(3)
+        else:
+            word, start = m.group(4), m.start(4)
+        word = strip_possessive(word)
+        if word.isupper() or fold(word) in stopwords():
+            continue
+        yield Mention(start, start + len(word), word, word, None, weak=True)
+
+
+def lexicon_gender(given: Optional[str], threshold: float = 0.9):
+    """``(gender, p)`` from the given-name table when p(female) >= threshold or <= 1 - threshold."""
+    if not given:
+        return None
+    info = given_name(given)
+    if info is None:
+        return None
+    p_f = info[2]
+    if p_f >= threshold:
+        return "f", p_f
+    if p_f <= 1 - threshold:
+        return "m", 1 - p_f
+    return None

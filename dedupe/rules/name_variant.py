@@ -1,0 +1,183 @@
+"""name-variant: one person or place written two ways in the corpus.
+
+Two kinds of name are compared across all documents:
+
+- people (a given name and a surname): two people with one surname whose given names are
+  spellings of one name (Russian vs Ukrainian romanisation, one letter, diacritics) are one
+  person written two ways; two different surnames are two people;
+- single capitalised words that are not given names (places, surnames used alone).
+
+The suggestion is the spelling used most (on a tie, the one used first in corpus order); every
+occurrence of the other spellings is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ._lex import fold, given_name, zipf_en
+from ._people import lexicon_gender, mentions, stopwords, strip_possessive
+from ._variants import candidate_pairs, variant_reason
+from .base import Rule
+
+_WORD_RE = re.compile(r"(?<![\w'’\-])[^\W\d_a-z][\w'’\-]*")
+COMMON_WORD = 3.5  # a single word this common in English (Zipf) is not compared by spelling alone
+WORD_RATIO = 80  # rapidfuzz ratio two single words must reach
+RELATED_DOCS = 0.2  # TF-IDF cosine at which two documents tell the same story
+MAX_LISTED = 5
+
+
+def _person_forms(docs):
+    """{surname: {given form: [(doc, start, end)]}} from full-name mentions."""
+    out: dict = defaultdict(lambda: defaultdict(list))
+    for doc in docs:
+        for m in mentions(doc.text):
+            if m.weak or not m.given or m.honorific:
+                continue
+            if doc.text[m.start : m.end].startswith(m.given):  # a full mention, not a back-reference
+                out[fold(m.surname)][m.given].append((doc, m.start, m.end))
+    return out
+
+
+def _word_forms(docs):
+    """{form: [(doc, start, end)]} for capitalised words that are not given names."""
+    out: dict = defaultdict(list)
+    for doc in docs:
+        for m in _WORD_RE.finditer(doc.text):
+            word = strip_possessive(m.group())
+            if len(word) < 4 or word.isupper() or fold(word) in stopwords() or given_name(word):
+                continue
+            out[word].append((doc, m.start(), m.start() + len(word)))
+    return out
+
+
+def _opposite_genders(a: str, b: str) -> bool:
+    ga, gb = lexicon_gender(a), lexicon_gender(b)
+    return bool(ga and gb and ga[0] != gb[0])
+
+
+def _groups(forms: dict, allow_spelling: bool, is_given: bool):
+    """Connected groups of variant forms, with the reason for each link."""
+    from rapidfuzz.fuzz import ratio
+
+    names = sorted(forms)
+    parent = list(range(len(names)))
+    reasons: dict = {}
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in candidate_pairs(names):
+        a, b = names[i], names[j]
+        reason = variant_reason(a, b, allow_spelling)
+        if reason is None:
+            continue
+        if is_given and _opposite_genders(a, b):
+            continue
+        if not is_given and reason.startswith("spelling") and (
+            max(zipf_en(fold(a)), zipf_en(fold(b))) >= COMMON_WORD or ratio(fold(a), fold(b)) < WORD_RATIO
+        ):
+            continue
+        parent[find(i)] = find(j)
+        reasons[frozenset((a, b))] = reason
+    groups = defaultdict(list)
+    for i, n in enumerate(names):
+        groups[find(i)].append(n)
+    for members in groups.values():
+        if len(members) > 1:
+            why = sorted({r for k, r in reasons.items() if k <= set(members)})
+            yield members, why
+
+
+def _findings(members, why, forms, what, whole_mention: bool, order: dict):
+    counts = {m: len(forms[m]) for m in members}
+    top = max(counts.values())
+    leaders = [m for m in members if counts[m] == top]
+    suggestion = min(leaders, key=lambda m: min((order[d.id], s) for d, s, _ in forms[m]))
+    flagged = [m for m in members if m != suggestion]
+    for form in flagged:
+        others = [m for m in members if m != form]
+        where = [{"doc": d.id, "start": s, "end": e, "text": d.text[s:e]}
+                 for m in others for d, s, e in forms[m]][:MAX_LISTED]
+        for doc, s, e in forms[form]:
+            end = e if whole_mention else s + len(form)
+            other_docs = sorted({w["doc"] for w in where})
+            msg = (f"{what} '{form}' is also written '{', '.join(others)}'"
+                   f" (in {', '.join(other_docs)}): {'; '.join(why)}")
+            yield RULE.finding(
+                doc, s, end, msg, suggestion=suggestion,
+                confidence=0.9 if "transliteration table" in why or "diacritics" in why else 0.75,
+                evidence={"variant": form, "variants": counts, "reason": why, "elsewhere": where,
+                          "tie": len(leaders) > 1},
+            )
+
+
+def _related(docs) -> dict:
+    """Pairs of documents that tell the same story (word TF-IDF cosine >= RELATED_DOCS)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.neighbors import NearestNeighbors
+
+    if len(docs) < 2:
+        return {}
+    try:
+        matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform([d.text for d in docs])
+    except ValueError:  # no words at all (empty or stop-word-only documents)
+        return {}
+    # radius search computes distances in bounded chunks: memory does not grow with N^2
+    nn = NearestNeighbors(radius=1 - RELATED_DOCS, metric="cosine", algorithm="brute").fit(matrix)
+    _, neighbours = nn.radius_neighbors(matrix)
+    ids = [d.id for d in docs]
+    return {ids[i]: {ids[j] for j in row} | {ids[i]} for i, row in enumerate(neighbours)}
+
+
+def _within_related(forms: dict, related: dict) -> dict:
+    """Keep, of each form, the occurrences in a document related to one using another form."""
+    out = {}
+    for form, occ in forms.items():
+        others = {d.id for f, o in forms.items() if f != form for d, _, _ in o}
+        kept = [x for x in occ if related.get(x[0].id, {x[0].id}) & others]
+        if kept:
+            out[form] = kept
+    return out
+
+
+def _check(docs, ctx):
+    order = {d.id: i for i, d in enumerate(docs)}
+    seen = set()
+    for surname, given_forms in _person_forms(docs).items():
+        for members, why in _groups(given_forms, allow_spelling=True, is_given=True):
+            for f in _findings(members, why, given_forms, "the name", whole_mention=True, order=order):
+                seen.add((f.doc, f.start))
+                yield f
+    words = _word_forms(docs)
+    related = _related(docs)
+    for members, why in _groups(words, allow_spelling=False, is_given=False):
+        group = _within_related({m: words[m] for m in members}, related)
+        if len(group) < 2:
+            continue
+        for f in _findings(sorted(group), why, group, "the name", whole_mention=False, order=order):
+            if (f.doc, f.start) not in seen:
+                yield f
+
+
+RULE = Rule(
+    id="name-variant",
+    severity="warning",
+    description="One person or place spelled two ways in the corpus (transliteration, one letter, diacritics).",
+    check=_check,
+    scope="corpus",
+    should_flag=(
+        ("Foreign Minister Andriy Sybiha met envoys in Lviv.", "Minister [[Andrei Sybiha]] spoke in Lviv."),
+        "Trains to [[Kharkov]] resumed on Monday. Officials in Kharkiv said damage was light. Kharkiv had power.",
+        ("Mayor Renée Dubois opened the fair.", "[[Renee Dubois]] said the fair would return.", "Renée Dubois left."),
+    ),
+    should_pass=(
+        ("Vladimir Sokolov spoke in Moscow.", "Volodymyr Petrenko spoke in Kyiv."),
+        ("Maria Costa won the race.", "Mario Costa finished second."),
+        ("Niger and Nigeria signed the accord.", "Troops left Niger on Friday."),
+    ),
+)
