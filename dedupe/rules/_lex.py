@@ -4,7 +4,7 @@ small word lists under ``rules/data/``. Each loads once per process."""
 
 from __future__ import annotations
 
-import importlib.util
+import gzip
 import json
 import os
 import unicodedata
@@ -61,17 +61,16 @@ def zipf(word: str, lang: str) -> float:
 
 @lru_cache(maxsize=1)
 def _name_table() -> dict:
-    """nomquamgender's name -> [sources, counts, p(female), ...] table, read straight from the
-    installed package's data file (importing the package would also import pandas). Empty when
-    nomquamgender is not installed: gender then comes only from honorifics and pronouns."""
-    spec = importlib.util.find_spec("nomquamgender")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    path = os.path.join(list(spec.submodule_search_locations)[0], "name_data.json")
-    if not os.path.exists(path):
-        return {}
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+    """Given name -> ``(sources, counts, p_female)``: nomquamgender's name table (MIT), reduced to
+    well-attested names and shipped as ``data/given_names.tsv.gz`` (see
+    ``scripts/build_given_names.py``; the package itself is not a dependency)."""
+    with gzip.open(os.path.join(_DATA, "given_names.tsv.gz"), "rt", encoding="utf-8") as fh:
+        next(fh)  # header
+        table = {}
+        for line in fh:
+            name, sources, counts, p_female = line.rstrip("\n").split("\t")
+            table[name] = (int(sources), int(counts), float(p_female))
+    return table
 
 
 @lru_cache(maxsize=100_000)
