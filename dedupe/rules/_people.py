@@ -10,6 +10,11 @@ Weaker mentions are kept too, marked ``weak``: a title and a name ("Dr. Okoro"),
 capitalised word before a speech verb ("Okoro said") or after a role noun ("minister Okoro"),
 a lone given name ("Anna"), and other name-like capitalised pairs. A rule may treat them as
 possible referents (to stay silent when unsure) but should not act on them.
+
+Month, weekday and season names that are also given names ("July", "May", "Summer") count as
+names only when they are not used as dates: not after a time word ("late July", "since May")
+and not next to a number ("July 4", "4 July"). A capitalised sequence that is exactly the name
+of a place in the gazetteer ("Santa Maria", "San Jose") is not a person.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ..textutil import sentences
-from ._lex import fold, given_name, wordlist, zipf_en
+from ._lex import fold, given_name, is_place, wordlist, zipf_en
 
 HONORIFICS = {
     "mr": "m", "sir": "m", "lord": "m", "monsieur": "m", "herr": "m",
@@ -70,6 +75,27 @@ def _tokens(seq: str, base: int) -> list[tuple[str, int, int]]:
     return out
 
 
+def _as_date(text: str, toks, i: int) -> bool:
+    """Is token ``i`` a month, weekday or season name used as such (after a time word, or next
+    to a number)?"""
+    w, s, e = toks[i]
+    if fold(w) not in wordlist("calendar"):
+        return False
+    before = toks[i - 1][0] if i > 0 else (re.findall(r"[\w\-]+", text[max(0, s - 30) : s]) or [""])[-1]
+    after = re.match(r"[ \u00a0]*(\S+)", text[e : e + 20])
+    return (
+        fold(before.split("-")[0]) in wordlist("time_words")
+        or before[-1:].isdigit()
+        or bool(after and after.group(1)[0].isdigit())
+    )
+
+
+def _given(text: str, toks, i: int):
+    """The given-name table entry for token ``i``, unless it is a date word used as such."""
+    info = given_name(toks[i][0])
+    return None if info is None or _as_date(text, toks, i) else info
+
+
 def mentions(text: str) -> list[Mention]:
     """Person mentions in text order (see the module docstring)."""
     sent_starts = {s for s, _ in sentences(text)}
@@ -79,7 +105,9 @@ def mentions(text: str) -> list[Mention]:
         toks = _tokens(m.group(), m.start())
         if not toks:
             continue
-        found = _person_in(toks, sent_starts, known)
+        if len(toks) > 1 and is_place(" ".join(strip_possessive(w) for w, _, _ in toks)):
+            continue  # "Santa Maria", "San Jose": a place named like a person
+        found = _person_in(text, toks, sent_starts, known)
         if found is not None:
             out.append(found)
             if not found.weak:
@@ -93,7 +121,7 @@ def mentions(text: str) -> list[Mention]:
                 refs.append(Mention(s, s + len(base), ref.person, ref.surname, ref.given))
         out.extend(refs)
         if not refs:
-            out.extend(_weak_in(toks, sent_starts))
+            out.extend(_weak_in(text, toks, sent_starts))
     covered = [(m.start, m.end) for m in out]
     for m in _unnamed_people(text):
         if not any(s <= m.start < e for s, e in covered):
@@ -101,7 +129,7 @@ def mentions(text: str) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
-def _person_in(toks, sent_starts, known) -> Optional[Mention]:
+def _person_in(text, toks, sent_starts, known) -> Optional[Mention]:
     words = [fold(strip_possessive(w)) for w, _, _ in toks]
     org, places, titles = wordlist("org_words"), wordlist("places"), wordlist("titles")
     for i, (w, s, e) in enumerate(toks):
@@ -112,7 +140,7 @@ def _person_in(toks, sent_starts, known) -> Optional[Mention]:
             ref = known.get(fold(surname))
             if ref is not None and len(rest) == 1:
                 return Mention(s, end, ref.person, ref.surname, ref.given, HONORIFICS[words[i]])
-            given = rest[0][0] if len(rest) > 1 and given_name(rest[0][0]) else None
+            given = rest[0][0] if len(rest) > 1 and _given(text, toks, i + 1) else None
             name = " ".join(t[0] for t in rest[:-1] + [(surname,)])
             return Mention(s, end, name, surname, given, HONORIFICS[words[i]])
     for i, (w, s, e) in enumerate(toks[:-1]):
@@ -120,7 +148,7 @@ def _person_in(toks, sent_starts, known) -> Optional[Mention]:
             continue
         if s in sent_starts and words[i] in stopwords():
             continue
-        if given_name(w) is None:
+        if _given(text, toks, i) is None:
             continue
         rest = toks[i:][:4]
         if any(r in org or r in places or r in stopwords() for r in words[i : i + len(rest)]):
@@ -141,7 +169,7 @@ def _person_in(toks, sent_starts, known) -> Optional[Mention]:
     return None
 
 
-def _weak_in(toks, sent_starts):
+def _weak_in(text, toks, sent_starts):
     """A lone given name ("Anna") or a name-like capitalised pair ("Amneh Jafari")."""
     words = [fold(strip_possessive(w)) for w, _, _ in toks]
     if any(w in wordlist("org_words") or w in stopwords() for w in words):
@@ -149,7 +177,8 @@ def _weak_in(toks, sent_starts):
     if len(toks) == 1:
         w, s, e = toks[0]
         base = strip_possessive(w)
-        if s not in sent_starts and not w.isupper() and words[0] not in wordlist("places") and given_name(base):
+        if (s not in sent_starts and not w.isupper() and words[0] not in wordlist("places")
+                and given_name(base) and not _as_date(text, toks, 0)):
             yield Mention(s, s + len(base), base, base, base, weak=True)
         return
     if len(toks) <= 4 and not any(w.isupper() for w, _, _ in toks):

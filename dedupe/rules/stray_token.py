@@ -5,11 +5,14 @@ Three signs, each enough alone:
 - position: a one- or two-word "sentence" left after a quotation's attribution
   ('"...," she said. Haus.') or at the end of a paragraph of full sentences;
 - script: a word in another script (Cyrillic, CJK, Devanagari, Arabic ...) in English text;
+  only letters decide the script (superscript digits, symbols and marks do not);
 - vocabulary: a lower-case word that English does not use (absent from wordfreq's English
   list) but another language does, or a capitalised word inside a sentence that is common in
   another language and unknown in English. Names and acronyms are left alone: lower-case
   words are rarely names, and capitalised ones are only flagged when they are ordinary words
-  of another language.
+  of another language and not the name of a place (GeoNames gazetteer: German city names are
+  as common in German text as German nouns, so word frequencies alone cannot tell them apart).
+  Words inside a web address or domain name ("news.example.com/page") are left alone.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ import re
 import unicodedata
 
 from ..textutil import paragraphs, sentences
-from ._lex import fold, zipf, zipf_en
-from ._people import mentions
+from ._lex import fold, is_place, zipf, zipf_en
+from ._people import mentions, stopwords
 from ._quotes import Inside, quotations
 from .base import Rule
 
@@ -36,6 +39,9 @@ MORE_COMMON_ABROAD = 2.0  # ... and this much more common (in Zipf, x100) in ano
 FOREIGN_COMMON = 3.0  # Zipf at which a word is ordinary in another language
 FOREIGN_COMMON_CAPITALISED = 4.0
 _SKIP_WORDS = {"etc", "vs", "ie", "eg"}
+_ARTICLES = {"the", "a", "an"}
+PLACE_MIN_POPULATION = 15_000  # a capitalised word naming a place this large is not flagged
+_WEB_RE = re.compile(r"(?:https?:|www\.)\S*|\b[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,6}\b(?:/\S*)?")
 
 
 def _script(ch: str) -> str:
@@ -46,13 +52,15 @@ def _script(ch: str) -> str:
 
 
 def _foreign_script_runs(text: str):
-    """Runs of letters in a script other than Latin (words joined by spaces form one run)."""
+    """Runs of words with letters in a script other than Latin (words joined by spaces form one
+    run). Only alphabetic characters count: "km²" is Latin."""
     run_start = None
     last_end = None
     for m in re.finditer(r"[^\W\d_]+", text):
         word = m.group()
-        foreign = any(_script(c) not in ("LATIN",) for c in word) and not (
-            len(word) == 1 and _script(word) == "GREEK"
+        letters = [c for c in word if c.isalpha()]
+        foreign = any(_script(c) != "LATIN" for c in letters) and not (
+            len(letters) == 1 and _script(letters[0]) == "GREEK"
         )
         if foreign:
             if run_start is None or text[last_end : m.start()].strip() not in ("",):
@@ -87,9 +95,12 @@ def _foreign(word: str, langs=OTHER_LANGS, margin: float = MORE_COMMON_ABROAD):
 
 def _foreign_words(text: str, inside, sent_starts: set):
     names = [(p.start, p.end) for p in mentions(text)]
+    web = [(w.start(), w.end()) for w in _WEB_RE.finditer(text)]
     for m in _TOKEN_RE.finditer(text):
         word = m.group()
         if len(word) < 3 or fold(word) in _SKIP_WORDS or inside(m.start()) or word.isupper():
+            continue
+        if any(s <= m.start() < e for s, e in web):
             continue
         if any(_script(c) != "LATIN" for c in word if c.isalpha()):
             continue  # reported as another script
@@ -101,6 +112,7 @@ def _foreign_words(text: str, inside, sent_starts: set):
             # and so is a capitalised word next to another or already seen as a person
             if (m.start() not in sent_starts and word[1:].islower() and _isolated(text, m.start(), m.end())
                     and not any(s <= m.start() < e for s, e in names)
+                    and not _place_name(text, m.start(), word)
                     and zipf(low, "de") >= FOREIGN_COMMON_CAPITALISED and _foreign(low, ("de",))):
                 yield m.start(), m.end(), "de"
             continue
@@ -108,6 +120,17 @@ def _foreign_words(text: str, inside, sent_starts: set):
         if word.islower() and (lang or (zipf_en(low) < EN_UNKNOWN and any(ord(c) > 127 for c in low))):
             yield m.start(), m.end(), lang
 
+
+
+def _place_name(text: str, s: int, word: str) -> bool:
+    """A place of the gazetteer used as a place: not the head of a noun phrase after an article
+    ("in Rostock", "the Rostock police", but not "fell to the Boden")."""
+    before = re.search(r"(\w+)\W*$", text[max(0, s - 20) : s])
+    if before and before.group(1).lower() in _ARTICLES:
+        after = re.match(r"[ \u00a0]+([a-z][\w\-]*)", text[s + len(word) : s + len(word) + 40])
+        if not after or after.group(1) in stopwords():
+            return False
+    return is_place(word, PLACE_MIN_POPULATION)
 
 
 def _isolated(text: str, s: int, e: int) -> bool:
@@ -154,7 +177,7 @@ def _check(doc, ctx):
         if s in seen:
             continue
         seen.add(s)
-        script = _script(text[s]).lower()
+        script = _script(next(c for c in text[s:e] if c.isalpha() and _script(c) != "LATIN")).lower()
         yield RULE.finding(doc, s, e, f"'{text[s:e]}' is in another script ({script}) inside English text",
                            confidence=0.95, evidence={"sign": "script", "script": script})
     for s, e, lang in _foreign_words(text, inside, sent_starts):
