@@ -100,6 +100,8 @@ def detokenize(line: str) -> str:
     s = re.sub(r" ([,.;:!?%)\]}])", r"\1", s)
     s = re.sub(r"([(\[{$]) ", r"\1", s)
     s = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m|’s)\b", r"\1", s)
+    s = re.sub(r"\b(\w+) '(t|s|re|ve|ll|d|m)\b", r"\1'\2", s)  # "can 't"
+    s = re.sub(r"\b([dlDL]) '(?=\w)", r"\1'", s)  # "d 'état", "L 'Aurore"
     s = re.sub(r"(?<=s) ' ", "' ", s)  # plural possessive: "Cassius ' treaty"
     return re.sub(r"\s{2,}", " ", s).strip()
 

@@ -6,7 +6,10 @@ the person last named). The person's gender comes from an honorific (Mr, Ms, Mad
 the given name (nomquamgender, only at p >= 0.9 either way), or from the pronouns other
 documents of the corpus use for the same person. The rule stays silent when the pronoun may
 point elsewhere: another person of unknown or matching gender, or a noun for a person of the
-pronoun's gender ("his wife ... she"), between the person and the pronoun.
+pronoun's gender ("his wife ... she"), between the person and the pronoun; and when the
+pronoun is the object of a verb whose subject is that person in the same clause ("Novak helps
+her", "Novak asked them to call him"): English would say "herself", so the pronoun means
+someone else.
 """
 
 from __future__ import annotations
@@ -65,11 +68,38 @@ def _resolve(text: str) -> list[_Resolved]:
         between = text[nearest.end : pm.start()]
         blocked = (
             _noun_may_refer(between, gender)
+            or _object_of_own_clause(text, nearest.end, pm)
             or any(_quoted_pronoun(text, q, gender) for q in quotes if nearest.end <= q.start and q.end <= pm.start())
             or _cataphora(text, pm.start(), sents[k] if sents else (0, len(text)), people)
         )
         out.append(_Resolved(-1, pm.start(), pm.end(), gender, nearest, others, blocked))
     return out
+
+
+_CLAUSE_BREAK_RE = re.compile(r"[,.;:!?\"“”()\n]|\b(?:and|but|or|that|who|whom|which|because|when|while|if|as|after|before|since|until|said|says)\b", re.I)
+
+
+def _object_of_own_clause(text: str, person_end: int, pm) -> bool:
+    """Is the pronoun an object (him; her not followed by a noun) within a few words after the
+    person, in the same clause? Then it cannot mean that person (that would be himself/herself)."""
+    pronoun = pm.group().lower()
+    if pronoun == "her":
+        after = re.match(r"\s*([A-Za-z][\w\-]*)", text[pm.end() : pm.end() + 40])
+        if after and after.group(1).lower() not in _OBJECT_FOLLOWERS:
+            return False  # possessive: "her speech"
+    elif pronoun != "him":
+        return False
+    between = text[person_end : pm.start()]
+    return 0 < len(_WORD_RE.findall(between)) <= 4 and not _CLAUSE_BREAK_RE.search(between)
+
+
+# words that follow object "her" (prepositions, particles, adverbs), not a possessed noun
+_OBJECT_FOLLOWERS = {
+    "to", "with", "for", "in", "on", "at", "by", "from", "about", "into", "of", "out", "up", "down",
+    "off", "back", "away", "again", "and", "or", "but", "that", "as", "when", "if", "because",
+    "the", "a", "an", "this", "that", "these", "those", "some", "any", "no", "his", "their",
+    "once", "twice", "today", "yesterday", "now", "later", "there", "here", "too", "also",
+}
 
 
 def _quoted_pronoun(text: str, q, gender: str) -> bool:
@@ -189,5 +219,7 @@ RULE = Rule(
         "Robert Hale met Susan Park on Monday. He said the talks went well.",
         "Thomas Brandt said his wife was ill. She stayed at home.",
         '"I met Maria Lopez yesterday," he told reporters.',
+        "Thomas Brandt helped her with the forms.",
+        "Late June Weber wrote on his blog that the vote was close.",
     ),
 )

@@ -12,7 +12,11 @@ Three signs, each enough alone:
   words are rarely names, and capitalised ones are only flagged when they are ordinary words
   of another language and not the name of a place (GeoNames gazetteer: German city names are
   as common in German text as German nouns, so word frequencies alone cannot tell them apart).
-  Words inside a web address or domain name ("news.example.com/page") are left alone.
+  Words inside a web address or domain name ("news.example.com/page") are left alone, and so
+  is a short lower-case word (three letters at most) between two capitalised ones (a particle of a
+  name: "Alexandru cel Bun").
+  A one- or two-word sentence is not a stray fragment when it trails off ("...") or is an
+  answer or interjection ("Yes.", "Of course.").
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import re
 import unicodedata
 
 from ..textutil import paragraphs, sentences
-from ._lex import fold, is_place, zipf, zipf_en
+from ._lex import fold, is_place, wordlist, zipf, zipf_en
 from ._people import mentions, stopwords
 from ._quotes import Inside, quotations
 from .base import Rule
@@ -116,10 +120,19 @@ def _foreign_words(text: str, inside, sent_starts: set):
                     and zipf(low, "de") >= FOREIGN_COMMON_CAPITALISED and _foreign(low, ("de",))):
                 yield m.start(), m.end(), "de"
             continue
+        if len(word) <= 3 and _inside_name(text, m.start(), m.end()):
+            continue  # a particle inside a name: "Alexandru cel Bun", "Juan de la Cruz"
         lang = _foreign(low)
         if word.islower() and (lang or (zipf_en(low) < EN_UNKNOWN and any(ord(c) > 127 for c in low))):
             yield m.start(), m.end(), lang
 
+
+
+def _inside_name(text: str, s: int, e: int) -> bool:
+    """Both neighbour words are capitalised (a short lower-case word between them joins a name)."""
+    before = re.search(r"([^\W\d_][\w'’\-]*)[ \u00a0]+$", text[max(0, s - 40) : s])
+    after = re.match(r"[ \u00a0]+([^\W\d_][\w'’\-]*)", text[e : e + 40])
+    return bool(before and after and before.group(1)[0].isupper() and after.group(1)[0].isupper())
 
 
 def _place_name(text: str, s: int, word: str) -> bool:
@@ -154,6 +167,8 @@ def _lone_fragments(text: str, inside):
                 continue
             if any(ch.isdigit() for ch in frag) or any(w.isupper() for w in words) or frag[-1] not in ".!?":
                 continue
+            if frag.endswith(("..", "…")) or all(fold(w) in wordlist("interjections") for w in words):
+                continue  # a trailing-off or an answer ("Coincidence? Yes."): a complete utterance
             prev = text[sents[k - 1][0] : sents[k - 1][1]]
             if prev.rstrip()[-1:] in _QUOTE_CHARS:
                 continue  # the fragment is the quotation's attribution ("...?" Dunn asked.)
@@ -207,5 +222,8 @@ RULE = Rule(
         '"We will rebuild the bridge before the winter," she said. The council met on Monday.',
         "Chancellor Scholz visited Wrocław and Przemyśl on Tuesday.",
         "The company's e-commerce revenue rose in the third quarter.",
+        "The reserve covers 4,200 km² of forest.",
+        "Police in Bremen and the Hannover prosecutors opened an inquiry.",
+        "The statement was posted on news.example.org/politik yesterday.",
     ),
 )
