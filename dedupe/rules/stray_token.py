@@ -216,6 +216,7 @@ RULE = Rule(
         "The commission approved the [[Gesetz]] after a long debate in the chamber.",
         "The farmers said the [[cosecha]] was the worst in a decade.",
         "Officials said the [[плотина]] had held during the storm.",
+        "The passengers waited an hour for the [[Zug]] in the rain.",
     ),
     should_pass=(
         "Officials in Kyiv and NATO said the U.S. plan was welcome. RFE/RL reported the talks.",
@@ -225,5 +226,7 @@ RULE = Rule(
         "The reserve covers 4,200 km² of forest.",
         "Police in Bremen and the Hannover prosecutors opened an inquiry.",
         "The statement was posted on news.example.org/politik yesterday.",
+        "Was it a coincidence? Yes.",
+        "The school on Mircea cel Batran street reopened in May.",
     ),
 )
