@@ -34,7 +34,7 @@ class Config:
     shingle: str = "word"
     num_perm: int = 128
     seed: int = 1
-    scheme: str = "kperm"
+    scheme: str = "oph"
     threshold: float = 0.8
     containment: float = 0.8
     keep: str = "longest"
