@@ -46,6 +46,8 @@ def scan(
     num_perm: c.NumPerm = None,
     seed: c.Seed = None,
     keep: c.Keep = None,
+    scheme: c.Scheme = None,
+    workers: c.Workers = None,
     no_language: Annotated[bool, typer.Option("--no-language", help="Skip language identification.")] = False,
     config_file: c.ConfigFile = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
@@ -65,6 +67,8 @@ def scan(
             num_perm=num_perm,
             seed=seed,
             keep=keep,
+            scheme=scheme,
+            workers=workers,
             detect_language=False if no_language else None,
         )
         fail_on = fail_on or extras.get("fail_on", "never")

@@ -8,11 +8,12 @@ import numpy as np
 
 from ..model import Cluster, Pair
 from .clusters import UnionFind, representative
+from .fast import shingle_batch
 from .lsh import CandidateIndex
 from .shingles import jaccard
 from .signatures import estimate
 
-__all__ = ["find_clusters", "verify_pair"]
+__all__ = ["find_clusters", "verify_pair", "candidate_shingles"]
 
 
 def verify_pair(i, j, ids, shingles, signatures, config) -> Optional[Pair]:
@@ -35,19 +36,36 @@ def verify_pair(i, j, ids, shingles, signatures, config) -> Optional[Pair]:
     )
 
 
+def candidate_shingles(indexes, text_of: Callable[[int], str], config, batch: int = 1000) -> dict:
+    """Sorted distinct shingle hashes of the given documents, their texts read again."""
+    out = {}
+    order = sorted(set(indexes))
+    for k in range(0, len(order), batch):
+        part = order[k : k + batch]
+        sh = shingle_batch([text_of(i) for i in part], config.ngram, config.shingle)
+        for n, i in enumerate(part):
+            out[i] = np.unique(sh.document(n))
+    return out
+
+
 def find_clusters(
     ids: list[str],
     chars: list[int],
-    shingles: list[np.ndarray],
-    signatures: list[np.ndarray],
+    sizes: list[int],
+    signatures: np.ndarray,
+    text_of: Callable[[int], str],
     config,
     progress: Optional[Callable] = None,
 ) -> tuple[list[Cluster], dict[int, tuple[int, bool]]]:
-    """Clusters of near-duplicates and, per clustered document index, ``(cluster id, keep)``."""
+    """Clusters of near-duplicates and, per clustered document index, ``(cluster id, keep)``.
+
+    Only the documents in candidate pairs are shingled again (from ``text_of``) to verify
+    the pairs with their exact Jaccard and containment.
+    """
     index = CandidateIndex(config)
-    for i, (sig, sh) in enumerate(zip(signatures, shingles)):
-        index.add(i, sig, sh.size)
+    index.add_all(signatures, sizes)
     candidates = sorted(index.pairs())
+    shingles = candidate_shingles([i for pair in candidates for i in pair], text_of, config)
     accepted: list[tuple[int, int, Pair]] = []
     for n, (i, j) in enumerate(candidates):
         pair = verify_pair(i, j, ids, shingles, signatures, config)

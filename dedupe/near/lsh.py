@@ -2,6 +2,11 @@
 
 Candidates are verified afterwards with exact Jaccard, so the banding is chosen to miss
 almost nothing at the threshold (``lsh_recall``) and false candidates only cost time.
+
+Signatures are kept as one documents x num_perm array; datasketch's ``LeanMinHash`` objects
+are made on the fly for each insert and query, never held. Candidate pairs for Jaccard are
+read from the LSH's band buckets (every bucket holding two or more documents) instead of
+querying each document again.
 """
 
 from __future__ import annotations
@@ -39,43 +44,54 @@ def recall_params(threshold: float, num_perm: int, recall: float) -> tuple[int, 
     return best
 
 
+def _pairs_of(keys) -> set[tuple[int, int]]:
+    keys = sorted(keys)
+    return {(a, b) for n, a in enumerate(keys) for b in keys[n + 1 :]}
+
+
 class CandidateIndex:
-    """Collects signatures, then yields candidate pairs of document indexes (i < j)."""
+    """Indexes signatures (rows of an array), then yields candidate pairs (i < j)."""
 
     def __init__(self, config):
         self.config = config
         self.params = recall_params(config.threshold, config.num_perm, config.lsh_recall)
         self.lsh = MinHashLSH(num_perm=config.num_perm, params=self.params)
-        self._entries: list[tuple[int, object, int]] = []
+        self._indexed: list[int] = []
+        self._signatures = None
+        self._sizes = None
 
-    def add(self, index: int, hashvalues: np.ndarray, size: int) -> None:
-        if size == 0:
-            return
-        m = lean(hashvalues, self.config.seed)
-        self.lsh.insert(index, m, check_duplication=False)
-        self._entries.append((index, m, size))
+    def add_all(self, signatures: np.ndarray, sizes) -> None:
+        self._signatures, self._sizes = signatures, sizes
+        seed = self.config.seed
+        for i, size in enumerate(sizes):
+            if size == 0:
+                continue
+            self.lsh.insert(i, lean(signatures[i], seed), check_duplication=False)
+            self._indexed.append(i)
 
     def pairs(self) -> set[tuple[int, int]]:
         found: set[tuple[int, int]] = set()
-        for key, m, _size in self._entries:
-            for other in self.lsh.query(m):
-                if other != key:
-                    found.add((min(key, other), max(key, other)))
-        if self.config.containment < 1.0 and len(self._entries) > 1:
+        for table in self.lsh.hashtables:
+            for band in table.keys():
+                members = table.get(band)
+                if len(members) > 1:
+                    found |= _pairs_of(members)
+        if self.config.containment < 1.0 and len(self._indexed) > 1:
             found |= self._containment_pairs()
         return found
 
     def _containment_pairs(self) -> set[tuple[int, int]]:
+        seed, sigs, sizes = self.config.seed, self._signatures, self._sizes
         ens = MinHashLSHEnsemble(
             threshold=self.config.containment,
             num_perm=self.config.num_perm,
-            num_part=min(16, len(self._entries)),
+            num_part=min(16, len(self._indexed)),
             weights=(0.2, 0.8),
         )
-        ens.index(self._entries)
+        ens.index([(i, lean(sigs[i], seed), sizes[i]) for i in self._indexed])
         found = set()
-        for key, m, size in self._entries:
-            for other in ens.query(m, size):
-                if other != key:
-                    found.add((min(key, other), max(key, other)))
+        for i in self._indexed:
+            for other in ens.query(lean(sigs[i], seed), sizes[i]):
+                if other != i:
+                    found.add((min(i, other), max(i, other)))
         return found
