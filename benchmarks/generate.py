@@ -4,7 +4,8 @@ Sentences come from an order-2 word Markov chain trained on the English Wikinews
 ``/work/shared/data/wikinews`` (or any JSONL with a ``text`` field); articles are ~3 KB runs
 of sentences drawn from a large pool of generated sentences, and a fraction of articles are
 planted near-duplicates of an earlier article (one sentence replaced, one dropped, or a few
-words edited). Deterministic for a given ``--seed``; any size.
+words edited). Words are replaced at random (12%) by frequency-weighted vocabulary so that
+unrelated articles share few n-grams, as real articles do. Deterministic for a given ``--seed``; any size.
 
     python benchmarks/generate.py --docs 10000 --out /tmp/bench_10k.jsonl
 
@@ -58,49 +59,68 @@ def sentence_pool(chain: dict, size: int, rng: random.Random) -> list[str]:
     return pool
 
 
-def edit(sentences: list[str], rng: random.Random, pool: list[str]) -> list[str]:
+def edit(sentences: list[np.ndarray], rng: random.Random, fresh) -> list[np.ndarray]:
     """A near-copy: one sentence replaced, one dropped, or a few words changed."""
     out = list(sentences)
     kind = rng.randrange(3)
     i = rng.randrange(len(out))
     if kind == 0:
-        out[i] = rng.choice(pool)
+        out[i] = fresh()
     elif kind == 1 and len(out) > 2:
         del out[i]
     else:
-        words = out[i].split()
+        words = out[i].copy()
         for _ in range(min(3, len(words))):
-            words[rng.randrange(len(words))] = rng.choice(("said", "reported", "officials", "on", "Monday"))
-        out[i] = " ".join(words)
+            words[rng.randrange(len(words))] = fresh()[0]
+        out[i] = words
     return out
 
 
-def generate(docs: int, seed: int, dup_rate: float, pool_size: int, source: str):
+def generate(docs: int, seed: int, dup_rate: float, pool_size: int, source: str, noise: float = 0.12):
+    """Records of the corpus. A sentence of the pool reused across articles would share all
+    its n-grams, which real news does far less: so each word is, with probability ``noise``,
+    replaced by a word drawn from the training text's word frequencies."""
     rng = random.Random(seed)
     chain = train(source)
     pool = sentence_pool(chain, pool_size, rng)
+    vocab, counts = np.unique(np.array(" ".join(pool).split()), return_counts=True)
+    index = {w: i for i, w in enumerate(vocab.tolist())}
+    pool_ids = [np.array([index[w] for w in s.split()], dtype=np.int32) for s in pool]
+    cum = np.cumsum(counts / counts.sum())
     nprng = np.random.default_rng(seed)
+
+    def noisy(ids: np.ndarray) -> np.ndarray:
+        ids = ids.copy()
+        mask = nprng.random(ids.size) < noise
+        ids[mask] = np.searchsorted(cum, nprng.random(int(mask.sum())))
+        return ids
+
+    def fresh() -> np.ndarray:
+        return noisy(pool_ids[int(nprng.integers(len(pool_ids)))])
+
     lengths = np.clip(nprng.normal(22, 5, docs).astype(int), 6, 45)
-    picks = nprng.integers(0, len(pool), int(lengths.sum()))
     is_dup = nprng.random(docs) < dup_rate
-    recent: list[list[str]] = []  # originals that copies are made of (bounded window)
-    at = 0
+    recent: list = []  # originals that copies are made of (a bounded window)
     for n in range(docs):
-        k = int(lengths[n])
-        sentences = [pool[p] for p in picks[at : at + k]]
-        at += k
         record = {"id": f"d{n:07d}"}
         if is_dup[n] and recent:
             j, orig = recent[rng.randrange(len(recent))]
-            sentences = edit(orig, rng, pool)
+            sentences = edit(orig, rng, fresh)
             record["copy_of"] = f"d{j:07d}"
         else:
+            sentences = [fresh() for _ in range(int(lengths[n]))]
             if len(recent) < 1000:
                 recent.append((n, sentences))
             else:
                 recent[rng.randrange(1000)] = (n, sentences)
-        paras = [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4)]
-        record["text"] = "\n\n".join(paras)
+        words = vocab[np.concatenate(sentences)].tolist()
+        ends = np.cumsum([s.size for s in sentences]).tolist()
+        paras, start = [], 0
+        for k in range(3, len(ends) + 3, 4):
+            end = ends[min(k, len(ends) - 1)]
+            paras.append(" ".join(words[start:end]))
+            start = end
+        record["text"] = "\n\n".join(p for p in paras if p)
         record["source"] = "generated"
         yield record
 

@@ -3,10 +3,11 @@
 Candidates are verified afterwards with exact Jaccard, so the banding is chosen to miss
 almost nothing at the threshold (``lsh_recall``) and false candidates only cost time.
 
-Signatures are kept as one documents x num_perm array; datasketch's ``LeanMinHash`` objects
-are made on the fly for each insert and query, never held. Candidate pairs for Jaccard are
-read from the LSH's band buckets (every bucket holding two or more documents) instead of
-querying each document again.
+``CandidateIndex`` bands the signature array with array operations
+(:mod:`dedupe.near.banding`) and returns exactly the candidates of datasketch's
+``MinHashLSH`` (recall-tuned ``(b, r)``) and ``MinHashLSHEnsemble`` (containment) without
+their per-document dict storage; ``DatasketchCandidateIndex`` runs datasketch's own classes
+and is the reference the tests compare against.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHashLSH, MinHashLSHEnsemble
 
+from . import banding
 from .signatures import lean
+
+ENSEMBLE_PARTITIONS = 16
+ENSEMBLE_WEIGHTS = (0.2, 0.8)  # (false positive, false negative): recall first
 
 
 def _candidate_probability(s: np.ndarray, b: int, r: int) -> np.ndarray:
@@ -50,7 +55,40 @@ def _pairs_of(keys) -> set[tuple[int, int]]:
 
 
 class CandidateIndex:
-    """Indexes signatures (rows of an array), then yields candidate pairs (i < j)."""
+    """Candidate pairs (i < j) of the rows of a signature array, by array banding."""
+
+    def __init__(self, config):
+        self.config = config
+        self.params = recall_params(config.threshold, config.num_perm, config.lsh_recall)
+        self._signatures = None
+        self._sizes = None
+
+    def add_all(self, signatures: np.ndarray, sizes) -> None:
+        self._signatures, self._sizes = signatures, np.asarray(sizes, dtype=np.int64)
+
+    def pairs(self) -> set[tuple[int, int]]:
+        sig, sizes = self._signatures, self._sizes
+        if sig is None or not len(sizes):
+            return set()
+        docs = np.flatnonzero(sizes > 0)
+        b, r = self.params
+        codes = [banding.jaccard_candidates(sig, docs, b, r)]
+        if self.config.containment < 1.0 and docs.size > 1:
+            codes.append(
+                banding.containment_candidates(
+                    sig,
+                    sizes,
+                    docs,
+                    self.config.containment,
+                    min(ENSEMBLE_PARTITIONS, docs.size),
+                    ENSEMBLE_WEIGHTS,
+                )
+            )
+        return set(banding.decode(np.concatenate(codes), len(sizes)))
+
+
+class DatasketchCandidateIndex:
+    """The same candidates with datasketch's MinHashLSH and MinHashLSHEnsemble (reference)."""
 
     def __init__(self, config):
         self.config = config
@@ -85,8 +123,8 @@ class CandidateIndex:
         ens = MinHashLSHEnsemble(
             threshold=self.config.containment,
             num_perm=self.config.num_perm,
-            num_part=min(16, len(self._indexed)),
-            weights=(0.2, 0.8),
+            num_part=min(ENSEMBLE_PARTITIONS, len(self._indexed)),
+            weights=ENSEMBLE_WEIGHTS,
         )
         ens.index([(i, lean(sigs[i], seed), sizes[i]) for i in self._indexed])
         found = set()
