@@ -36,33 +36,38 @@ def _pair_codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
     return lo[keep].astype(np.int64) * n + hi[keep]
 
 
-def equal_key_pairs(keys: np.ndarray, docs: np.ndarray, n: int) -> np.ndarray:
-    """Pair codes ``i * n + j`` (i < j) of documents ``docs`` sharing a key."""
-    order = np.argsort(keys, kind="stable")
+def _groups_of_equal(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(order, group starts, group sizes) of the runs of equal keys of two or more."""
+    sk = np.sort(keys)
+    dup = sk[1:][sk[1:] == sk[:-1]]
+    if not dup.size:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e, e
+    involved = np.flatnonzero(np.isin(keys, dup))  # usually few: sort only those
+    order = involved[np.argsort(keys[involved], kind="stable")]
     sk = keys[order]
     starts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
     sizes = np.diff(np.concatenate((starts, [sk.size])))
-    out = []
-    for g in np.unique(sizes[sizes > 1]).tolist():
+    return order, starts, sizes
+
+
+def equal_key_pairs(keys: np.ndarray, docs: np.ndarray, n: int, ordered: bool = False):
+    """Pairs of positions ``(a, b)`` whose keys are equal (a != b; both orders if ``ordered``,
+    else a < b by position), as two arrays."""
+    order, starts, sizes = _groups_of_equal(keys)
+    first, second = [], []
+    for g in np.unique(sizes).tolist():
         s = starts[sizes == g]
         for x in range(g):
-            for y in range(x + 1, g):
-                out.append(_pair_codes(docs[order[s + x]], docs[order[s + y]], n))
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
-
-
-def matching_pairs(query_keys, query_docs, index_keys, index_docs, n: int) -> np.ndarray:
-    """Pair codes of every (query, indexed) document pair with equal keys."""
-    order = np.argsort(index_keys, kind="stable")
-    sk = index_keys[order]
-    left = np.searchsorted(sk, query_keys, side="left")
-    counts = np.searchsorted(sk, query_keys, side="right") - left
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    first = np.cumsum(counts) - counts
-    pos = np.arange(total) - np.repeat(first, counts) + np.repeat(left, counts)
-    return _pair_codes(np.repeat(query_docs, counts), index_docs[order[pos]], n)
+            for y in range(g):
+                if x == y or (not ordered and y < x):
+                    continue
+                first.append(order[s + x])
+                second.append(order[s + y])
+    if not first:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e
+    return np.concatenate(first), np.concatenate(second)
 
 
 def decode(codes: np.ndarray, n: int) -> list[tuple[int, int]]:
@@ -74,8 +79,11 @@ def jaccard_candidates(signatures: np.ndarray, docs: np.ndarray, b: int, r: int)
     """Pair codes of documents equal in at least one of ``b`` bands of ``r`` rows."""
     n = signatures.shape[0]
     sig = signatures[docs]
-    out = [equal_key_pairs(band_key(sig, j * r, (j + 1) * r), docs, n) for j in range(b)]
-    return np.unique(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
+    out = [np.zeros(0, dtype=np.int64)]
+    for j in range(b):
+        a, c = equal_key_pairs(band_key(sig, j * r, (j + 1) * r), docs, n)
+        out.append(_pair_codes(docs[a], docs[c], n))
+    return np.unique(np.concatenate(out))
 
 
 def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> list[tuple[int, int]]:
@@ -139,18 +147,40 @@ def containment_candidates(
     uppers = np.array([u for _, u in optimal_partitions(size_values, counts, len(ens.indexes))])
     part = np.searchsorted(uppers, doc_sizes, side="left")
     xqs, params = ens.xqs, np.asarray(ens.params)
+    # per partition p and query document q: the (b, r) datasketch's query would use
+    ratio = uppers.astype(float)[:, None] / doc_sizes.astype(float)[None, :]
+    i = np.minimum(np.searchsorted(xqs, ratio, side="left"), len(params) - 1)
+    qb, qr = params[i, 0], params[i, 1]
     sig = signatures[docs]
-    out = []
-    for p, upper in enumerate(uppers.tolist()):
-        members = np.flatnonzero(part == p)
-        if not members.size:
-            continue
-        i = np.minimum(np.searchsorted(xqs, upper / doc_sizes.astype(float), side="left"), len(params) - 1)
-        qb, qr = params[i, 0], params[i, 1]
-        for r in np.unique(qr).tolist():
-            queries = np.flatnonzero(qr == r)
-            for j in range(int(qb[queries].max())):
-                q = queries[qb[queries] > j]
-                keys = band_key(sig[np.concatenate((members, q))], j * r, (j + 1) * r)
-                out.append(matching_pairs(keys[members.size :], docs[q], keys[: members.size], docs[members], n))
-    return np.unique(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
+    out = [np.zeros(0, dtype=np.int64)]
+    for r in np.unique(qr).tolist():
+        # bands a document's queries read with r rows (over all partitions): only these
+        # documents start a query in band j
+        reach = np.where(qr == r, qb, 0).max(axis=0)
+        for j in range(int(reach.max())):
+            keys = band_key(sig, j * r, (j + 1) * r)
+            a, b = _query_matches(keys, np.flatnonzero(reach > j))
+            pb = part[b]
+            ok = (qr[pb, a] == r) & (qb[pb, a] > j)
+            out.append(_pair_codes(docs[a[ok]], docs[b[ok]], n))
+    return np.unique(np.concatenate(out))
+
+
+def _query_matches(keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (query position, other position) with equal keys; only keys shared by two or
+    more documents are sorted (usually few)."""
+    order, starts, sizes = _groups_of_equal(keys)
+    e = np.zeros(0, dtype=np.int64)
+    if not order.size:
+        return e, e
+    group_of = np.repeat(np.arange(starts.size), sizes)
+    pos = np.full(keys.size, -1)
+    pos[order] = np.arange(order.size)
+    q = queries[pos[queries] >= 0]  # queries whose key is shared
+    if not q.size:
+        return e, e
+    g = group_of[pos[q]]
+    counts = sizes[g]
+    first = np.repeat(starts[g], counts)
+    offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(q, counts), order[first + offset]
