@@ -4,19 +4,20 @@ Stages (passages, rules, renderers) ask the corpus for texts by index or id inst
 holding their own copies. Per document the corpus keeps only small metadata, the
 signature and the number of distinct shingles. A text is held in memory only when it cannot
 be read again (API input, stdin, CSV, Parquet, gzipped JSONL); texts of files and JSONL
-records are read again from their source on demand, through a bounded LRU cache, so memory
-grows with the number of documents, not with their total size.
+records (and their other input fields) are read again from their source on demand, through
+a bounded LRU cache, so memory grows with the number of documents, not with their total size.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Iterator, Optional
 
 import numpy as np
 
-from .io.readers.reread import read_text
+from .io.readers.reread import read_record
 from .model import Document, DocumentResult, Source
 
 
@@ -25,9 +26,10 @@ class Corpus:
         self.results: list[DocumentResult] = []
         self.sizes: list[int] = []  # distinct shingles per document
         self._lines: list[Optional[int]] = []
-        self._fields: list[dict] = []
-        self._sources: list[Optional[Source]] = []
-        self._held: dict[int, str] = {}  # texts that cannot be read again
+        self._held: dict[int, tuple[str, dict]] = {}  # (text, fields) that cannot be read again
+        self._kinds: list[tuple] = []  # distinct (kind, text_field) of sources, shared
+        self._kind_of = array("b")  # per document: index into _kinds, -1 when held
+        self._offsets = array("q")  # per document: byte offset of its record
         self._signature_blocks: list[np.ndarray] = []
         self._signatures: Optional[np.ndarray] = None
         self._num_perm = num_perm
@@ -47,10 +49,17 @@ class Corpus:
             self._ids.append(doc.id)
             self._paths.append(doc.path)
             self._lines.append(doc.line)
-            self._fields.append(doc.fields)
-            self._sources.append(doc.source)
-            if doc.source is None:
-                self._held[i] = doc.text
+            src = doc.source
+            if src is None:
+                self._held[i] = (doc.text, doc.fields)
+                self._kind_of.append(-1)
+                self._offsets.append(0)
+            else:
+                kind = (src.kind, src.text_field)
+                if kind not in self._kinds:
+                    self._kinds.append(kind)
+                self._kind_of.append(self._kinds.index(kind))
+                self._offsets.append(src.offset)
             self._index[doc.id] = i
             self.results.append(result)
         self.sizes.extend(int(s) for s in sizes)
@@ -93,19 +102,14 @@ class Corpus:
     def _i(self, key) -> int:
         return key if isinstance(key, (int, np.integer)) else self._index[key]
 
-    def document(self, key) -> Document:
-        i = self._i(key)
-        return Document(
-            id=self._ids[i],
-            text=self.text(i),
-            path=self._paths[i],
-            line=self._lines[i],
-            fields=self._fields[i],
-            source=self._sources[i],
-        )
+    def _source(self, i: int) -> Optional[Source]:
+        k = self._kind_of[i]
+        if k < 0:
+            return None
+        kind, text_field = self._kinds[k]
+        return Source(kind, self._offsets[i], text_field)
 
-    def text(self, key) -> str:
-        i = self._i(key)
+    def _record(self, i: int) -> tuple[str, dict]:
         held = self._held.get(i)
         if held is not None:
             return held
@@ -113,11 +117,26 @@ class Corpus:
         if cached is not None:
             self._cache.move_to_end(i)
             return cached
-        text = read_text(self._paths[i], self._sources[i])
-        self._cache[i] = text
+        record = read_record(self._paths[i], self._source(i))
+        self._cache[i] = record
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
-        return text
+        return record
+
+    def document(self, key) -> Document:
+        i = self._i(key)
+        text, fields = self._record(i)
+        return Document(
+            id=self._ids[i],
+            text=text,
+            path=self._paths[i],
+            line=self._lines[i],
+            fields=fields,
+            source=self._source(i),
+        )
+
+    def text(self, key) -> str:
+        return self._record(self._i(key))[0]
 
     def texts(self) -> "CorpusTexts":
         """A read-only mapping id -> text, reading texts only when asked."""

@@ -31,6 +31,7 @@ def test_corpus_reads_texts_again(tmp_path):
     c, errors = ingest(list(read_inputs([str(path), str(folder)])), Config(detect_language=False))
     assert len(errors) == 1  # the malformed line
     assert not c._held  # nothing held: every text can be read again
+    assert c.document("u1").fields == {"id": "u1", "extra": len(corpus) - 1}
     for doc_id, text in corpus + [("a", "caf\u00e9 one two")]:
         assert c.text(doc_id) == text
     assert [d.id for d in c] == [d for d, _ in corpus] + ["a"]

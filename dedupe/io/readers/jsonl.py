@@ -41,13 +41,13 @@ def read_stream(
         yield doc
 
 
-def read_text_at(path: str, offset: int, text_field: str) -> str:
-    """The text of the JSONL record whose line starts at byte ``offset`` of ``path``."""
+def read_record_at(path: str, offset: int, text_field: str) -> tuple[str, dict]:
+    """The text and other fields of the JSONL record whose line starts at byte ``offset``."""
     with open(path, "rb") as f:
         f.seek(offset)
         record = json.loads(f.readline().decode("utf-8"))
-    text = record[text_field]
-    return text[1:] if text.startswith("\ufeff") else text
+    text = record.pop(text_field)
+    return (text[1:] if text.startswith("\ufeff") else text), record
 
 
 def read_file(path: Path, id_field: str, text_field: str) -> Iterator[Union[Document, InputError]]:
