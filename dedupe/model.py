@@ -163,9 +163,9 @@ class Passage:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class DocumentResult:
-    """What the report says about one document."""
+    """What the report says about one document (slots: one per document, millions of them)."""
 
     id: str
     path: str

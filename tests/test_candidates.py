@@ -38,7 +38,8 @@ def test_same_candidates_as_datasketch(corpus, scheme):
         banding.jaccard_candidates(sigs, np.arange(n), *fast.params),
         banding.containment_candidates(sigs, np.array(sizes), np.arange(n), 0.8, 16, ENSEMBLE_WEIGHTS),
     ]), n))
-    assert raw == theirs  # the array banding itself is exactly datasketch's
+    assert raw == theirs  # the array banding itself is exactly datasketch's (no key is shared
+    # by more than MAX_SHARED documents here)
 
 
 def test_partitions_equal_datasketch():

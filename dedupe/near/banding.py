@@ -7,6 +7,13 @@ keep nothing per document beyond the signature array: datasketch's dict storage 
 10 KB per document at 25 bands, too much for millions of documents. The tests compare the
 candidate sets with datasketch's on generated corpora.
 
+One deliberate difference, for containment only: a single band value (r=1 bands, which the
+ensemble uses for short queries against large partitions) shared by more than MAX_SHARED
+documents is the minimum of a boilerplate-like n-gram in thousands of articles, not evidence
+of containment; datasketch would return every such document for every such query (at 1M
+generated articles this exhausted 14 GB). Those keys are skipped; pairs that contain one
+another share many bands, and identical documents are Jaccard candidates anyway.
+
 A band's values are combined into one 64-bit key (polynomial + fmix64); two different bands
 share a key with probability ~2**-64, which could only add a candidate (then verified).
 """
@@ -20,6 +27,7 @@ import numpy as np
 from .shingles import fmix64
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)
+MAX_SHARED = 100
 
 
 def band_key(signatures: np.ndarray, start: int, end: int) -> np.ndarray:
@@ -28,6 +36,13 @@ def band_key(signatures: np.ndarray, start: int, end: int) -> np.ndarray:
         for c in range(start, end):
             acc = fmix64(acc * _MULT + signatures[:, c])
         return acc
+
+
+def _band_key_of(signatures: np.ndarray, docs: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Band keys of the rows ``docs`` (without copying the signature rows)."""
+    if docs.size == signatures.shape[0]:
+        return band_key(signatures, start, end)
+    return band_key(signatures[:, start:end], 0, end - start)[docs]
 
 
 def _pair_codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
@@ -78,10 +93,9 @@ def decode(codes: np.ndarray, n: int) -> list[tuple[int, int]]:
 def jaccard_candidates(signatures: np.ndarray, docs: np.ndarray, b: int, r: int) -> np.ndarray:
     """Pair codes of documents equal in at least one of ``b`` bands of ``r`` rows."""
     n = signatures.shape[0]
-    sig = signatures[docs]
     out = [np.zeros(0, dtype=np.int64)]
     for j in range(b):
-        a, c = equal_key_pairs(band_key(sig, j * r, (j + 1) * r), docs, n)
+        a, c = equal_key_pairs(_band_key_of(signatures, docs, j * r, (j + 1) * r), docs, n)
         out.append(_pair_codes(docs[a], docs[c], n))
     return np.unique(np.concatenate(out))
 
@@ -151,14 +165,13 @@ def containment_candidates(
     ratio = uppers.astype(float)[:, None] / doc_sizes.astype(float)[None, :]
     i = np.minimum(np.searchsorted(xqs, ratio, side="left"), len(params) - 1)
     qb, qr = params[i, 0], params[i, 1]
-    sig = signatures[docs]
     out = [np.zeros(0, dtype=np.int64)]
     for r in np.unique(qr).tolist():
         # bands a document's queries read with r rows (over all partitions): only these
         # documents start a query in band j
         reach = np.where(qr == r, qb, 0).max(axis=0)
         for j in range(int(reach.max())):
-            keys = band_key(sig, j * r, (j + 1) * r)
+            keys = _band_key_of(signatures, docs, j * r, (j + 1) * r)
             a, b = _query_matches(keys, np.flatnonzero(reach > j))
             pb = part[b]
             ok = (qr[pb, a] == r) & (qb[pb, a] > j)
@@ -168,8 +181,14 @@ def containment_candidates(
 
 def _query_matches(keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every (query position, other position) with equal keys; only keys shared by two or
-    more documents are sorted (usually few)."""
+    more documents are sorted (usually few). Keys shared by more than MAX_SHARED documents
+    are skipped (see the module notes)."""
     order, starts, sizes = _groups_of_equal(keys)
+    big = sizes > MAX_SHARED
+    if big.any():
+        keep = np.repeat(~big, sizes)
+        order, sizes = order[keep], sizes[~big]
+        starts = np.cumsum(sizes) - sizes
     e = np.zeros(0, dtype=np.int64)
     if not order.size:
         return e, e
