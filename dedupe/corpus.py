@@ -72,10 +72,15 @@ class Corpus:
         """All signatures, documents x num_perm (uint64)."""
         if self._signatures is None:
             blocks = self._signature_blocks
-            self._signatures = (
-                np.concatenate(blocks) if blocks else np.zeros((0, self._num_perm), dtype=np.uint64)
-            )
-            self._signature_blocks = [self._signatures]
+            out = np.empty((sum(b.shape[0] for b in blocks), self._num_perm), dtype=np.uint64)
+            at = 0
+            blocks.reverse()
+            while blocks:  # free each block once copied: peak is one copy plus one block
+                block = blocks.pop()
+                out[at : at + block.shape[0]] = block
+                at += block.shape[0]
+            self._signatures = out
+            self._signature_blocks = [out]
         return self._signatures
 
     def __len__(self) -> int:

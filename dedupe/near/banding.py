@@ -162,9 +162,11 @@ def containment_candidates(
     part = np.searchsorted(uppers, doc_sizes, side="left")
     xqs, params = ens.xqs, np.asarray(ens.params)
     # per partition p and query document q: the (b, r) datasketch's query would use
-    ratio = uppers.astype(float)[:, None] / doc_sizes.astype(float)[None, :]
-    i = np.minimum(np.searchsorted(xqs, ratio, side="left"), len(params) - 1)
-    qb, qr = params[i, 0], params[i, 1]
+    qb = np.empty((len(uppers), docs.size), dtype=np.int16)
+    qr = np.empty_like(qb)
+    for p, upper in enumerate(uppers.tolist()):
+        i = np.minimum(np.searchsorted(xqs, upper / doc_sizes.astype(float), side="left"), len(params) - 1)
+        qb[p], qr[p] = params[i, 0], params[i, 1]
     out = [np.zeros(0, dtype=np.int64)]
     for r in np.unique(qr).tolist():
         # bands a document's queries read with r rows (over all partitions): only these
@@ -172,34 +174,41 @@ def containment_candidates(
         reach = np.where(qr == r, qb, 0).max(axis=0)
         for j in range(int(reach.max())):
             keys = _band_key_of(signatures, docs, j * r, (j + 1) * r)
-            a, b = _query_matches(keys, np.flatnonzero(reach > j))
-            pb = part[b]
-            ok = (qr[pb, a] == r) & (qb[pb, a] > j)
-            out.append(_pair_codes(docs[a[ok]], docs[b[ok]], n))
+            for a, b in _query_matches(keys, np.flatnonzero(reach > j)):
+                pb = part[b]
+                ok = (qr[pb, a] == r) & (qb[pb, a] > j)
+                out.append(_pair_codes(docs[a[ok]], docs[b[ok]], n))
     return np.unique(np.concatenate(out))
 
 
-def _query_matches(keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every (query position, other position) with equal keys; only keys shared by two or
-    more documents are sorted (usually few). Keys shared by more than MAX_SHARED documents
-    are skipped (see the module notes)."""
+def _query_matches(keys: np.ndarray, queries: np.ndarray, chunk: int = 1 << 20):
+    """Every (query position, other position) with equal keys, in chunks of about ``chunk``
+    pairs; only keys shared by two or more documents are sorted (usually few). Keys shared
+    by more than MAX_SHARED documents are skipped (see the module notes)."""
     order, starts, sizes = _groups_of_equal(keys)
     big = sizes > MAX_SHARED
     if big.any():
         keep = np.repeat(~big, sizes)
         order, sizes = order[keep], sizes[~big]
         starts = np.cumsum(sizes) - sizes
-    e = np.zeros(0, dtype=np.int64)
     if not order.size:
-        return e, e
+        return
     group_of = np.repeat(np.arange(starts.size), sizes)
     pos = np.full(keys.size, -1)
     pos[order] = np.arange(order.size)
-    q = queries[pos[queries] >= 0]  # queries whose key is shared
-    if not q.size:
-        return e, e
-    g = group_of[pos[q]]
-    counts = sizes[g]
-    first = np.repeat(starts[g], counts)
-    offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    return np.repeat(q, counts), order[first + offset]
+    q_all = queries[pos[queries] >= 0]  # queries whose key is shared
+    if not q_all.size:
+        return
+    cum = np.cumsum(sizes[group_of[pos[q_all]]])
+    bounds = np.searchsorted(cum, np.arange(chunk, int(cum[-1]) + chunk, chunk), side="right")
+    lo = 0
+    for hi in np.unique(np.concatenate((bounds, [q_all.size]))).tolist():
+        if hi <= lo:
+            continue
+        q = q_all[lo:hi]
+        lo = hi
+        g = group_of[pos[q]]
+        counts = sizes[g]
+        first = np.repeat(starts[g], counts)
+        offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        yield np.repeat(q, counts), order[first + offset]
