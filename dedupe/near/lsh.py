@@ -38,7 +38,9 @@ def plausible(codes: np.ndarray, signatures: np.ndarray, sizes: np.ndarray, conf
 
     n = len(sizes)
     a, b = codes // n, codes % n
-    agree = (signatures[a] == signatures[b]).sum(axis=1)
+    agree = np.empty(codes.size, dtype=np.int64)
+    for k in range(0, codes.size, 65536):  # bounded memory: rows of 65536 pairs at a time
+        agree[k : k + 65536] = (signatures[a[k : k + 65536]] == signatures[b[k : k + 65536]]).sum(axis=1)
     sa, sb, c = sizes[a].astype(float), sizes[b].astype(float), config.containment
     need = np.minimum.reduce(
         [np.full(a.size, config.threshold), c * sa / (sa + sb - c * sa), c * sb / (sa + sb - c * sb)]
