@@ -38,6 +38,10 @@ _known = np.zeros(_MAX_CODE, dtype=bool)
 for _c in range(128):
     _word_table[_c] = chr(_c).isalnum() or _c == 95
     _known[_c] = True
+_lower_table = np.arange(_MAX_CODE, dtype=np.int64)
+_lower_table[65:91] += 32  # A-Z
+_lower_known = np.zeros(_MAX_CODE, dtype=bool)
+_lower_known[:128] = True
 _powers = np.ones(1, dtype=np.uint64)
 _inverse_powers = np.ones(1, dtype=np.uint64)
 _BASE_INV = pow(TOKEN_BASE, -1, 1 << 64)
@@ -85,28 +89,58 @@ def _nfkc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
-def _normalise_batch(texts: list[str]) -> tuple[str, list[int], list[bool]]:
-    """The lower-cased join of the batch's NFKC-normalised texts, each text's length in it,
-    and per text whether the fast word count applies (NFKC left it unchanged and lower-casing
-    kept its length). The join is lower-cased at once: lower-casing never shortens, so an
-    unchanged total length means every text kept its length (only a few letters such as
-    U+0130 grow; then each text is lowered alone)."""
+def _lowered(c: int) -> int:
+    """The lower-case code point of ``c``, or -1 when ``str.lower`` maps it to several
+    code points (U+0130) or by context (U+03A3, final sigma)."""
+    low = chr(c).lower()
+    return ord(low) if len(low) == 1 and c != 0x3A3 else -1
+
+
+def _lower_codes(codes: np.ndarray) -> np.ndarray:
+    """Code points lower-cased through a table (what ``str.lower`` does, code point by code
+    point, for every code point except the ones :func:`_lowered` sets apart)."""
+    high = codes[codes >= 128]
+    if high.size:
+        new = np.unique(high)
+        new = new[~_lower_known[new]]
+        for c in new.tolist():
+            _lower_table[c] = _lowered(c)
+            _lower_known[c] = True
+    return _lower_table[codes]
+
+
+def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool]]:
+    """The code points of the batch's NFKC-normalised, lower-cased texts joined by a space,
+    each text's length, and per text whether its word count can be taken from its tokens
+    (NFKC left it unchanged and lower-casing kept its length).
+
+    Lower-casing goes through a code-point table. A text with a code point the table cannot
+    lower on its own (U+0130 grows; U+03A3 depends on context) is lowered with ``str.lower``
+    before joining instead.
+    """
     nfkc = [_nfkc(t) for t in texts]
-    joined = _SEP.join(nfkc)
-    lowered = joined.lower()
-    if len(lowered) == len(joined):
-        return lowered, [len(t) for t in nfkc], [a is b for a, b in zip(nfkc, texts)]
-    low = [t.lower() for t in nfkc]
-    same = [a is b and len(lw) == len(a) for a, b, lw in zip(nfkc, texts, low)]
-    return _SEP.join(low), [len(t) for t in low], same
+    codes = np.frombuffer(_SEP.join(nfkc).encode("utf-32-le"), dtype=np.uint32)
+    lowered = _lower_codes(codes)
+    fast = [a is b for a, b in zip(nfkc, texts)]
+    special = lowered < 0
+    if special.any():
+        lengths = np.array([len(t) for t in nfkc])
+        starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+        for i in np.unique(np.searchsorted(starts, np.flatnonzero(special), side="right") - 1).tolist():
+            nfkc[i] = nfkc[i].lower()
+            fast[i] = False
+        codes = np.frombuffer(_SEP.join(nfkc).encode("utf-32-le"), dtype=np.uint32)
+        lowered = _lower_codes(codes)
+    return lowered.astype(np.uint32), [len(t) for t in nfkc], fast
 
 
 def _word_count(text: str, tokens: int, fast: bool) -> int:
     """Words of the text as read (as :func:`~dedupe.near.shingles.count_words`).
 
-    When NFKC left the text unchanged and lower-casing kept every length, the word mask of
-    the text as read equals that of the normalised text (lower-casing never turns a word
-    character into a non-word one, checked over all code points), so the counts agree.
+    When NFKC left the text unchanged and it was lowered code point by code point, the word
+    mask of the text as read equals that of the normalised text (lower-casing a code point
+    to one code point never changes whether it is a word character: checked over all code
+    points), so the counts agree.
     """
     if fast:
         return tokens
@@ -156,9 +190,8 @@ def shingle_batch(texts: list[str], ngram: int = 5, kind: str = "word") -> Shing
     """Shingle hashes and word counts of every text of the batch."""
     if kind != "word":
         return _char_batch(texts, ngram)
-    joined, lengths, fast_count = _normalise_batch(texts)
+    codes, lengths, fast_count = _normalise_batch(texts)
     lengths = np.array(lengths, dtype=np.int64)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     word = _is_word(codes)
     edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
