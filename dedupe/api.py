@@ -2,7 +2,8 @@
 
 A scan runs in stages that share one Config and one Corpus:
 
-1. ingest: read documents, compute stats, shingles and MinHash signatures;
+1. ingest: read documents in batches, compute stats and MinHash signatures (in worker
+   processes); texts that can be read again from their source are not held;
 2. near-duplicates: LSH candidates, exact verification, clusters, keep/drop;
 3. passages: shared wire copy between documents (when ``config.passages``);
 4. rules: translation-artifact findings (when ``config.rules``).
@@ -16,10 +17,9 @@ from typing import Callable, Iterable, Optional, Union
 from . import __version__
 from .config import Config
 from .corpus import Corpus
-from .model import Document, DocumentResult, InputError, Report
+from .model import Document, InputError, Report
 from .near import find_clusters
-from .near.shingles import count_words, shingle_hashes
-from .near.signatures import signature
+from . import ingest as _ingest
 
 DocumentLike = Union[Document, InputError, dict, tuple, str]
 Progress = Callable[[str, int, Optional[int]], None]
@@ -44,38 +44,9 @@ def as_document(item: DocumentLike, index: int) -> Union[Document, InputError]:
 def ingest(
     documents: Iterable[DocumentLike], config: Config, progress: Optional[Progress] = None
 ) -> tuple[Corpus, list[InputError]]:
-    """Stage 1: documents in, corpus (stats, shingles, signatures) and input errors out."""
-    corpus = Corpus()
-    errors: list[InputError] = []
-    seen: dict[str, str] = {}
-    detect = None
-    if config.detect_language:
-        from .lang import detect
-    for n, item in enumerate(documents):
-        item = as_document(item, n)
-        if isinstance(item, InputError):
-            errors.append(item)
-            continue
-        if item.id in seen:
-            errors.append(
-                InputError(item.path, item.line, f"duplicate id {item.id!r} (first read at {seen[item.id]}); skipped")
-            )
-            continue
-        seen[item.id] = item.location
-        sh = shingle_hashes(item.text, config.ngram, config.shingle)
-        result = DocumentResult(
-            id=item.id,
-            path=item.location,
-            chars=len(item.text),
-            words=count_words(item.text),
-            language=detect(item.text) if detect else "unknown",
-        )
-        corpus.add(item, result, sh, signature(sh, config.num_perm, config.seed))
-        if progress and len(corpus) % 100 == 0:
-            progress("read", len(corpus), None)
-    if progress:
-        progress("read", len(corpus), len(corpus))
-    return corpus, errors
+    """Stage 1: documents in, corpus (stats, signatures; texts kept only when they cannot be
+    read again) and input errors out. Batches are sketched by ``config.workers`` processes."""
+    return _ingest.ingest(documents, config, as_document, progress)
 
 
 def scan(
@@ -95,7 +66,7 @@ def scan(
     corpus, errors = ingest(documents, config, progress)
 
     clusters, assignment = find_clusters(
-        corpus.ids, [r.chars for r in corpus.results], corpus.shingles, corpus.signatures, config, progress
+        corpus.ids, [r.chars for r in corpus.results], corpus.sizes, corpus.signatures, corpus.text, config, progress
     )
     for i, (cid, keep) in assignment.items():
         corpus.results[i].cluster = cid

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -34,7 +34,7 @@ class Config:
     shingle: str = "word"
     num_perm: int = 128
     seed: int = 1
-    scheme: str = "kperm"
+    scheme: str = "oph"
     threshold: float = 0.8
     containment: float = 0.8
     keep: str = "longest"

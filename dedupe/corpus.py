@@ -1,55 +1,164 @@
 """The corpus as later stages see it: documents in input order, their texts and stats.
 
 Stages (passages, rules, renderers) ask the corpus for texts by index or id instead of
-holding their own copies, so the storage behind it (all in memory here; re-read from source
-or a bounded cache for very large inputs) can change without touching them.
+holding their own copies. Per document the corpus keeps only small metadata, the
+signature and the number of distinct shingles. A text is held in memory only when it cannot
+be read again (API input, stdin, CSV, Parquet, gzipped JSONL); texts of files and JSONL
+records (and their other input fields) are read again from their source on demand, through
+a bounded LRU cache, so memory grows with the number of documents, not with their total size.
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+from array import array
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Iterator, Optional
 
-from .model import Document, DocumentResult
+import numpy as np
+
+from .io.readers.reread import read_record
+from .model import Document, DocumentResult, Source
 
 
 class Corpus:
-    def __init__(self):
-        self.documents: list[Document] = []
+    def __init__(self, num_perm: int = 128, cache_size: int = 2048):
         self.results: list[DocumentResult] = []
-        self.shingles: list = []  # sorted unique uint64 shingle hashes per document
-        self.signatures: list = []  # MinHash hash values per document
+        self.sizes: list[int] = []  # distinct shingles per document
+        self._lines: list[Optional[int]] = []
+        self._held: dict[int, tuple[str, dict]] = {}  # (text, fields) that cannot be read again
+        self._kinds: list[tuple] = []  # distinct (kind, text_field) of sources, shared
+        self._kind_of = array("b")  # per document: index into _kinds, -1 when held
+        self._offsets = array("q")  # per document: byte offset of its record
+        self._signature_blocks: list[np.ndarray] = []
+        self._signatures: Optional[np.ndarray] = None
+        self._num_perm = num_perm
         self._index: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._paths: list[str] = []
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_size = cache_size
 
-    def add(self, doc: Document, result: DocumentResult, shingles, signature) -> int:
-        i = len(self.documents)
-        self.documents.append(doc)
-        self.results.append(result)
-        self.shingles.append(shingles)
-        self.signatures.append(signature)
-        self._index[doc.id] = i
-        return i
+    def add(self, doc: Document, result: DocumentResult, size: int, signature: np.ndarray) -> int:
+        """Add one document (its text is kept only if it cannot be read again)."""
+        return self.add_batch([doc], [result], [size], signature[None, :])
+
+    def add_batch(self, docs, results, sizes, signatures: np.ndarray) -> int:
+        for doc, result in zip(docs, results):
+            i = len(self._ids)
+            self._ids.append(doc.id)
+            self._paths.append(doc.path)
+            self._lines.append(doc.line)
+            src = doc.source
+            if src is None:
+                self._held[i] = (doc.text, doc.fields)
+                self._kind_of.append(-1)
+                self._offsets.append(0)
+            else:
+                kind = (src.kind, src.text_field)
+                if kind not in self._kinds:
+                    self._kinds.append(kind)
+                self._kind_of.append(self._kinds.index(kind))
+                self._offsets.append(src.offset)
+            self._index[doc.id] = i
+            self.results.append(result)
+        self.sizes.extend(int(s) for s in sizes)
+        self._signature_blocks.append(np.asarray(signatures, dtype=np.uint64).reshape(-1, self._num_perm))
+        self._signatures = None
+        return len(self._ids) - 1
+
+    @property
+    def signatures(self) -> np.ndarray:
+        """All signatures, documents x num_perm (uint64)."""
+        if self._signatures is None:
+            blocks = self._signature_blocks
+            out = np.empty((sum(b.shape[0] for b in blocks), self._num_perm), dtype=np.uint64)
+            at = 0
+            blocks.reverse()
+            while blocks:  # free each block once copied: peak is one copy plus one block
+                block = blocks.pop()
+                out[at : at + block.shape[0]] = block
+                at += block.shape[0]
+            self._signatures = out
+            self._signature_blocks = [out]
+        return self._signatures
 
     def __len__(self) -> int:
-        return len(self.documents)
+        return len(self._ids)
 
     def __iter__(self) -> Iterator[Document]:
-        return iter(self.documents)
+        return (self.document(i) for i in range(len(self)))
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._index
 
     @property
     def ids(self) -> list[str]:
-        return [d.id for d in self.documents]
+        return list(self._ids)
+
+    @property
+    def documents(self) -> list[Document]:
+        """Every document with its text (reads every text: prefer iteration or ``text``)."""
+        return list(self)
 
     def index(self, doc_id: str) -> int:
         return self._index[doc_id]
 
+    def _i(self, key) -> int:
+        return key if isinstance(key, (int, np.integer)) else self._index[key]
+
+    def _source(self, i: int) -> Optional[Source]:
+        k = self._kind_of[i]
+        if k < 0:
+            return None
+        kind, text_field = self._kinds[k]
+        return Source(kind, self._offsets[i], text_field)
+
+    def _record(self, i: int) -> tuple[str, dict]:
+        held = self._held.get(i)
+        if held is not None:
+            return held
+        cached = self._cache.get(i)
+        if cached is not None:
+            self._cache.move_to_end(i)
+            return cached
+        record = read_record(self._paths[i], self._source(i))
+        self._cache[i] = record
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return record
+
     def document(self, key) -> Document:
-        return self.documents[key if isinstance(key, int) else self._index[key]]
+        i = self._i(key)
+        text, fields = self._record(i)
+        return Document(
+            id=self._ids[i],
+            text=text,
+            path=self._paths[i],
+            line=self._lines[i],
+            fields=fields,
+            source=self._source(i),
+        )
 
     def text(self, key) -> str:
-        return self.document(key).text
+        return self._record(self._i(key))[0]
 
-    def texts(self) -> dict[str, str]:
-        return {d.id: d.text for d in self.documents}
+    def texts(self) -> "CorpusTexts":
+        """A read-only mapping id -> text, reading texts only when asked."""
+        return CorpusTexts(self)
+
+
+class CorpusTexts(Mapping):
+    def __init__(self, corpus: Corpus):
+        self._corpus = corpus
+
+    def __getitem__(self, doc_id: str) -> str:
+        if doc_id not in self._corpus:
+            raise KeyError(doc_id)
+        return self._corpus.text(doc_id)
+
+    def __iter__(self):
+        return iter(self._corpus.ids)
+
+    def __len__(self) -> int:
+        return len(self._corpus)

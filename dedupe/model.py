@@ -18,6 +18,17 @@ def severity_rank(severity: str) -> int:
 
 
 @dataclass(frozen=True)
+class Source:
+    """How to read a document's text again from its file (so a corpus need not hold it):
+    ``kind`` is ``file`` (the whole file is the text) or ``jsonl`` (the record starting at
+    byte ``offset``, its text in ``text_field``)."""
+
+    kind: str
+    offset: int = 0
+    text_field: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class Document:
     """One input article: its id, text, where it came from, and its other input fields."""
 
@@ -26,6 +37,7 @@ class Document:
     path: str = ""
     line: Optional[int] = None
     fields: dict = field(default_factory=dict, compare=False, hash=False)
+    source: Optional[Source] = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def location(self) -> str:
@@ -154,9 +166,9 @@ class Passage:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class DocumentResult:
-    """What the report says about one document."""
+    """What the report says about one document (slots: one per document, millions of them)."""
 
     id: str
     path: str

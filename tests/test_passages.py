@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 
 from dedupe import Config, scan
-from dedupe.corpus import Corpus
-from dedupe.model import Document, DocumentResult
 from dedupe.passages import document_reuse, find_passages
 from dedupe.passages.candidates import candidate_pairs
 from dedupe.passages.tokens import common_grams, words_of
+from dedupe.api import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -20,10 +19,9 @@ PLANTED = ROOT / "fixtures" / "passages"
 
 
 def passages_of(docs, **config):
-    corpus = Corpus()
-    for doc_id, text in docs:
-        corpus.add(Document(doc_id, text), DocumentResult(doc_id, "", len(text), 0, "en"), None, None)
-    return find_passages(corpus, Config(**config))
+    cfg = Config(detect_language=False, **config)
+    corpus, _ = ingest(list(docs), cfg)
+    return find_passages(corpus, cfg)
 
 
 def norm(s: str) -> str:

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..config import Config, find_config_file, load_file_settings
+from ..config import Config, default_workers, find_config_file, load_file_settings
 from ..errors import DedupeError
 from .app import STATE
 
@@ -61,6 +61,10 @@ Baseline = Annotated[
     typer.Option("--baseline", help="A previous JSON report: hide the findings it already holds (accepted ones)."),
 ]
 Workers = Annotated[Optional[int], typer.Option("--workers", help="Worker processes [default: all cores].")]
+Scheme = Annotated[
+    Optional[str],
+    typer.Option("--scheme", help="MinHash scheme: oph (one permutation, densified) or kperm (classic) [default: oph]."),
+]
 
 
 def build_config(config_file: Optional[Path], **cli) -> tuple[Config, dict]:
@@ -69,6 +73,8 @@ def build_config(config_file: Optional[Path], **cli) -> tuple[Config, dict]:
     settings = load_file_settings(path)
     extras = {k: settings.pop(k) for k in list(settings) if k not in Config.__dataclass_fields__}
     settings.update({k: v for k, v in cli.items() if v is not None})
+    if "workers" in cli and settings.get("workers") is None:
+        settings["workers"] = default_workers()  # the CLI uses every core unless told
     return Config(**settings), extras
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -11,7 +9,7 @@ from rich.console import Console
 
 from .. import api
 from ..io.readers import read_inputs
-from ..io.writers import atomic_write_text
+from ..dedup import write_split
 from . import common as c
 from .app import app
 
@@ -33,6 +31,8 @@ def dedup(
     num_perm: c.NumPerm = None,
     seed: c.Seed = None,
     keep: c.Keep = None,
+    scheme: c.Scheme = None,
+    workers: c.Workers = None,
     config_file: c.ConfigFile = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
 ):
@@ -50,46 +50,31 @@ def dedup(
             num_perm=num_perm,
             seed=seed,
             keep=keep,
+            scheme=scheme,
+            workers=workers,
             detect_language=False,
             passages=False,
             rules=False,
         )
-        docs = []
+        readable_again = "-" not in inputs
+        held: list = []  # stdin cannot be read twice: only then are its documents held
 
-        def collect(items):
-            for item in items:
-                if hasattr(item, "text"):
-                    docs.append(item)
-                yield item
+        def source():
+            items = read_inputs(inputs, format, id_field, text_field)
+            return items if readable_again else (held.append(i) or i for i in items)
 
         progress = c.StageProgress()
         try:
-            report = api.scan(collect(read_inputs(inputs, format, id_field, text_field)), config, progress=progress)
+            report = api.scan(source(), config, progress=progress)
         finally:
             progress.close()
-        by_id = {d.id: d for d in report.documents}
-        clusters = {cl.id: cl for cl in report.clusters}
-        kept_lines, dropped_lines = [], []
-        for doc in docs:
-            result = by_id.get(doc.id)
-            if result is None:  # a duplicate id, already reported as an error
-                continue
-            record = dict(doc.fields) if doc.fields else {id_field: doc.id, "path": doc.path}
-            record[text_field] = doc.text
-            if result.keep:
-                kept_lines.append(json.dumps(record, ensure_ascii=False))
-            else:
-                record["cluster"] = result.cluster
-                record["representative"] = clusters[result.cluster].representative
-                dropped_lines.append(json.dumps(record, ensure_ascii=False))
-        atomic_write_text(out, "".join(line + "\n" for line in kept_lines))
-        if dropped:
-            atomic_write_text(dropped, "".join(line + "\n" for line in dropped_lines))
+        again = read_inputs(inputs, format, id_field, text_field) if readable_again else held
+        kept_n, dropped_n = write_split(report, again, out, dropped, id_field, text_field)
         c.report_input_errors(report.errors)
         if not quiet:
             Console(stderr=True).print(
-                f"kept {len(kept_lines)} of {len(kept_lines) + len(dropped_lines)} documents; "
-                f"dropped {len(dropped_lines)} in {len(report.clusters)} clusters"
+                f"kept {kept_n} of {kept_n + dropped_n} documents; "
+                f"dropped {dropped_n} in {len(report.clusters)} clusters"
             )
         if report.errors:
             raise typer.Exit(c.EXIT_ERROR)

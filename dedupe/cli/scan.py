@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Optional
 
 import typer
@@ -58,6 +57,8 @@ def scan(
     num_perm: c.NumPerm = None,
     seed: c.Seed = None,
     keep: c.Keep = None,
+    scheme: c.Scheme = None,
+    workers: c.Workers = None,
     no_language: Annotated[bool, typer.Option("--no-language", help="Skip language identification.")] = False,
     select: c.Select = None,
     ignore: c.Ignore = None,
@@ -82,6 +83,8 @@ def scan(
             num_perm=num_perm,
             seed=seed,
             keep=keep,
+            scheme=scheme,
+            workers=workers,
             detect_language=False if no_language else None,
             select=select,
             ignore=ignore,

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Callable, Optional
 
 import numpy as np
 
 from ..model import Cluster, Pair
 from .clusters import UnionFind, representative
+from .fast import shingle_batch
 from .lsh import CandidateIndex
 from .shingles import jaccard
 from .signatures import estimate
 
-__all__ = ["find_clusters", "verify_pair"]
+__all__ = ["find_clusters", "verify_pair", "ShingleCache"]
 
 
 def verify_pair(i, j, ids, shingles, signatures, config) -> Optional[Pair]:
@@ -35,26 +37,59 @@ def verify_pair(i, j, ids, shingles, signatures, config) -> Optional[Pair]:
     )
 
 
+class ShingleCache:
+    """Sorted distinct shingle hashes of documents, their texts read again and shingled in
+    batches, at most ``capacity`` documents held (least recently used dropped)."""
+
+    def __init__(self, text_of: Callable[[int], str], config, capacity: int = 100_000):
+        self.text_of, self.config, self.capacity = text_of, config, capacity
+        self._sets: OrderedDict = OrderedDict()
+
+    def load(self, indexes) -> None:
+        missing = sorted(set(indexes) - self._sets.keys())
+        for k in range(0, len(missing), 1000):
+            part = missing[k : k + 1000]
+            sh = shingle_batch([self.text_of(i) for i in part], self.config.ngram, self.config.shingle)
+            for n, i in enumerate(part):
+                self._sets[i] = np.unique(sh.document(n))
+        for i in indexes:
+            self._sets.move_to_end(i)
+        while len(self._sets) > max(self.capacity, len(indexes)):
+            self._sets.popitem(last=False)
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        return self._sets[i]
+
+
 def find_clusters(
     ids: list[str],
     chars: list[int],
-    shingles: list[np.ndarray],
-    signatures: list[np.ndarray],
+    sizes: list[int],
+    signatures: np.ndarray,
+    text_of: Callable[[int], str],
     config,
     progress: Optional[Callable] = None,
 ) -> tuple[list[Cluster], dict[int, tuple[int, bool]]]:
-    """Clusters of near-duplicates and, per clustered document index, ``(cluster id, keep)``."""
+    """Clusters of near-duplicates and, per clustered document index, ``(cluster id, keep)``.
+
+    Only the documents in candidate pairs are shingled again (from ``text_of``), chunk by
+    chunk of pairs with a bounded cache, to verify the pairs with their exact Jaccard and
+    containment.
+    """
     index = CandidateIndex(config)
-    for i, (sig, sh) in enumerate(zip(signatures, shingles)):
-        index.add(i, sig, sh.size)
+    index.add_all(signatures, sizes)
     candidates = sorted(index.pairs())
+    shingles = ShingleCache(text_of, config)
     accepted: list[tuple[int, int, Pair]] = []
-    for n, (i, j) in enumerate(candidates):
-        pair = verify_pair(i, j, ids, shingles, signatures, config)
-        if pair is not None:
-            accepted.append((i, j, pair))
-        if progress and n % 1000 == 0:
-            progress("verify", n, len(candidates))
+    for start in range(0, len(candidates), 20_000):  # bounded memory: chunks of pairs
+        chunk = candidates[start : start + 20_000]
+        shingles.load(sorted({i for pair in chunk for i in pair}))
+        for i, j in chunk:
+            pair = verify_pair(i, j, ids, shingles, signatures, config)
+            if pair is not None:
+                accepted.append((i, j, pair))
+        if progress:
+            progress("verify", start + len(chunk), len(candidates))
     uf = UnionFind()
     for i, j, _ in accepted:
         uf.union(i, j)

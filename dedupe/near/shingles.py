@@ -1,8 +1,14 @@
-"""Tokens and shingles.
+"""Tokens and shingles: the straightforward reference implementation.
 
 Words are runs of Unicode word characters in the NFKC-normalised, lower-cased text.
 Shingles are hashed, never built as strings: each token gets a stable 64-bit hash and
 consecutive token hashes are combined into n-gram hashes with array arithmetic.
+
+The token hash is a polynomial over the token's code points modulo 2**64, finished with
+MurmurHash3's fmix64 (``token_hash``). It is defined so that the vectorised batch path in
+:mod:`dedupe.near.fast` can compute it for every token of many documents at once with prefix
+sums; this module computes it one token at a time and is the reference the fast path is
+tested against (identical shingle sets).
 """
 
 from __future__ import annotations
@@ -11,10 +17,12 @@ import re
 import unicodedata
 
 import numpy as np
-import xxhash
 
 WORD_RE = re.compile(r"\w+")
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)
+MASK64 = (1 << 64) - 1
+TOKEN_BASE = 0x100000001B3  # odd, so invertible modulo 2**64 (the FNV-1 64-bit prime)
+TOKEN_LEN_MULT = 0xC2B2AE3D27D4EB4F  # mixes the token length into its hash
 
 _FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 
@@ -48,9 +56,25 @@ def count_words(text: str) -> int:
     return sum(1 for _ in WORD_RE.finditer(text))
 
 
+def fmix64_int(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & MASK64
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & MASK64
+    return h ^ (h >> 33)
+
+
+def token_hash(token: str) -> int:
+    """``fmix64(sum(ord(c_j) * BASE**j) + len * LEN_MULT)`` modulo 2**64."""
+    acc, power = 0, 1
+    for ch in token:
+        acc = (acc + ord(ch) * power) & MASK64
+        power = (power * TOKEN_BASE) & MASK64
+    return fmix64_int((acc + len(token) * TOKEN_LEN_MULT) & MASK64)
+
+
 def token_hashes(tokens: list[str]) -> np.ndarray:
-    h = xxhash.xxh3_64_intdigest
-    return np.fromiter((h(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens))
+    return np.fromiter((token_hash(t) for t in tokens), dtype=np.uint64, count=len(tokens))
 
 
 def combine_ngrams(hashes: np.ndarray, n: int) -> np.ndarray:

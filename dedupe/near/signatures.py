@@ -1,9 +1,18 @@
-"""MinHash signatures, compatible with datasketch.
+"""MinHash signatures: the classic k-permutation scheme and one-permutation hashing.
 
-The classic scheme (``kperm``) is datasketch 2.x's ``affine64`` scheme applied to our 64-bit
-shingle hashes: the same permutations (from ``numpy.random.RandomState(seed)``), the same
-MurmurHash3 pre-mix, so ``datasketch.MinHash(num_perm, seed, scheme="affine64",
-hashfunc=...)`` fed the same shingle hashes gives identical hash values.
+``kperm`` is datasketch 2.x's ``affine64`` scheme applied to our 64-bit shingle hashes: the
+same permutations (from ``numpy.random.RandomState(seed)``), the same MurmurHash3 pre-mix,
+so ``datasketch.MinHash(num_perm, seed, scheme="affine64", hashfunc=...)`` fed the same
+shingle hashes gives identical hash values. It costs ``num_perm`` multiply-adds per shingle.
+
+``oph`` is one-permutation hashing with optimal densification (Shrivastava, ICML 2017): one
+seeded 64-bit hash per shingle; its top bits choose one of ``num_perm`` bins and each bin
+keeps its minimum; an empty bin borrows the value of the first non-empty bin along a probe
+sequence that depends only on (seed, bin, attempt), the same for every document, so two
+documents agree in a bin with probability equal to their Jaccard similarity.
+
+Both take batches: ``hashes`` holds every document's shingle hashes back to back and
+``offsets[i]:offsets[i+1]`` are document i's (repeats allowed: a minimum ignores them).
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
-from .shingles import fmix64
+from .shingles import fmix64, fmix64_int
 
 DATASKETCH_SCHEME = "affine64"
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -21,9 +30,14 @@ EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 def scheme_description(config) -> str:
     shingle = f"{config.shingle}-{config.ngram}gram"
-    token = "xxh3_64(token)" if config.shingle == "word" else "fmix64(codepoint+1)"
+    token = "poly64(codepoints,0x100000001b3)+fmix64" if config.shingle == "word" else "fmix64(codepoint+1)"
+    perm = (
+        f"kperm:datasketch-{DATASKETCH_SCHEME}"
+        if config.scheme == "kperm"
+        else "oph:fmix64(h^seedkey),bins=multiply-shift(top32),optimal-densification"
+    )
     return (
-        f"{config.scheme}:datasketch-{DATASKETCH_SCHEME};seed={config.seed};num_perm={config.num_perm};"
+        f"{perm};seed={config.seed};num_perm={config.num_perm};"
         f"shingle={shingle};token_hash={token};ngram_hash=poly64+fmix64"
     )
 
@@ -36,14 +50,79 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a[:, None].copy(), b[:, None].copy()
 
 
-def signature(shingles: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.ndarray:
-    """The MinHash hash values (uint64, length ``num_perm``) of a set of shingle hashes."""
-    if shingles.size == 0:
-        return np.full(num_perm, EMPTY, dtype=np.uint64)
+def batch_signatures(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, seed: int, scheme: str) -> np.ndarray:
+    """Signatures (documents x ``num_perm``, uint64) of a batch; an empty document's are all EMPTY."""
+    if scheme == "oph":
+        return oph_signatures(hashes, offsets, num_perm, seed)
+    return kperm_signatures(hashes, offsets, num_perm, seed)
+
+
+def kperm_signatures(hashes, offsets, num_perm: int, seed: int, chunk: int = 65536) -> np.ndarray:
+    d = offsets.size - 1
+    out = np.full((d, num_perm), EMPTY, dtype=np.uint64)
     a, b = permutations(num_perm, seed)
-    h = fmix64(shingles)[None, :]
+    mixed = fmix64(hashes)
+    nonempty = np.flatnonzero(np.diff(offsets) > 0)
+    i = 0
+    while i < nonempty.size:  # runs of whole documents, about ``chunk`` shingles at a time
+        lo = offsets[nonempty[i]]
+        j = max(i + 1, int(np.searchsorted(offsets[nonempty + 1], lo + chunk, side="right")))
+        docs = nonempty[i:j]
+        hi = offsets[docs[-1] + 1]
+        with np.errstate(over="ignore"):
+            values = a * mixed[None, lo:hi] + b
+        out[docs] = np.minimum.reduceat(values, offsets[docs] - lo, axis=1).T
+        i = j
+    return out
+
+
+def _seed_key(seed: int) -> np.uint64:
+    return np.uint64(fmix64_int((seed * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & ((1 << 64) - 1)))
+
+
+@lru_cache(maxsize=8)
+def _probes(num_perm: int, seed: int, attempts: int) -> np.ndarray:
+    """``probes[i, t]``: the bin that empty bin i looks at on attempt t (optimal densification)."""
+    i = np.arange(num_perm, dtype=np.uint64)[:, None]
+    t = np.arange(1, attempts + 1, dtype=np.uint64)[None, :]
     with np.errstate(over="ignore"):
-        return (a * h + b).min(axis=1)
+        h = fmix64(i * np.uint64(0xD6E8FEB86659FD93) + t * np.uint64(0xA0761D6478BD642F) + _seed_key(seed))
+    return ((h >> np.uint64(32)) * np.uint64(num_perm) >> np.uint64(32)).astype(np.int64)
+
+
+def oph_signatures(hashes, offsets, num_perm: int, seed: int) -> np.ndarray:
+    d = offsets.size - 1
+    k = np.uint64(num_perm)
+    with np.errstate(over="ignore"):
+        mixed = fmix64(hashes ^ _seed_key(seed))
+    bins = ((mixed >> np.uint64(32)) * k >> np.uint64(32)).astype(np.int64)
+    doc = np.repeat(np.arange(d, dtype=np.int64), np.diff(offsets))
+    out = np.full(d * num_perm, EMPTY, dtype=np.uint64)
+    np.minimum.at(out, doc * num_perm + bins, mixed)
+    out = out.reshape(d, num_perm)
+    filled = out != EMPTY
+    nonempty = filled.any(axis=1)
+    rows, cols = np.nonzero(~filled & nonempty[:, None])
+    attempts = 64
+    while rows.size:
+        probes = _probes(num_perm, seed, attempts)
+        todo_r, todo_c, _done_upto = rows, cols, 0
+        for t in range(attempts):
+            j = probes[todo_c, t]
+            hit = filled[todo_r, j]
+            out[todo_r[hit], todo_c[hit]] = out[todo_r[hit], j[hit]]
+            todo_r, todo_c = todo_r[~hit], todo_c[~hit]
+            if not todo_r.size:
+                break
+        rows, cols = todo_r, todo_c
+        attempts *= 4  # very sparse documents: a longer probe sequence (same prefix)
+    return out
+
+
+def signature(shingles: np.ndarray, num_perm: int = 128, seed: int = 1, scheme: str = "kperm") -> np.ndarray:
+    """The signature of one document's shingle hashes (see :func:`batch_signatures`)."""
+    offsets = np.array([0, shingles.size], dtype=np.int64)
+    return batch_signatures(shingles, offsets, num_perm, seed, scheme)[0]
 
 
 def lean(hashvalues: np.ndarray, seed: int) -> LeanMinHash:

@@ -33,13 +33,11 @@ def find_passages(corpus, config, progress: Optional[Callable] = None) -> list[P
     in more than ``config.passage_max_df`` documents (stock phrases, boilerplate) neither
     propose nor seed one. Passages are ordered by document order of ``a``, then offsets.
 
-    >>> from dedupe.corpus import Corpus
+    >>> from dedupe.api import ingest
     >>> from dedupe.config import Config
-    >>> from dedupe.model import Document, DocumentResult
-    >>> c = Corpus()
     >>> shared = "the committee said on Tuesday that the new bridge over the river would open in May"
-    >>> for i, t in enumerate([f"Elsewhere, news. {shared}. More.", f"Local: {shared}, officials added."]):
-    ...     _ = c.add(Document(str(i), t), DocumentResult(str(i), "", len(t), 0, "en"), None, None)
+    >>> texts = [f"Elsewhere, news. {shared}. More.", f"Local: {shared}, officials added."]
+    >>> c, _ = ingest(list(enumerate(texts)), Config(detect_language=False))
     >>> [(p.a.doc, p.b.doc, p.words, p.kind) for p in find_passages(c, Config())]
     [('0', '1', 16, 'verbatim')]
     """

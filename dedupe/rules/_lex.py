@@ -5,7 +5,6 @@ small word lists under ``rules/data/``. Each loads once per process."""
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import unicodedata
 from functools import lru_cache

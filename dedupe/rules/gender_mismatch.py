@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..textutil import sentences
-from ._lex import fold, wordlist
+from ._lex import wordlist
 from ._people import Mention, lexicon_gender, mentions
 from ._quotes import Inside, quotations
 from .base import Rule

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from pathlib import Path
 from typing import IO, Iterator, Union
 
-from ...model import Document, InputError
+from ...model import Document, InputError, Source
 from .records import to_document
 
 
 def read_stream(
-    stream: IO[bytes], path: str, id_field: str, text_field: str
+    stream: IO[bytes], path: str, id_field: str, text_field: str, seekable: bool = False
 ) -> Iterator[Union[Document, InputError]]:
+    """Records of a JSONL stream; with ``seekable``, each document knows the byte offset of
+    its line, so its text can be read again later (:func:`read_text_at`)."""
+    offset = 0
     for lineno, raw in enumerate(stream, start=1):
+        start, offset = offset, offset + len(raw)
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
+            start += 3
         if not raw.strip():
             continue
         try:
@@ -29,13 +35,25 @@ def read_stream(
         except json.JSONDecodeError as e:
             yield InputError(path, lineno, f"malformed JSON: {e.msg} at column {e.colno}")
             continue
-        yield to_document(record, path, lineno, id_field, text_field)
+        doc = to_document(record, path, lineno, id_field, text_field)
+        if seekable and isinstance(doc, Document):
+            doc = dataclasses.replace(doc, source=Source("jsonl", start, text_field))
+        yield doc
+
+
+def read_record_at(path: str, offset: int, text_field: str) -> tuple[str, dict]:
+    """The text and other fields of the JSONL record whose line starts at byte ``offset``."""
+    with open(path, "rb") as f:
+        f.seek(offset)
+        record = json.loads(f.readline().decode("utf-8"))
+    text = record.pop(text_field)
+    return (text[1:] if text.startswith("\ufeff") else text), record
 
 
 def read_file(path: Path, id_field: str, text_field: str) -> Iterator[Union[Document, InputError]]:
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     try:
         with opener(path, "rb") as f:
-            yield from read_stream(f, str(path), id_field, text_field)
+            yield from read_stream(f, str(path), id_field, text_field, seekable=opener is open)
     except OSError as e:
         yield InputError(str(path), None, f"cannot read: {e.strerror or e}")

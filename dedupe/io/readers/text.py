@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator, Union
 
-from ...model import Document, InputError
+from ...model import Document, InputError, Source
 
 SUFFIXES = (".txt", ".md")
 
@@ -29,7 +29,7 @@ def read_file(path: Path, doc_id: str) -> Iterator[Union[Document, InputError]]:
     if isinstance(text, InputError):
         yield text
     else:
-        yield Document(id=doc_id, text=text, path=str(path))
+        yield Document(id=doc_id, text=text, path=str(path), source=Source("file"))
 
 
 def read_folder(folder: Path) -> Iterator[Union[Document, InputError]]:

@@ -1,0 +1,280 @@
+"""Benchmark table: dedupe against datasketch and rensa, measured side by side in one run.
+
+    python benchmarks/run.py --sizes 10000,100000,1000000
+
+Prints one Markdown report with:
+
+a. end-to-end throughput on one core, from raw JSONL to the kept/dropped output, for this
+   project (``dedupe dedup --workers 1``) and for the usual pipelines with datasketch
+   (``MinHash.update`` per shingle; ``MinHash.bulk``) and rensa (``RMinHash.update`` with
+   Python shingling), each followed by its LSH and a kept/dropped split; plus the
+   signatures alone (decode -> shingles -> signature) for each;
+b. recall and precision of each pipeline's near-duplicate pairs against brute-force exact
+   Jaccard (every pair sharing a shingle is compared exactly: pairs sharing none have
+   Jaccard 0) on the same corpus;
+c. ``dedupe scan --no-language`` (no rules, no passages) at each of ``--sizes``: wall time,
+   peak resident memory, and time per document.
+
+Corpora come from ``benchmarks/generate.py`` (written to ``--data``, reused when present).
+Nothing here runs in the tests. rensa is a benchmark-only install (``pip install rensa``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+THRESHOLD, NGRAM, NUM_PERM, SEED = 0.8, 5, 128, 1
+WORD_RE = re.compile(r"\w+")
+
+
+# ---------------------------------------------------------------- corpora
+def corpus(data: Path, docs: int) -> Path:
+    path = data / f"bench_{docs}.jsonl"
+    if not path.exists():
+        subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--docs", str(docs), "--out", str(path)],
+            check=True,
+        )
+    return path
+
+
+def python_shingles(text: str) -> list[str]:
+    """The usual Python shingling, with the same tokens as dedupe (NFKC, lower, \\w+)."""
+    words = WORD_RE.findall(unicodedata.normalize("NFKC", text).lower())
+    if len(words) < NGRAM:
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i : i + NGRAM]) for i in range(len(words) - NGRAM + 1)]
+
+
+def read_records(path: Path):
+    with open(path, "rb") as f:
+        for line in f:
+            yield json.loads(line)
+
+
+def split_output(records, dropped_ids: set, out_dir: Path) -> None:
+    with open(out_dir / "kept.jsonl", "w", encoding="utf-8") as kept, open(
+        out_dir / "dropped.jsonl", "w", encoding="utf-8"
+    ) as dropped:
+        for rec in records:
+            (dropped if rec["id"] in dropped_ids else kept).write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+# ---------------------------------------------------------------- competitor pipelines
+def datasketch_pipeline(path: Path, out_dir: Path, mode: str):
+    """Signatures with datasketch (update per shingle, or bulk), MinHashLSH at the threshold,
+    pairs whose estimate reaches the threshold, keep the first of each."""
+    from datasketch import MinHash, MinHashLSH
+
+    t0 = time.perf_counter()
+    ids, sigs = [], []
+    if mode == "update":
+        for rec in read_records(path):
+            m = MinHash(num_perm=NUM_PERM, seed=SEED)
+            for s in python_shingles(rec["text"]):
+                m.update(s.encode("utf-8"))
+            ids.append(rec["id"])
+            sigs.append(m)
+    else:
+        batch = []
+        for rec in read_records(path):
+            ids.append(rec["id"])
+            batch.append([s.encode("utf-8") for s in python_shingles(rec["text"])])
+            if len(batch) == 1000:
+                sigs += MinHash.bulk(batch, num_perm=NUM_PERM, seed=SEED)
+                batch = []
+        if batch:
+            sigs += MinHash.bulk(batch, num_perm=NUM_PERM, seed=SEED)
+    t_sig = time.perf_counter() - t0
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    for i, m in enumerate(sigs):
+        lsh.insert(i, m, check_duplication=False)
+    pairs = set()
+    for i, m in enumerate(sigs):
+        for j in lsh.query(m):
+            if j > i and m.jaccard(sigs[j]) >= THRESHOLD:
+                pairs.add((ids[i], ids[j]))
+    split_output(read_records(path), {b for _, b in pairs}, out_dir)
+    return time.perf_counter() - t0, t_sig, pairs
+
+
+def rensa_pipeline(path: Path, out_dir: Path):
+    from rensa import RMinHash, RMinHashLSH
+
+    t0 = time.perf_counter()
+    ids, sigs = [], []
+    for rec in read_records(path):
+        m = RMinHash(num_perm=NUM_PERM, seed=SEED)
+        m.update(python_shingles(rec["text"]))
+        ids.append(rec["id"])
+        sigs.append(m)
+    t_sig = time.perf_counter() - t0
+    lsh = RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=16)
+    for i, m in enumerate(sigs):
+        lsh.insert(i, m)
+    pairs = set()
+    for i, m in enumerate(sigs):
+        for j in lsh.query(m):
+            if j > i and m.jaccard(sigs[j]) >= THRESHOLD:
+                pairs.add((ids[i], ids[j]))
+    split_output(read_records(path), {b for _, b in pairs}, out_dir)
+    return time.perf_counter() - t0, t_sig, pairs
+
+
+def dedupe_pipeline(path: Path, out_dir: Path):
+    """``dedupe dedup --workers 1`` in this process: scan, then stream kept/dropped."""
+    from dedupe import Config, api
+    from dedupe.dedup import write_split
+    from dedupe.io.readers import read_inputs
+    from dedupe.near.sketch import SketchSettings, sketch_batch
+    from dedupe.parallel import batches
+
+    config = Config(workers=1, detect_language=False, passages=False, rules=False)
+    # signatures alone: read + decode + shingle + sign
+    t0 = time.perf_counter()
+    settings = SketchSettings.of(config)
+    for batch in batches((d.text for d in read_inputs([str(path)])), config.batch_size):
+        sketch_batch((batch, settings))
+    t_sig = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report = api.scan(read_inputs([str(path)]), config, timestamp=False)
+    write_split(report, read_inputs([str(path)]), str(out_dir / "kept.jsonl"), str(out_dir / "dropped.jsonl"), "id", "text")
+    total = time.perf_counter() - t0
+    pairs = {(p.a, p.b) for c in report.clusters for p in c.pairs if p.kind == "near-duplicate"}
+    return total, t_sig, pairs
+
+
+# ---------------------------------------------------------------- exact truth
+def exact_pairs(path: Path) -> set:
+    """Every pair with exact Jaccard >= THRESHOLD: pairs sharing no shingle have Jaccard 0, so
+    comparing every pair that shares one (via an inverted index) is brute force."""
+    from dedupe.near.shingles import shingle_hashes
+
+    ids, sets = [], []
+    for rec in read_records(path):
+        ids.append(rec["id"])
+        sets.append(shingle_hashes(rec["text"], NGRAM))
+    doc = np.concatenate([np.full(s.size, i) for i, s in enumerate(sets)])
+    h = np.concatenate(sets)
+    order = np.lexsort((doc, h))
+    h, doc = h[order], doc[order]
+    starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
+    ends = np.concatenate((starts[1:], [h.size]))
+    shared = set()
+    for s, e in zip(starts.tolist(), ends.tolist()):
+        if e - s > 1:
+            members = doc[s:e].tolist()
+            shared.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
+    truth = set()
+    for a, b in shared:
+        inter = np.intersect1d(sets[a], sets[b], assume_unique=True).size
+        if inter / (sets[a].size + sets[b].size - inter) >= THRESHOLD:
+            truth.add((ids[a], ids[b]))
+    return truth
+
+
+def quality(pairs: set, truth: set) -> tuple[float, float]:
+    norm = {tuple(sorted(p)) for p in pairs}
+    hit = len(norm & truth)
+    return hit / len(truth) if truth else 1.0, hit / len(norm) if norm else 1.0
+
+
+# ---------------------------------------------------------------- scan at scale
+def scan_at(path: Path, docs: int, workers: int) -> tuple[float, float]:
+    """Wall seconds and peak RSS (GB) of ``dedupe scan`` on ``path`` (a child process)."""
+    flags = ["--no-language"]
+    help_text = subprocess.run(
+        [sys.executable, "-m", "dedupe", "scan", "--help"], capture_output=True, text=True, cwd=ROOT
+    ).stdout
+    flags += [f for f in ("--no-rules", "--no-passages") if f in help_text]
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "dedupe", "scan", str(path), *flags,
+               "--json", f"{tmp}/r.json", "--no-timestamp", "-q", "--workers", str(workers)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    wall, rss_kb = proc.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(rss_kb) / 1024**2
+
+
+# ---------------------------------------------------------------- main
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes for section c")
+    ap.add_argument("--docs", type=int, default=3000, help="corpus size for sections a and b")
+    ap.add_argument("--update-docs", type=int, default=500, help="documents for the slow datasketch update loop")
+    ap.add_argument("--workers", type=int, default=2, help="workers for section c")
+    ap.add_argument("--data", default="/tmp", help="folder for generated corpora")
+    ap.add_argument("--sections", default="abc")
+    args = ap.parse_args(argv)
+    data = Path(args.data)
+    out = []
+    if "a" in args.sections or "b" in args.sections:
+        path = corpus(data, args.docs)
+        small = data / f"bench_{args.docs}_head{args.update_docs}.jsonl"
+        with open(path, "rb") as f, open(small, "wb") as g:
+            for _, line in zip(range(args.update_docs), f):
+                g.write(line)
+        truth = exact_pairs(path)
+        rows = []
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            runs = [
+                ("dedupe (this project, oph, 1 core)", path, lambda p: dedupe_pipeline(p, tmp)),
+                ("datasketch MinHash.update per shingle", small, lambda p: datasketch_pipeline(p, tmp, "update")),
+                ("datasketch MinHash.bulk", path, lambda p: datasketch_pipeline(p, tmp, "bulk")),
+                ("rensa RMinHash + Python shingling", path, lambda p: rensa_pipeline(p, tmp)),
+            ]
+            for name, p, fn in runs:
+                n = sum(1 for _ in open(p, "rb"))
+                mb = p.stat().st_size / 1e6
+                total, t_sig, pairs = fn(p)
+                rec, prec = quality(pairs, truth) if p == path else (float("nan"), float("nan"))
+                rows.append((name, n, n / total, mb / total, n / t_sig, rec, prec))
+        base = rows[0][2]
+        base_sig = rows[0][4]
+        out.append(
+            f"**a/b. One core, end to end (raw JSONL -> kept/dropped), {args.docs} generated articles "
+            f"(~{path.stat().st_size / args.docs / 1000:.1f} KB each); threshold {THRESHOLD}; "
+            f"{len(truth)} pairs at or above it by exact Jaccard.**\n"
+        )
+        out.append("| pipeline | docs | docs/s end to end | MB/s | dedupe is x faster | docs/s signatures only | dedupe is x faster (signatures) | recall | precision |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for name, n, dps, mbps, sps, rec, prec in rows:
+            q = lambda v: "n/a" if v != v else f"{v:.3f}"  # noqa: E731
+            out.append(
+                f"| {name} | {n} | {dps:,.0f} | {mbps:.2f} | {base / dps:.1f} | {sps:,.0f} | {base_sig / sps:.1f} | {q(rec)} | {q(prec)} |"
+            )
+        out.append("")
+    if "c" in args.sections:
+        out.append(f"**c. `dedupe scan --no-language` (no rules, no passages), {args.workers} workers.**\n")
+        out.append("| documents | input | wall time | peak RSS | time per document | vs smallest |")
+        out.append("|---:|---:|---:|---:|---:|---:|")
+        first = None
+        for size in [int(s) for s in args.sizes.split(",") if s]:
+            path = corpus(data, size)
+            wall, rss = scan_at(path, size, args.workers)
+            per = wall / size * 1000
+            first = first or per
+            out.append(
+                f"| {size:,} | {path.stat().st_size / 1e9:.2f} GB | {wall:.1f} s | {rss:.2f} GB | {per:.3f} ms | {per / first:.2f}x |"
+            )
+        out.append("")
+    out.append(f"_Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; `python benchmarks/run.py --sizes {args.sizes}`._")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

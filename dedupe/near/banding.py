@@ -1,0 +1,214 @@
+"""LSH banding over a signature array, with array operations instead of per-document dicts.
+
+These give exactly the candidate pairs of datasketch's ``MinHashLSH`` (bands of ``r``
+consecutive hash values; a pair is a candidate when any band is equal) and of
+``MinHashLSHEnsemble`` (datasketch's own size partitions and per-query ``(b, r)``), but
+keep nothing per document beyond the signature array: datasketch's dict storage costs about
+10 KB per document at 25 bands, too much for millions of documents. The tests compare the
+candidate sets with datasketch's on generated corpora.
+
+One deliberate difference, for containment only: a single band value (r=1 bands, which the
+ensemble uses for short queries against large partitions) shared by more than MAX_SHARED
+documents is the minimum of a boilerplate-like n-gram in thousands of articles, not evidence
+of containment; datasketch would return every such document for every such query (at 1M
+generated articles this exhausted 14 GB). Those keys are skipped; pairs that contain one
+another share many bands, and identical documents are Jaccard candidates anyway.
+
+A band's values are combined into one 64-bit key (polynomial + fmix64); two different bands
+share a key with probability ~2**-64, which could only add a candidate (then verified).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from .shingles import fmix64
+
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+MAX_SHARED = 100
+
+
+def band_key(signatures: np.ndarray, start: int, end: int) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        acc = np.zeros(signatures.shape[0], dtype=np.uint64)
+        for c in range(start, end):
+            acc = fmix64(acc * _MULT + signatures[:, c])
+        return acc
+
+
+def _band_key_of(signatures: np.ndarray, docs: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Band keys of the rows ``docs`` (without copying the signature rows)."""
+    if docs.size == signatures.shape[0]:
+        return band_key(signatures, start, end)
+    return band_key(signatures[:, start:end], 0, end - start)[docs]
+
+
+def _pair_codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = lo != hi
+    return lo[keep].astype(np.int64) * n + hi[keep]
+
+
+def _groups_of_equal(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(order, group starts, group sizes) of the runs of equal keys of two or more."""
+    sk = np.sort(keys)
+    dup = sk[1:][sk[1:] == sk[:-1]]
+    if not dup.size:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e, e
+    involved = np.flatnonzero(np.isin(keys, dup))  # usually few: sort only those
+    order = involved[np.argsort(keys[involved], kind="stable")]
+    sk = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
+    sizes = np.diff(np.concatenate((starts, [sk.size])))
+    return order, starts, sizes
+
+
+def equal_key_pairs(keys: np.ndarray, docs: np.ndarray, n: int, ordered: bool = False):
+    """Pairs of positions ``(a, b)`` whose keys are equal (a != b; both orders if ``ordered``,
+    else a < b by position), as two arrays."""
+    order, starts, sizes = _groups_of_equal(keys)
+    first, second = [], []
+    for g in np.unique(sizes).tolist():
+        s = starts[sizes == g]
+        for x in range(g):
+            for y in range(g):
+                if x == y or (not ordered and y < x):
+                    continue
+                first.append(order[s + x])
+                second.append(order[s + y])
+    if not first:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e
+    return np.concatenate(first), np.concatenate(second)
+
+
+def decode(codes: np.ndarray, n: int) -> list[tuple[int, int]]:
+    codes = np.unique(codes)
+    return list(zip((codes // n).tolist(), (codes % n).tolist()))
+
+
+def jaccard_candidates(signatures: np.ndarray, docs: np.ndarray, b: int, r: int) -> np.ndarray:
+    """Pair codes of documents equal in at least one of ``b`` bands of ``r`` rows."""
+    n = signatures.shape[0]
+    out = [np.zeros(0, dtype=np.int64)]
+    for j in range(b):
+        a, c = equal_key_pairs(_band_key_of(signatures, docs, j * r, (j + 1) * r), docs, n)
+        out.append(_pair_codes(docs[a], docs[c], n))
+    return np.unique(np.concatenate(out))
+
+
+def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> list[tuple[int, int]]:
+    """datasketch's ``lshensemble_partition.optimal_partitions`` (the same dynamic programme
+    over the real size distribution), with each step as array operations: datasketch's loops
+    are quadratic in the number of distinct sizes in Python (seconds at 10k documents)."""
+    n = len(sizes)
+    if num_part < 2:
+        return [(sizes[0], sizes[-1])]
+    if num_part >= n:
+        return [(x, x) for x in sizes]
+    s = sizes.astype(float)
+    c = counts.astype(float)
+    pc = np.concatenate(([0.0], np.cumsum(c)))
+    psc = np.concatenate(([0.0], np.cumsum(s * c)))
+    lo = np.arange(n)[:, None]
+    up = np.arange(n)[None, :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nfps = (s[up] * (pc[up + 1] - pc[lo]) - (psc[up + 1] - psc[lo])) / s[up]
+    nfps = np.where(lo <= up, nfps, np.inf)
+    # the same dynamic programme and back-tracking as datasketch's _compute_best_partitions
+    # (including its use of the level-p costs while back-tracking, and its zero entries)
+    cost = np.zeros((n, num_part - 2))
+    u1s = np.arange(n)
+    for p in range(2, num_part):
+        prev = nfps[0] if p == 2 else cost[:, p - 3]
+        cand = prev[:-1, None] + nfps[1:, :]  # [u1, u] = prev[u1] + nfps[u1 + 1, u]
+        cand = np.where((u1s[:-1, None] >= (0 if p == 2 else p - 2)) & (u1s[:-1, None] < up), cand, np.inf)
+        cost[p - 1 :, p - 2] = cand[:, p - 1 :].min(axis=0)
+
+    def best(level: np.ndarray, first: int, u: int) -> int:
+        u1 = np.arange(first, u)
+        return int(u1[np.argmin(level[u1] + nfps[u1 + 1, u])])
+
+    if num_part == 2:
+        u = best(nfps[0], 0, n - 1)
+        return [(sizes[0], sizes[u]), (sizes[u + 1], sizes[-1])]
+    p = num_part
+    u = best(cost[:, p - 3], p - 2, n - 1)
+    partitions = [(sizes[u + 1], sizes[-1])]
+    p -= 1
+    while p > 1:
+        u1 = best(cost[:, p - 2], p - 2, u)
+        partitions.insert(0, (sizes[u1 + 1], sizes[u]))
+        u, p = u1, p - 1
+    partitions.insert(0, (sizes[0], sizes[u]))
+    return partitions
+
+
+def containment_candidates(
+    signatures: np.ndarray, sizes: np.ndarray, docs: np.ndarray, threshold: float, num_part: int, weights
+) -> np.ndarray:
+    """Pair codes that datasketch's ``MinHashLSHEnsemble`` (same threshold, partitions and
+    weights) returns when every document of ``docs`` is indexed and then queried."""
+    from datasketch import MinHashLSHEnsemble
+
+    n, h = signatures.shape
+    ens = MinHashLSHEnsemble(threshold=threshold, num_perm=h, num_part=num_part, weights=weights)
+    doc_sizes = np.asarray(sizes)[docs]
+    size_values, counts = np.array(sorted(Counter(doc_sizes.tolist()).most_common())).T
+    uppers = np.array([u for _, u in optimal_partitions(size_values, counts, len(ens.indexes))])
+    part = np.searchsorted(uppers, doc_sizes, side="left")
+    xqs, params = ens.xqs, np.asarray(ens.params)
+    # per partition p and query document q: the (b, r) datasketch's query would use
+    qb = np.empty((len(uppers), docs.size), dtype=np.int16)
+    qr = np.empty_like(qb)
+    for p, upper in enumerate(uppers.tolist()):
+        i = np.minimum(np.searchsorted(xqs, upper / doc_sizes.astype(float), side="left"), len(params) - 1)
+        qb[p], qr[p] = params[i, 0], params[i, 1]
+    out = [np.zeros(0, dtype=np.int64)]
+    for r in np.unique(qr).tolist():
+        # bands a document's queries read with r rows (over all partitions): only these
+        # documents start a query in band j
+        reach = np.where(qr == r, qb, 0).max(axis=0)
+        for j in range(int(reach.max())):
+            keys = _band_key_of(signatures, docs, j * r, (j + 1) * r)
+            for a, b in _query_matches(keys, np.flatnonzero(reach > j)):
+                pb = part[b]
+                ok = (qr[pb, a] == r) & (qb[pb, a] > j)
+                out.append(_pair_codes(docs[a[ok]], docs[b[ok]], n))
+    return np.unique(np.concatenate(out))
+
+
+def _query_matches(keys: np.ndarray, queries: np.ndarray, chunk: int = 1 << 20):
+    """Every (query position, other position) with equal keys, in chunks of about ``chunk``
+    pairs; only keys shared by two or more documents are sorted (usually few). Keys shared
+    by more than MAX_SHARED documents are skipped (see the module notes)."""
+    order, starts, sizes = _groups_of_equal(keys)
+    big = sizes > MAX_SHARED
+    if big.any():
+        keep = np.repeat(~big, sizes)
+        order, sizes = order[keep], sizes[~big]
+        starts = np.cumsum(sizes) - sizes
+    if not order.size:
+        return
+    group_of = np.repeat(np.arange(starts.size), sizes)
+    pos = np.full(keys.size, -1)
+    pos[order] = np.arange(order.size)
+    q_all = queries[pos[queries] >= 0]  # queries whose key is shared
+    if not q_all.size:
+        return
+    cum = np.cumsum(sizes[group_of[pos[q_all]]])
+    bounds = np.searchsorted(cum, np.arange(chunk, int(cum[-1]) + chunk, chunk), side="right")
+    lo = 0
+    for hi in np.unique(np.concatenate((bounds, [q_all.size]))).tolist():
+        if hi <= lo:
+            continue
+        q = q_all[lo:hi]
+        lo = hi
+        g = group_of[pos[q]]
+        counts = sizes[g]
+        first = np.repeat(starts[g], counts)
+        offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        yield np.repeat(q, counts), order[first + offset]

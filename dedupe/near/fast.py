@@ -1,0 +1,240 @@
+"""Vectorised shingling of a batch of documents: array operations over the encoded text.
+
+A batch of texts is normalised (NFKC only where a text is not ASCII, then lower-cased, both
+C-speed ``str`` methods), joined with a separator into one string and encoded as UTF-32, so
+each code point is one array element. Then, with no Python object per token or n-gram:
+
+- word characters come from a code-point class table (``\\w`` is ``isalnum() or '_'``);
+- token starts and ends are the edges of the word mask;
+- each token's polynomial hash is a difference of prefix sums of ``c_k * BASE**k``, shifted
+  back by ``BASE**-start`` (BASE is odd, so invertible modulo 2**64);
+- n-gram hashes combine consecutive token hashes with array arithmetic, and n-grams that
+  would cross a document boundary are dropped.
+
+The result is exactly :func:`dedupe.near.shingles.shingle_hashes` for every document (before
+sorting and de-duplication), which the tests check.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+from .shingles import (
+    TOKEN_BASE,
+    TOKEN_LEN_MULT,
+    WORD_RE,
+    char_codes,
+    combine_ngrams,
+    fmix64,
+)
+
+_SEP = " "
+_MAX_CODE = 0x110000
+_word_table = np.zeros(_MAX_CODE, dtype=bool)
+_known = np.zeros(_MAX_CODE, dtype=bool)
+for _c in range(128):
+    _word_table[_c] = chr(_c).isalnum() or _c == 95
+    _known[_c] = True
+_lower_table = np.arange(_MAX_CODE, dtype=np.int64)
+_lower_table[65:91] += 32  # A-Z
+_lower_known = np.zeros(_MAX_CODE, dtype=bool)
+_lower_known[:128] = True
+_powers = np.ones(1, dtype=np.uint64)
+_inverse_powers = np.ones(1, dtype=np.uint64)
+_BASE_INV = pow(TOKEN_BASE, -1, 1 << 64)
+
+
+@dataclass
+class Shingled:
+    """Shingle hashes of a batch: ``hashes[offsets[i]:offsets[i+1]]`` belong to document i
+    (in n-gram order, not de-duplicated); ``words`` is each document's word count."""
+
+    hashes: np.ndarray
+    offsets: np.ndarray
+    words: np.ndarray
+
+    def document(self, i: int) -> np.ndarray:
+        return self.hashes[self.offsets[i] : self.offsets[i + 1]]
+
+
+def _powers_upto(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``BASE**k`` and ``BASE**-k`` modulo 2**64 for k < n (cached, grown geometrically)."""
+    global _powers, _inverse_powers
+    if _powers.size < n:
+        size = 1 << max(n - 1, 1).bit_length()
+        with np.errstate(over="ignore"):
+            cp = np.cumprod(np.full(size, TOKEN_BASE, dtype=np.uint64))
+            _powers = np.concatenate(([np.uint64(1)], cp[:-1]))
+            ci = np.cumprod(np.full(size, _BASE_INV, dtype=np.uint64))
+            _inverse_powers = np.concatenate(([np.uint64(1)], ci[:-1]))
+    return _powers[:n], _inverse_powers[:n]
+
+
+def _is_word(codes: np.ndarray) -> np.ndarray:
+    high = codes[codes >= 128]
+    if high.size:
+        new = np.unique(high)
+        new = new[~_known[new]]
+        for c in new.tolist():
+            _word_table[c] = chr(c).isalnum()
+            _known[c] = True
+    return _word_table[codes]
+
+
+def _nfkc(text: str) -> str:
+    # normalize() returns its argument itself when the text is already NFKC
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def _lowered(c: int) -> int:
+    """The lower-case code point of ``c``, or -1 when ``str.lower`` maps it to several
+    code points (U+0130) or by context (U+03A3, final sigma)."""
+    low = chr(c).lower()
+    return ord(low) if len(low) == 1 and c != 0x3A3 else -1
+
+
+def _lower_codes(codes: np.ndarray) -> np.ndarray:
+    """Code points lower-cased through a table (what ``str.lower`` does, code point by code
+    point, for every code point except the ones :func:`_lowered` sets apart)."""
+    high = codes[codes >= 128]
+    if high.size:
+        new = np.unique(high)
+        new = new[~_lower_known[new]]
+        for c in new.tolist():
+            _lower_table[c] = _lowered(c)
+            _lower_known[c] = True
+    return _lower_table[codes]
+
+
+def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool]]:
+    """The code points of the batch's NFKC-normalised, lower-cased texts joined by a space,
+    each text's length, and per text whether its word count can be taken from its tokens
+    (NFKC left it unchanged and lower-casing kept its length).
+
+    Lower-casing goes through a code-point table. A text with a code point the table cannot
+    lower on its own (U+0130 grows; U+03A3 depends on context) is lowered with ``str.lower``
+    before joining instead.
+    """
+    nfkc = [_nfkc(t) for t in texts]
+    codes = np.frombuffer(_SEP.join(nfkc).encode("utf-32-le"), dtype=np.uint32)
+    lowered = _lower_codes(codes)
+    fast = [a is b for a, b in zip(nfkc, texts)]
+    special = lowered < 0
+    if special.any():
+        lengths = np.array([len(t) for t in nfkc])
+        starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+        for i in np.unique(np.searchsorted(starts, np.flatnonzero(special), side="right") - 1).tolist():
+            nfkc[i] = nfkc[i].lower()
+            fast[i] = False
+        codes = np.frombuffer(_SEP.join(nfkc).encode("utf-32-le"), dtype=np.uint32)
+        lowered = _lower_codes(codes)
+    return lowered.astype(np.uint32), [len(t) for t in nfkc], fast
+
+
+def _word_count(text: str, tokens: int, fast: bool) -> int:
+    """Words of the text as read (as :func:`~dedupe.near.shingles.count_words`).
+
+    When NFKC left the text unchanged and it was lowered code point by code point, the word
+    mask of the text as read equals that of the normalised text (lower-casing a code point
+    to one code point never changes whether it is a word character: checked over all code
+    points), so the counts agree.
+    """
+    if fast:
+        return tokens
+    return len(WORD_RE.findall(text))
+
+
+def token_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Polynomial hashes (as :func:`~dedupe.near.shingles.token_hash`) of ``codes[s:e]``."""
+    pw, ipw = _powers_upto(codes.size + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.empty(codes.size + 1, dtype=np.uint64)
+        prefix[0] = 0
+        np.cumsum(codes * pw[: codes.size], out=prefix[1:])
+        poly = (prefix[ends] - prefix[starts]) * ipw[starts]
+        lengths = (ends - starts).astype(np.uint64)
+        return fmix64(poly + lengths * np.uint64(TOKEN_LEN_MULT))
+
+
+def _batch_ngrams(th: np.ndarray, doc_of: np.ndarray, counts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """n-gram hashes of every document's tokens, concatenated, and their per-document counts."""
+    d = counts.size
+    k = th.size - n + 1
+    if k > 0:
+        with np.errstate(over="ignore"):
+            acc = np.zeros(k, dtype=np.uint64)
+            for i in range(n):
+                acc = acc * np.uint64(0x9E3779B97F4A7C15) + th[i : i + k]
+            grams = fmix64(acc ^ np.uint64(n))
+        keep = doc_of[: k] == doc_of[n - 1 :]
+        grams = grams[keep]
+        per_doc = np.maximum(counts - n + 1, 0)
+    else:
+        grams = np.zeros(0, dtype=np.uint64)
+        per_doc = np.zeros(d, dtype=np.int64)
+    short = np.flatnonzero((counts > 0) & (counts < n))
+    if short.size:  # fewer tokens than n: one hash of all of them (as combine_ngrams)
+        token_offsets = np.concatenate(([0], np.cumsum(counts)))
+        extra = [combine_ngrams(th[token_offsets[i] : token_offsets[i + 1]], n)[0] for i in short.tolist()]
+        gram_offsets = np.concatenate(([0], np.cumsum(per_doc)))
+        grams = np.insert(grams, gram_offsets[short], np.array(extra, dtype=np.uint64))
+        per_doc = per_doc.copy()
+        per_doc[short] = 1
+    return grams, per_doc
+
+
+def shingle_batch(texts: list[str], ngram: int = 5, kind: str = "word") -> Shingled:
+    """Shingle hashes and word counts of every text of the batch."""
+    if kind != "word":
+        return _char_batch(texts, ngram)
+    codes, lengths, fast_count = _normalise_batch(texts)
+    lengths = np.array(lengths, dtype=np.int64)
+    word = _is_word(codes)
+    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    doc_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    doc_of = np.searchsorted(doc_starts, starts, side="right") - 1
+    counts = np.bincount(doc_of, minlength=len(texts))
+    th = token_hashes(codes.astype(np.uint64), starts, ends)
+    grams, per_doc = _batch_ngrams(th, doc_of, counts, ngram)
+    words = np.array(
+        [_word_count(t, c, f) for t, c, f in zip(texts, counts.tolist(), fast_count)], dtype=np.int64
+    )
+    return Shingled(grams, np.concatenate(([0], np.cumsum(per_doc))), words)
+
+
+def _char_batch(texts: list[str], ngram: int) -> Shingled:
+    from .shingles import count_words
+
+    parts = [combine_ngrams(fmix64(char_codes(t) + np.uint64(1)), ngram) for t in texts]
+    sizes = np.fromiter((p.size for p in parts), dtype=np.int64, count=len(parts))
+    hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+    words = np.fromiter((count_words(t) for t in texts), dtype=np.int64, count=len(texts))
+    return Shingled(hashes, np.concatenate(([0], np.cumsum(sizes))), words)
+
+
+def unique_sizes(sh: Shingled) -> np.ndarray:
+    """The number of distinct shingles of each document, from one sort of the whole batch.
+
+    Each hash is tagged with its document in the top 11 bits (so batches hold at most 2048
+    documents) and keeps its top 53 bits: two different shingles of one document count once
+    only if they agree on 53 bits (probability ~1e-11 for an article).
+    """
+    d = sh.offsets.size - 1
+    if d > 2048:
+        return np.concatenate([unique_sizes(_slice(sh, i, min(i + 2048, d))) for i in range(0, d, 2048)])
+    per_doc = np.diff(sh.offsets)
+    doc = np.repeat(np.arange(d, dtype=np.uint64), per_doc)
+    keys = np.sort((doc << np.uint64(53)) | (sh.hashes >> np.uint64(11)))
+    first = np.ones(keys.size, dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return np.bincount((keys[first] >> np.uint64(53)).astype(np.int64), minlength=d)
+
+
+def _slice(sh: Shingled, a: int, b: int) -> Shingled:
+    lo, hi = sh.offsets[a], sh.offsets[b]
+    return Shingled(sh.hashes[lo:hi], sh.offsets[a : b + 1] - lo, sh.words[a:b])

@@ -1,0 +1,56 @@
+"""The vectorised batch shingling equals the straightforward one, document by document."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.near import fast, shingles
+from planted import planted_corpus
+
+# letters, digits, marks, compatibility forms, case-changing letters (U+0130 grows when
+# lowered), spaces of several kinds, punctuation
+ALPHABET = st.sampled_from(
+    list("abcXYZ019_ .,;'-\n\t") + ["\u00a0", "\u2019", "\u00e9", "\u0301", "\ufb01", "\u2460", "\uff21",
+    "\u0130", "\u00df", "\u03a3", "\u4e2d", "\u0661", "\u2163", "\u00b2", "\U0001d400", "\u200b"]
+)
+
+
+def check_batch(texts, ngram=5, kind="word"):
+    sh = fast.shingle_batch(texts, ngram, kind)
+    sizes = fast.unique_sizes(sh)
+    for i, text in enumerate(texts):
+        ref = shingles.shingle_hashes(text, ngram, kind)
+        assert np.array_equal(np.unique(sh.document(i)), ref), (i, text)
+        assert sizes[i] == ref.size
+        assert sh.words[i] == shingles.count_words(text), (i, text)
+
+
+def test_token_hash_matches_reference():
+    tokens = ["a", "news", "caf\u00e9", "\u4e2d\u6587", "x" * 300]
+    codes = np.array([ord(c) for c in " ".join(tokens)], dtype=np.uint64)
+    starts, ends, at = [], [], 0
+    for t in tokens:
+        starts.append(at)
+        ends.append(at + len(t))
+        at += len(t) + 1
+    got = fast.token_hashes(codes, np.array(starts), np.array(ends))
+    assert got.tolist() == [shingles.token_hash(t) for t in tokens]
+
+
+def test_planted_corpus_identical_shingle_sets():
+    check_batch([t for _, t in planted_corpus(120)])
+
+
+def test_short_and_empty_documents():
+    check_batch(["", "one", "one two", "one two three four", "one two three four five", "!!", "six"], ngram=5)
+    check_batch(["a b c", "", "d"], ngram=1)
+
+
+def test_char_shingles():
+    check_batch(["Hello  world", "", "abc", "\u00e9t\u00e9 \ufb01n"], ngram=4, kind="char")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(ALPHABET, max_size=60), min_size=1, max_size=6), st.integers(1, 4))
+def test_random_unicode_batches(texts, ngram):
+    check_batch(texts, ngram)
