@@ -184,3 +184,21 @@ def test_cli_writes_html_by_default_and_honours_options(tmp_path, monkeypatch):
     import json
 
     assert json.loads((tmp_path / "y.json").read_text())["passages"] == []
+
+
+def test_large_corpus_page_shows_only_documents_of_interest():
+    from dedupe import Config, scan
+    from dedupe.io.writers.html import render
+
+    shared = ("the regional council voted on Tuesday to close the old harbour bridge for repairs "
+              "that engineers say will take at least eighteen months to complete")
+    texts = [("a", f"Morning news. {shared}. Traffic will be diverted."),
+             ("b", f"In other news, {shared}, a spokesman said.")]
+    texts += [(f"other{i}", f"Unrelated story number {i} about gardening and the weather in spring.")
+              for i in range(4)]
+    report = scan(texts, Config(detect_language=False, rules=False))
+    assert report.passages
+    page = render(report, max_documents=3)
+    assert "4 others are in the JSON report only" in page
+    assert 'id="doc-0"' in page and 'id="doc-1"' in page
+    assert "Unrelated story number" not in page

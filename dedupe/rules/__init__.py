@@ -45,15 +45,38 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list
     return [r for r in chosen if r.id not in set(ignore)]
 
 
-def run_rules(docs: list[Document], config) -> list[Finding]:
-    """Every selected rule over the documents; findings at or above ``min_severity``, sorted."""
+def _document_findings(job) -> list[Finding]:
+    """Findings of the document-scope rules ``rule_ids`` on a batch of documents (a worker job)."""
+    rule_ids, config, docs = job
+    ctx = RuleContext(config=config)
+    rules = {r.id: r for r in all_rules()}
+    return [f for rid in rule_ids for f in rules[rid].run(docs, ctx)]
+
+
+def run_rules(docs: Iterable[Document], config, batch_size: int = 200) -> list[Finding]:
+    """Every selected rule over the documents; findings at or above ``min_severity``, sorted.
+
+    Document-scope rules run over batches of documents in ``config.workers`` processes;
+    corpus-scope rules see every document at once. The result does not depend on the number
+    of workers.
+    """
+    from ..parallel import batches, pmap
+
+    docs = list(docs)
     ctx = RuleContext(config=config)
     floor = severity_rank(config.min_severity)
-    findings = []
-    for rule in select_rules(config.select, config.ignore):
-        for f in rule.run(docs, ctx):
-            if severity_rank(f.severity) >= floor:
-                findings.append(f)
+    rules = select_rules(config.select, config.ignore)
+    per_doc = tuple(r.id for r in rules if r.scope == "document")
+    found: list[Finding] = []
+    if per_doc:
+        jobs = ((per_doc, config, chunk) for chunk in batches(docs, batch_size))
+        workers = getattr(config, "workers", 1) if len(docs) > batch_size else 1
+        for chunk_findings in pmap(_document_findings, jobs, workers):
+            found.extend(chunk_findings)
+    for rule in rules:
+        if rule.scope == "corpus":
+            found.extend(rule.run(docs, ctx))
+    findings = [f for f in found if severity_rank(f.severity) >= floor]
     findings = with_fingerprints(findings, {d.id: d.text for d in docs})
     findings.sort(key=Finding.sort_key)
     return findings

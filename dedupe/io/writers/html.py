@@ -47,14 +47,32 @@ def _doc_anchor(index: int) -> str:
     return f"doc-{index}"
 
 
-def _view(report: Report) -> dict:
+MAX_DOCUMENTS = 1000  # documents whose full text the page shows; the JSON always has all
+
+
+def _shown(report: Report, max_documents: int) -> list:
+    """The documents the page shows: all of a small corpus; in a large one, those that share
+    text, have findings or are duplicates, in input order, up to ``max_documents``."""
+    if len(report.documents) <= max_documents:
+        return list(report.documents)
+    involved = {f.doc for f in report.findings}
+    involved.update(s.doc for p in report.passages for s in (p.a, p.b))
+    return [d for d in report.documents if d.id in involved or d.cluster is not None][:max_documents]
+
+
+def _view(report: Report, max_documents: int = MAX_DOCUMENTS) -> dict:
+    shown = _shown(report, max_documents)
+    shown_ids = {d.id for d in shown}
     index = {d.id: i for i, d in enumerate(report.documents)}
     findings_by_doc: dict = {}
     for n, f in enumerate(report.findings):
-        findings_by_doc.setdefault(f.doc, []).append((n, f))
+        if f.doc in shown_ids:
+            findings_by_doc.setdefault(f.doc, []).append((n, f))
     pairs: dict = {}
-    marks_by_doc: dict = {d.id: [] for d in report.documents}
+    marks_by_doc: dict = {d.id: [] for d in shown}
     for n, p in enumerate(report.passages):
+        if p.a.doc not in shown_ids or p.b.doc not in shown_ids:
+            continue
         key = tuple(sorted((p.a.doc, p.b.doc), key=lambda d: index.get(d, 0)))
         pair = pairs.setdefault(key, PairView(len(pairs), *key))
         pair.passages.append((n, p))
@@ -82,7 +100,8 @@ def _view(report: Report) -> dict:
                 )
     pair_list = sorted(pairs.values(), key=lambda pv: pv.index)
     docs = []
-    for i, d in enumerate(report.documents):
+    for d in shown:
+        i = index[d.id]
         text = report.texts.get(d.id, "")
         docs.append(
             {
@@ -131,16 +150,17 @@ def _view(report: Report) -> dict:
         "report": report,
         "summary": report.summary,
         "docs": docs,
-        "doc_anchor": {d.id: _doc_anchor(i) for i, d in enumerate(report.documents)},
+        "doc_anchor": {d.id: _doc_anchor(index[d.id]) for d in shown},
+        "omitted": len(report.documents) - len(shown),
         "pairs": pair_list,
         "fractions": fractions,
         "sides": sides,
     }
 
 
-def render(report: Report) -> str:
-    return _env().get_template("report.html.j2").render(**_view(report))
+def render(report: Report, max_documents: int = MAX_DOCUMENTS) -> str:
+    return _env().get_template("report.html.j2").render(**_view(report, max_documents))
 
 
-def write(report: Report, path: str) -> None:
-    atomic_write_text(path, render(report))
+def write(report: Report, path: str, max_documents: int = MAX_DOCUMENTS) -> None:
+    atomic_write_text(path, render(report, max_documents))
