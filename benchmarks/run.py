@@ -200,7 +200,7 @@ def scan_at(path: Path, docs: int, workers: int) -> tuple[float, float]:
     help_text = subprocess.run(
         [sys.executable, "-m", "dedupe", "scan", "--help"], capture_output=True, text=True, cwd=ROOT
     ).stdout
-    flags += [f for f in ("--no-rules", "--no-passages") if f in help_text]
+    flags += [f for f in ("--no-rules", "--no-passages", "--no-html") if f in help_text]
     with tempfile.TemporaryDirectory() as tmp:
         cmd = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "dedupe", "scan", str(path), *flags,
                "--json", f"{tmp}/r.json", "--no-timestamp", "-q", "--workers", str(workers)]
