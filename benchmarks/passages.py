@@ -22,8 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dedupe.config import Config  # noqa: E402
-from dedupe.corpus import Corpus  # noqa: E402
-from dedupe.model import Document, DocumentResult  # noqa: E402
+from dedupe.api import ingest  # noqa: E402
 from dedupe.passages import find_passages  # noqa: E402
 from dedupe.textutil import sentences  # noqa: E402
 
@@ -85,9 +84,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     texts, planted = build(args.docs, args.plants, args.seed)
-    corpus = Corpus()
-    for i, t in enumerate(texts):
-        corpus.add(Document(f"d{i:05d}", t), DocumentResult(f"d{i:05d}", "", len(t), 0, "en"), None, None)
+    corpus, _ = ingest([(f"d{i:05d}", t) for i, t in enumerate(texts)], Config(detect_language=False))
     marks: dict[str, float] = {}
     totals: dict[str, int] = {}
 
