@@ -192,7 +192,7 @@ def main(argv=None) -> None:
         held_out.append(("MLQE-PE post-edits (ro-en + ru-en test20)", mlqe_post_edits(args.data / "mlqe-pe" / "data")))
     for title, sents in held_out:
         words, rows = eval_sentences(title.split()[0].lower(), sents, rules, args.show)
-        print(f"\n### False alarms on held-out human English: {title} ({len(sents):,} sentences, {words:,} words)\n")
+        print(f"\n### False alarms on human English (not a development set at first; its findings were read later): {title} ({len(sents):,} sentences, {words:,} words)\n")
         print("| rule | severity | findings | per 5,000 words | target |")
         print("| --- | --- | ---: | ---: | --- |")
         for r in rows:
