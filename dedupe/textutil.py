@@ -7,8 +7,9 @@ import re
 from typing import Iterator
 
 _PARA_RE = re.compile(r"[^\n]+")
-# a sentence ends at . ! ? or … (with closing quotes/brackets) followed by space, or at a line end
-_SENT_END_RE = re.compile(r"""[.!?…]+['"’”)\]]*(?=\s|$)|\n""")
+# a sentence ends at . ! ? or … (with closing quotes/brackets) followed by space, at the CJK
+# full stops 。！？ (no space follows them), or at a line end
+_SENT_END_RE = re.compile(r"""[.!?…]+['"’”)\]]*(?=\s|$)|[。！？]+['"’”」』)\]]*|\n""")
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "gov", "sen", "rep",
            "no", "vs", "etc", "inc", "ltd", "co", "corp", "u.s", "u.k", "e.g", "i.e", "jan", "feb", "mar", "apr",
            "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx"}

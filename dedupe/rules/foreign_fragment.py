@@ -3,7 +3,8 @@
 langdetect (seeded, see ``dedupe.lang``) is unreliable on short text and on English full of
 names, so a sentence is flagged only when all of these hold:
 
-- it has at least five alphabetic words, three of them in lower case (names do not count);
+- it has at least five alphabetic words, three of them in lower case (names do not count; in
+  scripts without case or spaces, such as Chinese and Japanese, two characters count as a word);
 - langdetect gives another language with probability >= 0.95;
 - most of its lower-case words are more frequent in that language than in the document's
   language (wordfreq), so a sentence of English words is never called foreign.
@@ -16,6 +17,7 @@ of one language in a paragraph are reported as one finding.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from ..lang import detect_probs
@@ -25,6 +27,9 @@ from .base import Rule
 MIN_WORDS = 5
 MIN_LOWER_WORDS = 3
 MIN_PROB = 0.95
+MIN_PROB_OTHER_SCRIPT = 0.5
+_LATIN_SCRIPT = {"en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "sk", "ro", "hu", "hr", "sl", "tr", "sv",
+                 "da", "no", "fi", "id", "vi", "lt", "lv", "et", "ca", "af", "sq", "so", "sw", "tl", "cy"}
 MIN_FOREIGN_SHARE = 0.6
 FREQ_MARGIN = 0.5  # zipf units (log10): 0.5 is about three times as frequent
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -75,14 +80,37 @@ def document_language(text: str) -> str:
     return lang if prob >= 0.9 else "en"
 
 
+def _has_case(word: str) -> bool:
+    return any(c.isupper() or c.islower() for c in word)
+
+
+def _other_script_share(words: list[str]) -> float:
+    """Share of letters that are not Latin."""
+    letters = [c for w in words for c in w if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if not unicodedata.name(c, "").startswith("LATIN")) / len(letters)
+
+
+def _word_count(words: list[str]) -> int:
+    """Words, counting a run of a script without case or spaces (Chinese, Japanese) as one word
+    per two characters (the usual length of a word there)."""
+    return sum(1 if _has_case(w) else max(1, len(w) // 2) for w in words)
+
+
 def foreign_language(sentence: str, doc_lang: str):
     """``(language, probability, foreign share)`` when the sentence is in another language."""
     words = _WORD.findall(sentence)
+    # words that are not names: lower-case ones, and words of scripts without case
     lower = [w.lower() for w in words if not w[:1].isupper()]
-    if len(words) < MIN_WORDS or len(lower) < MIN_LOWER_WORDS:
+    if _word_count(words) < MIN_WORDS or _word_count(lower) < MIN_LOWER_WORDS:
         return None
     lang, prob = detect_probs(sentence)[0]
-    if lang in ("unknown", doc_lang) or prob < MIN_PROB:
+    # a sentence written in another script cannot be English full of names: langdetect's
+    # first guess among languages of that script is enough there
+    other_script = doc_lang in _LATIN_SCRIPT and _other_script_share(words) >= 0.8
+    min_prob = MIN_PROB_OTHER_SCRIPT if other_script else MIN_PROB
+    if lang in ("unknown", doc_lang) or prob < min_prob:
         return None
     share = _foreign_share(lower, lang, doc_lang)
     if share < MIN_FOREIGN_SHARE:
@@ -130,11 +158,13 @@ RULE = Rule(
         "[[Die Regierung hat am Montag beschlossen, die Steuern zu senken.]] The talks continue this week.",
         "Officials said the bridge would reopen next month after repairs. "
         "[[Le gouvernement a annoncé une nouvelle aide pour les agriculteurs.]]",
+        "The council approved the budget on Monday. [[政府周一宣布将为农民提供新的援助。]] Work starts soon.",
     ),
     should_pass=(
         "Giuseppe Conte met Matteo Salvini and Luigi Di Maio in Rome on Tuesday.",
         "The ministers met in Brussels on Monday to discuss energy prices and the winter.",
         "Jean-Pierre Dupont, Hans Müller and Ana María López signed the accord in Zürich.",
+        "The restaurant's sign read 北京 in large red letters above the door.",
         "The bar served croissants, espresso and pain au chocolat, a favourite of the staff.",
     ),
 )
