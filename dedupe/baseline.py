@@ -24,6 +24,7 @@ from .errors import ConfigError
 from .model import Finding
 
 CONTEXT_WORDS = 4
+_STRING_KEYS = ("rule", "doc", "text", "message", "fingerprint")
 _WORD = re.compile(r"\w+")
 
 
@@ -51,13 +52,15 @@ def with_fingerprints(findings: Iterable[Finding], texts: dict) -> list[Finding]
 
 
 def _fallback_key(f: dict) -> tuple:
-    return (f.get("rule"), f.get("doc"), _fold(f.get("text", "")), f.get("message"))
+    return (f.get("rule"), f.get("doc"), _fold(f.get("text") or ""), f.get("message"))
 
 
 def load_baseline(path) -> list[dict]:
     """The findings of a previous JSON report (``dedupe scan --json``)."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: baseline is not UTF-8 text: {e.reason}") from e
     except OSError as e:
         raise ConfigError(f"{path}: cannot read baseline: {e.strerror}") from e
     except json.JSONDecodeError as e:
@@ -65,7 +68,15 @@ def load_baseline(path) -> list[dict]:
     findings = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(findings, list):
         raise ConfigError(f"{path}: baseline is not a dedupe JSON report (no 'findings' list)")
-    return [f for f in findings if isinstance(f, dict)]
+    accepted = []
+    for n, f in enumerate(findings, start=1):
+        if not isinstance(f, dict):
+            continue
+        wrong = [k for k in _STRING_KEYS if f.get(k) is not None and not isinstance(f[k], str)]
+        if wrong:
+            raise ConfigError(f"{path}: baseline finding {n}: {', '.join(wrong)} must be text")
+        accepted.append(f)
+    return accepted
 
 
 def apply_baseline(findings: list[Finding], accepted: list[dict]) -> tuple[list[Finding], int]:

@@ -61,6 +61,8 @@ class Config:
         def bad(msg):
             raise ConfigError(msg)
 
+        _check_types(self)
+
         if not isinstance(self.ngram, int) or self.ngram < 1:
             bad(f"ngram must be a positive integer, got {self.ngram!r}")
         if self.shingle not in SHINGLE_KINDS:
@@ -125,6 +127,32 @@ class Config:
         }
 
 
+def _kind(default) -> tuple[str, tuple]:
+    """What a setting whose default is ``default`` accepts: a name for messages and types."""
+    if isinstance(default, bool):
+        return "true or false", (bool,)
+    if isinstance(default, int):
+        return "an integer", (int,)
+    if isinstance(default, float):
+        return "a number", (int, float)
+    if isinstance(default, str):
+        return "a string", (str,)
+    return "a list of strings", (str, list, tuple, type(None))
+
+
+def _check_types(config) -> None:
+    """A wrong type (``threshold = "high"``, ``passages = "no"``) is a ConfigError, not a crash
+    or, worse, a truthy string taken as ``true``."""
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        name, types = _kind(f.default)
+        ok = isinstance(value, types) and (bool in types or not isinstance(value, bool))
+        if ok and isinstance(value, (list, tuple)):
+            ok = all(isinstance(v, str) for v in value)
+        if not ok:
+            raise ConfigError(f"{f.name} must be {name}, got {value!r}")
+
+
 def rule_ids(value) -> tuple:
     """Rule ids from a list and/or comma-separated strings: ``["a,b", "c"]`` -> ``("a", "b", "c")``."""
     items = [value] if isinstance(value, str) else list(value or ())
@@ -175,7 +203,13 @@ def load_file_settings(path: Optional[Path]) -> dict:
             raise ConfigError(f"{path}: unknown setting {key!r}")
         if isinstance(value, list):
             value = tuple(value)
+        if k in EXTRA_FILE_KEYS and not isinstance(value, str):
+            raise ConfigError(f"{path}: {key} must be a string, got {value!r}")
         out[k] = value
+    try:  # check the file's own settings now, so an error names the file
+        Config(**{k: v for k, v in out.items() if k in CONFIG_KEYS})
+    except ConfigError as e:
+        raise ConfigError(f"{path}: {e}") from None
     return out
 
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from .. import api
 from ..baseline import apply_baseline, load_baseline
 from ..io.readers import read_inputs
+from ..io.writers import check_writable
 from ..io.writers import html as html_writer
 from ..io.writers import json as json_writer
 from ..model import SEVERITIES, severity_rank
@@ -100,6 +101,13 @@ def scan(
         if fail_on not in FAIL_ON:
             c.fail(f"--fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
         json_path = json_path or extras.get("json", "reports/report.json")
+        html_path = None if no_html else html_path or extras.get("html", "reports/report.html")
+        if json_path == "-" and html_path == "-":
+            c.fail("--json - and --html - cannot both write to stdout (give --html a file or --no-html)")
+        for path in (json_path, html_path):
+            if path:
+                check_writable(path)  # before a long scan, not after
+        accepted = load_baseline(baseline) if baseline else None
         progress = c.StageProgress()
         try:
             report = api.scan(
@@ -110,9 +118,8 @@ def scan(
             )
         finally:
             progress.close()
-        hidden = hide_baseline(report, baseline) if baseline else None
+        hidden = hide_baseline(report, accepted) if accepted is not None else None
         json_writer.write(report, json_path)
-        html_path = None if no_html else html_path or extras.get("html", "reports/report.html")
         if html_path:
             html_writer.write(report, html_path)
         c.report_input_errors(report.errors)
@@ -126,9 +133,9 @@ def scan(
             raise typer.Exit(c.EXIT_FAIL_ON)
 
 
-def hide_baseline(report, path) -> int:
-    """Drop the findings accepted in the baseline report at ``path``; how many were hidden."""
-    report.findings, hidden = apply_baseline(report.findings, load_baseline(path))
+def hide_baseline(report, accepted: list) -> int:
+    """Drop the ``accepted`` findings (of a baseline report); how many were hidden."""
+    report.findings, hidden = apply_baseline(report.findings, accepted)
     return hidden
 
 

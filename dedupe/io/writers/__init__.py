@@ -1,4 +1,10 @@
-"""Writers render the one report model; each writes whole or not at all."""
+"""Writers render the one report model; each writes whole or not at all.
+
+Reports are written to a temporary file beside the target and renamed over it, so a reader
+never sees half a report and a failed write leaves nothing behind. The file gets the mode a
+plain ``open(path, "w")`` would give it (``0o666`` less the umask), not ``mkstemp``'s private
+``0o600``: reports are meant to be shared.
+"""
 
 from __future__ import annotations
 
@@ -9,45 +15,74 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
+from ...errors import DedupeError
 
-def atomic_write_text(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename; ``-`` is stdout."""
+
+class OutputError(DedupeError):
+    """An output file cannot be written (the message names it and says why)."""
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_writable(path: str) -> None:
+    """Fail early, before a long scan, when ``path`` cannot be written (``-`` always can)."""
     if path == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
         return
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    if target.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+    parent = target.parent
+    for folder in (parent, *parent.parents):  # the nearest existing ancestor decides
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError(f"cannot write {path}: {folder} is not a folder")
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise OutputError(f"cannot write {path}: permission denied in {folder}")
+            return
 
 
 @contextmanager
 def atomic_writer(path: str) -> Iterator[IO[str]]:
-    """A text stream that replaces ``path`` only when the block ends without error (``-``: stdout)."""
+    """A text stream that replaces ``path`` only when the block ends without error (``-``: stdout).
+
+    An ``OSError`` (folder not creatable, permission, disk full) becomes :class:`OutputError`.
+    """
     if path == "-":
         yield sys.stdout
         sys.stdout.flush()
         return
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+    in_body = False
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            in_body = True
             yield f
+            in_body = False
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError) and not in_body:  # the body's own errors are its own
+            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
         raise
+
+
+def atomic_write_text(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename; ``-`` is stdout."""
+    with atomic_writer(path) as f:
+        try:
+            f.write(text)
+        except OSError as e:  # disk full, quota
+            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
