@@ -90,7 +90,7 @@ def scan(
         texts=corpus.texts(),
     )
     if config.rules:
-        from .rules import run_rules
+        from .rules import not_english, run_rules
 
-        report.findings = run_rules(corpus.documents, config)
+        report.findings = run_rules(corpus.documents, config, skip=not_english(corpus.results))
     return report

@@ -53,16 +53,33 @@ def _document_findings(job) -> list[Finding]:
     return [f for rid in rule_ids for f in rules[rid].run(docs, ctx)]
 
 
-def run_rules(docs: Iterable[Document], config, batch_size: int = 200) -> list[Finding]:
+# documents at least this long whose detected language is not English are not checked: the
+# rules look for translation artifacts in English text (a Russian article is not a Russian
+# "stray token" or "foreign fragment" in English). Shorter texts are too short to trust
+# language identification ("plain" comes out as French), so they are checked anyway.
+MIN_CHARS_FOR_LANGUAGE = 200
+
+
+def not_english(results) -> set[str]:
+    """Ids of the documents (``DocumentResult``s) the rules skip: confidently not English."""
+    return {
+        r.id
+        for r in results
+        if r.language not in (None, "unknown") and not r.language.startswith("en") and r.chars >= MIN_CHARS_FOR_LANGUAGE
+    }
+
+
+def run_rules(docs: Iterable[Document], config, batch_size: int = 200, skip: Iterable[str] = ()) -> list[Finding]:
     """Every selected rule over the documents; findings at or above ``min_severity``, sorted.
 
     Document-scope rules run over batches of documents in ``config.workers`` processes;
     corpus-scope rules see every document at once. The result does not depend on the number
-    of workers.
+    of workers. Documents whose id is in ``skip`` are not checked (see :func:`not_english`).
     """
     from ..parallel import batches, pmap
 
-    docs = list(docs)
+    skip = set(skip)
+    docs = [d for d in docs if d.id not in skip]
     ctx = RuleContext(config=config)
     floor = severity_rank(config.min_severity)
     rules = select_rules(config.select, config.ignore)

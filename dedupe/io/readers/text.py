@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Iterator, Optional, Union
 
 from ...model import Document, InputError, Source
 
 SUFFIXES = (".txt", ".md")
 
 
+_WIDE_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def wide_encoding(data: bytes) -> Optional[str]:
+    """"UTF-16" or "UTF-32" when ``data`` starts with that byte order mark, or looks like
+    UTF-16 without one (a NUL byte in every other position of its start)."""
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:200]
+    if len(head) >= 8 and (head[0::2].count(0) > 0.4 * len(head) or head[1::2].count(0) > 0.4 * len(head)):
+        return "UTF-16"
+    return None
+
+
 def decode(data: bytes, path: str) -> Union[str, InputError]:
     """UTF-8 text with a BOM stripped, or an error naming the line of the first bad byte."""
+    wide = wide_encoding(data)
+    if wide:
+        return InputError(path, None, f"looks like {wide}, not UTF-8: convert it (iconv -f {wide} -t UTF-8)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

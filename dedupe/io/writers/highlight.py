@@ -27,12 +27,22 @@ def segments(text: str, marks: list[Mark]) -> list[Segment]:
     [('a', ()), ('bc', ('x',)), ('d', ('x', 'y')), ('e', ('y',)), ('f', ())]
     """
     n = len(text)
-    clipped = [(max(0, m.start), min(n, m.end), m.data) for m in marks]
+    clipped = [(max(0, m.start), min(n, m.end), i, m.data) for i, m in enumerate(marks)]
     clipped = [c for c in clipped if c[0] < c[1]]
-    bounds = sorted({0, n, *(c[0] for c in clipped), *(c[1] for c in clipped)})
+    starts: dict[int, list] = {}
+    ends: dict[int, list] = {}
+    for c in clipped:
+        starts.setdefault(c[0], []).append(c)
+        ends.setdefault(c[1], []).append(c)
+    bounds = sorted({0, n, *starts, *ends})
+    active: dict[int, Any] = {}  # input index -> data of the marks covering the current segment
     out = []
-    for s, e in zip(bounds, bounds[1:]):
-        covering = tuple(d for cs, ce, d in clipped if cs <= s and e <= ce)
-        opens = tuple(d for cs, _, d in clipped if cs == s)
-        out.append(Segment(s, e, text[s:e], covering, opens))
+    for s, e in zip(bounds, bounds[1:]):  # one sweep: each mark enters and leaves once
+        for c in ends.get(s, ()):
+            del active[c[2]]
+        opened = starts.get(s, ())
+        for c in opened:
+            active[c[2]] = c[3]
+        covering = tuple(active[i] for i in sorted(active)) if active else ()
+        out.append(Segment(s, e, text[s:e], covering, tuple(c[3] for c in opened)))
     return out
