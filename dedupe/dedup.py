@@ -4,9 +4,11 @@ each to the kept or the dropped stream by the report's decision (no document is 
 from __future__ import annotations
 
 import json
+import os
 from contextlib import ExitStack
 from typing import IO, Iterable, Optional
 
+from .errors import ConfigError
 from .io.writers import atomic_writer
 from .model import Document, Report
 
@@ -17,6 +19,8 @@ def write_split(
     """Write kept documents to ``out`` and dropped ones to ``dropped`` (if given), as JSONL in
     input order, each with all its input fields; dropped records also get ``cluster`` and
     ``representative``. Returns ``(kept, dropped)`` counts."""
+    if dropped is not None and _same_output(out, dropped):
+        raise ConfigError(f"--out and --dropped cannot be the same file ({out})")
     decisions = {d.id: (d.keep, d.cluster) for d in report.documents}
     representatives = {cl.id: cl.representative for cl in report.clusters}
     kept_n = dropped_n = 0
@@ -39,3 +43,9 @@ def write_split(
                     record["representative"] = representatives[cluster]
                     dropped_f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return kept_n, dropped_n
+
+
+def _same_output(a: str, b: str) -> bool:
+    if "-" in (a, b):
+        return a == b
+    return os.path.realpath(a) == os.path.realpath(b)

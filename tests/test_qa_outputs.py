@@ -164,3 +164,25 @@ def test_fail_on_each_value(tmp_path, fail_on, code):
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["clusters"] and {f["severity"] for f in report["findings"]} == {"info", "warning"}
     assert res.exit_code == code, res.stderr
+
+
+@pytest.mark.parametrize("dropped", ["k.jsonl", "./k.jsonl", "sub/../k.jsonl"])
+def test_dedup_out_and_dropped_the_same_file_is_an_error(tmp_path, dropped):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "a", "text": TEXT}) + "\n" + json.dumps({"id": "b", "text": TEXT}) + "\n")
+    res = run("dedup", "in.jsonl", "--out", "k.jsonl", "--dropped", dropped)
+    assert res.exit_code == 2 and "cannot be the same file" in one_error_line(res)
+    assert not (tmp_path / "k.jsonl").exists()
+
+
+def test_unknown_format_is_a_usage_error_before_reading(tmp_path):
+    res = run("scan", "doc.txt", "--format", "xml", "--json", "r.json", "--no-html")
+    assert res.exit_code == 2 and "--format must be one of" in one_error_line(res)
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_input_error_lines_name_file_and_line(tmp_path):
+    (tmp_path / "t.csv").write_text('id,text\n1,"fine"\n2,"a","b"\n')
+    res = run("scan", "t.csv", "--json", "r.json", "--no-html", "-q")
+    assert res.exit_code == 2
+    assert one_error_line(res) == "dedupe: t.csv:3: more fields than the header"

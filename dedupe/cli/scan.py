@@ -9,7 +9,7 @@ from rich.console import Console
 
 from .. import api
 from ..baseline import apply_baseline, load_baseline
-from ..io.readers import read_inputs
+from ..io.readers import FORMATS, read_inputs
 from ..io.writers import check_writable
 from ..io.writers import html as html_writer
 from ..io.writers import json as json_writer
@@ -100,6 +100,8 @@ def scan(
         fail_on = fail_on or extras.get("fail_on", "never")
         if fail_on not in FAIL_ON:
             c.fail(f"--fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
+        if format is not None and format not in FORMATS:
+            c.fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
         json_path = json_path or extras.get("json", "reports/report.json")
         html_path = None if no_html else html_path or extras.get("html", "reports/report.html")
         if json_path == "-" and html_path == "-":
