@@ -28,7 +28,31 @@ TOOL = {"name": "dedupe", "version": __version__}
 
 
 def as_document(item: DocumentLike, index: int) -> Union[Document, InputError]:
-    """Accept Documents, ``(id, text)`` tuples, ``{"id", "text", ...}`` dicts or bare strings."""
+    """Accept Documents, ``(id, text)`` tuples, ``{"id", "text", ...}`` dicts or bare strings.
+
+    A document whose text is not a string or not valid Unicode (a lone surrogate such as
+    JSON's ``"\\ud800"``) becomes an InputError naming where it came from."""
+    doc = _as_document(item, index)
+    if isinstance(doc, Document):
+        problem = _text_problem(doc.text) or _text_problem(doc.id, "id")
+        if problem:
+            return InputError(doc.path, doc.line, problem)
+    return doc
+
+
+def _text_problem(text, what: str = "text") -> Optional[str]:
+    if not isinstance(text, str):
+        return f"{what} must be a string, got {type(text).__name__}"
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return f"{what} is not valid Unicode: unpaired surrogate U+{ord(text[e.start]):04X} at offset {e.start}"
+    return None
+
+
+def _as_document(item: DocumentLike, index: int) -> Union[Document, InputError]:
     if isinstance(item, (Document, InputError)):
         return item
     if isinstance(item, str):

@@ -219,3 +219,68 @@ def test_html_escapes_hostile_text_and_survives_long_lines(tmp_path, monkeypatch
     text = "".join(p.text)
     assert "<script>alert(1)</script>" in text and "{{ config }}" in text and "{% if x %}" in text
     assert "&amp;amp;" in html  # the literal "&amp;" is escaped once more
+
+
+def test_lone_surrogates_are_input_errors_not_crashes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.jsonl").write_text(
+        '{"id": "s", "text": "bad \\ud800 text"}\n{"id": "i\\udc80", "text": "x"}\n{"id": "ok", "text": "fine"}\n'
+    )
+    res = run("scan", "s.jsonl", "--json", "r.json", "--html", "r.html", "-q")
+    assert res.exit_code == 2, res.stderr
+    assert res.stderr.splitlines() == [
+        "dedupe: s.jsonl:1: text is not valid Unicode: unpaired surrogate U+D800 at offset 4",
+        "dedupe: s.jsonl:2: id is not valid Unicode: unpaired surrogate U+DC80 at offset 1",
+    ]
+    assert [d["id"] for d in json.loads((tmp_path / "r.json").read_text())["documents"]] == ["ok"]
+
+
+def test_api_non_string_text_is_an_input_error():
+    report = scan([("a", "some words"), ("b", None), {"id": "c", "text": 5}], Config(passages=False))
+    assert [d.id for d in report.documents] == ["a"]
+    assert [e.message for e in report.errors] == ["text must be a string, got NoneType", "text must be a string, got int"]
+
+
+def test_html_stays_well_nested_with_overlapping_passages_and_findings(tmp_path, monkeypatch):
+    from html.parser import HTMLParser
+
+    monkeypatch.chdir(tmp_path)
+    blk = (
+        "The foreign minister said on Tuesday that the negotiations with the neighbouring country would continue "
+        "for as long as it takes, and that 2,5 billion euros had been set aside for the damaged bridges. "
+    )
+    blk2 = (
+        "Officials in the capital confirmed that a second round of talks was planned for next month, with "
+        "delegations from both sides expected to attend the meeting in the old palace. "
+    )
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Intro of A about other things entirely here. " + blk + blk2 + "Closing.")
+    (tmp_path / "in" / "b.txt").write_text("A different start for B, about sports results. " + blk + "B ends here.")
+    (tmp_path / "in" / "c.txt").write_text("Weather in C today was quite cold. " + blk[60:] + blk2 + "C closes.")
+    res = run("scan", "in", "--json", "r.json", "--html", "r.html", "-q")
+    assert res.exit_code == 0, res.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    spans = sorted((s["start"], s["end"]) for p in report["passages"] for s in (p["a"], p["b"]) if s["doc"] == "a")
+    assert len(spans) == 2 and spans[0][1] > spans[1][0], "a's two passages overlap"
+    assert any(f["doc"] == "a" and spans[1][0] <= f["start"] < spans[0][1] for f in report["findings"])
+
+    class Nesting(HTMLParser):
+        VOID = {"meta", "br", "link", "input", "img", "hr"}
+
+        def __init__(self):
+            super().__init__()
+            self.stack, self.bad = [], []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in self.VOID:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if self.stack and self.stack[-1] == tag:
+                self.stack.pop()
+            else:
+                self.bad.append(tag)
+
+    p = Nesting()
+    p.feed((tmp_path / "r.html").read_text())
+    assert p.bad == [] and p.stack == []
