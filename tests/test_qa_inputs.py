@@ -284,3 +284,28 @@ def test_html_stays_well_nested_with_overlapping_passages_and_findings(tmp_path,
     p = Nesting()
     p.feed((tmp_path / "r.html").read_text())
     assert p.bad == [] and p.stack == []
+
+
+@pytest.mark.parametrize("name, head", [("t.jsonl.gz", None), ("t.csv.gz", b"id,text\n")])
+def test_truncated_gzip_keeps_the_documents_before_and_reports_the_file(tmp_path, name, head):
+    import gzip
+
+    if head is None:
+        body = b"".join(b'{"id": "d%d", "text": "hello number %d"}\n' % (i, i) for i in range(3000))
+    else:
+        body = head + b"".join(b"d%d,hello number %d\n" % (i, i) for i in range(3000))
+    data = gzip.compress(body)
+    got = items(tmp_path, name, data[: len(data) // 2])
+    docs = [g for g in got if isinstance(g, Document)]
+    assert isinstance(got[-1], InputError) and len(got) == len(docs) + 1
+    assert bool(docs) == (head is None)  # JSONL streams (keeps what came before); CSV reads whole
+    assert got[-1].path.endswith(name) and "Compressed file ended" in got[-1].message
+
+
+def test_stderr_lists_at_most_fifty_input_errors(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.jsonl").write_text("{bad\n" * 120)
+    res = run("scan", "bad.jsonl", "--json", "r.json", "--no-html", "-q")
+    lines = res.stderr.splitlines()
+    assert res.exit_code == 2 and len(lines) == 51 and lines[-1].startswith("dedupe: ... and 70 more input errors")
+    assert len(json.loads((tmp_path / "r.json").read_text())["errors"]) == 120

@@ -137,7 +137,13 @@ class StageProgress:
             self._progress.stop()
 
 
-def report_input_errors(errors) -> None:
-    for e in errors:
+MAX_ERROR_LINES = 50  # a file with a million bad lines must not flood the terminal
+
+
+def report_input_errors(errors, limit: int = MAX_ERROR_LINES) -> None:
+    """One line per input error on stderr, the first ``limit`` of them (the report has all)."""
+    for e in errors[:limit]:
         sys.stderr.write(f"dedupe: {e}\n")
+    if len(errors) > limit:
+        sys.stderr.write(f"dedupe: ... and {len(errors) - limit} more input errors (all are in the report's errors)\n")
 

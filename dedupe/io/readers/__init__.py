@@ -7,6 +7,7 @@ Every reader yields :class:`~dedupe.model.Document` for each article it can read
 from __future__ import annotations
 
 import sys
+import zlib
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Optional, Union
 
@@ -59,6 +60,14 @@ def read_input(
     if not p.exists():
         yield InputError(path, None, "no such file or folder")
         return
+    try:
+        yield from _read_path(p, fmt, id_field, text_field)
+    except (EOFError, zlib.error, OSError) as e:  # a truncated or corrupt .gz found mid-stream
+        yield InputError(path, None, f"cannot read past the documents above: {e}")
+
+
+def _read_path(p: Path, fmt: str, id_field: str, text_field: str) -> Iterator[Item]:
+    path = str(p)
     if fmt == "folder":
         if not p.is_dir():
             yield InputError(path, None, "not a folder")
