@@ -60,6 +60,9 @@ def _as_document(item: DocumentLike, index: int) -> Union[Document, InputError]:
     if isinstance(item, tuple) and len(item) == 2:
         return Document(id=str(item[0]), text=item[1], path=f"<{index}>")
     if isinstance(item, dict):
+        for key in ("id", "text"):
+            if item.get(key) is None:
+                return InputError(f"<{index}>", None, f"missing {key!r} in the document dict")
         fields = {k: v for k, v in item.items() if k != "text"}
         return Document(id=str(item["id"]), text=item["text"], path=f"<{index}>", fields=fields)
     raise TypeError(f"cannot make a document of {type(item).__name__}")

@@ -309,3 +309,9 @@ def test_stderr_lists_at_most_fifty_input_errors(tmp_path, monkeypatch):
     lines = res.stderr.splitlines()
     assert res.exit_code == 2 and len(lines) == 51 and lines[-1].startswith("dedupe: ... and 70 more input errors")
     assert len(json.loads((tmp_path / "r.json").read_text())["errors"]) == 120
+
+
+def test_api_dict_without_id_or_text_is_an_input_error():
+    report = scan([{"text": "no id here"}, {"id": "x"}, {"id": "ok", "text": "fine words"}], Config(passages=False))
+    assert [d.id for d in report.documents] == ["ok"]
+    assert [str(e) for e in report.errors] == ["<0>: missing 'id' in the document dict", "<1>: missing 'text' in the document dict"]
