@@ -186,3 +186,18 @@ def test_input_error_lines_name_file_and_line(tmp_path):
     res = run("scan", "t.csv", "--json", "r.json", "--no-html", "-q")
     assert res.exit_code == 2
     assert one_error_line(res) == "dedupe: t.csv:3: more fields than the header"
+
+
+def test_workers_1_and_2_give_byte_identical_reports(seeds_dir):
+    from dedupe import scan
+    from dedupe.io.readers import read_inputs
+    from dedupe.io.writers import html as html_writer
+    from dedupe.io.writers import json as json_writer
+
+    def render(**kw):
+        report = scan(read_inputs([str(seeds_dir)]), Config(**kw), timestamp=False)
+        return json_writer.render(report), html_writer.render(report)
+
+    one = render(workers=1)
+    assert render(workers=2, batch_size=2) == one  # several batches, two processes
+    assert render(workers=1) == one
