@@ -201,3 +201,11 @@ def test_workers_1_and_2_give_byte_identical_reports(seeds_dir):
     one = render(workers=1)
     assert render(workers=2, batch_size=2) == one  # several batches, two processes
     assert render(workers=1) == one
+
+
+def test_rewriting_a_report_keeps_its_mode(tmp_path):
+    target = tmp_path / "r.json"
+    atomic_write_text(str(target), "{}")
+    target.chmod(0o640)
+    atomic_write_text(str(target), '{"a": 1}')
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_text() == '{"a": 1}'

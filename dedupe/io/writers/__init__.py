@@ -2,13 +2,14 @@
 
 Reports are written to a temporary file beside the target and renamed over it, so a reader
 never sees half a report and a failed write leaves nothing behind. The file gets the mode a
-plain ``open(path, "w")`` would give it (``0o666`` less the umask), not ``mkstemp``'s private
-``0o600``: reports are meant to be shared.
+plain ``open(path, "w")`` would leave (a new file ``0o666`` less the umask, a replaced file its
+old mode), not ``mkstemp``'s private ``0o600``: reports are meant to be shared.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -26,6 +27,14 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _mode_for(target: Path) -> int:
+    """The mode ``open(target, "w")`` would leave: an existing file's own, else 0o666 - umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 def check_writable(path: str) -> None:
@@ -63,7 +72,7 @@ def atomic_writer(path: str) -> Iterator[IO[str]]:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
     in_body = False
     try:
-        os.fchmod(fd, 0o666 & ~_umask())
+        os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             in_body = True
             yield f
