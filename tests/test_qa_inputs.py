@@ -315,3 +315,17 @@ def test_api_dict_without_id_or_text_is_an_input_error():
     report = scan([{"text": "no id here"}, {"id": "x"}, {"id": "ok", "text": "fine words"}], Config(passages=False))
     assert [d.id for d in report.documents] == ["ok"]
     assert [str(e) for e in report.errors] == ["<0>: missing 'id' in the document dict", "<1>: missing 'text' in the document dict"]
+
+
+def test_file_name_that_is_not_utf8_is_an_input_error(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    with open(os.path.join(b"in", b"caf\xe9.txt"), "wb") as f:
+        f.write(b"hello there")
+    (tmp_path / "in" / "good.txt").write_text("fine words")
+    res = run("scan", "in", "--json", "r.json", "--html", "r.html", "-q")
+    assert res.exit_code == 2
+    assert res.stderr == "dedupe: in/caf\ufffd.txt: file name is not valid UTF-8: rename the file\n"
+    assert [d["id"] for d in json.loads((tmp_path / "r.json").read_text())["documents"]] == ["good"]

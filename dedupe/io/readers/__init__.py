@@ -56,6 +56,10 @@ def read_input(
         stream = stdin if stdin is not None else sys.stdin.buffer
         yield from jsonl_reader.read_stream(stream, "<stdin>", id_field, text_field)
         return
+    error = text_reader.bad_name(path)
+    if error:
+        yield error
+        return
     p = Path(path)
     if not p.exists():
         yield InputError(path, None, "no such file or folder")

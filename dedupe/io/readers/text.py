@@ -55,10 +55,24 @@ def read_file(path: Path, doc_id: str) -> Iterator[Union[Document, InputError]]:
         yield Document(id=doc_id, text=text, path=str(path), source=Source("file"))
 
 
+def bad_name(path: str) -> Optional[InputError]:
+    """An error when a file name is not valid UTF-8 (it could not go into a UTF-8 report)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return InputError(shown, None, "file name is not valid UTF-8: rename the file")
+    return None
+
+
 def read_folder(folder: Path) -> Iterator[Union[Document, InputError]]:
     files = sorted(
         (p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()),
         key=lambda p: p.relative_to(folder).as_posix(),
     )
     for p in files:
+        error = bad_name(str(p))
+        if error:
+            yield error
+            continue
         yield from read_file(p, p.relative_to(folder).with_suffix("").as_posix())
