@@ -209,3 +209,10 @@ def test_rewriting_a_report_keeps_its_mode(tmp_path):
     target.chmod(0o640)
     atomic_write_text(str(target), '{"a": 1}')
     assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.read_text() == '{"a": 1}'
+
+
+@pytest.mark.parametrize("folder", ["x[/]", "x[bold]"])
+def test_output_paths_with_brackets_are_printed_as_is(tmp_path, folder):
+    res = run("scan", "doc.txt", "--json", f"{folder}/r.json", "--no-html")
+    assert res.exit_code == 0, res.stderr
+    assert f"wrote {folder}/r.json" in res.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..model import Report
@@ -24,4 +25,4 @@ def print_summary(report: Report, console: Console, outputs: list[str], baseline
     console.print(table)
     print_findings(report, console, baseline_hidden)
     for path in outputs:
-        console.print(f"wrote {path}")
+        console.print(f"wrote {escape(path)}")  # a path is not rich markup: "out[/]"
