@@ -329,3 +329,19 @@ def test_file_name_that_is_not_utf8_is_an_input_error(tmp_path, monkeypatch):
     assert res.exit_code == 2
     assert res.stderr == "dedupe: in/caf\ufffd.txt: file name is not valid UTF-8: rename the file\n"
     assert [d["id"] for d in json.loads((tmp_path / "r.json").read_text())["documents"]] == ["good"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_hard_wrapped_text_is_not_a_sentence_cut_on_every_line(newline):
+    import textwrap
+
+    para = (
+        "The foreign minister said on Tuesday that the negotiations with the neighbouring country would "
+        "continue for as long as it takes, and that a new round of talks was planned in the capital next "
+        "month. Officials confirmed that delegations from both sides were expected to attend the meeting in "
+        "the old palace, where the previous round ended without agreement. the vaccine was approved today."
+    )
+    text = (newline * 2).join(newline.join(textwrap.wrap(para, width)) for width in (60, 72, 78))
+    report = scan([("w", text)], Config(passages=False, select=("broken-sentence",)))
+    assert len(report.findings) == 3  # only the real lower-case start after a full stop, once per copy
+    assert all("the vaccine" in f.text and text[f.start : f.end] == f.text for f in report.findings)

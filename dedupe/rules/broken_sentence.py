@@ -31,6 +31,7 @@ _PARTICLES = {"de", "van", "von", "da", "di", "du", "del", "della", "der", "den"
 _DOT_LOWER = re.compile(r"(?<=[^\W\d_])\.(\s+)(?=[a-z])")
 _TOKEN = re.compile(r"\S+")
 _FRAGMENT_MAX_WORDS = 12
+_WRAP_MIN, _WRAP_MAX = 40, 100  # line lengths of text wrapped at a fixed width
 
 
 def _word_before(text: str, dot: int) -> str:
@@ -94,8 +95,25 @@ def _is_bullet_or_list(text: str, s: int, e: int) -> bool:
     return bool(re.match(r"\s*(?:[-*•·–—]|\d+[.)]|[a-z][.)])\s", line))
 
 
+def hard_wrapped(text: str) -> bool:
+    """Text wrapped at a fixed width (plain-text archives, e-mail, wire feeds): most lines
+    that continue on the next line are of similar, moderate length. There a line break inside
+    a paragraph is layout, not a sentence cut by the translation."""
+    lines = text.splitlines()
+    inner = [len(a.rstrip()) for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()]
+    if len(inner) < 3:
+        return False
+    fitting = sum(1 for n in inner if _WRAP_MIN <= n <= _WRAP_MAX)
+    return fitting >= 0.8 * len(inner)
+
+
+def _blank_line_between(text: str, a: int, b: int) -> bool:
+    return text.count("\n", a, b) >= 2
+
+
 def check(doc, ctx):
     text = doc.text
+    wrapped = hard_wrapped(text)
     prev_para = None
     for ps, pe in paragraphs(text):
         # 1. a lower-case start after a full stop inside the paragraph
@@ -117,6 +135,9 @@ def check(doc, ctx):
             )
         # 2. a paragraph that starts in lower case
         first = ps + len(text[ps:pe]) - len(text[ps:pe].lstrip("\"'“‘«„([ "))
+        if wrapped and prev_para and not _blank_line_between(text, prev_para[1], ps):
+            prev_para = (ps, pe)
+            continue  # a wrapped line, not a paragraph
         if first < pe and text[first].islower() and not _is_bullet_or_list(text, ps, pe) \
                 and not _lowercase_on_purpose(text, first):
             prev_end = text[prev_para[0] : prev_para[1]].rstrip() if prev_para else ""
@@ -149,5 +170,8 @@ RULE = Rule(
         "Visit www.example.com for details. The vote of Mr. Brown and Gen. Lee was counted.",
         "Shopping list:\n- eggs\n- milk\nThe painting by van Gogh sold. de Gaulle is remembered.",
         "Call for more aid and power lines\nThe ministers met in Brussels.",
+        "The foreign minister said on Tuesday that the talks with the\nneighbouring country would "
+        "continue for as long as it takes, and\nthat a new round of talks was planned in the capital\n"
+        "next month. Officials confirmed that delegations from both\nsides would attend the meeting.",
     ),
 )
