@@ -25,7 +25,8 @@ def _in_tmp(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def seeds_report(tmp_path_factory, seeds_dir):
     out = tmp_path_factory.mktemp("r") / "report.json"
-    res = run("scan", seeds_dir, "--json", out, "--no-timestamp")
+    # module scope runs before the autouse chdir: every output path must be explicit here
+    res = run("scan", seeds_dir, "--json", out, "--html", out.with_suffix(".html"), "--no-timestamp")
     assert res.exit_code == 0, res.output
     return json.loads(out.read_text(encoding="utf-8")), res
 
