@@ -161,7 +161,7 @@ def test_highlight_segments_match_the_definition(n, spans):
 
 def test_highlight_segments_many_overlapping_marks():
     """Many findings in one long document (no timing here, see benchmarks/: the old all-pairs
-    scan took about 40 s on this, the sweep a few hundredths of a second)."""
+    scan took 20 s on this, the sweep 0.13 s)."""
     text = "x" * 400_000
     marks = [Mark(i * 20, i * 20 + 30, i) for i in range(20_000)]  # each overlaps the next
     segs = segments(text, marks)
