@@ -345,3 +345,17 @@ def test_hard_wrapped_text_is_not_a_sentence_cut_on_every_line(newline):
     report = scan([("w", text)], Config(passages=False, select=("broken-sentence",)))
     assert len(report.findings) == 3  # only the real lower-case start after a full stop, once per copy
     assert all("the vaccine" in f.text and text[f.start : f.end] == f.text for f in report.findings)
+
+
+def test_parquet_null_text_and_null_id_are_named_as_such(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "n.parquet"
+    pq.write_table(pa.table({"id": [1, 2, None, 4], "text": ["hello world", None, "orphan", "  "]}), path)
+    got = list(read_inputs([str(path)]))
+    assert [d.id for d in got if isinstance(d, Document)] == ["1", "4"]
+    assert [(e.line, e.message) for e in got if isinstance(e, InputError)] == [
+        (2, "text field 'text' is null"),
+        (3, "missing id field 'id' (set --id-field)"),
+    ]

@@ -14,8 +14,10 @@ def to_document(
         return InputError(path, line, f"expected an object, got {type(record).__name__}")
     if id_field not in record or record[id_field] in (None, ""):
         return InputError(path, line, f"missing id field {id_field!r} (set --id-field)")
-    if text_field not in record or record[text_field] is None:
+    if text_field not in record:
         return InputError(path, line, f"missing text field {text_field!r} (set --text-field)")
+    if record[text_field] is None:  # a Parquet or JSON null: the field is there, its text is not
+        return InputError(path, line, f"text field {text_field!r} is null")
     doc_id, text = record[id_field], record[text_field]
     if isinstance(doc_id, (dict, list, bool)) or not isinstance(doc_id, (str, int)):
         return InputError(path, line, f"id field {id_field!r} must be a string or integer")
