@@ -60,3 +60,17 @@ def test_same_clusters_as_reference(corpus, scheme):
     assert [c.to_dict() for c in report.clusters] == [c.to_dict() for c in expected]
     kinds = {p.kind for c in report.clusters for p in c.pairs}
     assert kinds == {"near-duplicate", "contained"}  # the planted corpus has both
+
+
+@pytest.mark.parametrize("key", sorted(banding._KNOWN_PARAMS))
+def test_known_ensemble_params_equal_datasketch(key):
+    from datasketch import MinHashLSHEnsemble
+
+    threshold, num_perm, weights = key
+    ens = MinHashLSHEnsemble(threshold=threshold, num_perm=num_perm, num_part=1, weights=weights)
+    xqs, params = banding.ensemble_params(threshold, num_perm, weights)
+    assert np.array_equal(xqs, ens.xqs)
+    assert np.array_equal(params, ens.params)
+    other_xqs, other = banding.ensemble_params(0.7, num_perm, weights)  # not precomputed
+    expected = MinHashLSHEnsemble(threshold=0.7, num_perm=num_perm, num_part=1, weights=weights)
+    assert np.array_equal(other, expected.params) and np.array_equal(other_xqs, expected.xqs)

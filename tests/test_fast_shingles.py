@@ -54,3 +54,15 @@ def test_char_shingles():
 @given(st.lists(st.text(ALPHABET, max_size=60), min_size=1, max_size=6), st.integers(1, 4))
 def test_random_unicode_batches(texts, ngram):
     check_batch(texts, ngram)
+
+
+def test_batch_lowering_is_per_code_point_except_the_two_set_apart():
+    # _normalise_batch lowers the joined batch with one str.lower: exact only because every
+    # code point but U+0130 and U+03A3 (lowered text by text) lowers to one code point by
+    # itself, whatever its neighbours
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    lowered = everything.replace("\u0130", "").replace("\u03a3", "").lower()
+    assert len(lowered) == len(everything) - 2
+    assert {c for c in range(0x110000) if not 0xD800 <= c < 0xE000 and len(chr(c).lower()) != 1} == {0x130}
+    texts = ["\u03a3\u039f\u03a3 word", "ALPHA \u0130stanbul beta", "ODYSSEY \u03a3", "plain TEXT"]
+    check_batch(texts)

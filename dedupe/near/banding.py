@@ -21,6 +21,7 @@ share a key with probability ~2**-64, which could only add a candidate (then ver
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -147,20 +148,38 @@ def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> 
     return partitions
 
 
+# datasketch's MinHashLSHEnsemble chooses (b, r) per query-size ratio by numerical integration
+# (~5,000 integrals, ~0.1 s, at every construction); its choices depend only on the threshold,
+# num_perm and weights. These are its choices for the defaults (a test checks them against
+# datasketch); other settings are computed by datasketch once per process.
+_KNOWN_PARAMS = {
+    (0.8, 128, (0.2, 0.8)): ((1, 8),) * 5 + ((32, 4), (64, 2), (32, 1), (98, 1), (128, 1)),
+}
+
+
+@lru_cache(maxsize=8)
+def ensemble_params(threshold: float, num_perm: int, weights: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's ``MinHashLSHEnsemble`` query-size ratios ``xqs`` and ``(b, r)`` per ratio."""
+    known = _KNOWN_PARAMS.get((threshold, num_perm, tuple(weights)))
+    if known is not None:
+        return np.exp(np.linspace(-5, 5, 10)), np.array(known, dtype=int)
+    from datasketch import MinHashLSHEnsemble
+
+    ens = MinHashLSHEnsemble(threshold=threshold, num_perm=num_perm, num_part=1, weights=weights)
+    return ens.xqs, np.asarray(ens.params)
+
+
 def containment_candidates(
     signatures: np.ndarray, sizes: np.ndarray, docs: np.ndarray, threshold: float, num_part: int, weights
 ) -> np.ndarray:
     """Pair codes that datasketch's ``MinHashLSHEnsemble`` (same threshold, partitions and
     weights) returns when every document of ``docs`` is indexed and then queried."""
-    from datasketch import MinHashLSHEnsemble
-
     n, h = signatures.shape
-    ens = MinHashLSHEnsemble(threshold=threshold, num_perm=h, num_part=num_part, weights=weights)
+    xqs, params = ensemble_params(threshold, h, tuple(weights))
     doc_sizes = np.asarray(sizes)[docs]
     size_values, counts = np.array(sorted(Counter(doc_sizes.tolist()).most_common())).T
-    uppers = np.array([u for _, u in optimal_partitions(size_values, counts, len(ens.indexes))])
+    uppers = np.array([u for _, u in optimal_partitions(size_values, counts, num_part)])
     part = np.searchsorted(uppers, doc_sizes, side="left")
-    xqs, params = ens.xqs, np.asarray(ens.params)
     # per partition p and query document q: the (b, r) datasketch's query would use
     qb = np.empty((len(uppers), docs.size), dtype=np.int16)
     qr = np.empty_like(qb)

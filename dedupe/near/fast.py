@@ -38,10 +38,6 @@ _known = np.zeros(_MAX_CODE, dtype=bool)
 for _c in range(128):
     _word_table[_c] = chr(_c).isalnum() or _c == 95
     _known[_c] = True
-_lower_table = np.arange(_MAX_CODE, dtype=np.int64)
-_lower_table[65:91] += 32  # A-Z
-_lower_known = np.zeros(_MAX_CODE, dtype=bool)
-_lower_known[:128] = True
 _powers = np.ones(1, dtype=np.uint64)
 _inverse_powers = np.ones(1, dtype=np.uint64)
 _BASE_INV = pow(TOKEN_BASE, -1, 1 << 64)
@@ -89,24 +85,7 @@ def _nfkc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
-def _lowered(c: int) -> int:
-    """The lower-case code point of ``c``, or -1 when ``str.lower`` maps it to several
-    code points (U+0130) or by context (U+03A3, final sigma)."""
-    low = chr(c).lower()
-    return ord(low) if len(low) == 1 and c != 0x3A3 else -1
-
-
-def _lower_codes(codes: np.ndarray) -> np.ndarray:
-    """Code points lower-cased through a table (what ``str.lower`` does, code point by code
-    point, for every code point except the ones :func:`_lowered` sets apart)."""
-    high = codes[codes >= 128]
-    if high.size:
-        new = np.unique(high)
-        new = new[~_lower_known[new]]
-        for c in new.tolist():
-            _lower_table[c] = _lowered(c)
-            _lower_known[c] = True
-    return _lower_table[codes]
+_SPECIAL_UPPER = ("\u0130", "\u03a3")  # the code points _lowered sets apart
 
 
 def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool]]:
@@ -114,24 +93,21 @@ def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool
     each text's length, and per text whether its word count can be taken from its tokens
     (NFKC left it unchanged and lower-casing kept its length).
 
-    Lower-casing goes through a code-point table. A text with a code point the table cannot
-    lower on its own (U+0130 grows; U+03A3 depends on context) is lowered with ``str.lower``
-    before joining instead.
+    Lower-casing is one ``str.lower`` over the joined batch. A text with a code point that
+    does not lower on its own (U+0130 grows; U+03A3 depends on context) is lowered by itself
+    before joining instead, so no text's lowering depends on its neighbours.
     """
     nfkc = [_nfkc(t) for t in texts]
-    codes = np.frombuffer(_SEP.join(nfkc).encode("utf-32-le"), dtype=np.uint32)
-    lowered = _lower_codes(codes)
     fast = [a is b for a, b in zip(nfkc, texts)]
-    special = lowered < 0
-    if special.any():
-        lengths = np.array([len(t) for t in nfkc])
-        starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-        for i in np.unique(np.searchsorted(starts, np.flatnonzero(special), side="right") - 1).tolist():
-            nfkc[i] = nfkc[i].lower()
+    for i, t in enumerate(nfkc):
+        if _SPECIAL_UPPER[0] in t or _SPECIAL_UPPER[1] in t:
+            nfkc[i] = t.lower()
             fast[i] = False
-        codes = np.frombuffer(_SEP.join(nfkc).encode("utf-32-le"), dtype=np.uint32)
-        lowered = _lower_codes(codes)
-    return lowered.astype(np.uint32), [len(t) for t in nfkc], fast
+    # every other code point lowers to one code point, by itself (checked over all code
+    # points in the tests), so str.lower over the joined text equals the table
+    lowered = _SEP.join(nfkc).lower()
+    codes = np.frombuffer(lowered.encode("utf-32-le"), dtype=np.uint32)
+    return codes, [len(t) for t in nfkc], fast
 
 
 def _word_count(text: str, tokens: int, fast: bool) -> int:
