@@ -91,8 +91,12 @@ def write_split_raw(
     representatives = {cl.id: json.dumps(cl.representative, ensure_ascii=False).encode("utf-8") for cl in report.clusters}
     kept_n = dropped_n = 0
     with ExitStack() as stack:
-        kept_f = _bytes(stack.enter_context(atomic_writer(out)))
-        dropped_f = _bytes(stack.enter_context(atomic_writer(dropped))) if dropped else None
+        kept_f = _Lines(stack.enter_context(atomic_writer(out)))
+        stack.callback(kept_f.flush)  # runs before the file is closed
+        dropped_f = None
+        if dropped:
+            dropped_f = _Lines(stack.enter_context(atomic_writer(dropped)))
+            stack.callback(dropped_f.flush)
         for path in paths:
             name = str(Path(path))
             with open(path, "rb") as f:
@@ -103,33 +107,50 @@ def write_split_raw(
                     keep, cluster = decision
                     if lineno == 1 and raw.startswith(_BOM):
                         raw = raw[3:]
-                    line = raw.strip()
+                    if raw[:1] != b"{" or raw[-2:] != b"}\n":
+                        raw = raw.strip() + b"\n"  # one object, ending with its closing brace
                     if keep:
                         kept_n += 1
-                        kept_f(_reencoded(line, text_field, None, None) if _has_bom(line) else line)
+                        kept_f(_reencoded(raw, text_field, None, None) if _has_bom(raw) else raw)
                     else:
                         dropped_n += 1
                         if dropped_f is not None:
                             rep = representatives[cluster]
-                            if _has_bom(line) or b'"cluster"' in line or b'"representative"' in line:
-                                dropped_f(_reencoded(line, text_field, cluster, rep))
+                            if _has_bom(raw) or b'"cluster"' in raw or b'"representative"' in raw:
+                                dropped_f(_reencoded(raw, text_field, cluster, rep))
                             else:
-                                dropped_f(b"%s, \"cluster\": %d, \"representative\": %s}" % (line[:-1].rstrip(), cluster, rep))
+                                dropped_f(b'%s, "cluster": %d, "representative": %s}\n' % (raw[:-2].rstrip(), cluster, rep))
     return kept_n, dropped_n
 
 
 def _has_bom(line: bytes) -> bool:
     """Whether a byte-order mark (which the readers strip from a text's start) may be in the line."""
-    return _BOM in line or (b"\\u" in line and b"\\ufeff" in line.lower())
+    return (b"\xef" in line and _BOM in line) or (b"\\u" in line and b"\\ufeff" in line.lower())
 
 
-def _bytes(stream):
-    """A function writing one JSONL line (bytes, without its newline) to a text stream."""
-    buffer = getattr(stream, "buffer", None)
-    if buffer is None:
-        return lambda line: stream.write(line.decode("utf-8") + "\n")
-    stream.flush()
-    return lambda line: buffer.write(line + b"\n")
+class _Lines:
+    """JSONL lines (bytes, each with its newline) written to a text stream in large chunks."""
+
+    def __init__(self, stream, chunk: int = 1 << 20):
+        self.stream, self.chunk = stream, chunk
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def __call__(self, line: bytes) -> None:
+        self.parts.append(line)
+        self.size += len(line)
+        if self.size >= self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        data = b"".join(self.parts)
+        self.parts, self.size = [], 0
+        buffer = getattr(self.stream, "buffer", None)
+        if buffer is None:
+            self.stream.write(data.decode("utf-8"))
+        else:
+            self.stream.flush()
+            buffer.write(data)
 
 
 def _reencoded(line: bytes, text_field: str, cluster: Optional[int], rep: Optional[bytes]) -> bytes:
@@ -140,4 +161,4 @@ def _reencoded(line: bytes, text_field: str, cluster: Optional[int], rep: Option
     if cluster is not None:
         record["cluster"] = cluster
         record["representative"] = json.loads(rep)
-    return json.dumps(record, ensure_ascii=False).encode("utf-8")
+    return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"

@@ -57,9 +57,9 @@ def test_random_unicode_batches(texts, ngram):
 
 
 def test_batch_lowering_is_per_code_point_except_the_two_set_apart():
-    # _normalise_batch lowers the joined batch with one str.lower: exact only because every
-    # code point but U+0130 and U+03A3 (lowered text by text) lowers to one code point by
-    # itself, whatever its neighbours
+    # _normalise_batch takes word counts from tokens of the lowered text except for texts
+    # with U+0130 or U+03A3: exact only because every other code point lowers to one code
+    # point by itself, whatever its neighbours
     everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     lowered = everything.replace("\u0130", "").replace("\u03a3", "").lower()
     assert len(lowered) == len(everything) - 2

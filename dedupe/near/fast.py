@@ -85,7 +85,7 @@ def _nfkc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
-_SPECIAL_UPPER = ("\u0130", "\u03a3")  # the code points _lowered sets apart
+_SPECIAL_UPPER = ("\u0130", "\u03a3")  # the only code points not lowered to one by themselves
 
 
 def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool]]:
@@ -93,21 +93,17 @@ def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool
     each text's length, and per text whether its word count can be taken from its tokens
     (NFKC left it unchanged and lower-casing kept its length).
 
-    Lower-casing is one ``str.lower`` over the joined batch. A text with a code point that
-    does not lower on its own (U+0130 grows; U+03A3 depends on context) is lowered by itself
-    before joining instead, so no text's lowering depends on its neighbours.
+    Lower-casing is ``str.lower``, text by text (U+0130 grows when lowered; U+03A3 depends
+    on its context; a text with either does not take its word count from its tokens).
     """
     nfkc = [_nfkc(t) for t in texts]
-    fast = [a is b for a, b in zip(nfkc, texts)]
-    for i, t in enumerate(nfkc):
-        if _SPECIAL_UPPER[0] in t or _SPECIAL_UPPER[1] in t:
-            nfkc[i] = t.lower()
-            fast[i] = False
-    # every other code point lowers to one code point, by itself (checked over all code
-    # points in the tests), so str.lower over the joined text equals the table
-    lowered = _SEP.join(nfkc).lower()
-    codes = np.frombuffer(lowered.encode("utf-32-le"), dtype=np.uint32)
-    return codes, [len(t) for t in nfkc], fast
+    # a text lowers code point by code point unless it has one of the two code points set
+    # apart (checked over all code points in the tests); lowering text by text keeps the
+    # fast path of ASCII texts
+    fast = [a is b and _SPECIAL_UPPER[0] not in a and _SPECIAL_UPPER[1] not in a for a, b in zip(nfkc, texts)]
+    lowered = [t.lower() for t in nfkc]
+    codes = np.frombuffer(_SEP.join(lowered).encode("utf-32-le"), dtype=np.uint32)
+    return codes, [len(t) for t in lowered], fast
 
 
 def _word_count(text: str, tokens: int, fast: bool) -> int:
