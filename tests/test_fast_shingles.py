@@ -66,3 +66,14 @@ def test_batch_lowering_is_per_code_point_except_the_two_set_apart():
     assert {c for c in range(0x110000) if not 0xD800 <= c < 0xE000 and len(chr(c).lower()) != 1} == {0x130}
     texts = ["\u03a3\u039f\u03a3 word", "ALPHA \u0130stanbul beta", "ODYSSEY \u03a3", "plain TEXT"]
     check_batch(texts)
+
+
+def test_powers_by_doubling_equal_cumulative_products():
+    from dedupe.near.shingles import TOKEN_BASE
+
+    for size in (1, 2, 3, 1000, 1025):
+        p = fast._geometric(TOKEN_BASE, size)
+        expected = [pow(TOKEN_BASE, k, 1 << 64) for k in range(size)]
+        assert p.tolist() == expected
+    p, ip = fast._powers_upto(5000)
+    assert ((p * ip) == 1).all()

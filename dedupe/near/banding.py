@@ -59,7 +59,8 @@ def _groups_of_equal(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     if not dup.size:
         e = np.zeros(0, dtype=np.int64)
         return e, e, e
-    involved = np.flatnonzero(np.isin(keys, dup))  # usually few: sort only those
+    at = np.minimum(np.searchsorted(dup, keys), dup.size - 1)  # dup is sorted
+    involved = np.flatnonzero(dup[at] == keys)  # usually few: sort only those
     order = involved[np.argsort(keys[involved], kind="stable")]
     sk = keys[order]
     starts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))

@@ -56,16 +56,27 @@ class Shingled:
         return self.hashes[self.offsets[i] : self.offsets[i + 1]]
 
 
+def _geometric(base: int, size: int) -> np.ndarray:
+    """``base**k`` modulo 2**64 for k < size, by doubling: each block is the one before it
+    times ``base**n`` (exact: multiplication modulo 2**64 is associative)."""
+    out = np.empty(size, dtype=np.uint64)
+    out[0] = 1
+    n = 1
+    with np.errstate(over="ignore"):
+        while n < size:
+            m = min(n, size - n)
+            np.multiply(out[:m], np.uint64(pow(base, n, 1 << 64)), out=out[n : n + m])
+            n += m
+    return out
+
+
 def _powers_upto(n: int) -> tuple[np.ndarray, np.ndarray]:
     """``BASE**k`` and ``BASE**-k`` modulo 2**64 for k < n (cached, grown geometrically)."""
     global _powers, _inverse_powers
     if _powers.size < n:
         size = 1 << max(n - 1, 1).bit_length()
-        with np.errstate(over="ignore"):
-            cp = np.cumprod(np.full(size, TOKEN_BASE, dtype=np.uint64))
-            _powers = np.concatenate(([np.uint64(1)], cp[:-1]))
-            ci = np.cumprod(np.full(size, _BASE_INV, dtype=np.uint64))
-            _inverse_powers = np.concatenate(([np.uint64(1)], ci[:-1]))
+        _powers = _geometric(TOKEN_BASE, size)
+        _inverse_powers = _geometric(_BASE_INV, size)
     return _powers[:n], _inverse_powers[:n]
 
 
@@ -171,7 +182,7 @@ def shingle_batch(texts: list[str], ngram: int = 5, kind: str = "word") -> Shing
     doc_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     doc_of = np.searchsorted(doc_starts, starts, side="right") - 1
     counts = np.bincount(doc_of, minlength=len(texts))
-    th = token_hashes(codes.astype(np.uint64), starts, ends)
+    th = token_hashes(codes, starts, ends)  # uint32 codes: promoted to uint64 in the product
     grams, per_doc = _batch_ngrams(th, doc_of, counts, ngram)
     words = np.array(
         [_word_count(t, c, f) for t, c, f in zip(texts, counts.tolist(), fast_count)], dtype=np.int64

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import json
 from pathlib import Path
@@ -35,10 +34,7 @@ def read_stream(
         except json.JSONDecodeError as e:
             yield InputError(path, lineno, f"malformed JSON: {e.msg} at column {e.colno}")
             continue
-        doc = to_document(record, path, lineno, id_field, text_field)
-        if seekable and isinstance(doc, Document):
-            doc = dataclasses.replace(doc, source=Source("jsonl", start, text_field))
-        yield doc
+        yield to_document(record, path, lineno, id_field, text_field, Source("jsonl", start, text_field) if seekable else None)
 
 
 def read_record_at(path: str, offset: int, text_field: str) -> tuple[str, dict]:
