@@ -53,18 +53,27 @@ def _pair_codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
 
 
 def _groups_of_equal(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(order, group starts, group sizes) of the runs of equal keys of two or more."""
-    sk = np.sort(keys)
-    dup = sk[1:][sk[1:] == sk[:-1]]
-    if not dup.size:
-        e = np.zeros(0, dtype=np.int64)
+    """(order, group starts, group sizes) of the runs of equal keys of two or more.
+
+    Instead of sorting every key, keys are counted in a table indexed by their low bits (at
+    least twice as many slots as keys; band keys are fmix64 outputs, so their low bits are
+    uniform): only keys whose slot is shared can be shared, and only those are sorted."""
+    e = np.zeros(0, dtype=np.int64)
+    if keys.size < 2:
         return e, e, e
-    at = np.minimum(np.searchsorted(dup, keys), dup.size - 1)  # dup is sorted
-    involved = np.flatnonzero(dup[at] == keys)  # usually few: sort only those
+    slots = 1 << (2 * keys.size).bit_length()
+    slot = (keys & np.uint64(slots - 1)).astype(np.intp)
+    involved = np.flatnonzero(np.bincount(slot, minlength=slots)[slot] > 1)  # usually few
+    if not involved.size:
+        return e, e, e
     order = involved[np.argsort(keys[involved], kind="stable")]
     sk = keys[order]
     starts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
     sizes = np.diff(np.concatenate((starts, [sk.size])))
+    shared = sizes > 1
+    if not shared.all():  # keys that only shared a slot
+        order, sizes = order[np.repeat(shared, sizes)], sizes[shared]
+        starts = np.cumsum(sizes) - sizes
     return order, starts, sizes
 
 
