@@ -77,3 +77,19 @@ def test_powers_by_doubling_equal_cumulative_products():
         assert p.tolist() == expected
     p, ip = fast._powers_upto(5000)
     assert ((p * ip) == 1).all()
+
+
+def test_sketches_do_not_depend_on_sub_batches(monkeypatch):
+    from dedupe import Config
+    from dedupe.near import sketch
+
+    texts = [t for _, t in planted_corpus(80)] + ["", "one", "caf\u00e9 \u0130stanbul \u03a3\u039f\u03a3"]
+    settings = sketch.SketchSettings.of(Config(detect_language=False))
+    monkeypatch.setattr(sketch, "SUB_BATCH_CHARS", 10**9)  # one sub-batch
+    assert len(list(sketch.sub_batches(texts))) == 1
+    whole = sketch.sketch_batch((texts, settings))
+    monkeypatch.setattr(sketch, "SUB_BATCH_CHARS", 700)  # a few documents per sub-batch
+    assert len(list(sketch.sub_batches(texts))) > 10
+    parts = sketch.sketch_batch((texts, settings))
+    for name in ("words", "sizes", "signatures"):
+        assert np.array_equal(getattr(whole, name), getattr(parts, name))

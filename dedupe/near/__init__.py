@@ -11,6 +11,7 @@ from ..model import Cluster, Pair
 from .clusters import UnionFind, representative
 from .fast import shingle_batch
 from .lsh import CandidateIndex
+from .sketch import sub_batches
 from .shingles import jaccard
 from .signatures import estimate
 
@@ -60,9 +61,11 @@ class ShingleCache:
         missing = sorted(set(indexes) - self._sets.keys())
         for k in range(0, len(missing), 1000):
             part = missing[k : k + 1000]
-            sh = shingle_batch([self.text_of(i) for i in part], self.config.ngram, self.config.shingle)
-            for n, i in enumerate(part):
-                self._sets[i] = _sorted_distinct(sh.document(n))
+            texts = [self.text_of(i) for i in part]
+            for a, b in sub_batches(texts):
+                sh = shingle_batch(texts[a:b], self.config.ngram, self.config.shingle)
+                for n, i in enumerate(part[a:b]):
+                    self._sets[i] = _sorted_distinct(sh.document(n))
         for i in indexes:
             self._sets.move_to_end(i)
         while len(self._sets) > max(self.capacity, len(indexes)):
