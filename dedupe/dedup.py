@@ -125,7 +125,7 @@ def write_split_raw(
 
 def _has_bom(line: bytes) -> bool:
     """Whether a byte-order mark (which the readers strip from a text's start) may be in the line."""
-    return (b"\xef" in line and _BOM in line) or (b"\\u" in line and b"\\ufeff" in line.lower())
+    return (b"\xef" in line and _BOM in line) or b"\\ufeff" in line.lower()
 
 
 class _Lines:

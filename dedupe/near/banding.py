@@ -53,7 +53,8 @@ def _pair_codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
 
 
 def _groups_of_equal(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(order, group starts, group sizes) of the runs of equal keys of two or more.
+    """(order, group starts, group sizes) of the runs of equal keys of two or more (in no
+    particular order within a group).
 
     Instead of sorting every key, keys are counted in a table indexed by their low bits (at
     least twice as many slots as keys; band keys are fmix64 outputs, so their low bits are
@@ -66,7 +67,7 @@ def _groups_of_equal(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     involved = np.flatnonzero(np.bincount(slot, minlength=slots)[slot] > 1)  # usually few
     if not involved.size:
         return e, e, e
-    order = involved[np.argsort(keys[involved], kind="stable")]
+    order = involved[np.argsort(keys[involved])]  # order within a group does not matter
     sk = keys[order]
     starts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
     sizes = np.diff(np.concatenate((starts, [sk.size])))
