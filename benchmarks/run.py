@@ -138,7 +138,7 @@ def rensa_pipeline(path: Path, out_dir: Path):
 def dedupe_pipeline(path: Path, out_dir: Path):
     """``dedupe dedup --workers 1`` in this process: scan, then stream kept/dropped."""
     from dedupe import Config, api
-    from dedupe.dedup import write_split
+    from dedupe.dedup import write_split_inputs
     from dedupe.io.readers import read_inputs
     from dedupe.near.sketch import SketchSettings, sketch_batch
     from dedupe.parallel import batches
@@ -152,7 +152,7 @@ def dedupe_pipeline(path: Path, out_dir: Path):
     t_sig = time.perf_counter() - t0
     t0 = time.perf_counter()
     report = api.scan(read_inputs([str(path)]), config, timestamp=False)
-    write_split(report, read_inputs([str(path)]), str(out_dir / "kept.jsonl"), str(out_dir / "dropped.jsonl"), "id", "text")
+    write_split_inputs(report, [str(path)], str(out_dir / "kept.jsonl"), str(out_dir / "dropped.jsonl"))
     total = time.perf_counter() - t0
     pairs = {(p.a, p.b) for c in report.clusters for p in c.pairs if p.kind == "near-duplicate"}
     return total, t_sig, pairs

@@ -1,16 +1,28 @@
 """Streaming kept/dropped output: read the input records again, one at a time, and write
-each to the kept or the dropped stream by the report's decision (no document is held)."""
+each to the kept or the dropped stream by the report's decision (no document is held).
+
+For plain JSONL files the records are not decoded again: a kept record is its input line
+copied as bytes, and a dropped one is its input line with ``"cluster"`` and
+``"representative"`` spliced in before the closing brace. The records are the same, field
+by field, as decoding each line and encoding it again (the tests check this); only the
+text's escapes and the order of the fields may differ. Other inputs (folders, CSV, Parquet,
+gzip, stdin) are decoded and encoded again.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 from contextlib import ExitStack
-from typing import IO, Iterable, Optional
+from pathlib import Path
+from typing import IO, Iterable, Optional, Sequence
 
 from .errors import ConfigError
+from .io.readers import detect_format, read_inputs
 from .io.writers import atomic_writer
 from .model import Document, Report
+
+_BOM = b"\xef\xbb\xbf"
 
 
 def write_split(
@@ -49,3 +61,116 @@ def _same_output(a: str, b: str) -> bool:
     if "-" in (a, b):
         return a == b
     return os.path.realpath(a) == os.path.realpath(b)
+
+
+def raw_copy_possible(inputs: Sequence[str], format: Optional[str] = None) -> bool:
+    """Whether every input is a plain (not gzipped) JSONL file, whose lines can be copied."""
+    return all(
+        p != "-"
+        and (format or detect_format(p)) == "jsonl"
+        and Path(p).is_file()
+        and Path(p).suffix.lower() != ".gz"
+        for p in inputs
+    )
+
+
+def write_split_inputs(
+    report: Report,
+    inputs: Sequence[str],
+    out: str,
+    dropped: Optional[str],
+    format: Optional[str] = None,
+    id_field: str = "id",
+    text_field: str = "text",
+) -> tuple[int, int]:
+    """:func:`write_split` over the inputs read again: lines copied from plain JSONL files
+    (see the module notes), records decoded again from any other input."""
+    if raw_copy_possible(inputs, format):
+        return write_split_raw(report, inputs, out, dropped, text_field)
+    return write_split(report, read_inputs(inputs, format, id_field, text_field), out, dropped, id_field, text_field)
+
+
+def write_split_raw(
+    report: Report, paths: Sequence[str], out: str, dropped: Optional[str], text_field: str = "text"
+) -> tuple[int, int]:
+    """:func:`write_split` for plain JSONL files, copying their lines: documents are found by
+    their location (``path:line``, as the report records it), so no line is decoded, except
+    the rare lines where copying could differ from decoding (a byte-order mark inside the
+    line; a ``cluster`` or ``representative`` field already there in a dropped record)."""
+    if dropped is not None and _same_output(out, dropped):
+        raise ConfigError(f"--out and --dropped cannot be the same file ({out})")
+    decisions = {d.path: (d.keep, d.cluster) for d in report.documents}
+    representatives = {cl.id: json.dumps(cl.representative, ensure_ascii=False).encode("utf-8") for cl in report.clusters}
+    kept_n = dropped_n = 0
+    with ExitStack() as stack:
+        kept_f = _Lines(stack.enter_context(atomic_writer(out)))
+        stack.callback(kept_f.flush)  # runs before the file is closed
+        dropped_f = None
+        if dropped:
+            dropped_f = _Lines(stack.enter_context(atomic_writer(dropped)))
+            stack.callback(dropped_f.flush)
+        for path in paths:
+            name = str(Path(path))
+            with open(path, "rb") as f:
+                for lineno, raw in enumerate(f, start=1):
+                    decision = decisions.pop(f"{name}:{lineno}", None)
+                    if decision is None:
+                        continue  # blank lines, input errors and duplicate ids
+                    keep, cluster = decision
+                    if lineno == 1 and raw.startswith(_BOM):
+                        raw = raw[3:]
+                    if raw[:1] != b"{" or raw[-2:] != b"}\n":
+                        raw = raw.strip() + b"\n"  # one object, ending with its closing brace
+                    if keep:
+                        kept_n += 1
+                        kept_f(_reencoded(raw, text_field, None, None) if _has_bom(raw) else raw)
+                    else:
+                        dropped_n += 1
+                        if dropped_f is not None:
+                            rep = representatives[cluster]
+                            if _has_bom(raw) or b'"cluster"' in raw or b'"representative"' in raw:
+                                dropped_f(_reencoded(raw, text_field, cluster, rep))
+                            else:
+                                dropped_f(b'%s, "cluster": %d, "representative": %s}\n' % (raw[:-2].rstrip(), cluster, rep))
+    return kept_n, dropped_n
+
+
+def _has_bom(line: bytes) -> bool:
+    """Whether a byte-order mark (which the readers strip from a text's start) may be in the line."""
+    return (b"\xef" in line and _BOM in line) or b"\\ufeff" in line.lower()
+
+
+class _Lines:
+    """JSONL lines (bytes, each with its newline) written to a text stream in large chunks."""
+
+    def __init__(self, stream, chunk: int = 1 << 20):
+        self.stream, self.chunk = stream, chunk
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def __call__(self, line: bytes) -> None:
+        self.parts.append(line)
+        self.size += len(line)
+        if self.size >= self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        data = b"".join(self.parts)
+        self.parts, self.size = [], 0
+        buffer = getattr(self.stream, "buffer", None)
+        if buffer is None:
+            self.stream.write(data.decode("utf-8"))
+        else:
+            self.stream.flush()
+            buffer.write(data)
+
+
+def _reencoded(line: bytes, text_field: str, cluster: Optional[int], rep: Optional[bytes]) -> bytes:
+    """The line decoded and encoded again, as :func:`write_split` writes it."""
+    record = json.loads(line.decode("utf-8"))
+    text = record.pop(text_field)
+    record[text_field] = text[1:] if text.startswith("\ufeff") else text
+    if cluster is not None:
+        record["cluster"] = cluster
+        record["representative"] = json.loads(rep)
+    return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"

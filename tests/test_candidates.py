@@ -60,3 +60,31 @@ def test_same_clusters_as_reference(corpus, scheme):
     assert [c.to_dict() for c in report.clusters] == [c.to_dict() for c in expected]
     kinds = {p.kind for c in report.clusters for p in c.pairs}
     assert kinds == {"near-duplicate", "contained"}  # the planted corpus has both
+
+
+@pytest.mark.parametrize("key", sorted(banding._KNOWN_PARAMS))
+def test_known_ensemble_params_equal_datasketch(key):
+    from datasketch import MinHashLSHEnsemble
+
+    threshold, num_perm, weights = key
+    ens = MinHashLSHEnsemble(threshold=threshold, num_perm=num_perm, num_part=1, weights=weights)
+    xqs, params = banding.ensemble_params(threshold, num_perm, weights)
+    assert np.array_equal(xqs, ens.xqs)
+    assert np.array_equal(params, ens.params)
+    other_xqs, other = banding.ensemble_params(0.7, num_perm, weights)  # not precomputed
+    expected = MinHashLSHEnsemble(threshold=0.7, num_perm=num_perm, num_part=1, weights=weights)
+    assert np.array_equal(other, expected.params) and np.array_equal(other_xqs, expected.xqs)
+
+
+def test_groups_of_equal_keys_with_slot_collisions():
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 2, 5, 100, 3000):
+        # keys sharing low bits without being equal (multiples of 2**20), and repeats
+        keys = (rng.integers(0, 50, n).astype(np.uint64) << np.uint64(20)) | rng.integers(0, 2, n).astype(np.uint64)
+        keys[: n // 3] = rng.integers(0, 2**63, n // 3).astype(np.uint64)
+        order, starts, sizes = banding._groups_of_equal(keys)
+        groups = [order[s : s + z].tolist() for s, z in zip(starts.tolist(), sizes.tolist())]
+        expected = {}
+        for i, k in enumerate(keys.tolist()):
+            expected.setdefault(k, []).append(i)
+        assert [sorted(g) for g in groups] == [v for _, v in sorted(expected.items()) if len(v) > 1]

@@ -54,3 +54,42 @@ def test_char_shingles():
 @given(st.lists(st.text(ALPHABET, max_size=60), min_size=1, max_size=6), st.integers(1, 4))
 def test_random_unicode_batches(texts, ngram):
     check_batch(texts, ngram)
+
+
+def test_batch_lowering_is_per_code_point_except_the_two_set_apart():
+    # _normalise_batch takes word counts from tokens of the lowered text except for texts
+    # with U+0130 or U+03A3: exact only because every other code point lowers to one code
+    # point by itself, whatever its neighbours
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    lowered = everything.replace("\u0130", "").replace("\u03a3", "").lower()
+    assert len(lowered) == len(everything) - 2
+    assert {c for c in range(0x110000) if not 0xD800 <= c < 0xE000 and len(chr(c).lower()) != 1} == {0x130}
+    texts = ["\u03a3\u039f\u03a3 word", "ALPHA \u0130stanbul beta", "ODYSSEY \u03a3", "plain TEXT"]
+    check_batch(texts)
+
+
+def test_powers_by_doubling_equal_cumulative_products():
+    from dedupe.near.shingles import TOKEN_BASE
+
+    for size in (1, 2, 3, 1000, 1025):
+        p = fast._geometric(TOKEN_BASE, size)
+        expected = [pow(TOKEN_BASE, k, 1 << 64) for k in range(size)]
+        assert p.tolist() == expected
+    p, ip = fast._powers_upto(5000)
+    assert ((p * ip) == 1).all()
+
+
+def test_sketches_do_not_depend_on_sub_batches(monkeypatch):
+    from dedupe import Config
+    from dedupe.near import sketch
+
+    texts = [t for _, t in planted_corpus(80)] + ["", "one", "caf\u00e9 \u0130stanbul \u03a3\u039f\u03a3"]
+    settings = sketch.SketchSettings.of(Config(detect_language=False))
+    monkeypatch.setattr(sketch, "SUB_BATCH_CHARS", 10**9)  # one sub-batch
+    assert len(list(sketch.sub_batches(texts))) == 1
+    whole = sketch.sketch_batch((texts, settings))
+    monkeypatch.setattr(sketch, "SUB_BATCH_CHARS", 700)  # a few documents per sub-batch
+    assert len(list(sketch.sub_batches(texts))) > 10
+    parts = sketch.sketch_batch((texts, settings))
+    for name in ("words", "sizes", "signatures"):
+        assert np.array_equal(getattr(whole, name), getattr(parts, name))

@@ -131,3 +131,14 @@ def test_union_find_groups():
     uf.union(1, 6)
     uf.union(8, 9)
     assert uf.groups() == [[1, 3, 5, 6], [8, 9]]
+
+
+def test_sorted_distinct_equals_unique():
+    import numpy as np
+
+    from dedupe.near import _sorted_distinct
+
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 2, 50, 1000):
+        a = rng.integers(0, 40, n).astype(np.uint64) * np.uint64(2**60 // 40)
+        assert np.array_equal(_sorted_distinct(a), np.unique(a))

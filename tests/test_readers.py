@@ -138,3 +138,22 @@ def test_missing_input_is_an_error_not_a_crash(tmp_path):
 )
 def test_detect_format(name, fmt):
     assert detect_format(name) == fmt
+
+
+def test_jsonl_loads_equals_json_loads():
+    import json
+
+    from dedupe.io.readers.jsonl import loads
+
+    cases = ['{"a": 1}\n', '  {"a": 1}', '{"a": 1} \t\r\n', '{"a": 1}\x0b', '{"a": 1} x', '{"a": 1}{"b": 2}',
+             '{"a": NaN, "b": "\\u00e9\\ud83d\\ude00", "a": 2}', '{"a": ', '', '[1, 2]', '"s"', '{"a": 1}\u00a0']
+    for line in cases:
+        try:
+            expected = ("ok", json.loads(line))
+        except json.JSONDecodeError as e:
+            expected = ("error", e.msg, e.colno)
+        try:
+            got = ("ok", loads(line))
+        except json.JSONDecodeError as e:
+            got = ("error", e.msg, e.colno)
+        assert repr(got) == repr(expected), line

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from .. import api
 from ..io.readers import read_inputs
-from ..dedup import write_split
+from ..dedup import write_split, write_split_inputs
 from . import common as c
 from .app import app
 
@@ -68,8 +68,10 @@ def dedup(
             report = api.scan(source(), config, progress=progress)
         finally:
             progress.close()
-        again = read_inputs(inputs, format, id_field, text_field) if readable_again else held
-        kept_n, dropped_n = write_split(report, again, out, dropped, id_field, text_field)
+        if readable_again:
+            kept_n, dropped_n = write_split_inputs(report, inputs, out, dropped, format, id_field, text_field)
+        else:
+            kept_n, dropped_n = write_split(report, held, out, dropped, id_field, text_field)
         c.report_input_errors(report.errors)
         if not quiet:
             Console(stderr=True).print(

@@ -11,6 +11,7 @@ from ..model import Cluster, Pair
 from .clusters import UnionFind, representative
 from .fast import shingle_batch
 from .lsh import CandidateIndex
+from .sketch import sub_batches
 from .shingles import jaccard
 from .signatures import estimate
 
@@ -37,6 +38,17 @@ def verify_pair(i, j, ids, shingles, signatures, config) -> Optional[Pair]:
     )
 
 
+def _sorted_distinct(hashes: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a small array, without its per-call overhead (~25 us per document)."""
+    s = np.sort(hashes)
+    if s.size < 2:
+        return s
+    keep = np.empty(s.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
 class ShingleCache:
     """Sorted distinct shingle hashes of documents, their texts read again and shingled in
     batches, at most ``capacity`` documents held (least recently used dropped)."""
@@ -49,9 +61,11 @@ class ShingleCache:
         missing = sorted(set(indexes) - self._sets.keys())
         for k in range(0, len(missing), 1000):
             part = missing[k : k + 1000]
-            sh = shingle_batch([self.text_of(i) for i in part], self.config.ngram, self.config.shingle)
-            for n, i in enumerate(part):
-                self._sets[i] = np.unique(sh.document(n))
+            texts = [self.text_of(i) for i in part]
+            for a, b in sub_batches(texts):
+                sh = shingle_batch(texts[a:b], self.config.ngram, self.config.shingle)
+                for n, i in enumerate(part[a:b]):
+                    self._sets[i] = _sorted_distinct(sh.document(n))
         for i in indexes:
             self._sets.move_to_end(i)
         while len(self._sets) > max(self.capacity, len(indexes)):

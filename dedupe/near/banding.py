@@ -21,6 +21,7 @@ share a key with probability ~2**-64, which could only add a candidate (then ver
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -52,17 +53,28 @@ def _pair_codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
 
 
 def _groups_of_equal(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(order, group starts, group sizes) of the runs of equal keys of two or more."""
-    sk = np.sort(keys)
-    dup = sk[1:][sk[1:] == sk[:-1]]
-    if not dup.size:
-        e = np.zeros(0, dtype=np.int64)
+    """(order, group starts, group sizes) of the runs of equal keys of two or more (in no
+    particular order within a group).
+
+    Instead of sorting every key, keys are counted in a table indexed by their low bits (at
+    least twice as many slots as keys; band keys are fmix64 outputs, so their low bits are
+    uniform): only keys whose slot is shared can be shared, and only those are sorted."""
+    e = np.zeros(0, dtype=np.int64)
+    if keys.size < 2:
         return e, e, e
-    involved = np.flatnonzero(np.isin(keys, dup))  # usually few: sort only those
-    order = involved[np.argsort(keys[involved], kind="stable")]
+    slots = 1 << (2 * keys.size).bit_length()
+    slot = (keys & np.uint64(slots - 1)).astype(np.intp)
+    involved = np.flatnonzero(np.bincount(slot, minlength=slots)[slot] > 1)  # usually few
+    if not involved.size:
+        return e, e, e
+    order = involved[np.argsort(keys[involved])]  # order within a group does not matter
     sk = keys[order]
     starts = np.flatnonzero(np.concatenate(([True], sk[1:] != sk[:-1])))
     sizes = np.diff(np.concatenate((starts, [sk.size])))
+    shared = sizes > 1
+    if not shared.all():  # keys that only shared a slot
+        order, sizes = order[np.repeat(shared, sizes)], sizes[shared]
+        starts = np.cumsum(sizes) - sizes
     return order, starts, sizes
 
 
@@ -121,12 +133,13 @@ def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> 
     # the same dynamic programme and back-tracking as datasketch's _compute_best_partitions
     # (including its use of the level-p costs while back-tracking, and its zero entries)
     cost = np.zeros((n, num_part - 2))
-    u1s = np.arange(n)
     for p in range(2, num_part):
         prev = nfps[0] if p == 2 else cost[:, p - 3]
-        cand = prev[:-1, None] + nfps[1:, :]  # [u1, u] = prev[u1] + nfps[u1 + 1, u]
-        cand = np.where((u1s[:-1, None] >= (0 if p == 2 else p - 2)) & (u1s[:-1, None] < up), cand, np.inf)
-        cost[p - 1 :, p - 2] = cand[:, p - 1 :].min(axis=0)
+        lo = 0 if p == 2 else p - 2
+        # [u1, u] = prev[u1] + nfps[u1 + 1, u] for u1 >= lo and u >= p - 1 (nfps is already
+        # inf where u1 >= u, so no mask is needed)
+        cand = prev[lo:-1, None] + nfps[lo + 1 :, p - 1 :]
+        cost[p - 1 :, p - 2] = cand.min(axis=0)
 
     def best(level: np.ndarray, first: int, u: int) -> int:
         u1 = np.arange(first, u)
@@ -147,20 +160,38 @@ def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> 
     return partitions
 
 
+# datasketch's MinHashLSHEnsemble chooses (b, r) per query-size ratio by numerical integration
+# (~5,000 integrals, ~0.1 s, at every construction); its choices depend only on the threshold,
+# num_perm and weights. These are its choices for the defaults (a test checks them against
+# datasketch); other settings are computed by datasketch once per process.
+_KNOWN_PARAMS = {
+    (0.8, 128, (0.2, 0.8)): ((1, 8),) * 5 + ((32, 4), (64, 2), (32, 1), (98, 1), (128, 1)),
+}
+
+
+@lru_cache(maxsize=8)
+def ensemble_params(threshold: float, num_perm: int, weights: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's ``MinHashLSHEnsemble`` query-size ratios ``xqs`` and ``(b, r)`` per ratio."""
+    known = _KNOWN_PARAMS.get((threshold, num_perm, tuple(weights)))
+    if known is not None:
+        return np.exp(np.linspace(-5, 5, 10)), np.array(known, dtype=int)
+    from datasketch import MinHashLSHEnsemble
+
+    ens = MinHashLSHEnsemble(threshold=threshold, num_perm=num_perm, num_part=1, weights=weights)
+    return ens.xqs, np.asarray(ens.params)
+
+
 def containment_candidates(
     signatures: np.ndarray, sizes: np.ndarray, docs: np.ndarray, threshold: float, num_part: int, weights
 ) -> np.ndarray:
     """Pair codes that datasketch's ``MinHashLSHEnsemble`` (same threshold, partitions and
     weights) returns when every document of ``docs`` is indexed and then queried."""
-    from datasketch import MinHashLSHEnsemble
-
     n, h = signatures.shape
-    ens = MinHashLSHEnsemble(threshold=threshold, num_perm=h, num_part=num_part, weights=weights)
+    xqs, params = ensemble_params(threshold, h, tuple(weights))
     doc_sizes = np.asarray(sizes)[docs]
     size_values, counts = np.array(sorted(Counter(doc_sizes.tolist()).most_common())).T
-    uppers = np.array([u for _, u in optimal_partitions(size_values, counts, len(ens.indexes))])
+    uppers = np.array([u for _, u in optimal_partitions(size_values, counts, num_part)])
     part = np.searchsorted(uppers, doc_sizes, side="left")
-    xqs, params = ens.xqs, np.asarray(ens.params)
     # per partition p and query document q: the (b, r) datasketch's query would use
     qb = np.empty((len(uppers), docs.size), dtype=np.int16)
     qr = np.empty_like(qb)

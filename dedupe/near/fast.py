@@ -38,10 +38,6 @@ _known = np.zeros(_MAX_CODE, dtype=bool)
 for _c in range(128):
     _word_table[_c] = chr(_c).isalnum() or _c == 95
     _known[_c] = True
-_lower_table = np.arange(_MAX_CODE, dtype=np.int64)
-_lower_table[65:91] += 32  # A-Z
-_lower_known = np.zeros(_MAX_CODE, dtype=bool)
-_lower_known[:128] = True
 _powers = np.ones(1, dtype=np.uint64)
 _inverse_powers = np.ones(1, dtype=np.uint64)
 _BASE_INV = pow(TOKEN_BASE, -1, 1 << 64)
@@ -60,16 +56,27 @@ class Shingled:
         return self.hashes[self.offsets[i] : self.offsets[i + 1]]
 
 
+def _geometric(base: int, size: int) -> np.ndarray:
+    """``base**k`` modulo 2**64 for k < size, by doubling: each block is the one before it
+    times ``base**n`` (exact: multiplication modulo 2**64 is associative)."""
+    out = np.empty(size, dtype=np.uint64)
+    out[0] = 1
+    n = 1
+    with np.errstate(over="ignore"):
+        while n < size:
+            m = min(n, size - n)
+            np.multiply(out[:m], np.uint64(pow(base, n, 1 << 64)), out=out[n : n + m])
+            n += m
+    return out
+
+
 def _powers_upto(n: int) -> tuple[np.ndarray, np.ndarray]:
     """``BASE**k`` and ``BASE**-k`` modulo 2**64 for k < n (cached, grown geometrically)."""
     global _powers, _inverse_powers
     if _powers.size < n:
         size = 1 << max(n - 1, 1).bit_length()
-        with np.errstate(over="ignore"):
-            cp = np.cumprod(np.full(size, TOKEN_BASE, dtype=np.uint64))
-            _powers = np.concatenate(([np.uint64(1)], cp[:-1]))
-            ci = np.cumprod(np.full(size, _BASE_INV, dtype=np.uint64))
-            _inverse_powers = np.concatenate(([np.uint64(1)], ci[:-1]))
+        _powers = _geometric(TOKEN_BASE, size)
+        _inverse_powers = _geometric(_BASE_INV, size)
     return _powers[:n], _inverse_powers[:n]
 
 
@@ -89,24 +96,7 @@ def _nfkc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
-def _lowered(c: int) -> int:
-    """The lower-case code point of ``c``, or -1 when ``str.lower`` maps it to several
-    code points (U+0130) or by context (U+03A3, final sigma)."""
-    low = chr(c).lower()
-    return ord(low) if len(low) == 1 and c != 0x3A3 else -1
-
-
-def _lower_codes(codes: np.ndarray) -> np.ndarray:
-    """Code points lower-cased through a table (what ``str.lower`` does, code point by code
-    point, for every code point except the ones :func:`_lowered` sets apart)."""
-    high = codes[codes >= 128]
-    if high.size:
-        new = np.unique(high)
-        new = new[~_lower_known[new]]
-        for c in new.tolist():
-            _lower_table[c] = _lowered(c)
-            _lower_known[c] = True
-    return _lower_table[codes]
+_SPECIAL_UPPER = ("\u0130", "\u03a3")  # the only code points not lowered to one by themselves
 
 
 def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool]]:
@@ -114,24 +104,17 @@ def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool
     each text's length, and per text whether its word count can be taken from its tokens
     (NFKC left it unchanged and lower-casing kept its length).
 
-    Lower-casing goes through a code-point table. A text with a code point the table cannot
-    lower on its own (U+0130 grows; U+03A3 depends on context) is lowered with ``str.lower``
-    before joining instead.
+    Lower-casing is ``str.lower``, text by text (U+0130 grows when lowered; U+03A3 depends
+    on its context; a text with either does not take its word count from its tokens).
     """
     nfkc = [_nfkc(t) for t in texts]
-    codes = np.frombuffer(_SEP.join(nfkc).encode("utf-32-le"), dtype=np.uint32)
-    lowered = _lower_codes(codes)
-    fast = [a is b for a, b in zip(nfkc, texts)]
-    special = lowered < 0
-    if special.any():
-        lengths = np.array([len(t) for t in nfkc])
-        starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-        for i in np.unique(np.searchsorted(starts, np.flatnonzero(special), side="right") - 1).tolist():
-            nfkc[i] = nfkc[i].lower()
-            fast[i] = False
-        codes = np.frombuffer(_SEP.join(nfkc).encode("utf-32-le"), dtype=np.uint32)
-        lowered = _lower_codes(codes)
-    return lowered.astype(np.uint32), [len(t) for t in nfkc], fast
+    # a text lowers code point by code point unless it has one of the two code points set
+    # apart (checked over all code points in the tests); lowering text by text keeps the
+    # fast path of ASCII texts
+    fast = [a is b and _SPECIAL_UPPER[0] not in a and _SPECIAL_UPPER[1] not in a for a, b in zip(nfkc, texts)]
+    lowered = [t.lower() for t in nfkc]
+    codes = np.frombuffer(_SEP.join(lowered).encode("utf-32-le"), dtype=np.uint32)
+    return codes, [len(t) for t in lowered], fast
 
 
 def _word_count(text: str, tokens: int, fast: bool) -> int:
@@ -199,7 +182,7 @@ def shingle_batch(texts: list[str], ngram: int = 5, kind: str = "word") -> Shing
     doc_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     doc_of = np.searchsorted(doc_starts, starts, side="right") - 1
     counts = np.bincount(doc_of, minlength=len(texts))
-    th = token_hashes(codes.astype(np.uint64), starts, ends)
+    th = token_hashes(codes, starts, ends)  # uint32 codes: promoted to uint64 in the product
     grams, per_doc = _batch_ngrams(th, doc_of, counts, ngram)
     words = np.array(
         [_word_count(t, c, f) for t, c, f in zip(texts, counts.tolist(), fast_count)], dtype=np.int64

@@ -36,14 +36,40 @@ class Sketches:
     languages: list
 
 
-def sketch_batch(job: tuple[list[str], SketchSettings]) -> Sketches:
-    texts, s = job
+# code points shingled at once: the arrays of a sub-batch (several per code point) stay in
+# the CPU caches; one array over a whole batch of 1,000 articles is ~25 MB per pass and
+# makes sketching about 1.4x slower (more when the memory is touched for the first time)
+SUB_BATCH_CHARS = 1 << 17
+
+
+def sub_batches(texts: list[str]):
+    """``(start, end)`` of consecutive runs of texts of at most SUB_BATCH_CHARS code points
+    in all (or one longer text)."""
+    start = size = 0
+    for i, text in enumerate(texts):
+        if size and size + len(text) > SUB_BATCH_CHARS:
+            yield start, i
+            start, size = i, 0
+        size += len(text)
+    yield start, len(texts)
+
+
+def _sketch(texts: list[str], s: SketchSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     sh = shingle_batch(texts, s.ngram, s.shingle)
     signatures = batch_signatures(sh.hashes, sh.offsets, s.num_perm, s.seed, s.scheme)
+    return sh.words, unique_sizes(sh), signatures
+
+
+def sketch_batch(job: tuple[list[str], SketchSettings]) -> Sketches:
+    """Sketches of a batch, computed sub-batch by sub-batch (each document's sketch depends
+    only on its own text, so the result is the same)."""
+    texts, s = job
+    parts = [_sketch(texts[a:b], s) for a, b in sub_batches(texts)]
     if s.detect_language:
         from ..lang import detect
 
         languages = [detect(t) for t in texts]
     else:
         languages = ["unknown"] * len(texts)
-    return Sketches(sh.words, unique_sizes(sh), signatures, languages)
+    words, sizes, signatures = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    return Sketches(words, sizes, signatures, languages)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import json
 from pathlib import Path
@@ -10,6 +9,21 @@ from typing import IO, Iterator, Union
 
 from ...model import Document, InputError, Source
 from .records import to_document
+
+
+_decode_value = json.JSONDecoder().raw_decode  # json.loads' own decoder, without its wrapper
+
+
+def loads(line: str):
+    """``json.loads(line)`` (same result, same errors), skipping its two whitespace regex
+    matches when the line starts with its value and ends with JSON whitespace only."""
+    try:
+        value, end = _decode_value(line)
+    except json.JSONDecodeError:
+        return json.loads(line)  # for its error message (or leading whitespace)
+    if end == len(line) or not line[end:].strip(" \t\n\r"):
+        return value
+    return json.loads(line)
 
 
 def read_stream(
@@ -31,14 +45,11 @@ def read_stream(
             yield InputError(path, lineno, f"not valid UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1}")
             continue
         try:
-            record = json.loads(line)
+            record = loads(line)
         except json.JSONDecodeError as e:
             yield InputError(path, lineno, f"malformed JSON: {e.msg} at column {e.colno}")
             continue
-        doc = to_document(record, path, lineno, id_field, text_field)
-        if seekable and isinstance(doc, Document):
-            doc = dataclasses.replace(doc, source=Source("jsonl", start, text_field))
-        yield doc
+        yield to_document(record, path, lineno, id_field, text_field, Source("jsonl", start, text_field) if seekable else None)
 
 
 def read_record_at(path: str, offset: int, text_field: str) -> tuple[str, dict]:

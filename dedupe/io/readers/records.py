@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Optional, Union
 
-from ...model import Document, InputError
+from ...model import Document, InputError, Source
 
 
 def to_document(
-    record, path: str, line: Optional[int], id_field: str, text_field: str
+    record, path: str, line: Optional[int], id_field: str, text_field: str, source: Optional[Source] = None
 ) -> Union[Document, InputError]:
     if not isinstance(record, dict):
         return InputError(path, line, f"expected an object, got {type(record).__name__}")
@@ -25,5 +25,6 @@ def to_document(
         return InputError(path, line, f"text field {text_field!r} must be a string")
     if text.startswith("\ufeff"):
         text = text[1:]
-    fields = {k: v for k, v in record.items() if k != text_field}
-    return Document(id=str(doc_id), text=text, path=path, line=line, fields=fields)
+    fields = record.copy()
+    del fields[text_field]
+    return Document(id=str(doc_id), text=text, path=path, line=line, fields=fields, source=source)
