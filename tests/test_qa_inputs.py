@@ -44,11 +44,6 @@ def test_utf16_and_utf32_files_are_a_clear_error_naming_the_file(tmp_path, suffi
     assert got[0].path.endswith(f"w.{suffix}") and encoding[:6].upper() in got[0].message
 
 
-@pytest.mark.xfail(
-    reason="dedupe/io/readers/jsonl.py (frozen for optimisation) reports a UTF-16 JSONL file as one "
-    "'not valid UTF-8' / 'malformed JSON' error per line instead of one error saying it is UTF-16",
-    strict=True,
-)
 def test_utf16_jsonl_is_one_clear_error(tmp_path):
     got = items(tmp_path, "w.jsonl", '{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'.encode("utf-16"))
     assert len(got) == 1 and "UTF-16" in got[0].message

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, Iterator, Union
 
 from ...model import Document, InputError, Source
+from .text import wide_encoding
 from .records import to_document
 
 
@@ -34,9 +35,14 @@ def read_stream(
     offset = 0
     for lineno, raw in enumerate(stream, start=1):
         start, offset = offset, offset + len(raw)
-        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-            start += 3
+        if lineno == 1:
+            if raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+                start += 3
+            wide = wide_encoding(raw)
+            if wide:  # the whole stream is in another encoding: one error, not one per line
+                yield InputError(path, None, f"looks like {wide}, not UTF-8: convert it (iconv -f {wide} -t UTF-8)")
+                return
         if not raw.strip():
             continue
         try:
