@@ -1,7 +1,6 @@
 """QA regressions on awkward inputs: encodings, odd documents, offsets on CRLF and astral text,
 highlight segmentation, and language-aware rules."""
 
-import io
 import json
 
 import pytest
