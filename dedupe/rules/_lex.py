@@ -17,7 +17,7 @@ GIVEN_NAME_MIN_COUNTS = 1000
 
 
 def fold(word: str) -> str:
-    """Lower case without diacritics ("Mélanie" -> "melanie"); no transliteration of other scripts."""
+    """Lower case without diacritics ("Hélène" -> "helene"); no transliteration of other scripts."""
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 

@@ -1,9 +1,9 @@
 """``resumptive-pronoun``: a subject repeated by a pronoun in the same clause ("The minister
-today in Bucharest he appealed ..."), a calque of languages that allow it.
+today in Geneva he appealed ..."), a calque of languages that allow it.
 
 The pattern, read from the start of a clause: a noun-phrase subject (a name, or a determiner
 and a noun), then only adverbials without a verb (time adverbs, "this week", prepositional
-phrases such as "in Bucharest", "at the summit"), then he/she/it/they and a verb. A subject
+phrases such as "in Geneva", "at the summit"), then he/she/it/they and a verb. A subject
 that is a bare name may be followed by the pronoun directly ("Smith he said"); a common-noun
 subject needs an adverbial in between, because "the book she wrote" (a relative clause) is
 good English. Time nouns ("The day after the vote he resigned") are not subjects.
