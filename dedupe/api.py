@@ -80,16 +80,26 @@ def scan(
     documents: Iterable[DocumentLike],
     config: Optional[Config] = None,
     *,
+    archive: Optional[Iterable[DocumentLike]] = None,
     progress: Optional[Progress] = None,
     timestamp: bool = True,
 ) -> Report:
     """Find near-duplicates (and, where enabled, shared passages and findings) in ``documents``.
+
+    With ``archive`` (an editor's wire copy and earlier articles), ``documents`` are drafts
+    checked against it: the archive takes part in near-duplicates, passages and corpus-wide
+    rules (name variants, quote drift), but only passages that involve a draft and findings
+    in drafts are reported, and every document gets ``role`` "draft" or "archive".
 
     >>> r = scan([("a", "one two three four five six"), ("b", "one two three four five six")])
     >>> [c.members for c in r.clusters]
     [('a', 'b')]
     """
     config = config or Config()
+    drafts: Optional[set] = None
+    if archive is not None:
+        drafts = set()
+        documents = _drafts_then_archive(documents, archive, drafts)
     corpus, errors = ingest(documents, config, progress)
 
     clusters, assignment = find_clusters(
@@ -104,7 +114,12 @@ def scan(
         from .passages import apply_reuse, find_passages
 
         passages = find_passages(corpus, config, progress)
+        if drafts is not None:
+            passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
         apply_reuse(corpus, passages)
+    if drafts is not None:
+        for result in corpus.results:
+            result.role = "draft" if result.id in drafts else "archive"
 
     report = Report(
         tool=dict(TOOL),
@@ -120,4 +135,18 @@ def scan(
         from .rules import not_english, run_rules
 
         report.findings = run_rules(corpus.documents, config, skip=not_english(corpus.results))
+        if drafts is not None:
+            report.findings = [f for f in report.findings if f.doc in drafts]
     return report
+
+
+def _drafts_then_archive(documents, archive, drafts: set):
+    """The drafts (their ids collected in ``drafts``), then the archive, as one stream."""
+    n = -1
+    for n, item in enumerate(documents):
+        doc = as_document(item, n)
+        if isinstance(doc, Document):
+            drafts.add(doc.id)
+        yield doc
+    for m, item in enumerate(archive, start=n + 1):
+        yield as_document(item, m)

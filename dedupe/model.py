@@ -179,9 +179,10 @@ class DocumentResult:
     keep: bool = True
     reused_fraction: float = 0.0
     shared_with: list = field(default_factory=list)  # [{"doc": id, "fraction": f}]
+    role: Optional[str] = None  # "draft" or "archive" when checking drafts against an archive
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "id": self.id,
             "path": self.path,
             "chars": self.chars,
@@ -194,6 +195,9 @@ class DocumentResult:
                 {"doc": s["doc"], "fraction": round(s["fraction"], 4)} for s in self.shared_with
             ],
         }
+        if self.role is not None:
+            out["role"] = self.role
+        return out
 
 
 @dataclass

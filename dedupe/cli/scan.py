@@ -25,6 +25,15 @@ FAIL_ON = ("never", "duplicate", *SEVERITIES)
 @app.command()
 def scan(
     inputs: c.Inputs,
+    against: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--against",
+            help="An archive (folder or file; repeatable) to check INPUT... against: it takes part in "
+            "duplicates, passages and corpus-wide rules, but only passages involving INPUT and "
+            "findings in INPUT are reported.",
+        ),
+    ] = None,
     json_path: Annotated[
         Optional[str], typer.Option("--json", help="JSON report path; '-' for stdout [default: reports/report.json].")
     ] = None,
@@ -69,7 +78,8 @@ def scan(
     config_file: c.ConfigFile = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
 ):
-    """Scan INPUT... for near-duplicate articles and write the report.
+    """Scan INPUT... for near-duplicate articles, shared passages and translation artifacts, and
+    write the report. With --against ARCHIVE, INPUT... are drafts checked against the archive.
 
     Exit codes: 0 success; 1 when --fail-on is met; 2 usage or input errors (the report is
     still written, with the errors in it).
@@ -115,6 +125,7 @@ def scan(
             report = api.scan(
                 read_inputs(inputs, format, id_field, text_field),
                 config,
+                archive=read_inputs(against, format, id_field, text_field) if against else None,
                 progress=progress,
                 timestamp=not no_timestamp,
             )

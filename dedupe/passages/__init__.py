@@ -112,5 +112,5 @@ def document_reuse(texts: dict[str, str], passages: list[Passage]) -> dict[str, 
 def apply_reuse(corpus, passages: list[Passage]) -> None:
     """Fill ``reused_fraction`` and ``shared_with`` on the corpus's document results."""
     reuse = document_reuse(corpus.texts(), passages)
-    for doc, result in zip(corpus.documents, corpus.results):
-        result.reused_fraction, result.shared_with = reuse.get(doc.id, (0.0, []))
+    for doc_id, result in zip(corpus.ids, corpus.results):
+        result.reused_fraction, result.shared_with = reuse.get(doc_id, (0.0, []))

@@ -51,8 +51,17 @@ MAX_DOCUMENTS = 1000  # documents whose full text the page shows; the JSON alway
 
 
 def _shown(report: Report, max_documents: int) -> list:
-    """The documents the page shows: all of a small corpus; in a large one, those that share
-    text, have findings or are duplicates, in input order, up to ``max_documents``."""
+    """The documents the page shows, in input order, up to ``max_documents``: the drafts and the
+    archive documents they share text or a cluster with, when drafts are checked against an
+    archive; else all of a small corpus, and in a large one those that share text, have findings
+    or are duplicates."""
+    if any(d.role for d in report.documents):  # drafts against an archive
+        involved = {s.doc for p in report.passages for s in (p.a, p.b)}
+        clusters = {d.cluster for d in report.documents if d.role == "draft" and d.cluster is not None}
+        return [
+            d for d in report.documents
+            if d.role == "draft" or d.id in involved or (d.cluster is not None and d.cluster in clusters)
+        ][:max_documents]
     if len(report.documents) <= max_documents:
         return list(report.documents)
     involved = {f.doc for f in report.findings}
