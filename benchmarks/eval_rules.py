@@ -156,6 +156,16 @@ def pct(x) -> str:
     return "n/a (rule not registered)" if x is None else f"{100 * x:.1f}%"
 
 
+def print_false_alarms(rows, seconds: bool) -> None:
+    """The false-alarm table: findings per 5,000 words per rule, against the target."""
+    print("| rule | severity | findings | per 5,000 words | target |" + (" seconds |" if seconds else ""))
+    print("| --- | --- | ---: | ---: | --- |" + (" ---: |" if seconds else ""))
+    for r in rows:
+        target = "< 1" if r["severity"] in ("warning", "error") else "(info: none)"
+        line = f"| {r['rule']} | {r['severity']} | {r['findings']} | {r['per5k']:.2f} | {target} |"
+        print(line + (f" {r['seconds']:.1f} |" if seconds else ""))
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default="/work/shared/data", type=Path)
@@ -181,11 +191,7 @@ def main(argv=None) -> None:
 
     words, rows = eval_native(args.data / "wikinews" / "wikinews.jsonl", rules, ctx, args.show)
     print(f"\n### False alarms on native English (Wikinews, {words:,} words)\n")
-    print("| rule | severity | findings | per 5,000 words | target | seconds |")
-    print("| --- | --- | ---: | ---: | --- | ---: |")
-    for r in rows:
-        target = "< 1" if r["severity"] in ("warning", "error") else "(info: none)"
-        print(f"| {r['rule']} | {r['severity']} | {r['findings']} | {r['per5k']:.2f} | {target} | {r['seconds']:.1f} |")
+    print_false_alarms(rows, seconds=True)
 
     held_out = [("DEMETR human references", demetr_references(args.data / "demetr"))]
     if (args.data / "mlqe-pe" / "data" / "post-editing" / "test").is_dir():
@@ -193,11 +199,7 @@ def main(argv=None) -> None:
     for title, sents in held_out:
         words, rows = eval_sentences(title.split()[0].lower(), sents, rules, args.show)
         print(f"\n### False alarms on human English (not a development set at first; its findings were read later): {title} ({len(sents):,} sentences, {words:,} words)\n")
-        print("| rule | severity | findings | per 5,000 words | target |")
-        print("| --- | --- | ---: | ---: | --- |")
-        for r in rows:
-            target = "< 1" if r["severity"] in ("warning", "error") else "(info: none)"
-            print(f"| {r['rule']} | {r['severity']} | {r['findings']} | {r['per5k']:.2f} | {target} |")
+        print_false_alarms(rows, seconds=False)
 
 
 if __name__ == "__main__":

@@ -103,13 +103,20 @@ def datasketch_pipeline(path: Path, out_dir: Path, mode: str):
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     for i, m in enumerate(sigs):
         lsh.insert(i, m, check_duplication=False)
+    pairs = estimated_pairs(lsh, sigs, ids)
+    split_output(read_records(path), {b for _, b in pairs}, out_dir)
+    return time.perf_counter() - t0, t_sig, pairs
+
+
+def estimated_pairs(lsh, sigs, ids) -> set:
+    """Pairs the LSH proposes whose estimated Jaccard reaches the threshold (how the competitor
+    pipelines decide duplicates)."""
     pairs = set()
     for i, m in enumerate(sigs):
         for j in lsh.query(m):
             if j > i and m.jaccard(sigs[j]) >= THRESHOLD:
                 pairs.add((ids[i], ids[j]))
-    split_output(read_records(path), {b for _, b in pairs}, out_dir)
-    return time.perf_counter() - t0, t_sig, pairs
+    return pairs
 
 
 def rensa_pipeline(path: Path, out_dir: Path):
@@ -126,11 +133,7 @@ def rensa_pipeline(path: Path, out_dir: Path):
     lsh = RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=16)
     for i, m in enumerate(sigs):
         lsh.insert(i, m)
-    pairs = set()
-    for i, m in enumerate(sigs):
-        for j in lsh.query(m):
-            if j > i and m.jaccard(sigs[j]) >= THRESHOLD:
-                pairs.add((ids[i], ids[j]))
+    pairs = estimated_pairs(lsh, sigs, ids)
     split_output(read_records(path), {b for _, b in pairs}, out_dir)
     return time.perf_counter() - t0, t_sig, pairs
 

@@ -10,7 +10,7 @@ import pytest
 
 from dedupe.config import Config
 from dedupe.model import Document
-from dedupe.rules import all_rules, run_rules
+from dedupe.rules import run_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 RULE_IDS = ("gender-mismatch", "stray-token", "name-variant", "quote-drift")
@@ -129,47 +129,5 @@ def test_quote_drift_not_for_copied_quotes(findings, seeds):
             assert "We stand by that" not in f.text
 
 
-def _examples(rule):
-    for ex in rule.should_flag:
-        yield "flag", ex
-    for ex in rule.should_pass:
-        yield "pass", ex
-
-
-def _strip(text):
-    marked = []
-    plain = ""
-    pos = 0
-    for m in _MARK_RE.finditer(text):
-        plain += text[pos : m.start()]
-        marked.append((len(plain), len(plain) + len(m.group(1))))
-        plain += m.group(1)
-        pos = m.end()
-    return plain + text[pos:], marked
-
-
-@pytest.mark.parametrize(
-    "rule, kind, example",
-    [(r, k, e) for r in all_rules() if r.id in RULE_IDS for k, e in _examples(r)],
-    ids=lambda v: v.id if hasattr(v, "id") else (v if isinstance(v, str) and len(v) < 10 else None),
-)
-def test_rule_examples(rule, kind, example):
-    texts = example if isinstance(example, tuple) else (example,)
-    docs, marks = [], []
-    for i, t in enumerate(texts):
-        plain, marked = _strip(t)
-        docs.append(Document(id=f"d{i}", text=plain))
-        marks += [(f"d{i}", s, e) for s, e in marked]
-    found = [f for f in run_rules(docs, Config(select=(rule.id,)))]
-    if kind == "pass":
-        assert not found, [f.to_dict() for f in found]
-    else:
-        assert found
-        for doc, s, e in marks:
-            assert any(f.doc == doc and f.start <= s and e <= f.end for f in found), (doc, s, e, found)
-
-
-def test_every_rule_has_both_kinds_of_example():
-    for rule in all_rules():
-        if rule.id in RULE_IDS:
-            assert rule.should_flag and rule.should_pass
+# The rules' own should-flag / should-pass examples are run for every rule by
+# tests/test_rule_examples.py.
