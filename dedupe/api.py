@@ -109,11 +109,13 @@ def scan(
         corpus.results[i].cluster = cid
         corpus.results[i].keep = keep
 
+    # the texts, read once for the stages that need them (re-read from source when streaming)
+    documents = corpus.documents if (config.passages or config.rules) else []
     passages = []
     if config.passages:
         from .passages import apply_reuse, find_passages
 
-        passages = find_passages(corpus, config, progress)
+        passages = find_passages(documents, config, progress)
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
         apply_reuse(corpus, passages)
@@ -134,7 +136,7 @@ def scan(
     if config.rules:
         from .rules import not_english, run_rules
 
-        report.findings = run_rules(corpus.documents, config, skip=not_english(corpus.results))
+        report.findings = run_rules(documents, config, skip=not_english(corpus.results))
         if drafts is not None:
             report.findings = [f for f in report.findings if f.doc in drafts]
     return report

@@ -25,8 +25,9 @@ __all__ = ["find_passages", "document_reuse", "apply_reuse", "SEED_NGRAM"]
 SEED_NGRAM = 3
 
 
-def find_passages(corpus, config, progress: Optional[Callable] = None) -> list[Passage]:
-    """Every pair of near-verbatim shared spans between two different documents of ``corpus``.
+def find_passages(documents, config, progress: Optional[Callable] = None) -> list[Passage]:
+    """Every pair of near-verbatim shared spans between two different ``documents`` (in order;
+    a :class:`~dedupe.corpus.Corpus` will do).
 
     A passage has at least ``config.passage_min_words`` words in common in exact runs of at
     least four words (shorter runs only bridge small edits); word n-grams found
@@ -41,8 +42,9 @@ def find_passages(corpus, config, progress: Optional[Callable] = None) -> list[P
     >>> [(p.a.doc, p.b.doc, p.words, p.kind) for p in find_passages(c, Config())]
     [('0', '1', 16, 'verbatim')]
     """
-    texts = [d.text for d in corpus.documents]
-    ids = [d.id for d in corpus.documents]
+    docs = list(documents)  # each text read once
+    texts = [d.text for d in docs]
+    ids = [d.id for d in docs]
     n = SEED_NGRAM
     all_words = [words_of(t, n) for t in texts]
     stop = common_grams(all_words, config.passage_max_df)
