@@ -81,6 +81,7 @@ def scan(
     config: Optional[Config] = None,
     *,
     archive: Optional[Iterable[DocumentLike]] = None,
+    archive_df: Optional[Callable] = None,
     progress: Optional[Progress] = None,
     timestamp: bool = True,
 ) -> Report:
@@ -90,6 +91,8 @@ def scan(
     checked against it: the archive takes part in near-duplicates, passages and corpus-wide
     rules (name variants, quote drift), but only passages that involve a draft and findings
     in drafts are reported, and every document gets ``role`` "draft" or "archive".
+    ``archive_df`` gives the word n-gram document frequencies of a larger archive that
+    ``archive`` is a part of (:func:`dedupe.archive.check.check` passes only the candidates).
 
     >>> r = scan([("a", "one two three four five six"), ("b", "one two three four five six")])
     >>> [c.members for c in r.clusters]
@@ -115,7 +118,7 @@ def scan(
     if config.passages:
         from .passages import apply_reuse, find_passages
 
-        passages = find_passages(documents, config, progress)
+        passages = find_passages(documents, config, progress, archive_df, drafts or ())
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
         apply_reuse(corpus, passages)
@@ -136,7 +139,7 @@ def scan(
     if config.rules:
         from .rules import not_english, run_rules
 
-        report.findings = run_rules(documents, config, skip=not_english(corpus.results))
+        report.findings = run_rules(documents, config, skip=not_english(corpus.results), only=drafts)
         if drafts is not None:
             report.findings = [f for f in report.findings if f.doc in drafts]
     return report

@@ -25,7 +25,9 @@ __all__ = ["find_passages", "document_reuse", "apply_reuse", "SEED_NGRAM"]
 SEED_NGRAM = 3
 
 
-def find_passages(documents, config, progress: Optional[Callable] = None) -> list[Passage]:
+def find_passages(
+    documents, config, progress: Optional[Callable] = None, archive_df: Optional[Callable] = None, drafts=()
+) -> list[Passage]:
     """Every pair of near-verbatim shared spans between two different ``documents`` (in order;
     a :class:`~dedupe.corpus.Corpus` will do).
 
@@ -33,6 +35,8 @@ def find_passages(documents, config, progress: Optional[Callable] = None) -> lis
     least four words (shorter runs only bridge small edits); word n-grams found
     in more than ``config.passage_max_df`` documents (stock phrases, boilerplate) neither
     propose nor seed one. Passages are ordered by document order of ``a``, then offsets.
+    With ``archive_df`` (the n-gram document frequencies of a stored archive, see
+    :func:`~dedupe.passages.tokens.common_grams`), only the ``drafts`` are counted here.
 
     >>> from dedupe.api import ingest
     >>> from dedupe.config import Config
@@ -47,7 +51,10 @@ def find_passages(documents, config, progress: Optional[Callable] = None) -> lis
     ids = [d.id for d in docs]
     n = SEED_NGRAM
     all_words = [words_of(t, n) for t in texts]
-    stop = common_grams(all_words, config.passage_max_df)
+    if archive_df is None:
+        stop = common_grams(all_words, config.passage_max_df)
+    else:
+        stop = common_grams(all_words, config.passage_max_df, [i in drafts for i in ids], archive_df)
     pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress)
     out: list[Passage] = []
     for k, (i, j) in enumerate(pairs):

@@ -69,12 +69,16 @@ def not_english(results) -> set[str]:
     }
 
 
-def run_rules(docs: Iterable[Document], config, batch_size: int = 200, skip: Iterable[str] = ()) -> list[Finding]:
+def run_rules(
+    docs: Iterable[Document], config, batch_size: int = 200, skip: Iterable[str] = (), only=None
+) -> list[Finding]:
     """Every selected rule over the documents; findings at or above ``min_severity``, sorted.
 
     Document-scope rules run over batches of documents in ``config.workers`` processes;
     corpus-scope rules see every document at once. The result does not depend on the number
     of workers. Documents whose id is in ``skip`` are not checked (see :func:`not_english`).
+    With ``only`` (a set of ids: drafts checked against an archive), document-scope rules run
+    on those documents alone, since findings elsewhere would be dropped.
     """
     from ..parallel import batches, pmap
 
@@ -86,8 +90,9 @@ def run_rules(docs: Iterable[Document], config, batch_size: int = 200, skip: Ite
     per_doc = tuple(r.id for r in rules if r.scope == "document")
     found: list[Finding] = []
     if per_doc:
-        jobs = ((per_doc, config, chunk) for chunk in batches(docs, batch_size))
-        workers = getattr(config, "workers", 1) if len(docs) > batch_size else 1
+        checked = docs if only is None else [d for d in docs if d.id in only]
+        jobs = ((per_doc, config, chunk) for chunk in batches(checked, batch_size))
+        workers = getattr(config, "workers", 1) if len(checked) > batch_size else 1
         for chunk_findings in pmap(_document_findings, jobs, workers):
             found.extend(chunk_findings)
     for rule in rules:

@@ -1,0 +1,231 @@
+"""A persistent archive for pre-publication checks: documents indexed once, grown as copy
+arrives, and drafts checked against it without reading the whole archive.
+
+    >>> import tempfile, os
+    >>> from dedupe.config import Config
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.db")
+    >>> with Archive.open(path, Config(detect_language=False)) as a:
+    ...     a.add([("w1", "the council voted on Tuesday to close the old harbour bridge for repairs")]).added
+    1
+
+See :mod:`dedupe.archive.store` for the storage and :mod:`dedupe.archive.keys` for the indexes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+import numpy as np
+
+from ..config import Config
+from ..model import Document, InputError
+from .keys import UNIT_BAND, batch_keys
+from .store import ArchiveError, SQLiteStore, Store, StoredDocument
+
+__all__ = ["Archive", "ArchiveError", "AddResult", "INDEX_FIELDS", "ON_DUPLICATE"]
+
+# the settings the stored keys depend on: an archive refuses documents keyed with others
+INDEX_FIELDS = ("shingle", "ngram", "num_perm", "seed", "scheme", "threshold", "lsh_recall", "detect_language")
+ON_DUPLICATE = ("error", "skip", "replace")
+INDEX_VERSION = "keys-1"  # the key layout of dedupe.archive.keys (units, quotes, names)
+
+
+def index_parameters(config: Config) -> dict:
+    return {"keys": INDEX_VERSION, "hash_scheme": config.hash_scheme,
+            **{k: getattr(config, k) for k in INDEX_FIELDS}}
+
+
+def _describe(params: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in params.items() if k != "hash_scheme") + f" [{params.get('hash_scheme')}]"
+
+
+@dataclass
+class AddResult:
+    added: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    errors: list = field(default_factory=list)
+
+
+class Archive:
+    """An archive in a :class:`~dedupe.archive.store.Store` (SQLite by default)."""
+
+    def __init__(self, store: Store, config: Config):
+        self.store, self.config = store, config
+
+    @classmethod
+    def open(cls, path: str, config: Optional[Config] = None, create: bool = True, readonly: bool = False) -> "Archive":
+        """Open (or create) the archive at ``path``. ``config`` is checked against the
+        archive's recorded parameters (an error names both); without it, the archive's own
+        parameters are used."""
+        store = SQLiteStore(path, create=create, readonly=readonly)
+        try:
+            stored = store.meta().get("index")
+            if stored is None:
+                config = config or Config()
+                if readonly:
+                    raise ArchiveError(f"{path}: not a dedupe archive (no parameters recorded)")
+                with store.transaction():
+                    store.set_meta({"index": json.dumps(index_parameters(config))})
+                return cls(store, config)
+            stored = json.loads(stored)
+            if config is None:
+                config = Config(**{k: stored[k] for k in INDEX_FIELDS})
+            wanted = index_parameters(config)
+            if wanted != stored:
+                raise ArchiveError(
+                    f"{path}: the archive was built with {_describe(stored)}; this run uses {_describe(wanted)}. "
+                    "Use the archive's parameters or build a new archive"
+                )
+            return cls(store, config)
+        except BaseException:
+            store.close()
+            raise
+
+    def with_settings(self, **settings) -> "Archive":
+        """The same archive with other check-time settings (rules, passages, containment...);
+        the index settings cannot change."""
+        bad = [k for k in settings if k in INDEX_FIELDS and settings[k] != getattr(self.config, k)]
+        if bad:
+            raise ArchiveError(f"{', '.join(bad)} cannot differ from the archive's ({_describe(index_parameters(self.config))})")
+        return Archive(self.store, dataclasses.replace(self.config, **settings))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add(self, documents: Iterable, on_duplicate: str = "error", progress=None) -> AddResult:
+        """Add documents (anything :func:`dedupe.api.scan` accepts), one transaction per batch
+        of ``config.batch_size``. An id already archived (or twice in the input) is an
+        ArchiveError naming it (``on_duplicate="error"``; that batch is not written), left as
+        it was (``"skip"``) or replaced (``"replace"``)."""
+        from ..api import as_document
+
+        if on_duplicate not in ON_DUPLICATE:
+            raise ArchiveError(f"on_duplicate must be one of {', '.join(ON_DUPLICATE)}, got {on_duplicate!r}")
+        result = AddResult()
+        batch: dict[str, Document] = {}
+        for n, item in enumerate(documents):
+            doc = as_document(item, n)
+            if isinstance(doc, InputError):
+                result.errors.append(doc)
+                continue
+            if doc.id in batch:
+                if on_duplicate == "error":
+                    raise ArchiveError(f"{doc.location}: duplicate id {doc.id!r} in the input "
+                                       "(use --on-duplicate skip or replace)")
+                if on_duplicate == "skip":
+                    result.skipped += 1
+                    continue
+                result.replaced += 1
+            batch[doc.id] = doc
+            if len(batch) >= self.config.batch_size:
+                self._add_batch(list(batch.values()), on_duplicate, result)
+                batch = {}
+                if progress:
+                    progress("archive", result.added, None)
+        if batch:
+            self._add_batch(list(batch.values()), on_duplicate, result)
+        return result
+
+    def _add_batch(self, docs: list[Document], on_duplicate: str, result: AddResult) -> None:
+        keys = batch_keys([d.text for d in docs], self.config)
+        with self.store.transaction():
+            existing = self.store.numbers(d.id for d in docs)
+            if existing and on_duplicate == "error":
+                first = next(d for d in docs if d.id in existing)
+                raise ArchiveError(f"{first.location}: id {first.id!r} is already in the archive "
+                                   "(use --on-duplicate skip or replace)")
+            keep = np.array([d.id not in existing for d in docs], dtype=bool)
+            if existing and on_duplicate == "skip":
+                result.skipped += len(existing)
+                keys = _select(keys, keep)
+                docs = [d for d, k in zip(docs, keep) if k]
+            elif existing:
+                self._remove_numbers(list(existing.values()))
+                result.replaced += len(existing)
+            numbers = self.store.insert([_row(d, keys, i) for i, d in enumerate(docs)])
+            rows = keys.bands.copy()
+            rows[:, 2] = np.asarray(numbers, dtype=np.int64)[rows[:, 2]]
+            self.store.add_bands(rows)
+            if keys.grams:
+                values, counts = np.unique(np.concatenate(keys.grams), return_counts=True)
+                self.store.add_df(values, counts)
+        result.added += len(docs) - (len(existing) if on_duplicate == "replace" else 0)
+
+    def remove(self, ids: Iterable[str]) -> list[str]:
+        """Remove documents by id (one transaction); the ids not found."""
+        ids = list(ids)
+        with self.store.transaction():
+            found = self.store.numbers(ids)
+            self._remove_numbers(list(found.values()))
+        return [i for i in ids if i not in found]
+
+    def _remove_numbers(self, numbers: list[int]) -> None:
+        stored = self.store.documents(numbers)
+        if not stored:
+            return
+        keys = batch_keys([s.text for s in stored], self.config)  # the keys are recomputed, not kept twice
+        rows = keys.bands.copy()
+        rows[:, 2] = np.asarray([s.doc for s in stored], dtype=np.int64)[rows[:, 2]]
+        self.store.remove_bands(rows)
+        values, counts = np.unique(np.concatenate(keys.grams), return_counts=True)
+        self.store.add_df(values, -counts)
+        self.store.delete([s.doc for s in stored])
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def info(self) -> dict:
+        return {"path": getattr(self.store, "path", None), "parameters": index_parameters(self.config),
+                **self.store.counts()}
+
+    def candidates(self, keys: np.ndarray) -> np.ndarray:
+        """Archive document numbers sharing a key with ``keys`` rows ``(band, key, ...)``.
+        A passage-unit key shared by more than ``passage_max_df`` archive documents is a
+        stock sentence, which the passage stage skips too: it is not followed."""
+        keys = np.unique(keys[:, :2], axis=0)
+        unit = keys[:, 0] >= UNIT_BAND
+        found = [self.store.lookup(keys[~unit])[:, 2]]
+        limit = self.config.passage_max_df
+        for band, key in keys[unit].tolist():
+            docs = self.store.lookup(np.array([[band, key]]), limit + 1)[:, 2]
+            if docs.size <= limit:
+                found.append(docs)
+        return np.unique(np.concatenate(found))
+
+    def documents(self, numbers) -> list[StoredDocument]:
+        return self.store.documents(int(n) for n in numbers)
+
+    def df(self, grams: np.ndarray) -> np.ndarray:
+        return self.store.df(grams)
+
+
+def _select(keys, keep: np.ndarray):
+    new_pos = np.cumsum(keep) - 1
+    bands = keys.bands[keep[keys.bands[:, 2]]].copy()
+    bands[:, 2] = new_pos[bands[:, 2]]
+    return dataclasses.replace(
+        keys, words=keys.words[keep], sizes=keys.sizes[keep], signatures=keys.signatures[keep],
+        languages=[x for x, k in zip(keys.languages, keep) if k], bands=bands,
+        grams=[g for g, k in zip(keys.grams, keep) if k],
+    )
+
+
+def _row(doc: Document, keys, i: int) -> tuple:
+    fields = doc.fields or {}
+    date = fields.get("date")
+    source = fields.get("source")
+    return (doc.id, doc.path, doc.line, None if source is None else str(source), None if date is None else str(date),
+            len(doc.text), int(keys.words[i]), int(keys.sizes[i]), keys.languages[i],
+            np.ascontiguousarray(keys.signatures[i]).tobytes(), doc.text)
+

@@ -1,0 +1,245 @@
+"""Where an archive lives: one small interface (:class:`Store`) and its SQLite implementation.
+
+The archive code talks only to :class:`Store`, so a server database can be added later by
+implementing the same methods. :class:`SQLiteStore` uses the standard library's ``sqlite3``:
+WAL mode (one writer and any number of readers at once), one transaction per batch (a
+killed ``add`` leaves the archive as it was before that batch), a schema version with
+migrations, and ``WITHOUT ROWID`` primary keys so that a band lookup
+(``WHERE band = ? AND key = ?``) is an index seek, never a scan.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from abc import ABC, abstractmethod
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+import numpy as np
+
+from ..errors import DedupeError
+
+SCHEMA_VERSION = 1
+
+
+class ArchiveError(DedupeError):
+    """The archive cannot do what was asked (wrong parameters, duplicate id, not an archive)."""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    doc: int  # the store's own number for the document
+    id: str
+    path: str
+    line: Optional[int]
+    source: Optional[str]
+    date: Optional[str]
+    chars: int
+    words: int
+    shingles: int
+    language: str
+    signature: bytes
+    text: str
+
+
+class Store(ABC):
+    """What the archive needs from a database. Every write happens inside ``transaction()``."""
+
+    @abstractmethod
+    def transaction(self): ...
+
+    @abstractmethod
+    def meta(self) -> dict: ...
+
+    @abstractmethod
+    def set_meta(self, values: dict) -> None: ...
+
+    @abstractmethod
+    def numbers(self, ids: Iterable[str]) -> dict: ...
+
+    @abstractmethod
+    def insert(self, docs: list[tuple]) -> list[int]: ...
+
+    @abstractmethod
+    def delete(self, numbers: list[int]) -> None: ...
+
+    @abstractmethod
+    def add_bands(self, rows: np.ndarray) -> None: ...
+
+    @abstractmethod
+    def remove_bands(self, rows: np.ndarray) -> None: ...
+
+    @abstractmethod
+    def add_df(self, grams: np.ndarray, counts: np.ndarray) -> None: ...
+
+    @abstractmethod
+    def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> np.ndarray: ...
+
+    @abstractmethod
+    def df(self, grams: np.ndarray) -> np.ndarray: ...
+
+    @abstractmethod
+    def documents(self, numbers: Iterable[int]) -> list[StoredDocument]: ...
+
+    @abstractmethod
+    def counts(self) -> dict: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+_SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    """CREATE TABLE IF NOT EXISTS docs (
+        doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path TEXT, line INTEGER, source TEXT,
+        date TEXT, chars INTEGER NOT NULL, words INTEGER NOT NULL, shingles INTEGER NOT NULL,
+        language TEXT, signature BLOB NOT NULL, text BLOB NOT NULL)""",
+    "CREATE TABLE IF NOT EXISTS bands (band INTEGER, key INTEGER, doc INTEGER, "
+    "PRIMARY KEY (band, key, doc)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS grams (gram INTEGER PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
+]
+# MIGRATIONS[v] takes a version-v database to version v + 1 (none yet: version 1 is the first)
+MIGRATIONS: dict = {}
+
+_DOC_COLUMNS = "doc, id, path, line, source, date, chars, words, shingles, language, signature, text"
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str, create: bool = True, readonly: bool = False):
+        self.path = str(path)
+        if not create and not Path(self.path).exists():
+            raise ArchiveError(f"{self.path}: no such archive (create one with 'dedupe archive add')")
+        try:
+            uri = f"file:{Path(self.path).resolve()}?mode={'ro' if readonly else 'rwc'}"
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA cache_size = -65536")
+            self._migrate(readonly)
+        except sqlite3.DatabaseError as e:
+            raise ArchiveError(f"{self.path}: not a dedupe archive ({e})") from None
+
+    def _migrate(self, readonly: bool) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise ArchiveError(f"{self.path}: archive schema version {version} is newer than this dedupe "
+                               f"({SCHEMA_VERSION}); upgrade dedupe")
+        if readonly:
+            raise ArchiveError(f"{self.path}: archive schema version {version} needs migrating; open it writable")
+        with self.transaction():
+            if version == 0:
+                tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if tables:
+                    raise ArchiveError(f"{self.path}: an SQLite database, but not a dedupe archive")
+                for statement in _SCHEMA:
+                    self.db.execute(statement)
+            else:
+                for v in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[v](self.db)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def meta(self) -> dict:
+        return dict(self.db.execute("SELECT key, value FROM meta"))
+
+    def set_meta(self, values: dict) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
+
+    def numbers(self, ids: Iterable[str]) -> dict:
+        out = {}
+        ids = list(ids)
+        for k in range(0, len(ids), 500):
+            part = ids[k : k + 500]
+            q = f"SELECT id, doc FROM docs WHERE id IN ({','.join('?' * len(part))})"
+            out.update(self.db.execute(q, part))
+        return out
+
+    def insert(self, docs: list[tuple]) -> list[int]:
+        """Rows (id, path, line, source, date, chars, words, shingles, language, signature, text)."""
+        start = (self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0) + 1
+        numbers = list(range(start, start + len(docs)))
+        self.db.executemany(
+            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(n, *d[:10], zlib.compress(d[10].encode("utf-8"), 1)) for n, d in zip(numbers, docs)],
+        )
+        return numbers
+
+    def delete(self, numbers: list[int]) -> None:
+        self.db.executemany("DELETE FROM docs WHERE doc = ?", [(n,) for n in numbers])
+
+    def add_bands(self, rows: np.ndarray) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?, ?)", rows.tolist())
+
+    def remove_bands(self, rows: np.ndarray) -> None:
+        self.db.executemany("DELETE FROM bands WHERE band = ? AND key = ? AND doc = ?", rows.tolist())
+
+    def add_df(self, grams: np.ndarray, counts: np.ndarray) -> None:
+        """Add ``counts`` (negative to subtract) to the document frequencies of ``grams``."""
+        pairs = list(zip(grams.view(np.int64).tolist(), counts.tolist()))
+        self.db.executemany(
+            "INSERT INTO grams VALUES (?, ?) ON CONFLICT (gram) DO UPDATE SET df = df + excluded.df", pairs
+        )
+        if (counts < 0).any():
+            self.db.execute("DELETE FROM grams WHERE df <= 0")
+
+    def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> np.ndarray:
+        """Rows ``(band, key, doc)`` of the archive for the ``(band, key)`` rows of ``keys``
+        (at most ``limit`` per key)."""
+        cur = self.db.cursor()
+        out = []
+        q = "SELECT band, key, doc FROM bands WHERE band = ? AND key = ?" + (f" LIMIT {int(limit)}" if limit else "")
+        for band, key in keys.tolist():
+            out.extend(cur.execute(q, (band, key)))
+        return np.array(out, dtype=np.int64).reshape(-1, 3)
+
+    def df(self, grams: np.ndarray) -> np.ndarray:
+        cur = self.db.cursor()
+        out = np.zeros(grams.size, dtype=np.int64)
+        for i, g in enumerate(grams.view(np.int64).tolist()):
+            row = cur.execute("SELECT df FROM grams WHERE gram = ?", (g,)).fetchone()
+            if row:
+                out[i] = row[0]
+        return out
+
+    def documents(self, numbers: Iterable[int]) -> list[StoredDocument]:
+        numbers = list(numbers)
+        found = {}
+        for k in range(0, len(numbers), 500):
+            part = numbers[k : k + 500]
+            q = f"SELECT {_DOC_COLUMNS} FROM docs WHERE doc IN ({','.join('?' * len(part))})"
+            for row in self.db.execute(q, part):
+                found[row[0]] = StoredDocument(*row[:11], zlib.decompress(row[11]).decode("utf-8"))
+        return [found[n] for n in numbers if n in found]
+
+    def counts(self) -> dict:
+        one = lambda q: self.db.execute(q).fetchone()[0]  # noqa: E731
+        page = one("PRAGMA page_size")
+        return {
+            "documents": one("SELECT count(*) FROM docs"),
+            "band_keys": one("SELECT count(*) FROM bands"),
+            "word_ngrams": one("SELECT count(*) FROM grams"),
+            "text_bytes_compressed": one("SELECT coalesce(sum(length(text)), 0) FROM docs"),
+            "file_bytes": (one("PRAGMA page_count") - one("PRAGMA freelist_count")) * page,
+        }
+
+    def integrity(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
