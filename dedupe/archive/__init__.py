@@ -38,8 +38,11 @@ def index_parameters(config: Config) -> dict:
             **{k: getattr(config, k) for k in INDEX_FIELDS}}
 
 
-def _describe(params: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in params.items() if k != "hash_scheme") + f" [{params.get('hash_scheme')}]"
+def _difference(stored: dict, wanted: dict) -> tuple[str, str]:
+    """The settings that differ, as the archive has them and as this run has them."""
+    keys = [k for k in {**stored, **wanted} if k != "hash_scheme" and stored.get(k) != wanted.get(k)]
+    keys = keys or ["hash_scheme"]
+    return ", ".join(f"{k}={stored.get(k)}" for k in keys), ", ".join(f"{k}={wanted.get(k)}" for k in keys)
 
 
 @dataclass
@@ -76,9 +79,11 @@ class Archive:
                 config = Config(**{k: stored[k] for k in INDEX_FIELDS})
             wanted = index_parameters(config)
             if wanted != stored:
+                theirs, ours = _difference(stored, wanted)
                 raise ArchiveError(
-                    f"{path}: the archive was built with {_describe(stored)}; this run uses {_describe(wanted)}. "
-                    "Use the archive's parameters or build a new archive"
+                    f"{path}: the archive was built with {theirs} (hash scheme {stored.get('hash_scheme')}); "
+                    f"this run uses {ours} (hash scheme {wanted['hash_scheme']}). "
+                    "Use the archive's settings or build a new archive"
                 )
             return cls(store, config)
         except BaseException:
@@ -90,7 +95,8 @@ class Archive:
         the index settings cannot change."""
         bad = [k for k in settings if k in INDEX_FIELDS and settings[k] != getattr(self.config, k)]
         if bad:
-            raise ArchiveError(f"{', '.join(bad)} cannot differ from the archive's ({_describe(index_parameters(self.config))})")
+            theirs = ", ".join(f"{k}={getattr(self.config, k)}" for k in bad)
+            raise ArchiveError(f"the archive was built with {theirs}; {', '.join(bad)} cannot differ in a check")
         return Archive(self.store, dataclasses.replace(self.config, **settings))
 
     def __enter__(self):

@@ -39,7 +39,7 @@ def _root(
 
 
 def _register():
-    from . import dedup, scan  # noqa: F401  (commands register on import)
+    from . import archive, check, dedup, scan, serve  # noqa: F401  (commands register on import)
 
     try:
         from . import rules  # noqa: F401

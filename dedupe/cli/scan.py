@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Optional
 
 import typer
@@ -34,29 +35,16 @@ def scan(
             "findings in INPUT are reported.",
         ),
     ] = None,
-    json_path: Annotated[
-        Optional[str], typer.Option("--json", help="JSON report path; '-' for stdout [default: reports/report.json].")
-    ] = None,
-    html_path: Annotated[
-        Optional[str], typer.Option("--html", help="HTML report path [default: reports/report.html].")
-    ] = None,
-    no_html: Annotated[bool, typer.Option("--no-html", help="Write no HTML report.")] = False,
+    json_path: c.JsonPath = None,
+    html_path: c.HtmlPath = None,
+    no_html: c.NoHtml = False,
     min_passage_words: Annotated[
         Optional[int],
         typer.Option("--min-passage-words", help="Shortest shared passage reported, in words in common [default: 8]."),
     ] = None,
-    no_passages: Annotated[bool, typer.Option("--no-passages", help="Skip shared-passage detection.")] = False,
-    no_timestamp: Annotated[
-        bool, typer.Option("--no-timestamp", help="Leave generated_at out, for byte-identical reports.")
-    ] = False,
-    fail_on: Annotated[
-        Optional[str],
-        typer.Option(
-            "--fail-on",
-            help="Exit 1 when met: never, duplicate (any near-duplicate cluster), or a severity "
-            "(any finding at or above it) [default: never].",
-        ),
-    ] = None,
+    no_passages: c.NoPassages = False,
+    no_timestamp: c.NoTimestamp = False,
+    fail_on: c.FailOn = None,
     format: c.Format = None,
     id_field: c.IdField = "id",
     text_field: c.TextField = "text",
@@ -73,10 +61,10 @@ def scan(
     select: c.Select = None,
     ignore: c.Ignore = None,
     min_severity: c.MinSeverity = None,
-    no_rules: Annotated[bool, typer.Option("--no-rules", help="Run no translation-artifact rules.")] = False,
+    no_rules: c.NoRules = False,
     baseline: c.Baseline = None,
     config_file: c.ConfigFile = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+    quiet: c.Quiet = False,
 ):
     """Scan INPUT... for near-duplicate articles, shared passages and translation artifacts, and
     write the report. With --against ARCHIVE, INPUT... are drafts checked against the archive.
@@ -106,20 +94,9 @@ def scan(
         )
         if config.rules:
             select_rules(config.select, config.ignore)  # unknown rule ids fail before reading
-        baseline = baseline or extras.get("baseline")
-        fail_on = fail_on or extras.get("fail_on", "never")
-        if fail_on not in FAIL_ON:
-            c.fail(f"--fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
         if format is not None and format not in FORMATS:
             c.fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
-        json_path = json_path or extras.get("json", "reports/report.json")
-        html_path = None if no_html else html_path or extras.get("html", "reports/report.html")
-        if json_path == "-" and html_path == "-":
-            c.fail("--json - and --html - cannot both write to stdout (give --html a file or --no-html)")
-        for path in (json_path, html_path):
-            if path:
-                check_writable(path)  # before a long scan, not after
-        accepted = load_baseline(baseline) if baseline else None
+        out = Outputs.of(extras, json_path, html_path, no_html, fail_on, baseline, quiet)
         progress = c.StageProgress()
         try:
             report = api.scan(
@@ -131,18 +108,50 @@ def scan(
             )
         finally:
             progress.close()
-        hidden = hide_baseline(report, accepted) if accepted is not None else None
-        json_writer.write(report, json_path)
-        if html_path:
-            html_writer.write(report, html_path)
+        out.deliver(report)
+
+
+@dataclass
+class Outputs:
+    """Where a report goes and what ends the run (shared by ``scan`` and ``check``)."""
+
+    json_path: str
+    html_path: Optional[str]
+    fail_on: str
+    accepted: Optional[list]
+    quiet: bool
+
+    @classmethod
+    def of(cls, extras: dict, json_path, html_path, no_html: bool, fail_on, baseline, quiet: bool) -> "Outputs":
+        """Checked before any reading: a bad path or --fail-on fails at once, not after a long scan."""
+        baseline = baseline or extras.get("baseline")
+        fail_on = fail_on or extras.get("fail_on", "never")
+        if fail_on not in FAIL_ON:
+            c.fail(f"--fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
+        json_path = json_path or extras.get("json", "reports/report.json")
+        html_path = None if no_html else html_path or extras.get("html", "reports/report.html")
+        if json_path == "-" and html_path == "-":
+            c.fail("--json - and --html - cannot both write to stdout (give --html a file or --no-html)")
+        for path in (json_path, html_path):
+            if path:
+                check_writable(path)
+        accepted = load_baseline(baseline) if baseline else None
+        return cls(json_path, html_path, fail_on, accepted, quiet)
+
+    def deliver(self, report) -> None:
+        """Write the report, print the summary, and exit with the run's code."""
+        hidden = hide_baseline(report, self.accepted) if self.accepted is not None else None
+        json_writer.write(report, self.json_path)
+        if self.html_path:
+            html_writer.write(report, self.html_path)
         c.report_input_errors(report.errors)
-        if not quiet:
-            console = Console(stderr="-" in (json_path, html_path))
-            outputs = [p for p in [json_path, html_path] if p and p != "-"]
+        if not self.quiet:
+            console = Console(stderr="-" in (self.json_path, self.html_path))
+            outputs = [p for p in [self.json_path, self.html_path] if p and p != "-"]
             print_summary(report, console, outputs, baseline_hidden=hidden)
         if report.errors:
             raise typer.Exit(c.EXIT_ERROR)
-        if fail_on_met(report, fail_on):
+        if fail_on_met(report, self.fail_on):
             raise typer.Exit(c.EXIT_FAIL_ON)
 
 
