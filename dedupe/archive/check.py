@@ -15,6 +15,7 @@ documents alone are not reported; corpus-wide statistics of the rules (TF-IDF we
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Iterable
 
 import numpy as np
@@ -68,6 +69,21 @@ def check(drafts: Iterable, archive: Archive, *, progress=None, timestamp: bool 
         for s in archive.documents(numbers)
         if s.id not in draft_ids
     ]
-    return scan(
+    report = scan(
         items, archive.config, archive=candidates, archive_df=archive.df, progress=progress, timestamp=timestamp
     )
+    return draft_clusters_only(report)
+
+
+def draft_clusters_only(report: Report) -> Report:
+    """Keep the clusters that hold a draft (renumbered in order); an archive document in a
+    cluster of archive documents alone gets no cluster (a check reads only some of them)."""
+    drafts = {d.id for d in report.documents if d.role == "draft"}
+    kept = [c for c in report.clusters if drafts.intersection(c.members)]
+    number = {c.id: n for n, c in enumerate(kept)}
+    report.clusters = [dataclasses.replace(c, id=number[c.id]) for c in kept]
+    for d in report.documents:
+        if d.cluster is not None:
+            d.keep = d.keep if d.cluster in number else True
+            d.cluster = number.get(d.cluster)
+    return report

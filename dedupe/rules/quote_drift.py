@@ -55,6 +55,11 @@ def _units(text: str, doc_index: int) -> list[_Unit]:
     return out
 
 
+def quotation_words(text: str) -> list[list[str]]:
+    """The words of each unit this rule compares (for an archive's quotation index)."""
+    return [u.words for u in _units(text, 0)]
+
+
 def _content(words) -> bool:
     return any(w not in stopwords() and not w.isdigit() for w in words)
 
