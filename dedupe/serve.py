@@ -17,7 +17,7 @@ import json
 import logging
 import threading
 
-from .archive import Archive, ArchiveError
+from .archive import ON_DUPLICATE, Archive, ArchiveError
 from .errors import MissingExtraError
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -36,7 +36,7 @@ def create_app(archive: Archive, max_bytes: int = MAX_BYTES, max_documents: int 
     try:
         from starlette.applications import Starlette
         from starlette.concurrency import run_in_threadpool
-        from starlette.responses import JSONResponse
+        from starlette.responses import JSONResponse, Response
         from starlette.routing import Route
     except ImportError:  # pragma: no cover
         raise MissingExtraError("starlette", "serve", "dedupe serve") from None
@@ -94,20 +94,19 @@ def create_app(archive: Archive, max_bytes: int = MAX_BYTES, max_documents: int 
     async def check_endpoint(request):
         docs = await body_documents(request)
         report = await run_in_threadpool(locked, check, docs, archive, timestamp=True)
-        invalid = [e.to_dict() for e in report.errors]
-        if invalid:
-            raise BadRequest(422, f"invalid document: {invalid[0]['message']} ({invalid[0]['path']})")
-        from starlette.responses import Response
-
+        if report.errors:
+            raise BadRequest(422, f"invalid document: {report.errors[0]}")
         return Response(render(report), media_type="application/json")
 
     @errors_as_json
     async def archive_endpoint(request):
         on_duplicate = request.query_params.get("on_duplicate", "error")
+        if on_duplicate not in ON_DUPLICATE:
+            raise BadRequest(400, f"on_duplicate must be one of {', '.join(ON_DUPLICATE)}, got {on_duplicate!r}")
         docs = await body_documents(request)
         result = await run_in_threadpool(locked, archive.add, docs, on_duplicate)
         if result.errors:
-            raise BadRequest(422, f"invalid document: {result.errors[0].message} ({result.errors[0].path})")
+            raise BadRequest(422, f"invalid document: {result.errors[0]}")
         return JSONResponse({"added": result.added, "replaced": result.replaced, "skipped": result.skipped})
 
     @errors_as_json
