@@ -209,13 +209,13 @@ class SQLiteStore(Store):
         return np.array(out, dtype=np.int64).reshape(-1, 3)
 
     def df(self, grams: np.ndarray) -> np.ndarray:
-        cur = self.db.cursor()
-        out = np.zeros(grams.size, dtype=np.int64)
-        for i, g in enumerate(grams.view(np.int64).tolist()):
-            row = cur.execute("SELECT df FROM grams WHERE gram = ?", (g,)).fetchone()
-            if row:
-                out[i] = row[0]
-        return out
+        """Document frequencies of ``grams`` (0 for unknown ones), by primary-key seeks."""
+        values = grams.view(np.int64).tolist()
+        found: dict = {}
+        for k in range(0, len(values), 500):
+            part = values[k : k + 500]
+            found.update(self.db.execute(f"SELECT gram, df FROM grams WHERE gram IN ({','.join('?' * len(part))})", part))
+        return np.array([found.get(g, 0) for g in values], dtype=np.int64)
 
     def documents(self, numbers: Iterable[int]) -> list[StoredDocument]:
         numbers = list(numbers)
