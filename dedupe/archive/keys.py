@@ -9,7 +9,7 @@ Per document:
   passage stage seeds on) signed with ``UNIT_ROWS * UNIT_BANDS`` permutations and banded
   (bands ``UNIT_BAND + j``); a short wire story inside a longer article shares its units
   with it, so these keys are also the containment index;
-- quotations (the quote-drift rule's units), their lower-cased words signed with
+- quotations (the quote-drift rule's units), their lower-cased content words signed with
   ``QUOTE_ROWS * QUOTE_BANDS`` permutations and banded (bands ``QUOTE_BAND + j``): a quotation
   worded differently shares about half its words or more (12 bands of 2 rows: Jaccard 0.4
   is found with probability 0.88, 0.5: 0.97);
@@ -134,8 +134,10 @@ def _passage_units(text: str, words) -> list[np.ndarray]:
 def batch_keys(texts: list[str], config) -> BatchKeys:
     """Every key of a batch of texts (see the module notes)."""
     sk = sketch_batch((texts, SketchSettings.of(config)))
+    from ..rules._people import stopwords
     from ..rules.quote_drift import quotation_words
 
+    stop = stopwords()
     units, owners, quotes, quoted_in, grams = [], [], [], [], []
     for d, (text, words) in enumerate(zip(texts, batch_words(texts))):
         grams.append(np.unique(words.grams))
@@ -143,8 +145,10 @@ def batch_keys(texts: list[str], config) -> BatchKeys:
             units.append(u)
             owners.append(d)
         for q in quotation_words(text):
-            quotes.append(token_hashes_of(q))
-            quoted_in.append(d)
+            content = [w for w in q if w not in stop]  # stop words would pair every quotation
+            if content:
+                quotes.append(token_hashes_of(content))
+                quoted_in.append(d)
     rows = [
         document_bands(sk.signatures, sk.sizes, config),
         _set_bands(units, owners, config.seed, UNIT_BAND, UNIT_BANDS, UNIT_ROWS),
