@@ -56,6 +56,7 @@ class Mention:
     given: Optional[str]
     honorific: Optional[str] = None  # "m" | "f" when this mention carries one
     weak: bool = False  # a possible person, not to be acted on
+    backref: bool = False  # a surname-only mention of a person named in full earlier
 
     @property
     def key(self) -> str:
@@ -100,6 +101,7 @@ def mentions(text: str) -> list[Mention]:
     """Person mentions in text order (see the module docstring)."""
     sent_starts = {s for s, _ in sentences(text)}
     known: dict[str, Mention] = {}  # folded surname -> the latest full mention
+    shared: set[str] = set()  # surnames of two people in this text (a couple, a family)
     out: list[Mention] = []
     for m in _CAP_SEQ_RE.finditer(text):
         toks = _tokens(m.group(), m.start())
@@ -107,18 +109,27 @@ def mentions(text: str) -> list[Mention]:
             continue
         if len(toks) > 1 and is_place(" ".join(strip_possessive(w) for w, _, _ in toks)):
             continue  # "Santa Maria", "San Jose": a place named like a person
-        found = _person_in(text, toks, sent_starts, known)
+        found = _person_in(text, toks, sent_starts, known, shared)
         if found is not None:
-            out.append(found)
             if not found.weak:
-                known[fold(found.surname)] = found
+                key = fold(found.surname)
+                partner = _couple(text, found)
+                if partner is not None:  # "Tony and Angela Smith": two people, one surname
+                    out.append(partner)
+                    shared.add(key)
+                elif key in known and known[key].key != found.key and found.given and not found.backref:
+                    shared.add(key)
+                known[key] = found
+            out.append(found)
             continue
         refs = []
         for w, s, e in toks:  # surname-only back-references ("Foreign Minister Novak")
             base = strip_possessive(w)
             ref = known.get(fold(base))
-            if ref is not None:
-                refs.append(Mention(s, s + len(base), ref.person, ref.surname, ref.given))
+            if ref is not None and fold(base) in shared:  # which Smith? unknown
+                refs.append(Mention(s, s + len(base), base, base, None, weak=True, backref=True))
+            elif ref is not None:
+                refs.append(Mention(s, s + len(base), ref.person, ref.surname, ref.given, backref=True))
         out.extend(refs)
         if not refs:
             out.extend(_weak_in(text, toks, sent_starts))
@@ -129,7 +140,27 @@ def mentions(text: str) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
-def _person_in(text, toks, sent_starts, known) -> Optional[Mention]:
+_COUPLE_RE = re.compile(r"(?<![\w'’\-])([^\W\d_a-z][\w'’\-]*),?[ \u00a0](?:and|&)[ \u00a0]$")
+
+
+def _couple(text: str, found: Mention) -> Optional[Mention]:
+    """The first of a couple named with one surname: "Tony and Angela Smith" -> Tony Smith."""
+    if not found.given or found.backref:
+        return None
+    m = _COUPLE_RE.search(text, max(0, found.start - 40), found.start)
+    if m is None or given_name(m.group(1)) is None:
+        return None
+    return Mention(m.start(1), m.end(1), f"{m.group(1)} {found.surname}", found.surname, m.group(1))
+
+
+@lru_cache(maxsize=1)
+def role_words() -> frozenset:
+    """Titles and nouns for people (gendered or not): "Sheriff", "Director", "Queen"."""
+    return (wordlist("titles") | wordlist("person_nouns") | wordlist("female_nouns")
+            | wordlist("male_nouns"))
+
+
+def _person_in(text, toks, sent_starts, known, shared=frozenset()) -> Optional[Mention]:
     words = [fold(strip_possessive(w)) for w, _, _ in toks]
     org, places, titles = wordlist("org_words"), wordlist("places"), wordlist("titles")
     for i, (w, s, e) in enumerate(toks):
@@ -138,12 +169,16 @@ def _person_in(text, toks, sent_starts, known) -> Optional[Mention]:
             surname = strip_possessive(rest[-1][0])
             end = rest[-1][1] + len(surname)
             ref = known.get(fold(surname))
-            if ref is not None and len(rest) == 1:
-                return Mention(s, end, ref.person, ref.surname, ref.given, HONORIFICS[words[i]])
+            if ref is not None and len(rest) == 1 and fold(surname) not in shared:
+                return Mention(s, end, ref.person, ref.surname, ref.given, HONORIFICS[words[i]], backref=True)
             given = rest[0][0] if len(rest) > 1 and _given(text, toks, i + 1) else None
             name = " ".join(t[0] for t in rest[:-1] + [(surname,)])
             return Mention(s, end, name, surname, given, HONORIFICS[words[i]])
+    # a name after a title or role word: "Arizona Sheriff Joe Arpaio" is Joe Arpaio
+    first = max((i + 1 for i, w in enumerate(words[:-1]) if w in role_words()), default=0)
     for i, (w, s, e) in enumerate(toks[:-1]):
+        if i < first:
+            continue
         if words[i] in places or words[i] in PARTICLES or len(w) < 2 or w.isupper():
             continue
         if s in sent_starts and words[i] in stopwords():
@@ -222,3 +257,48 @@ def lexicon_gender(given: Optional[str], threshold: float = 0.9):
     if p_f <= 1 - threshold:
         return "m", 1 - p_f
     return None
+
+
+_COMMON_WORD = 4.5  # a capitalised word this frequent in English (Zipf) is a word, not a surname
+
+
+def plausible_person(m: Mention) -> bool:
+    """Could this mention be a person a pronoun points to? Full names and back-references can;
+    a weak mention cannot when it is a place, a date word, an ordinary English word
+    ("Detectives said", "Subsequently") or a sequence ending in one ("Kodak Theater")."""
+    if not m.weak or m.given:
+        return True
+    words = m.person.split()
+    last = fold(strip_possessive(words[-1]))
+    if is_place(m.person) or last in wordlist("calendar") or last in wordlist("org_words"):
+        return False
+    return zipf_en(last) < _COMMON_WORD or given_name(last) is not None
+
+
+@lru_cache(maxsize=50_000)
+def noun_gender(word: str, plural: bool = True) -> Optional[str]:
+    """"f" or "m" for a gendered noun for a person (singular or plural: "wife", "wives",
+    "actresses", "women"), "n" for another noun for a person ("patient", "officials"), else None."""
+    w = word.lower()
+    for base in _singulars(w) if plural else (w,):
+        if base in wordlist("female_nouns"):
+            return "f"
+        if base in wordlist("male_nouns"):
+            return "m"
+        if base in wordlist("person_nouns"):
+            return "n"
+    return None
+
+
+def _singulars(w: str):
+    yield w
+    if w.endswith("men"):
+        yield w[:-3] + "man"
+    if w.endswith("ves"):
+        yield w[:-3] + "fe"
+    if w.endswith("ies"):
+        yield w[:-3] + "y"
+    if w.endswith("es"):
+        yield w[:-2]
+    if w.endswith("s"):
+        yield w[:-1]
