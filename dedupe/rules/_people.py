@@ -105,6 +105,8 @@ def mentions(text: str) -> list[Mention]:
     out: list[Mention] = []
     for m in _CAP_SEQ_RE.finditer(text):
         toks = _tokens(m.group(), m.start())
+        if len(toks) > 1 and toks[0][1] in sent_starts and fold(toks[0][0]) in stopwords():
+            toks = toks[1:]  # "Now Novak said": the sentence's first word is not part of the name
         if not toks:
             continue
         if len(toks) > 1 and is_place(" ".join(strip_possessive(w) for w, _, _ in toks)):
@@ -137,7 +139,7 @@ def mentions(text: str) -> list[Mention]:
     for m in _unnamed_people(text):
         if not any(s <= m.start < e for s, e in covered):
             out.append(m)
-    return sorted(out, key=lambda m: m.start)
+    return _link_forward(sorted(out, key=lambda m: m.start))
 
 
 _COUPLE_RE = re.compile(r"(?<![\w'’\-])([^\W\d_a-z][\w'’\-]*),?[ \u00a0](?:and|&)[ \u00a0]$")
@@ -158,6 +160,23 @@ def role_words() -> frozenset:
     """Titles and nouns for people (gendered or not): "Sheriff", "Director", "Queen"."""
     return (wordlist("titles") | wordlist("person_nouns") | wordlist("female_nouns")
             | wordlist("male_nouns"))
+
+
+def _link_forward(out: list) -> list:
+    """A lone surname before the full name ("Novak said ... Anna Novak") refers to that person,
+    unless two people of the text share the surname."""
+    full: dict = {}
+    for m in out:
+        if not m.weak and m.given and not m.backref:
+            full.setdefault(fold(m.surname), set()).add(m.key)
+    linked = []
+    for m in out:
+        people = full.get(fold(m.person)) if m.weak and not m.given and " " not in m.person else None
+        if people and len(people) == 1:
+            ref = next(x for x in out if x.key in people)
+            m = Mention(m.start, m.end, ref.person, ref.surname, ref.given, backref=True)
+        linked.append(m)
+    return linked
 
 
 def _person_in(text, toks, sent_starts, known, shared=frozenset()) -> Optional[Mention]:
@@ -222,26 +241,26 @@ def _weak_in(text, toks, sent_starts):
 
 
 def _unnamed_people(text: str):
-    """People known by one capitalised word: after a role noun ("minister Ortega") or before a
-    speech verb ("Ortega said"). Their gender is unknown."""
-    nouns = wordlist("person_nouns") | wordlist("female_nouns") | wordlist("male_nouns") | wordlist("titles")
-    pattern = re.compile(
-        rf"\b([A-Za-z]+)\.?[ \u00a0]+([^\W\d_a-z][\w'’\-]+)|([^\W\d_a-z][\w'’\-]+)[ \u00a0]+{_SPEECH_VERBS}\b"
-        rf"|\b{_SPEECH_VERBS}[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"
-    )
-    for m in pattern.finditer(text):
-        if m.group(1) is not None:
-            if m.group(1).lower() not in nouns and not re.fullmatch(_SPEECH_VERBS, m.group(1)):
+    """People known by one capitalised word: after a role noun ("minister Ortega") or next to a
+    speech verb ("Ortega said", "said Ortega"). Their gender is unknown."""
+    nouns = role_words()
+    for pattern in _UNNAMED_RES:  # separate passes: "Now Ortega said" is found by the second
+        for m in pattern.finditer(text):
+            if m.lastindex == 2:
+                if m.group(1).lower() not in nouns and not re.fullmatch(_SPEECH_VERBS, m.group(1)):
+                    continue
+            word, start = m.group(m.lastindex), m.start(m.lastindex)
+            word = strip_possessive(word)
+            if word.isupper() or fold(word) in stopwords():
                 continue
-            word, start = m.group(2), m.start(2)
-        elif m.group(3) is not None:
-            word, start = m.group(3), m.start(3)
-        else:
-            word, start = m.group(4), m.start(4)
-        word = strip_possessive(word)
-        if word.isupper() or fold(word) in stopwords():
-            continue
-        yield Mention(start, start + len(word), word, word, None, weak=True)
+            yield Mention(start, start + len(word), word, word, None, weak=True)
+
+
+_UNNAMED_RES = (
+    re.compile(r"\b([A-Za-z]+)\.?[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"),
+    re.compile(rf"([^\W\d_a-z][\w'’\-]+)[ \u00a0]+{_SPEECH_VERBS}\b"),
+    re.compile(rf"\b{_SPEECH_VERBS}[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"),
+)
 
 
 def lexicon_gender(given: Optional[str], threshold: float = 0.9):
@@ -266,13 +285,13 @@ def plausible_person(m: Mention) -> bool:
     """Could this mention be a person a pronoun points to? Full names and back-references can;
     a weak mention cannot when it is a place, a date word, an ordinary English word
     ("Detectives said", "Subsequently") or a sequence ending in one ("Kodak Theater")."""
-    if not m.weak or m.given:
+    if not m.weak:
         return True
     words = m.person.split()
     last = fold(strip_possessive(words[-1]))
     if is_place(m.person) or last in wordlist("calendar") or last in wordlist("org_words"):
         return False
-    return zipf_en(last) < _COMMON_WORD or given_name(last) is not None
+    return bool(m.given) or len(words) > 1 or zipf_en(last) < _COMMON_WORD or given_name(last) is not None
 
 
 @lru_cache(maxsize=50_000)
@@ -285,8 +304,8 @@ def noun_gender(word: str, plural: bool = True) -> Optional[str]:
             return "f"
         if base in wordlist("male_nouns"):
             return "m"
-        if base in wordlist("person_nouns"):
-            return "n"
+        if base in wordlist("person_nouns") or (len(base) >= 7 and base.endswith("ist")):
+            return "n"  # -ist: florist, pharmacist, columnist
     return None
 
 

@@ -22,7 +22,7 @@ from typing import Optional
 
 from ..textutil import sentences
 from ._lex import fold, wordlist
-from ._people import Mention, lexicon_gender, mentions, noun_gender, plausible_person
+from ._people import Mention, lexicon_gender, mentions, noun_gender, plausible_person, strip_possessive
 from ._quotes import Inside, quotations
 from .base import Rule
 
@@ -50,13 +50,17 @@ class _Resolved:
     noun: Optional[tuple] = None  # (start, end, gender) of the noun on the noun path
     same_before: tuple = ()  # earlier pronouns of the same gender in the window (indices)
     follows: Optional[int] = None  # the same-gender pronoun it continues (nothing named since)
+    counted: bool = False  # unambiguous: evidence of the person's gender
 
 
-def _resolve(text: str) -> list[_Resolved]:
-    """Each pronoun outside quotations, with what it may refer to (see the module docstring)."""
+def _resolve(text: str, found: list, surnames=frozenset()) -> list[_Resolved]:
+    """Each pronoun outside quotations, with what it may refer to (see the module docstring).
+    ``found``: the text's person mentions; ``surnames``: surnames of people named in full
+    anywhere in the corpus (a lone one, "to Obama", is a person of unknown gender)."""
     quotes = quotations(text)
     inside = Inside(quotes)
-    people = [m for m in mentions(text) if not inside(m.start) and plausible_person(m)]
+    people = [m for m in found + _lone_surnames(text, found, surnames) if not inside(m.start) and plausible_person(m)]
+    people.sort(key=lambda m: m.start)
     nouns = _person_nouns(text)  # those inside quotations only as competing referents
     sents = list(sentences(text))
     sent_starts = [s for s, _ in sents]
@@ -97,7 +101,7 @@ def _resolve(text: str) -> list[_Resolved]:
         others = list({m.key: m for m in before if m.key != nearest.key}.values())
         blocked = (
             compatible_noun
-            or any(n[2] == "n" and n[0] >= nearest.end for n in nouns_before)
+            or any(n[2] == "n" and n[0] >= min(nearest.end, sent[0]) for n in nouns_before)
             or _object_of_own_clause(text, nearest.end, pm)
             or any(_quoted_pronoun(text, q, gender) for q in quotes if nearest.end <= q.start and q.end <= pm.start())
         )
@@ -136,14 +140,40 @@ def _quoted_pronoun(text: str, q, gender: str) -> bool:
     return any(PRONOUNS[m.group().lower()] == gender for m in _PRONOUN_RE.finditer(text, q.start, q.end))
 
 
+_LONE_CAP_RE = re.compile(r"(?<=[a-z,;] )[^\W\d_a-z][a-z]+(?:['’]s)?(?![\w\-])")
+
+
+def _lone_surnames(text: str, found: list, surnames) -> list:
+    """Capitalised words inside a sentence that are the surname of someone the corpus names in
+    full, and not part of a mention here: people of unknown gender."""
+    if not surnames:
+        return []
+    spans = [(m.start, m.end) for m in found]
+    out = []
+    for m in _LONE_CAP_RE.finditer(text):
+        word = strip_possessive(m.group())
+        if fold(word) in surnames and not any(s <= m.start() < e for s, e in spans):
+            out.append(Mention(m.start(), m.start() + len(word), word, word, None, weak=True))
+    return out
+
+
+_INTRO_RE = re.compile(
+    r"(?:after|although|as|at|before|because|despite|during|following|for|from|if|in|like|on|once|"
+    r"since|though|throughout|unlike|until|upon|when|whenever|while|with|within|without)\b", re.I)
+
+
 def _cataphora(text: str, pos: int, sent: tuple, people: list) -> Optional[Mention]:
-    """The person a pronoun in a sentence's opening phrase points forward to ("In her speech,
-    Novak ..."): the first person named after the phrase's comma, or None."""
+    """The person a pronoun in a sentence's introductory phrase points forward to ("In her
+    speech, Novak ...", "In 1964, a year after his flight, Tereshkova ..."): the first person
+    named in the sentence, after a comma that follows the pronoun; or None. The sentence starts
+    with a preposition or subordinator and names nobody before the pronoun."""
     s, e = sent
-    comma = text.find(",", pos, e)
-    if comma < 0 or text[s:pos].count(",") > 0:
+    if not _INTRO_RE.match(text, s) or any(s <= m.start < pos for m in people):
         return None
-    return next((m for m in people if comma < m.start < e), None)
+    ahead = next((m for m in people if pos < m.start < e), None)
+    if ahead is None or "," not in text[pos : ahead.start]:
+        return None
+    return ahead
 
 
 def _sentence_index(starts: list[int], pos: int) -> int:
@@ -174,65 +204,114 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
         if g == "n":
             if prev[-1:] and prev[-1] in _SEX_WORDS:
                 g = _SEX_WORDS[prev[-1]]
-            elif not any(p in _DETERMINERS for p in prev):
+            elif not any(p in _DETERMINERS for p in prev) or _predicative(text, words, i):
                 continue
         out.append((m.start(), m.end(), g, noun_gender(w, plural=False) is not None))
     return out
 
 
+def _predicative(text: str, words: list, i: int) -> bool:
+    """Does the noun describe a person just named ("Novak, a lawyer,", "called Novak a
+    dictator") or the subject ("Novak became the governor")? Then it is not another referent."""
+    for j in range(i - 1, max(-1, i - 4), -1):
+        w = words[j].group()
+        if w.lower() in _COPULAS:
+            return True
+        if w.lower() in _DETERMINERS:
+            before = words[j - 1] if j > 0 else None
+            return bool(before and before.group()[:1].isupper() and j - 1 > 0
+                        and re.fullmatch(r",?\s*", text[before.end() : words[j].start()]))
+    return False
+
+
+_COPULAS = {"is", "was", "are", "were", "be", "been", "being", "became", "become", "becomes", "as",
+            "named", "appointed", "elected"}
 _NAME_AFTER_RE = re.compile(r",?[ \u00a0]+([^\W\d_a-z][\w'’\-]*)")
 _SENTENCE_WORDS = {"I"}
 _SEX_WORDS = {"female": "f", "woman": "f", "male": "m"}
 
 
-def _known_gender(person: Mention, honorifics: dict, corpus_pronouns: dict, doc_index: int):
-    """``(gender, source, probability)`` or None; sources: honorific, name lexicon, corpus pronouns."""
-    if person.weak and not person.given:
+class _Evidence:
+    """What the corpus says of a person's gender: honorifics, and the pronouns that point at
+    them unambiguously (by person, and by surname for other documents)."""
+
+    def __init__(self):
+        self.honorifics: dict = defaultdict(set)
+        self.pronouns: dict = defaultdict(lambda: defaultdict(int))  # key -> (doc, gender) -> n
+        self.by_surname: dict = defaultdict(lambda: defaultdict(int))  # surname -> (doc, gender) -> n
+
+    def add_pronoun(self, person: Mention, doc_index: int, gender: str) -> None:
+        self.pronouns[person.key][(doc_index, gender)] += 1
+        self.by_surname[fold(person.surname)][(doc_index, gender)] += 1
+
+    def gender(self, person: Mention, doc_index: int, own: Optional[str] = None):
+        """``(gender, source, probability)`` or None. ``own``: the gender of the pronoun being
+        judged, when it is itself counted among the document's pronouns."""
+        if person.weak and not person.given:
+            return None
+        hon = self.honorifics.get(person.key, set())
+        if len(hon) == 1:
+            return next(iter(hon)), "honorific", 1.0
+        if len(hon) > 1:
+            return None
+        counts = self.pronouns.get(person.key, {})
+        other = _unanimous({g: n for (d, g), n in counts.items() if d != doc_index})
+        here = {g: n for (d, g), n in counts.items() if d == doc_index}
+        if own:
+            here[own] = here.get(own, 0) - 1
+        here = _unanimous(here)  # the document's other pronouns for this person
+        surname = {g: n for (d, g), n in self.by_surname.get(fold(person.surname), {}).items() if d != doc_index}
+        lex = lexicon_gender(person.given, LEXICON_P)
+        if lex:
+            if (other and other != lex[0]) or _mostly(surname, "f" if lex[0] == "m" else "m"):
+                return None  # other documents disagree with the name table: it may not apply here
+            return lex[0], "name lexicon (nomquamgender)", lex[1]
+        if other and here and other != here:
+            return None
+        if other:
+            return other, "corpus pronouns", 0.9
+        if here:
+            return here, "document pronouns", 0.9
         return None
-    hon = honorifics.get(person.key, set())
-    if len(hon) == 1:
-        return next(iter(hon)), "honorific", 1.0
-    if len(hon) > 1:
-        return None
-    lex = lexicon_gender(person.given, LEXICON_P)
-    other_docs = defaultdict(int)
-    for (d, g), n in corpus_pronouns.get(person.key, {}).items():
-        if d != doc_index:
-            other_docs[g] += n
-    pron = None
-    if len(other_docs) == 1 and sum(other_docs.values()) >= 2:
-        g = next(iter(other_docs))
-        pron = (g, "corpus pronouns", other_docs[g] / (other_docs[g] + 1))
-    if lex and pron and lex[0] != pron[0]:
-        return None  # the name and the other documents disagree: say nothing
-    if lex:
-        return lex[0], "name lexicon (nomquamgender)", lex[1]
-    return pron
+
+
+def _unanimous(counts: dict) -> Optional[str]:
+    """The gender of at least two pronouns when no pronoun has the other gender."""
+    live = {g: n for g, n in counts.items() if n > 0}
+    return next(iter(live)) if len(live) == 1 and sum(live.values()) >= 2 else None
+
+
+def _mostly(counts: dict, gender: str) -> bool:
+    return counts.get(gender, 0) >= 2 and counts.get(gender, 0) >= 0.8 * sum(counts.values())
 
 
 def _check(docs, ctx):
     per_doc = []
-    honorifics: dict = defaultdict(set)
+    ev = _Evidence()
     full_names: dict = defaultdict(set)  # person key -> docs naming them in full
     by_surname: dict = defaultdict(lambda: defaultdict(set))  # doc -> surname -> first given names
-    for i, doc in enumerate(docs):
-        for m in mentions(doc.text):
+    texts = [doc.text for doc in docs]
+    people = [mentions(t) for t in texts]
+    for i, ms in enumerate(people):
+        for m in ms:
             if m.honorific:
-                honorifics[m.key].add(m.honorific)
+                ev.honorifics[m.key].add(m.honorific)
             if m.given and not m.weak and not m.backref:
                 full_names[m.key].add(i)
                 by_surname[i][fold(m.surname)].add(fold(m.given))
-        refs = _resolve(doc.text)
+    surnames = {fold(m.surname) for ms in people for m in ms if m.given and not m.weak}
+    for i, t in enumerate(texts):
+        refs = _resolve(t, people[i], surnames)
         for r in refs:
             r.doc_index = i
         per_doc.append(refs)
-    # pronouns that point unambiguously at a named person: evidence for the other documents
-    corpus_pronouns: dict = defaultdict(lambda: defaultdict(int))
+    # pronouns that point unambiguously at a named person: evidence for their gender
     for refs in per_doc:
         for r in refs:
-            if r.path == "name" and r.follows is None and not r.person.weak and not r.others and not r.blocked:
-                corpus_pronouns[r.person.key][(r.doc_index, r.gender)] += 1
-    known = lambda m, d: _known_gender(m, honorifics, corpus_pronouns, d)  # noqa: E731
+            base = refs[r.follows] if r.follows is not None else r
+            if base.path == "name" and not base.person.weak and not base.others and not base.blocked:
+                r.counted = True
+                ev.add_pronoun(base.person, r.doc_index, r.gender)
     for refs in per_doc:
         flagged: list = [None] * len(refs)  # (gender, source, probability) when the pronoun is wrong
         for j, r in enumerate(refs):
@@ -240,12 +319,12 @@ def _check(docs, ctx):
                 flagged[j] = flagged[r.follows]
             elif r.blocked or any(flagged[i] is None for i in r.same_before):
                 continue  # something else the pronoun may point to
-            elif any((g := known(o, r.doc_index)) is None or g[0] == r.gender for o in r.others):
+            elif any((g := ev.gender(o, r.doc_index)) is None or g[0] == r.gender for o in r.others):
                 continue  # someone else mentioned nearby may be meant
             elif r.path == "noun":
                 flagged[j] = (r.noun[2], "noun", 1.0)
             elif not r.person.weak and not _family(r.person, full_names, by_surname):
-                g = known(r.person, r.doc_index)
+                g = ev.gender(r.person, r.doc_index, r.gender if r.counted else None)
                 flagged[j] = g if g is not None and g[0] != r.gender else None
             if flagged[j] is not None:
                 yield _finding(docs[r.doc_index], r, *flagged[j])
