@@ -257,19 +257,20 @@ def plant_stray(articles, rng) -> Planted:
     return out
 
 
-# content word -> a synonym a translator might choose instead
+# content word -> a synonym a translator might choose instead (content words only: a
+# re-translation is told by its content words, see quote-drift)
 SYNONYMS = {
     "said": "stated", "big": "large", "large": "big", "important": "significant", "help": "assist",
     "need": "require", "people": "persons", "begin": "start", "start": "begin", "end": "finish",
     "show": "demonstrate", "shows": "demonstrates", "think": "believe", "believe": "think",
     "want": "wish", "hope": "expect", "problem": "issue", "problems": "issues", "issue": "problem",
-    "quickly": "rapidly", "very": "extremely", "many": "numerous", "country": "nation",
+    "quickly": "rapidly", "country": "nation",
     "government": "administration", "work": "labour", "working": "labouring", "support": "backing",
     "decision": "ruling", "clear": "evident", "difficult": "hard", "hard": "difficult",
     "serious": "grave", "happy": "glad", "sad": "sorrowful", "worried": "concerned",
     "concerned": "worried", "attack": "assault", "attacks": "assaults", "fight": "struggle",
     "change": "alter", "changes": "alterations", "children": "kids", "money": "funds",
-    "job": "position", "jobs": "positions", "years": "yearly", "time": "period", "place": "location",
+    "job": "position", "jobs": "positions", "time": "period", "place": "location",
     "city": "town", "make": "create", "made": "created", "build": "construct", "built": "constructed",
     "buy": "purchase", "get": "obtain", "give": "provide", "try": "attempt", "tried": "attempted",
     "seen": "witnessed", "see": "witness", "look": "appear", "find": "discover", "found": "discovered",
@@ -277,7 +278,7 @@ SYNONYMS = {
     "protect": "defend", "safe": "secure", "safety": "security", "danger": "peril", "dangerous": "perilous",
     "right": "correct", "wrong": "incorrect", "good": "fine", "bad": "poor", "great": "tremendous",
     "strong": "powerful", "weak": "feeble", "fast": "swift", "small": "little", "whole": "entire",
-    "everyone": "everybody", "nothing": "naught", "answer": "reply", "ask": "request", "asked": "requested",
+    "answer": "reply", "ask": "request", "asked": "requested",
     "plan": "scheme", "plans": "schemes", "goal": "aim", "chance": "opportunity", "way": "manner",
     "part": "portion", "result": "outcome", "results": "outcomes", "law": "legislation", "rules": "regulations",
     "game": "match", "team": "squad", "win": "triumph", "won": "triumphed", "lost": "forfeited",
@@ -287,15 +288,25 @@ SYNONYMS = {
     "business": "enterprise", "company": "firm", "market": "marketplace", "price": "cost", "prices": "costs",
     "increase": "rise", "cut": "reduce", "cuts": "reductions", "worse": "poorer", "better": "superior",
     "believed": "thought", "thought": "believed", "know": "understand", "understand": "comprehend",
-    "continue": "proceed", "continued": "proceeded", "everything": "all", "really": "truly", "now": "currently",
-    "again": "anew", "already": "previously", "together": "jointly", "happened": "occurred",
+    "continue": "proceed", "continued": "proceeded", "really": "truly", "happened": "occurred",
     "happen": "occur", "wanted": "wished", "needed": "required", "called": "termed", "told": "informed",
     "mistake": "error", "terrible": "awful", "wonderful": "marvellous", "proud": "honoured",
     "move": "shift", "moved": "shifted", "opportunity": "chance", "enough": "sufficient",
 }
 FUNCTION_SWAPS = {"would": "could", "could": "would", "the": "a", "a": "the", "will": "would",
                   "is": "was", "was": "is", "that": "which", "this": "that", "we": "we've"}
-_QUOTE_RE = re.compile(r"[\"“]([^\"“”\n]{50,400})[\"”]")
+_MARK_RE = re.compile(r"[\"“”]")
+
+
+def _quoted(text: str):
+    """(start, end) of quotations: the quote marks of each paragraph paired in order
+    (an opener then a closer), quotations of 50 to 400 characters."""
+    for para in re.finditer(r"[^\n]+", text):
+        marks = [m.start() for m in _MARK_RE.finditer(text, para.start(), para.end())]
+        for k in range(0, len(marks) - 1, 2):
+            s, e = marks[k] + 1, marks[k + 1]
+            if text[marks[k]] != "”" and text[e] != "“" and 50 <= e - s <= 400 and not text[s].isspace():
+                yield s, e
 
 
 def _words(s: str):
@@ -340,16 +351,16 @@ def plant_quotes(articles, rng) -> Planted:
     out = Planted("quote", ("quote-drift",))
     texts = dict(articles)
     ids = [a for a, _ in articles]
-    quotes = [(aid, m) for aid, t in articles for m in _QUOTE_RE.finditer(t) if len(_words(m.group(1))) >= 10]
+    quotes = [(aid, span) for aid, t in articles for span in _quoted(t) if len(_words(t[span[0]:span[1]])) >= 10]
     rng.shuffle(quotes)
     used_src, hosts = set(), [a for a in ids]
     rng.shuffle(hosts)
     controls = ("verbatim", "trimmed", "function word", "clause left out")
     extra: dict = {}  # host id -> [(paragraph, source id, source span, gold kind)]
-    for n, (aid, m) in enumerate(quotes):
+    for n, (aid, span) in enumerate(quotes):
         if aid in used_src:
             continue
-        q = m.group(1)
+        q = texts[aid][span[0]:span[1]]
         kind = "re-translated" if n % 2 == 0 else controls[(n // 2) % len(controls)]
         new = _retranslate(q, rng) if kind == "re-translated" else _control(q, kind, rng)
         if not new:
@@ -358,7 +369,7 @@ def plant_quotes(articles, rng) -> Planted:
         if host is None:
             break
         used_src.add(aid)
-        extra[host] = (f'A spokesperson repeated the remarks: "{new}"', aid, (m.start(1), m.end(1)), kind)
+        extra[host] = (f'A spokesperson repeated the remarks: "{new}"', aid, span, kind)
     for aid in ids:
         text = texts[aid]
         if aid in extra:
