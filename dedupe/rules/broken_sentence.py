@@ -21,30 +21,13 @@ from __future__ import annotations
 import re
 
 from ..textutil import paragraphs
+from ._abbrev import in_split_address as _in_split_address
+from ._abbrev import is_abbreviation as _is_abbreviation
 from .base import Rule
 
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "gov", "sen", "rep", "capt", "cmdr",
-    "adm", "maj", "rev", "hon", "pres", "no", "nos", "vs", "v", "etc", "inc", "ltd", "co", "corp", "bros", "dept",
-    "univ", "assn", "est", "approx", "ca", "cf", "al", "viz", "vol", "vols", "pp", "p", "ed", "eds", "fig", "figs",
-    "op", "cit", "ibid", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon",
-    "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "mt", "ft", "ave", "blvd", "rd", "hwy",
-    "min", "max", "sq", "km", "kg", "lb", "lbs", "oz", "cu", "mi", "yr", "yrs", "hr", "hrs", "incl", "excl", "esp",
-    "govt", "llc", "plc", "gmbh", "ag", "pty", "intl", "natl", "misc", "dist", "div", "art", "sec", "ch", "para", "gr", "ref", "tel", "ext", "resp",
-    # state and province abbreviations of news style (AP): "Troy, Mich. police said"
-    "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "kans", "ky", "la", "md",
-    "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "tex", "va", "vt",
-    "wash", "wis", "wyo", "alta", "ont", "que", "sask",
-}
-# the part after a dot of a web address or file name, when the text was rebuilt from tokens
-# with a space after every dot ("example. com", "setup. exe")
-_ADDRESS_SUFFIXES = {"com", "org", "net", "gov", "edu", "int", "mil", "info", "biz", "co", "uk", "us", "io", "tv", "ly",
-                  "html", "htm", "php", "asp", "aspx", "exe", "dll", "pdf", "doc", "docx", "jpg", "png", "gif",
-                  "txt", "zip", "xml", "js", "css"}
 _PARTICLES = {"de", "van", "von", "da", "di", "du", "del", "della", "der", "den", "le", "la", "al", "el", "bin",
               "ibn", "ter", "ten", "dos", "das", "d", "y", "zu", "af", "ben", "abu", "bint", "ap", "mc", "dei"}
 # a dot that may end a sentence, then space, then a lower-case letter
-_SPLIT_ADDRESS = re.compile(r"(?:[\w-]+(?: - [\w-]+)*\. ){1,5}(?:%s)\b" % "|".join(sorted(_ADDRESS_SUFFIXES)))
 _DOT_LOWER = re.compile(r"(?<=[^\W\d_])\.(\s+)(?=[a-z])")
 _TOKEN = re.compile(r"\S+")
 _FRAGMENT_MAX_WORDS = 12
@@ -54,20 +37,6 @@ _WRAP_MIN, _WRAP_MAX = 40, 100  # line lengths of text wrapped at a fixed width
 def _word_before(text: str, dot: int) -> str:
     m = re.search(r"(\S+)$", text[max(0, dot - 40) : dot])
     return m.group(1) if m else ""
-
-
-def _in_split_address(text: str, dot: int) -> bool:
-    """The dot is inside a web address or file name split by tokenisation ("www. example. com")."""
-    lo = max(0, dot - 80)
-    return any(m.start() <= dot < m.end() for m in _SPLIT_ADDRESS.finditer(text, lo, min(len(text), dot + 80)))
-
-
-def _is_abbreviation(word: str) -> bool:
-    bare = word.lstrip("(\"'“‘[").lower()
-    if "." in bare or "/" in bare or "@" in bare:  # e.g, a.m, U.S, www.site
-        return True
-    short_capitalised = len(bare) <= 3 and word.lstrip("(\"'“‘[")[:1].isupper() and not word.isupper()
-    return bare in _ABBREVIATIONS or len(bare) == 1 or short_capitalised  # Bt., Co., Jr.
 
 
 def _lowercase_on_purpose(text: str, start: int) -> bool:
