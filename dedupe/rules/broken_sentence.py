@@ -197,6 +197,7 @@ RULE = Rule(
     severity="warning",
     description="A sentence that starts in lower case after a full stop, or a fragment cut from its sentence.",
     check=check,
+    confidence=tuple((kind, value) for kind, (_, value) in _MESSAGES.items()),
     should_flag=(
         "The council approved the plan on Monday, [[officials said. the local press.]] Work starts soon.",
         "[[the vaccine was approved]] by the regulator on Friday.",

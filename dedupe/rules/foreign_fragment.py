@@ -180,6 +180,20 @@ def _finding(doc, run, doc_lang, whole):
     )
 
 
+def whole_document(doc):
+    """One finding for a document written entirely in another language than the corpus (an
+    untranslated article in a corpus of English): the rules skip such a document, so this is
+    the only thing said about it."""
+    lang = detect_probs(doc.text, max_chars=5000)[0][0]
+    name = _NAMES.get(lang, lang)
+    return RULE.finding(
+        doc, 0, len(doc.text.rstrip()),
+        f"the whole document is in {name}, not English: left untranslated?",
+        evidence={"language": lang, "document_language": lang, "scope": "document"},
+        confidence=0.9,
+    )
+
+
 RULE = Rule(
     id="foreign-fragment",
     severity="warning",
