@@ -16,7 +16,15 @@ Three signs, each enough alone:
   is a short lower-case word (three letters at most) between two capitalised ones (a particle of a
   name: "Alexandru cel Bun").
   A one- or two-word sentence is not a stray fragment when it trails off ("...") or is an
-  answer or interjection ("Yes.", "Of course.").
+  answer or interjection ("Yes.", "Of course."), or when the dot before it ends no sentence
+  (an abbreviation, a web address rebuilt from tokens, a label); closing a paragraph it is only
+  ``info`` (short sentences are common in careful English).
+
+A word English uses more than other languages leak into English text is English (a loanword or
+a homograph: spate, testy, genial). Words quoted or discussed as words, vowel-less
+abbreviations (mln) and web addresses in another script are left alone; words inside a
+quotation of English words and the parts of a hyphenated compound are checked. Word lookups are
+cached, so each distinct word is looked up once.
 """
 
 from __future__ import annotations
