@@ -118,8 +118,8 @@ def variant_reason(a: str, b: str, allow_spelling: bool = False) -> Optional[str
         return None
     if _romanisation_swap(fa, fb):
         return "romanisation (one letter swapped)"
-    if skeleton(a) == skeleton(b) and ratio(fa, fb) >= SKELETON_RATIO and abs(len(fa) - len(fb)) <= 2 \
-            and _insertions_only(fa, fb):
+    if skeleton(a) == skeleton(b) and min(len(fa), len(fb)) >= 5 and ratio(fa, fb) >= SKELETON_RATIO \
+            and abs(len(fa) - len(fb)) <= 2 and _insertions_only(fa, fb):  # Yung / Yeung: two names
         return "spelling (letters added or dropped)"
     if allow_spelling and min(len(fa), len(fb)) >= 5 and Levenshtein.distance(fa, fb) == 1 \
             and ratio(fa, fb) >= SPELLING_RATIO:

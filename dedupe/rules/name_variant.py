@@ -29,9 +29,9 @@ WORD_RATIO = 80  # rapidfuzz ratio two single words must reach
 RELATED_DOCS = 0.2  # TF-IDF cosine at which two documents tell the same story
 MAX_LISTED = 5
 # precision of each path: mixed in one document measured on planted respellings
-# (benchmarks/recall.py, respelling set: 44 of 51 warnings, and 6 of the 7 others are real
+# (benchmarks/recall.py, respelling set: 44 of 50 warnings, and the 6 others are real
 # inconsistencies of the host articles); the others are estimates
-CONFIDENCE = {"mixed in one document": 0.86, "across documents": 0.6, "style": 0.3}
+CONFIDENCE = {"mixed in one document": 0.88, "across documents": 0.6, "style": 0.3}
 
 
 def _person_forms(docs):
