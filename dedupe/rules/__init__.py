@@ -69,6 +69,16 @@ def not_english(results) -> set[str]:
     }
 
 
+def _untranslated(skipped: list, checked: int, rules) -> list[Finding]:
+    """One document-level foreign-fragment finding per skipped (not English) document, when
+    the corpus is mostly English: an untranslated article among translations."""
+    if not skipped or len(skipped) >= checked or "foreign-fragment" not in {r.id for r in rules}:
+        return []
+    from .foreign_fragment import whole_document
+
+    return [whole_document(d) for d in skipped]
+
+
 def run_rules(docs: Iterable[Document], config, batch_size: int = 200, skip: Iterable[str] = ()) -> list[Finding]:
     """Every selected rule over the documents; findings at or above ``min_severity``, sorted.
 
@@ -79,6 +89,8 @@ def run_rules(docs: Iterable[Document], config, batch_size: int = 200, skip: Ite
     from ..parallel import batches, pmap
 
     skip = set(skip)
+    docs = list(docs)
+    skipped = [d for d in docs if d.id in skip]
     docs = [d for d in docs if d.id not in skip]
     ctx = RuleContext(config=config)
     floor = severity_rank(config.min_severity)
@@ -93,6 +105,7 @@ def run_rules(docs: Iterable[Document], config, batch_size: int = 200, skip: Ite
     for rule in rules:
         if rule.scope == "corpus":
             found.extend(rule.run(docs, ctx))
+    found.extend(_untranslated(skipped, len(docs), rules))
     findings = [f for f in found if severity_rank(f.severity) >= floor]
     findings = with_fingerprints(findings, {d.id: d.text for d in docs})
     findings.sort(key=Finding.sort_key)

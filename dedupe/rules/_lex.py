@@ -31,6 +31,12 @@ def wordlist(name: str) -> frozenset:
         )
 
 
+def function_words() -> frozenset:
+    """English closed-class words (articles, pronouns, prepositions, conjunctions, auxiliaries):
+    the grammar of a sentence, as against its content words."""
+    return wordlist("function_words")
+
+
 @lru_cache(maxsize=None)
 def table(name: str) -> tuple:
     """Rows of whitespace-separated fields from ``rules/data/<name>.tsv`` (``#`` comments)."""

@@ -39,6 +39,9 @@ class Rule:
     should_flag: tuple = ()
     should_pass: tuple = ()
     scope: str = "document"  # or "corpus"
+    # (path, precision) pairs: the measured precision of each way the rule reaches a finding,
+    # which is the ``confidence`` of findings of that path (see docs/accuracy.md)
+    confidence: tuple = ()
 
     def __post_init__(self):
         if self.severity not in SEVERITIES:
