@@ -160,10 +160,16 @@ def test_fixture_reports_nothing_beyond_the_planted(planted):
     for p in manifest["planted"]:
         spans.setdefault(p["doc"], []).append((p["source"], p["start"], p["end"]))
     assert found
+    evidenced = set()
     for p in found:
         src_a = {s for s, st, en in spans.get(p.a.doc, []) if st <= p.a.start and p.a.end <= en}
         src_b = {s for s, st, en in spans.get(p.b.doc, []) if st <= p.b.start and p.b.end <= en}
-        assert src_a & src_b, p  # both sides inside planted copies of one source paragraph
+        if p.words >= Config().passage_min_words:
+            assert src_a & src_b, p  # both sides inside planted copies of one source paragraph
+            evidenced.add((p.a.doc, p.b.doc))
+    for p in found:  # shorter runs (a named entity, a clause) count only in a pair with evidence
+        if p.words < Config().passage_min_words:
+            assert (p.a.doc, p.b.doc) in evidenced and p.kind == "verbatim", p
 
 
 def test_fixture_candidates_are_not_all_pairs(planted):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..textutil import paragraphs
+from ..textutil import hard_wrapped, paragraphs
 from .base import Rule
 
 _ABBREVIATIONS = {
@@ -31,7 +31,6 @@ _PARTICLES = {"de", "van", "von", "da", "di", "du", "del", "della", "der", "den"
 _DOT_LOWER = re.compile(r"(?<=[^\W\d_])\.(\s+)(?=[a-z])")
 _TOKEN = re.compile(r"\S+")
 _FRAGMENT_MAX_WORDS = 12
-_WRAP_MIN, _WRAP_MAX = 40, 100  # line lengths of text wrapped at a fixed width
 
 
 def _word_before(text: str, dot: int) -> str:
@@ -93,18 +92,6 @@ def _fragment_end(text: str, start: int, para_end: int) -> int:
 def _is_bullet_or_list(text: str, s: int, e: int) -> bool:
     line = text[s:e]
     return bool(re.match(r"\s*(?:[-*•·–—]|\d+[.)]|[a-z][.)])\s", line))
-
-
-def hard_wrapped(text: str) -> bool:
-    """Text wrapped at a fixed width (plain-text archives, e-mail, wire feeds): most lines
-    that continue on the next line are of similar, moderate length. There a line break inside
-    a paragraph is layout, not a sentence cut by the translation."""
-    lines = text.splitlines()
-    inner = [len(a.rstrip()) for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()]
-    if len(inner) < 3:
-        return False
-    fitting = sum(1 for n in inner if _WRAP_MIN <= n <= _WRAP_MAX)
-    return fitting >= 0.8 * len(inner)
 
 
 def _blank_line_between(text: str, a: int, b: int) -> bool:
