@@ -19,7 +19,7 @@ from .align import ANCHOR_WORDS, align, containment, similarity
 from .candidates import candidate_pairs
 from .tokens import Words, common_grams, words_of
 
-__all__ = ["find_passages", "document_reuse", "apply_reuse", "SEED_NGRAM"]
+__all__ = ["find_passages", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
 
 # passages are seeded on shared runs of this many words
 SEED_NGRAM = 3
@@ -123,18 +123,19 @@ def document_reuse(texts: dict[str, str], passages: list[Passage]) -> dict[str, 
         w = words_of(texts[doc], SEED_NGRAM)
         if len(w) == 0:
             continue
-        mids = (w.starts + w.ends) / 2
-
-        def share(spans):
-            inside = np.zeros(len(w), dtype=bool)
-            for s, e in spans:
-                inside |= (mids >= s) & (mids < e)
-            return inside
-
-        fractions = {other: float(share(spans).mean()) for other, spans in by_other.items()}
-        total = float(share([s for spans in by_other.values() for s in spans]).mean())
+        fractions = {other: float(inside(w, spans).mean()) for other, spans in by_other.items()}
+        total = float(inside(w, [s for spans in by_other.values() for s in spans]).mean())
         shared_with = [{"doc": o, "fraction": f} for o, f in sorted(fractions.items(), key=lambda kv: (-kv[1], kv[0]))]
         out[doc] = (total, shared_with)
+    return out
+
+
+def inside(words: Words, spans) -> np.ndarray:
+    """Per word of a document: whether its middle lies inside any of the character ``spans``."""
+    mids = (words.starts + words.ends) / 2
+    out = np.zeros(len(words), dtype=bool)
+    for s, e in spans:
+        out |= (mids >= s) & (mids < e)
     return out
 
 
