@@ -26,6 +26,9 @@ SEED_NGRAM = 3
 # a pair of documents sharing this share of the smaller one's distinct non-stock n-grams
 # has evidence of copying even without a passage of ``passage_min_words``
 EVIDENCE_CONTAINMENT = 0.5
+# ... when the smaller one has at least this many times ``passage_min_words`` words (the share
+# of a few words' n-grams is no evidence: two one-line notices from a template share most)
+CONTAINMENT_MIN_FACTOR = 3
 # a passage shorter than ``passage_min_words`` (counted once the pair has evidence) needs this
 # many words rarer than COMMON_ZIPF in English: "for as long as" is language, not copy
 SHORT_MIN_CONTENT = 2
@@ -74,7 +77,8 @@ def find_passages(documents, config, progress: Optional[Callable] = None) -> lis
 def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, n: int, stop: np.ndarray, min_words: int) -> list[Passage]:
     alignments = align(a, b, n, stop)
     if not any(al.anchored >= min_words for al in alignments):
-        if not alignments or containment(a, b, stop) < EVIDENCE_CONTAINMENT:
+        if not alignments or min(len(a), len(b)) < CONTAINMENT_MIN_FACTOR * min_words \
+                or containment(a, b, stop) < EVIDENCE_CONTAINMENT:
             return []
     out = []
     for al in alignments:
