@@ -5,7 +5,8 @@ A scan runs in stages that share one Config and one Corpus:
 1. ingest: read documents in batches, compute stats and MinHash signatures (in worker
    processes); texts that can be read again from their source are not held;
 2. near-duplicates: LSH candidates, exact verification, clusters, keep/drop;
-3. passages: shared wire copy between documents (when ``config.passages``);
+3. passages: shared wire copy between documents and, per document, whether it is derived
+   from the others (when ``config.passages``);
 4. rules: translation-artifact findings (when ``config.rules``).
 """
 
@@ -113,12 +114,14 @@ def scan(
     documents = corpus.documents if (config.passages or config.rules) else []
     passages = []
     if config.passages:
+        from .derivation import apply_derivation
         from .passages import apply_reuse, find_passages
 
         passages = find_passages(documents, config, progress)
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
         apply_reuse(corpus, passages)
+        apply_derivation(corpus, passages, drafts)
     if drafts is not None:
         for result in corpus.results:
             result.role = "draft" if result.id in drafts else "archive"

@@ -180,6 +180,8 @@ class DocumentResult:
     reused_fraction: float = 0.0
     shared_with: list = field(default_factory=list)  # [{"doc": id, "fraction": f}]
     role: Optional[str] = None  # "draft" or "archive" when checking drafts against an archive
+    # {"label", "score", "coverage", "sources", "direction"} when passages ran (see dedupe.derivation)
+    derivation: Optional[dict] = None
 
     def to_dict(self) -> dict:
         out = {
@@ -195,6 +197,8 @@ class DocumentResult:
                 {"doc": s["doc"], "fraction": round(s["fraction"], 4)} for s in self.shared_with
             ],
         }
+        if self.derivation is not None:
+            out["derivation"] = dict(self.derivation, sources=list(self.derivation["sources"]))
         if self.role is not None:
             out["role"] = self.role
         return out
