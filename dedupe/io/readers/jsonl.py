@@ -55,6 +55,9 @@ def read_stream(
         except json.JSONDecodeError as e:
             yield InputError(path, lineno, f"malformed JSON: {e.msg} at column {e.colno}")
             continue
+        except RecursionError:  # a line of 3,000 nested brackets is one bad line
+            yield InputError(path, lineno, "malformed JSON: nested too deeply")
+            continue
         yield to_document(record, path, lineno, id_field, text_field, Source("jsonl", start, text_field) if seekable else None)
 
 
@@ -63,8 +66,7 @@ def read_record_at(path: str, offset: int, text_field: str) -> tuple[str, dict]:
     with open(path, "rb") as f:
         f.seek(offset)
         record = json.loads(f.readline().decode("utf-8"))
-    text = record.pop(text_field)
-    return (text[1:] if text.startswith("\ufeff") else text), record
+    return record.pop(text_field), record
 
 
 def read_file(path: Path, id_field: str, text_field: str) -> Iterator[Union[Document, InputError]]:
