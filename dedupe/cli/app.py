@@ -108,7 +108,7 @@ def main(argv: Optional[list] = None) -> None:
     except click_errors.ClickException as e:
         say(" ".join(e.format_message().split()))
         code = e.exit_code
-    except (Stopped, click_errors.Abort, KeyboardInterrupt) as e:
+    except (Stopped, typer.Abort, KeyboardInterrupt) as e:
         signum = e.signum if isinstance(e, Stopped) else signal.SIGINT
         say("interrupted" if signum == signal.SIGINT else "terminated")
         code = 128 + signum

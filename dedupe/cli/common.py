@@ -121,20 +121,31 @@ def errors_to_exit():
 
 
 class StageProgress:
-    """A progress bar on stderr, shown only on a terminal and only once a run is long."""
+    """Progress on stderr once a run is long: a bar per stage on a terminal; elsewhere (a log,
+    a CI job) one line when each stage starts, so a long run is never silent until its end."""
+
+    LOG_DELAY = 10.0  # seconds before a non-terminal run starts logging its stages
 
     def __init__(self, delay: float = 1.0, enabled: Optional[bool] = None):
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.terminal = sys.stderr.isatty() if enabled is None else enabled
         self.delay = delay
         self.start = time.monotonic()
         self._progress = None
         self._tasks: dict = {}
+        self._logged: set = set()
 
     def __call__(self, stage: str, done: int, total: Optional[int]) -> None:
-        if not self.enabled:
+        elapsed = time.monotonic() - self.start
+        if not self.terminal:
+            if elapsed >= self.LOG_DELAY and stage not in self._logged:
+                self._logged.add(stage)
+                of = f" of {total}" if total and total > 1 else ""
+                say(f"[{elapsed:.0f} s] {stage}: {done}{of}")
+            else:
+                self._logged.add(stage)  # stages begun before the delay are not logged late
             return
         if self._progress is None:
-            if time.monotonic() - self.start < self.delay:
+            if elapsed < self.delay:
                 return
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

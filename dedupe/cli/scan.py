@@ -131,12 +131,14 @@ def scan(
                 progress=progress,
                 timestamp=not no_timestamp,
             )
+            hidden = hide_baseline(report, accepted) if accepted is not None else None
+            progress("write JSON", 0, 1)
+            json_writer.write(report, json_path)
+            if html_path:
+                progress("write HTML", 0, 1)
+                html_writer.write(report, html_path)
         finally:
             progress.close()
-        hidden = hide_baseline(report, accepted) if accepted is not None else None
-        json_writer.write(report, json_path)
-        if html_path:
-            html_writer.write(report, html_path)
         c.report_input_errors(report.errors)
         if not quiet:
             console = Console(stderr="-" in (json_path, html_path))

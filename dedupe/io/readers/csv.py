@@ -24,6 +24,12 @@ def read_file(path: Path, id_field: str, text_field: str) -> Iterator[Union[Docu
     except OSError as e:
         yield InputError(str(path), None, f"cannot read: {e.strerror or e}")
         return
+    yield from read_text(data, str(path), id_field, text_field)
+
+
+def read_text(data: bytes, name: str, id_field: str, text_field: str) -> Iterator[Union[Document, InputError]]:
+    """The records of CSV bytes (header row first); ``name`` is the file named in errors."""
+    path = name
     text = decode(data, str(path))
     if isinstance(text, InputError):
         yield text
