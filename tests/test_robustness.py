@@ -243,7 +243,7 @@ def test_wrong_text_field_said_once_with_the_fields(tmp_path):
     src.write_text("".join(json.dumps({"id": i, "body": "x"}) + "\n" for i in range(50)))
     res = cli("scan", str(src), "--json", str(tmp_path / "r.json"), "--no-html", "-q")
     lines = res.stderr.splitlines()
-    assert len(lines) == 2 and "its fields: id, body" in lines[0] and "49 more lines" in lines[1]
+    assert len(lines) == 2 and "the fields are id, body" in lines[0] and "49 more lines with the same error" in lines[1]
 
 
 def test_format_text_reads_stdin_as_one_document(tmp_path):

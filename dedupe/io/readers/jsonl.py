@@ -64,11 +64,11 @@ def read_stream(
             missing[item.message] = missing.get(item.message, 0) + 1
             if missing[item.message] > 1:  # said once, counted after
                 continue
-            item = InputError(path, lineno, f"{item.message}; its fields: {', '.join(map(str, record)) or 'none'}")
+            item = InputError(path, lineno, f"{item.message}; the fields are {', '.join(map(str, record)) or 'none'}")
         yield item
     for message, count in missing.items():
         if count > 1:
-            yield InputError(path, None, f"{count - 1} more lines: {message}")
+            yield InputError(path, None, f"{count - 1} more lines with the same error ({message})")
 
 
 def read_record_at(path: str, offset: int, text_field: str) -> tuple[str, dict]:
