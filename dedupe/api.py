@@ -139,7 +139,7 @@ def scan(
     if config.rules:
         from .rules import not_english, run_rules
 
-        report.findings = run_rules(documents, config, skip=not_english(corpus.results))
+        report.findings = run_rules(documents, config, skip=not_english(corpus.results), progress=progress)
         if drafts is not None:
             report.findings = [f for f in report.findings if f.doc in drafts]
     return report

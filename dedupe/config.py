@@ -69,6 +69,8 @@ class Config:
             bad(f"shingle must be one of {', '.join(SHINGLE_KINDS)}, got {self.shingle!r}")
         if not isinstance(self.num_perm, int) or not 16 <= self.num_perm <= 1024:
             bad(f"num_perm must be an integer between 16 and 1024, got {self.num_perm!r}")
+        if not 0 <= self.seed < 2**32:  # numpy's RandomState and the hash seed take 32 bits
+            bad(f"seed must be an integer from 0 to {2**32 - 1}, got {self.seed!r}")
         if self.scheme not in SCHEMES:
             bad(f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}")
         for name in ("threshold", "containment"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: a cluster lists a spanning set of pairs (pairs_not_listed, min_jaccard)
 SEVERITIES = ("info", "warning", "error")
 
 
@@ -108,7 +108,9 @@ class Finding:
 
 @dataclass(frozen=True)
 class Pair:
-    """A verified near-duplicate pair (a < b by document order)."""
+    """Two documents of a cluster, measured exactly: in a cluster, ``a`` is the representative
+    and ``b`` another member; ``kind`` is ``near-duplicate`` or ``contained`` when the pair
+    passes a threshold itself, ``linked`` when ``b`` joined the cluster through others."""
 
     a: str
     b: str
@@ -116,7 +118,7 @@ class Pair:
     jaccard_estimate: float
     containment_a_in_b: float
     containment_b_in_a: float
-    kind: str  # "near-duplicate" | "contained"
+    kind: str  # "near-duplicate" | "contained" | "linked"
 
     def to_dict(self) -> dict:
         return {
@@ -132,17 +134,24 @@ class Pair:
 
 @dataclass(frozen=True)
 class Cluster:
+    """Near-duplicates joined by verified pairs. ``pairs`` is a spanning set: the
+    representative with each other member (``len(members) - 1`` pairs); the other pairs of
+    members are summarised, not listed (their number, and the lowest Jaccard listed)."""
+
     id: int
     representative: str
     members: tuple
     pairs: tuple
 
     def to_dict(self) -> dict:
+        n = len(self.members)
         return {
             "id": self.id,
             "representative": self.representative,
             "members": list(self.members),
             "pairs": [p.to_dict() for p in self.pairs],
+            "pairs_not_listed": n * (n - 1) // 2 - len(self.pairs),
+            "min_jaccard": round(min((p.jaccard for p in self.pairs), default=1.0), 4),
         }
 
 

@@ -50,7 +50,7 @@ def test_jsonl_fields_errors_and_lines(tmp_path):
     assert docs[0].fields == {"id": 1, "url": "u1"} and docs[0].location == f"{p}:1"
     assert [(e.line, e.message.split(":")[0]) for e in errors] == [
         (3, "malformed JSON"),
-        (4, "missing text field 'text' (set --text-field)"),
+        (4, "missing text field 'text' (set --text-field); the fields are id"),
         (6, "not valid UTF-8"),
         (7, "expected an object, got list"),
     ]

@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .common import printable
 from ..model import SEVERITIES, Finding, Report, severity_rank
 
 SMALL_RUN_DOCS = 50  # list individual findings only when the run is this small
@@ -54,7 +55,7 @@ def print_findings(report: Report, console: Console, baseline_hidden=None) -> No
         snippet = " ".join(f.text.split())
         snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
         console.print(
-            f"  [{_STYLE[f.severity]}]{f.severity:<7}[/] {escape(where)} [bold]{f.rule}[/]: "
-            f"{escape(f.message)} [dim]\u201c{escape(snippet)}\u201d[/]",
+            f"  [{_STYLE[f.severity]}]{f.severity:<7}[/] {escape(printable(where))} [bold]{f.rule}[/]: "
+            f"{escape(f.message)} [dim]\u201c{escape(printable(snippet))}\u201d[/]",
             highlight=False,
         )

@@ -29,21 +29,22 @@ def scan(
         Optional[list[str]],
         typer.Option(
             "--against",
+            metavar="ARCHIVE",
             help="An archive (folder or file; repeatable) to check INPUT... against: it takes part in "
             "duplicates, passages and corpus-wide rules, but only passages involving INPUT and "
             "findings in INPUT are reported.",
         ),
     ] = None,
     json_path: Annotated[
-        Optional[str], typer.Option("--json", help="JSON report path; '-' for stdout [default: reports/report.json].")
+        Optional[str], typer.Option("--json", metavar="PATH", help="JSON report path; '-' for stdout [default: reports/report.json].")
     ] = None,
     html_path: Annotated[
-        Optional[str], typer.Option("--html", help="HTML report path [default: reports/report.html].")
+        Optional[str], typer.Option("--html", metavar="PATH", help="HTML report path [default: reports/report.html].")
     ] = None,
     no_html: Annotated[bool, typer.Option("--no-html", help="Write no HTML report.")] = False,
     min_passage_words: Annotated[
         Optional[int],
-        typer.Option("--min-passage-words", help="Shortest shared passage reported, in words in common [default: 8]."),
+        typer.Option("--min-passage-words", metavar="N", help="Shortest shared passage reported, in words in common [default: 8]."),
     ] = None,
     no_passages: Annotated[bool, typer.Option("--no-passages", help="Skip shared-passage detection.")] = False,
     no_timestamp: Annotated[
@@ -53,6 +54,7 @@ def scan(
         Optional[str],
         typer.Option(
             "--fail-on",
+            metavar="WHEN",
             help="Exit 1 when met: never, duplicate (any near-duplicate cluster), or a severity "
             "(any finding at or above it) [default: never].",
         ),
@@ -129,12 +131,14 @@ def scan(
                 progress=progress,
                 timestamp=not no_timestamp,
             )
+            hidden = hide_baseline(report, accepted) if accepted is not None else None
+            progress("write JSON", 0, 1)
+            json_writer.write(report, json_path)
+            if html_path:
+                progress("write HTML", 0, 1)
+                html_writer.write(report, html_path)
         finally:
             progress.close()
-        hidden = hide_baseline(report, accepted) if accepted is not None else None
-        json_writer.write(report, json_path)
-        if html_path:
-            html_writer.write(report, html_path)
         c.report_input_errors(report.errors)
         if not quiet:
             console = Console(stderr="-" in (json_path, html_path))

@@ -79,7 +79,9 @@ def _untranslated(skipped: list, checked: int, rules) -> list[Finding]:
     return [whole_document(d) for d in skipped]
 
 
-def run_rules(docs: Iterable[Document], config, batch_size: int = 200, skip: Iterable[str] = ()) -> list[Finding]:
+def run_rules(
+    docs: Iterable[Document], config, batch_size: int = 200, skip: Iterable[str] = (), progress=None
+) -> list[Finding]:
     """Every selected rule over the documents; findings at or above ``min_severity``, sorted.
 
     Document-scope rules run over batches of documents in ``config.workers`` processes;
@@ -100,11 +102,19 @@ def run_rules(docs: Iterable[Document], config, batch_size: int = 200, skip: Ite
     if per_doc:
         jobs = ((per_doc, config, chunk) for chunk in batches(docs, batch_size))
         workers = getattr(config, "workers", 1) if len(docs) > batch_size else 1
+        done = 0
         for chunk_findings in pmap(_document_findings, jobs, workers):
             found.extend(chunk_findings)
+            done = min(done + batch_size, len(docs))
+            if progress:
+                progress("rules", done, len(docs))
     for rule in rules:
         if rule.scope == "corpus":
+            if progress:
+                progress(f"rule {rule.id}", 0, 1)
             found.extend(rule.run(docs, ctx))
+            if progress:
+                progress(f"rule {rule.id}", 1, 1)
     found.extend(_untranslated(skipped, len(docs), rules))
     findings = [f for f in found if severity_rank(f.severity) >= floor]
     findings = with_fingerprints(findings, {d.id: d.text for d in docs})
