@@ -63,16 +63,29 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def hard_wrapped(text: str) -> bool:
+def hard_wrapped(text: str, by_hand: bool = False) -> bool:
     """Text wrapped at a fixed width (plain-text archives, e-mail, wire feeds): most lines
     that continue on the next line are of similar, moderate length. There a line break inside
-    a paragraph is layout, not a sentence cut by the translation."""
+    a paragraph is layout, not a sentence cut by the translation. With ``by_hand``, text whose
+    continued lines mostly end without a sentence-final mark (wrapped by hand, verse) counts too."""
     lines = text.splitlines()
-    inner = [len(a.rstrip()) for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()]
+    inner = [a.rstrip() for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()]
     if len(inner) < 3:
         return False
-    fitting = sum(1 for n in inner if _WRAP_MIN <= n <= _WRAP_MAX)
-    return fitting >= 0.8 * len(inner)
+    fitting = sum(1 for line in inner if _WRAP_MIN <= len(line) <= _WRAP_MAX)
+    if fitting >= 0.8 * len(inner):
+        return True
+    return by_hand and sum(1 for line in inner if _last_mark(line) not in _SENTENCE_END) > 0.5 * len(inner)
+
+
+_SENTENCE_END = set(".!?…;:")
+_CLOSERS = "\"'’”»)]} \t"
+
+
+def _last_mark(line: str) -> str:
+    """The last character of a line that is not a closing quote or bracket."""
+    stripped = line.rstrip(_CLOSERS)
+    return stripped[-1:] if stripped else ""
 
 
 def unwrapped(text: str) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from ..textutil import paragraphs
+from ..textutil import _CLOSERS, _SENTENCE_END, _last_mark, hard_wrapped, paragraphs
 from ._abbrev import in_split_address as _in_split_address
 from ._abbrev import is_abbreviation as _is_abbreviation
 from .base import Rule
@@ -31,7 +31,6 @@ _PARTICLES = {"de", "van", "von", "da", "di", "du", "del", "della", "der", "den"
 _DOT_LOWER = re.compile(r"(?<=[^\W\d_])\.(\s+)(?=[a-z])")
 _TOKEN = re.compile(r"\S+")
 _FRAGMENT_MAX_WORDS = 12
-_WRAP_MIN, _WRAP_MAX = 40, 100  # line lengths of text wrapped at a fixed width
 
 
 def _word_before(text: str, dot: int) -> str:
@@ -87,22 +86,6 @@ def _is_bullet_or_list(text: str, s: int, e: int) -> bool:
     return bool(re.match(r"\s*(?:[-*•·–—]|\d+[.)]|[a-z][.)])\s", line))
 
 
-def hard_wrapped(text: str) -> bool:
-    """Text wrapped at a fixed width or by hand (plain-text archives, e-mail, wire feeds, verse):
-    most lines that continue on the next line are of similar, moderate length, or most of them
-    end without a sentence-final mark. There a line break inside a paragraph is layout, not a
-    sentence cut by the translation."""
-    lines = text.splitlines()
-    inner = [a.rstrip() for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()]
-    if len(inner) < 3:
-        return False
-    fitting = sum(1 for line in inner if _WRAP_MIN <= len(line) <= _WRAP_MAX)
-    open_ended = sum(1 for line in inner if _last_mark(line) not in _SENTENCE_END)
-    return fitting >= 0.8 * len(inner) or open_ended > 0.5 * len(inner)
-
-
-_SENTENCE_END = set(".!?…;:")
-_CLOSERS = "\"'’”»)]} \t"
 _DATELINE = re.compile(r"\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\b")
 
 
@@ -159,7 +142,7 @@ _MESSAGES = {
 
 def check(doc, ctx):
     text = doc.text
-    wrapped = hard_wrapped(text)
+    wrapped = hard_wrapped(text, by_hand=True)
     prev_para = None
     for ps, pe in paragraphs(text):
         # 1. a lower-case start after a full stop inside the paragraph
