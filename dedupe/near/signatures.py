@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
-from .shingles import fmix64, fmix64_int
+from .hashing import GOLDEN, MASK64, fmix64, fmix64_int
 
 DATASKETCH_SCHEME = "affine64"
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -77,7 +77,7 @@ def kperm_signatures(hashes, offsets, num_perm: int, seed: int, chunk: int = 655
 
 
 def _seed_key(seed: int) -> np.uint64:
-    return np.uint64(fmix64_int((seed * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & ((1 << 64) - 1)))
+    return np.uint64(fmix64_int((seed * GOLDEN + 0x632BE59BD9B4E019) & MASK64))
 
 
 @lru_cache(maxsize=8)
