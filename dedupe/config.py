@@ -92,10 +92,6 @@ class Config:
         object.__setattr__(self, "select", rule_ids(self.select))
         object.__setattr__(self, "ignore", rule_ids(self.ignore))
 
-    def replace(self, **changes) -> "Config":
-        changes = {k: v for k, v in changes.items() if v is not None}
-        return dataclasses.replace(self, **changes)
-
     @property
     def hash_scheme(self) -> str:
         """A full description of the MinHash hashing, recorded in every output."""

@@ -39,10 +39,6 @@ class Corpus:
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
 
-    def add(self, doc: Document, result: DocumentResult, size: int, signature: np.ndarray) -> int:
-        """Add one document (its text is kept only if it cannot be read again)."""
-        return self.add_batch([doc], [result], [size], signature[None, :])
-
     def add_batch(self, docs, results, sizes, signatures: np.ndarray) -> int:
         for doc, result in zip(docs, results):
             i = len(self._ids)
@@ -100,9 +96,6 @@ class Corpus:
     def documents(self) -> list[Document]:
         """Every document with its text (reads every text: prefer iteration or ``text``)."""
         return list(self)
-
-    def index(self, doc_id: str) -> int:
-        return self._index[doc_id]
 
     def _i(self, key) -> int:
         return key if isinstance(key, (int, np.integer)) else self._index[key]

@@ -11,10 +11,6 @@ class ConfigError(DedupeError):
     """A setting is out of range or inconsistent; the message says how to fix it."""
 
 
-class InputFileError(DedupeError):
-    """An input cannot be opened or read at all (not one bad line: those are recorded)."""
-
-
 class MissingExtraError(DedupeError):
     """An optional dependency is needed; the message names the pip install to run."""
 

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from .. import api
 from ..io.readers import read_inputs
-from ..dedup import write_split, write_split_inputs
+from ..io.writers.dedup import write_split, write_split_inputs
 from . import common as c
 from .app import app
 

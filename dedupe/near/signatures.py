@@ -106,7 +106,7 @@ def oph_signatures(hashes, offsets, num_perm: int, seed: int) -> np.ndarray:
     attempts = 64
     while rows.size:
         probes = _probes(num_perm, seed, attempts)
-        todo_r, todo_c, _done_upto = rows, cols, 0
+        todo_r, todo_c = rows, cols
         for t in range(attempts):
             j = probes[todo_c, t]
             hit = filled[todo_r, j]

@@ -95,9 +95,3 @@ class Inside:
     def __call__(self, pos: int) -> bool:
         i = bisect.bisect_right(self._starts, pos) - 1
         return i >= 0 and self._quotes[i].start <= pos < self._quotes[i].end
-
-    def quote_at(self, pos: int):
-        i = bisect.bisect_right(self._starts, pos) - 1
-        if i >= 0 and self._quotes[i].start <= pos < self._quotes[i].end:
-            return self._quotes[i]
-        return None

@@ -15,12 +15,9 @@ test then checks that some finding covers it. Unmarked flag examples only need a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional, Union
+from typing import Callable, Iterable, Optional
 
 from ..model import SEVERITIES, Document, Finding
-
-Example = Union[str, tuple]
-
 
 @dataclass
 class RuleContext:

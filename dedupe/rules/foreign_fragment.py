@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from ..lang import detect_probs
 from ..textutil import paragraphs, sentences
+from ._lex import zipf
 from .base import Rule
 
 MIN_WORDS = 5
@@ -42,32 +42,12 @@ _NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it"
           "lt": "Lithuanian", "lv": "Latvian", "et": "Estonian", "ca": "Catalan", "mk": "Macedonian"}
 
 
-@lru_cache(maxsize=200_000)
-def _zipf(word: str, lang: str) -> float:
-    from wordfreq import zipf_frequency
-
-    lang = lang.split("-")[0]
-    if lang not in _wordfreq_languages():
-        return 0.0  # no list: only "not a word of the document's language" can count
-    try:
-        return zipf_frequency(word, lang)
-    except ImportError:  # Chinese/Japanese need optional tokenisers (jieba, mecab)
-        return 0.0
-
-
-@lru_cache(maxsize=1)
-def _wordfreq_languages() -> frozenset:
-    from wordfreq import available_languages
-
-    return frozenset(available_languages())
-
-
 def _foreign_share(words: list[str], lang: str, doc_lang: str) -> float:
     """Share of words clearly more frequent in ``lang`` than in ``doc_lang`` (by a factor of
     about three), or not a known word of ``doc_lang`` at all."""
     foreign = 0
     for w in words:
-        a, b = _zipf(w, lang), _zipf(w, doc_lang)
+        a, b = zipf(w, lang), zipf(w, doc_lang)
         if a > b + FREQ_MARGIN or b < 1.5:
             foreign += 1
     return foreign / len(words)
