@@ -150,6 +150,9 @@ class CorpusTexts(Mapping):
             raise KeyError(doc_id)
         return self._corpus.text(doc_id)
 
+    def __contains__(self, doc_id) -> bool:  # without reading the text (Mapping's would)
+        return doc_id in self._corpus
+
     def __iter__(self):
         return iter(self._corpus.ids)
 

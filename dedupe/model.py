@@ -11,6 +11,8 @@ from typing import Any, Optional
 
 SCHEMA_VERSION = "1.0"
 SEVERITIES = ("info", "warning", "error")
+# what ``Report.fails`` can be asked: never, any near-duplicate cluster, any finding at or above a severity
+FAIL_ON = ("never", "duplicate", *SEVERITIES)
 
 
 def severity_rank(severity: str) -> int:
@@ -213,6 +215,18 @@ class Report:
     findings: list = field(default_factory=list)  # [Finding]
     errors: list = field(default_factory=list)  # [InputError]
     texts: dict = field(default_factory=dict, repr=False)  # id -> text, for renderers
+    hidden_by_baseline: Optional[int] = None  # findings a baseline hid (None: no baseline)
+
+    def fails(self, fail_on: str) -> bool:
+        """Whether the report meets ``fail_on`` (one of FAIL_ON): ``never``; ``duplicate``, any
+        near-duplicate cluster; or a severity, any finding at or above it."""
+        if fail_on not in FAIL_ON:
+            raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
+        if fail_on == "never":
+            return False
+        if fail_on == "duplicate":
+            return bool(self.clusters)
+        return any(severity_rank(f.severity) >= severity_rank(fail_on) for f in self.findings)
 
     @property
     def summary(self) -> dict:

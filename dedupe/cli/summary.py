@@ -39,9 +39,9 @@ def findings_table(report: Report) -> Table:
     return table
 
 
-def print_findings(report: Report, console: Console, baseline_hidden=None) -> None:
-    if baseline_hidden:
-        console.print(f"{baseline_hidden} finding(s) hidden by the baseline")
+def print_findings(report: Report, console: Console) -> None:
+    if report.hidden_by_baseline:
+        console.print(f"{report.hidden_by_baseline} finding(s) hidden by the baseline")
     if not report.findings:
         return
     console.print(findings_table(report))
@@ -61,7 +61,7 @@ def print_findings(report: Report, console: Console, baseline_hidden=None) -> No
         )
 
 
-def print_summary(report: Report, console: Console, outputs: list[str], baseline_hidden=None) -> None:
+def print_summary(report: Report, console: Console, outputs: list[str]) -> None:
     s = report.summary
     table = Table(title="dedupe scan", show_header=False, title_justify="left")
     table.add_column("what")
@@ -74,6 +74,6 @@ def print_summary(report: Report, console: Console, outputs: list[str], baseline
         table.add_row(f"findings: {rule}", str(n))
     table.add_row("input errors", str(s["errors"]))
     console.print(table)
-    print_findings(report, console, baseline_hidden)
+    print_findings(report, console)
     for path in outputs:
         console.print(f"wrote {escape(path)}")  # a path is not rich markup: "out[/]"

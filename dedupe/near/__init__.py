@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import numpy as np
 
@@ -14,6 +14,10 @@ from .lsh import CandidateIndex
 from .sketch import sub_batches
 from .shingles import jaccard
 from .signatures import estimate
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..corpus import Corpus
 
 __all__ = ["find_clusters", "verify_pair", "ShingleCache"]
 
@@ -76,24 +80,21 @@ class ShingleCache:
 
 
 def find_clusters(
-    ids: list[str],
-    chars: list[int],
-    sizes: list[int],
-    signatures: np.ndarray,
-    text_of: Callable[[int], str],
-    config,
-    progress: Optional[Callable] = None,
+    corpus: "Corpus", config: "Config", progress: Optional[Callable] = None
 ) -> tuple[list[Cluster], dict[int, tuple[int, bool]]]:
-    """Clusters of near-duplicates and, per clustered document index, ``(cluster id, keep)``.
+    """Clusters of near-duplicates of the corpus and, per clustered document index,
+    ``(cluster id, keep)``.
 
-    Only the documents in candidate pairs are shingled again (from ``text_of``), chunk by
-    chunk of pairs with a bounded cache, to verify the pairs with their exact Jaccard and
-    containment.
+    Only the documents in candidate pairs are shingled again (their texts read from the
+    corpus), chunk by chunk of pairs with a bounded cache, to verify the pairs with their
+    exact Jaccard and containment.
     """
+    ids, signatures = corpus.ids, corpus.signatures
+    chars = [r.chars for r in corpus.results]
     index = CandidateIndex(config)
-    index.add_all(signatures, sizes)
+    index.add_all(signatures, corpus.sizes)
     candidates = sorted(index.pairs())
-    shingles = ShingleCache(text_of, config)
+    shingles = ShingleCache(corpus.text, config)
     accepted: list[tuple[int, int, Pair]] = []
     for start in range(0, len(candidates), 20_000):  # bounded memory: chunks of pairs
         chunk = candidates[start : start + 20_000]

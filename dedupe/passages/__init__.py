@@ -10,11 +10,12 @@ the share of its words inside shared passages (``reused_fraction``) and per othe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Callable, Optional
 
 import numpy as np
 
-from ..model import Passage, Span
+from ..model import DocumentResult, Passage, Span
 from .align import align, similarity
 from .candidates import candidate_pairs
 from .tokens import Words, common_grams, words_of
@@ -79,7 +80,7 @@ def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, n: int, stop: np.nd
     return out
 
 
-def document_reuse(texts: dict[str, str], passages: list[Passage]) -> dict[str, tuple[float, list[dict]]]:
+def document_reuse(texts: Mapping[str, str], passages: list[Passage]) -> dict[str, tuple[float, list[dict]]]:
     """Per document id: ``(reused_fraction, shared_with)``.
 
     ``reused_fraction`` is the share of the document's words inside any passage it shares;
@@ -111,8 +112,9 @@ def document_reuse(texts: dict[str, str], passages: list[Passage]) -> dict[str, 
     return out
 
 
-def apply_reuse(corpus, passages: list[Passage]) -> None:
-    """Fill ``reused_fraction`` and ``shared_with`` on the corpus's document results."""
-    reuse = document_reuse(corpus.texts(), passages)
-    for doc_id, result in zip(corpus.ids, corpus.results):
-        result.reused_fraction, result.shared_with = reuse.get(doc_id, (0.0, []))
+def apply_reuse(results: list[DocumentResult], passages: list[Passage], texts: Mapping[str, str]) -> None:
+    """Fill ``reused_fraction`` and ``shared_with`` on the document results (``texts``: id ->
+    text of every document a passage involves)."""
+    reuse = document_reuse(texts, passages)
+    for result in results:
+        result.reused_fraction, result.shared_with = reuse.get(result.id, (0.0, []))
