@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["find_clusters", "verify_pair", "ShingleCache"]
 
 
-def verify_pair(i, j, ids, shingles, signatures, config) -> Optional[Pair]:
+def verify_pair(
+    i: int, j: int, ids: list[str], shingles: "ShingleCache", signatures: np.ndarray, config: Config
+) -> Optional[Pair]:
     """The pair if its exact Jaccard or containment passes the thresholds, else None."""
     jac, c_ij, c_ji = jaccard(shingles[i], shingles[j])
     if jac >= config.threshold:
@@ -57,7 +59,7 @@ class ShingleCache:
     """Sorted distinct shingle hashes of documents, their texts read again and shingled in
     batches, at most ``capacity`` documents held (least recently used dropped)."""
 
-    def __init__(self, text_of: Callable[[int], str], config, capacity: int = 100_000):
+    def __init__(self, text_of: Callable[[int], str], config: Config, capacity: int = 100_000):
         self.text_of, self.config, self.capacity = text_of, config, capacity
         self._sets: OrderedDict = OrderedDict()
 
@@ -80,7 +82,7 @@ class ShingleCache:
 
 
 def find_clusters(
-    corpus: "Corpus", config: "Config", progress: Optional[Callable] = None
+    corpus: Corpus, config: Config, progress: Optional[Callable] = None
 ) -> tuple[list[Cluster], dict[int, tuple[int, bool]]]:
     """Clusters of near-duplicates of the corpus and, per clustered document index,
     ``(cluster id, keep)``.

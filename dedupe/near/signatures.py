@@ -18,17 +18,21 @@ Both take batches: ``hashes`` holds every document's shingle hashes back to back
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
 from .hashing import GOLDEN, MASK64, fmix64, fmix64_int
 
+if TYPE_CHECKING:
+    from ..config import Config
+
 DATASKETCH_SCHEME = "affine64"
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-def scheme_description(config) -> str:
+def scheme_description(config: Config) -> str:
     shingle = f"{config.shingle}-{config.ngram}gram"
     token = "poly64(codepoints,0x100000001b3)+fmix64" if config.shingle == "word" else "fmix64(codepoint+1)"
     perm = (

@@ -7,11 +7,15 @@ and settings (cheap to pickle) and returns arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .fast import shingle_batch, unique_sizes
 from .signatures import batch_signatures
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,7 @@ class SketchSettings:
     detect_language: bool
 
     @classmethod
-    def of(cls, config) -> "SketchSettings":
+    def of(cls, config: Config) -> "SketchSettings":
         return cls(config.ngram, config.shingle, config.num_perm, config.seed, config.scheme, config.detect_language)
 
 

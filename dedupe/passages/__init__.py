@@ -11,11 +11,12 @@ the share of its words inside shared passages (``reused_fraction``) and per othe
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 import numpy as np
 
-from ..model import DocumentResult, Passage, Span
+from ..config import Config
+from ..model import Document, DocumentResult, Passage, Span
 from .align import align, similarity
 from .candidates import candidate_pairs
 from .tokens import Words, common_grams, words_of
@@ -26,7 +27,7 @@ __all__ = ["find_passages", "document_reuse", "apply_reuse", "SEED_NGRAM"]
 SEED_NGRAM = 3
 
 
-def find_passages(documents, config, progress: Optional[Callable] = None) -> list[Passage]:
+def find_passages(documents: Iterable[Document], config: Config, progress: Optional[Callable] = None) -> list[Passage]:
     """Every pair of near-verbatim shared spans between two different ``documents`` (in order;
     a :class:`~dedupe.corpus.Corpus` will do).
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from ..baseline import with_fingerprints
+from ..config import Config
 from ..errors import ConfigError
 from ..model import Document, Finding, severity_rank
 from .base import Rule, RuleContext
@@ -69,7 +70,7 @@ def not_english(results) -> set[str]:
     }
 
 
-def run_rules(docs: Iterable[Document], config, batch_size: int = 200, skip: Iterable[str] = ()) -> list[Finding]:
+def run_rules(docs: Iterable[Document], config: Config, batch_size: int = 200, skip: Iterable[str] = ()) -> list[Finding]:
     """Every selected rule over the documents; findings at or above ``min_severity``, sorted.
 
     Document-scope rules run over batches of documents in ``config.workers`` processes;

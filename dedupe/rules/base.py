@@ -17,13 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
+from ..config import Config
 from ..model import SEVERITIES, Document, Finding
 
 @dataclass
 class RuleContext:
     """Shared, read-only information a check may use (config, corpus-wide statistics)."""
 
-    config: object = None
+    config: Optional[Config] = None
     shared: dict = field(default_factory=dict)  # caches computed once per run, by key
 
 
