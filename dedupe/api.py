@@ -101,9 +101,9 @@ def scan(
         texts=texts,
     )
     if config.rules:
-        from .rules import not_english, run_rules
+        from .rules import run_rules
 
-        report.findings = run_rules(documents, config, skip=not_english(corpus.results))
+        report.findings = run_rules(documents, config, results={r.id: r for r in corpus.results})
         if drafts is not None:
             report.findings = [f for f in report.findings if f.doc in drafts]
     if accepted is not None:

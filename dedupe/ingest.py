@@ -95,8 +95,10 @@ def ingest(
     for sk in pmap(sketch_batch, jobs(), config.workers):
         batch = pending.pop(0)
         results = [
-            DocumentResult(id=d.id, path=d.location, chars=len(d.text), words=int(w), language=lang)
-            for d, w, lang in zip(batch, sk.words.tolist(), sk.languages)
+            DocumentResult(
+                id=d.id, path=d.location, chars=len(d.text), words=int(w), language=lang, language_probability=prob
+            )
+            for d, w, (lang, prob) in zip(batch, sk.words.tolist(), sk.languages)
         ]
         corpus.add_batch(batch, results, sk.sizes, sk.signatures)
         if progress:

@@ -182,6 +182,8 @@ class DocumentResult:
     reused_fraction: float = 0.0
     shared_with: list = field(default_factory=list)  # [{"doc": id, "fraction": f}]
     role: Optional[str] = None  # "draft" or "archive" when checking drafts against an archive
+    # langdetect's probability of ``language`` (None: not detected); rules use it, the report does not
+    language_probability: Optional[float] = None
 
     def to_dict(self) -> dict:
         out = {

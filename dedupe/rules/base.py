@@ -14,11 +14,12 @@ test then checks that some finding covers it. Unmarked flag examples only need a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 from ..config import Config
-from ..model import SEVERITIES, Document, Finding
+from ..model import SEVERITIES, Document, DocumentResult, Finding
 
 @dataclass
 class RuleContext:
@@ -26,6 +27,9 @@ class RuleContext:
 
     config: Optional[Config] = None
     shared: dict = field(default_factory=dict)  # caches computed once per run, by key
+    # what ingest learned per document id (language and its probability, chars, words); empty
+    # when the rules run on documents that were not ingested (examples, direct calls)
+    results: Mapping[str, DocumentResult] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

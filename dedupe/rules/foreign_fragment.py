@@ -9,8 +9,8 @@ names, so a sentence is flagged only when all of these hold:
 - most of its lower-case words are more frequent in that language than in the document's
   language (wordfreq), so a sentence of English words is never called foreign.
 
-The document's language is langdetect's on the whole text; a document too short to tell is
-taken to be English (the rules are written for English text). Consecutive foreign sentences
+The document's language is the one ingest detected (langdetect on the first 2,000
+characters) when it is sure of it; a document too short to tell is taken to be English (the rules are written for English text). Consecutive foreign sentences
 of one language in a paragraph are reported as one finding.
 """
 
@@ -53,10 +53,18 @@ def _foreign_share(words: list[str], lang: str, doc_lang: str) -> float:
     return foreign / len(words)
 
 
-def document_language(text: str) -> str:
-    if len(_WORD.findall(text)) < 40:
+def document_language(text: str, result=None) -> str:
+    """The document's language: langdetect's when it is sure (probability >= 0.9) of a text of
+    at least 40 words, else English. Ingest has detected it already when ``result`` (the
+    document's :class:`~dedupe.model.DocumentResult`) carries a probability; otherwise it is
+    detected here."""
+    if result is not None and result.language_probability is not None:
+        words, (lang, prob) = result.words, (result.language, result.language_probability)
+    else:
+        words = len(_WORD.findall(text))
+        lang, prob = detect_probs(text)[0] if words >= 40 else ("en", 0.0)
+    if words < 40:
         return "en"
-    lang, prob = detect_probs(text, max_chars=5000)[0]
     return lang if prob >= 0.9 else "en"
 
 
@@ -100,7 +108,7 @@ def foreign_language(sentence: str, doc_lang: str):
 
 def check(doc, ctx):
     text = doc.text
-    doc_lang = document_language(text)
+    doc_lang = document_language(text, ctx.results.get(doc.id))
     for ps, pe in paragraphs(text):
         run = None  # [start, end, lang, [probabilities]]
         for ss, se in sentences(text, ps, pe):
