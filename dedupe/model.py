@@ -11,6 +11,8 @@ from typing import Any, Optional
 
 SCHEMA_VERSION = "1.1"  # 1.1: a cluster lists a spanning set of pairs (pairs_not_listed, min_jaccard)
 SEVERITIES = ("info", "warning", "error")
+# what ``Report.fails`` can be asked: never, any near-duplicate cluster, any finding at or above a severity
+FAIL_ON = ("never", "duplicate", *SEVERITIES)
 
 
 def severity_rank(severity: str) -> int:
@@ -191,6 +193,8 @@ class DocumentResult:
     role: Optional[str] = None  # "draft" or "archive" when checking drafts against an archive
     # {"label", "score", "coverage", "sources", "direction"} when passages ran (see dedupe.derivation)
     derivation: Optional[dict] = None
+    # langdetect's probability of ``language`` (None: not detected); rules use it, the report does not
+    language_probability: Optional[float] = None
 
     def to_dict(self) -> dict:
         out = {
@@ -226,6 +230,18 @@ class Report:
     findings: list = field(default_factory=list)  # [Finding]
     errors: list = field(default_factory=list)  # [InputError]
     texts: dict = field(default_factory=dict, repr=False)  # id -> text, for renderers
+    hidden_by_baseline: Optional[int] = None  # findings a baseline hid (None: no baseline)
+
+    def fails(self, fail_on: str) -> bool:
+        """Whether the report meets ``fail_on`` (one of FAIL_ON): ``never``; ``duplicate``, any
+        near-duplicate cluster; or a severity, any finding at or above it."""
+        if fail_on not in FAIL_ON:
+            raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
+        if fail_on == "never":
+            return False
+        if fail_on == "duplicate":
+            return bool(self.clusters)
+        return any(severity_rank(f.severity) >= severity_rank(fail_on) for f in self.findings)
 
     @property
     def summary(self) -> dict:

@@ -8,6 +8,7 @@ import pytest
 from datasketch import MinHash
 
 from dedupe import Config, scan
+from dedupe.errors import ConfigError
 from dedupe.near.clusters import UnionFind, representative
 from dedupe.near.lsh import recall_params
 from dedupe.near.shingles import combine_ngrams, jaccard, shingle_hashes, token_hashes, words
@@ -55,6 +56,17 @@ def test_banding_reaches_recall_target(threshold):
     b, r = recall_params(threshold, 128, 0.999)
     assert b * r <= 128
     assert 1 - (1 - threshold**r) ** b >= 0.999
+
+
+def test_lsh_bands_and_rows_recorded_and_settable():
+    chosen = Config().parameters()
+    assert (chosen["lsh_bands"], chosen["lsh_rows"]) == recall_params(0.8, 128, 0.999)
+    docs = [("a", "one two three four five six seven"), ("b", "one two three four five six seven")]
+    report = scan(docs, Config(lsh_bands=16, lsh_rows=8, passages=False, rules=False, detect_language=False))
+    assert (report.parameters["lsh_bands"], report.parameters["lsh_rows"]) == (16, 8)
+    assert [c.members for c in report.clusters] == [("a", "b")]
+    with pytest.raises(ConfigError, match=r"16 \* 16 = 256 > 128; lower them or raise num_perm"):
+        Config(lsh_bands=16, lsh_rows=16)
 
 
 def _generated_corpus(n_bases=120, seed=5):

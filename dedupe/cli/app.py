@@ -65,12 +65,7 @@ def _root(
 
 
 def _register():
-    from . import dedup, scan  # noqa: F401  (commands register on import)
-
-    try:
-        from . import rules  # noqa: F401
-    except ImportError:  # pragma: no cover
-        pass
+    from . import dedup, rules, scan  # noqa: F401  (commands register on import)
 
 
 _register()

@@ -62,6 +62,18 @@ Baseline = Annotated[
     Optional[Path],
     typer.Option("--baseline", metavar="FILE", help="A previous JSON report: hide the findings it already holds (accepted ones)."),
 ]
+LshBands = Annotated[
+    Optional[int],
+    typer.Option(
+        "--lsh-bands",
+        metavar="N",
+        help="LSH bands (with --lsh-rows; bands x rows at most --num-perm) [default: chosen from the "
+        "threshold for 99.9% recall, recorded in the report].",
+    ),
+]
+LshRows = Annotated[
+    Optional[int], typer.Option("--lsh-rows", metavar="N", help="Rows (signature values) per LSH band (with --lsh-bands).")
+]
 Workers = Annotated[Optional[int], typer.Option("--workers", metavar="N", help="Worker processes [default: all cores].")]
 Scheme = Annotated[
     Optional[str],

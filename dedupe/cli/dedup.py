@@ -9,8 +9,8 @@ from rich.console import Console
 
 from .. import api
 from ..io.readers import read_inputs
-from ..dedup import same_output, write_split, write_split_inputs
 from ..io.writers import check_writable
+from ..io.writers.dedup import same_output, write_split, write_split_inputs
 from . import common as c
 from .app import app
 
@@ -30,6 +30,8 @@ def dedup(
     ngram: c.Ngram = None,
     shingle: c.Shingle = None,
     num_perm: c.NumPerm = None,
+    lsh_bands: c.LshBands = None,
+    lsh_rows: c.LshRows = None,
     seed: c.Seed = None,
     keep: c.Keep = None,
     scheme: c.Scheme = None,
@@ -49,6 +51,8 @@ def dedup(
             ngram=ngram,
             shingle=shingle,
             num_perm=num_perm,
+            lsh_bands=lsh_bands,
+            lsh_rows=lsh_rows,
             seed=seed,
             keep=keep,
             scheme=scheme,

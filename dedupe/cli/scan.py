@@ -8,18 +8,15 @@ import typer
 from rich.console import Console
 
 from .. import api
-from ..baseline import apply_baseline, load_baseline
 from ..io.readers import FORMATS, read_inputs
 from ..io.writers import check_writable
 from ..io.writers import html as html_writer
 from ..io.writers import json as json_writer
-from ..model import SEVERITIES, severity_rank
+from ..model import FAIL_ON
 from ..rules import select_rules
 from . import common as c
 from .app import app
 from .summary import print_summary
-
-FAIL_ON = ("never", "duplicate", *SEVERITIES)
 
 
 @app.command()
@@ -67,6 +64,8 @@ def scan(
     ngram: c.Ngram = None,
     shingle: c.Shingle = None,
     num_perm: c.NumPerm = None,
+    lsh_bands: c.LshBands = None,
+    lsh_rows: c.LshRows = None,
     seed: c.Seed = None,
     keep: c.Keep = None,
     scheme: c.Scheme = None,
@@ -94,6 +93,8 @@ def scan(
             ngram=ngram,
             shingle=shingle,
             num_perm=num_perm,
+            lsh_bands=lsh_bands,
+            lsh_rows=lsh_rows,
             seed=seed,
             keep=keep,
             scheme=scheme,
@@ -121,17 +122,16 @@ def scan(
         for path in (json_path, html_path):
             if path:
                 check_writable(path)  # before a long scan, not after
-        accepted = load_baseline(baseline) if baseline else None
         progress = c.StageProgress()
         try:
             report = api.scan(
                 read_inputs(inputs, format, id_field, text_field),
                 config,
                 archive=read_inputs(against, format, id_field, text_field) if against else None,
+                baseline=baseline,  # read before the documents: a bad file fails early
                 progress=progress,
                 timestamp=not no_timestamp,
             )
-            hidden = hide_baseline(report, accepted) if accepted is not None else None
             progress("write JSON", 0, 1)
             json_writer.write(report, json_path)
             if html_path:
@@ -143,22 +143,8 @@ def scan(
         if not quiet:
             console = Console(stderr="-" in (json_path, html_path))
             outputs = [p for p in [json_path, html_path] if p and p != "-"]
-            print_summary(report, console, outputs, baseline_hidden=hidden)
+            print_summary(report, console, outputs)
         if report.errors:
             raise typer.Exit(c.EXIT_ERROR)
-        if fail_on_met(report, fail_on):
+        if report.fails(fail_on):
             raise typer.Exit(c.EXIT_FAIL_ON)
-
-
-def hide_baseline(report, accepted: list) -> int:
-    """Drop the ``accepted`` findings (of a baseline report); how many were hidden."""
-    report.findings, hidden = apply_baseline(report.findings, accepted)
-    return hidden
-
-
-def fail_on_met(report, fail_on: str) -> bool:
-    if fail_on == "never":
-        return False
-    if fail_on == "duplicate":
-        return bool(report.clusters)
-    return any(severity_rank(f.severity) >= severity_rank(fail_on) for f in report.findings)

@@ -11,7 +11,7 @@ Clusters are the same as when every passing pair is verified and joined.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import numpy as np
 
@@ -24,10 +24,14 @@ from .sketch import sub_batches
 from .shingles import jaccard
 from .signatures import estimate
 
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..corpus import Corpus
+
 __all__ = ["find_clusters", "verify_pair", "cluster_of", "ShingleCache"]
 
 
-def measure_pair(i, j, ids, shingles, signatures, config) -> Pair:
+def measure_pair(i: int, j: int, ids: list[str], shingles: "ShingleCache", signatures: np.ndarray, config: Config) -> Pair:
     """The pair with its exact Jaccard and containments; its kind is ``near-duplicate`` or
     ``contained`` when it passes a threshold, else ``linked`` (joined through others)."""
     jac, c_ij, c_ji = jaccard(shingles[i], shingles[j])
@@ -48,7 +52,9 @@ def measure_pair(i, j, ids, shingles, signatures, config) -> Pair:
     )
 
 
-def verify_pair(i, j, ids, shingles, signatures, config) -> Optional[Pair]:
+def verify_pair(
+    i: int, j: int, ids: list[str], shingles: "ShingleCache", signatures: np.ndarray, config: Config
+) -> Optional[Pair]:
     """The pair if its exact Jaccard or containment passes the thresholds, else None."""
     pair = measure_pair(i, j, ids, shingles, signatures, config)
     return None if pair.kind == "linked" else pair
@@ -77,7 +83,7 @@ class ShingleCache:
     """Sorted distinct shingle hashes of documents, their texts read again and shingled in
     batches, at most ``capacity`` documents held (least recently used dropped)."""
 
-    def __init__(self, text_of: Callable[[int], str], config, capacity: int = 100_000):
+    def __init__(self, text_of: Callable[[int], str], config: Config, capacity: int = 100_000):
         self.text_of, self.config, self.capacity = text_of, config, capacity
         self._sets: OrderedDict = OrderedDict()
 
@@ -123,24 +129,21 @@ def identical_twins(signatures: np.ndarray, sizes: np.ndarray, shingles: "Shingl
 
 
 def find_clusters(
-    ids: list[str],
-    chars: list[int],
-    sizes: list[int],
-    signatures: np.ndarray,
-    text_of: Callable[[int], str],
-    config,
-    progress: Optional[Callable] = None,
+    corpus: Corpus, config: Config, progress: Optional[Callable] = None
 ) -> tuple[list[Cluster], dict[int, tuple[int, bool]]]:
-    """Clusters of near-duplicates and, per clustered document index, ``(cluster id, keep)``.
+    """Clusters of near-duplicates of the corpus and, per clustered document index,
+    ``(cluster id, keep)``.
 
-    Only the documents in candidate pairs are shingled again (from ``text_of``), chunk by
-    chunk of pairs with a bounded cache, to verify the pairs with their exact Jaccard and
-    containment. Memory and work follow the documents and the distinct candidates, not the
-    pairs inside a cluster (see the module notes).
+    Only the documents in candidate pairs are shingled again (their texts read from the
+    corpus), chunk by chunk of pairs with a bounded cache, to verify the pairs with their exact
+    Jaccard and containment. Memory and work follow the documents and the distinct candidates,
+    not the pairs inside a cluster (see the module notes).
     """
-    shingles = ShingleCache(text_of, config)
+    ids, signatures = corpus.ids, corpus.signatures
+    chars = [r.chars for r in corpus.results]
+    shingles = ShingleCache(corpus.text, config)
     uf = UnionFind()
-    sizes_arr = np.asarray(sizes, dtype=np.int64)
+    sizes_arr = np.asarray(corpus.sizes, dtype=np.int64)
     indexed = sizes_arr.copy()
     for first, twin in identical_twins(signatures, sizes_arr, shingles):
         uf.union(first, twin)

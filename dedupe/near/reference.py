@@ -7,17 +7,22 @@ uses datasketch's own ``MinHashLSH`` / ``MinHashLSHEnsemble`` for candidates.
 
 from __future__ import annotations
 
-from .. import model  # noqa: F401  (the type returned)
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import model
 from . import cluster_of, verify_pair
 from .clusters import UnionFind
 from .lsh import DatasketchCandidateIndex
 from .shingles import shingle_hashes
 from .signatures import signature
 
-import numpy as np
+if TYPE_CHECKING:
+    from ..config import Config
 
 
-def reference_clusters(docs: list[tuple[str, str]], config) -> list[model.Cluster]:
+def reference_clusters(docs: list[tuple[str, str]], config: Config) -> list[model.Cluster]:
     """Clusters of ``(id, text)`` documents, computed the straightforward way."""
     ids = [d for d, _ in docs]
     shingles = [shingle_hashes(t, config.ngram, config.shingle) for _, t in docs]

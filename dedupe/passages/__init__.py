@@ -10,11 +10,13 @@ the share of its words inside shared passages (``reused_fraction``) and per othe
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Mapping
+from typing import Callable, Iterable, Optional
 
 import numpy as np
 
-from ..model import Passage, Span
+from ..config import Config
+from ..model import Document, DocumentResult, Passage, Span
 from .align import ANCHOR_WORDS, align, containment, similarity
 from .candidates import candidate_pairs
 from .tokens import Words, common_grams, words_of
@@ -37,7 +39,7 @@ COMMON_ZIPF = 5.5
 SHORT_MIN_SIMILARITY = 0.75
 
 
-def find_passages(documents, config, progress: Optional[Callable] = None) -> list[Passage]:
+def find_passages(documents: Iterable[Document], config: Config, progress: Optional[Callable] = None) -> list[Passage]:
     """Every pair of near-verbatim shared spans between two different ``documents`` (in order;
     a :class:`~dedupe.corpus.Corpus` will do).
 
@@ -110,7 +112,7 @@ def _telling(tokens) -> bool:
     return sum(1 for t in set(tokens) if zipf_en(t) < COMMON_ZIPF) >= SHORT_MIN_CONTENT
 
 
-def document_reuse(texts: dict[str, str], passages: list[Passage]) -> dict[str, tuple[float, list[dict]]]:
+def document_reuse(texts: Mapping[str, str], passages: list[Passage]) -> dict[str, tuple[float, list[dict]]]:
     """Per document id: ``(reused_fraction, shared_with)``.
 
     ``reused_fraction`` is the share of the document's words inside any passage it shares;
@@ -143,8 +145,9 @@ def inside(words: Words, spans) -> np.ndarray:
     return out
 
 
-def apply_reuse(corpus, passages: list[Passage]) -> None:
-    """Fill ``reused_fraction`` and ``shared_with`` on the corpus's document results."""
-    reuse = document_reuse(corpus.texts(), passages)
-    for doc_id, result in zip(corpus.ids, corpus.results):
-        result.reused_fraction, result.shared_with = reuse.get(doc_id, (0.0, []))
+def apply_reuse(results: list[DocumentResult], passages: list[Passage], texts: Mapping[str, str]) -> None:
+    """Fill ``reused_fraction`` and ``shared_with`` on the document results (``texts``: id ->
+    text of every document a passage involves)."""
+    reuse = document_reuse(texts, passages)
+    for result in results:
+        result.reused_fraction, result.shared_with = reuse.get(result.id, (0.0, []))

@@ -15,6 +15,7 @@ from typing import Callable, Optional
 import numpy as np
 from datasketch import MinHashLSH
 
+from ..config import Config
 from ..near.lsh import recall_params
 from ..near.signatures import lean, signature
 from ..textutil import sentences, unwrapped
@@ -64,7 +65,7 @@ def candidate_pairs(
     all_words: list[Words],
     stop: np.ndarray,
     n: int,
-    config,
+    config: Config,
     max_df: int,
     progress: Optional[Callable] = None,
 ) -> list[tuple[int, int]]:

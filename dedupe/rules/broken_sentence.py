@@ -89,12 +89,6 @@ def _is_bullet_or_list(text: str, s: int, e: int) -> bool:
 _DATELINE = re.compile(r"\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\b")
 
 
-def _last_mark(line: str) -> str:
-    """The last character of a line that is not a closing quote or bracket."""
-    stripped = line.rstrip(_CLOSERS)
-    return stripped[-1:] if stripped else ""
-
-
 def _is_dateline(text: str, s: int, e: int) -> bool:
     """A short line giving a date or time ("on May 2, 2008 at 4:31 AM", "updated 12 / 19 / 2005"):
     page furniture under a headline, not a sentence."""

@@ -14,8 +14,9 @@ last test: in an English document, a sentence whose lower-case words are mostly 
 function words found in no other language as often is skipped without it. Repeated syllables
 ("la-la-la", "ha ha ha") are onomatopoeia, not words of a language.
 
-The document's language is langdetect's on the whole text; a document too short to tell is
-taken to be English (the rules are written for English text). Consecutive foreign sentences
+The document's language is the one ingest detected (langdetect on the first 2,000
+characters) when it is sure of it; a document too short to tell is taken to be English (the
+rules are written for English text). Consecutive foreign sentences
 of one language in a paragraph are reported as one finding.
 """
 
@@ -27,6 +28,7 @@ from functools import lru_cache
 
 from ..lang import detect_probs
 from ..textutil import paragraphs, sentences
+from ._lex import zipf
 from .base import Rule
 
 MIN_WORDS = 5
@@ -47,41 +49,29 @@ _NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it"
           "lt": "Lithuanian", "lv": "Latvian", "et": "Estonian", "ca": "Catalan", "mk": "Macedonian"}
 
 
-@lru_cache(maxsize=200_000)
-def _zipf(word: str, lang: str) -> float:
-    from wordfreq import zipf_frequency
-
-    lang = lang.split("-")[0]
-    if lang not in _wordfreq_languages():
-        return 0.0  # no list: only "not a word of the document's language" can count
-    try:
-        return zipf_frequency(word, lang)
-    except ImportError:  # Chinese/Japanese need optional tokenisers (jieba, mecab)
-        return 0.0
-
-
-@lru_cache(maxsize=1)
-def _wordfreq_languages() -> frozenset:
-    from wordfreq import available_languages
-
-    return frozenset(available_languages())
-
-
 def _foreign_share(words: list[str], lang: str, doc_lang: str) -> float:
     """Share of words clearly more frequent in ``lang`` than in ``doc_lang`` (by a factor of
     about three), or not a known word of ``doc_lang`` at all."""
     foreign = 0
     for w in words:
-        a, b = _zipf(w, lang), _zipf(w, doc_lang)
+        a, b = zipf(w, lang), zipf(w, doc_lang)
         if a > b + FREQ_MARGIN or b < 1.5:
             foreign += 1
     return foreign / len(words)
 
 
-def document_language(text: str) -> str:
-    if len(_WORD.findall(text)) < 40:
+def document_language(text: str, result=None) -> str:
+    """The document's language: langdetect's when it is sure (probability >= 0.9) of a text of
+    at least 40 words, else English. Ingest has detected it already when ``result`` (the
+    document's :class:`~dedupe.model.DocumentResult`) carries a probability; otherwise it is
+    detected here."""
+    if result is not None and result.language_probability is not None:
+        words, (lang, prob) = result.words, (result.language, result.language_probability)
+    else:
+        words = len(_WORD.findall(text))
+        lang, prob = detect_probs(text)[0] if words >= 40 else ("en", 0.0)
+    if words < 40:
         return "en"
-    lang, prob = detect_probs(text, max_chars=5000)[0]
     return lang if prob >= 0.9 else "en"
 
 
@@ -107,11 +97,11 @@ def _word_count(words: list[str]) -> int:
 def _surely_english() -> frozenset:
     """English function words that no other language's word list has anywhere near as often
     (wordfreq): whatever language a sentence is detected as, they never count as its words."""
-    from ._lex import function_words
+    from ._lex import _wordfreq_languages, function_words
 
     others = [la for la in _wordfreq_languages() if la != "en"]
     return frozenset(w for w in function_words()
-                     if _zipf(w, "en") >= 1.5 and all(_zipf(w, la) + FREQ_MARGIN <= _zipf(w, "en") for la in others))
+                     if zipf(w, "en") >= 1.5 and all(zipf(w, la) + FREQ_MARGIN <= zipf(w, "en") for la in others))
 
 
 def _cannot_be_foreign(lower: list[str], doc_lang: str) -> bool:
@@ -152,7 +142,7 @@ def foreign_language(sentence: str, doc_lang: str):
 
 def check(doc, ctx):
     text = doc.text
-    doc_lang = document_language(text)
+    doc_lang = document_language(text, ctx.results.get(doc.id))
     for ps, pe in paragraphs(text):
         run = None  # [start, end, lang, [probabilities]]
         for ss, se in sentences(text, ps, pe):

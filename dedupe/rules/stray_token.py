@@ -101,12 +101,6 @@ def _foreign_script_runs(text: str):
         yield run_start, last_end
 
 
-def _other_language(word: str, floor: float):
-    """The language (of OTHER_LANGS) in which ``word`` is most common, if at least ``floor``."""
-    best = max(((zipf(word, lang), lang) for lang in OTHER_LANGS), default=(0.0, None))
-    return best[1] if best[0] >= floor else None
-
-
 @lru_cache(maxsize=200_000)
 def _foreign(word: str, langs=OTHER_LANGS, margin: float = MORE_COMMON_ABROAD):
     """The language a lower-cased word belongs to rather than English, or None: unknown in

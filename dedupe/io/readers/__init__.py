@@ -107,16 +107,7 @@ def read_inputs(
     text_field: str = "text",
     stdin: Optional[IO[bytes]] = None,
 ) -> Iterator[Item]:
-    """Documents from every input in order, with duplicate ids reported as errors."""
-    seen: dict[str, str] = {}
+    """Documents and errors from every input in order (ids are checked for duplicates where
+    the documents are ingested, :mod:`dedupe.ingest`)."""
     for path in paths:
-        for item in read_input(path, format, id_field, text_field, stdin):
-            if isinstance(item, Document):
-                first = seen.get(item.id)
-                if first is not None:
-                    yield InputError(
-                        item.path, item.line, f"duplicate id {item.id!r} (first read at {first}); skipped"
-                    )
-                    continue
-                seen[item.id] = item.location
-            yield item
+        yield from read_input(path, format, id_field, text_field, stdin)

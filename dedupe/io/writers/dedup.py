@@ -17,10 +17,10 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Iterable, Optional, Sequence
 
-from .errors import ConfigError
-from .io.readers import detect_format, read_inputs
-from .io.writers import atomic_writer
-from .model import Document, Report
+from ...errors import ConfigError
+from ...model import Document, Report
+from ..readers import detect_format, read_inputs
+from . import atomic_writer
 
 _BOM = b"\xef\xbb\xbf"
 
