@@ -57,7 +57,7 @@ def build(args) -> dict:
         "documents": n, "seconds": wall, "cpu_seconds": cpu, "docs_per_s": n / wall, "docs_per_cpu_s": n / cpu,
         "file_bytes": info["file_bytes"], "text_bytes": info["text_bytes_compressed"],
         "bytes_per_doc_beyond_text": (info["file_bytes"] - info["text_bytes_compressed"]) / n,
-        "band_keys_per_doc": info["band_keys"] / n, "ngrams": info["word_ngrams"], "added": result.added,
+        "index_keys_per_doc": info["index_keys"] / n, "ngrams": info["word_ngrams"], "added": result.added,
     }
 
 
@@ -189,7 +189,7 @@ def main(argv=None):
               f"{b['docs_per_cpu_s']:.0f} docs per CPU-second (one process; target >= 5,000 per core)")
         print(f"on disk: {b['file_bytes'] / 1e6:.1f} MB, compressed text {b['text_bytes'] / 1e6:.1f} MB, "
               f"{b['bytes_per_doc_beyond_text']:.0f} bytes/doc beyond the text (target < 4,096); "
-              f"{b['band_keys_per_doc']:.0f} band keys/doc, {b['ngrams']} distinct word 3-grams")
+              f"{b['index_keys_per_doc']:.0f} band keys/doc, {b['ngrams']} distinct word 3-grams")
     texts = drafts(args)
     tmp = Path(tempfile.mkdtemp(prefix="dedupe-archive-bench-"))
     files = {}

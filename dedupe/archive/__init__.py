@@ -22,15 +22,17 @@ import numpy as np
 
 from ..config import Config
 from ..model import Document, InputError
-from .keys import UNIT_BAND, batch_keys
+from .keys import UNIT_BAND, batch_keys, folded, short_grams
 from .store import ArchiveError, SQLiteStore, Store, StoredDocument
 
 __all__ = ["Archive", "ArchiveError", "AddResult", "INDEX_FIELDS", "ON_DUPLICATE"]
 
 # the settings the stored keys depend on: an archive refuses documents keyed with others
-INDEX_FIELDS = ("shingle", "ngram", "num_perm", "seed", "scheme", "threshold", "lsh_recall", "detect_language")
+INDEX_FIELDS = (
+    "shingle", "ngram", "num_perm", "seed", "scheme", "threshold", "lsh_recall", "lsh_bands", "lsh_rows", "detect_language"
+)
 ON_DUPLICATE = ("error", "skip", "replace")
-INDEX_VERSION = "keys-1"  # the key layout of dedupe.archive.keys (units, quotes, names)
+INDEX_VERSION = "keys-2"  # the key layout of dedupe.archive.keys (units, quotes, names)
 
 
 def index_parameters(config: Config) -> dict:
@@ -160,13 +162,14 @@ class Archive:
             elif existing:
                 self._remove_numbers(list(existing.values()))
                 result.replaced += len(existing)
-            numbers = self.store.insert([_row(d, keys, i) for i, d in enumerate(docs)])
-            rows = keys.bands.copy()
-            rows[:, 2] = np.asarray(numbers, dtype=np.int64)[rows[:, 2]]
-            self.store.add_bands(rows)
-            if keys.grams:
-                values, counts = np.unique(np.concatenate(keys.grams), return_counts=True)
-                self.store.add_df(values, counts)
+            stored = folded(keys.bands)
+            jaccard = np.flatnonzero(keys.bands[:, 0] < UNIT_BAND)
+            jaccard = jaccard[np.argsort(keys.bands[jaccard, 2], kind="stable")]
+            bounds = np.searchsorted(keys.bands[jaccard, 2], np.arange(len(docs) + 1))
+            own = [stored[jaccard[bounds[i] : bounds[i + 1]]] for i in range(len(docs))]
+            numbers = self.store.insert([_row(d, keys, i, own[i]) for i, d in enumerate(docs)])
+            self.store.add_keys(stored, np.asarray(numbers, dtype=np.int64)[keys.bands[:, 2]])
+            self.store.add_df(*_df_rows(keys.grams))
         result.added += len(docs) - (len(existing) if on_duplicate == "replace" else 0)
 
     def remove(self, ids: Iterable[str]) -> list[str]:
@@ -182,10 +185,8 @@ class Archive:
         if not stored:
             return
         keys = batch_keys([s.text for s in stored], self.config)  # the keys are recomputed, not kept twice
-        rows = keys.bands.copy()
-        rows[:, 2] = np.asarray([s.doc for s in stored], dtype=np.int64)[rows[:, 2]]
-        self.store.remove_bands(rows)
-        values, counts = np.unique(np.concatenate(keys.grams), return_counts=True)
+        self.store.remove_keys(folded(keys.bands), np.asarray([s.doc for s in stored], dtype=np.int64)[keys.bands[:, 2]])
+        values, counts = _df_rows(keys.grams)
         self.store.add_df(values, -counts)
         self.store.delete([s.doc for s in stored])
 
@@ -197,23 +198,26 @@ class Archive:
 
     def candidates(self, keys: np.ndarray) -> np.ndarray:
         """Archive document numbers sharing a key with ``keys`` rows ``(band, key, ...)``.
-        A passage-unit key shared by more than ``passage_max_df`` archive documents is a
-        stock sentence, which the passage stage skips too: it is not followed."""
+        A passage-unit or quotation key held by more than ``passage_max_df`` archive
+        documents is a stock sentence or phrase (the passage stage skips such n-grams and
+        buckets too): it is no evidence and is not followed. Jaccard keys are always followed."""
         keys = np.unique(keys[:, :2], axis=0)
-        unit = keys[:, 0] >= UNIT_BAND
-        found = [self.store.lookup(keys[~unit])[:, 2]]
+        jaccard = keys[:, 0] < UNIT_BAND
+        found = self.follow(folded(keys[jaccard]))
         limit = self.config.passage_max_df
-        for band, key in keys[unit].tolist():
-            docs = self.store.lookup(np.array([[band, key]]), limit + 1)[:, 2]
-            if docs.size <= limit:
-                found.append(docs)
-        return np.unique(np.concatenate(found))
+        found += [d for d in self.store.lookup(folded(keys[~jaccard]), limit + 1) if d.size <= limit]
+        return np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *found]))
 
-    def documents(self, numbers) -> list[StoredDocument]:
-        return self.store.documents(int(n) for n in numbers)
+    def follow(self, stored_keys: np.ndarray) -> list[np.ndarray]:
+        """The documents holding each of ``stored_keys`` (keys as stored, see :func:`folded`)."""
+        return self.store.lookup(stored_keys)
+
+    def documents(self, numbers, text: bool = True) -> list[StoredDocument]:
+        return self.store.documents((int(n) for n in numbers), text)
 
     def df(self, grams: np.ndarray) -> np.ndarray:
-        return self.store.df(grams)
+        """Archive document frequencies of word n-gram hashes (uint64)."""
+        return self.store.df(short_grams(grams))
 
 
 def _select(keys, keep: np.ndarray):
@@ -227,11 +231,20 @@ def _select(keys, keep: np.ndarray):
     )
 
 
-def _row(doc: Document, keys, i: int) -> tuple:
+def _df_rows(grams: list) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct stored n-gram values of a batch and the number of its documents holding each."""
+    if not grams:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    # distinct per document after shortening too: two hashes of one document may share 47 bits
+    per_doc = np.concatenate([np.unique(short_grams(g)) for g in grams])
+    return np.unique(per_doc, return_counts=True)
+
+
+def _row(doc: Document, keys, i: int, jaccard: np.ndarray) -> tuple:
     fields = doc.fields or {}
     date = fields.get("date")
     source = fields.get("source")
     return (doc.id, doc.path, doc.line, None if source is None else str(source), None if date is None else str(date),
-            len(doc.text), int(keys.words[i]), int(keys.sizes[i]), keys.languages[i],
-            np.ascontiguousarray(keys.signatures[i]).tobytes(), doc.text)
+            len(doc.text), int(keys.words[i]), int(keys.sizes[i]), keys.languages[i][0],
+            jaccard, doc.text)
 

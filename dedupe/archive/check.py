@@ -23,7 +23,7 @@ import numpy as np
 from ..api import as_document, scan
 from ..model import Document, Report
 from . import Archive
-from .keys import batch_keys, document_bands
+from .keys import batch_keys
 
 # rounds of following Jaccard bands from candidates to their own near-duplicates
 CLUSTER_ROUNDS = 3
@@ -39,17 +39,16 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
     for _ in range(CLUSTER_ROUNDS):
         if not frontier:
             break
-        stored = archive.documents(frontier)
-        sig = np.stack([np.frombuffer(s.signature, dtype=np.uint64) for s in stored])
-        rows = document_bands(sig, [s.shingles for s in stored], archive.config)
-        new = set(archive.candidates(rows).tolist()) - found
+        own = np.concatenate([s.jaccard for s in archive.documents(frontier, text=False)])
+        new = set(np.concatenate([np.zeros(0, dtype=np.int64), *archive.follow(np.unique(own))]).tolist()) - found
         found |= new
         frontier = sorted(new)
     return sorted(found)
 
 
-def check(drafts: Iterable, archive: Archive, *, progress=None, timestamp: bool = True) -> Report:
-    """The report of ``scan(drafts, archive=<the whole archive>)``, reading only candidates.
+def check(drafts: Iterable, archive: Archive, *, baseline=None, progress=None, timestamp: bool = True) -> Report:
+    """The report of ``scan(drafts, archive=<the whole archive>)``, reading only candidates
+    (``baseline`` as in :func:`dedupe.api.scan`).
 
     >>> import tempfile, os
     >>> from dedupe.config import Config
@@ -70,7 +69,13 @@ def check(drafts: Iterable, archive: Archive, *, progress=None, timestamp: bool 
         if s.id not in draft_ids
     ]
     report = scan(
-        items, archive.config, archive=candidates, archive_df=archive.df, progress=progress, timestamp=timestamp
+        items,
+        archive.config,
+        archive=candidates,
+        archive_df=archive.df,
+        baseline=baseline,
+        progress=progress,
+        timestamp=timestamp,
     )
     return draft_clusters_only(report)
 

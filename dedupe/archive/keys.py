@@ -5,22 +5,26 @@ Per document:
 
 - its MinHash signature and the Jaccard LSH band keys of :class:`~dedupe.near.lsh.CandidateIndex`
   (bands ``0 .. b-1``);
-- passage units (:func:`~dedupe.passages.candidates.unit_ranges`, the word n-grams the
-  passage stage seeds on) signed with ``UNIT_ROWS * UNIT_BANDS`` permutations and banded
-  (bands ``UNIT_BAND + j``); a short wire story inside a longer article shares its units
-  with it, so these keys are also the containment index;
+- passage fingerprints (band ``UNIT_BAND``): the word n-grams the passage stage seeds on,
+  winnowed (Schleimer, Wilkerson and Aiken 2003): the smallest n-gram hash of every window
+  of ``WINNOW`` consecutive n-grams. Two documents sharing a run of ``WINNOW + SEED_NGRAM - 1``
+  words (8) or more verbatim share a fingerprint, whatever else differs; about
+  ``2 / (WINNOW + 1)`` of a document's n-grams are kept. A short wire story inside a longer
+  article shares its runs with it, so these keys are also the containment index;
 - quotations (the quote-drift rule's units), their lower-cased content words signed with
   ``QUOTE_ROWS * QUOTE_BANDS`` permutations and banded (bands ``QUOTE_BAND + j``): a quotation
   worded differently shares about half its words or more (12 bands of 2 rows: Jaccard 0.4
   is found with probability 0.88, 0.5: 0.97);
 - the distinct word n-grams of the passage stage, for the archive's document frequencies.
 
-Every key is a 64-bit value; a key row is ``(band, key, document)``.
+A key row is ``(band, key, document)``; stored, the band is folded into the key and the key
+cut to 47 bits (:func:`folded`): at a billion stored keys a lookup meets a false match with
+probability 1e-5, and SQLite stores each in 6 bytes instead of 9.
 
-The unit banding is stricter than the passage stage's own (32 bands of 2 rows, which also
-pairs units at Jaccard 0.3 for the aligner to reject or accept): 6 bands of 3 rows find a
-unit pair at Jaccard 0.9 with probability 0.998, 0.8: 0.986, 0.6: 0.77, 0.5: 0.55, with
-about 200 keys per 3 KB article instead of about 1,000.
+The fingerprints are stricter than the passage stage's own candidates (MinHash LSH over
+sentence units, pairing units at Jaccard 0.3 for the aligner to reject or accept): a pair
+whose shared passages are all made of exact runs shorter than 8 words is not found. They are
+computed with array operations over a whole batch (no sentence splitting).
 """
 
 from __future__ import annotations
@@ -30,18 +34,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..near import banding
-from ..near.lsh import recall_params
 from ..near.fast import _normalise_batch, _is_word, token_hashes
 from ..near.shingles import combine_ngrams
-from ..near.shingles import token_hashes as token_hashes_of
+from ..near.shingles import token_hash
 from ..near.sketch import SketchSettings, sketch_batch
 from ..near.signatures import batch_signatures
 from ..passages import SEED_NGRAM
-from ..passages.candidates import unit_ranges
 from ..passages.tokens import words_of
 
 UNIT_BAND = 1000
-UNIT_BANDS, UNIT_ROWS = 6, 3
+WINNOW = 6  # n-grams per winnowing window: runs of 6 + 3 - 1 = 8 words share a fingerprint
 QUOTE_BAND = 2000
 QUOTE_BANDS, QUOTE_ROWS = 12, 2
 
@@ -58,9 +60,25 @@ class BatchKeys:
     grams: list  # per document: sorted distinct word n-gram hashes (uint64)
 
 
+KEY_BITS = 47
+_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def folded(rows: np.ndarray) -> np.ndarray:
+    """The stored form (int64, ``0 <= key < 2**KEY_BITS``) of ``(band, key, ...)`` rows."""
+    with np.errstate(over="ignore"):
+        mixed = rows[:, 1].view(np.uint64) ^ (rows[:, 0].astype(np.uint64) * _BAND_MIX)
+    return (mixed >> np.uint64(64 - KEY_BITS)).astype(np.int64)
+
+
+def short_grams(grams: np.ndarray) -> np.ndarray:
+    """The stored form of word n-gram hashes (uint64) in the document-frequency table."""
+    return (grams >> np.uint64(64 - KEY_BITS)).astype(np.int64)
+
+
 def document_bands(signatures: np.ndarray, sizes, config) -> np.ndarray:
     """``(band, key, row)`` rows of the Jaccard LSH bands of non-empty signature rows."""
-    b, r = recall_params(config.threshold, config.num_perm, config.lsh_recall)
+    b, r = config.lsh_params
     rows = np.flatnonzero(np.asarray(sizes) > 0)
     if not rows.size:
         return np.zeros((0, 3), dtype=np.int64)
@@ -87,21 +105,10 @@ def _set_bands(sets: list[np.ndarray], owners: list[int], seed: int, first: int,
     return np.concatenate([_rows(first + j, banding.band_key(sig, j * r, (j + 1) * r), docs) for j in range(b)])
 
 
-@dataclass
-class _Words:
-    """What :func:`unit_ranges` needs of :class:`~dedupe.passages.tokens.Words`."""
-
-    starts: np.ndarray
-    grams: np.ndarray
-
-    def __len__(self) -> int:
-        return self.starts.size
-
-
-def batch_words(texts: list[str]) -> list:
-    """Word starts and word n-gram hashes of each text, equal to
-    :func:`~dedupe.passages.tokens.words_of` (array operations over the whole batch; a text
-    that NFKC or lower-casing changes is read by ``words_of`` itself)."""
+def batch_grams(texts: list[str]) -> list[np.ndarray]:
+    """The word n-gram hashes of each text, equal to ``words_of(text).grams``
+    (:func:`~dedupe.passages.tokens.words_of`; array operations over the whole batch, and a
+    text that NFKC or lower-casing changes is read by ``words_of`` itself)."""
     codes, lengths, same = _normalise_batch(texts)
     edges = np.diff(_is_word(codes).view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
@@ -111,48 +118,54 @@ def batch_words(texts: list[str]) -> list:
     out = []
     for i, text in enumerate(texts):
         if not same[i]:
-            w = words_of(text, SEED_NGRAM)
-            out.append(_Words(w.starts, w.grams))
+            out.append(words_of(text, SEED_NGRAM).grams)
             continue
         a, b = bounds[i], bounds[i + 1]
         grams = combine_ngrams(th[a:b], SEED_NGRAM) if b - a >= SEED_NGRAM else np.zeros(0, dtype=np.uint64)
-        out.append(_Words(starts[a:b] - doc_starts[i], grams))
+        out.append(grams)
     return out
 
 
-def _passage_units(text: str, words) -> list[np.ndarray]:
-    """The word n-grams of each passage unit (repeats kept: a signature ignores them)."""
-    n = SEED_NGRAM
-    out = []
-    for w0, w1 in unit_ranges(text, words):
-        grams = words.grams[w0 : max(w0, w1 - n + 1)]
-        if grams.size:
-            out.append(grams)
-    return out
+def winnowed(grams: np.ndarray, w: int = WINNOW) -> np.ndarray:
+    """The distinct fingerprints of one document's n-gram hashes: the smallest hash of every
+    window of ``w`` consecutive n-grams (of all of them when there are fewer)."""
+    if grams.size <= w:
+        return grams[np.argmin(grams)][None] if grams.size else grams
+    windows = np.lib.stride_tricks.sliding_window_view(grams, w)
+    return np.unique(windows.min(axis=1))
+
+
+def _distinct_rows(rows: np.ndarray) -> np.ndarray:
+    if not rows.size:
+        return rows
+    order = np.lexsort(rows.T[::-1])
+    rows = rows[order]
+    keep = np.ones(len(rows), dtype=bool)
+    keep[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    return rows[keep]
 
 
 def batch_keys(texts: list[str], config) -> BatchKeys:
     """Every key of a batch of texts (see the module notes)."""
     sk = sketch_batch((texts, SketchSettings.of(config)))
-    from ..rules._people import stopwords
-    from ..rules.quote_drift import quotation_words
+    from ..rules.quote_drift import quotation_content
 
-    stop = stopwords()
-    units, owners, quotes, quoted_in, grams = [], [], [], [], []
-    for d, (text, words) in enumerate(zip(texts, batch_words(texts))):
-        grams.append(np.unique(words.grams))
-        for u in _passage_units(text, words):
-            units.append(u)
-            owners.append(d)
-        for q in quotation_words(text):
-            content = [w for w in q if w not in stop]  # stop words would pair every quotation
+    hashes: dict = {}  # word -> hash, once per batch
+    units, quotes, quoted_in, grams = [], [], [], []
+    for d, (text, g) in enumerate(zip(texts, batch_grams(texts))):
+        grams.append(np.unique(g))
+        fingerprints = winnowed(g)
+        units.append(np.column_stack([np.full(fingerprints.size, UNIT_BAND), fingerprints.view(np.int64),
+                                      np.full(fingerprints.size, d)]))
+        for content in quotation_content(text):  # function words would pair every quotation
             if content:
-                quotes.append(token_hashes_of(content))
+                for w in content:
+                    if w not in hashes:
+                        hashes[w] = token_hash(w)
+                quotes.append(np.fromiter((hashes[w] for w in content), dtype=np.uint64, count=len(content)))
                 quoted_in.append(d)
-    rows = [
-        document_bands(sk.signatures, sk.sizes, config),
-        _set_bands(units, owners, config.seed, UNIT_BAND, UNIT_BANDS, UNIT_ROWS),
-        _set_bands(quotes, quoted_in, config.seed, QUOTE_BAND, QUOTE_BANDS, QUOTE_ROWS),
-    ]
-    bands = np.unique(np.concatenate(rows), axis=0)
+    # Jaccard rows and fingerprints are distinct already; two quotations of one document can
+    # share a band key
+    quote_rows = _set_bands(quotes, quoted_in, config.seed, QUOTE_BAND, QUOTE_BANDS, QUOTE_ROWS)
+    bands = np.concatenate([document_bands(sk.signatures, sk.sizes, config), *units, _distinct_rows(quote_rows)])
     return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, grams)

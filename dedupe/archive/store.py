@@ -4,8 +4,13 @@ The archive code talks only to :class:`Store`, so a server database can be added
 implementing the same methods. :class:`SQLiteStore` uses the standard library's ``sqlite3``:
 WAL mode (one writer and any number of readers at once), one transaction per batch (a
 killed ``add`` leaves the archive as it was before that batch), a schema version with
-migrations, and ``WITHOUT ROWID`` primary keys so that a band lookup
-(``WHERE band = ? AND key = ?``) is an index seek, never a scan.
+migrations, and ``WITHOUT ROWID`` primary keys so that a key lookup (``WHERE key = ?``; the
+band is folded into the key, see :func:`dedupe.archive.keys.folded`) is an index seek, never
+a scan.
+
+Compact on disk: keys and word n-gram hashes are 47-bit integers (SQLite stores them in 6
+bytes), a document's own Jaccard keys are one blob, paths are numbered once, and texts are
+zlib-compressed.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import numpy as np
 
 from ..errors import DedupeError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class ArchiveError(DedupeError):
@@ -41,7 +46,7 @@ class StoredDocument:
     words: int
     shingles: int
     language: str
-    signature: bytes
+    jaccard: np.ndarray  # its Jaccard LSH keys (int64), to follow its near-duplicates
     text: str
 
 
@@ -67,22 +72,22 @@ class Store(ABC):
     def delete(self, numbers: list[int]) -> None: ...
 
     @abstractmethod
-    def add_bands(self, rows: np.ndarray) -> None: ...
+    def add_keys(self, keys: np.ndarray, docs: np.ndarray) -> None: ...
 
     @abstractmethod
-    def remove_bands(self, rows: np.ndarray) -> None: ...
+    def remove_keys(self, keys: np.ndarray, docs: np.ndarray) -> None: ...
 
     @abstractmethod
     def add_df(self, grams: np.ndarray, counts: np.ndarray) -> None: ...
 
     @abstractmethod
-    def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> np.ndarray: ...
+    def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]: ...
 
     @abstractmethod
     def df(self, grams: np.ndarray) -> np.ndarray: ...
 
     @abstractmethod
-    def documents(self, numbers: Iterable[int]) -> list[StoredDocument]: ...
+    def documents(self, numbers: Iterable[int], text: bool = True) -> list[StoredDocument]: ...
 
     @abstractmethod
     def counts(self) -> dict: ...
@@ -94,17 +99,25 @@ class Store(ABC):
 _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     """CREATE TABLE IF NOT EXISTS docs (
-        doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path TEXT, line INTEGER, source TEXT,
+        doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path INTEGER, line INTEGER, source TEXT,
         date TEXT, chars INTEGER NOT NULL, words INTEGER NOT NULL, shingles INTEGER NOT NULL,
-        language TEXT, signature BLOB NOT NULL, text BLOB NOT NULL)""",
-    "CREATE TABLE IF NOT EXISTS bands (band INTEGER, key INTEGER, doc INTEGER, "
-    "PRIMARY KEY (band, key, doc)) WITHOUT ROWID",
+        language TEXT, jaccard BLOB NOT NULL, text BLOB NOT NULL)""",
+    "CREATE TABLE IF NOT EXISTS paths (path INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    "CREATE TABLE IF NOT EXISTS keys (key INTEGER, doc INTEGER, PRIMARY KEY (key, doc)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS grams (gram INTEGER PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
 ]
-# MIGRATIONS[v] takes a version-v database to version v + 1 (none yet: version 1 is the first)
+# MIGRATIONS[v] takes a version-v database to version v + 1. Version 1 (band, key, doc rows
+# and 64-bit keys) was never released: such an archive is refused and must be rebuilt.
 MIGRATIONS: dict = {}
 
-_DOC_COLUMNS = "doc, id, path, line, source, date, chars, words, shingles, language, signature, text"
+_DOC_COLUMNS = "doc, id, paths.name, line, source, date, chars, words, shingles, language, jaccard, text"
+# rows written per executemany call
+_CHUNK = 500
+
+
+def _chunks(values: list):
+    for k in range(0, len(values), _CHUNK):
+        yield values[k : k + _CHUNK]
 
 
 class SQLiteStore(Store):
@@ -119,7 +132,7 @@ class SQLiteStore(Store):
             if not readonly:
                 self.db.execute("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA synchronous = NORMAL")
-            self.db.execute("PRAGMA cache_size = -65536")
+            self.db.execute("PRAGMA cache_size = -262144")
             self._migrate(readonly)
         except sqlite3.DatabaseError as e:
             raise ArchiveError(f"{self.path}: not a dedupe archive ({e})") from None
@@ -131,6 +144,9 @@ class SQLiteStore(Store):
         if version > SCHEMA_VERSION:
             raise ArchiveError(f"{self.path}: archive schema version {version} is newer than this dedupe "
                                f"({SCHEMA_VERSION}); upgrade dedupe")
+        if version and version not in MIGRATIONS:
+            raise ArchiveError(f"{self.path}: archive schema version {version} was a development version "
+                               "that cannot be migrated; build the archive again")
         if readonly:
             raise ArchiveError(f"{self.path}: archive schema version {version} needs migrating; open it writable")
         with self.transaction():
@@ -163,68 +179,79 @@ class SQLiteStore(Store):
 
     def numbers(self, ids: Iterable[str]) -> dict:
         out = {}
-        ids = list(ids)
-        for k in range(0, len(ids), 500):
-            part = ids[k : k + 500]
+        for part in _chunks(list(ids)):
             q = f"SELECT id, doc FROM docs WHERE id IN ({','.join('?' * len(part))})"
             out.update(self.db.execute(q, part))
         return out
 
+    def _path_numbers(self, names: set) -> dict:
+        names = sorted(n for n in names if n is not None)
+        self.db.executemany("INSERT OR IGNORE INTO paths (name) VALUES (?)", [(n,) for n in names])
+        out = {}
+        for part in _chunks(names):
+            out.update(self.db.execute(f"SELECT name, path FROM paths WHERE name IN ({','.join('?' * len(part))})", part))
+        return out
+
     def insert(self, docs: list[tuple]) -> list[int]:
-        """Rows (id, path, line, source, date, chars, words, shingles, language, signature, text)."""
+        """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text)."""
         start = (self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0) + 1
         numbers = list(range(start, start + len(docs)))
+        paths = self._path_numbers({d[1] for d in docs})
         self.db.executemany(
             "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(n, *d[:10], zlib.compress(d[10].encode("utf-8"), 1)) for n, d in zip(numbers, docs)],
+            [(n, d[0], paths.get(d[1]), *d[2:9], np.asarray(d[9], dtype=np.int64).tobytes(),
+              zlib.compress(d[10].encode("utf-8"), 6)) for n, d in zip(numbers, docs)],
         )
         return numbers
 
     def delete(self, numbers: list[int]) -> None:
         self.db.executemany("DELETE FROM docs WHERE doc = ?", [(n,) for n in numbers])
 
-    def add_bands(self, rows: np.ndarray) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?, ?)", rows.tolist())
+    def add_keys(self, keys: np.ndarray, docs: np.ndarray) -> None:
+        """Index rows ``(key, doc)``, written in key order (pages fill in order, fewer splits)."""
+        order = np.lexsort((docs, keys))
+        self.db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)",
+                            zip(keys[order].tolist(), docs[order].tolist()))
 
-    def remove_bands(self, rows: np.ndarray) -> None:
-        self.db.executemany("DELETE FROM bands WHERE band = ? AND key = ? AND doc = ?", rows.tolist())
+    def remove_keys(self, keys: np.ndarray, docs: np.ndarray) -> None:
+        self.db.executemany("DELETE FROM keys WHERE key = ? AND doc = ?", zip(keys.tolist(), docs.tolist()))
 
     def add_df(self, grams: np.ndarray, counts: np.ndarray) -> None:
         """Add ``counts`` (negative to subtract) to the document frequencies of ``grams``."""
-        pairs = list(zip(grams.view(np.int64).tolist(), counts.tolist()))
+        order = np.argsort(grams, kind="stable")
         self.db.executemany(
-            "INSERT INTO grams VALUES (?, ?) ON CONFLICT (gram) DO UPDATE SET df = df + excluded.df", pairs
+            "INSERT INTO grams VALUES (?, ?) ON CONFLICT (gram) DO UPDATE SET df = df + excluded.df",
+            zip(grams[order].tolist(), counts[order].tolist()),
         )
         if (counts < 0).any():
             self.db.execute("DELETE FROM grams WHERE df <= 0")
 
-    def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> np.ndarray:
-        """Rows ``(band, key, doc)`` of the archive for the ``(band, key)`` rows of ``keys``
-        (at most ``limit`` per key)."""
+    def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]:
+        """Per key of ``keys``: the archive documents holding it (at most ``limit``), by
+        primary-key seeks."""
         cur = self.db.cursor()
-        out = []
-        q = "SELECT band, key, doc FROM bands WHERE band = ? AND key = ?" + (f" LIMIT {int(limit)}" if limit else "")
-        for band, key in keys.tolist():
-            out.extend(cur.execute(q, (band, key)))
-        return np.array(out, dtype=np.int64).reshape(-1, 3)
+        q = "SELECT doc FROM keys WHERE key = ?" + (f" LIMIT {int(limit)}" if limit else "")
+        return [np.array([r[0] for r in cur.execute(q, (k,))], dtype=np.int64) for k in keys.tolist()]
 
     def df(self, grams: np.ndarray) -> np.ndarray:
         """Document frequencies of ``grams`` (0 for unknown ones), by primary-key seeks."""
-        values = grams.view(np.int64).tolist()
+        values = grams.tolist()
         found: dict = {}
-        for k in range(0, len(values), 500):
-            part = values[k : k + 500]
+        for part in _chunks(values):
             found.update(self.db.execute(f"SELECT gram, df FROM grams WHERE gram IN ({','.join('?' * len(part))})", part))
         return np.array([found.get(g, 0) for g in values], dtype=np.int64)
 
-    def documents(self, numbers: Iterable[int]) -> list[StoredDocument]:
-        numbers = list(numbers)
+    def documents(self, numbers: Iterable[int], text: bool = True) -> list[StoredDocument]:
+        """The documents by number (``text=False``: without reading their texts)."""
         found = {}
-        for k in range(0, len(numbers), 500):
-            part = numbers[k : k + 500]
-            q = f"SELECT {_DOC_COLUMNS} FROM docs WHERE doc IN ({','.join('?' * len(part))})"
+        numbers = list(numbers)
+        columns = _DOC_COLUMNS if text else _DOC_COLUMNS.replace("text", "''")
+        for part in _chunks(numbers):
+            q = (f"SELECT {columns} FROM docs LEFT JOIN paths USING (path) "
+                 f"WHERE doc IN ({','.join('?' * len(part))})")
             for row in self.db.execute(q, part):
-                found[row[0]] = StoredDocument(*row[:11], zlib.decompress(row[11]).decode("utf-8"))
+                found[row[0]] = StoredDocument(*row[:10], np.frombuffer(row[10], dtype=np.int64),
+                                               zlib.decompress(row[11]).decode("utf-8") if text else "")
         return [found[n] for n in numbers if n in found]
 
     def counts(self) -> dict:
@@ -232,7 +259,7 @@ class SQLiteStore(Store):
         page = one("PRAGMA page_size")
         return {
             "documents": one("SELECT count(*) FROM docs"),
-            "band_keys": one("SELECT count(*) FROM bands"),
+            "index_keys": one("SELECT count(*) FROM keys"),
             "word_ngrams": one("SELECT count(*) FROM grams"),
             "text_bytes_compressed": one("SELECT coalesce(sum(length(text)), 0) FROM docs"),
             "file_bytes": (one("PRAGMA page_count") - one("PRAGMA freelist_count")) * page,

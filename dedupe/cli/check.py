@@ -59,8 +59,19 @@ def check(
         with open_archive(archive, given, create=False) as store:
             if store.config.rules:
                 select_rules(store.config.select, store.config.ignore)
-            report = run_check(read_inputs(inputs, format, id_field, text_field), store, timestamp=not no_timestamp)
-        out.deliver(report)
+            progress = c.StageProgress()
+            try:
+                report = run_check(
+                    read_inputs(inputs, format, id_field, text_field),
+                    store,
+                    baseline=out.baseline,
+                    progress=progress,
+                    timestamp=not no_timestamp,
+                )
+                out.write(report, progress)
+            finally:
+                progress.close()
+        out.finish(report)
 
 
 # settings a check may choose; the hashing settings are the archive's

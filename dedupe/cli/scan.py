@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 
 from .. import api
-from ..baseline import apply_baseline, load_baseline
 from ..io.readers import FORMATS, read_inputs
 from ..io.writers import check_writable
 from ..io.writers import html as html_writer
 from ..io.writers import json as json_writer
-from ..model import SEVERITIES, severity_rank
+from ..model import FAIL_ON
 from ..rules import select_rules
 from . import common as c
 from .app import app
 from .summary import print_summary
-
-FAIL_ON = ("never", "duplicate", *SEVERITIES)
 
 
 @app.command()
@@ -30,6 +28,7 @@ def scan(
         Optional[list[str]],
         typer.Option(
             "--against",
+            metavar="ARCHIVE",
             help="An archive (folder or file; repeatable) to check INPUT... against: it takes part in "
             "duplicates, passages and corpus-wide rules, but only passages involving INPUT and "
             "findings in INPUT are reported.",
@@ -40,7 +39,7 @@ def scan(
     no_html: c.NoHtml = False,
     min_passage_words: Annotated[
         Optional[int],
-        typer.Option("--min-passage-words", help="Shortest shared passage reported, in words in common [default: 8]."),
+        typer.Option("--min-passage-words", metavar="N", help="Shortest shared passage reported, in words in common [default: 8]."),
     ] = None,
     no_passages: c.NoPassages = False,
     no_timestamp: c.NoTimestamp = False,
@@ -53,6 +52,8 @@ def scan(
     ngram: c.Ngram = None,
     shingle: c.Shingle = None,
     num_perm: c.NumPerm = None,
+    lsh_bands: c.LshBands = None,
+    lsh_rows: c.LshRows = None,
     seed: c.Seed = None,
     keep: c.Keep = None,
     scheme: c.Scheme = None,
@@ -80,6 +81,8 @@ def scan(
             ngram=ngram,
             shingle=shingle,
             num_perm=num_perm,
+            lsh_bands=lsh_bands,
+            lsh_rows=lsh_rows,
             seed=seed,
             keep=keep,
             scheme=scheme,
@@ -103,12 +106,14 @@ def scan(
                 read_inputs(inputs, format, id_field, text_field),
                 config,
                 archive=read_inputs(against, format, id_field, text_field) if against else None,
+                baseline=out.baseline,  # read before the documents: a bad file fails early
                 progress=progress,
                 timestamp=not no_timestamp,
             )
+            out.write(report, progress)
         finally:
             progress.close()
-        out.deliver(report)
+        out.finish(report)
 
 
 @dataclass
@@ -118,7 +123,7 @@ class Outputs:
     json_path: str
     html_path: Optional[str]
     fail_on: str
-    accepted: Optional[list]
+    baseline: Optional[Path]
     quiet: bool
 
     @classmethod
@@ -135,35 +140,23 @@ class Outputs:
         for path in (json_path, html_path):
             if path:
                 check_writable(path)
-        accepted = load_baseline(baseline) if baseline else None
-        return cls(json_path, html_path, fail_on, accepted, quiet)
+        return cls(json_path, html_path, fail_on, baseline, quiet)
 
-    def deliver(self, report) -> None:
-        """Write the report, print the summary, and exit with the run's code."""
-        hidden = hide_baseline(report, self.accepted) if self.accepted is not None else None
+    def write(self, report, progress) -> None:
+        progress("write JSON", 0, 1)
         json_writer.write(report, self.json_path)
         if self.html_path:
+            progress("write HTML", 0, 1)
             html_writer.write(report, self.html_path)
+
+    def finish(self, report) -> None:
+        """Print the input errors and the summary, and exit with the run's code."""
         c.report_input_errors(report.errors)
         if not self.quiet:
             console = Console(stderr="-" in (self.json_path, self.html_path))
             outputs = [p for p in [self.json_path, self.html_path] if p and p != "-"]
-            print_summary(report, console, outputs, baseline_hidden=hidden)
+            print_summary(report, console, outputs)
         if report.errors:
             raise typer.Exit(c.EXIT_ERROR)
-        if fail_on_met(report, self.fail_on):
+        if report.fails(self.fail_on):
             raise typer.Exit(c.EXIT_FAIL_ON)
-
-
-def hide_baseline(report, accepted: list) -> int:
-    """Drop the ``accepted`` findings (of a baseline report); how many were hidden."""
-    report.findings, hidden = apply_baseline(report.findings, accepted)
-    return hidden
-
-
-def fail_on_met(report, fail_on: str) -> bool:
-    if fail_on == "never":
-        return False
-    if fail_on == "duplicate":
-        return bool(report.clusters)
-    return any(severity_rank(f.severity) >= severity_rank(fail_on) for f in report.findings)
