@@ -56,7 +56,8 @@ def find_passages(
     (newspapers cut agency sentences into short stretches). Word n-grams found in more than
     ``config.passage_max_df`` documents (stock phrases, boilerplate) neither propose nor
     seed a passage. Passages are ordered by document order of ``a``, then offsets.
-    With ``archive_df`` (the n-gram document frequencies of a stored archive, see
+    With ``drafts`` (ids), only pairs holding a draft are aligned (drafts against an archive);
+    with ``archive_df`` too (the n-gram document frequencies of a stored archive, see
     :func:`~dedupe.passages.tokens.common_grams`), only the ``drafts`` are counted here.
 
     >>> from dedupe.api import ingest
@@ -76,7 +77,8 @@ def find_passages(
         stop = common_grams(all_words, config.passage_max_df)
     else:
         stop = common_grams(all_words, config.passage_max_df, [i in drafts for i in ids], archive_df)
-    pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress)
+    only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
+    pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
     out: list[Passage] = []
     for k, (i, j) in enumerate(pairs):
         out.extend(_pair_passages(ids[i], ids[j], all_words[i], all_words[j], n, stop, config.passage_min_words))
