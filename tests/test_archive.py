@@ -200,3 +200,27 @@ def test_kill_during_add_loses_nothing_committed(tmp_path):
                    env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, timeout=600)
     with Archive.open(db) as a:
         assert a.info()["documents"] == 3000
+
+
+def test_batch_tokens_are_the_passage_stage_words():
+    from dedupe.archive.keys import SEED_NGRAM, batch_tokens, ngrams
+    from dedupe.passages.tokens import words_of
+
+    texts = ["Plain text, with punctuation: here.", "Ｆｕｌｌ-width and CAPS ﬁ ligature", "", "one", "Ünïcödé wörds"]
+    for text, tokens in zip(texts, batch_tokens(texts)):
+        assert ngrams(tokens, SEED_NGRAM).tolist() == words_of(text, SEED_NGRAM).grams.tolist()
+
+
+def test_a_shared_run_of_eight_words_shares_a_fingerprint():
+    from dedupe.archive.keys import FINGERPRINT_NGRAM, UNIT_BAND, WINNOW
+
+    assert WINNOW + FINGERPRINT_NGRAM - 1 == 8
+    rng = np.random.default_rng(5)
+    vocab = [f"w{i}" for i in range(5000)]
+    for _ in range(30):
+        run = " ".join(rng.choice(vocab, 8))
+        a = " ".join(rng.choice(vocab, int(rng.integers(0, 60)))) + f" {run} " + " ".join(rng.choice(vocab, 40))
+        b = " ".join(rng.choice(vocab, int(rng.integers(0, 60)))) + f" {run} " + " ".join(rng.choice(vocab, 40))
+        rows = batch_keys([a, b], CONFIG).bands
+        fp = rows[rows[:, 0] == UNIT_BAND]
+        assert set(fp[fp[:, 2] == 0, 1].tolist()) & set(fp[fp[:, 2] == 1, 1].tolist())
