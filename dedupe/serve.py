@@ -111,8 +111,8 @@ def create_app(archive: Archive, max_bytes: int = MAX_BYTES, max_documents: int 
 
     @errors_as_json
     async def health(request):
-        counts = await run_in_threadpool(locked, archive.store.counts)
-        return JSONResponse({"status": "ok", "documents": counts["documents"]})
+        documents = await run_in_threadpool(locked, archive.store.document_count)
+        return JSONResponse({"status": "ok", "documents": documents})
 
     return Starlette(routes=[
         Route("/check", check_endpoint, methods=["POST"]),
