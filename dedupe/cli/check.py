@@ -59,7 +59,7 @@ def check(
         with open_archive(archive, given, create=False) as store:
             if store.config.rules:
                 select_rules(store.config.select, store.config.ignore)
-            progress = c.StageProgress()
+            progress = c.StageProgress(quiet=quiet)
             try:
                 report = run_check(
                     read_inputs(inputs, format, id_field, text_field),

@@ -97,7 +97,7 @@ FailOn = Annotated[
 ]
 NoRules = Annotated[bool, typer.Option("--no-rules", help="Run no translation-artifact rules.")]
 NoPassages = Annotated[bool, typer.Option("--no-passages", help="Skip shared-passage detection.")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary and no progress (errors still go to stderr).")]
 Scheme = Annotated[
     Optional[str],
     typer.Option("--scheme", metavar="SCHEME", help="MinHash scheme: oph (one permutation, densified) or kperm (classic) [default: oph]."),
@@ -168,8 +168,9 @@ class StageProgress:
 
     LOG_DELAY = 10.0  # seconds before a non-terminal run starts logging its stages
 
-    def __init__(self, delay: float = 1.0, enabled: Optional[bool] = None):
+    def __init__(self, delay: float = 1.0, enabled: Optional[bool] = None, quiet: bool = False):
         self.terminal = sys.stderr.isatty() if enabled is None else enabled
+        self.quiet = quiet  # --quiet: no progress either (errors are still printed)
         self.delay = delay
         self.start = time.monotonic()
         self._progress = None
@@ -177,6 +178,8 @@ class StageProgress:
         self._logged: set = set()
 
     def __call__(self, stage: str, done: int, total: Optional[int]) -> None:
+        if self.quiet:
+            return
         elapsed = time.monotonic() - self.start
         if not self.terminal:
             if elapsed >= self.LOG_DELAY and stage not in self._logged:

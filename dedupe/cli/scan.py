@@ -100,7 +100,7 @@ def scan(
         if format is not None and format not in FORMATS:
             c.fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
         out = Outputs.of(extras, json_path, html_path, no_html, fail_on, baseline, quiet)
-        progress = c.StageProgress()
+        progress = c.StageProgress(quiet=quiet)
         try:
             report = api.scan(
                 read_inputs(inputs, format, id_field, text_field),
