@@ -3,7 +3,8 @@ skeleton, a romanisation key, and each form with one letter deleted), so the wor
 forms that match, not all pairs of forms; a candidate pair is confirmed by diacritics, a
 table of East Slavic romanisations, one romanisation swap (y/i, ia/ya, h/g, o/e, a final
 -a/-o), or skeleton + string similarity (rapidfuzz). Male and female forms of one Slavic
-surname (-sky/-skaya, -ov/-ova) are two people, never one name spelled two ways."""
+surname (-sky/-skaya, -ov/-ova) are two people, never one name spelled two ways; British and
+American spellings of one word (harbour/harbor) are a house style, not a variant."""
 
 from __future__ import annotations
 
@@ -90,6 +91,22 @@ def _romanisation_swap(fa: str, fb: str) -> bool:
     return pair in _SWAPS or (ops[0].src_pos == len(fa) - 1 and pair in _FINAL_SWAPS)
 
 
+# British and American spellings of one word (colour/color, centre/center, organise/organize,
+# analyse/analyze, travelled/traveled): a house style, not two spellings of a name
+_ENGLISH_SPELLINGS = ((r"our(s?)$", r"or\1"), (r"tre(s?)$", r"ter\1"), (r"is(e|es|ed|ing|ation)$", r"iz\1"),
+                      (r"ys(e|es|ed|ing)$", r"yz\1"), (r"ll(ed|ing|er|ers)$", r"l\1"))
+
+
+def english_spellings(fa: str, fb: str) -> bool:
+    """The folded forms are the British and the American spelling of one word."""
+    def american(x):
+        for pat, rep in _ENGLISH_SPELLINGS:
+            x = re.sub(pat, rep, x)
+        return x
+
+    return fa != fb and american(fa) == american(fb)
+
+
 def gender_forms(a: str, b: str) -> bool:
     """Male and female forms of one Slavic surname: "Ivanov" / "Ivanova", "Kowalski" / "Kowalska"."""
     fa, fb = fold(a), fold(b)
@@ -114,7 +131,7 @@ def variant_reason(a: str, b: str, allow_spelling: bool = False) -> Optional[str
         return "hyphen or space"
     if same_table_group(a, b):
         return "transliteration table"
-    if min(len(fa), len(fb)) < 4 or _extension(a, b) or gender_forms(a, b):
+    if min(len(fa), len(fb)) < 4 or _extension(a, b) or gender_forms(a, b) or english_spellings(fa, fb):
         return None
     if _romanisation_swap(fa, fb):
         return "romanisation (one letter swapped)"
