@@ -3,7 +3,8 @@ skeleton, a romanisation key, and each form with one letter deleted), so the wor
 forms that match, not all pairs of forms; a candidate pair is confirmed by diacritics, a
 table of East Slavic romanisations, one romanisation swap (y/i, ia/ya, h/g, o/e, a final
 -a/-o), or skeleton + string similarity (rapidfuzz). Male and female forms of one Slavic
-surname (-sky/-skaya, -ov/-ova) are two people, never one name spelled two ways; British and
+surname (-sky/-skaya, -ov/-ova) are two people, never one name spelled two ways, and so are
+Danish/Norwegian and Swedish/English patronymic surnames (-sen/-son); British and
 American spellings of one word (harbour/harbor) are a house style, not a variant."""
 
 from __future__ import annotations
@@ -107,14 +108,26 @@ def english_spellings(fa: str, fb: str) -> bool:
     return fa != fb and american(fa) == american(fb)
 
 
-def gender_forms(a: str, b: str) -> bool:
-    """Male and female forms of one Slavic surname: "Ivanov" / "Ivanova", "Kowalski" / "Kowalska"."""
-    fa, fb = fold(a), fold(b)
-    for male, female in _GENDER_ENDINGS:
+# patronymic surnames of two traditions: Danish/Norwegian -sen, Swedish/English -son (two families)
+_PATRONYMIC_ENDINGS = (("sen", "son"),)
+
+
+def _other_ending(fa: str, fb: str, pairs) -> bool:
+    for one, two in pairs:
         for x, y in ((fa, fb), (fb, fa)):
-            if x.endswith(male) and y.endswith(female) and x[: -len(male)] == y[: -len(female)]:
+            if x.endswith(one) and y.endswith(two) and x[: -len(one)] == y[: -len(two)]:
                 return True
     return False
+
+
+def distinct_surnames(a: str, b: str) -> bool:
+    """Two surnames that differ only by their patronymic ending: "Hansen" / "Hanson"."""
+    return _other_ending(fold(a), fold(b), _PATRONYMIC_ENDINGS)
+
+
+def gender_forms(a: str, b: str) -> bool:
+    """Male and female forms of one Slavic surname: "Ivanov" / "Ivanova", "Kowalski" / "Kowalska"."""
+    return _other_ending(fold(a), fold(b), _GENDER_ENDINGS)
 
 
 def variant_reason(a: str, b: str, allow_spelling: bool = False) -> Optional[str]:
@@ -131,7 +144,8 @@ def variant_reason(a: str, b: str, allow_spelling: bool = False) -> Optional[str
         return "hyphen or space"
     if same_table_group(a, b):
         return "transliteration table"
-    if min(len(fa), len(fb)) < 4 or _extension(a, b) or gender_forms(a, b) or english_spellings(fa, fb):
+    if min(len(fa), len(fb)) < 4 or _extension(a, b) or gender_forms(a, b) or distinct_surnames(a, b) \
+            or english_spellings(fa, fb):
         return None
     if _romanisation_swap(fa, fb):
         return "romanisation (one letter swapped)"

@@ -201,6 +201,8 @@ RULE = Rule(
         ("Vladimir Sokolov spoke in Moscow.", "Volodymyr Petrenko spoke in Kyiv."),
         ("Maria Costa won the race.", "Mario Costa finished second."),
         ("Niger and Nigeria signed the accord.", "Troops left Niger on Friday."),
+        # two patronymic surnames of two traditions (-sen / -son): two families
+        "Erik Hansen spoke first. Hansen said the talks went well. Mark Hanson disagreed, and Hanson left early.",
         # a husband and wife: male and female forms of one surname
         ("Judge Pavel Orlovsky spoke first. Orlovsky said the court would sit again.",
          "His wife Orlovskaya declined to comment. Orlovskaya left the court early."),
