@@ -93,9 +93,10 @@ def _romanisation_swap(fa: str, fb: str) -> bool:
 
 
 # British and American spellings of one word (colour/color, centre/center, organise/organize,
-# analyse/analyze, travelled/traveled): a house style, not two spellings of a name
+# analyse/analyze): a house style, not two spellings of a name. (Not -lled/-led: a doubled
+# letter dropped from a name, Miller/Miler, is a typing error.)
 _ENGLISH_SPELLINGS = ((r"our(s?)$", r"or\1"), (r"tre(s?)$", r"ter\1"), (r"is(e|es|ed|ing|ation)$", r"iz\1"),
-                      (r"ys(e|es|ed|ing)$", r"yz\1"), (r"ll(ed|ing|er|ers)$", r"l\1"))
+                      (r"ys(e|es|ed|ing)$", r"yz\1"))
 
 
 def english_spellings(fa: str, fb: str) -> bool:

@@ -113,10 +113,10 @@ def _findings(members, why, forms, what, whole_mention: bool, order: dict):
         where = [{"doc": d.id, "start": s, "end": e, "text": d.text[s:e]}
                  for m in others for d, s, e in forms[m]][:MAX_LISTED]
         style_only = all(r == "diacritics" or r.startswith("hyphen") for r in why)
-        # a name in its own language's spelling beside the English one ("Zürich"/"Zurich"): careful
-        # English writers mix the two in one article, so it is style even there
         # hyphens and spaces (Coca-Cola/CocaCola, Jean-Luc/Jean Luc) vary even inside careful articles
         hyphen_only = all(r.startswith("hyphen") for r in why)
+        # a name in its own language's spelling beside the English one ("Zürich"/"Zurich"): careful
+        # English writers mix the two in one article, so it is style even there
         native = why == ["diacritics"] and all(native_spelling(m) for m in members if fold(m) != m.lower())
         for doc, s, e in forms[form]:
             end = e if whole_mention else s + len(form)
