@@ -43,6 +43,7 @@ def scan(
     config: Optional[Config] = None,
     *,
     archive: Optional[Iterable[DocumentLike]] = None,
+    archive_df: Optional[Callable] = None,
     baseline: Union[str, Path, list, None] = None,
     progress: Optional[Progress] = None,
     timestamp: bool = True,
@@ -53,6 +54,8 @@ def scan(
     checked against it: the archive takes part in near-duplicates, passages and corpus-wide
     rules (name variants, quote drift), but only passages that involve a draft and findings
     in drafts are reported, and every document gets ``role`` "draft" or "archive".
+    ``archive_df`` gives the word n-gram document frequencies of a larger archive that
+    ``archive`` is a part of (:func:`dedupe.archive.check.check` passes only the candidates).
 
     With ``baseline`` (a previous JSON report's path, or its findings as loaded by
     :func:`dedupe.baseline.load_baseline`), the findings it already holds are hidden and
@@ -84,7 +87,7 @@ def scan(
         from .derivation import apply_derivation
         from .passages import apply_reuse, find_passages
 
-        passages = find_passages(documents, config, progress)
+        passages = find_passages(documents, config, progress, archive_df, drafts or ())
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
         apply_reuse(corpus.results, passages, texts)
@@ -107,7 +110,7 @@ def scan(
         from .rules import run_rules
 
         report.findings = run_rules(
-            documents, config, results={r.id: r for r in corpus.results}, progress=progress
+            documents, config, results={r.id: r for r in corpus.results}, progress=progress, only=drafts
         )
         if drafts is not None:
             report.findings = [f for f in report.findings if f.doc in drafts]

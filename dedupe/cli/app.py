@@ -65,7 +65,7 @@ def _root(
 
 
 def _register():
-    from . import dedup, rules, scan  # noqa: F401  (commands register on import)
+    from . import archive, check, dedup, rules, scan, serve  # noqa: F401  (commands register on import)
 
 
 _register()

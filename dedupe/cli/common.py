@@ -75,20 +75,50 @@ LshRows = Annotated[
     Optional[int], typer.Option("--lsh-rows", metavar="N", help="Rows (signature values) per LSH band (with --lsh-bands).")
 ]
 Workers = Annotated[Optional[int], typer.Option("--workers", metavar="N", help="Worker processes [default: all cores].")]
+JsonPath = Annotated[
+    Optional[str],
+    typer.Option("--json", metavar="PATH", help="JSON report path; '-' for stdout [default: reports/report.json]."),
+]
+HtmlPath = Annotated[
+    Optional[str], typer.Option("--html", metavar="PATH", help="HTML report path [default: reports/report.html].")
+]
+NoHtml = Annotated[bool, typer.Option("--no-html", help="Write no HTML report.")]
+NoTimestamp = Annotated[
+    bool, typer.Option("--no-timestamp", help="Leave generated_at out, for byte-identical reports.")
+]
+FailOn = Annotated[
+    Optional[str],
+    typer.Option(
+        "--fail-on",
+        metavar="WHEN",
+        help="Exit 1 when met: never, duplicate (any near-duplicate cluster), or a severity "
+        "(any finding at or above it) [default: never].",
+    ),
+]
+NoRules = Annotated[bool, typer.Option("--no-rules", help="Run no translation-artifact rules.")]
+NoPassages = Annotated[bool, typer.Option("--no-passages", help="Skip shared-passage detection.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary and no progress (errors still go to stderr).")]
 Scheme = Annotated[
     Optional[str],
     typer.Option("--scheme", metavar="SCHEME", help="MinHash scheme: oph (one permutation, densified) or kperm (classic) [default: oph]."),
 ]
 
 
-def build_config(config_file: Optional[Path], **cli) -> tuple[Config, dict]:
-    """Defaults <- config file <- command line. Returns the Config and CLI-level file settings."""
+def given_settings(config_file: Optional[Path], **cli) -> tuple[dict, dict]:
+    """The Config settings given in the config file or on the command line (no defaults), and
+    the CLI-level file settings."""
     path = config_file if config_file is not None else find_config_file()
     settings = load_file_settings(path)
     extras = {k: settings.pop(k) for k in list(settings) if k not in Config.__dataclass_fields__}
     settings.update({k: v for k, v in cli.items() if v is not None})
     if "workers" in cli and settings.get("workers") is None:
         settings["workers"] = default_workers()  # the CLI uses every core unless told
+    return settings, extras
+
+
+def build_config(config_file: Optional[Path], **cli) -> tuple[Config, dict]:
+    """Defaults <- config file <- command line. Returns the Config and CLI-level file settings."""
+    settings, extras = given_settings(config_file, **cli)
     return Config(**settings), extras
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -32,30 +34,16 @@ def scan(
             "findings in INPUT are reported.",
         ),
     ] = None,
-    json_path: Annotated[
-        Optional[str], typer.Option("--json", metavar="PATH", help="JSON report path; '-' for stdout [default: reports/report.json].")
-    ] = None,
-    html_path: Annotated[
-        Optional[str], typer.Option("--html", metavar="PATH", help="HTML report path [default: reports/report.html].")
-    ] = None,
-    no_html: Annotated[bool, typer.Option("--no-html", help="Write no HTML report.")] = False,
+    json_path: c.JsonPath = None,
+    html_path: c.HtmlPath = None,
+    no_html: c.NoHtml = False,
     min_passage_words: Annotated[
         Optional[int],
         typer.Option("--min-passage-words", metavar="N", help="Shortest shared passage reported, in words in common [default: 8]."),
     ] = None,
-    no_passages: Annotated[bool, typer.Option("--no-passages", help="Skip shared-passage detection.")] = False,
-    no_timestamp: Annotated[
-        bool, typer.Option("--no-timestamp", help="Leave generated_at out, for byte-identical reports.")
-    ] = False,
-    fail_on: Annotated[
-        Optional[str],
-        typer.Option(
-            "--fail-on",
-            metavar="WHEN",
-            help="Exit 1 when met: never, duplicate (any near-duplicate cluster), or a severity "
-            "(any finding at or above it) [default: never].",
-        ),
-    ] = None,
+    no_passages: c.NoPassages = False,
+    no_timestamp: c.NoTimestamp = False,
+    fail_on: c.FailOn = None,
     format: c.Format = None,
     id_field: c.IdField = "id",
     text_field: c.TextField = "text",
@@ -74,10 +62,10 @@ def scan(
     select: c.Select = None,
     ignore: c.Ignore = None,
     min_severity: c.MinSeverity = None,
-    no_rules: Annotated[bool, typer.Option("--no-rules", help="Run no translation-artifact rules.")] = False,
+    no_rules: c.NoRules = False,
     baseline: c.Baseline = None,
     config_file: c.ConfigFile = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary and no progress (errors still go to stderr).")] = False,
+    quiet: c.Quiet = False,
 ):
     """Scan INPUT... for near-duplicate articles, shared passages and translation artifacts, and
     write the report. With --against ARCHIVE, INPUT... are drafts checked against the archive.
@@ -109,42 +97,66 @@ def scan(
         )
         if config.rules:
             select_rules(config.select, config.ignore)  # unknown rule ids fail before reading
-        baseline = baseline or extras.get("baseline")
-        fail_on = fail_on or extras.get("fail_on", "never")
-        if fail_on not in FAIL_ON:
-            c.fail(f"--fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
         if format is not None and format not in FORMATS:
             c.fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
-        json_path = json_path or extras.get("json", "reports/report.json")
-        html_path = None if no_html else html_path or extras.get("html", "reports/report.html")
-        if json_path == "-" and html_path == "-":
-            c.fail("--json - and --html - cannot both write to stdout (give --html a file or --no-html)")
-        for path in (json_path, html_path):
-            if path:
-                check_writable(path)  # before a long scan, not after
+        out = Outputs.of(extras, json_path, html_path, no_html, fail_on, baseline, quiet)
         progress = c.StageProgress(quiet=quiet)
         try:
             report = api.scan(
                 read_inputs(inputs, format, id_field, text_field),
                 config,
                 archive=read_inputs(against, format, id_field, text_field) if against else None,
-                baseline=baseline,  # read before the documents: a bad file fails early
+                baseline=out.baseline,  # read before the documents: a bad file fails early
                 progress=progress,
                 timestamp=not no_timestamp,
             )
-            progress("write JSON", 0, 1)
-            json_writer.write(report, json_path)
-            if html_path:
-                progress("write HTML", 0, 1)
-                html_writer.write(report, html_path)
+            out.write(report, progress)
         finally:
             progress.close()
+        out.finish(report)
+
+
+@dataclass
+class Outputs:
+    """Where a report goes and what ends the run (shared by ``scan`` and ``check``)."""
+
+    json_path: str
+    html_path: Optional[str]
+    fail_on: str
+    baseline: Optional[Path]
+    quiet: bool
+
+    @classmethod
+    def of(cls, extras: dict, json_path, html_path, no_html: bool, fail_on, baseline, quiet: bool) -> "Outputs":
+        """Checked before any reading: a bad path or --fail-on fails at once, not after a long scan."""
+        baseline = baseline or extras.get("baseline")
+        fail_on = fail_on or extras.get("fail_on", "never")
+        if fail_on not in FAIL_ON:
+            c.fail(f"--fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
+        json_path = json_path or extras.get("json", "reports/report.json")
+        html_path = None if no_html else html_path or extras.get("html", "reports/report.html")
+        if json_path == "-" and html_path == "-":
+            c.fail("--json - and --html - cannot both write to stdout (give --html a file or --no-html)")
+        for path in (json_path, html_path):
+            if path:
+                check_writable(path)
+        return cls(json_path, html_path, fail_on, baseline, quiet)
+
+    def write(self, report, progress) -> None:
+        progress("write JSON", 0, 1)
+        json_writer.write(report, self.json_path)
+        if self.html_path:
+            progress("write HTML", 0, 1)
+            html_writer.write(report, self.html_path)
+
+    def finish(self, report) -> None:
+        """Print the input errors and the summary, and exit with the run's code."""
         c.report_input_errors(report.errors)
-        if not quiet:
-            console = Console(stderr="-" in (json_path, html_path))
-            outputs = [p for p in [json_path, html_path] if p and p != "-"]
+        if not self.quiet:
+            console = Console(stderr="-" in (self.json_path, self.html_path))
+            outputs = [p for p in [self.json_path, self.html_path] if p and p != "-"]
             print_summary(report, console, outputs)
         if report.errors:
             raise typer.Exit(c.EXIT_ERROR)
-        if report.fails(fail_on):
+        if report.fails(self.fail_on):
             raise typer.Exit(c.EXIT_FAIL_ON)

@@ -39,7 +39,13 @@ COMMON_ZIPF = 5.5
 SHORT_MIN_SIMILARITY = 0.75
 
 
-def find_passages(documents: Iterable[Document], config: Config, progress: Optional[Callable] = None) -> list[Passage]:
+def find_passages(
+    documents: Iterable[Document],
+    config: Config,
+    progress: Optional[Callable] = None,
+    archive_df: Optional[Callable] = None,
+    drafts=(),
+) -> list[Passage]:
     """Every pair of near-verbatim shared spans between two different ``documents`` (in order;
     a :class:`~dedupe.corpus.Corpus` will do).
 
@@ -50,6 +56,9 @@ def find_passages(documents: Iterable[Document], config: Config, progress: Optio
     (newspapers cut agency sentences into short stretches). Word n-grams found in more than
     ``config.passage_max_df`` documents (stock phrases, boilerplate) neither propose nor
     seed a passage. Passages are ordered by document order of ``a``, then offsets.
+    With ``drafts`` (ids), only pairs holding a draft are aligned (drafts against an archive);
+    with ``archive_df`` too (the n-gram document frequencies of a stored archive, see
+    :func:`~dedupe.passages.tokens.common_grams`), only the ``drafts`` are counted here.
 
     >>> from dedupe.api import ingest
     >>> from dedupe.config import Config
@@ -64,8 +73,12 @@ def find_passages(documents: Iterable[Document], config: Config, progress: Optio
     ids = [d.id for d in docs]
     n = SEED_NGRAM
     all_words = [words_of(t, n) for t in texts]
-    stop = common_grams(all_words, config.passage_max_df)
-    pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress)
+    if archive_df is None:
+        stop = common_grams(all_words, config.passage_max_df)
+    else:
+        stop = common_grams(all_words, config.passage_max_df, [i in drafts for i in ids], archive_df)
+    only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
+    pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
     out: list[Passage] = []
     for k, (i, j) in enumerate(pairs):
         out.extend(_pair_passages(ids[i], ids[j], all_words[i], all_words[j], n, stop, config.passage_min_words))

@@ -68,8 +68,10 @@ def candidate_pairs(
     config: Config,
     max_df: int,
     progress: Optional[Callable] = None,
+    only: Optional[set] = None,
 ) -> list[tuple[int, int]]:
-    """Sorted document index pairs ``(i, j)``, ``i < j``, that may share a passage."""
+    """Sorted document index pairs ``(i, j)``, ``i < j``, that may share a passage (with
+    ``only``, a set of document indexes, the pairs holding one of them)."""
     params = recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL)
     lsh = MinHashLSH(num_perm=UNIT_PERM, params=params)
     units: list[tuple[int, object]] = []  # (document index, lean MinHash)
@@ -96,5 +98,8 @@ def candidate_pairs(
                 continue
             if len(docs) > max_df:  # a stock sentence would pair every document with every other
                 continue
-            found.update((d, e) for i, d in enumerate(docs) for e in docs[i + 1 :])
+            if only is None:
+                found.update((d, e) for i, d in enumerate(docs) for e in docs[i + 1 :])
+            else:
+                found.update((min(d, e), max(d, e)) for d in docs if d in only for e in docs if e != d)
     return sorted(found)

@@ -66,11 +66,23 @@ def words_of(text: str, n: int) -> Words:
     )
 
 
-def common_grams(all_words: list[Words], max_df: int) -> np.ndarray:
+def common_grams(all_words: list[Words], max_df: int, counted=None, extra_df=None) -> np.ndarray:
     """Sorted n-gram hashes found in more than ``max_df`` documents: stock phrases and
-    boilerplate, which neither propose candidate pairs nor seed an alignment."""
+    boilerplate, which neither propose candidate pairs nor seed an alignment.
+
+    With ``extra_df`` (document frequencies kept elsewhere, e.g. by a stored archive: a
+    function of the sorted n-gram hashes), only the documents whose ``counted`` flag is true
+    are counted here and ``extra_df`` is added for the others."""
     if not all_words:
         return np.zeros(0, dtype=np.uint64)
     uniq = [np.unique(w.grams) for w in all_words]
-    values, counts = np.unique(np.concatenate(uniq), return_counts=True)
+    if extra_df is None:
+        values, counts = np.unique(np.concatenate(uniq), return_counts=True)
+        return values[counts > max_df]
+    values = np.unique(np.concatenate(uniq))
+    mine = [u for u, c in zip(uniq, counted) if c]
+    counts = np.zeros(values.size, dtype=np.int64)
+    if mine:
+        np.add.at(counts, np.searchsorted(values, np.concatenate(mine)), 1)
+    counts += extra_df(values)
     return values[counts > max_df]

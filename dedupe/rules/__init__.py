@@ -87,6 +87,7 @@ def run_rules(
     batch_size: int = 200,
     results: Optional[Mapping[str, DocumentResult]] = None,
     progress=None,
+    only: Optional[set] = None,
 ) -> list[Finding]:
     """Every selected rule over the documents; findings at or above ``min_severity``, sorted.
 
@@ -94,7 +95,9 @@ def run_rules(
     (``ctx.results``), and documents it shows are confidently not English are not checked
     (see :func:`not_english`). Document-scope rules run over batches of documents in
     ``config.workers`` processes; corpus-scope rules see every document at once. The result
-    does not depend on the number of workers.
+    does not depend on the number of workers. With ``only`` (a set of ids: drafts checked
+    against an archive), document-scope rules run on those documents alone, since findings
+    elsewhere would be dropped.
     """
     from ..parallel import batches, pmap
 
@@ -109,17 +112,18 @@ def run_rules(
     per_doc = tuple(r.id for r in rules if r.scope == "document")
     found: list[Finding] = []
     if per_doc:
+        checked = docs if only is None else [d for d in docs if d.id in only]
         jobs = (
             (per_doc, config, chunk, {d.id: results[d.id] for d in chunk if d.id in results})
-            for chunk in batches(docs, batch_size)
+            for chunk in batches(checked, batch_size)
         )
-        workers = getattr(config, "workers", 1) if len(docs) > batch_size else 1
+        workers = getattr(config, "workers", 1) if len(checked) > batch_size else 1
         done = 0
         for chunk_findings in pmap(_document_findings, jobs, workers):
             found.extend(chunk_findings)
-            done = min(done + batch_size, len(docs))
+            done = min(done + batch_size, len(checked))
             if progress:
-                progress("rules", done, len(docs))
+                progress("rules", done, len(checked))
     for rule in rules:
         if rule.scope == "corpus":
             if progress:

@@ -26,6 +26,7 @@ import difflib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..textutil import sentences
 from ._lex import function_words
@@ -78,10 +79,16 @@ def _units(text: str, doc_index: int) -> list[_Unit]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_content(word: str) -> bool:
     if word in function_words() or word in _NUMBER_WORDS or any(c.isdigit() for c in word):
         return False
     return _CONTRACTION_RE.sub("", word) not in function_words()  # he's, don't, we're
+
+
+def quotation_content(text: str) -> list[list]:
+    """The content words of each unit this rule compares (for an archive's quotation index)."""
+    return [_content(u.words) for u in _units(text, 0)]
 
 
 def _content(words) -> list:

@@ -1,0 +1,250 @@
+"""A persistent archive for pre-publication checks: documents indexed once, grown as copy
+arrives, and drafts checked against it without reading the whole archive.
+
+    >>> import tempfile, os
+    >>> from dedupe.config import Config
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.db")
+    >>> with Archive.open(path, Config(detect_language=False)) as a:
+    ...     a.add([("w1", "the council voted on Tuesday to close the old harbour bridge for repairs")]).added
+    1
+
+See :mod:`dedupe.archive.store` for the storage and :mod:`dedupe.archive.keys` for the indexes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+import numpy as np
+
+from ..config import Config
+from ..model import Document, InputError
+from .keys import UNIT_BAND, batch_keys, folded, short_grams
+from .store import ArchiveError, SQLiteStore, Store, StoredDocument
+
+__all__ = ["Archive", "ArchiveError", "AddResult", "INDEX_FIELDS", "ON_DUPLICATE"]
+
+# the settings the stored keys depend on: an archive refuses documents keyed with others
+INDEX_FIELDS = (
+    "shingle", "ngram", "num_perm", "seed", "scheme", "threshold", "lsh_recall", "lsh_bands", "lsh_rows", "detect_language"
+)
+ON_DUPLICATE = ("error", "skip", "replace")
+INDEX_VERSION = "keys-2"  # the key layout of dedupe.archive.keys (units, quotes, names)
+
+
+def index_parameters(config: Config) -> dict:
+    return {"keys": INDEX_VERSION, "hash_scheme": config.hash_scheme,
+            **{k: getattr(config, k) for k in INDEX_FIELDS}}
+
+
+def _difference(stored: dict, wanted: dict) -> tuple[str, str]:
+    """The settings that differ, as the archive has them and as this run has them."""
+    keys = [k for k in {**stored, **wanted} if k != "hash_scheme" and stored.get(k) != wanted.get(k)]
+    keys = keys or ["hash_scheme"]
+    return ", ".join(f"{k}={stored.get(k)}" for k in keys), ", ".join(f"{k}={wanted.get(k)}" for k in keys)
+
+
+@dataclass
+class AddResult:
+    added: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    errors: list = field(default_factory=list)
+
+
+class Archive:
+    """An archive in a :class:`~dedupe.archive.store.Store` (SQLite by default)."""
+
+    def __init__(self, store: Store, config: Config):
+        self.store, self.config = store, config
+
+    @classmethod
+    def open(cls, path: str, config: Optional[Config] = None, create: bool = True, readonly: bool = False) -> "Archive":
+        """Open (or create) the archive at ``path``. ``config`` is checked against the
+        archive's recorded parameters (an error names both); without it, the archive's own
+        parameters are used."""
+        store = SQLiteStore(path, create=create, readonly=readonly)
+        try:
+            stored = store.meta().get("index")
+            if stored is None:
+                config = config or Config()
+                if readonly:
+                    raise ArchiveError(f"{path}: not a dedupe archive (no parameters recorded)")
+                with store.transaction():
+                    store.set_meta({"index": json.dumps(index_parameters(config))})
+                return cls(store, config)
+            stored = json.loads(stored)
+            if config is None:
+                config = Config(**{k: stored[k] for k in INDEX_FIELDS})
+            wanted = index_parameters(config)
+            if wanted != stored:
+                theirs, ours = _difference(stored, wanted)
+                raise ArchiveError(
+                    f"{path}: the archive was built with {theirs} (hash scheme {stored.get('hash_scheme')}); "
+                    f"this run uses {ours} (hash scheme {wanted['hash_scheme']}). "
+                    "Use the archive's settings or build a new archive"
+                )
+            return cls(store, config)
+        except BaseException:
+            store.close()
+            raise
+
+    def with_settings(self, **settings) -> "Archive":
+        """The same archive with other check-time settings (rules, passages, containment...);
+        the index settings cannot change."""
+        bad = [k for k in settings if k in INDEX_FIELDS and settings[k] != getattr(self.config, k)]
+        if bad:
+            theirs = ", ".join(f"{k}={getattr(self.config, k)}" for k in bad)
+            raise ArchiveError(f"the archive was built with {theirs}; {', '.join(bad)} cannot differ in a check")
+        return Archive(self.store, dataclasses.replace(self.config, **settings))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add(self, documents: Iterable, on_duplicate: str = "error", progress=None) -> AddResult:
+        """Add documents (anything :func:`dedupe.api.scan` accepts), one transaction per batch
+        of ``config.batch_size``. An id already archived (or twice in the input) is an
+        ArchiveError naming it (``on_duplicate="error"``; that batch is not written), left as
+        it was (``"skip"``) or replaced (``"replace"``)."""
+        from ..api import as_document
+
+        if on_duplicate not in ON_DUPLICATE:
+            raise ArchiveError(f"on_duplicate must be one of {', '.join(ON_DUPLICATE)}, got {on_duplicate!r}")
+        result = AddResult()
+        batch: dict[str, Document] = {}
+        for n, item in enumerate(documents):
+            doc = as_document(item, n)
+            if isinstance(doc, InputError):
+                result.errors.append(doc)
+                continue
+            if doc.id in batch:
+                if on_duplicate == "error":
+                    raise ArchiveError(f"{doc.location}: duplicate id {doc.id!r} in the input "
+                                       "(use --on-duplicate skip or replace)")
+                if on_duplicate == "skip":
+                    result.skipped += 1
+                    continue
+                result.replaced += 1
+            batch[doc.id] = doc
+            if len(batch) >= self.config.batch_size:
+                self._add_batch(list(batch.values()), on_duplicate, result)
+                batch = {}
+                if progress:
+                    progress("archive", result.added, None)
+        if batch:
+            self._add_batch(list(batch.values()), on_duplicate, result)
+        return result
+
+    def _add_batch(self, docs: list[Document], on_duplicate: str, result: AddResult) -> None:
+        keys = batch_keys([d.text for d in docs], self.config)
+        with self.store.transaction():
+            existing = self.store.numbers(d.id for d in docs)
+            if existing and on_duplicate == "error":
+                first = next(d for d in docs if d.id in existing)
+                raise ArchiveError(f"{first.location}: id {first.id!r} is already in the archive "
+                                   "(use --on-duplicate skip or replace)")
+            keep = np.array([d.id not in existing for d in docs], dtype=bool)
+            if existing and on_duplicate == "skip":
+                result.skipped += len(existing)
+                keys = _select(keys, keep)
+                docs = [d for d, k in zip(docs, keep) if k]
+            elif existing:
+                self._remove_numbers(list(existing.values()))
+                result.replaced += len(existing)
+            stored = folded(keys.bands)
+            jaccard = np.flatnonzero(keys.bands[:, 0] < UNIT_BAND)
+            jaccard = jaccard[np.argsort(keys.bands[jaccard, 2], kind="stable")]
+            bounds = np.searchsorted(keys.bands[jaccard, 2], np.arange(len(docs) + 1))
+            own = [stored[jaccard[bounds[i] : bounds[i + 1]]] for i in range(len(docs))]
+            numbers = self.store.insert([_row(d, keys, i, own[i]) for i, d in enumerate(docs)])
+            self.store.add_keys(stored, np.asarray(numbers, dtype=np.int64)[keys.bands[:, 2]])
+            self.store.add_df(*_df_rows(keys.grams))
+        result.added += len(docs) - (len(existing) if on_duplicate == "replace" else 0)
+
+    def remove(self, ids: Iterable[str]) -> list[str]:
+        """Remove documents by id (one transaction); the ids not found."""
+        ids = list(ids)
+        with self.store.transaction():
+            found = self.store.numbers(ids)
+            self._remove_numbers(list(found.values()))
+        return [i for i in ids if i not in found]
+
+    def _remove_numbers(self, numbers: list[int]) -> None:
+        stored = self.store.documents(numbers)
+        if not stored:
+            return
+        keys = batch_keys([s.text for s in stored], self.config)  # the keys are recomputed, not kept twice
+        self.store.remove_keys(folded(keys.bands), np.asarray([s.doc for s in stored], dtype=np.int64)[keys.bands[:, 2]])
+        values, counts = _df_rows(keys.grams)
+        self.store.add_df(values, -counts)
+        self.store.delete([s.doc for s in stored])
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def info(self) -> dict:
+        return {"path": getattr(self.store, "path", None), "parameters": index_parameters(self.config),
+                **self.store.counts()}
+
+    def candidates(self, keys: np.ndarray) -> np.ndarray:
+        """Archive document numbers sharing a key with ``keys`` rows ``(band, key, ...)``.
+        A passage-unit or quotation key held by more than ``passage_max_df`` archive
+        documents is a stock sentence or phrase (the passage stage skips such n-grams and
+        buckets too): it is no evidence and is not followed. Jaccard keys are always followed."""
+        keys = np.unique(keys[:, :2], axis=0)
+        jaccard = keys[:, 0] < UNIT_BAND
+        found = self.follow(folded(keys[jaccard]))
+        limit = self.config.passage_max_df
+        found += [d for d in self.store.lookup(folded(keys[~jaccard]), limit + 1) if d.size <= limit]
+        return np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *found]))
+
+    def follow(self, stored_keys: np.ndarray) -> list[np.ndarray]:
+        """The documents holding each of ``stored_keys`` (keys as stored, see :func:`folded`)."""
+        return self.store.lookup(stored_keys)
+
+    def documents(self, numbers, text: bool = True) -> list[StoredDocument]:
+        return self.store.documents((int(n) for n in numbers), text)
+
+    def df(self, grams: np.ndarray) -> np.ndarray:
+        """Archive document frequencies of word n-gram hashes (uint64)."""
+        return self.store.df(short_grams(grams))
+
+
+def _select(keys, keep: np.ndarray):
+    new_pos = np.cumsum(keep) - 1
+    bands = keys.bands[keep[keys.bands[:, 2]]].copy()
+    bands[:, 2] = new_pos[bands[:, 2]]
+    return dataclasses.replace(
+        keys, words=keys.words[keep], sizes=keys.sizes[keep], signatures=keys.signatures[keep],
+        languages=[x for x, k in zip(keys.languages, keep) if k], bands=bands,
+        grams=[g for g, k in zip(keys.grams, keep) if k],
+    )
+
+
+def _df_rows(grams: list) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct stored n-gram values of a batch and the number of its documents holding each."""
+    if not grams:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    # distinct per document after shortening too: two hashes of one document may share 47 bits
+    per_doc = np.concatenate([np.unique(short_grams(g)) for g in grams])
+    return np.unique(per_doc, return_counts=True)
+
+
+def _row(doc: Document, keys, i: int, jaccard: np.ndarray) -> tuple:
+    fields = doc.fields or {}
+    date = fields.get("date")
+    source = fields.get("source")
+    return (doc.id, doc.path, doc.line, None if source is None else str(source), None if date is None else str(date),
+            len(doc.text), int(keys.words[i]), int(keys.sizes[i]), keys.languages[i][0],
+            jaccard, doc.text)
+

@@ -1,0 +1,106 @@
+"""``dedupe archive add|info|remove``: build and keep a persistent archive for ``dedupe check``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Optional
+
+import typer
+
+from ..archive import INDEX_FIELDS, ON_DUPLICATE, Archive, ArchiveError
+from ..config import Config
+from ..io.readers import FORMATS, read_inputs
+from . import common as c
+from .app import app
+
+archive_app = typer.Typer(
+    help="Build and keep a persistent archive (SQLite) that 'dedupe check' checks drafts against.",
+    no_args_is_help=True,
+)
+app.add_typer(archive_app, name="archive")
+
+Db = Annotated[str, typer.Option("--db", help="The archive file (SQLite); created by 'archive add' if missing.")]
+
+
+def open_archive(db: str, given: dict, create: bool) -> Archive:
+    """The archive at ``db``: a new one with ``given`` settings, or an existing one, checked
+    against the index settings in ``given`` (an error names both)."""
+    from pathlib import Path
+
+    if not Path(db).exists():
+        if not create:
+            raise ArchiveError(f"{db}: no such archive (create one with 'dedupe archive add')")
+        return Archive.open(db, Config(**given))
+    probe = Archive.open(db, create=False)
+    config = probe.config
+    probe.close()
+    index = {k: v for k, v in given.items() if k in INDEX_FIELDS}
+    checked = Config(**{**{k: getattr(config, k) for k in INDEX_FIELDS}, **index}) if index else None
+    archive = Archive.open(db, checked, create=False)
+    rest = {k: v for k, v in given.items() if k not in INDEX_FIELDS}
+    return archive.with_settings(**rest) if rest else archive
+
+
+@archive_app.command("add")
+def add(
+    inputs: c.Inputs,
+    db: Db,
+    on_duplicate: Annotated[
+        str,
+        typer.Option("--on-duplicate", help="An id already in the archive: error (default, names the id), skip or replace."),
+    ] = "error",
+    format: c.Format = None,
+    id_field: c.IdField = "id",
+    text_field: c.TextField = "text",
+    ngram: c.Ngram = None,
+    shingle: c.Shingle = None,
+    num_perm: c.NumPerm = None,
+    seed: c.Seed = None,
+    scheme: c.Scheme = None,
+    threshold: c.Threshold = None,
+    no_language: Annotated[bool, typer.Option("--no-language", help="Skip language identification.")] = False,
+    config_file: c.ConfigFile = None,
+    quiet: c.Quiet = False,
+):
+    """Add INPUT... to the archive (created if missing), one transaction per batch of 1,000.
+
+    The archive records its hashing settings; adding with other settings is an error.
+    Exit codes: 0 success; 2 usage or input errors (readable documents are still added).
+    """
+    with c.errors_to_exit():
+        if on_duplicate not in ON_DUPLICATE:
+            c.fail(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}, got {on_duplicate!r}")
+        if format is not None and format not in FORMATS:
+            c.fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+        given, _ = c.given_settings(
+            config_file, ngram=ngram, shingle=shingle, num_perm=num_perm, seed=seed, scheme=scheme,
+            threshold=threshold, detect_language=False if no_language else None,
+        )
+        with open_archive(db, given, create=True) as archive:
+            result = archive.add(read_inputs(inputs, format, id_field, text_field), on_duplicate)
+        c.report_input_errors(result.errors)
+        if not quiet:
+            typer.echo(f"added {result.added}, replaced {result.replaced}, skipped {result.skipped}, "
+                       f"input errors {len(result.errors)} ({db})", err=True)
+        if result.errors:
+            raise typer.Exit(c.EXIT_ERROR)
+
+
+@archive_app.command("info")
+def info(db: Db):
+    """Print the archive's counts, parameters and size as JSON."""
+    with c.errors_to_exit():
+        with Archive.open(db, create=False, readonly=True) as archive:
+            typer.echo(json.dumps(archive.info(), indent=2))
+
+
+@archive_app.command("remove")
+def remove(ids: Annotated[list[str], typer.Argument(help="Ids of the documents to remove.")], db: Db):
+    """Remove documents by id (one transaction). Exit code 2 when an id is not in the archive."""
+    with c.errors_to_exit():
+        with Archive.open(db, create=False) as archive:
+            missing = archive.remove(ids)
+        for i in missing:
+            typer.echo(f"dedupe: {i!r} is not in the archive", err=True)
+        if missing:
+            raise typer.Exit(c.EXIT_ERROR)

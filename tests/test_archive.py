@@ -1,0 +1,226 @@
+"""The persistent archive: ``dedupe archive add|info|remove`` and ``dedupe check``.
+
+``check`` must give the report of ``scan DRAFT --against ARCHIVE_INPUT`` as far as the drafts
+are concerned (docs/archive.md says where and why the two may differ); the comparison below
+runs on the fixtures.
+"""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from dedupe import Config, scan
+from dedupe.archive import Archive, ArchiveError
+from dedupe.archive.check import check
+from dedupe.archive.keys import batch_keys, short_grams
+from dedupe.cli import app
+from dedupe.io.readers import read_inputs
+from dedupe.io.writers.json import schema
+from dedupe.model import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = Config(detect_language=False)
+
+
+def comparable(report) -> dict:
+    """What a check must share with scan --against: the drafts' documents, the clusters that
+    hold a draft (by members), passages, findings, errors and parameters. Left out: archive
+    documents no draft is related to (a check reads only candidates)."""
+    d = report.to_dict()
+    drafts = {x["id"] for x in d["documents"] if x["role"] == "draft"}
+    clusters = {c["id"]: c for c in d["clusters"] if drafts & set(c["members"])}
+    related = drafts | {m for c in clusters.values() for m in c["members"]}
+    related |= {p[s]["doc"] for p in d["passages"] for s in "ab"}
+    docs = []
+    for x in d["documents"]:
+        if x["id"] in related:
+            x = dict(x)
+            if x["cluster"] in clusters:
+                x["cluster"] = clusters[x["cluster"]]["members"]
+            else:  # a cluster of archive documents alone: not reported by a check
+                x["cluster"], x["keep"] = None, True
+            docs.append(x)
+    return {"parameters": d["parameters"], "documents": docs, "passages": d["passages"], "findings": d["findings"],
+            "errors": d["errors"], "clusters": sorted(({**c, "id": None} for c in clusters.values()),
+                                                      key=lambda c: c["members"])}
+
+
+def both(tmp_path, drafts: list, archive_items: list, config=CONFIG):
+    full = scan(drafts, config, archive=archive_items, timestamp=False)
+    with Archive.open(tmp_path / "a.db", config) as a:
+        a.add(archive_items)
+        checked = check(drafts, a, timestamp=False)
+    return full, checked
+
+
+def _paths(paths):
+    return list(read_inputs([str(p) for p in paths]))
+
+
+@pytest.mark.parametrize("draft", ["003_811dcac62ff5ac35", "001_c060a10094a7c604"])
+def test_check_equals_scan_against_on_seeds(tmp_path, seeds_dir, draft):
+    files = sorted(seeds_dir.glob("*.txt"))
+    full, checked = both(tmp_path, _paths([f for f in files if f.stem == draft]),
+                         _paths([f for f in files if f.stem != draft]), Config())
+    assert full.passages and full.findings
+    assert comparable(checked) == comparable(full)
+
+
+def test_check_equals_scan_against_on_near_duplicates(tmp_path, near_corpus):
+    # as read from a file (API dicts are named by their position in the stream)
+    docs = [Document(r["id"], r["text"], path="corpus.jsonl", line=n) for n, r in enumerate(near_corpus, 1)]
+    drafts = [d for d in docs if d.id.startswith("near-") and not d.id.endswith("-orig")][:6]
+    archive_items = [d for d in docs if d not in drafts]
+    full, checked = both(tmp_path, drafts, archive_items)
+    assert any(len(c.members) > 1 for c in full.clusters)
+    assert comparable(checked) == comparable(full)
+    assert len(checked.documents) < len(full.documents)  # only candidates were read
+
+
+def test_check_equals_scan_against_on_passages(tmp_path):
+    hosts = sorted((ROOT / "fixtures" / "passages").glob("host*.txt"))
+    full, checked = both(tmp_path, _paths(hosts[:2]), _paths(hosts[2:]))
+    assert comparable(checked) == comparable(full)
+
+
+def test_mixing_parameters_is_refused(tmp_path):
+    path = tmp_path / "a.db"
+    Archive.open(path, CONFIG).close()
+    with pytest.raises(ArchiveError, match=r"built with ngram=5 .*this run uses ngram=4"):
+        Archive.open(path, Config(detect_language=False, ngram=4))
+    res = CliRunner().invoke(app, ["archive", "add", str(ROOT / "seeds"), "--db", str(path), "--scheme", "kperm",
+                                   "--no-language"])
+    assert res.exit_code == 2 and "scheme=oph" in res.output and "scheme=kperm" in res.output
+
+
+def test_on_duplicate_modes(tmp_path):
+    path = tmp_path / "a.db"
+    text = "the council voted on Tuesday to close the old harbour bridge for repairs lasting a year"
+    with Archive.open(path, CONFIG) as a:
+        a.add([("w1", text), ("w2", "gardens bloom early in the hills this spring, growers said")])
+        with pytest.raises(ArchiveError, match="'w1' is already in the archive"):
+            a.add([("w3", "a third story"), ("w1", "other text")])
+        assert a.info()["documents"] == 2  # the failed batch wrote nothing
+        r = a.add([("w1", "other text entirely"), ("w3", "a third story")], on_duplicate="skip")
+        assert (r.added, r.skipped, r.replaced) == (1, 1, 0)
+        assert a.documents([1])[0].text == text
+        r = a.add([("w1", "replaced text about a bridge")], on_duplicate="replace")
+        assert (r.added, r.replaced) == (0, 1)
+        assert [d.text for d in a.documents(range(1, 10)) if d.id == "w1"] == ["replaced text about a bridge"]
+        assert check([("d", text)], a).passages == []  # the old text left the indexes
+
+
+def test_remove_restores_the_indexes(tmp_path, seeds_dir):
+    files = sorted(seeds_dir.glob("*.txt"))
+    with Archive.open(tmp_path / "a.db", CONFIG) as a:
+        a.add(_paths(files[:3]))
+        before = a.info()
+        grams = dict(a.store.db.execute("SELECT gram, df FROM grams"))
+        a.add(_paths(files[3:]))
+        assert a.remove([f.stem for f in files[3:]] + ["nope"]) == ["nope"]
+        after = a.info()
+        assert {k: after[k] for k in ("documents", "index_keys", "word_ngrams")} == \
+               {k: before[k] for k in ("documents", "index_keys", "word_ngrams")}
+        assert dict(a.store.db.execute("SELECT gram, df FROM grams")) == grams
+
+
+def test_cli_archive_workflow(tmp_path, seeds_dir, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    archive = [str(f) for f in sorted(seeds_dir.glob("*.txt")) if not f.stem.startswith("003")]
+    res = runner.invoke(app, ["archive", "add", *archive, "--db", "a.db"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["archive", "add", archive[0], "--db", "a.db"])
+    assert res.exit_code == 2 and "'000_73e56ecfb8db3804' is already in the archive" in res.output
+    info = json.loads(runner.invoke(app, ["archive", "info", "--db", "a.db"]).output)
+    assert info["documents"] == 4 and info["parameters"]["ngram"] == 5
+    res = runner.invoke(app, ["check", str(seeds_dir / "003_811dcac62ff5ac35.txt"), "--archive", "a.db",
+                              "--json", "r.json", "--html", "r.html", "--no-timestamp", "-q"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(Path("r.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, schema())
+    assert {d["role"] for d in report["documents"]} == {"draft", "archive"} and report["passages"]
+    assert "<html" in Path("r.html").read_text(encoding="utf-8").lower()
+    res = runner.invoke(app, ["archive", "remove", "000_73e56ecfb8db3804", "nope", "--db", "a.db"])
+    assert res.exit_code == 2 and "'nope' is not in the archive" in res.output
+    res = runner.invoke(app, ["check", "x.txt", "--archive", "missing.db"])
+    assert res.exit_code == 2 and "no such archive" in res.output
+
+
+ADDER = """
+import json, sys
+from dedupe import Config
+from dedupe.archive import Archive
+docs = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8")]
+with Archive.open(sys.argv[1], Config(detect_language=False, batch_size=int(sys.argv[3]))) as a:
+    a.add(docs, on_duplicate="skip", progress=lambda *_: print("batch", flush=True))
+"""
+
+
+def test_kill_during_add_loses_nothing_committed(tmp_path):
+    rng = np.random.default_rng(7)
+    vocab = [f"w{i}" for i in range(3000)]
+    corpus = tmp_path / "c.jsonl"
+    with corpus.open("w", encoding="utf-8") as f:
+        for i in range(3000):
+            f.write(json.dumps({"id": f"d{i}", "text": " ".join(rng.choice(vocab, 120)) + "."}) + "\n")
+    db = tmp_path / "a.db"
+    batch = 100
+    proc = subprocess.Popen([sys.executable, "-c", ADDER, str(db), str(corpus), str(batch)],
+                            stdout=subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    for _ in range(3):  # a few batches committed, then killed in the middle of the next ones
+        assert proc.stdout.readline().startswith(b"batch")
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with Archive.open(db) as a:
+        n = a.info()["documents"]
+        assert n >= 3 * batch and n % batch == 0 and n < 3000
+        stored = a.documents(range(1, n + 1))
+        assert [s.id for s in stored] == [f"d{i}" for i in range(n)]
+        keys = batch_keys([s.text for s in stored], a.config)  # every committed key is there
+        assert a.info()["index_keys"] == len(keys.bands)
+        df = dict(a.store.db.execute("SELECT gram, df FROM grams"))
+        values, counts = np.unique(np.concatenate([np.unique(short_grams(g)) for g in keys.grams]), return_counts=True)
+        assert df == dict(zip(values.tolist(), counts.tolist()))
+    # adding again completes the archive
+    subprocess.run([sys.executable, "-c", ADDER, str(db), str(corpus), "500"], check=True, cwd=ROOT,
+                   env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, timeout=600)
+    with Archive.open(db) as a:
+        assert a.info()["documents"] == 3000
+
+
+def test_batch_tokens_are_the_passage_stage_words():
+    from dedupe.archive.keys import SEED_NGRAM, batch_tokens, ngrams
+    from dedupe.passages.tokens import words_of
+
+    texts = ["Plain text, with punctuation: here.", "Ｆｕｌｌ-width and CAPS ﬁ ligature", "", "one", "Ünïcödé wörds"]
+    for text, tokens in zip(texts, batch_tokens(texts)):
+        assert ngrams(tokens, SEED_NGRAM).tolist() == words_of(text, SEED_NGRAM).grams.tolist()
+
+
+def test_a_shared_run_of_eight_words_shares_a_fingerprint():
+    from dedupe.archive.keys import FINGERPRINT_NGRAM, UNIT_BAND, WINNOW
+
+    assert WINNOW + FINGERPRINT_NGRAM - 1 == 8
+    rng = np.random.default_rng(5)
+    vocab = [f"w{i}" for i in range(5000)]
+    for _ in range(30):
+        run = " ".join(rng.choice(vocab, 8))
+        a = " ".join(rng.choice(vocab, int(rng.integers(0, 60)))) + f" {run} " + " ".join(rng.choice(vocab, 40))
+        b = " ".join(rng.choice(vocab, int(rng.integers(0, 60)))) + f" {run} " + " ".join(rng.choice(vocab, 40))
+        rows = batch_keys([a, b], CONFIG).bands
+        fp = rows[rows[:, 0] == UNIT_BAND]
+        assert set(fp[fp[:, 2] == 0, 1].tolist()) & set(fp[fp[:, 2] == 1, 1].tolist())
