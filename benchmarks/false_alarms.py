@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import tarfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.eval_rules import demetr_references, mlqe_post_edits  # noqa: E402
 from dedupe.config import Config  # noqa: E402
 from dedupe.model import Document  # noqa: E402
 from dedupe.rules import RuleContext, all_rules  # noqa: E402
@@ -45,6 +46,41 @@ TARGET_ALL = 2.0
 def _jsonl(path: Path) -> list[Document]:
     rows = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
     return [Document(id=str(r["id"]), text=r["text"]) for r in rows]
+
+
+def demetr_references(folder: Path) -> list[str]:
+    items = json.loads((folder / "base_id35_reference.json").read_text("utf-8"))
+    return list(dict.fromkeys(it["eng_sent"].strip() for it in items if it["eng_sent"].strip()))
+
+
+def detokenize(line: str) -> str:
+    """Undo Moses-style tokenisation well enough for rule scanning."""
+    out, open_ = [], True
+    for part in re.split(r'( ?" ?)', line.strip()):  # straight double quotes alternate open / close
+        if part.strip() == '"':
+            out.append(' "' if open_ else '" ')
+            open_ = not open_
+        else:
+            out.append(part)
+    s = "".join(out)
+    s = re.sub(r" ([,.;:!?%)\]}])", r"\1", s)
+    s = re.sub(r"([(\[{$]) ", r"\1", s)
+    s = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m|’s)\b", r"\1", s)
+    s = re.sub(r"\b(\w+) '(t|s|re|ve|ll|d|m)\b", r"\1'\2", s)  # "can 't"
+    s = re.sub(r"\b([dlDL]) '(?=\w)", r"\1'", s)  # "d 'état", "L 'Aurore"
+    s = re.sub(r"(?<=s) ' ", "' ", s)  # plural possessive: "Cassius ' treaty"
+    return re.sub(r"\s{2,}", " ", s).strip()
+
+
+def mlqe_post_edits(folder: Path) -> list[str]:
+    sents = []
+    for archive in sorted((folder / "post-editing" / "test").glob("*.tar.gz")):
+        with tarfile.open(archive) as tar:
+            for member in tar.getmembers():
+                if member.name.endswith(".pe"):
+                    lines = tar.extractfile(member).read().decode("utf-8").splitlines()
+                    sents.extend(detokenize(x) for x in lines if x.strip())
+    return list(dict.fromkeys(sents))
 
 
 def _sentences(name: str, sents: list[str]) -> list[Document]:

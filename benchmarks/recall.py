@@ -14,6 +14,8 @@ rule also sees the untouched articles and its false alarms there count against p
 - ``stray`` (stray-token, or foreign-fragment): one common English word replaced by its
   translation in German, French, Spanish, Italian, Russian or Chinese (not when the
   translation is an English word too);
+- ``untranslated`` (foreign-fragment): a whole source sentence of DEMETR (ten languages) left
+  untranslated, inserted as a paragraph of its own;
 - ``quote`` (quote-drift): a quotation of at least ten words is repeated in another article
   with two or three content words replaced by synonyms (a re-translation; both quotations are
   gold). As controls (not gold) other quotations are repeated verbatim, trimmed by a few words
@@ -29,7 +31,7 @@ clean), the two sets being the same size.
 
 Usage::
 
-    python benchmarks/recall.py [--data /work/shared/data] [--only pronoun,quote] [--show SET]
+    python benchmarks/recall.py [--data /work/shared/data] [--only pronoun,quote] [--show SET] [--seed N]
 """
 
 from __future__ import annotations
@@ -385,8 +387,29 @@ def plant_quotes(articles, rng) -> Planted:
     return out
 
 
+def plant_untranslated(articles, rng, demetr_folder: Path) -> Planted:
+    """One sentence left untranslated: a DEMETR source sentence (``src_sent``, ten source
+    languages) inserted as a paragraph of its own in the middle of each article."""
+    out = Planted("untranslated", ("foreign-fragment",))
+    items = json.loads((demetr_folder / "base_id35_reference.json").read_text("utf-8"))
+    by_lang: dict = {}
+    for it in items:
+        if it["src_sent"].strip():
+            by_lang.setdefault(it["lang_tag"], []).append(it["src_sent"].strip())
+    langs = sorted(by_lang)
+    for n, (aid, text) in enumerate(articles):
+        lang = langs[n % len(langs)]
+        sent = rng.choice(by_lang[lang])
+        cut = text.find("\n", len(text) // 2)
+        cut = len(text) if cut < 0 else cut
+        text = text[:cut] + "\n" + sent + "\n" + text[cut:]
+        out.docs.append(Document(id=aid, text=text))
+        out.gold.append((aid, cut + 1, cut + 1 + len(sent), lang))
+    return out
+
+
 PLANTERS = {"pronoun": plant_pronouns, "respelling": plant_respellings, "stray": plant_stray,
-            "quote": plant_quotes}
+            "quote": plant_quotes, "untranslated": plant_untranslated}
 
 
 def score(planted: Planted, rules: dict, show: bool = False) -> dict:
@@ -462,6 +485,7 @@ def main(argv=None) -> None:
     ap.add_argument("--data", default="/work/shared/data", type=Path)
     ap.add_argument("--only", default="", help="comma-separated planted sets (default: all), or 'demetr'")
     ap.add_argument("--show", default="", help="print the findings and misses of these planted sets (to stderr)")
+    ap.add_argument("--seed", type=int, default=SEED, help=f"random seed of the planting (default {SEED})")
     ap.add_argument("--json", type=Path, help="write the raw figures here")
     args = ap.parse_args(argv)
     rules = {r.id: r for r in all_rules()}
@@ -475,7 +499,8 @@ def main(argv=None) -> None:
     for name, planter in PLANTERS.items():
         if only and name not in only:
             continue
-        planted = planter(articles, random.Random(SEED))
+        rng = random.Random(args.seed)
+        planted = planter(articles, rng, args.data / "demetr") if name == "untranslated" else planter(articles, rng)
         r = score(planted, rules, show=name in args.show.split(","))
         results["planted"].append(r)
         kinds = "; ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(r["by_kind"].items()))

@@ -126,3 +126,16 @@ def is_place(name: str, min_population: int = 0) -> bool:
     """Is ``name`` a place of at least ``min_population`` (or a state/capital of unknown size)?"""
     p = place_population(name)
     return p is not None and (p == 0 or p >= min_population)
+
+
+NATIVE_SPELLING_ZIPF = 2.0  # at least this often in some language's word list (0.01 per million)
+
+
+@lru_cache(maxsize=20_000)
+def native_spelling(word: str) -> bool:
+    """Is ``word``, written with diacritics, the spelling some language uses for it ("Zürich",
+    "Málaga", "İstanbul": a word of that language's frequency list, wordfreq)? A name with
+    diacritics no language writes it with ("Sizzlér") is not."""
+    if fold(word) == word.lower():
+        return False
+    return any(zipf(word, lang) >= NATIVE_SPELLING_ZIPF for lang in _wordfreq_languages() if lang != "en")

@@ -3,7 +3,9 @@ skeleton, a romanisation key, and each form with one letter deleted), so the wor
 forms that match, not all pairs of forms; a candidate pair is confirmed by diacritics, a
 table of East Slavic romanisations, one romanisation swap (y/i, ia/ya, h/g, o/e, a final
 -a/-o), or skeleton + string similarity (rapidfuzz). Male and female forms of one Slavic
-surname (-sky/-skaya, -ov/-ova) are two people, never one name spelled two ways."""
+surname (-sky/-skaya, -ov/-ova) are two people, never one name spelled two ways, and so are
+Danish/Norwegian and Swedish/English patronymic surnames (-sen/-son); British and
+American spellings of one word (harbour/harbor) are a house style, not a variant."""
 
 from __future__ import annotations
 
@@ -90,14 +92,43 @@ def _romanisation_swap(fa: str, fb: str) -> bool:
     return pair in _SWAPS or (ops[0].src_pos == len(fa) - 1 and pair in _FINAL_SWAPS)
 
 
-def gender_forms(a: str, b: str) -> bool:
-    """Male and female forms of one Slavic surname: "Ivanov" / "Ivanova", "Kowalski" / "Kowalska"."""
-    fa, fb = fold(a), fold(b)
-    for male, female in _GENDER_ENDINGS:
+# British and American spellings of one word (colour/color, centre/center, organise/organize,
+# analyse/analyze): a house style, not two spellings of a name. (Not -lled/-led: a doubled
+# letter dropped from a name, Miller/Miler, is a typing error.)
+_ENGLISH_SPELLINGS = ((r"our(s?)$", r"or\1"), (r"tre(s?)$", r"ter\1"), (r"is(e|es|ed|ing|ation)$", r"iz\1"),
+                      (r"ys(e|es|ed|ing)$", r"yz\1"))
+
+
+def english_spellings(fa: str, fb: str) -> bool:
+    """The folded forms are the British and the American spelling of one word."""
+    def american(x):
+        for pat, rep in _ENGLISH_SPELLINGS:
+            x = re.sub(pat, rep, x)
+        return x
+
+    return fa != fb and american(fa) == american(fb)
+
+
+# patronymic surnames of two traditions: Danish/Norwegian -sen, Swedish/English -son (two families)
+_PATRONYMIC_ENDINGS = (("sen", "son"),)
+
+
+def _other_ending(fa: str, fb: str, pairs) -> bool:
+    for one, two in pairs:
         for x, y in ((fa, fb), (fb, fa)):
-            if x.endswith(male) and y.endswith(female) and x[: -len(male)] == y[: -len(female)]:
+            if x.endswith(one) and y.endswith(two) and x[: -len(one)] == y[: -len(two)]:
                 return True
     return False
+
+
+def distinct_surnames(a: str, b: str) -> bool:
+    """Two surnames that differ only by their patronymic ending: "Hansen" / "Hanson"."""
+    return _other_ending(fold(a), fold(b), _PATRONYMIC_ENDINGS)
+
+
+def gender_forms(a: str, b: str) -> bool:
+    """Male and female forms of one Slavic surname: "Ivanov" / "Ivanova", "Kowalski" / "Kowalska"."""
+    return _other_ending(fold(a), fold(b), _GENDER_ENDINGS)
 
 
 def variant_reason(a: str, b: str, allow_spelling: bool = False) -> Optional[str]:
@@ -114,7 +145,8 @@ def variant_reason(a: str, b: str, allow_spelling: bool = False) -> Optional[str
         return "hyphen or space"
     if same_table_group(a, b):
         return "transliteration table"
-    if min(len(fa), len(fb)) < 4 or _extension(a, b) or gender_forms(a, b):
+    if min(len(fa), len(fb)) < 4 or _extension(a, b) or gender_forms(a, b) or distinct_surnames(a, b) \
+            or english_spellings(fa, fb):
         return None
     if _romanisation_swap(fa, fb):
         return "romanisation (one letter swapped)"
