@@ -8,14 +8,14 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..model import Cluster, Pair
-from .clusters import UnionFind, representative
+from .clusters import build_clusters
 from .fast import shingle_batch
 from .lsh import CandidateIndex
 from .sketch import sub_batches
 from .shingles import jaccard
 from .signatures import estimate
 
-__all__ = ["find_clusters", "verify_pair", "ShingleCache"]
+__all__ = ["find_clusters", "verify_candidates", "verify_pair", "ShingleCache"]
 
 
 def verify_pair(i, j, ids, shingles, signatures, config) -> Optional[Pair]:
@@ -53,15 +53,15 @@ class ShingleCache:
     """Sorted distinct shingle hashes of documents, their texts read again and shingled in
     batches, at most ``capacity`` documents held (least recently used dropped)."""
 
-    def __init__(self, text_of: Callable[[int], str], config, capacity: int = 100_000):
-        self.text_of, self.config, self.capacity = text_of, config, capacity
+    def __init__(self, texts_of: Callable[[list], list], config, capacity: int = 100_000):
+        self.texts_of, self.config, self.capacity = texts_of, config, capacity
         self._sets: OrderedDict = OrderedDict()
 
     def load(self, indexes) -> None:
         missing = sorted(set(indexes) - self._sets.keys())
         for k in range(0, len(missing), 1000):
             part = missing[k : k + 1000]
-            texts = [self.text_of(i) for i in part]
+            texts = self.texts_of(part)
             for a, b in sub_batches(texts):
                 sh = shingle_batch(texts[a:b], self.config.ngram, self.config.shingle)
                 for n, i in enumerate(part[a:b]):
@@ -73,6 +73,25 @@ class ShingleCache:
 
     def __getitem__(self, i: int) -> np.ndarray:
         return self._sets[i]
+
+
+def verify_candidates(candidates, texts_of, signatures, ids, config, progress=None) -> list:
+    """``(i, j, Pair)`` for every candidate pair ``(i, j)`` that passes exact verification,
+    in the candidates' order. Only the documents in candidate pairs are shingled again (from
+    ``texts_of``, a batch of indexes -> their texts), chunk by chunk of pairs with a
+    bounded cache. ``ids``, ``signatures``: any mapping from the indexes."""
+    shingles = ShingleCache(texts_of, config)
+    accepted: list[tuple[int, int, Pair]] = []
+    for start in range(0, len(candidates), 20_000):  # bounded memory: chunks of pairs
+        chunk = candidates[start : start + 20_000]
+        shingles.load(sorted({i for pair in chunk for i in pair}))
+        for i, j in chunk:
+            pair = verify_pair(i, j, ids, shingles, signatures, config)
+            if pair is not None:
+                accepted.append((i, j, pair))
+        if progress:
+            progress("verify", start + len(chunk), len(candidates))
+    return accepted
 
 
 def find_clusters(
@@ -93,36 +112,7 @@ def find_clusters(
     index = CandidateIndex(config)
     index.add_all(signatures, sizes)
     candidates = sorted(index.pairs())
-    shingles = ShingleCache(text_of, config)
-    accepted: list[tuple[int, int, Pair]] = []
-    for start in range(0, len(candidates), 20_000):  # bounded memory: chunks of pairs
-        chunk = candidates[start : start + 20_000]
-        shingles.load(sorted({i for pair in chunk for i in pair}))
-        for i, j in chunk:
-            pair = verify_pair(i, j, ids, shingles, signatures, config)
-            if pair is not None:
-                accepted.append((i, j, pair))
-        if progress:
-            progress("verify", start + len(chunk), len(candidates))
-    uf = UnionFind()
-    for i, j, _ in accepted:
-        uf.union(i, j)
-    groups = uf.groups()
-    root_to_cluster = {g[0]: cid for cid, g in enumerate(groups)}
-    pairs_by_cluster: dict[int, list[Pair]] = {cid: [] for cid in range(len(groups))}
-    for i, j, pair in accepted:
-        pairs_by_cluster[root_to_cluster[uf.find(i)]].append(pair)
-    clusters, assignment = [], {}
-    for cid, members in enumerate(groups):
-        rep = representative(members, chars, config.keep)
-        for m in members:
-            assignment[m] = (cid, m == rep)
-        clusters.append(
-            Cluster(
-                id=cid,
-                representative=ids[rep],
-                members=tuple(ids[m] for m in members),
-                pairs=tuple(pairs_by_cluster[cid]),
-            )
-        )
-    return clusters, assignment
+    accepted = verify_candidates(candidates, lambda part: [text_of(i) for i in part], signatures, ids, config, progress)
+    lo = np.array([i for i, _, _ in accepted], dtype=np.int64)
+    hi = np.array([j for _, j, _ in accepted], dtype=np.int64)
+    return build_clusters(lo, hi, [p for _, _, p in accepted], ids.__getitem__, chars, config.keep)
