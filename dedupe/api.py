@@ -105,6 +105,24 @@ def scan(
     clusters, assignment = find_clusters(
         corpus.ids, [r.chars for r in corpus.results], corpus.sizes, corpus.signatures, corpus.text, config, progress
     )
+    return finish(corpus, errors, clusters, assignment, config, drafts=drafts, progress=progress, timestamp=timestamp)
+
+
+def finish(
+    corpus: Corpus,
+    errors: list,
+    clusters: list,
+    assignment: dict,
+    config: Config,
+    *,
+    drafts: Optional[set] = None,
+    progress: Optional[Progress] = None,
+    timestamp: bool = True,
+) -> Report:
+    """The stages after the near-duplicate search (keep/drop, passages, rules) and the
+    report, given the corpus and its clusters (``assignment``: document index -> (cluster
+    id, keep)). :func:`scan` runs it in one process; a staged run
+    (:mod:`dedupe.distributed`) after its clusters."""
     for i, (cid, keep) in assignment.items():
         corpus.results[i].cluster = cid
         corpus.results[i].keep = keep

@@ -61,6 +61,24 @@ Baseline = Annotated[
     typer.Option("--baseline", help="A previous JSON report: hide the findings it already holds (accepted ones)."),
 ]
 Workers = Annotated[Optional[int], typer.Option("--workers", help="Worker processes [default: all cores].")]
+Engine = Annotated[
+    str,
+    typer.Option("--engine", help="Where the near-duplicate stages run: local (this machine) or ray (pip install 'dedupe-news[ray]')."),
+]
+RayAddress = Annotated[
+    Optional[str],
+    typer.Option("--ray-address", help="Ray cluster to join ('auto': the one running here) [default: start a local Ray]."),
+]
+WorkDir = Annotated[
+    Optional[str],
+    typer.Option(
+        "--work-dir",
+        help="Folder for the stages' files; a rerun with the same inputs and settings skips the finished "
+        "stages (with --engine local, runs the same stages) [default: a temporary folder].",
+    ),
+]
+Partitions = Annotated[int, typer.Option("--partitions", help="Band-key partitions of a staged run (one bucket task each).")]
+ShardBytes = Annotated[int, typer.Option("--shard-bytes", help="Bytes of JSONL per sign task in a staged run.")]
 Scheme = Annotated[
     Optional[str],
     typer.Option("--scheme", help="MinHash scheme: oph (one permutation, densified) or kperm (classic) [default: oph]."),
@@ -147,3 +165,13 @@ def report_input_errors(errors, limit: int = MAX_ERROR_LINES) -> None:
     if len(errors) > limit:
         sys.stderr.write(f"dedupe: ... and {len(errors) - limit} more input errors (all are in the report's errors)\n")
 
+
+
+def staging(engine: str, ray_address, work_dir, partitions: int, shard_bytes: int):
+    """The staged-run settings of the command line (:class:`~dedupe.distributed.Staging`)."""
+    from ..distributed.commands import Staging
+    from ..distributed.engine import ENGINES
+
+    if engine not in ENGINES:
+        fail(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    return Staging(engine, ray_address, work_dir, partitions, shard_bytes)

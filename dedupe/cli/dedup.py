@@ -10,6 +10,7 @@ from rich.console import Console
 from .. import api
 from ..io.readers import read_inputs
 from ..dedup import write_split, write_split_inputs
+from ..distributed import defaults
 from . import common as c
 from .app import app
 
@@ -33,6 +34,11 @@ def dedup(
     keep: c.Keep = None,
     scheme: c.Scheme = None,
     workers: c.Workers = None,
+    engine: c.Engine = "local",
+    ray_address: c.RayAddress = None,
+    work_dir: c.WorkDir = None,
+    partitions: c.Partitions = defaults.PARTITIONS,
+    shard_bytes: c.ShardBytes = defaults.SHARD_BYTES,
     config_file: c.ConfigFile = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
 ):
@@ -56,6 +62,16 @@ def dedup(
             passages=False,
             rules=False,
         )
+        staging = c.staging(engine, ray_address, work_dir, partitions, shard_bytes)
+        if staging.staged:
+            from ..distributed.commands import dedup_files
+            from ..distributed.pipeline import Inputs
+
+            kept_n, dropped_n, clusters, errors = dedup_files(
+                Inputs(tuple(inputs), format, id_field, text_field), config, staging, out, dropped
+            )
+            _summary(errors, kept_n, dropped_n, clusters, quiet)
+            return
         readable_again = "-" not in inputs
         held: list = []  # stdin cannot be read twice: only then are its documents held
 
@@ -72,11 +88,14 @@ def dedup(
             kept_n, dropped_n = write_split_inputs(report, inputs, out, dropped, format, id_field, text_field)
         else:
             kept_n, dropped_n = write_split(report, held, out, dropped, id_field, text_field)
-        c.report_input_errors(report.errors)
-        if not quiet:
-            Console(stderr=True).print(
-                f"kept {kept_n} of {kept_n + dropped_n} documents; "
-                f"dropped {dropped_n} in {len(report.clusters)} clusters"
-            )
-        if report.errors:
-            raise typer.Exit(c.EXIT_ERROR)
+        _summary(report.errors, kept_n, dropped_n, len(report.clusters), quiet)
+
+
+def _summary(errors, kept_n: int, dropped_n: int, clusters: int, quiet: bool) -> None:
+    c.report_input_errors(errors)
+    if not quiet:
+        Console(stderr=True).print(
+            f"kept {kept_n} of {kept_n + dropped_n} documents; dropped {dropped_n} in {clusters} clusters"
+        )
+    if errors:
+        raise typer.Exit(c.EXIT_ERROR)

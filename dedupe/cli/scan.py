@@ -9,6 +9,7 @@ from rich.console import Console
 
 from .. import api
 from ..baseline import apply_baseline, load_baseline
+from ..distributed import defaults
 from ..io.readers import FORMATS, read_inputs
 from ..io.writers import check_writable
 from ..io.writers import html as html_writer
@@ -69,6 +70,11 @@ def scan(
     keep: c.Keep = None,
     scheme: c.Scheme = None,
     workers: c.Workers = None,
+    engine: c.Engine = "local",
+    ray_address: c.RayAddress = None,
+    work_dir: c.WorkDir = None,
+    partitions: c.Partitions = defaults.PARTITIONS,
+    shard_bytes: c.ShardBytes = defaults.SHARD_BYTES,
     no_language: Annotated[bool, typer.Option("--no-language", help="Skip language identification.")] = False,
     select: c.Select = None,
     ignore: c.Ignore = None,
@@ -120,15 +126,26 @@ def scan(
             if path:
                 check_writable(path)  # before a long scan, not after
         accepted = load_baseline(baseline) if baseline else None
+        staging = c.staging(engine, ray_address, work_dir, partitions, shard_bytes)
+        if staging.staged and against:
+            c.fail("--against runs in one process only (not with --engine ray or --work-dir)")
         progress = c.StageProgress()
         try:
-            report = api.scan(
-                read_inputs(inputs, format, id_field, text_field),
-                config,
-                archive=read_inputs(against, format, id_field, text_field) if against else None,
-                progress=progress,
-                timestamp=not no_timestamp,
-            )
+            if staging.staged:
+                from ..distributed.commands import scan_files
+                from ..distributed.pipeline import Inputs
+
+                report = scan_files(
+                    Inputs(tuple(inputs), format, id_field, text_field), config, staging, progress, not no_timestamp
+                )
+            else:
+                report = api.scan(
+                    read_inputs(inputs, format, id_field, text_field),
+                    config,
+                    archive=read_inputs(against, format, id_field, text_field) if against else None,
+                    progress=progress,
+                    timestamp=not no_timestamp,
+                )
         finally:
             progress.close()
         hidden = hide_baseline(report, accepted) if accepted is not None else None

@@ -4,9 +4,8 @@ The near-duplicate search runs in stages that hand off through files in a work f
 sign (per shard) -> ids (per id partition) -> bucket (per band-key partition) -> verify (per
 shard) -> cluster (driver) -> emit (per shard). Each stage calls the same functions as the
 in-process path (:mod:`dedupe.near`, :mod:`dedupe.dedup`), so the results are the same.
+
+Modules: :mod:`.engine` (local and Ray), :mod:`.pipeline` (the stages in order),
+:mod:`.commands` (``dedup`` and ``scan`` over them), one module per stage. Nothing is
+imported here, so that the command line loads none of it unless a staged run is asked for.
 """
-
-from .engine import ENGINES, LocalEngine, RayEngine, get_engine
-from .pipeline import Inputs, Staged, emit, run
-
-__all__ = ["ENGINES", "LocalEngine", "RayEngine", "get_engine", "Inputs", "Staged", "emit", "run"]

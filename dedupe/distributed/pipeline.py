@@ -22,6 +22,7 @@ from ..model import InputError
 from ..near import banding
 from ..near.lsh import ENSEMBLE_PARTITIONS, ENSEMBLE_WEIGHTS, recall_params
 from ..near.sketch import SketchSettings
+from . import defaults
 from . import shards as sh
 from .bucket import BucketTask, bucket_partition
 from .cluster import cluster
@@ -31,8 +32,7 @@ from .sign import SignTask, sign_shard
 from .verify import VerifyTask, verify_shard
 from .workdir import WorkDir, folder_bytes, load, save, task_output
 
-DEFAULT_PARTITIONS = 16
-DEFAULT_SHARD_BYTES = 32 << 20
+DEFAULT_PARTITIONS, DEFAULT_SHARD_BYTES = defaults.PARTITIONS, defaults.SHARD_BYTES
 
 
 @dataclass(frozen=True)
