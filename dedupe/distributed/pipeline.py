@@ -30,7 +30,7 @@ from .emit import EmitTask, emit_shard
 from .ids import IdsTask, find_duplicates
 from .sign import SignTask, sign_shard
 from .verify import VerifyTask, verify_shard
-from .workdir import WorkDir, folder_bytes, load, save, task_output
+from .workdir import WorkDir, folder_bytes, load, save, task_output, write_json
 
 DEFAULT_PARTITIONS, DEFAULT_SHARD_BYTES = defaults.PARTITIONS, defaults.SHARD_BYTES
 
@@ -204,6 +204,7 @@ def run(
         runner.stats.append({"stage": "5-cluster", "seconds": 0.0, "bytes": folder_bytes(result), "tasks": 1, "skipped": True})
     staged.clusters, staged.assignment = load(result, "clusters")
     staged.stats = runner.stats
+    write_json(work.root / "stats.json", staged.stats)
     return staged
 
 
@@ -235,6 +236,7 @@ def emit(staged: Staged, work_dir: str, engine, inputs: Inputs, raw: bool, out: 
         _join([Path(folder) / f"s{s.index:05d}" / "dropped.jsonl" for s in staged.shards], dropped)
     runner.stats[-1]["seconds"] += time.perf_counter() - start
     staged.stats.extend(runner.stats)
+    write_json(work.root / "stats.json", staged.stats)
     return sum(k for k, _ in counts), sum(d for _, d in counts)
 
 

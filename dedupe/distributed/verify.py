@@ -55,13 +55,15 @@ def verify_shard(task: VerifyTask) -> int:
     needed = np.unique(np.concatenate([lo, hi]))
     signatures, sizes = _rows(task, needed)
     if lo.size and not jac.all():
-        agree = np.array([np.count_nonzero(signatures[a] == signatures[b]) for a, b in zip(lo.tolist(), hi.tolist())])
-        sa = np.array([sizes[a] for a in lo.tolist()])
-        sb = np.array([sizes[b] for b in hi.tolist()])
-        ok = jac | plausible_mask(agree, sa, sb, task.config.num_perm, task.config)
+        ia, ib = np.searchsorted(needed, lo), np.searchsorted(needed, hi)
+        agree = np.concatenate(
+            [(signatures[ia[k : k + 65536]] == signatures[ib[k : k + 65536]]).sum(axis=1) for k in range(0, ia.size, 65536)]
+        )
+        ok = jac | plausible_mask(agree, sizes[ia], sizes[ib], task.config.num_perm, task.config)
         lo, hi = lo[ok], hi[ok]
+    by_key = dict(zip(needed.tolist(), signatures))
     accepted = verify_candidates(
-        list(zip(lo.tolist(), hi.tolist())), lambda keys: _texts(task, keys), signatures, _Keys(), task.config
+        list(zip(lo.tolist(), hi.tolist())), lambda keys: _texts(task, keys), by_key, _Keys(), task.config
     )
     with task_output(final) as out:
         np.savez(
@@ -100,16 +102,17 @@ def _by_shard(keys):
         yield s, keys[shard == s]
 
 
-def _rows(task: VerifyTask, keys: np.ndarray) -> tuple[dict, dict]:
-    """Signature and size of each document key, read shard by shard."""
-    signatures, sizes = {}, {}
+def _rows(task: VerifyTask, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Signatures and sizes of the (sorted) document keys, read shard by shard."""
+    signatures = np.empty((keys.size, task.config.num_perm), dtype=np.uint64)
+    sizes = np.empty(keys.size, dtype=np.int64)
+    at = 0
     for s, ks in _by_shard(keys):
         folder = Path(task.sign_folder) / f"s{s:05d}"
         rows = sh.row_of(ks)
-        sig = np.array(load(folder, "signatures", mmap=True)[rows])
-        size = np.array(load(folder, "sizes", mmap=True)[rows])
-        for k, row_sig, row_size in zip(ks.tolist(), sig, size.tolist()):
-            signatures[k], sizes[k] = row_sig, row_size
+        signatures[at : at + ks.size] = load(folder, "signatures", mmap=True)[rows]
+        sizes[at : at + ks.size] = load(folder, "sizes", mmap=True)[rows]
+        at += ks.size
     return signatures, sizes
 
 
