@@ -110,14 +110,39 @@ def estimate(result: dict, machines: int = 8, cores: int = 32, target: int = 1_0
              "|---|---:|---:|---:|---:|---:|"]
     total = 0.0
     for s in result["stages"]:
-        core_s = s["seconds"] * (1 if s["stage"] == "5-cluster" else 2)  # cluster runs on the driver alone
+        on_driver = s["stage"] in DRIVER_STAGES
+        core_s = s["seconds"] * (1 if on_driver else 2)
         per_doc = core_s / n
-        wall = per_doc * target / (1 if s["stage"] == "5-cluster" else workers)
+        wall = per_doc * target / (1 if on_driver else workers)
         total += wall
         lines.append(f"| {s['stage']} | {s['seconds']:.1f} | {per_doc * 1e6:.0f} | {s['bytes'] / n:,.0f} | "
                      f"{s['bytes'] / n * target / 1e12:.2f} TB | {wall / 60:.1f} min |")
     lines.append(f"| total | | | | | {total / 60:.0f} min |")
     return lines
+
+
+DRIVER_STAGES = {"5-cluster (components)"}  # the connected components: the driver alone
+
+
+def components_scaling(edge_counts: list[int], nodes_per_edge: float = 1.5) -> list[dict]:
+    """Seconds and peak memory of the driver's clustering step (connected components of the
+    joining edges, as ``5-cluster`` runs it) on random forests of ``E`` edges over
+    ``nodes_per_edge * E`` documents, each size in a fresh process (peak RSS above its start)."""
+    code = (
+        "import resource, sys, time, numpy as np\n"
+        "from dedupe.near.clusters import components\n"
+        "e = int(sys.argv[1]); n = int(e * float(sys.argv[2])); rng = np.random.default_rng(0)\n"
+        "lo = rng.integers(0, n, e, dtype=np.int64); hi = lo + rng.integers(1, 1000, e, dtype=np.int64)\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "t = time.perf_counter(); g = components(lo, hi); t = time.perf_counter() - t\n"
+        "print(t, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024, len(g))\n"
+    )
+    out = []
+    for e in edge_counts:
+        res = subprocess.run([sys.executable, "-c", code, str(e), str(nodes_per_edge)], capture_output=True, text=True, check=True)
+        seconds, peak, groups = res.stdout.split()
+        out.append({"edges": e, "seconds": float(seconds), "peak_bytes": int(peak), "clusters": int(groups)})
+    return out
 
 
 def main(argv=None) -> None:
@@ -126,7 +151,16 @@ def main(argv=None) -> None:
     ap.add_argument("--data", default=str(ROOT / "benchmarks" / "data"))
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--partitions", type=int, default=16)
+    ap.add_argument("--edges", default="", help="also time the driver's components on this many edges (e.g. 1000000,10000000)")
     args = ap.parse_args(argv)
+    if args.edges:
+        rows = components_scaling([int(e) for e in args.edges.split(",")])
+        print("| joining edges | components s | driver peak above start | bytes per edge |")
+        print("|---:|---:|---:|---:|")
+        for r in rows:
+            print(f"| {r['edges']:,} | {r['seconds']:.1f} | {r['peak_bytes'] / 1e9:.2f} GB | {r['peak_bytes'] / r['edges']:.0f} |")
+        if args.sizes == "0":
+            return
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
     print(f"load average before: {os.getloadavg()}")

@@ -9,8 +9,9 @@ from rich.console import Console
 
 from .. import api
 from ..io.readers import read_inputs
-from ..dedup import write_split, write_split_inputs
 from ..distributed import defaults
+from ..io.writers import check_writable
+from ..io.writers.dedup import same_output, write_split, write_split_inputs
 from . import common as c
 from .app import app
 
@@ -18,9 +19,9 @@ from .app import app
 @app.command()
 def dedup(
     inputs: c.Inputs,
-    out: Annotated[str, typer.Option("--out", help="JSONL file for the kept documents ('-' for stdout).")],
+    out: Annotated[str, typer.Option("--out", metavar="PATH", help="JSONL file for the kept documents ('-' for stdout).")],
     dropped: Annotated[
-        Optional[str], typer.Option("--dropped", help="JSONL file for the dropped documents, with their cluster and representative.")
+        Optional[str], typer.Option("--dropped", metavar="PATH", help="JSONL file for the dropped documents, with their cluster and representative.")
     ] = None,
     format: c.Format = None,
     id_field: c.IdField = "id",
@@ -30,6 +31,8 @@ def dedup(
     ngram: c.Ngram = None,
     shingle: c.Shingle = None,
     num_perm: c.NumPerm = None,
+    lsh_bands: c.LshBands = None,
+    lsh_rows: c.LshRows = None,
     seed: c.Seed = None,
     keep: c.Keep = None,
     scheme: c.Scheme = None,
@@ -54,6 +57,8 @@ def dedup(
             ngram=ngram,
             shingle=shingle,
             num_perm=num_perm,
+            lsh_bands=lsh_bands,
+            lsh_rows=lsh_rows,
             seed=seed,
             keep=keep,
             scheme=scheme,
@@ -62,6 +67,13 @@ def dedup(
             passages=False,
             rules=False,
         )
+        for option, path in (("--out", out), ("--dropped", dropped)):
+            if path is None:
+                continue
+            for source in inputs:
+                if source != "-" and same_output(path, source):
+                    c.fail(f"{option} {path} is an input: it would replace its own input (write elsewhere)")
+            check_writable(path)  # before a long scan, not after
         staging = c.staging(engine, ray_address, work_dir, partitions, shard_bytes)
         if staging.staged:
             from ..distributed.commands import dedup_files

@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
+import numpy as np
+
 from ..corpus import Corpus
-from ..dedup import _same_output, raw_copy_possible
+from ..io.writers.dedup import raw_copy_possible, same_output
 from ..errors import ConfigError
 from ..model import Document, DocumentResult, Source
-from . import pipeline
+from . import pipeline, review
 from .engine import get_engine
 from .pipeline import Inputs, Staged
-from .verify import valid_documents
-from .workdir import WorkDir, load
+from .texts import Documents, valid_documents
+from .workdir import WorkDir, load, write_json
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def _session(staging: Staging, workers: int) -> Iterator[tuple]:
 
 def dedup_files(inputs: Inputs, config, staging: Staging, out: str, dropped: Optional[str], progress=None):
     """``(kept, dropped, clusters, input errors)`` of ``dedupe dedup`` run in stages."""
-    if dropped is not None and _same_output(out, dropped):
+    if dropped is not None and same_output(out, dropped):
         raise ConfigError(f"--out and --dropped cannot be the same file ({out})")
     with _session(staging, config.workers) as (engine, work_dir):
         staged = pipeline.run(inputs, config, engine, work_dir, staging.partitions, staging.shard_bytes, progress)
@@ -62,26 +64,36 @@ def dedup_files(inputs: Inputs, config, staging: Staging, out: str, dropped: Opt
         return kept_n, dropped_n, len(staged.clusters), staged.errors(WorkDir(work_dir))
 
 
-def scan_files(inputs: Inputs, config, staging: Staging, progress=None, timestamp: bool = True):
-    """The report of ``dedupe scan`` with its near-duplicate stages run in stages."""
+def scan_files(inputs: Inputs, config, staging: Staging, progress=None, timestamp: bool = True, baseline=None):
+    """The report of ``dedupe scan`` with its near-duplicate stages run in stages
+    (``baseline``: as :func:`dedupe.api.scan` takes it)."""
     from ..api import finish
+    from ..baseline import load_baseline
 
+    accepted = load_baseline(baseline) if isinstance(baseline, (str, Path)) else baseline  # before a long run
     with _session(staging, config.workers) as (engine, work_dir):
         staged = pipeline.run(inputs, config, engine, work_dir, staging.partitions, staging.shard_bytes, progress)
         work = WorkDir(work_dir)
-        corpus, index_of = corpus_of(staged, work, inputs, config)
+        corpus, keys = corpus_of(staged, work, inputs, config)
+        index_of = {k: i for i, k in enumerate(keys.tolist())}
         assignment = {index_of[key]: decision for key, decision in staged.assignment.items()}
-        return finish(corpus, staged.errors(work), staged.clusters, assignment, config, progress=progress, timestamp=timestamp)
+        documents = Documents(tuple(staged.shards), str(work.root / "1-sign"), inputs.format, inputs.id_field, inputs.text_field)
+        runner = pipeline.Runner(work, engine, progress)
+        report = finish(
+            corpus, staged.errors(work), staged.clusters, assignment, config, accepted=accepted, progress=progress,
+            timestamp=timestamp, elsewhere=review.elsewhere(runner, documents, keys, corpus.ids, config),
+        )
+        write_json(work.root / "stats.json", staged.stats + runner.stats)
+        return report
 
 
-def corpus_of(staged: Staged, work: WorkDir, inputs: Inputs, config) -> tuple[Corpus, dict]:
+def corpus_of(staged: Staged, work: WorkDir, inputs: Inputs, config) -> tuple[Corpus, np.ndarray]:
     """The corpus one process would have built (per document: metadata, signature; texts
     read again from their source, or held when they cannot be), from the sign stage's
-    files; and the corpus index of each clustered document key."""
+    files; and the document key of each corpus index."""
     corpus = Corpus(num_perm=config.num_perm)
     excluded = staged.excluded
-    clustered = set(staged.assignment)
-    index_of = {}
+    keys: list = []
     for shard in staged.shards:
         folder = work.root / "1-sign" / f"s{shard.index:05d}"
         index = load(folder, "index")
@@ -103,10 +115,12 @@ def corpus_of(staged: Staged, work: WorkDir, inputs: Inputs, config) -> tuple[Co
                 doc = Document(id=index["id"][r], text="", path=index["path"][r], line=line, source=source)
             docs.append(doc)
             results.append(
-                DocumentResult(id=doc.id, path=doc.location, chars=int(chars[r]), words=int(words[r]), language=index["language"][r])
+                DocumentResult(
+                    id=doc.id, path=doc.location, chars=int(chars[r]), words=int(words[r]), language=index["language"][r],
+                    language_probability=index["language_probability"][r],
+                )
             )
-            if shard.key(r) in clustered:
-                index_of[shard.key(r)] = len(corpus) + len(docs) - 1
+            keys.append(shard.key(r))
         if docs:
             corpus.add_batch(docs, results, sizes[rows], signatures[rows])
-    return corpus, index_of
+    return corpus, np.array(keys, dtype=np.int64)

@@ -1,6 +1,6 @@
 """Stage 6, emit: one task per shard writes its kept and dropped records (``kept.jsonl``,
 ``dropped.jsonl`` in ``6-emit/s<shard>/``) with the writers of one process
-(:mod:`dedupe.dedup`): lines copied when every input is plain JSONL, records decoded and
+(:mod:`dedupe.io.writers.dedup`): lines copied when every input is plain JSONL, records decoded and
 encoded again otherwise. The driver then joins the parts, in shard order, into the outputs."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..dedup import split_lines, split_records
+from ..io.writers.dedup import split_lines, split_records
 from ..io.readers import jsonl
 from . import shards as sh
-from .verify import valid_documents
+from .texts import valid_documents
 from .workdir import load, save, task_output
 
 

@@ -1,4 +1,4 @@
-"""The staged run: sign -> ids -> bucket -> verify -> cluster (-> emit), each stage a set
+"""The staged run: sign -> ids, twins -> bucket -> verify -> cluster (-> emit), each stage a set
 of tasks over files in the work folder, run by an engine (:mod:`.engine`). See
 ``docs/distributed.md``."""
 
@@ -20,17 +20,19 @@ from ..errors import ConfigError
 from ..io.writers import atomic_writer
 from ..model import InputError
 from ..near import banding
-from ..near.lsh import ENSEMBLE_PARTITIONS, ENSEMBLE_WEIGHTS, recall_params
+from ..near.lsh import ENSEMBLE_PARTITIONS, ENSEMBLE_WEIGHTS
 from ..near.sketch import SketchSettings
 from . import defaults
 from . import shards as sh
 from .bucket import BucketTask, bucket_partition
-from .cluster import cluster
+from .cluster import SpanTask, gather, groups_of, slices, span_clusters
 from .emit import EmitTask, emit_shard
 from .ids import IdsTask, find_duplicates
 from .sign import SignTask, sign_shard
+from .texts import Documents
+from .twins import TwinsTask, all_twins, find_twins
 from .verify import VerifyTask, verify_shard
-from .workdir import WorkDir, folder_bytes, load, save, task_output, write_json
+from .workdir import WorkDir, folder_bytes, load, save, write_json
 
 DEFAULT_PARTITIONS, DEFAULT_SHARD_BYTES = defaults.PARTITIONS, defaults.SHARD_BYTES
 
@@ -102,7 +104,7 @@ def fingerprint(inputs: Inputs, config, partitions: int, shard_bytes: int) -> di
 
 def band_plan(config) -> tuple:
     """``(r, j, jaccard, containment)`` for every band a candidate index reads."""
-    b, r = recall_params(config.threshold, config.num_perm, config.lsh_recall)
+    b, r = config.lsh_params
     plan = {(r, j): [True, False] for j in range(b)}
     if config.containment < 1.0:
         for rj in banding.containment_bands(config.containment, config.num_perm, ENSEMBLE_WEIGHTS):
@@ -110,7 +112,7 @@ def band_plan(config) -> tuple:
     return tuple((r, j, jac, con) for (r, j), (jac, con) in sorted(plan.items()))
 
 
-class _Runner:
+class Runner:
     def __init__(self, work: WorkDir, engine, progress: Optional[Callable]):
         self.work, self.engine, self.progress = work, engine, progress
         self.stats: list = []
@@ -147,15 +149,16 @@ def run(
     shards = sh.plan(inputs.paths, inputs.format, shard_bytes)
     work = WorkDir(work_dir)
     work.prepare(fingerprint(inputs, config, partitions, shard_bytes))
-    runner = _Runner(work, engine, progress)
-    folder = {name: str(work.stage(name)) for name in ("1-sign", "2-ids", "3-bucket", "4-verify", "5-cluster")}
+    runner = Runner(work, engine, progress)
+    folder = {name: str(work.stage(name)) for name in ("1-sign", "2-ids", "2-twins", "3-bucket", "4-verify", "5-cluster")}
     bands = band_plan(config)
+    full = len(bands)  # the last band of the sign stage: whole signatures (for twins)
     signed = runner.stage(
         "1-sign",
         sign_shard,
         [
             SignTask(s, folder["1-sign"], inputs.format, inputs.id_field, inputs.text_field, SketchSettings.of(config),
-                     config.batch_size, tuple((r, j) for r, j, _, _ in bands), partitions)
+                     config.batch_size, (*((r, j) for r, j, _, _ in bands), (config.num_perm, 0)), partitions)
             for s in shards
         ],
     )
@@ -166,11 +169,18 @@ def run(
         line_offsets.append(seen[s.path] if s.end is not None else 0)
         seen[s.path] += meta["lines"]
     staged = Staged(shards, signed, dups, line_offsets, [], {})
-    excluded = tuple(sorted(staged.excluded))
+    documents = Documents(tuple(shards), folder["1-sign"], inputs.format, inputs.id_field, inputs.text_field)
+    duplicate_keys = tuple(sorted(staged.excluded))
+    twin_sizes = runner.stage(
+        "2-twins", find_twins, [TwinsTask(p, documents, folder["2-twins"], full, duplicate_keys, config) for p in range(partitions)]
+    )
+    twins = all_twins(folder["2-twins"], partitions)
     sizes = Counter()
     for meta in signed:
         sizes.update({v: c for v, c in meta["sizes"]})
-    sizes.subtract(Counter(d[3] for d in dups if d[2] >= 0 and d[3] > 0))
+    sizes.subtract(Counter(d[3] for d in dups if d[3] > 0))
+    for part in twin_sizes:
+        sizes.subtract({v: c for v, c in part})
     sizes = +sizes
     nonempty = sum(sizes.values())
     ensemble = None
@@ -178,6 +188,7 @@ def run(
         values = np.array(sorted(sizes), dtype=np.int64)
         counts = np.array([sizes[v] for v in values.tolist()], dtype=np.int64)
         ensemble = (values, counts, config.containment, config.num_perm, min(ENSEMBLE_PARTITIONS, nonempty), ENSEMBLE_WEIGHTS)
+    excluded = tuple(sorted({*duplicate_keys, *twins[:, 1].tolist()}))  # twins enter no band: their firsts do
     runner.stage(
         "3-bucket",
         bucket_partition,
@@ -186,23 +197,22 @@ def run(
     runner.stage(
         "4-verify",
         verify_shard,
-        [
-            VerifyTask(s, tuple(shards), folder["1-sign"], folder["3-bucket"], folder["4-verify"], partitions,
-                       inputs.format, inputs.id_field, inputs.text_field, config)
-            for s in shards
-        ],
+        [VerifyTask(s, documents, folder["3-bucket"], folder["4-verify"], partitions, config) for s in shards],
     )
-    result = Path(folder["5-cluster"]) / "result"
-    if work.finished("5-cluster") is None:
+    cluster_folder = Path(folder["5-cluster"])
+    if work.finished("5-cluster") is None and not (cluster_folder / "groups.pkl").exists():
         start = time.perf_counter()
-        clusters, assignment = cluster(folder["4-verify"], folder["1-sign"], len(shards), config.keep)
-        with task_output(result) as out:
-            save(out, "clusters", (clusters, assignment))
-        work.finish("5-cluster", len(clusters))
-        runner.stats.append({"stage": "5-cluster", "seconds": time.perf_counter() - start, "bytes": folder_bytes(result), "tasks": 1, "skipped": False})
-    else:
-        runner.stats.append({"stage": "5-cluster", "seconds": 0.0, "bytes": folder_bytes(result), "tasks": 1, "skipped": True})
-    staged.clusters, staged.assignment = load(result, "clusters")
+        save(cluster_folder, "groups", groups_of(folder["4-verify"], len(shards), twins))  # on the driver
+        runner.stats.append({"stage": "5-cluster (components)", "seconds": time.perf_counter() - start, "bytes": 0, "tasks": 1, "skipped": False})
+    groups = load(cluster_folder, "groups")
+    spans = slices(groups, max(1, len(shards)))
+    del groups
+    runner.stage(
+        "5-cluster",
+        span_clusters,
+        [SpanTask(i, a, b, str(cluster_folder / "groups.pkl"), documents, folder["5-cluster"], config) for i, (a, b) in enumerate(spans)],
+    )
+    staged.clusters, staged.assignment = gather(folder["5-cluster"], len(spans))
     staged.stats = runner.stats
     write_json(work.root / "stats.json", staged.stats)
     return staged
@@ -228,7 +238,7 @@ def emit(staged: Staged, work_dir: str, engine, inputs: Inputs, raw: bool, out: 
             EmitTask(s, str(work.root / "1-sign"), folder, decisions, shard_reps, frozenset(excluded.get(s.index, ())),
                      staged.line_offsets[s.index], raw, inputs.format, inputs.id_field, inputs.text_field)
         )
-    runner = _Runner(work, engine, None)
+    runner = Runner(work, engine, None)
     counts = runner.stage("6-emit", emit_shard, tasks)
     start = time.perf_counter()
     _join([Path(folder) / f"s{s.index:05d}" / "kept.jsonl" for s in staged.shards], out)

@@ -18,8 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
+import zlib
+
 import numpy as np
-import xxhash
 
 from ..model import Document, InputError
 from ..near.banding import band_key
@@ -48,18 +49,18 @@ def key_partition(keys: np.ndarray, partitions: int) -> np.ndarray:
 
 
 def id_partition(doc_id: str, partitions: int) -> int:
-    return xxhash.xxh64_intdigest(doc_id.encode("utf-8", "surrogatepass")) % partitions
+    return zlib.crc32(doc_id.encode("utf-8", "surrogatepass")) % partitions
 
 
 def sign_shard(task: SignTask) -> dict:
     from pathlib import Path
 
-    from ..api import as_document
+    from ..ingest import as_document
 
     final = Path(task.folder) / f"s{task.shard.index:05d}"
     if final.exists():
         return load_meta(final)
-    rows: dict = {"id": [], "line": [], "path": [], "kind": [], "language": []}
+    rows: dict = {"id": [], "line": [], "path": [], "kind": [], "language": [], "language_probability": []}
     offsets, chars, errors = [], [], []
     seen_ids: list[list] = [[] for _ in range(task.partitions)]  # (id, seq, row, path, line, size)
     id_rows: list[tuple] = []
@@ -77,8 +78,7 @@ def sign_shard(task: SignTask) -> dict:
             continue
         doc = as_document(item, seq)
         if isinstance(doc, InputError):
-            errors.append((seq, doc.path, doc.line, doc.message))
-            id_rows.append((item.id, seq, -1, item.path, item.line))
+            errors.append((seq, doc.path, doc.line, doc.message))  # its id is not taken (as in one process)
             continue
         row = len(rows["id"])
         id_rows.append((doc.id, seq, row, doc.path, doc.line))
@@ -97,9 +97,10 @@ def sign_shard(task: SignTask) -> dict:
     signatures = np.concatenate([s.signatures for s in sketches]) if sketches else np.zeros((0, num_perm), np.uint64)
     sizes = np.concatenate([s.sizes for s in sketches]).astype(np.int64) if sketches else np.zeros(0, np.int64)
     words = np.concatenate([s.words for s in sketches]).astype(np.int64) if sketches else np.zeros(0, np.int64)
-    rows["language"] = [lang for s in sketches for lang in s.languages]
+    rows["language"] = [lang for s in sketches for lang, _ in s.languages]
+    rows["language_probability"] = [prob for s in sketches for _, prob in s.languages]
     for doc_id, seq, row, path, line in id_rows:
-        size = int(sizes[row]) if row >= 0 else -1
+        size = int(sizes[row])
         seen_ids[id_partition(doc_id, task.partitions)].append((doc_id, seq, row, path, line, size))
     with task_output(final) as out:
         save(out, "signatures", signatures)

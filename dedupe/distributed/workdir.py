@@ -21,7 +21,7 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
-STAGES = ("1-sign", "2-ids", "3-bucket", "4-verify", "5-cluster", "6-emit")
+STAGES = ("1-sign", "2-ids", "2-twins", "3-bucket", "4-verify", "5-cluster", "6-emit", "7-passages", "7-rules")
 
 
 class WorkDir:
@@ -72,11 +72,15 @@ def task_output(final: Path) -> Iterator[Path]:
 
 
 def save(folder: Path, name: str, value: Any) -> None:
-    if isinstance(value, np.ndarray):
-        np.save(folder / f"{name}.npy", value)
-    else:
-        with open(folder / f"{name}.pkl", "wb") as f:
+    """``name.npy`` (arrays) or ``name.pkl`` in ``folder``, written under a temporary name
+    and renamed."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    with os.fdopen(fd, "wb") as f:
+        if isinstance(value, np.ndarray):
+            np.save(f, value)
+        else:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, Path(folder) / f"{name}.{'npy' if isinstance(value, np.ndarray) else 'pkl'}")
 
 
 def load(folder: Path, name: str, mmap: bool = False) -> Any:

@@ -1,12 +1,10 @@
-"""Clusters: connected components of the verified pairs, with a deterministic representative."""
+"""Clusters: groups of joined documents (union-find in one process, connected components of
+the joining edges in a staged run), with a deterministic representative."""
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
-
 import numpy as np
 
-from ..model import Cluster
 
 
 class UnionFind:
@@ -71,30 +69,3 @@ def components(lo: np.ndarray, hi: np.ndarray) -> list[list[int]]:
     bounds = np.flatnonzero(np.diff(labels[order])) + 1
     groups = [g.tolist() for g in np.split(nodes[order], bounds)]
     return sorted(groups, key=lambda g: g[0])
-
-
-def build_clusters(
-    lo: np.ndarray, hi: np.ndarray, pairs: Sequence, id_of: Callable, chars_of, keep: str
-) -> tuple[list[Cluster], dict]:
-    """Clusters of the verified edges (``pairs[k]`` is edge k's :class:`Pair`, edges in
-    document order) and, per clustered node, ``(cluster id, keep)``. ``chars_of[node]``
-    gives a document's length (for the keep policy), ``id_of(node)`` its id."""
-    groups = components(lo, hi)
-    cluster_of = {m: cid for cid, g in enumerate(groups) for m in g}
-    pairs_by_cluster: list[list] = [[] for _ in groups]
-    for a, pair in zip(lo.tolist(), pairs):
-        pairs_by_cluster[cluster_of[a]].append(pair)
-    clusters, assignment = [], {}
-    for cid, members in enumerate(groups):
-        rep = representative(members, chars_of, keep)
-        for m in members:
-            assignment[m] = (cid, m == rep)
-        clusters.append(
-            Cluster(
-                id=cid,
-                representative=id_of(rep),
-                members=tuple(id_of(m) for m in members),
-                pairs=tuple(pairs_by_cluster[cid]),
-            )
-        )
-    return clusters, assignment

@@ -35,6 +35,7 @@ def read_stream(
     byte offset of the stream's first line in its file (then its lines are numbered from 1
     all the same; the byte-order mark and encoding checks apply to a file's start only)."""
     at_start = offset == 0
+    missing: dict = {}  # a wrong --text-field or --id-field: one error, then a count
     for lineno, raw in enumerate(stream, start=1):
         start, offset = offset, offset + len(raw)
         if lineno == 1 and at_start:
@@ -57,7 +58,19 @@ def read_stream(
         except json.JSONDecodeError as e:
             yield InputError(path, lineno, f"malformed JSON: {e.msg} at column {e.colno}")
             continue
-        yield to_document(record, path, lineno, id_field, text_field, Source("jsonl", start, text_field) if seekable else None)
+        except RecursionError:  # a line of 3,000 nested brackets is one bad line
+            yield InputError(path, lineno, "malformed JSON: nested too deeply")
+            continue
+        item = to_document(record, path, lineno, id_field, text_field, Source("jsonl", start, text_field) if seekable else None)
+        if isinstance(item, InputError) and isinstance(record, dict) and item.message.startswith("missing "):
+            missing[item.message] = missing.get(item.message, 0) + 1
+            if missing[item.message] > 1:  # said once, counted after
+                continue
+            item = InputError(path, lineno, f"{item.message}; the fields are {', '.join(map(str, record)) or 'none'}")
+        yield item
+    for message, count in missing.items():
+        if count > 1:
+            yield InputError(path, None, f"{count - 1} more lines with the same error ({message})")
 
 
 def read_record_at(path: str, offset: int, text_field: str) -> tuple[str, dict]:
@@ -72,8 +85,7 @@ def read_records_at(path: str, offsets, text_field: str) -> list[tuple[str, dict
         for offset in offsets:
             f.seek(offset)
             record = json.loads(f.readline().decode("utf-8"))
-            text = record.pop(text_field)
-            out.append(((text[1:] if text.startswith("\ufeff") else text), record))
+            out.append((record.pop(text_field), record))
     return out
 
 
