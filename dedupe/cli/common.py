@@ -77,22 +77,23 @@ LshRows = Annotated[
 Workers = Annotated[Optional[int], typer.Option("--workers", metavar="N", help="Worker processes [default: all cores].")]
 Engine = Annotated[
     str,
-    typer.Option("--engine", help="Where the near-duplicate stages run: local (this machine) or ray (pip install 'dedupe-news[ray]')."),
+    typer.Option("--engine", metavar="ENGINE", help="Where the near-duplicate stages run: local (this machine) or ray (pip install 'dedupe-news[ray]')."),
 ]
 RayAddress = Annotated[
     Optional[str],
-    typer.Option("--ray-address", help="Ray cluster to join ('auto': the one running here) [default: start a local Ray]."),
+    typer.Option("--ray-address", metavar="ADDRESS", help="Ray cluster to join ('auto': the one running here) [default: start a local Ray]."),
 ]
 WorkDir = Annotated[
     Optional[str],
     typer.Option(
         "--work-dir",
+        metavar="DIR",
         help="Folder for the stages' files; a rerun with the same inputs and settings skips the finished "
         "stages (with --engine local, runs the same stages) [default: a temporary folder].",
     ),
 ]
-Partitions = Annotated[int, typer.Option("--partitions", help="Band-key partitions of a staged run (one bucket task each).")]
-ShardBytes = Annotated[int, typer.Option("--shard-bytes", help="Bytes of JSONL per sign task in a staged run.")]
+Partitions = Annotated[int, typer.Option("--partitions", metavar="N", help="Band-key partitions of a staged run (one bucket task each).")]
+ShardBytes = Annotated[int, typer.Option("--shard-bytes", metavar="BYTES", help="Bytes of JSONL per sign task in a staged run.")]
 Scheme = Annotated[
     Optional[str],
     typer.Option("--scheme", metavar="SCHEME", help="MinHash scheme: oph (one permutation, densified) or kperm (classic) [default: oph]."),
