@@ -16,7 +16,7 @@ from dedupe.distributed import pipeline
 from dedupe.distributed.engine import LocalEngine, RayEngine, get_engine
 from dedupe.distributed.pipeline import Inputs
 from dedupe.errors import MissingExtraError
-from test_raw_split import lines as tricky_lines
+from test_io_dedup_writer import lines as tricky_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 NEAR = ROOT / "fixtures" / "near" / "corpus.jsonl"
