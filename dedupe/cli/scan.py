@@ -83,7 +83,7 @@ def scan(
     no_rules: Annotated[bool, typer.Option("--no-rules", help="Run no translation-artifact rules.")] = False,
     baseline: c.Baseline = None,
     config_file: c.ConfigFile = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary and no progress (errors still go to stderr).")] = False,
 ):
     """Scan INPUT... for near-duplicate articles, shared passages and translation artifacts, and
     write the report. With --against ARCHIVE, INPUT... are drafts checked against the archive.
@@ -131,7 +131,7 @@ def scan(
         staging = c.staging(engine, ray_address, work_dir, partitions, shard_bytes)
         if staging.staged and against:
             c.fail("--against runs in one process only (not with --engine ray or --work-dir)")
-        progress = c.StageProgress()
+        progress = c.StageProgress(quiet=quiet)
         try:
             if staging.staged:
                 from ..distributed.commands import scan_files
