@@ -13,7 +13,9 @@ b. recall and precision of each pipeline's near-duplicate pairs against brute-fo
    Jaccard (every pair sharing a shingle is compared exactly: pairs sharing none have
    Jaccard 0) on the same corpus;
 c. ``dedupe scan --no-language`` (no rules, no passages) at each of ``--sizes``: wall time,
-   peak resident memory, and time per document.
+   peak resident memory, and time per document;
+r. (only when asked: ``--sections r``) ``dedupe dedup`` with the local engine against
+   ``--engine ray`` at each of ``--sizes`` (``benchmarks/ray_engine.py``).
 
 Corpora come from ``benchmarks/generate.py`` (written to ``--data``, reused when present).
 Nothing here runs in the tests. rensa is a benchmark-only install (``pip install rensa``).
@@ -275,6 +277,12 @@ def main(argv=None):
                 f"| {size:,} | {path.stat().st_size / 1e9:.2f} GB | {wall:.1f} s | {rss:.2f} GB | {per:.3f} ms | {per / first:.2f}x |"
             )
         out.append("")
+    if "r" in args.sections:  # local against --engine ray (benchmarks/ray_engine.py)
+        import ray_engine
+
+        print("\n".join(out))
+        out = []
+        ray_engine.main(["--sizes", args.sizes, "--data", str(data), "--workers", str(args.workers)])
     out.append(f"_Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; `python benchmarks/run.py --sizes {args.sizes}`._")
     print("\n".join(out))
 

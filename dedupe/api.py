@@ -74,6 +74,43 @@ def scan(
     corpus, errors = ingest(documents, config, progress)
 
     clusters, assignment = find_clusters(corpus, config, progress)
+    return finish(
+        corpus,
+        errors,
+        clusters,
+        assignment,
+        config,
+        drafts=drafts,
+        archive_df=archive_df,
+        accepted=accepted,
+        progress=progress,
+        timestamp=timestamp,
+    )
+
+
+def finish(
+    corpus: Corpus,
+    errors: list,
+    clusters: list,
+    assignment: dict,
+    config: Config,
+    *,
+    drafts: Optional[set] = None,
+    archive_df: Optional[Callable] = None,
+    accepted: Optional[list] = None,
+    progress: Optional[Progress] = None,
+    timestamp: bool = True,
+    elsewhere: Optional[dict] = None,
+) -> Report:
+    """The stages after the near-duplicate search (keep/drop, passages, rules) and the
+    report, given the corpus and its clusters (``assignment``: document index -> (cluster
+    id, keep)); ``drafts`` and ``archive_df`` as in :func:`scan`; ``accepted``: a baseline's
+    findings, hidden. :func:`scan` runs it in one
+    process; a staged run (:mod:`dedupe.distributed`) after its clusters, with ``elsewhere``
+    naming the steps its engine runs as tasks (``align_all`` of
+    :func:`~dedupe.passages.find_passages`, ``document_findings`` of
+    :func:`~dedupe.rules.run_rules`)."""
+    elsewhere = elsewhere or {}
     for i, (cid, keep) in assignment.items():
         corpus.results[i].cluster = cid
         corpus.results[i].keep = keep
@@ -87,7 +124,9 @@ def scan(
         from .derivation import apply_derivation
         from .passages import apply_reuse, find_passages
 
-        passages = find_passages(documents, config, progress, archive_df, drafts or ())
+        passages = find_passages(
+            documents, config, progress, archive_df, drafts or (), align_all=elsewhere.get("align_all")
+        )
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
         apply_reuse(corpus.results, passages, texts)
@@ -110,7 +149,12 @@ def scan(
         from .rules import run_rules
 
         report.findings = run_rules(
-            documents, config, results={r.id: r for r in corpus.results}, progress=progress, only=drafts
+            documents,
+            config,
+            results={r.id: r for r in corpus.results},
+            progress=progress,
+            only=drafts,
+            document_findings=elsewhere.get("document_findings"),
         )
         if drafts is not None:
             report.findings = [f for f in report.findings if f.doc in drafts]

@@ -24,3 +24,13 @@ def seeds_dir() -> Path:
 def near_corpus() -> list[dict]:
     path = FIXTURES / "near" / "corpus.jsonl"
     return [json.loads(line) for line in path.open(encoding="utf-8")]
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """One local Ray with 2 CPUs for the whole test run (started on first use)."""
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR", configure_logging=False)
+    yield
+    ray.shutdown()

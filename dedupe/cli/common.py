@@ -98,6 +98,25 @@ FailOn = Annotated[
 NoRules = Annotated[bool, typer.Option("--no-rules", help="Run no translation-artifact rules.")]
 NoPassages = Annotated[bool, typer.Option("--no-passages", help="Skip shared-passage detection.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary and no progress (errors still go to stderr).")]
+Engine = Annotated[
+    str,
+    typer.Option("--engine", metavar="ENGINE", help="Where the near-duplicate stages run: local (this machine) or ray (pip install 'dedupe-news[ray]')."),
+]
+RayAddress = Annotated[
+    Optional[str],
+    typer.Option("--ray-address", metavar="ADDRESS", help="Ray cluster to join ('auto': the one running here) [default: start a local Ray]."),
+]
+WorkDir = Annotated[
+    Optional[str],
+    typer.Option(
+        "--work-dir",
+        metavar="DIR",
+        help="Folder for the stages' files; a rerun with the same inputs and settings skips the finished "
+        "stages (with --engine local, runs the same stages) [default: a temporary folder].",
+    ),
+]
+Partitions = Annotated[int, typer.Option("--partitions", metavar="N", help="Band-key partitions of a staged run (one bucket task each).")]
+ShardBytes = Annotated[int, typer.Option("--shard-bytes", metavar="BYTES", help="Bytes of JSONL per sign task in a staged run.")]
 Scheme = Annotated[
     Optional[str],
     typer.Option("--scheme", metavar="SCHEME", help="MinHash scheme: oph (one permutation, densified) or kperm (classic) [default: oph]."),
@@ -223,3 +242,13 @@ def report_input_errors(errors, limit: int = MAX_ERROR_LINES) -> None:
     if len(errors) > limit:
         say(f"... and {len(errors) - limit} more input errors (all are in the report's errors)")
 
+
+
+def staging(engine: str, ray_address, work_dir, partitions: int, shard_bytes: int):
+    """The staged-run settings of the command line (:class:`~dedupe.distributed.Staging`)."""
+    from ..distributed.commands import Staging
+    from ..distributed.engine import ENGINES
+
+    if engine not in ENGINES:
+        fail(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    return Staging(engine, ray_address, work_dir, partitions, shard_bytes)

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from .. import api
 from ..io.readers import read_inputs
+from ..distributed import defaults
 from ..io.writers import check_writable
 from ..io.writers.dedup import same_output, write_split, write_split_inputs
 from . import common as c
@@ -36,6 +37,11 @@ def dedup(
     keep: c.Keep = None,
     scheme: c.Scheme = None,
     workers: c.Workers = None,
+    engine: c.Engine = "local",
+    ray_address: c.RayAddress = None,
+    work_dir: c.WorkDir = None,
+    partitions: c.Partitions = defaults.PARTITIONS,
+    shard_bytes: c.ShardBytes = defaults.SHARD_BYTES,
     config_file: c.ConfigFile = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary and no progress (errors still go to stderr).")] = False,
 ):
@@ -68,6 +74,16 @@ def dedup(
                 if source != "-" and same_output(path, source):
                     c.fail(f"{option} {path} is an input: it would replace its own input (write elsewhere)")
             check_writable(path)  # before a long scan, not after
+        staging = c.staging(engine, ray_address, work_dir, partitions, shard_bytes)
+        if staging.staged:
+            from ..distributed.commands import dedup_files
+            from ..distributed.pipeline import Inputs
+
+            kept_n, dropped_n, clusters, errors = dedup_files(
+                Inputs(tuple(inputs), format, id_field, text_field), config, staging, out, dropped
+            )
+            _summary(errors, kept_n, dropped_n, clusters, quiet)
+            return
         readable_again = "-" not in inputs
         held: list = []  # stdin cannot be read twice: only then are its documents held
 
@@ -84,11 +100,14 @@ def dedup(
             kept_n, dropped_n = write_split_inputs(report, inputs, out, dropped, format, id_field, text_field)
         else:
             kept_n, dropped_n = write_split(report, held, out, dropped, id_field, text_field)
-        c.report_input_errors(report.errors)
-        if not quiet:
-            Console(stderr=True).print(
-                f"kept {kept_n} of {kept_n + dropped_n} documents; "
-                f"dropped {dropped_n} in {len(report.clusters)} clusters"
-            )
-        if report.errors:
-            raise typer.Exit(c.EXIT_ERROR)
+        _summary(report.errors, kept_n, dropped_n, len(report.clusters), quiet)
+
+
+def _summary(errors, kept_n: int, dropped_n: int, clusters: int, quiet: bool) -> None:
+    c.report_input_errors(errors)
+    if not quiet:
+        Console(stderr=True).print(
+            f"kept {kept_n} of {kept_n + dropped_n} documents; dropped {dropped_n} in {clusters} clusters"
+        )
+    if errors:
+        raise typer.Exit(c.EXIT_ERROR)

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from .. import api
+from ..distributed import defaults
 from ..io.readers import FORMATS, read_inputs
 from ..io.writers import check_writable
 from ..io.writers import html as html_writer
@@ -58,6 +59,11 @@ def scan(
     keep: c.Keep = None,
     scheme: c.Scheme = None,
     workers: c.Workers = None,
+    engine: c.Engine = "local",
+    ray_address: c.RayAddress = None,
+    work_dir: c.WorkDir = None,
+    partitions: c.Partitions = defaults.PARTITIONS,
+    shard_bytes: c.ShardBytes = defaults.SHARD_BYTES,
     no_language: Annotated[bool, typer.Option("--no-language", help="Skip language identification.")] = False,
     select: c.Select = None,
     ignore: c.Ignore = None,
@@ -100,16 +106,28 @@ def scan(
         if format is not None and format not in FORMATS:
             c.fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
         out = Outputs.of(extras, json_path, html_path, no_html, fail_on, baseline, quiet)
+        staging = c.staging(engine, ray_address, work_dir, partitions, shard_bytes)
+        if staging.staged and against:
+            c.fail("--against runs in one process only (not with --engine ray or --work-dir)")
         progress = c.StageProgress(quiet=quiet)
         try:
-            report = api.scan(
-                read_inputs(inputs, format, id_field, text_field),
-                config,
-                archive=read_inputs(against, format, id_field, text_field) if against else None,
-                baseline=out.baseline,  # read before the documents: a bad file fails early
-                progress=progress,
-                timestamp=not no_timestamp,
-            )
+            if staging.staged:
+                from ..distributed.commands import scan_files
+                from ..distributed.pipeline import Inputs
+
+                report = scan_files(
+                    Inputs(tuple(inputs), format, id_field, text_field), config, staging, progress, not no_timestamp,
+                    baseline=out.baseline,
+                )
+            else:
+                report = api.scan(
+                    read_inputs(inputs, format, id_field, text_field),
+                    config,
+                    archive=read_inputs(against, format, id_field, text_field) if against else None,
+                    baseline=out.baseline,  # read before the documents: a bad file fails early
+                    progress=progress,
+                    timestamp=not no_timestamp,
+                )
             out.write(report, progress)
         finally:
             progress.close()

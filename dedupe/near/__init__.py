@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..corpus import Corpus
 
-__all__ = ["find_clusters", "verify_pair", "cluster_of", "ShingleCache"]
+__all__ = ["find_clusters", "verify_pair", "join_verified", "cluster_of", "clusters_of", "twins_of_group", "ShingleCache"]
 
 
 def measure_pair(i: int, j: int, ids: list[str], shingles: "ShingleCache", signatures: np.ndarray, config: Config) -> Pair:
@@ -81,17 +81,18 @@ def _sorted_distinct(hashes: np.ndarray) -> np.ndarray:
 
 class ShingleCache:
     """Sorted distinct shingle hashes of documents, their texts read again and shingled in
-    batches, at most ``capacity`` documents held (least recently used dropped)."""
+    batches (``texts_of``: a list of indexes -> their texts), at most ``capacity`` documents
+    held (least recently used dropped)."""
 
-    def __init__(self, text_of: Callable[[int], str], config: Config, capacity: int = 100_000):
-        self.text_of, self.config, self.capacity = text_of, config, capacity
+    def __init__(self, texts_of: Callable[[list], list], config: Config, capacity: int = 100_000):
+        self.texts_of, self.config, self.capacity = texts_of, config, capacity
         self._sets: OrderedDict = OrderedDict()
 
     def load(self, indexes) -> None:
         missing = sorted(set(indexes) - self._sets.keys())
         for k in range(0, len(missing), 1000):
             part = missing[k : k + 1000]
-            texts = [self.text_of(i) for i in part]
+            texts = self.texts_of(part)
             for a, b in sub_batches(texts):
                 sh = shingle_batch(texts[a:b], self.config.ngram, self.config.shingle)
                 for n, i in enumerate(part[a:b]):
@@ -115,17 +116,42 @@ def identical_twins(signatures: np.ndarray, sizes: np.ndarray, shingles: "Shingl
     order, starts, counts = _groups_of_equal(keys)
     twins = []
     for start, count in zip(starts.tolist(), counts.tolist()):
-        group = sorted(docs[order[start : start + count]].tolist())
-        for k in range(1, len(group), 999):  # bounded memory: the first and 999 others
-            part = group[k : k + 999]
-            shingles.load([group[0], *part])
-            first = shingles[group[0]]
-            twins.extend(
-                (group[0], m)
-                for m in part
-                if np.array_equal(signatures[m], signatures[group[0]]) and np.array_equal(shingles[m], first)
-            )
+        twins.extend(twins_of_group(sorted(docs[order[start : start + count]].tolist()), signatures, shingles))
     return twins
+
+
+def twins_of_group(group: list, signatures, shingles: "ShingleCache") -> list[tuple[int, int]]:
+    """``(first, twin)`` for the members of ``group`` (documents whose full signatures have
+    one key, in order) whose signature and shingle set equal those of the first."""
+    twins = []
+    for k in range(1, len(group), 999):  # bounded memory: the first and 999 others
+        part = group[k : k + 999]
+        shingles.load([group[0], *part])
+        first = shingles[group[0]]
+        twins.extend(
+            (group[0], m)
+            for m in part
+            if np.array_equal(signatures[m], signatures[group[0]]) and np.array_equal(shingles[m], first)
+        )
+    return twins
+
+
+def join_verified(candidates: list, shingles: "ShingleCache", ids, signatures, config: Config, uf: UnionFind, progress=None) -> list:
+    """Join in ``uf`` the candidate pairs ``(i, j)`` (sorted) whose exact Jaccard or
+    containment passes, skipping pairs already joined; returns the pairs that joined two
+    groups (a spanning forest: the same components as every passing pair). The documents are
+    shingled again chunk by chunk of pairs, with a bounded cache."""
+    joined = []
+    for start in range(0, len(candidates), 20_000):  # bounded memory: chunks of pairs
+        chunk = [(i, j) for i, j in candidates[start : start + 20_000] if uf.find(i) != uf.find(j)]
+        shingles.load(sorted({i for pair in chunk for i in pair}))
+        for i, j in chunk:
+            if uf.find(i) != uf.find(j) and verify_pair(i, j, ids, shingles, signatures, config) is not None:
+                uf.union(i, j)
+                joined.append((i, j))
+        if progress:
+            progress("verify", min(start + 20_000, len(candidates)), len(candidates))
+    return joined
 
 
 def find_clusters(
@@ -141,7 +167,7 @@ def find_clusters(
     """
     ids, signatures = corpus.ids, corpus.signatures
     chars = [r.chars for r in corpus.results]
-    shingles = ShingleCache(corpus.text, config)
+    shingles = ShingleCache(lambda part: [corpus.text(i) for i in part], config)
     uf = UnionFind()
     sizes_arr = np.asarray(corpus.sizes, dtype=np.int64)
     indexed = sizes_arr.copy()
@@ -151,18 +177,19 @@ def find_clusters(
     index = CandidateIndex(config)
     index.add_all(signatures, indexed)
     candidates = sorted(index.pairs())
-    for start in range(0, len(candidates), 20_000):  # bounded memory: chunks of pairs
-        chunk = [(i, j) for i, j in candidates[start : start + 20_000] if uf.find(i) != uf.find(j)]
-        shingles.load(sorted({i for pair in chunk for i in pair}))
-        for i, j in chunk:
-            if uf.find(i) != uf.find(j) and verify_pair(i, j, ids, shingles, signatures, config) is not None:
-                uf.union(i, j)
-        if progress:
-            progress("verify", min(start + 20_000, len(candidates)), len(candidates))
+    join_verified(candidates, shingles, ids, signatures, config, uf, progress)
     del candidates
-    clusters, assignment = [], {}
     groups = [g for g in uf.groups() if len(g) > 1]  # find() also records documents left alone
-    for cid, members in enumerate(groups):
+    return clusters_of(groups, ids, chars, shingles, signatures, config)
+
+
+def clusters_of(groups: list, ids, chars, shingles: ShingleCache, signatures, config: Config, first_id: int = 0):
+    """``(clusters, assignment)`` of ``groups`` (each a sorted list of document indexes),
+    numbered from ``first_id``: each cluster with its spanning set (:func:`cluster_of`), and
+    per member ``(cluster id, keep)``. ``ids``, ``chars``, ``signatures``: any mapping from
+    the indexes."""
+    clusters, assignment = [], {}
+    for cid, members in enumerate(groups, start=first_id):
         shingles.load(members)  # one cluster's sets at a time
         cluster = cluster_of(cid, members, ids, chars, shingles, signatures, config)
         clusters.append(cluster)

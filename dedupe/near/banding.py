@@ -45,12 +45,6 @@ def _band_key_of(signatures: np.ndarray, docs: np.ndarray, start: int, end: int)
     return band_key(signatures[:, start:end], 0, end - start)[docs]
 
 
-def _pair_codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    keep = lo != hi
-    return lo[keep].astype(np.int64) * n + hi[keep]
-
-
 def _groups_of_equal(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(order, group starts, group sizes) of the runs of equal keys of two or more (in no
     particular order within a group).
@@ -101,13 +95,27 @@ def decode(codes: np.ndarray, n: int) -> list[tuple[int, int]]:
     return list(zip((codes // n).tolist(), (codes % n).tolist()))
 
 
+def _ordered(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = lo != hi
+    return lo[keep], hi[keep]
+
+
+def jaccard_band_pairs(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(lo, hi)``: the documents (values of ``docs``, lo < hi) equal in one band, from the
+    band's ``keys`` (one per document). The same function runs over a whole signature array
+    (:func:`jaccard_candidates`) and over one key partition of a distributed run."""
+    a, c = equal_key_pairs(keys, docs, 0)
+    return _ordered(docs[a], docs[c])
+
+
 def jaccard_candidates(signatures: np.ndarray, docs: np.ndarray, b: int, r: int) -> np.ndarray:
     """Pair codes of documents equal in at least one of ``b`` bands of ``r`` rows."""
     n = signatures.shape[0]
     out = [np.zeros(0, dtype=np.int64)]
     for j in range(b):
-        a, c = equal_key_pairs(_band_key_of(signatures, docs, j * r, (j + 1) * r), docs, n)
-        out.append(_pair_codes(docs[a], docs[c], n))
+        lo, hi = jaccard_band_pairs(_band_key_of(signatures, docs, j * r, (j + 1) * r), docs)
+        out.append(lo.astype(np.int64) * n + hi)
     return np.unique(np.concatenate(out))
 
 
@@ -180,34 +188,66 @@ def ensemble_params(threshold: float, num_perm: int, weights: tuple) -> tuple[np
     return ens.xqs, np.asarray(ens.params)
 
 
+class Ensemble:
+    """datasketch's ``MinHashLSHEnsemble`` over a corpus, reduced to what a query needs: the
+    size partitions' upper bounds (from the corpus's size histogram, which is all a
+    distributed run has to gather) and the ``(b, r)`` per query-size ratio."""
+
+    def __init__(self, size_values, counts, threshold: float, num_perm: int, num_part: int, weights):
+        self.xqs, self.params = ensemble_params(threshold, num_perm, tuple(weights))
+        size_values, counts = np.asarray(size_values), np.asarray(counts)
+        self.uppers = np.array([u for _, u in optimal_partitions(size_values, counts, num_part)])
+
+    def queries(self, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per document of these ``sizes``: its size partition, and per partition p the
+        ``(b, r)`` its query against p uses (two arrays, partitions x documents)."""
+        part = np.searchsorted(self.uppers, sizes, side="left")
+        qb = np.empty((len(self.uppers), sizes.size), dtype=np.int16)
+        qr = np.empty_like(qb)
+        for p, upper in enumerate(self.uppers.tolist()):
+            i = np.minimum(np.searchsorted(self.xqs, upper / sizes.astype(float), side="left"), len(self.params) - 1)
+            qb[p], qr[p] = self.params[i, 0], self.params[i, 1]
+        return part, qb, qr
+
+
+def containment_bands(threshold: float, num_perm: int, weights) -> list[tuple[int, int]]:
+    """Every band ``(r, j)`` (rows ``j*r`` to ``(j+1)*r``) some containment query may read."""
+    _, params = ensemble_params(threshold, num_perm, tuple(weights))
+    return [(r, j) for r in np.unique(params[:, 1]).tolist() for j in range(int(params[params[:, 1] == r, 0].max()))]
+
+
+def containment_band_pairs(keys, docs, part, qb, qr, r: int, j: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(lo, hi)``: the pairs (values of ``docs``) that a containment query finds in band
+    ``(r, j)``, from the band's ``keys`` and the documents' :meth:`Ensemble.queries`. The
+    same function runs over a whole signature array (:func:`containment_candidates`) and
+    over one key partition of a distributed run (a key's documents are all in one)."""
+    reach = np.where(qr == r, qb, 0).max(axis=0)  # bands with r rows a document's queries read
+    los, his = [np.zeros(0, dtype=docs.dtype)], [np.zeros(0, dtype=docs.dtype)]
+    for a, b in _query_matches(keys, np.flatnonzero(reach > j)):
+        pb = part[b]
+        ok = (qr[pb, a] == r) & (qb[pb, a] > j)
+        lo, hi = _ordered(docs[a[ok]], docs[b[ok]])
+        los.append(lo)
+        his.append(hi)
+    return np.concatenate(los), np.concatenate(his)
+
+
 def containment_candidates(
     signatures: np.ndarray, sizes: np.ndarray, docs: np.ndarray, threshold: float, num_part: int, weights
 ) -> np.ndarray:
     """Pair codes that datasketch's ``MinHashLSHEnsemble`` (same threshold, partitions and
     weights) returns when every document of ``docs`` is indexed and then queried."""
     n, h = signatures.shape
-    xqs, params = ensemble_params(threshold, h, tuple(weights))
     doc_sizes = np.asarray(sizes)[docs]
     size_values, counts = np.array(sorted(Counter(doc_sizes.tolist()).most_common())).T
-    uppers = np.array([u for _, u in optimal_partitions(size_values, counts, num_part)])
-    part = np.searchsorted(uppers, doc_sizes, side="left")
-    # per partition p and query document q: the (b, r) datasketch's query would use
-    qb = np.empty((len(uppers), docs.size), dtype=np.int16)
-    qr = np.empty_like(qb)
-    for p, upper in enumerate(uppers.tolist()):
-        i = np.minimum(np.searchsorted(xqs, upper / doc_sizes.astype(float), side="left"), len(params) - 1)
-        qb[p], qr[p] = params[i, 0], params[i, 1]
+    part, qb, qr = Ensemble(size_values, counts, threshold, h, num_part, weights).queries(doc_sizes)
     out = [np.zeros(0, dtype=np.int64)]
     for r in np.unique(qr).tolist():
-        # bands a document's queries read with r rows (over all partitions): only these
-        # documents start a query in band j
         reach = np.where(qr == r, qb, 0).max(axis=0)
         for j in range(int(reach.max())):
             keys = _band_key_of(signatures, docs, j * r, (j + 1) * r)
-            for a, b in _query_matches(keys, np.flatnonzero(reach > j)):
-                pb = part[b]
-                ok = (qr[pb, a] == r) & (qb[pb, a] > j)
-                out.append(_pair_codes(docs[a[ok]], docs[b[ok]], n))
+            lo, hi = containment_band_pairs(keys, np.arange(docs.size), part, qb, qr, r, j)
+            out.append(docs[lo].astype(np.int64) * n + docs[hi])
     return np.unique(np.concatenate(out))
 
 

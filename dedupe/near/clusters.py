@@ -1,6 +1,10 @@
-"""Clusters by union-find over accepted pairs, with a deterministic representative."""
+"""Clusters: groups of joined documents (union-find in one process, connected components of
+the joining edges in a staged run), with a deterministic representative."""
 
 from __future__ import annotations
+
+import numpy as np
+
 
 
 class UnionFind:
@@ -46,3 +50,22 @@ def representative(members: list[int], chars: list[int], policy: str) -> int:
     if policy == "shortest":
         return min(members, key=lambda i: (chars[i], i))
     raise ValueError(f"unknown keep policy {policy!r}")
+
+
+def components(lo: np.ndarray, hi: np.ndarray) -> list[list[int]]:
+    """Connected components of the edges ``lo[k] - hi[k]`` (any integer node keys), each
+    sorted, ordered by their first member (``scipy.sparse.csgraph``: memory and time linear
+    in the edges; nodes without an edge are not in any component)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if not lo.size:
+        return []
+    nodes, inverse = np.unique(np.concatenate([lo, hi]), return_inverse=True)
+    m = lo.size
+    graph = coo_matrix((np.ones(m, dtype=np.int8), (inverse[:m], inverse[m:])), shape=(nodes.size, nodes.size))
+    _, labels = connected_components(graph, directed=True, connection="weak")
+    order = np.lexsort((nodes, labels))  # by component, then by node
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    groups = [g.tolist() for g in np.split(nodes[order], bounds)]
+    return sorted(groups, key=lambda g: g[0])

@@ -21,7 +21,7 @@ from .align import ANCHOR_WORDS, align, containment, similarity
 from .candidates import candidate_pairs
 from .tokens import Words, common_grams, words_of
 
-__all__ = ["find_passages", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
+__all__ = ["find_passages", "align_pairs", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
 
 # passages are seeded on shared runs of this many words
 SEED_NGRAM = 3
@@ -45,6 +45,7 @@ def find_passages(
     progress: Optional[Callable] = None,
     archive_df: Optional[Callable] = None,
     drafts=(),
+    align_all: Optional[Callable] = None,
 ) -> list[Passage]:
     """Every pair of near-verbatim shared spans between two different ``documents`` (in order;
     a :class:`~dedupe.corpus.Corpus` will do).
@@ -59,6 +60,9 @@ def find_passages(
     With ``drafts`` (ids), only pairs holding a draft are aligned (drafts against an archive);
     with ``archive_df`` too (the n-gram document frequencies of a stored archive, see
     :func:`~dedupe.passages.tokens.common_grams`), only the ``drafts`` are counted here.
+
+    ``align_all(pairs, stop)`` (for a staged run) aligns the candidate pairs of document
+    indexes elsewhere, with :func:`align_pairs`, and returns their passages in pair order.
 
     >>> from dedupe.api import ingest
     >>> from dedupe.config import Config
@@ -79,9 +83,17 @@ def find_passages(
         stop = common_grams(all_words, config.passage_max_df, [i in drafts for i in ids], archive_df)
     only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
     pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
+    if align_all is not None:
+        return align_all(pairs, stop)
+    return align_pairs(pairs, ids, all_words, stop, config, progress)
+
+
+def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, progress: Optional[Callable] = None) -> list[Passage]:
+    """The passages of each candidate pair ``(i, j)``, in pair order (``ids``, ``all_words``:
+    any mapping from the documents' indexes to their ids and :func:`words_of` them)."""
     out: list[Passage] = []
     for k, (i, j) in enumerate(pairs):
-        out.extend(_pair_passages(ids[i], ids[j], all_words[i], all_words[j], n, stop, config.passage_min_words))
+        out.extend(_pair_passages(ids[i], ids[j], all_words[i], all_words[j], SEED_NGRAM, stop, config.passage_min_words))
         if progress and k % 500 == 0:
             progress("passages", k, len(pairs))
     if progress:

@@ -7,7 +7,7 @@ import importlib
 import pkgutil
 from functools import lru_cache
 from collections.abc import Mapping
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from ..baseline import with_fingerprints
 from ..config import Config
@@ -49,7 +49,12 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list
 
 def _document_findings(job) -> list[Finding]:
     """Findings of the document-scope rules ``rule_ids`` on a batch of documents (a worker job)."""
-    rule_ids, config, docs, results = job
+    return document_findings(*job)
+
+
+def document_findings(rule_ids, config: Config, docs: list, results: Mapping) -> list[Finding]:
+    """Findings of the document-scope rules ``rule_ids`` on ``docs`` (``results``: what
+    ingest learned about them, by id)."""
     ctx = RuleContext(config=config, results=results)
     rules = {r.id: r for r in all_rules()}
     return [f for rid in rule_ids for f in rules[rid].run(docs, ctx)]
@@ -88,6 +93,7 @@ def run_rules(
     results: Optional[Mapping[str, DocumentResult]] = None,
     progress=None,
     only: Optional[set] = None,
+    document_findings: Optional[Callable] = None,
 ) -> list[Finding]:
     """Every selected rule over the documents; findings at or above ``min_severity``, sorted.
 
@@ -97,7 +103,8 @@ def run_rules(
     ``config.workers`` processes; corpus-scope rules see every document at once. The result
     does not depend on the number of workers. With ``only`` (a set of ids: drafts checked
     against an archive), document-scope rules run on those documents alone, since findings
-    elsewhere would be dropped.
+    elsewhere would be dropped. ``document_findings(rule_ids, docs, results)`` (for a staged
+    run) runs the document-scope rules elsewhere, with :func:`document_findings`.
     """
     from ..parallel import batches, pmap
 
@@ -111,8 +118,10 @@ def run_rules(
     rules = select_rules(config.select, config.ignore)
     per_doc = tuple(r.id for r in rules if r.scope == "document")
     found: list[Finding] = []
-    if per_doc:
-        checked = docs if only is None else [d for d in docs if d.id in only]
+    checked = docs if only is None else [d for d in docs if d.id in only]
+    if per_doc and document_findings is not None:
+        found.extend(document_findings(per_doc, checked, results))
+    elif per_doc:
         jobs = (
             (per_doc, config, chunk, {d.id: results[d.id] for d in chunk if d.id in results})
             for chunk in batches(checked, batch_size)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
-from typing import IO, Iterator, Union
+from typing import IO, Iterable, Iterator, Optional, Union
 
 from ...model import Document, InputError, Source
 from .text import wide_encoding
@@ -28,15 +28,17 @@ def loads(line: str):
 
 
 def read_stream(
-    stream: IO[bytes], path: str, id_field: str, text_field: str, seekable: bool = False
+    stream: Iterable[bytes], path: str, id_field: str, text_field: str, seekable: bool = False, offset: int = 0
 ) -> Iterator[Union[Document, InputError]]:
     """Records of a JSONL stream; with ``seekable``, each document knows the byte offset of
-    its line, so its text can be read again later (:func:`read_text_at`)."""
-    offset = 0
+    its line, so its text can be read again later (:func:`read_record_at`). ``offset``: the
+    byte offset of the stream's first line in its file (then its lines are numbered from 1
+    all the same; the byte-order mark and encoding checks apply to a file's start only)."""
+    at_start = offset == 0
     missing: dict = {}  # a wrong --text-field or --id-field: one error, then a count
     for lineno, raw in enumerate(stream, start=1):
         start, offset = offset, offset + len(raw)
-        if lineno == 1:
+        if lineno == 1 and at_start:
             if raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
                 start += 3
@@ -73,10 +75,18 @@ def read_stream(
 
 def read_record_at(path: str, offset: int, text_field: str) -> tuple[str, dict]:
     """The text and other fields of the JSONL record whose line starts at byte ``offset``."""
+    return read_records_at(path, [offset], text_field)[0]
+
+
+def read_records_at(path: str, offsets, text_field: str) -> list[tuple[str, dict]]:
+    """:func:`read_record_at` for several offsets of one file (opened once)."""
+    out = []
     with open(path, "rb") as f:
-        f.seek(offset)
-        record = json.loads(f.readline().decode("utf-8"))
-    return record.pop(text_field), record
+        for offset in offsets:
+            f.seek(offset)
+            record = json.loads(f.readline().decode("utf-8"))
+            out.append((record.pop(text_field), record))
+    return out
 
 
 def read_file(path: Path, id_field: str, text_field: str) -> Iterator[Union[Document, InputError]]:
@@ -86,3 +96,42 @@ def read_file(path: Path, id_field: str, text_field: str) -> Iterator[Union[Docu
             yield from read_stream(f, str(path), id_field, text_field, seekable=opener is open)
     except OSError as e:
         yield InputError(str(path), None, f"cannot read: {e.strerror or e}")
+
+
+def read_range(
+    path: Path, start: int, end: int, id_field: str, text_field: str, counter: Optional[list] = None
+) -> Iterator[Union[Document, InputError]]:
+    """Records of the lines of a plain JSONL file that start in bytes ``[start, end)``, their
+    line numbers counted from the range's first line (1). With ``counter`` (a one-item list),
+    ``counter[0]`` ends as the number of lines in the range."""
+    try:
+        with open(path, "rb") as f:
+            first = range_start(f, start)
+            yield from read_stream(range_lines(f, first, end, counter), str(path), id_field, text_field, True, first)
+    except OSError as e:
+        yield InputError(str(path), None, f"cannot read: {e.strerror or e}")
+
+
+def range_start(f: IO[bytes], start: int) -> int:
+    """The offset of the first line that starts at or after ``start`` (``f`` is left there)."""
+    if start > 0:
+        f.seek(start - 1)
+        if f.read(1) != b"\n":
+            f.readline()  # the rest of a line that started before the range
+    else:
+        f.seek(0)
+    return f.tell()
+
+
+def range_lines(f: IO[bytes], first: int, end: int, counter: Optional[list] = None) -> Iterator[bytes]:
+    """The lines that start in ``[first, end)``, ``f`` positioned at ``first``."""
+    at, n = first, 0
+    while at < end:
+        line = f.readline()
+        if not line:
+            break
+        n += 1
+        at += len(line)
+        yield line
+    if counter is not None:
+        counter[0] = n

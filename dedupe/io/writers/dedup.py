@@ -35,25 +35,34 @@ def write_split(
         raise ConfigError(f"--out and --dropped cannot be the same file ({out})")
     decisions = {d.id: (d.keep, d.cluster) for d in report.documents}
     representatives = {cl.id: cl.representative for cl in report.clusters}
-    kept_n = dropped_n = 0
     with ExitStack() as stack:
         kept_f: IO[str] = stack.enter_context(atomic_writer(out))
         dropped_f = stack.enter_context(atomic_writer(dropped)) if dropped else None
-        for doc in documents:
-            if not isinstance(doc, Document) or doc.id not in decisions:
-                continue  # input errors and duplicate ids are in the report already
-            keep, cluster = decisions.pop(doc.id)
-            record = dict(doc.fields) if doc.fields else {id_field: doc.id, "path": doc.path}
-            record[text_field] = doc.text
-            if keep:
-                kept_n += 1
-                kept_f.write(json.dumps(record, ensure_ascii=False) + "\n")
-            else:
-                dropped_n += 1
-                if dropped_f is not None:
-                    record["cluster"] = cluster
-                    record["representative"] = representatives[cluster]
-                    dropped_f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        decided = (
+            (doc, decisions.pop(doc.id))
+            for doc in documents
+            if isinstance(doc, Document) and doc.id in decisions  # input errors and duplicate ids are in the report already
+        )
+        return split_records(decided, representatives, kept_f, dropped_f, id_field, text_field)
+
+
+def split_records(decided, representatives: dict, kept_f: IO[str], dropped_f: Optional[IO[str]], id_field: str, text_field: str) -> tuple[int, int]:
+    """Write each ``(document, (keep, cluster))`` of ``decided`` as a JSONL record to the kept
+    or the dropped stream (see :func:`write_split`); ``representatives``: cluster id ->
+    representative id. Returns ``(kept, dropped)`` counts."""
+    kept_n = dropped_n = 0
+    for doc, (keep, cluster) in decided:
+        record = dict(doc.fields) if doc.fields else {id_field: doc.id, "path": doc.path}
+        record[text_field] = doc.text
+        if keep:
+            kept_n += 1
+            kept_f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            dropped_n += 1
+            if dropped_f is not None:
+                record["cluster"] = cluster
+                record["representative"] = representatives[cluster]
+                dropped_f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return kept_n, dropped_n
 
 
@@ -103,38 +112,54 @@ def write_split_raw(
     if dropped is not None and same_output(out, dropped):
         raise ConfigError(f"--out and --dropped cannot be the same file ({out})")
     decisions = {d.path: (d.keep, d.cluster) for d in report.documents}
-    representatives = {cl.id: json.dumps(cl.representative, ensure_ascii=False).encode("utf-8") for cl in report.clusters}
+    representatives = {cl.id: cl.representative for cl in report.clusters}
     kept_n = dropped_n = 0
     with ExitStack() as stack:
-        kept_f = _Lines(stack.enter_context(atomic_writer(out)))
-        stack.callback(kept_f.flush)  # runs before the file is closed
-        dropped_f = None
-        if dropped:
-            dropped_f = _Lines(stack.enter_context(atomic_writer(dropped)))
-            stack.callback(dropped_f.flush)
+        kept_f = stack.enter_context(atomic_writer(out))
+        dropped_f = stack.enter_context(atomic_writer(dropped)) if dropped else None
         for path in paths:
             name = str(Path(path))
             with open(path, "rb") as f:
-                for lineno, raw in enumerate(f, start=1):
-                    decision = decisions.pop(f"{name}:{lineno}", None)
-                    if decision is None:
-                        continue  # blank lines, input errors and duplicate ids
-                    keep, cluster = decision
-                    if lineno == 1 and raw.startswith(_BOM):
-                        raw = raw[3:]
-                    if raw[:1] != b"{" or raw[-2:] != b"}\n":
-                        raw = raw.strip() + b"\n"  # one object, ending with its closing brace
-                    if keep:
-                        kept_n += 1
-                        kept_f(raw)
-                    else:
-                        dropped_n += 1
-                        if dropped_f is not None:
-                            rep = representatives[cluster]
-                            if b'"cluster"' in raw or b'"representative"' in raw:
-                                dropped_f(_reencoded(raw, text_field, cluster, rep))
-                            else:
-                                dropped_f(b'%s, "cluster": %d, "representative": %s}\n' % (raw[:-2].rstrip(), cluster, rep))
+                decide = lambda n: decisions.pop(f"{name}:{n}", None)  # noqa: E731
+                k, d = split_lines(enumerate(f, start=1), decide, representatives, kept_f, dropped_f, text_field)
+            kept_n, dropped_n = kept_n + k, dropped_n + d
+    return kept_n, dropped_n
+
+
+def split_lines(numbered, decide, representatives: dict, kept_out, dropped_out, text_field: str) -> tuple[int, int]:
+    """Copy each ``(line number, line)`` of ``numbered`` (a plain JSONL file's lines, from its
+    first line) to the kept or the dropped text stream, by ``decide(line number)``: ``(keep,
+    cluster)``, or None for lines that are no document (blank lines, input errors, duplicate
+    ids). ``representatives``: cluster id -> representative id. Returns the counts."""
+    reps: dict = {}
+    kept_n = dropped_n = 0
+    kept_f = _Lines(kept_out)
+    dropped_f = _Lines(dropped_out) if dropped_out is not None else None
+    for lineno, raw in numbered:
+        decision = decide(lineno)
+        if decision is None:
+            continue
+        keep, cluster = decision
+        if lineno == 1 and raw.startswith(_BOM):
+            raw = raw[3:]
+        if raw[:1] != b"{" or raw[-2:] != b"}\n":
+            raw = raw.strip() + b"\n"  # one object, ending with its closing brace
+        if keep:
+            kept_n += 1
+            kept_f(raw)
+        else:
+            dropped_n += 1
+            if dropped_f is not None:
+                rep = reps.get(cluster)
+                if rep is None:
+                    rep = reps[cluster] = json.dumps(representatives[cluster], ensure_ascii=False).encode("utf-8")
+                if b'"cluster"' in raw or b'"representative"' in raw:
+                    dropped_f(_reencoded(raw, text_field, cluster, rep))
+                else:
+                    dropped_f(b'%s, "cluster": %d, "representative": %s}\n' % (raw[:-2].rstrip(), cluster, rep))
+    kept_f.flush()
+    if dropped_f is not None:
+        dropped_f.flush()
     return kept_n, dropped_n
 
 
