@@ -3,8 +3,10 @@ into the text as read, half-open."""
 
 from __future__ import annotations
 
+import bisect
 import re
-from typing import Iterator
+from itertools import accumulate
+from typing import Iterable, Iterator
 
 _PARA_RE = re.compile(r"[^\n]+")
 _WRAP_MIN, _WRAP_MAX = 40, 100  # line lengths of text wrapped at a fixed width
@@ -17,6 +19,25 @@ _SENT_END_RE = re.compile(r"""[.!?…]+['"’”)\]]*(?=\s|$)|[。！？]+['"’
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "gov", "sen", "rep",
            "no", "vs", "etc", "inc", "ltd", "co", "corp", "u.s", "u.k", "e.g", "i.e", "jan", "feb", "mar", "apr",
            "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx"}
+
+
+class Cover:
+    """``cover(pos)``: does one of the spans ``(start, end)`` (half-open, may overlap) contain
+    ``pos``? A binary search, so a long text with many spans stays linear, not quadratic.
+
+    >>> cover = Cover([(0, 5), (2, 3), (10, 12)])
+    >>> [p for p in range(13) if cover(p)]
+    [0, 1, 2, 3, 4, 10, 11]
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        spans = sorted(spans)
+        self._starts = [s for s, _ in spans]
+        self._reach = list(accumulate((e for _, e in spans), max))  # furthest end so far
+
+    def __call__(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return i >= 0 and self._reach[i] > pos
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:

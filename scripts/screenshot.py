@@ -65,10 +65,12 @@ def main(argv=None) -> int:
         browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
         page.goto((ROOT / "reports" / "report.html").as_uri())
-        pair = page.locator("section.pair").first
-        # scroll each column so that its first shared passage is near the top
+        # every text laid out now, so that nothing above the view changes size while it is taken
+        page.add_style_tag(content="section.document { content-visibility: visible; }")
+        pair = page.locator("details.pair").first
+        # open the view, and scroll each column so that its first shared passage is near the top
         pair.evaluate(
-            """section => section.querySelectorAll('.sides > div').forEach(col => {
+            """view => (view.open = true) && view.querySelectorAll('.sides > div').forEach(col => {
                 const hl = col.querySelector('.hl.passage');
                 if (hl) col.scrollTop = hl.offsetTop - col.offsetTop - 80;
             })"""

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from ..textutil import sentences
+from ..textutil import Cover, sentences
 from ._lex import fold, given_name, is_place, wordlist, zipf_en
 
 HONORIFICS = {
@@ -135,9 +135,9 @@ def mentions(text: str) -> list[Mention]:
         out.extend(refs)
         if not refs:
             out.extend(_weak_in(text, toks, sent_starts))
-    covered = [(m.start, m.end) for m in out]
+    covered = Cover((m.start, m.end) for m in out)
     for m in _unnamed_people(text):
-        if not any(s <= m.start < e for s, e in covered):
+        if not covered(m.start):
             out.append(m)
     return _link_forward(sorted(out, key=lambda m: m.start))
 
@@ -166,14 +166,16 @@ def _link_forward(out: list) -> list:
     """A lone surname before the full name ("Novak said ... Anna Novak") refers to that person,
     unless two people of the text share the surname."""
     full: dict = {}
+    first: dict = {}  # key -> its first mention
     for m in out:
+        first.setdefault(m.key, m)
         if not m.weak and m.given and not m.backref:
             full.setdefault(fold(m.surname), set()).add(m.key)
     linked = []
     for m in out:
         people = full.get(fold(m.person)) if m.weak and not m.given and " " not in m.person else None
         if people and len(people) == 1:
-            ref = next(x for x in out if x.key in people)
+            ref = first[next(iter(people))]
             m = Mention(m.start, m.end, ref.person, ref.surname, ref.given, backref=True)
         linked.append(m)
     return linked

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Optional
 
-from ..textutil import sentences
+from ..textutil import Cover, sentences
 from ._lex import fold, wordlist
 from ._people import Mention, lexicon_gender, mentions, noun_gender, plausible_person, strip_possessive
 from ._quotes import Inside, quotations
@@ -67,6 +67,9 @@ def _resolve(text: str, found: list, surnames=frozenset()) -> list[_Resolved]:
     nouns = _person_nouns(text)  # those inside quotations only as competing referents
     sents = list(sentences(text))
     sent_starts = [s for s, _ in sents]
+    # people, nouns, quotes and resolved pronouns are in text order: a pronoun looks only at
+    # its window, found by binary search (linear in a long text, not quadratic)
+    people_at, nouns_at, quotes_at = [m.start for m in people], [n[0] for n in nouns], [q.start for q in quotes]
     out: list[_Resolved] = []
     for pm in _PRONOUN_RE.finditer(text):
         if inside(pm.start()):
@@ -75,9 +78,9 @@ def _resolve(text: str, found: list, surnames=frozenset()) -> list[_Resolved]:
         k = _sentence_index(sent_starts, pm.start())
         sent = sents[k] if sents else (0, len(text))
         window_start = sent_starts[max(0, k - WINDOW_SENTENCES + 1)] if sent_starts else 0
-        before = [m for m in people if window_start <= m.start and m.end <= pm.start()]
-        nouns_before = [n for n in nouns if window_start <= n[0] and n[1] <= pm.start()]
-        same = tuple(i for i, r in enumerate(out) if r.gender == gender and r.start >= window_start)
+        before = [m for m in _between(people, people_at, window_start, pm.start()) if m.end <= pm.start()]
+        nouns_before = [n for n in _between(nouns, nouns_at, window_start, pm.start()) if n[1] <= pm.start()]
+        same = tuple(i for i in range(bisect.bisect_left(out, window_start, key=_start), len(out)) if out[i].gender == gender)
         last_named = max([m.end for m in before] + [n[1] for n in nouns_before if n[2] != "n" and not inside(n[0])],
                          default=-1)
         if same and out[same[-1]].start > last_named:  # "Novak ... she ... her": one chain
@@ -85,7 +88,7 @@ def _resolve(text: str, found: list, surnames=frozenset()) -> list[_Resolved]:
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, prev.person, prev.others, prev.blocked,
                                  prev.path, prev.noun, prev.same_before, same[-1]))
             continue
-        ahead = _cataphora(text, pm.start(), sent, people)
+        ahead = _cataphora(text, pm.start(), sent, people, people_at)
         if ahead is not None:  # "In her speech, Novak ...": the pronoun points forward
             alone = not (before or nouns_before or same)
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, ahead, [], not alone, "cataphora"))
@@ -106,7 +109,8 @@ def _resolve(text: str, found: list, surnames=frozenset()) -> list[_Resolved]:
             compatible_noun
             or any(n[2] == "n" and n[0] >= min(nearest.end, sent[0]) for n in nouns_before)
             or _object_of_own_clause(text, nearest.end, pm)
-            or any(_quoted_pronoun(text, q, gender) for q in quotes if nearest.end <= q.start and q.end <= pm.start())
+            or any(_quoted_pronoun(text, q, gender) for q in _between(quotes, quotes_at, nearest.end, pm.start())
+                   if q.end <= pm.start())
         )
         out.append(_Resolved(-1, pm.start(), pm.end(), gender, nearest, others, blocked, "name", None, same))
     return out
@@ -151,11 +155,11 @@ def _lone_surnames(text: str, found: list, surnames) -> list:
     full, and not part of a mention here: people of unknown gender."""
     if not surnames:
         return []
-    spans = [(m.start, m.end) for m in found]
+    spans = Cover((m.start, m.end) for m in found)
     out = []
     for m in _LONE_CAP_RE.finditer(text):
         word = strip_possessive(m.group())
-        if fold(word) in surnames and not any(s <= m.start() < e for s, e in spans):
+        if fold(word) in surnames and not spans(m.start()):
             out.append(Mention(m.start(), m.start() + len(word), word, word, None, weak=True))
     return out
 
@@ -165,18 +169,28 @@ _INTRO_RE = re.compile(
     r"since|though|throughout|unlike|until|upon|when|whenever|while|with|within|without)\b", re.I)
 
 
-def _cataphora(text: str, pos: int, sent: tuple, people: list) -> Optional[Mention]:
+def _cataphora(text: str, pos: int, sent: tuple, people: list, people_at: list[int]) -> Optional[Mention]:
     """The person a pronoun in a sentence's introductory phrase points forward to ("In her
     speech, Novak ...", "In 1964, a year after his flight, Tereshkova ..."): the first person
     named in the sentence, after a comma that follows the pronoun; or None. The sentence starts
     with a preposition or subordinator and names nobody before the pronoun."""
     s, e = sent
-    if not _INTRO_RE.match(text, s) or any(s <= m.start < pos for m in people):
+    in_sentence = _between(people, people_at, s, e)
+    if not _INTRO_RE.match(text, s) or any(m.start < pos for m in in_sentence):
         return None
-    ahead = next((m for m in people if pos < m.start < e), None)
+    ahead = next((m for m in in_sentence if pos < m.start < e), None)
     if ahead is None or "," not in text[pos : ahead.start]:
         return None
     return ahead
+
+
+def _between(items: list, starts: list[int], lo: int, hi: int) -> list:
+    """The items (in text order, ``starts`` their start offsets) that start in ``[lo, hi]``."""
+    return items[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, hi)]
+
+
+def _start(r: _Resolved) -> int:
+    return r.start
 
 
 def _sentence_index(starts: list[int], pos: int) -> int:

@@ -34,7 +34,7 @@ import unicodedata
 
 from functools import lru_cache
 
-from ..textutil import paragraphs, sentences
+from ..textutil import Cover, paragraphs, sentences
 from ._abbrev import ADDRESS_SUFFIXES, in_split_address, is_abbreviation
 from ._lex import fold, is_place, wordlist, zipf, zipf_en
 from ._people import mentions, stopwords
@@ -152,8 +152,8 @@ def _english_neighbours(text: str, s: int, e: int) -> bool:
 
 
 def _foreign_words(text: str, inside, sent_starts: set):
-    names = [(p.start, p.end) for p in mentions(text)]
-    web = [(w.start(), w.end()) for w in _WEB_RE.finditer(text)]
+    names = Cover((p.start, p.end) for p in mentions(text))
+    web = Cover((w.start(), w.end()) for w in _WEB_RE.finditer(text))
     for start, end, word in _candidates(text):
         if len(word) < 3 or fold(word) in _SKIP_WORDS or word.isupper():
             continue
@@ -161,7 +161,7 @@ def _foreign_words(text: str, inside, sent_starts: set):
             quote = inside.quote_at(start)
             if len(text[quote.start : quote.end].split()) <= 2 or not _english_neighbours(text, start, end):
                 continue  # a term quoted as a term, or a quoted phrase of another language
-        if any(s <= start < e for s, e in web):
+        if web(start):
             continue
         if any(_script(c) != "LATIN" for c in word if c.isalpha()):
             continue  # reported as another script
@@ -175,7 +175,7 @@ def _foreign_words(text: str, inside, sent_starts: set):
             # only German capitalises common nouns: other capitalised words are taken for names,
             # and so is a capitalised word next to another or already seen as a person
             if (start not in sent_starts and word[1:].islower() and _isolated(text, start, end)
-                    and not any(s <= start < e for s, e in names)
+                    and not names(start)
                     and not _place_name(text, start, word)
                     and zipf(low, "de") >= FOREIGN_COMMON_CAPITALISED and _foreign(low, ("de",))):
                 yield start, start + len(word), "de"
@@ -265,9 +265,9 @@ def _check(doc, ctx):
                            suggestion="", confidence=CONFIDENCE["attribution" if after_attr else "paragraph end"],
                            severity=None if after_attr else "info",
                            evidence={"sign": "position", "where": "attribution" if after_attr else "paragraph end"})
-    web = [(w.start(), w.end()) for w in _WEB_RE.finditer(text)]
+    web = Cover((w.start(), w.end()) for w in _WEB_RE.finditer(text))
     for s, e in _foreign_script_runs(text):
-        if s in seen or any(ws <= s < we for ws, we in web):
+        if s in seen or web(s):
             continue  # a web address in another script is an address
         seen.add(s)
         script = _script(next(c for c in text[s:e] if c.isalpha() and _script(c) != "LATIN")).lower()
