@@ -38,6 +38,7 @@ _CAP_SEQ_RE = re.compile(rf"(?<![\w'’\-])(?:{_CAP})(?:[ \u00a0](?:(?:{'|'.join
 _POSSESSIVE_RE = re.compile(r"(?:['’]s?)$")
 _SPEECH_VERBS = r"(?:said|says|told|tells|added|adds|stated|noted|explained|argued|wrote|announced|declared|claims|claimed|recalled|insisted)"
 _NAME_RARITY = 3.5  # a capitalised word rarer than this (Zipf) in English looks like a name
+_REGNAL_RE = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")  # a regnal number: II, XIV, XVI
 
 
 @lru_cache(maxsize=1)
@@ -207,6 +208,11 @@ def _person_in(text, toks, sent_starts, known, shared=frozenset()) -> Optional[M
         rest = toks[i:][:4]
         if any(r in org or r in places or r in stopwords() for r in words[i : i + len(rest)]):
             return None
+        regnal = next((k for k, t in enumerate(rest) if k and _REGNAL_RE.fullmatch(strip_possessive(t[0]))), None)
+        if regnal is not None:  # "John Paul II", "Louis XIV": given names and a regnal number
+            rest = rest[: regnal + 1]
+            name = strip_possessive(" ".join(t[0] for t in rest))
+            return Mention(s, s + len(name), name, name, w)
         surname = strip_possessive(rest[-1][0])
         if len(surname) < 2 or surname.isupper():
             return None
@@ -281,17 +287,52 @@ def lexicon_gender(given: Optional[str], threshold: float = 0.9):
 _COMMON_WORD = 4.5  # a capitalised word this frequent in English (Zipf) is a word, not a surname
 
 
-def plausible_person(m: Mention) -> bool:
+def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
     """Could this mention be a person a pronoun points to? Full names and back-references can;
     a weak mention cannot when it is a place, a date word, an ordinary English word
-    ("Detectives said", "Subsequently") or a sequence ending in one ("Kodak Theater")."""
+    ("Detectives said", "Subsequently"), a sequence ending in one ("Kodak Theater") or in a
+    role word ("Chief Health Officer"), or has a word that ``case`` (the corpus) writes mostly
+    in lower case ("Swine Flu", "Newmont Mining", "Centers for Disease Control and Prevention")."""
     if not m.weak:
         return True
     words = m.person.split()
     last = fold(strip_possessive(words[-1]))
     if is_place(m.person) or last in wordlist("calendar") or last in wordlist("org_words"):
         return False
+    if len(words) > 1 and last in role_words():
+        return False
+    if case is not None and any(case.common(w) for w in words if fold(w) not in PARTICLES):
+        return False
     return bool(m.given) or len(words) > 1 or zipf_en(last) < _COMMON_WORD or given_name(last) is not None
+
+
+class WordCase:
+    """How a corpus writes its words: in lower case, or capitalised inside a sentence. A word
+    written in lower case more often than capitalised is an ordinary word, not a name."""
+
+    _WORD_RE = re.compile(r"(?<![\w'’\-])[^\W\d_]+(?![\w'’\-])")
+
+    def __init__(self, texts):
+        self.lower: dict = {}
+        self.capital: dict = {}
+        for text in texts:
+            for m in self._WORD_RE.finditer(text):
+                w = m.group()
+                if w.islower():
+                    self.lower[w] = self.lower.get(w, 0) + 1
+                elif w[0].isupper() and w[1:].islower() and _inside_sentence(text, m.start()):
+                    key = w.lower()
+                    self.capital[key] = self.capital.get(key, 0) + 1
+
+    def common(self, word: str) -> bool:
+        w = strip_possessive(word).lower()
+        return self.lower.get(w, 0) > self.capital.get(w, 0)
+
+
+def _inside_sentence(text: str, pos: int) -> bool:
+    """Is ``pos`` preceded (after spaces) by a lower-case letter, a digit or a comma?"""
+    before = text[max(0, pos - 3) : pos].rstrip()
+    return bool(before) and (before[-1].islower() or before[-1].isdigit() or before[-1] in ",;")
 
 
 @lru_cache(maxsize=50_000)

@@ -25,7 +25,7 @@ from typing import Optional
 
 from ..textutil import sentences
 from ._lex import fold, wordlist
-from ._people import Mention, lexicon_gender, mentions, noun_gender, plausible_person, strip_possessive
+from ._people import Mention, WordCase, lexicon_gender, mentions, noun_gender, plausible_person, strip_possessive
 from ._quotes import Inside, quotations
 from .base import Rule
 
@@ -56,26 +56,34 @@ class _Resolved:
     counted: bool = False  # unambiguous: evidence of the person's gender
 
 
-def _resolve(text: str, found: list, surnames=frozenset()) -> list[_Resolved]:
-    """Each pronoun outside quotations, with what it may refer to (see the module docstring).
+def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCase] = None) -> list[_Resolved]:
+    """Each pronoun with what it may refer to (see the module docstring): outside quotations,
+    and inside a quotation that names the person before it ("Warhol changed art. He is ...").
     ``found``: the text's person mentions; ``surnames``: surnames of people named in full
-    anywhere in the corpus (a lone one, "to Obama", is a person of unknown gender)."""
+    anywhere in the corpus (a lone one, "to Obama", is a person of unknown gender); ``case``:
+    how the corpus writes its words (a weak mention with an ordinary word is no person)."""
     quotes = quotations(text)
     inside = Inside(quotes)
-    people = [m for m in found + _lone_surnames(text, found, surnames) if not inside(m.start) and plausible_person(m)]
-    people.sort(key=lambda m: m.start)
+    everyone = [m for m in found if plausible_person(m, case)]
+    everyone += [m for m in _lone_surnames(text, found, surnames) if plausible_person(m)]
+    everyone.sort(key=lambda m: m.start)
+    people = [m for m in everyone if not inside(m.start)]
     nouns = _person_nouns(text)  # those inside quotations only as competing referents
     sents = list(sentences(text))
     sent_starts = [s for s, _ in sents]
     out: list[_Resolved] = []
     for pm in _PRONOUN_RE.finditer(text):
-        if inside(pm.start()):
-            continue
         gender = PRONOUNS[pm.group().lower()]
         k = _sentence_index(sent_starts, pm.start())
         sent = sents[k] if sents else (0, len(text))
         window_start = sent_starts[max(0, k - WINDOW_SENTENCES + 1)] if sent_starts else 0
         before = [m for m in people if window_start <= m.start and m.end <= pm.start()]
+        quote = inside.quote_at(pm.start())
+        if quote is not None:  # only about someone the quotation itself names before it
+            named = [m for m in everyone if max(window_start, quote.start) <= m.start and m.end <= pm.start()]
+            if not named:
+                continue
+            before = [m for m in before if m.end <= quote.start] + named
         nouns_before = [n for n in nouns if window_start <= n[0] and n[1] <= pm.start()]
         same = tuple(i for i, r in enumerate(out) if r.gender == gender and r.start >= window_start)
         last_named = max([m.end for m in before] + [n[1] for n in nouns_before if n[2] != "n" and not inside(n[0])],
@@ -85,16 +93,17 @@ def _resolve(text: str, found: list, surnames=frozenset()) -> list[_Resolved]:
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, prev.person, prev.others, prev.blocked,
                                  prev.path, prev.noun, prev.same_before, same[-1]))
             continue
-        ahead = _cataphora(text, pm.start(), sent, people)
+        ahead = _cataphora(text, pm.start(), sent, people) if quote is None else None
         if ahead is not None:  # "In her speech, Novak ...": the pronoun points forward
             alone = not (before or nouns_before or same)
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, ahead, [], not alone, "cataphora"))
             continue
         compatible_noun = any(n[2] == gender for n in nouns_before)
+        neutral = [n for n in nouns_before if n[2] == "n" and n[3]]  # "the patient" (not "patients")
         opposite = [n for n in nouns_before if n[2] not in (gender, "n") and n[3] and not inside(n[0])]
         if opposite and (not before or opposite[-1][0] > before[-1].start):
             noun = opposite[-1]  # "The girl was hurt. His ..."
-            blocked = compatible_noun or any(n[2] == "n" for n in nouns_before) or _object_of_own_clause(text, noun[1], pm)
+            blocked = compatible_noun or bool(neutral) or _object_of_own_clause(text, noun[1], pm)
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, before, blocked, "noun", noun, same))
             continue
         if not before:  # no antecedent in sight: kept so that a later pronoun may continue it
@@ -104,7 +113,7 @@ def _resolve(text: str, found: list, surnames=frozenset()) -> list[_Resolved]:
         others = list({m.key: m for m in before if m.key != nearest.key}.values())
         blocked = (
             compatible_noun
-            or any(n[2] == "n" and n[0] >= min(nearest.end, sent[0]) for n in nouns_before)
+            or any(n[0] >= min(nearest.end, sent[0]) for n in neutral)
             or _object_of_own_clause(text, nearest.end, pm)
             or any(_quoted_pronoun(text, q, gender) for q in quotes if nearest.end <= q.start and q.end <= pm.start())
         )
@@ -303,8 +312,9 @@ def _check(docs, ctx):
                 full_names[m.key].add(i)
                 by_surname[i][fold(m.surname)].add(fold(m.given))
     surnames = {fold(m.surname) for ms in people for m in ms if m.given and not m.weak}
+    case = WordCase(texts)
     for i, t in enumerate(texts):
-        refs = _resolve(t, people[i], surnames)
+        refs = _resolve(t, people[i], surnames, case)
         for r in refs:
             r.doc_index = i
         per_doc.append(refs)
