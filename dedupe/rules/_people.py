@@ -291,11 +291,14 @@ def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
     """Could this mention be a person a pronoun points to? Full names and back-references can;
     a weak mention cannot when it is a place, a date word, an ordinary English word
     ("Detectives said", "Subsequently"), a sequence ending in one ("Kodak Theater") or in a
-    role word ("Chief Health Officer"), or has a word that ``case`` (the corpus) writes mostly
-    in lower case ("Swine Flu", "Newmont Mining", "Centers for Disease Control and Prevention")."""
-    if not m.weak:
-        return True
+    role word ("Chief Health Officer"), or has a word that ``case`` (the corpus) writes as an
+    ordinary word ("Swine Flu", "Newmont Mining", "Centers for Disease Control and Prevention");
+    nor can a full name whose given name says nothing of gender and whose other words are
+    ordinary words ("Royal Free", a hospital)."""
     words = m.person.split()
+    if not m.weak:  # "Royal Free": a given name of no clear gender before an ordinary word
+        return m.honorific is not None or case is None or lexicon_gender(m.given) is not None or not any(
+            case.common(w) for w in words[1:] if fold(w) not in PARTICLES)
     last = fold(strip_possessive(words[-1]))
     if is_place(m.person) or last in wordlist("calendar") or last in wordlist("org_words"):
         return False
@@ -308,7 +311,9 @@ def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
 
 class WordCase:
     """How a corpus writes its words: in lower case, or capitalised inside a sentence. A word
-    written in lower case more often than capitalised is an ordinary word, not a name."""
+    the corpus writes in lower case more often than capitalised, or writes in lower case at all
+    while being frequent in English (Zipf >= 3.5: "Prevention" in an agency's name), is an
+    ordinary word, not a name."""
 
     _WORD_RE = re.compile(r"(?<![\w'’\-])[^\W\d_]+(?![\w'’\-])")
 
@@ -324,9 +329,13 @@ class WordCase:
                     key = w.lower()
                     self.capital[key] = self.capital.get(key, 0) + 1
 
-    def common(self, word: str) -> bool:
+    def mostly_lower(self, word: str) -> bool:
         w = strip_possessive(word).lower()
         return self.lower.get(w, 0) > self.capital.get(w, 0)
+
+    def common(self, word: str) -> bool:
+        w = strip_possessive(word).lower()
+        return self.mostly_lower(w) or (w in self.lower and zipf_en(w) >= _NAME_RARITY)
 
 
 def _inside_sentence(text: str, pos: int) -> bool:
