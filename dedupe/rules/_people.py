@@ -293,12 +293,20 @@ def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
     ("Detectives said", "Subsequently"), a sequence ending in one ("Kodak Theater") or in a
     role word ("Chief Health Officer"), or has a word that ``case`` (the corpus) writes as an
     ordinary word ("Swine Flu", "Newmont Mining", "Centers for Disease Control and Prevention");
-    nor can a full name whose given name says nothing of gender and whose other words are
-    ordinary words ("Royal Free", a hospital)."""
+    nor can a full name with ordinary words after the given name ("Royal Free", a hospital;
+    "Marine Commandos"): when the given name says nothing of gender, words the corpus writes
+    in lower case; when it is an ordinary word itself, words it writes mostly in lower case."""
     words = m.person.split()
-    if not m.weak:  # "Royal Free": a given name of no clear gender before an ordinary word
-        return m.honorific is not None or case is None or lexicon_gender(m.given) is not None or not any(
-            case.common(w) for w in words[1:] if fold(w) not in PARTICLES)
+    if not m.weak:  # not "Royal Free", "Marine Commandos": a given name before ordinary words
+        if m.honorific is not None or case is None:
+            return True
+        if lexicon_gender(m.given) is None:
+            ordinary = case.common
+        elif case.common(m.given):  # "Marine", "Will": a given name that is an ordinary word
+            ordinary = case.mostly_lower
+        else:
+            return True
+        return not any(ordinary(w) for w in words[1:] if fold(w) not in PARTICLES)
     last = fold(strip_possessive(words[-1]))
     if is_place(m.person) or last in wordlist("calendar") or last in wordlist("org_words"):
         return False

@@ -65,8 +65,8 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
     quotes = quotations(text)
     inside = Inside(quotes)
     everyone = [m for m in found if plausible_person(m, case)]
-    everyone += [m for m in _lone_surnames(text, found, surnames)
-                 if plausible_person(m) and not (case and case.mostly_lower(m.person))]  # not "Avian Flu"
+    everyone += [m for m in _lone_surnames(text, found, surnames)  # "to Obama"; not "Avian Flu"
+                 if (not case.mostly_lower(m.person) if case else plausible_person(m))]
     everyone.sort(key=lambda m: m.start)
     people = [m for m in everyone if not inside(m.start)]
     nouns = _person_nouns(text)  # those inside quotations only as competing referents
