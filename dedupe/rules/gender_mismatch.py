@@ -25,7 +25,8 @@ from typing import Optional
 
 from ..textutil import sentences
 from ._lex import fold, wordlist
-from ._people import Mention, WordCase, lexicon_gender, mentions, noun_gender, plausible_person, strip_possessive
+from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, mentions, noun_gender, plausible_person, role_words,
+                      strip_possessive)
 from ._quotes import Inside, quotations
 from .base import Rule
 
@@ -72,6 +73,7 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
     nouns = _person_nouns(text)  # those inside quotations only as competing referents
     sents = list(sentences(text))
     sent_starts = [s for s, _ in sents]
+    subjects = _subjects(text, everyone, sents)
     out: list[_Resolved] = []
     for pm in _PRONOUN_RE.finditer(text):
         gender = PRONOUNS[pm.group().lower()]
@@ -111,15 +113,98 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, [], True, "none", None, same))
             continue
         nearest = before[-1]
-        others = list({m.key: m for m in before if m.key != nearest.key}.values())
+        rivals = _salient(text, before, sents, k, subjects) if _governed(text, pm) else before
+        others = list({m.key: m for m in rivals if m.key != nearest.key}.values())
+        if len(rivals) < len(before) and {m.key for m in before} - {m.key for m in rivals} - {nearest.key}:
+            path = "subject"  # someone named earlier no longer competes with the clause's subject
+        else:
+            path = "name"
         blocked = (
             compatible_noun
             or any(n[0] >= min(nearest.end, sent[0]) for n in neutral)
             or _object_of_own_clause(text, nearest.end, pm)
             or any(_quoted_pronoun(text, q, gender) for q in quotes if nearest.end <= q.start and q.end <= pm.start())
         )
-        out.append(_Resolved(-1, pm.start(), pm.end(), gender, nearest, others, blocked, "name", None, same))
+        out.append(_Resolved(-1, pm.start(), pm.end(), gender, nearest, others, blocked, path, None, same))
     return out
+
+
+def _salient(text: str, before: list, sents: list, k: int, subjects: set) -> list:
+    """The people a pronoun in sentence ``k`` may still mean, of those named before it in the
+    window (``before``). When a subject governs the pronoun's clause (the last subject named
+    in its sentence before it, or, when nobody is named there before it, the previous
+    sentence's last subject), people named only in passing (not as a subject) in sentences
+    before that subject's sentence are out of the running: "Rios, last summer, suffered an
+    infection in his leg" after a sentence naming an official in passing."""
+    here = [m for m in before if m.start >= sents[k][0]]
+    if here:
+        subject = next((m for m in reversed(here) if m.start in subjects), None)
+    elif k > 0:
+        subject = next((m for m in reversed(before) if sents[k - 1][0] <= m.start and m.start in subjects), None)
+    else:
+        subject = None
+    if subject is None:
+        return before
+    since = sents[_sentence_index([s for s, _ in sents], subject.start)][0]
+    return [m for m in before if m.start >= since or m.start in subjects]
+
+
+_REPORTED_RE = re.compile(rf"\b{_SPEECH_VERBS}\b(?:\W+\w+){{0,2}}\W+$", re.I)
+
+
+def _governed(text: str, pm) -> bool:
+    """Does the pronoun take the clause's subject as its referent, as the subject itself (he,
+    she) or a possessive (his, her before a noun), and not in reported speech ("Ramsey says
+    she was escorted out": the one spoken of) nor as an object ("persuaded her")?"""
+    pronoun = pm.group().lower()
+    if pronoun in ("him", "himself", "herself", "hers"):
+        return False
+    if pronoun == "her":
+        after = re.match(r"\s*([A-Za-z][\w\-]*)", text[pm.end() : pm.end() + 40])
+        if not after or after.group(1).lower() in _OBJECT_FOLLOWERS:
+            return False
+    return not _REPORTED_RE.search(text[max(0, pm.start() - 40) : pm.start()])
+
+
+_NOT_A_VERB = {"and", "or", "nor", "but", "of", "in", "on", "at", "to", "for", "from", "with", "by", "as",
+               "than", "about", "into", "over", "under", "after", "before", "against", "between", "via"}
+_AFTER_SUBJECT_RE = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?(?:,[^,.;:!?\"“”()]{1,80},|,)?\s*([^\W\d_]+)")
+
+
+def _subjects(text: str, people: list, sents: list) -> set:
+    """Starts of the mentions that stand as the subject of their clause: at the start of the
+    sentence, or after a comma, a capitalised word or a role noun ("Blue Jays outfielder Alex
+    Rios"), and followed (after an apposition or a parenthesis) by a lower-case word that is
+    not a preposition or a conjunction: a verb, most likely ("Rios, last summer, suffered")."""
+    starts = [s for s, _ in sents]
+    out = set()
+    for m in people:
+        s0 = sents[_sentence_index(starts, m.start)][0] if sents else 0
+        prefix = text[s0 : m.start].rstrip()
+        if prefix and not prefix.endswith(","):
+            prev = _WORD_RE.findall(prefix[-60:])
+            if not prev or not (prev[-1][0].isupper() or _role_noun(prev[-1], prev[-2] if len(prev) > 1 else "")):
+                continue
+        if re.match(r"['’]", text[m.end : m.end + 1]):
+            continue  # a possessive: "Novak's lawyer"
+        after = _AFTER_SUBJECT_RE.match(text, m.end)
+        if after and after.group(1).islower() and after.group(1) not in _NOT_A_VERB and not _role_noun(after.group(1)):
+            out.add(m.start)
+    return out
+
+
+_AGENT_RE = re.compile(r"[a-z]{3,}(?:er|or|ist|ian)")
+_ADVERBS_IN_ER = {"never", "later", "ever", "rather", "further", "together", "however", "whether", "either",
+                  "neither", "other", "earlier", "over", "under", "after", "longer", "sooner", "better"}
+
+
+def _role_noun(word: str, before: str = "Cap") -> bool:
+    """A noun for a person's role ("spokesman", "minister"), or an agent noun ("outfielder",
+    "creator") after a capitalised word ("Blue Jays outfielder", "Facebook creator")."""
+    w = word.lower()
+    if w in role_words():
+        return True
+    return bool(before[:1].isupper() and _AGENT_RE.fullmatch(w) and w not in _ADVERBS_IN_ER)
 
 
 _CLAUSE_BREAK_RE = re.compile(r"[,.;:!?\"“”()\n]|\b(?:and|but|or|that|who|whom|which|because|when|while|if|as|after|before|since|until|said|says)\b", re.I)
