@@ -300,13 +300,11 @@ def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
     if not m.weak:  # not "Royal Free", "Marine Commandos": a given name before ordinary words
         if m.honorific is not None or case is None:
             return True
-        if lexicon_gender(m.given) is None:
-            ordinary = case.common
-        elif case.common(m.given):  # "Marine", "Will": a given name that is an ordinary word
-            ordinary = case.mostly_lower
-        else:
-            return True
-        return not any(ordinary(w) for w in words[1:] if fold(w) not in PARTICLES)
+        if lexicon_gender(m.given) is None:  # "Royal Free", "Blue Jays"
+            return not any(case.common(w) for w in words if fold(w) not in PARTICLES)
+        if case.common(m.given):  # "Marine", "Will": a given name that is an ordinary word
+            return not any(case.mostly_lower(w) for w in words[1:] if fold(w) not in PARTICLES)
+        return True
     last = fold(strip_possessive(words[-1]))
     if is_place(m.person) or last in wordlist("calendar") or last in wordlist("org_words"):
         return False

@@ -304,13 +304,18 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
                 g = _SEX_WORDS[prev[-1]]
             elif not any(p in _DETERMINERS for p in prev) or _predicative(text, words, i):
                 continue
+        elif _predicative(text, words, i):
+            continue
         out.append((m.start(), m.end(), g, noun_gender(w, plural=False) is not None))
     return out
 
 
 def _predicative(text: str, words: list, i: int) -> bool:
     """Does the noun describe a person just named ("Novak, a lawyer,", "called Novak a
-    dictator") or the subject ("Novak became the governor")? Then it is not another referent."""
+    dictator"; "Ms Novak, spokeswoman for ...") or the subject ("Novak became the governor")?
+    Then it is not another referent."""
+    if i > 0 and words[i - 1].group()[:1].isupper() and re.fullmatch(r",\s*", text[words[i - 1].end() : words[i].start()]):
+        return True
     for j in range(i - 1, max(-1, i - 4), -1):
         w = words[j].group()
         if w.lower() in _COPULAS:
@@ -361,8 +366,8 @@ class _Evidence:
         surname = {g: n for (d, g), n in self.by_surname.get(fold(person.surname), {}).items() if d != doc_index}
         lex = lexicon_gender(person.given, LEXICON_P)
         if lex:
-            if (other and other != lex[0]) or _mostly(surname, "f" if lex[0] == "m" else "m"):
-                return None  # other documents disagree with the name table: it may not apply here
+            if (other and other != lex[0]) or (here and here != lex[0]) or _mostly(surname, "f" if lex[0] == "m" else "m"):
+                return None  # other documents, or this one's other pronouns, disagree with the name table
             return lex[0], "name lexicon (nomquamgender)", lex[1]
         if other and here and other != here:
             return None
