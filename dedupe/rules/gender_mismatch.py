@@ -65,7 +65,7 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
     how the corpus writes its words (a weak mention with an ordinary word is no person)."""
     quotes = quotations(text)
     inside = Inside(quotes)
-    everyone = [m for m in found if plausible_person(m, case)]
+    everyone = [m for m in found if plausible_person(m, case) and not _names_organisation(text, m)]
     everyone += [m for m in _lone_surnames(text, found, surnames)  # "to Obama"; not "Avian Flu"
                  if (not case.mostly_lower(m.person) if case else plausible_person(m))]
     everyone.sort(key=lambda m: m.start)
@@ -205,6 +205,19 @@ def _role_noun(word: str, before: str = "Cap") -> bool:
     if w in role_words():
         return True
     return bool(before[:1].isupper() and _AGENT_RE.fullmatch(w) and w not in _ADVERBS_IN_ER)
+
+
+_ORG_AFTER_RE = re.compile(r"[ \u00a0]+([a-z]+)\b|,[ \u00a0]+(?:a|an|the)[ \u00a0]+((?:[\w\-]+[ \u00a0]+){0,3}[a-z]+)\b")
+
+
+def _names_organisation(text: str, m: Mention) -> bool:
+    """Is the name followed by an organisation word ("the Warab state", "the Diekirck team") or
+    described as one in an apposition ("Kentro Zois, a Greek non-profit organization")?"""
+    after = _ORG_AFTER_RE.match(text, m.end)
+    if after is None:
+        return False
+    last = (after.group(1) or after.group(2)).split()[-1]
+    return fold(last) in wordlist("org_words")
 
 
 _CLAUSE_BREAK_RE = re.compile(r"[,.;:!?\"“”()\n]|\b(?:and|but|or|that|who|whom|which|because|when|while|if|as|after|before|since|until|said|says)\b", re.I)
