@@ -470,16 +470,18 @@ def _finding(doc, r: _Resolved, gender: str, source: str, prob: float):
         doc, r.start, r.end,
         f"'{pronoun}' refers to {who}, who is {_GENDER_WORD[gender]} ({source})",
         suggestion=fix,
-        confidence=_PRECISION.get(source, 0.5),
+        confidence=_PRECISION.get("subject" if r.path == "subject" else source, 0.5),
         evidence={"person": who.strip("'"), "gender": _GENDER_WORD[gender], "source": source,
                   "probability": round(prob, 3), "path": r.path, "mention": mention},
     )
 
 
-# the findings' confidence: precision of each path measured on pronoun flips planted into native
-# English news (docs/gender-mismatch.md); paths too rare to measure get the pooled figure
-_PRECISION = {"honorific": 0.96, "name lexicon (nomquamgender)": 0.97, "gendered noun": 0.85,
-              "corpus pronouns": 0.97, "document pronouns": 0.97}
+# the findings' confidence: precision of each path, smoothed (n+1)/(N+2), measured on pronoun flips
+# planted into Wikinews, ECB+ and BASIL articles (`python benchmarks/recall.py --pronoun-paths`,
+# docs/gender-mismatch.md): honorific 70/70, name table 130/137, gendered noun 5/8, subject
+# salience (any gender source) 76/77; paths too rare to measure get the pooled figure 281/292
+_PRECISION = {"honorific": 0.99, "name lexicon (nomquamgender)": 0.94, "gendered noun": 0.60, "subject": 0.97,
+              "corpus pronouns": 0.96, "document pronouns": 0.96}
 
 
 # "her" is ambiguous (him / his): the suggestion takes the object form
