@@ -3,9 +3,14 @@
 A small salience heuristic. Candidates for a pronoun, within four sentences before it and
 outside quotations: named people (gender from an honorific, then the given-name table at
 p >= 0.9, then pronouns that point at them unambiguously elsewhere in the corpus or the
-document), nouns for people (gendered: girl, mother, actress, king; neutral: patient,
-citizen, someone), lone surnames of people the corpus names in full, and earlier pronouns of
-the same gender (a chain continues its first pronoun's referent). A pronoun is flagged only
+document), nouns for people (gendered: girl, mother, actress, king; neutral singular:
+patient, citizen, someone), lone surnames of people the corpus names in full, and earlier
+pronouns of the same gender (a chain continues its first pronoun's referent). Not people: a
+weak mention with a word the corpus writes as an ordinary word ("Swine Flu"), a name
+followed by an organisation word or described as one ("the Warab state"). A pronoun inside a
+quotation is judged only when the quotation names the person before it. When a subject
+governs the pronoun's clause (he/she/his/her-noun, not reported speech), people named only in
+passing before that subject's sentence drop out ("subject" path). A pronoun is flagged only
 when no compatible candidate is left and the nearest one (a named person, or a gendered noun
 when nobody is named) has the opposite gender. Silent also for an object pronoun in that
 person's own clause ("Novak helps her"), after a quotation speaking of a third person of that
@@ -504,6 +509,10 @@ RULE = Rule(
         "In [[his]] first speech, the new mayor Sarah Collins promised lower fares.",
         # a surname named before the full name in the same sentence
         "Now Brandt said that [[she]] would resign, Thomas Brandt's office confirmed.",
+        # inside a quotation that names the person
+        'The banner read: "Maria Santos changed the city. [[His]] plans worked."',
+        # the clause's subject outweighs a person named in passing earlier
+        "The report was sent to Paul Weber in May. Yesterday Anna Lindqvist opened the clinic. [[His]] speech was short.",
     ),
     should_pass=(
         "Finance Minister Margaret Olsen said the budget would pass. She added that taxes would not rise.",
@@ -524,5 +533,9 @@ RULE = Rule(
         "Georgia Sheriff Tom Bell said his office would help.",
         # a predicative noun describes the person just named
         "Critics called Helen Ward a dictator because she closed the port.",
+        # reported speech: the one spoken of, not the speaker
+        "The report was sent to Paul Weber. Anna Lindqvist said he would appeal.",
+        # a quotation that names nobody: the speaker's perspective
+        'Maria Santos said: "He is wrong about the plan."',
     ),
 )
