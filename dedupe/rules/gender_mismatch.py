@@ -384,8 +384,8 @@ class _Evidence:
         surname = {g: n for (d, g), n in self.by_surname.get(fold(person.surname), {}).items() if d != doc_index}
         lex = lexicon_gender(person.given, LEXICON_P)
         if lex:
-            if (other and other != lex[0]) or (here and here != lex[0]) or _mostly(surname, "f" if lex[0] == "m" else "m"):
-                return None  # other documents, or this one's other pronouns, disagree with the name table
+            if (other and other != lex[0]) or _mostly(surname, "f" if lex[0] == "m" else "m"):
+                return None  # other documents disagree with the name table: it may not apply here
             return lex[0], "name lexicon (nomquamgender)", lex[1]
         if other and here and other != here:
             return None
