@@ -294,15 +294,15 @@ def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
     role word ("Chief Health Officer"), or has a word that ``case`` (the corpus) writes as an
     ordinary word ("Swine Flu", "Newmont Mining", "Centers for Disease Control and Prevention");
     nor can a full name with ordinary words after the given name ("Royal Free", a hospital;
-    "Marine Commandos"): when the given name says nothing of gender, words the corpus writes
+    "Hope Springs"): when the given name says nothing of gender, words the corpus writes
     in lower case; when it is an ordinary word itself, words it writes mostly in lower case."""
     words = m.person.split()
-    if not m.weak:  # not "Royal Free", "Marine Commandos": a given name before ordinary words
+    if not m.weak:  # not "Royal Free", "Hope Springs": a given name before ordinary words
         if m.honorific is not None or case is None:
             return True
         if lexicon_gender(m.given) is None:  # "Royal Free", "Blue Jays"
             return not any(case.common(w) for w in words if fold(w) not in PARTICLES)
-        if case.common(m.given):  # "Marine", "Will": a given name that is an ordinary word
+        if case.common(m.given):  # "Hope", "Will": a given name that is an ordinary word
             return not any(case.mostly_lower(w) for w in words[1:] if fold(w) not in PARTICLES)
         return True
     last = fold(strip_possessive(words[-1]))

@@ -159,8 +159,8 @@ _REPORTED_RE = re.compile(rf"\b{_SPEECH_VERBS}\b(?:\W+\w+){{0,2}}\W+$", re.I)
 
 def _governed(text: str, pm) -> bool:
     """Does the pronoun take the clause's subject as its referent, as the subject itself (he,
-    she) or a possessive (his, her before a noun), and not in reported speech ("Ramsey says
-    she was escorted out": the one spoken of) nor as an object ("persuaded her")?"""
+    she) or a possessive (his, her before a noun), and not in reported speech ("Weber says
+    she was escorted out": the one spoken of) nor as an object ("thanked her")?"""
     pronoun = pm.group().lower()
     if pronoun in ("him", "himself", "herself", "hers"):
         return False
