@@ -20,6 +20,7 @@ of a place in the gazetteer ("Santa Maria", "San Jose") is not a person.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -321,19 +322,17 @@ class WordCase:
     while being frequent in English (Zipf >= 3.5: "Prevention" in an agency's name), is an
     ordinary word, not a name."""
 
-    _WORD_RE = re.compile(r"(?<![\w'’\-])[^\W\d_]+(?![\w'’\-])")
+    _LOWER_RE = re.compile(r"(?<![\w'’\-])[^\W\d_A-Z]+(?![\w'’\-])")
+    # capitalised inside a sentence: after a lower-case letter, a digit or a comma
+    _CAPITAL_RE = re.compile(r"(?<=[^\W_A-Z][ \u00a0])(?<![.!?] )([^\W\d_a-z][^\W\d_A-Z]+)(?![\w'’\-])|"
+                             r"(?<=[,;][ \u00a0])([^\W\d_a-z][^\W\d_A-Z]+)(?![\w'’\-])")
 
     def __init__(self, texts):
-        self.lower: dict = {}
-        self.capital: dict = {}
+        self.lower: Counter = Counter()
+        self.capital: Counter = Counter()
         for text in texts:
-            for m in self._WORD_RE.finditer(text):
-                w = m.group()
-                if w.islower():
-                    self.lower[w] = self.lower.get(w, 0) + 1
-                elif w[0].isupper() and w[1:].islower() and _inside_sentence(text, m.start()):
-                    key = w.lower()
-                    self.capital[key] = self.capital.get(key, 0) + 1
+            self.lower.update(self._LOWER_RE.findall(text))
+            self.capital.update((a or b).lower() for a, b in self._CAPITAL_RE.findall(text))
 
     def mostly_lower(self, word: str) -> bool:
         w = strip_possessive(word).lower()
@@ -342,12 +341,6 @@ class WordCase:
     def common(self, word: str) -> bool:
         w = strip_possessive(word).lower()
         return self.mostly_lower(w) or (w in self.lower and zipf_en(w) >= _NAME_RARITY)
-
-
-def _inside_sentence(text: str, pos: int) -> bool:
-    """Is ``pos`` preceded (after spaces) by a lower-case letter, a digit or a comma?"""
-    before = text[max(0, pos - 3) : pos].rstrip()
-    return bool(before) and (before[-1].islower() or before[-1].isdigit() or before[-1] in ",;")
 
 
 @lru_cache(maxsize=50_000)

@@ -79,20 +79,22 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
     sents = list(sentences(text))
     sent_starts = [s for s, _ in sents]
     subjects = _subjects(text, everyone, sents)
+    everyone_at, people_at, nouns_at = ([x.start for x in everyone], [x.start for x in people], [n[0] for n in nouns])
     out: list[_Resolved] = []
     for pm in _PRONOUN_RE.finditer(text):
         gender = PRONOUNS[pm.group().lower()]
         k = _sentence_index(sent_starts, pm.start())
         sent = sents[k] if sents else (0, len(text))
         window_start = sent_starts[max(0, k - WINDOW_SENTENCES + 1)] if sent_starts else 0
-        before = [m for m in people if window_start <= m.start and m.end <= pm.start()]
         quote = inside.quote_at(pm.start())
         if quote is not None:  # only about someone the quotation itself names before it
-            named = [m for m in everyone if max(window_start, quote.start) <= m.start and m.end <= pm.start()]
+            named = _between(everyone, everyone_at, max(window_start, quote.start), pm.start())
             if not named:
                 continue
-            before = [m for m in before if m.end <= quote.start] + named
-        nouns_before = [n for n in nouns if window_start <= n[0] and n[1] <= pm.start()]
+            before = _between(people, people_at, window_start, quote.start) + named
+        else:
+            before = _between(people, people_at, window_start, pm.start())
+        nouns_before = _between(nouns, nouns_at, window_start, pm.start())
         same = tuple(i for i, r in enumerate(out) if r.gender == gender and r.start >= window_start)
         last_named = max([m.end for m in before] + [n[1] for n in nouns_before if n[2] != "n" and not inside(n[0])],
                          default=-1)
@@ -132,6 +134,12 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
         )
         out.append(_Resolved(-1, pm.start(), pm.end(), gender, nearest, others, blocked, path, None, same))
     return out
+
+
+def _between(items: list, starts: list, lo: int, hi: int) -> list:
+    """The items (sorted by start; mentions or noun tuples) lying within ``[lo, hi)``."""
+    out = items[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+    return [x for x in out if (x.end if isinstance(x, Mention) else x[1]) <= hi]
 
 
 def _salient(text: str, before: list, sents: list, k: int, subjects: set) -> list:
