@@ -20,6 +20,7 @@ of a place in the gazetteer ("Santa Maria", "San Jose") is not a person.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -38,6 +39,7 @@ _CAP_SEQ_RE = re.compile(rf"(?<![\w'’\-])(?:{_CAP})(?:[ \u00a0](?:(?:{'|'.join
 _POSSESSIVE_RE = re.compile(r"(?:['’]s?)$")
 _SPEECH_VERBS = r"(?:said|says|told|tells|added|adds|stated|noted|explained|argued|wrote|announced|declared|claims|claimed|recalled|insisted)"
 _NAME_RARITY = 3.5  # a capitalised word rarer than this (Zipf) in English looks like a name
+_REGNAL_RE = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")  # a regnal number: II, XIV, XVI
 
 
 @lru_cache(maxsize=1)
@@ -209,6 +211,11 @@ def _person_in(text, toks, sent_starts, known, shared=frozenset()) -> Optional[M
         rest = toks[i:][:4]
         if any(r in org or r in places or r in stopwords() for r in words[i : i + len(rest)]):
             return None
+        regnal = next((k for k, t in enumerate(rest) if k and _REGNAL_RE.fullmatch(strip_possessive(t[0]))), None)
+        if regnal is not None:  # "John Paul II", "Louis XIV": given names and a regnal number
+            rest = rest[: regnal + 1]
+            name = strip_possessive(" ".join(t[0] for t in rest))
+            return Mention(s, s + len(name), name, name, w)
         surname = strip_possessive(rest[-1][0])
         if len(surname) < 2 or surname.isupper():
             return None
@@ -283,17 +290,59 @@ def lexicon_gender(given: Optional[str], threshold: float = 0.9):
 _COMMON_WORD = 4.5  # a capitalised word this frequent in English (Zipf) is a word, not a surname
 
 
-def plausible_person(m: Mention) -> bool:
+def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
     """Could this mention be a person a pronoun points to? Full names and back-references can;
     a weak mention cannot when it is a place, a date word, an ordinary English word
-    ("Detectives said", "Subsequently") or a sequence ending in one ("Kodak Theater")."""
-    if not m.weak:
-        return True
+    ("Detectives said", "Subsequently"), a sequence ending in one ("Kodak Theater") or in a
+    role word ("Chief Health Officer"), or has a word that ``case`` (the corpus) writes as an
+    ordinary word ("Swine Flu", "Newmont Mining", "Centers for Disease Control and Prevention");
+    nor can a full name with ordinary words after the given name ("Royal Free", a hospital;
+    "Hope Springs"): when the given name says nothing of gender, words the corpus writes
+    in lower case; when it is an ordinary word itself, words it writes mostly in lower case."""
     words = m.person.split()
+    if not m.weak:  # not "Royal Free", "Hope Springs": a given name before ordinary words
+        if m.honorific is not None or case is None:
+            return True
+        if lexicon_gender(m.given) is None:  # "Royal Free", "Blue Jays"
+            return not any(case.common(w) for w in words if fold(w) not in PARTICLES)
+        if case.common(m.given):  # "Hope", "Will": a given name that is an ordinary word
+            return not any(case.mostly_lower(w) for w in words[1:] if fold(w) not in PARTICLES)
+        return True
     last = fold(strip_possessive(words[-1]))
     if is_place(m.person) or last in wordlist("calendar") or last in wordlist("org_words"):
         return False
+    if len(words) > 1 and last in role_words():
+        return False
+    if case is not None and any(case.common(w) for w in words if fold(w) not in PARTICLES):
+        return False
     return bool(m.given) or len(words) > 1 or zipf_en(last) < _COMMON_WORD or given_name(last) is not None
+
+
+class WordCase:
+    """How a corpus writes its words: in lower case, or capitalised inside a sentence. A word
+    the corpus writes in lower case more often than capitalised, or writes in lower case at all
+    while being frequent in English (Zipf >= 3.5: "Prevention" in an agency's name), is an
+    ordinary word, not a name."""
+
+    _LOWER_RE = re.compile(r"(?<![\w'’\-])[^\W\d_A-Z]+(?![\w'’\-])")
+    # capitalised inside a sentence: after a lower-case letter, a digit or a comma
+    _CAPITAL_RE = re.compile(r"(?<=[^\W_A-Z][ \u00a0])(?<![.!?] )([^\W\d_a-z][^\W\d_A-Z]+)(?![\w'’\-])|"
+                             r"(?<=[,;][ \u00a0])([^\W\d_a-z][^\W\d_A-Z]+)(?![\w'’\-])")
+
+    def __init__(self, texts):
+        self.lower: Counter = Counter()
+        self.capital: Counter = Counter()
+        for text in texts:
+            self.lower.update(self._LOWER_RE.findall(text))
+            self.capital.update((a or b).lower() for a, b in self._CAPITAL_RE.findall(text))
+
+    def mostly_lower(self, word: str) -> bool:
+        w = strip_possessive(word).lower()
+        return self.lower.get(w, 0) > self.capital.get(w, 0)
+
+    def common(self, word: str) -> bool:
+        w = strip_possessive(word).lower()
+        return self.mostly_lower(w) or (w in self.lower and zipf_en(w) >= _NAME_RARITY)
 
 
 @lru_cache(maxsize=50_000)

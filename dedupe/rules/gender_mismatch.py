@@ -3,9 +3,14 @@
 A small salience heuristic. Candidates for a pronoun, within four sentences before it and
 outside quotations: named people (gender from an honorific, then the given-name table at
 p >= 0.9, then pronouns that point at them unambiguously elsewhere in the corpus or the
-document), nouns for people (gendered: girl, mother, actress, king; neutral: patient,
-citizen, someone), lone surnames of people the corpus names in full, and earlier pronouns of
-the same gender (a chain continues its first pronoun's referent). A pronoun is flagged only
+document), nouns for people (gendered: girl, mother, actress, king; neutral singular:
+patient, citizen, someone), lone surnames of people the corpus names in full, and earlier
+pronouns of the same gender (a chain continues its first pronoun's referent). Not people: a
+weak mention with a word the corpus writes as an ordinary word ("Swine Flu"), a name
+followed by an organisation word or described as one ("the Warab state"). A pronoun inside a
+quotation is judged only when the quotation names the person before it. When a subject
+governs the pronoun's clause (he/she/his/her-noun, not reported speech), people named only in
+passing before that subject's sentence drop out ("subject" path). A pronoun is flagged only
 when no compatible candidate is left and the nearest one (a named person, or a gendered noun
 when nobody is named) has the opposite gender. Silent also for an object pronoun in that
 person's own clause ("Novak helps her"), after a quotation speaking of a third person of that
@@ -25,7 +30,8 @@ from typing import Optional
 
 from ..textutil import Cover, sentences
 from ._lex import fold, wordlist
-from ._people import Mention, lexicon_gender, mentions, noun_gender, plausible_person, strip_possessive
+from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, mentions, noun_gender, plausible_person, role_words,
+                      strip_possessive)
 from ._quotes import Inside, quotations
 from .base import Rule
 
@@ -56,30 +62,42 @@ class _Resolved:
     counted: bool = False  # unambiguous: evidence of the person's gender
 
 
-def _resolve(text: str, found: list, surnames=frozenset()) -> list[_Resolved]:
-    """Each pronoun outside quotations, with what it may refer to (see the module docstring).
+def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCase] = None) -> list[_Resolved]:
+    """Each pronoun with what it may refer to (see the module docstring): outside quotations,
+    and inside a quotation that names the person before it ("Warhol changed art. He is ...").
     ``found``: the text's person mentions; ``surnames``: surnames of people named in full
-    anywhere in the corpus (a lone one, "to Obama", is a person of unknown gender)."""
+    anywhere in the corpus (a lone one, "to Obama", is a person of unknown gender); ``case``:
+    how the corpus writes its words (a weak mention with an ordinary word is no person)."""
     quotes = quotations(text)
     inside = Inside(quotes)
-    people = [m for m in found + _lone_surnames(text, found, surnames) if not inside(m.start) and plausible_person(m)]
-    people.sort(key=lambda m: m.start)
+    everyone = [m for m in found if plausible_person(m, case) and not _names_organisation(text, m)]
+    everyone += [m for m in _lone_surnames(text, found, surnames)  # "to Obama"; not "Avian Flu"
+                 if (not case.mostly_lower(m.person) if case else plausible_person(m))]
+    everyone.sort(key=lambda m: m.start)
+    people = [m for m in everyone if not inside(m.start)]
     nouns = _person_nouns(text)  # those inside quotations only as competing referents
     sents = list(sentences(text))
     sent_starts = [s for s, _ in sents]
+    subjects = _subjects(text, everyone, sents)
     # people, nouns, quotes and resolved pronouns are in text order: a pronoun looks only at
     # its window, found by binary search (linear in a long text, not quadratic)
-    people_at, nouns_at, quotes_at = [m.start for m in people], [n[0] for n in nouns], [q.start for q in quotes]
+    everyone_at, people_at, nouns_at = ([x.start for x in everyone], [x.start for x in people], [n[0] for n in nouns])
+    quotes_at = [q.start for q in quotes]
     out: list[_Resolved] = []
     for pm in _PRONOUN_RE.finditer(text):
-        if inside(pm.start()):
-            continue
         gender = PRONOUNS[pm.group().lower()]
         k = _sentence_index(sent_starts, pm.start())
         sent = sents[k] if sents else (0, len(text))
         window_start = sent_starts[max(0, k - WINDOW_SENTENCES + 1)] if sent_starts else 0
-        before = [m for m in _between(people, people_at, window_start, pm.start()) if m.end <= pm.start()]
-        nouns_before = [n for n in _between(nouns, nouns_at, window_start, pm.start()) if n[1] <= pm.start()]
+        quote = inside.quote_at(pm.start())
+        if quote is not None:  # only about someone the quotation itself names before it
+            named = _between(everyone, everyone_at, max(window_start, quote.start), pm.start())
+            if not named:
+                continue
+            before = _between(people, people_at, window_start, quote.start) + named
+        else:
+            before = _between(people, people_at, window_start, pm.start())
+        nouns_before = _between(nouns, nouns_at, window_start, pm.start())
         same = tuple(i for i in range(bisect.bisect_left(out, window_start, key=_start), len(out)) if out[i].gender == gender)
         last_named = max([m.end for m in before] + [n[1] for n in nouns_before if n[2] != "n" and not inside(n[0])],
                          default=-1)
@@ -88,32 +106,136 @@ def _resolve(text: str, found: list, surnames=frozenset()) -> list[_Resolved]:
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, prev.person, prev.others, prev.blocked,
                                  prev.path, prev.noun, prev.same_before, same[-1]))
             continue
-        ahead = _cataphora(text, pm.start(), sent, people, people_at)
+        ahead = _cataphora(text, pm.start(), sent, people, people_at) if quote is None else None
         if ahead is not None:  # "In her speech, Novak ...": the pronoun points forward
             alone = not (before or nouns_before or same)
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, ahead, [], not alone, "cataphora"))
             continue
         compatible_noun = any(n[2] == gender for n in nouns_before)
+        neutral = [n for n in nouns_before if n[2] == "n" and n[3]]  # "the patient" (not "patients")
         opposite = [n for n in nouns_before if n[2] not in (gender, "n") and n[3] and not inside(n[0])]
         if opposite and (not before or opposite[-1][0] > before[-1].start):
             noun = opposite[-1]  # "The girl was hurt. His ..."
-            blocked = compatible_noun or any(n[2] == "n" for n in nouns_before) or _object_of_own_clause(text, noun[1], pm)
+            blocked = compatible_noun or bool(neutral) or _object_of_own_clause(text, noun[1], pm)
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, before, blocked, "noun", noun, same))
             continue
         if not before:  # no antecedent in sight: kept so that a later pronoun may continue it
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, [], True, "none", None, same))
             continue
         nearest = before[-1]
-        others = list({m.key: m for m in before if m.key != nearest.key}.values())
+        rivals = _salient(text, before, sents, k, subjects) if _governed(text, pm) else before
+        others = list({m.key: m for m in rivals if m.key != nearest.key}.values())
+        if len(rivals) < len(before) and {m.key for m in before} - {m.key for m in rivals} - {nearest.key}:
+            path = "subject"  # someone named earlier no longer competes with the clause's subject
+        else:
+            path = "name"
         blocked = (
             compatible_noun
-            or any(n[2] == "n" and n[0] >= min(nearest.end, sent[0]) for n in nouns_before)
+            or any(n[0] >= min(nearest.end, sent[0]) for n in neutral)
             or _object_of_own_clause(text, nearest.end, pm)
-            or any(_quoted_pronoun(text, q, gender) for q in _between(quotes, quotes_at, nearest.end, pm.start())
+            or any(_quoted_pronoun(text, q, gender)
+                   for q in quotes[bisect.bisect_left(quotes_at, nearest.end) : bisect.bisect_left(quotes_at, pm.start())]
                    if q.end <= pm.start())
         )
-        out.append(_Resolved(-1, pm.start(), pm.end(), gender, nearest, others, blocked, "name", None, same))
+        out.append(_Resolved(-1, pm.start(), pm.end(), gender, nearest, others, blocked, path, None, same))
     return out
+
+
+def _between(items: list, starts: list, lo: int, hi: int) -> list:
+    """The items (sorted by start; mentions or noun tuples) lying within ``[lo, hi)``."""
+    out = items[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+    return [x for x in out if (x.end if isinstance(x, Mention) else x[1]) <= hi]
+
+
+def _salient(text: str, before: list, sents: list, k: int, subjects: set) -> list:
+    """The people a pronoun in sentence ``k`` may still mean, of those named before it in the
+    window (``before``). When a subject governs the pronoun's clause (the last subject named
+    in its sentence before it, or, when nobody is named there before it, the previous
+    sentence's last subject), people named only in passing (not as a subject) in sentences
+    before that subject's sentence are out of the running: "Rios, last summer, suffered an
+    infection in his leg" after a sentence naming an official in passing."""
+    here = [m for m in before if m.start >= sents[k][0]]
+    if here:
+        subject = next((m for m in reversed(here) if m.start in subjects), None)
+    elif k > 0:
+        subject = next((m for m in reversed(before) if sents[k - 1][0] <= m.start and m.start in subjects), None)
+    else:
+        subject = None
+    if subject is None:
+        return before
+    since = sents[_sentence_index([s for s, _ in sents], subject.start)][0]
+    return [m for m in before if m.start >= since or m.start in subjects]
+
+
+_REPORTED_RE = re.compile(rf"\b{_SPEECH_VERBS}\b(?:\W+\w+){{0,2}}\W+$", re.I)
+
+
+def _governed(text: str, pm) -> bool:
+    """Does the pronoun take the clause's subject as its referent, as the subject itself (he,
+    she) or a possessive (his, her before a noun), and not in reported speech ("Weber says
+    she was escorted out": the one spoken of) nor as an object ("thanked her")?"""
+    pronoun = pm.group().lower()
+    if pronoun in ("him", "himself", "herself", "hers"):
+        return False
+    if pronoun == "her":
+        after = re.match(r"\s*([A-Za-z][\w\-]*)", text[pm.end() : pm.end() + 40])
+        if not after or after.group(1).lower() in _OBJECT_FOLLOWERS:
+            return False
+    return not _REPORTED_RE.search(text[max(0, pm.start() - 40) : pm.start()])
+
+
+_NOT_A_VERB = {"and", "or", "nor", "but", "of", "in", "on", "at", "to", "for", "from", "with", "by", "as",
+               "than", "about", "into", "over", "under", "after", "before", "against", "between", "via"}
+_AFTER_SUBJECT_RE = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?(?:,[^,.;:!?\"“”()]{1,80},|,)?\s*([^\W\d_]+)")
+
+
+def _subjects(text: str, people: list, sents: list) -> set:
+    """Starts of the mentions that stand as the subject of their clause: at the start of the
+    sentence, or after a comma, a capitalised word or a role noun ("Blue Jays outfielder Alex
+    Rios"), and followed (after an apposition or a parenthesis) by a lower-case word that is
+    not a preposition or a conjunction: a verb, most likely ("Rios, last summer, suffered")."""
+    starts = [s for s, _ in sents]
+    out = set()
+    for m in people:
+        s0 = sents[_sentence_index(starts, m.start)][0] if sents else 0
+        prefix = text[s0 : m.start].rstrip()
+        if prefix and not prefix.endswith(","):
+            prev = _WORD_RE.findall(prefix[-60:])
+            if not prev or not (prev[-1][0].isupper() or _role_noun(prev[-1], prev[-2] if len(prev) > 1 else "")):
+                continue
+        if re.match(r"['’]", text[m.end : m.end + 1]):
+            continue  # a possessive: "Novak's lawyer"
+        after = _AFTER_SUBJECT_RE.match(text, m.end)
+        if after and after.group(1).islower() and after.group(1) not in _NOT_A_VERB and not _role_noun(after.group(1)):
+            out.add(m.start)
+    return out
+
+
+_AGENT_RE = re.compile(r"[a-z]{3,}(?:er|or|ist|ian)")
+_ADVERBS_IN_ER = {"never", "later", "ever", "rather", "further", "together", "however", "whether", "either",
+                  "neither", "other", "earlier", "over", "under", "after", "longer", "sooner", "better"}
+
+
+def _role_noun(word: str, before: str = "Cap") -> bool:
+    """A noun for a person's role ("spokesman", "minister"), or an agent noun ("outfielder",
+    "creator") after a capitalised word ("Blue Jays outfielder", "Facebook creator")."""
+    w = word.lower()
+    if w in role_words():
+        return True
+    return bool(before[:1].isupper() and _AGENT_RE.fullmatch(w) and w not in _ADVERBS_IN_ER)
+
+
+_ORG_AFTER_RE = re.compile(r"[ \u00a0]+([a-z]+)\b|,[ \u00a0]+(?:a|an|the)[ \u00a0]+((?:[\w\-]+[ \u00a0]+){0,3}[a-z]+)\b")
+
+
+def _names_organisation(text: str, m: Mention) -> bool:
+    """Is the name followed by an organisation word ("the Warab state", "the Diekirck team") or
+    described as one in an apposition ("Kentro Zois, a Greek non-profit organization")?"""
+    after = _ORG_AFTER_RE.match(text, m.end)
+    if after is None:
+        return False
+    last = (after.group(1) or after.group(2)).split()[-1]
+    return fold(last) in wordlist("org_words")
 
 
 _CLAUSE_BREAK_RE = re.compile(r"[,.;:!?\"“”()\n]|\b(?:and|but|or|that|who|whom|which|because|when|while|if|as|after|before|since|until|said|says)\b", re.I)
@@ -175,18 +297,13 @@ def _cataphora(text: str, pos: int, sent: tuple, people: list, people_at: list[i
     named in the sentence, after a comma that follows the pronoun; or None. The sentence starts
     with a preposition or subordinator and names nobody before the pronoun."""
     s, e = sent
-    in_sentence = _between(people, people_at, s, e)
+    in_sentence = people[bisect.bisect_left(people_at, s) : bisect.bisect_left(people_at, e)]
     if not _INTRO_RE.match(text, s) or any(m.start < pos for m in in_sentence):
         return None
     ahead = next((m for m in in_sentence if pos < m.start < e), None)
     if ahead is None or "," not in text[pos : ahead.start]:
         return None
     return ahead
-
-
-def _between(items: list, starts: list[int], lo: int, hi: int) -> list:
-    """The items (in text order, ``starts`` their start offsets) that start in ``[lo, hi]``."""
-    return items[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, hi)]
 
 
 def _start(r: _Resolved) -> int:
@@ -223,13 +340,18 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
                 g = _SEX_WORDS[prev[-1]]
             elif not any(p in _DETERMINERS for p in prev) or _predicative(text, words, i):
                 continue
+        elif _predicative(text, words, i):
+            continue
         out.append((m.start(), m.end(), g, noun_gender(w, plural=False) is not None))
     return out
 
 
 def _predicative(text: str, words: list, i: int) -> bool:
     """Does the noun describe a person just named ("Novak, a lawyer,", "called Novak a
-    dictator") or the subject ("Novak became the governor")? Then it is not another referent."""
+    dictator"; "Ms Novak, spokeswoman for ...") or the subject ("Novak became the governor")?
+    Then it is not another referent."""
+    if i > 0 and words[i - 1].group()[:1].isupper() and re.fullmatch(r",\s*", text[words[i - 1].end() : words[i].start()]):
+        return True
     for j in range(i - 1, max(-1, i - 4), -1):
         w = words[j].group()
         if w.lower() in _COPULAS:
@@ -317,8 +439,9 @@ def _check(docs, ctx):
                 full_names[m.key].add(i)
                 by_surname[i][fold(m.surname)].add(fold(m.given))
     surnames = {fold(m.surname) for ms in people for m in ms if m.given and not m.weak}
+    case = WordCase(texts)
     for i, t in enumerate(texts):
-        refs = _resolve(t, people[i], surnames)
+        refs = _resolve(t, people[i], surnames, case)
         for r in refs:
             r.doc_index = i
         per_doc.append(refs)
@@ -370,16 +493,18 @@ def _finding(doc, r: _Resolved, gender: str, source: str, prob: float):
         doc, r.start, r.end,
         f"'{pronoun}' refers to {who}, who is {_GENDER_WORD[gender]} ({source})",
         suggestion=fix,
-        confidence=_PRECISION.get(source, 0.5),
+        confidence=_PRECISION.get("subject" if r.path == "subject" else source, 0.5),
         evidence={"person": who.strip("'"), "gender": _GENDER_WORD[gender], "source": source,
                   "probability": round(prob, 3), "path": r.path, "mention": mention},
     )
 
 
-# the findings' confidence: precision of each path measured on pronoun flips planted into native
-# English news (docs/gender-mismatch.md); paths too rare to measure get the pooled figure
-_PRECISION = {"honorific": 0.96, "name lexicon (nomquamgender)": 0.97, "gendered noun": 0.85,
-              "corpus pronouns": 0.97, "document pronouns": 0.97}
+# the findings' confidence: precision of each path, smoothed (n+1)/(N+2), measured on pronoun flips
+# planted into Wikinews, ECB+ and BASIL articles (`python benchmarks/recall.py --pronoun-paths`,
+# docs/gender-mismatch.md): honorific 70/70, name table 130/137, gendered noun 5/8, subject
+# salience (any gender source) 76/77; paths too rare to measure get the pooled figure 281/292
+_PRECISION = {"honorific": 0.99, "name lexicon (nomquamgender)": 0.94, "gendered noun": 0.60, "subject": 0.97,
+              "corpus pronouns": 0.96, "document pronouns": 0.96}
 
 
 # "her" is ambiguous (him / his): the suggestion takes the object form
@@ -402,6 +527,10 @@ RULE = Rule(
         "In [[his]] first speech, the new mayor Sarah Collins promised lower fares.",
         # a surname named before the full name in the same sentence
         "Now Brandt said that [[she]] would resign, Thomas Brandt's office confirmed.",
+        # inside a quotation that names the person
+        'The banner read: "Maria Santos changed the city. [[His]] plans worked."',
+        # the clause's subject outweighs a person named in passing earlier
+        "The report was sent to Paul Weber in May. Yesterday Anna Lindqvist opened the clinic. [[His]] speech was short.",
     ),
     should_pass=(
         "Finance Minister Margaret Olsen said the budget would pass. She added that taxes would not rise.",
@@ -422,5 +551,9 @@ RULE = Rule(
         "Georgia Sheriff Tom Bell said his office would help.",
         # a predicative noun describes the person just named
         "Critics called Helen Ward a dictator because she closed the port.",
+        # reported speech: the one spoken of, not the speaker
+        "The report was sent to Paul Weber. Anna Lindqvist said he would appeal.",
+        # a quotation that names nobody: the speaker's perspective
+        'Maria Santos said: "He is wrong about the plan."',
     ),
 )

@@ -1,0 +1,93 @@
+"""gender-mismatch mechanisms, each on synthetic sentences: who may be a referent (weak
+mentions with ordinary words, organisations, regnal names, appositions), which nouns compete
+(singular people only), pronouns inside quotations, subject salience, and the name table
+silenced by a document's own pronouns. Each case has a twin that must stay silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from dedupe.config import Config
+from dedupe.model import Document
+from dedupe.rules import RuleContext, all_rules
+from dedupe.rules._people import Mention, WordCase, mentions, plausible_person
+
+RULE = next(r for r in all_rules() if r.id == "gender-mismatch")
+
+
+def flagged(*texts: str) -> list[str]:
+    docs = [Document(id=str(i), text=t) for i, t in enumerate(texts)]
+    return [f.text for f in RULE.run(docs, RuleContext(config=Config())) if f.severity == "warning"]
+
+
+def findings(*texts: str):
+    docs = [Document(id=str(i), text=t) for i, t in enumerate(texts)]
+    return [f for f in RULE.run(docs, RuleContext(config=Config())) if f.severity == "warning"]
+
+
+def test_weak_mention_with_an_ordinary_word_is_no_person():
+    text = "Maria Santos toured Velkor Mining on Monday. His visit was short."
+    assert flagged(text, "Open-pit mining is dangerous work, and mining pays well.") == ["His"]
+    # with no sign that "Mining" is an ordinary word, the pair may be a person: silent
+    assert flagged(text) == []
+
+
+def test_word_case_counts_lower_case_and_capitalised_words():
+    case = WordCase(["The mining town grew. Coal mining stopped. Velkor Mining closed."])
+    assert case.mostly_lower("Mining") and case.common("Mining")
+    assert not case.common("Velkor")
+    weak = Mention(0, 12, "Velkor Mining", "Mining", None, weak=True)
+    assert plausible_person(weak) and not plausible_person(weak, case)
+
+
+def test_a_given_name_of_no_clear_gender_before_ordinary_words_is_no_person():
+    case = WordCase(["The museum was free to visit and royal guests came."])
+    assert not plausible_person(Mention(0, 10, "Royal Free", "Free", "Royal"), case)
+    assert plausible_person(Mention(0, 10, "Anna Free", "Free", "Anna"), case)
+
+
+def test_plural_nouns_do_not_compete_with_a_named_person():
+    assert flagged("Maria Santos spoke to the refugees. His voice was calm.") == ["His"]
+    assert flagged("Maria Santos spoke to the patient. His voice was calm.") == []
+
+
+def test_pronoun_inside_a_quotation_that_names_the_person():
+    assert flagged('The banner read: "Maria Santos changed the city. His plans worked."') == ["His"]
+    assert flagged('The banner read: "Maria Santos changed the city. Her plans worked."') == []
+    # nobody named inside the quotation: the speaker's own perspective, silent
+    assert flagged('Maria Santos said: "He is wrong about the plan."') == []
+
+
+def test_regnal_names_are_people():
+    [m] = mentions("Pope John Paul II visited the town.")
+    assert (m.person, m.given, m.weak) == ("John Paul II", "John", False)
+    assert flagged("King Louis XIV built the palace. Her architects worked for years.") == ["Her"]
+
+
+def test_a_name_of_an_organisation_is_no_person():
+    text = "The grant went to Drava Selk, a small charity organization. Later, fans of Maria Santos met {} in town."
+    assert flagged(text.format("his")) == ["his"]
+    assert flagged("The grant went to Drava Selk in May. Later, fans of Maria Santos met his in town.") == []
+
+
+def test_an_apposition_describes_the_person_just_named():
+    text = "Ms Novak, spokeswoman for the firm, confirmed the recall. He said more tests would follow."
+    [f] = findings(text)
+    assert f.text == "He" and f.evidence["source"] == "honorific"
+
+
+def test_subject_salience_sets_aside_people_named_in_passing():
+    text = "The report was sent to Paul Weber in May. Yesterday Anna Lindqvist opened the clinic. {} speech was short."
+    [f] = findings(text.format("His"))
+    assert f.evidence["path"] == "subject" and f.confidence > 0.9
+    assert flagged(text.format("Her")) == []
+    # someone named earlier as a subject still competes
+    assert flagged("Paul Weber lost the vote. Anna Lindqvist won it. His speech was short.") == []
+    # reported speech ("said he") and objects are not governed by the subject
+    assert flagged("The report was sent to Paul Weber. Anna Lindqvist said he would appeal.") == []
+    assert flagged("The report was sent to Paul Weber. Anna Lindqvist thanked him in the end.") == []
+
+
+def test_confidence_is_the_measured_precision_of_the_path():
+    [f] = findings("Finance Minister Margaret Olsen said the budget would pass. He added that taxes would not rise.")
+    assert f.evidence["path"] == "name" and f.confidence == pytest.approx(0.94)
