@@ -11,6 +11,7 @@ the share of its words inside shared passages (``reused_fraction``) and per othe
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 import numpy as np
@@ -21,7 +22,7 @@ from .align import ANCHOR_WORDS, align, containment, similarity
 from .candidates import candidate_pairs
 from .tokens import Words, common_grams, words_of
 
-__all__ = ["find_passages", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
+__all__ = ["Reuse", "find_reuse", "find_passages", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
 
 # passages are seeded on shared runs of this many words
 SEED_NGRAM = 3
@@ -39,8 +40,22 @@ COMMON_ZIPF = 5.5
 SHORT_MIN_SIMILARITY = 0.75
 
 
+@dataclass
+class Reuse:
+    """What the passages stage found: the ``passages``, the pairs of document ids that share a
+    passage or at least one exact run of ``ANCHOR_WORDS`` words or more with enough uncommon
+    words (``related``: short copied stretches the evidence rule keeps out of ``passages``
+    still show there; "for the first time" does not),
+    and the stock n-gram hashes (``stock``: word 3-grams in more than ``passage_max_df``
+    documents)."""
+
+    passages: list[Passage] = field(default_factory=list)
+    related: list[tuple[str, str]] = field(default_factory=list)
+    stock: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+
+
 def find_passages(documents: Iterable[Document], config: Config, progress: Optional[Callable] = None) -> list[Passage]:
-    """Every pair of near-verbatim shared spans between two different ``documents`` (in order;
+    """The passages of :func:`find_reuse`: every pair of near-verbatim shared spans between two different ``documents`` (in order;
     a :class:`~dedupe.corpus.Corpus` will do).
 
     A pair of documents is reported once it has evidence of copying: a passage with at least
@@ -59,6 +74,11 @@ def find_passages(documents: Iterable[Document], config: Config, progress: Optio
     >>> [(p.a.doc, p.b.doc, p.words, p.kind) for p in find_passages(c, Config())]
     [('0', '1', 16, 'verbatim')]
     """
+    return find_reuse(documents, config, progress).passages
+
+
+def find_reuse(documents: Iterable[Document], config: Config, progress: Optional[Callable] = None) -> Reuse:
+    """Passages, related pairs and stock n-grams of ``documents`` (see :class:`Reuse`)."""
     docs = list(documents)  # each text read once
     texts = [d.text for d in docs]
     ids = [d.id for d in docs]
@@ -66,9 +86,14 @@ def find_passages(documents: Iterable[Document], config: Config, progress: Optio
     all_words = [words_of(t, n) for t in texts]
     stop = common_grams(all_words, config.passage_max_df)
     pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress)
-    out: list[Passage] = []
+    out = Reuse(stock=stop)
     for k, (i, j) in enumerate(pairs):
-        out.extend(_pair_passages(ids[i], ids[j], all_words[i], all_words[j], n, stop, config.passage_min_words))
+        a, b = all_words[i], all_words[j]
+        alignments = align(a, b, n, stop)
+        found = _pair_passages(ids[i], ids[j], a, b, alignments, stop, config.passage_min_words)
+        if found or any(al.anchored >= ANCHOR_WORDS and _telling(a.tokens[al.a0 : al.a1]) for al in alignments):
+            out.related.append((ids[i], ids[j]))
+            out.passages.extend(found)
         if progress and k % 500 == 0:
             progress("passages", k, len(pairs))
     if progress:
@@ -76,8 +101,7 @@ def find_passages(documents: Iterable[Document], config: Config, progress: Optio
     return out
 
 
-def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, n: int, stop: np.ndarray, min_words: int) -> list[Passage]:
-    alignments = align(a, b, n, stop)
+def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, stop: np.ndarray, min_words: int) -> list[Passage]:
     if not any(al.anchored >= min_words for al in alignments):
         if not alignments or min(len(a), len(b)) < CONTAINMENT_MIN_FACTOR * min_words \
                 or containment(a, b, stop) < EVIDENCE_CONTAINMENT:
