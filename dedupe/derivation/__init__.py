@@ -9,8 +9,8 @@
 A document's verdict reads ``{"label", "score", "coverage", "sources", "direction"}``:
 ``score`` is the model's probability that it is derived (wholly or partially), ``coverage``
 the share of its words inside passages shared with its sources, ``sources`` the documents it
-was compared with (those it shares a passage or a shorter telling run with; none when the
-label is ``none``), ``direction`` ``"dates"`` when every source is dated earlier than the
+shares passages with (without a passage, those it shares a shorter telling run with; none
+when the label is ``none``), ``direction`` ``"dates"`` when every source is dated earlier than the
 document, ``"unknown"`` when at least one source could as well have copied from it (no date
 on either side, or the same date), null with no sources.
 """
@@ -64,8 +64,9 @@ def _shared(reuse) -> dict[str, dict[str, list[tuple[int, int, int]]]]:
 
 def feature_table(corpus, reuse: Reuse, drafts: Optional[set] = None) -> dict[str, tuple[np.ndarray, list, Optional[str]]]:
     """Per document that has sources: ``(features, source ids, direction)``. A document's
-    sources are the documents it shares a passage or a shorter exact run with (with dates,
-    earlier ones only). With ``drafts`` (checking drafts against an archive) only drafts
+    sources are the documents it shares a passage or a shorter telling run with (with dates,
+    earlier ones only): the features use them all; the ids listed are those it shares
+    passages with, or, without a passage, all of them. With ``drafts`` (checking drafts against an archive) only drafts
     are judged, on archive sources only."""
     shared = _shared(reuse)
 
@@ -99,7 +100,9 @@ def feature_table(corpus, reuse: Reuse, drafts: Optional[set] = None) -> dict[st
         words, grams = tokens(doc)
         spans = [s for other in sources for s in shared[doc][other]]
         x = features(words, grams, [tokens(o)[1] for o in sources], spans)
-        out[doc] = (x, sources, "dates" if dated else "unknown")
+        # shown: the documents it shares passages with, or else those of its short runs
+        shown = [o for o in sources if shared[doc][o]] or sources
+        out[doc] = (x, shown, "dates" if dated else "unknown")
     return out
 
 
