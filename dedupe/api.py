@@ -122,15 +122,14 @@ def finish(
     passages = []
     if config.passages:
         from .derivation import apply_derivation
-        from .passages import apply_reuse, find_passages
+        from .passages import apply_reuse, find_reuse
 
-        passages = find_passages(
-            documents, config, progress, archive_df, drafts or (), align_all=elsewhere.get("align_all")
-        )
+        reuse = find_reuse(documents, config, progress, archive_df, drafts or (), align_all=elsewhere.get("align_all"))
+        passages = reuse.passages
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
         apply_reuse(corpus.results, passages, texts)
-        apply_derivation(corpus, passages, drafts)
+        apply_derivation(corpus, reuse, drafts)
     if drafts is not None:
         for result in corpus.results:
             result.role = "draft" if result.id in drafts else "archive"

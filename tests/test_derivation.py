@@ -88,3 +88,43 @@ def test_against_judges_drafts_on_the_archive_only():
     d = {x.id: x.derivation for x in r.documents}
     assert d["draft"]["sources"] == ["wire"] and d["draft"]["label"] != "none"
     assert d["wire"] is None
+
+
+# an article with a few short stretches from the wire story (no run of 8 words: no passage)
+SHORT = ("Councillors met in the town hall last night to discuss the budget for next year. "
+         "Reservoir levels had fallen to their lowest, one of them said. "
+         "Engineers have been sent to repair the pumps, the mayor added. "
+         "The mayor promised a report on road repairs before the spring.")
+
+
+def test_short_stretches_without_a_passage_still_compare_with_their_source():
+    from dedupe.api import ingest
+    from dedupe.derivation import feature_table
+    from dedupe.passages import find_reuse
+
+    cfg = Config(detect_language=False)
+    corpus, _ = ingest([("wire", WIRE_1 + " " + OTHER), ("paper", SHORT), ("far", OWN)], cfg)
+    reuse = find_reuse(corpus, cfg)
+    assert reuse.passages == []  # the pair has no evidence: no passage is reported
+    assert reuse.related == [("wire", "paper")]
+    table = feature_table(corpus, reuse)
+    x, sources, _ = table["paper"]
+    assert sources == ["wire"]
+    f = dict(zip(FEATURES, x))
+    assert f["coverage"] == 0 and f["runs"] == 0 and f["sources"] > 0
+    assert f["containment_3"] > 0.05  # "reservoir levels had fallen to their lowest"
+    assert "far" not in table
+
+
+def test_common_phrases_alone_relate_no_documents():
+    from dedupe.api import ingest
+    from dedupe.passages import find_reuse
+
+    a = "The museum opened its doors for the first time in a decade, and the queues were long."
+    b = "Our local team won the cup for the first time in its history after a tense final."
+    cfg = Config(detect_language=False)
+    corpus, _ = ingest([("a", a), ("b", b)], cfg)
+    reuse = find_reuse(corpus, cfg)
+    assert reuse.related == [] and reuse.passages == []
+    v, _ = verdicts([("a", a), ("b", b)])
+    assert v["a"]["sources"] == [] and v["a"]["label"] == "none"

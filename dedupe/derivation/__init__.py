@@ -1,15 +1,18 @@
 """Is a document derived from others? A verdict per document: ``wholly``, ``partially`` or
 ``none``, from the union of the text it shares with all its sources.
 
-    passages -> sources of each document (the documents it shares passages with; with dates,
-    only earlier ones) -> features (union coverage, n-gram containment, longest passage,
-    number of passages) -> logistic regression (``model.json``) -> verdict
+    passages stage -> sources of each document (the documents it shares a passage or a
+    shorter telling run with; with dates, only earlier ones) -> features (union coverage,
+    n-gram containment in the sources, longest passage, number of passages and of sources)
+    -> logistic regression (``model.json``) -> verdict
 
 A document's verdict reads ``{"label", "score", "coverage", "sources", "direction"}``:
 ``score`` is the model's probability that it is derived (wholly or partially), ``coverage``
-the share of its words inside passages shared with its sources, ``direction`` ``"dates"``
-when every source is dated earlier than the document, ``"unknown"`` when at least one
-source could as well have copied from it (no date on either side, or the same date).
+the share of its words inside passages shared with its sources, ``sources`` the documents it
+shares passages with (without a passage, those it shares a shorter telling run with; none
+when the label is ``none``), ``direction`` ``"dates"`` when every source is dated earlier than the
+document, ``"unknown"`` when at least one source could as well have copied from it (no date
+on either side, or the same date), null with no sources.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Optional
 
 import numpy as np
 
-from ..passages import SEED_NGRAM
+from ..passages import SEED_NGRAM, Reuse
 from ..passages.tokens import words_of
 from .features import FEATURES, features, ngram_sets
 from .model import LABELS, probabilities
@@ -46,24 +49,31 @@ def when(value) -> Optional[_dt.datetime]:
     return d
 
 
-def _shared(passages) -> dict[str, dict[str, list[tuple[int, int, int]]]]:
-    """Per document, per other document: its side of each passage, ``(start, end, words)``."""
+def _shared(reuse) -> dict[str, dict[str, list[tuple[int, int, int]]]]:
+    """Per document, per related document: its side of each passage, ``(start, end, words)``
+    (an empty list for a related document it shares only short runs with)."""
     out: dict = {}
-    for p in passages:
+    for a, b in reuse.related:
+        out.setdefault(a, {}).setdefault(b, [])
+        out.setdefault(b, {}).setdefault(a, [])
+    for p in reuse.passages:
         out.setdefault(p.a.doc, {}).setdefault(p.b.doc, []).append((p.a.start, p.a.end, p.words))
         out.setdefault(p.b.doc, {}).setdefault(p.a.doc, []).append((p.b.start, p.b.end, p.words))
     return out
 
 
-def feature_table(corpus, passages, drafts: Optional[set] = None) -> dict[str, tuple[np.ndarray, list, Optional[str]]]:
-    """Per document that has sources: ``(features, source ids, direction)``. With ``drafts``
-    (checking drafts against an archive) only drafts are judged, on archive sources only."""
-    shared = _shared(passages)
+def feature_table(corpus, reuse: Reuse, drafts: Optional[set] = None) -> dict[str, tuple[np.ndarray, list, Optional[str]]]:
+    """Per document that has sources: ``(features, source ids, direction)``. A document's
+    sources are the documents it shares a passage or a shorter telling run with (with dates,
+    earlier ones only): the features use them all; the ids listed are those it shares
+    passages with, or, without a passage, all of them. With ``drafts`` (checking drafts against an archive) only drafts
+    are judged, on archive sources only."""
+    shared = _shared(reuse)
 
     @lru_cache(maxsize=4096)
     def tokens(doc_id: str):
         w = words_of(corpus.text(doc_id), SEED_NGRAM)
-        return w, ngram_sets(w)
+        return w, ngram_sets(w, reuse.stock)
 
     @lru_cache(maxsize=None)
     def date(doc_id: str):
@@ -90,21 +100,26 @@ def feature_table(corpus, passages, drafts: Optional[set] = None) -> dict[str, t
         words, grams = tokens(doc)
         spans = [s for other in sources for s in shared[doc][other]]
         x = features(words, grams, [tokens(o)[1] for o in sources], spans)
-        out[doc] = (x, sources, "dates" if dated else "unknown")
+        # shown: the documents it shares passages with, or else those of its short runs
+        shown = [o for o in sources if shared[doc][o]] or sources
+        out[doc] = (x, shown, "dates" if dated else "unknown")
     return out
 
 
-def derive(corpus, passages, drafts: Optional[set] = None) -> dict[str, dict]:
+def derive(corpus, reuse: Reuse, drafts: Optional[set] = None) -> dict[str, dict]:
     """Per document id (drafts only, with ``drafts``): its verdict as a dict."""
-    table = feature_table(corpus, passages, drafts)
+    table = feature_table(corpus, reuse, drafts)
     ids = [i for i in corpus.ids if drafts is None or i in drafts]
     x = np.array([table[i][0] if i in table else np.zeros(len(FEATURES)) for i in ids]).reshape(-1, len(FEATURES))
     probs = probabilities(x) if ids else np.zeros((0, len(LABELS)))
     out = {}
     for i, doc in enumerate(ids):
         _, sources, direction = table.get(doc, (None, [], None))
+        label = LABELS[int(np.argmax(probs[i]))]
+        if label == "none":  # compared with them, not derived from them
+            sources, direction = [], None
         out[doc] = {
-            "label": LABELS[int(np.argmax(probs[i]))],
+            "label": label,
             "score": round(float(1.0 - probs[i][LABELS.index("none")]), 4),
             "coverage": round(float(x[i][0]), 4),
             "sources": sources,
@@ -113,8 +128,8 @@ def derive(corpus, passages, drafts: Optional[set] = None) -> dict[str, dict]:
     return out
 
 
-def apply_derivation(corpus, passages, drafts: Optional[set] = None) -> None:
+def apply_derivation(corpus, reuse: Reuse, drafts: Optional[set] = None) -> None:
     """Fill ``derivation`` on the corpus's document results."""
-    verdicts = derive(corpus, passages, drafts)
+    verdicts = derive(corpus, reuse, drafts)
     for doc_id, result in zip(corpus.ids, corpus.results):
         result.derivation = verdicts.get(doc_id)

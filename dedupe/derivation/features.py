@@ -1,13 +1,17 @@
-"""What the verdict is computed from: the union of a document's shared spans over all its
-sources, and how much of its wording those sources contain.
+"""What the verdict is computed from: the text a document shares with its sources, taken
+together, and how much of its wording those sources contain.
 
-Per document and a set of source documents (those it shares passages with):
+A document's sources are the documents it shares a passage with *or* a shorter exact run
+with enough uncommon words (the passages stage's ``related`` pairs), so that a document
+copied only in short stretches, with no passage, is still compared with where they came from.
 
 - ``coverage``: share of its words inside a passage shared with any source (the union);
 - ``containment_1`` .. ``containment_5``: share of its distinct word n-grams (n = 1, 2, 3, 5)
-  found anywhere in the sources taken together;
+  found anywhere in the sources taken together (stock 3-grams, found in more than
+  ``passage_max_df`` documents, left out);
 - ``longest``: the longest passage with a source, as a share of its words;
-- ``runs``: ``log(1 + number of passages with its sources)``.
+- ``runs``: ``log(1 + number of passages with its sources)``;
+- ``sources``: ``log(1 + number of sources)``.
 """
 
 from __future__ import annotations
@@ -18,14 +22,18 @@ from ..near.shingles import combine_ngrams, token_hashes
 from ..passages import inside
 from ..passages.tokens import Words
 
-FEATURES = ("coverage", "containment_1", "containment_2", "containment_3", "containment_5", "longest", "runs")
+FEATURES = ("coverage", "containment_1", "containment_2", "containment_3", "containment_5", "longest", "runs", "sources")
 NGRAMS = (1, 2, 3, 5)
 
 
-def ngram_sets(words: Words) -> dict[int, np.ndarray]:
-    """Sorted distinct word n-gram hashes of a document, for each n in ``NGRAMS``."""
+def ngram_sets(words: Words, stock: np.ndarray) -> dict[int, np.ndarray]:
+    """Sorted distinct word n-gram hashes of a document, for each n in ``NGRAMS``, without
+    the ``stock`` ones (hashes of word 3-grams in many documents; see the passages stage)."""
     hashes = token_hashes(list(words.tokens))
-    return {n: np.unique(combine_ngrams(hashes, n)) for n in NGRAMS}
+    out = {n: np.unique(combine_ngrams(hashes, n)) for n in NGRAMS}
+    if stock.size:
+        out[3] = out[3][~np.isin(out[3], stock, assume_unique=True)]
+    return out
 
 
 def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tuple[int, int, int]]) -> np.ndarray:
@@ -43,4 +51,5 @@ def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tu
             out[k] = np.isin(mine, theirs, assume_unique=True).mean()
     out[5] = max((w for _, _, w in spans), default=0) / len(words)
     out[6] = np.log1p(len(spans))
+    out[7] = np.log1p(len(source_grams))
     return out

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..passages import SEED_NGRAM, align_pairs
+from ..passages import SEED_NGRAM, Reuse, align_pairs
 from ..passages.tokens import words_of
 from ..rules import document_findings
 from . import shards as sh
@@ -48,9 +48,10 @@ def align_shard(task: AlignTask) -> int:
         words = {k: words_of(t, SEED_NGRAM) for k, t in zip(keys, task.documents.texts(keys))}
         ids, _ = task.documents.ids_and_chars(keys)
         stop = load(Path(task.stop_folder), "stop")
-        passages = align_pairs([tuple(p) for p in task.pairs.tolist()], ids, words, stop, task.config)
+        reuse = align_pairs([tuple(p) for p in task.pairs.tolist()], ids, words, stop, task.config)
         with task_output(final) as out:
-            save(out, "passages", passages)
+            save(out, "passages", reuse.passages)
+            save(out, "related", reuse.related)
     return int(len(task.pairs))
 
 
@@ -84,7 +85,7 @@ def elsewhere(runner, documents: Documents, keys: np.ndarray, ids: list, config)
     """The steps of :func:`dedupe.api.finish` that run as tasks (``runner``: a pipeline
     runner; ``keys[i]``, ``ids[i]``: the document key and id of corpus index ``i``)."""
 
-    def align_all(pairs: list, stop: np.ndarray) -> list:
+    def align_all(pairs: list, stop: np.ndarray) -> Reuse:
         folder = runner.work.stage("7-passages")
         save(folder, "stop", stop)
         pk = keys[np.asarray(pairs, dtype=np.int64).reshape(-1, 2)]
@@ -92,7 +93,10 @@ def elsewhere(runner, documents: Documents, keys: np.ndarray, ids: list, config)
         parts = np.split(pk, bounds) if len(pk) else []
         tasks = [AlignTask(int(sh.shard_of(p[0, 0])), p, str(folder), documents, str(folder), config) for p in parts]
         runner.stage("7-passages", align_shard, tasks)
-        return [x for t in tasks for x in load(folder / f"s{t.shard:05d}", "passages")]
+        return Reuse(
+            passages=[x for t in tasks for x in load(folder / f"s{t.shard:05d}", "passages")],
+            related=[x for t in tasks for x in load(folder / f"s{t.shard:05d}", "related")],
+        )
 
     def rules(rule_ids: tuple, docs: list, results) -> list:
         folder = runner.work.stage("7-rules")

@@ -11,6 +11,7 @@ the share of its words inside shared passages (``reused_fraction``) and per othe
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 import numpy as np
@@ -21,7 +22,7 @@ from .align import ANCHOR_WORDS, align, containment, similarity
 from .candidates import candidate_pairs
 from .tokens import Words, common_grams, words_of
 
-__all__ = ["find_passages", "align_pairs", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
+__all__ = ["Reuse", "find_reuse", "find_passages", "align_pairs", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
 
 # passages are seeded on shared runs of this many words
 SEED_NGRAM = 3
@@ -39,6 +40,20 @@ COMMON_ZIPF = 5.5
 SHORT_MIN_SIMILARITY = 0.75
 
 
+@dataclass
+class Reuse:
+    """What the passages stage found: the ``passages``, the pairs of document ids that share a
+    passage or at least one exact run of ``ANCHOR_WORDS`` words or more with enough uncommon
+    words (``related``: short copied stretches the evidence rule keeps out of ``passages``
+    still show there; "for the first time" does not),
+    and the stock n-gram hashes (``stock``: word 3-grams in more than ``passage_max_df``
+    documents)."""
+
+    passages: list[Passage] = field(default_factory=list)
+    related: list[tuple[str, str]] = field(default_factory=list)
+    stock: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+
+
 def find_passages(
     documents: Iterable[Document],
     config: Config,
@@ -47,7 +62,7 @@ def find_passages(
     drafts=(),
     align_all: Optional[Callable] = None,
 ) -> list[Passage]:
-    """Every pair of near-verbatim shared spans between two different ``documents`` (in order;
+    """The passages of :func:`find_reuse`: every pair of near-verbatim shared spans between two different ``documents`` (in order;
     a :class:`~dedupe.corpus.Corpus` will do).
 
     A pair of documents is reported once it has evidence of copying: a passage with at least
@@ -72,6 +87,19 @@ def find_passages(
     >>> [(p.a.doc, p.b.doc, p.words, p.kind) for p in find_passages(c, Config())]
     [('0', '1', 16, 'verbatim')]
     """
+    return find_reuse(documents, config, progress, archive_df, drafts, align_all).passages
+
+
+def find_reuse(
+    documents: Iterable[Document],
+    config: Config,
+    progress: Optional[Callable] = None,
+    archive_df: Optional[Callable] = None,
+    drafts=(),
+    align_all: Optional[Callable] = None,
+) -> Reuse:
+    """Passages, related pairs and stock n-grams of ``documents`` (see :class:`Reuse` and
+    :func:`find_passages`, whose arguments it takes)."""
     docs = list(documents)  # each text read once
     texts = [d.text for d in docs]
     ids = [d.id for d in docs]
@@ -83,17 +111,23 @@ def find_passages(
         stop = common_grams(all_words, config.passage_max_df, [i in drafts for i in ids], archive_df)
     only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
     pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
-    if align_all is not None:
-        return align_all(pairs, stop)
-    return align_pairs(pairs, ids, all_words, stop, config, progress)
+    out = align_all(pairs, stop) if align_all is not None else align_pairs(pairs, ids, all_words, stop, config, progress)
+    out.stock = stop
+    return out
 
 
-def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, progress: Optional[Callable] = None) -> list[Passage]:
-    """The passages of each candidate pair ``(i, j)``, in pair order (``ids``, ``all_words``:
-    any mapping from the documents' indexes to their ids and :func:`words_of` them)."""
-    out: list[Passage] = []
+def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, progress: Optional[Callable] = None) -> Reuse:
+    """The passages and related pairs of each candidate pair ``(i, j)``, in pair order (``ids``,
+    ``all_words``: any mapping from the documents' indexes to their ids and :func:`words_of` them)."""
+    n = SEED_NGRAM
+    out = Reuse()
     for k, (i, j) in enumerate(pairs):
-        out.extend(_pair_passages(ids[i], ids[j], all_words[i], all_words[j], SEED_NGRAM, stop, config.passage_min_words))
+        a, b = all_words[i], all_words[j]
+        alignments = align(a, b, n, stop)
+        found = _pair_passages(ids[i], ids[j], a, b, alignments, stop, config.passage_min_words)
+        if found or any(al.anchored >= ANCHOR_WORDS and _telling(a.tokens[al.a0 : al.a1]) for al in alignments):
+            out.related.append((ids[i], ids[j]))
+            out.passages.extend(found)
         if progress and k % 500 == 0:
             progress("passages", k, len(pairs))
     if progress:
@@ -101,8 +135,7 @@ def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, p
     return out
 
 
-def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, n: int, stop: np.ndarray, min_words: int) -> list[Passage]:
-    alignments = align(a, b, n, stop)
+def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, stop: np.ndarray, min_words: int) -> list[Passage]:
     if not any(al.anchored >= min_words for al in alignments):
         if not alignments or min(len(a), len(b)) < CONTAINMENT_MIN_FACTOR * min_words \
                 or containment(a, b, stop) < EVIDENCE_CONTAINMENT:
