@@ -5,11 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-
-from .. import api
-from ..io.readers import read_inputs
-from ..dedup import write_split, write_split_inputs
 from . import common as c
 from .app import app
 
@@ -40,6 +35,13 @@ def dedup(
 
     Exit codes: 0 success; 2 usage or input errors (outputs are still written).
     """
+    # imported here, not at start-up: ``dedupe --help`` need not load numpy
+    from rich.console import Console
+
+    from .. import api
+    from ..dedup import write_split, write_split_inputs
+    from ..io.readers import read_inputs
+
     with c.errors_to_exit():
         config, _ = c.build_config(
             config_file,

@@ -5,19 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-from .. import api
-from ..baseline import apply_baseline, load_baseline
-from ..io.readers import FORMATS, read_inputs
-from ..io.writers import check_writable
-from ..io.writers import html as html_writer
-from ..io.writers import json as json_writer
 from ..model import SEVERITIES, severity_rank
 from ..rules import select_rules
 from . import common as c
 from .app import app
-from .summary import print_summary
 
 FAIL_ON = ("never", "duplicate", *SEVERITIES)
 
@@ -84,6 +76,17 @@ def scan(
     Exit codes: 0 success; 1 when --fail-on is met; 2 usage or input errors (the report is
     still written, with the errors in it).
     """
+    # imported here, not at start-up: ``dedupe --help`` need not load numpy or the writers
+    from rich.console import Console
+
+    from .. import api
+    from ..baseline import load_baseline
+    from ..io.readers import FORMATS, read_inputs
+    from ..io.writers import check_writable
+    from ..io.writers import html as html_writer
+    from ..io.writers import json as json_writer
+    from .summary import print_summary
+
     with c.errors_to_exit():
         config, extras = c.build_config(
             config_file,
@@ -148,6 +151,8 @@ def scan(
 
 def hide_baseline(report, accepted: list) -> int:
     """Drop the ``accepted`` findings (of a baseline report); how many were hidden."""
+    from ..baseline import apply_baseline
+
     report.findings, hidden = apply_baseline(report.findings, accepted)
     return hidden
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHashLSH, MinHashLSHEnsemble
 
 from . import banding
 from .signatures import lean
@@ -112,6 +111,8 @@ class DatasketchCandidateIndex:
     def __init__(self, config):
         self.config = config
         self.params = recall_params(config.threshold, config.num_perm, config.lsh_recall)
+        from datasketch import MinHashLSH
+
         self.lsh = MinHashLSH(num_perm=config.num_perm, params=self.params)
         self._indexed: list[int] = []
         self._signatures = None
@@ -139,6 +140,8 @@ class DatasketchCandidateIndex:
 
     def _containment_pairs(self) -> set[tuple[int, int]]:
         seed, sigs, sizes = self.config.seed, self._signatures, self._sizes
+        from datasketch import MinHashLSHEnsemble
+
         ens = MinHashLSHEnsemble(
             threshold=self.config.containment,
             num_perm=self.config.num_perm,

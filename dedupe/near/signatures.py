@@ -20,7 +20,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from .shingles import fmix64, fmix64_int
 
@@ -45,6 +44,8 @@ def scheme_description(config) -> str:
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """datasketch's affine64 permutation parameters for ``(num_perm, seed)``."""
+    from datasketch import MinHash
+
     perms = MinHash(num_perm=num_perm, seed=seed, scheme=DATASKETCH_SCHEME).permutations
     a, b = perms
     return a[:, None].copy(), b[:, None].copy()
@@ -125,7 +126,9 @@ def signature(shingles: np.ndarray, num_perm: int = 128, seed: int = 1, scheme: 
     return batch_signatures(shingles, offsets, num_perm, seed, scheme)[0]
 
 
-def lean(hashvalues: np.ndarray, seed: int) -> LeanMinHash:
+def lean(hashvalues: np.ndarray, seed: int) -> "LeanMinHash":
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=seed, hashvalues=hashvalues, scheme=DATASKETCH_SCHEME)
 
 
