@@ -146,7 +146,7 @@ def rensa_pipeline(path: Path, out_dir: Path):
 def dedupe_pipeline(path: Path, out_dir: Path):
     """``dedupe dedup --workers 1`` in this process: scan, then stream kept/dropped."""
     from dedupe import Config, api
-    from dedupe.dedup import write_split_inputs
+    from dedupe.io.writers.dedup import write_split_inputs
     from dedupe.io.readers import read_inputs
     from dedupe.near.sketch import SketchSettings, sketch_batch
     from dedupe.parallel import batches

@@ -5,67 +5,29 @@ A scan runs in stages that share one Config and one Corpus:
 1. ingest: read documents in batches, compute stats and MinHash signatures (in worker
    processes); texts that can be read again from their source are not held;
 2. near-duplicates: LSH candidates, exact verification, clusters, keep/drop;
-3. passages: shared wire copy between documents (when ``config.passages``);
+3. passages: shared wire copy between documents and, per document, whether it is derived
+   from the others (when ``config.passages``);
 4. rules: translation-artifact findings (when ``config.rules``).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
 from . import __version__
+from .baseline import apply_baseline, load_baseline
 from .config import Config
 from .corpus import Corpus
+from .ingest import DocumentLike, as_document
 from .model import Document, InputError, Report
 from .near import find_clusters
 from . import ingest as _ingest
 
-DocumentLike = Union[Document, InputError, dict, tuple, str]
 Progress = Callable[[str, int, Optional[int]], None]
 
 TOOL = {"name": "dedupe", "version": __version__}
-
-
-def as_document(item: DocumentLike, index: int) -> Union[Document, InputError]:
-    """Accept Documents, ``(id, text)`` tuples, ``{"id", "text", ...}`` dicts or bare strings.
-
-    A document whose text is not a string or not valid Unicode (a lone surrogate such as
-    JSON's ``"\\ud800"``) becomes an InputError naming where it came from."""
-    doc = _as_document(item, index)
-    if isinstance(doc, Document):
-        problem = _text_problem(doc.text) or _text_problem(doc.id, "id")
-        if problem:
-            return InputError(doc.path, doc.line, problem)
-    return doc
-
-
-def _text_problem(text, what: str = "text") -> Optional[str]:
-    if not isinstance(text, str):
-        return f"{what} must be a string, got {type(text).__name__}"
-    if text.isascii():
-        return None
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as e:
-        return f"{what} is not valid Unicode: unpaired surrogate U+{ord(text[e.start]):04X} at offset {e.start}"
-    return None
-
-
-def _as_document(item: DocumentLike, index: int) -> Union[Document, InputError]:
-    if isinstance(item, (Document, InputError)):
-        return item
-    if isinstance(item, str):
-        return Document(id=str(index), text=item, path=f"<{index}>")
-    if isinstance(item, tuple) and len(item) == 2:
-        return Document(id=str(item[0]), text=item[1], path=f"<{index}>")
-    if isinstance(item, dict):
-        for key in ("id", "text"):
-            if item.get(key) is None:
-                return InputError(f"<{index}>", None, f"missing {key!r} in the document dict")
-        fields = {k: v for k, v in item.items() if k != "text"}
-        return Document(id=str(item["id"]), text=item["text"], path=f"<{index}>", fields=fields)
-    raise TypeError(f"cannot make a document of {type(item).__name__}")
 
 
 def ingest(
@@ -73,7 +35,7 @@ def ingest(
 ) -> tuple[Corpus, list[InputError]]:
     """Stage 1: documents in, corpus (stats, signatures; texts kept only when they cannot be
     read again) and input errors out. Batches are sketched by ``config.workers`` processes."""
-    return _ingest.ingest(documents, config, as_document, progress)
+    return _ingest.ingest(documents, config, progress)
 
 
 def scan(
@@ -81,6 +43,7 @@ def scan(
     config: Optional[Config] = None,
     *,
     archive: Optional[Iterable[DocumentLike]] = None,
+    baseline: Union[str, Path, list, None] = None,
     progress: Optional[Progress] = None,
     timestamp: bool = True,
 ) -> Report:
@@ -91,34 +54,41 @@ def scan(
     rules (name variants, quote drift), but only passages that involve a draft and findings
     in drafts are reported, and every document gets ``role`` "draft" or "archive".
 
+    With ``baseline`` (a previous JSON report's path, or its findings as loaded by
+    :func:`dedupe.baseline.load_baseline`), the findings it already holds are hidden and
+    ``report.hidden_by_baseline`` says how many. ``report.fails(fail_on)`` decides a gate.
+
     >>> r = scan([("a", "one two three four five six"), ("b", "one two three four five six")])
     >>> [c.members for c in r.clusters]
     [('a', 'b')]
     """
     config = config or Config()
+    accepted = load_baseline(baseline) if isinstance(baseline, (str, Path)) else baseline
     drafts: Optional[set] = None
     if archive is not None:
         drafts = set()
         documents = _drafts_then_archive(documents, archive, drafts)
     corpus, errors = ingest(documents, config, progress)
 
-    clusters, assignment = find_clusters(
-        corpus.ids, [r.chars for r in corpus.results], corpus.sizes, corpus.signatures, corpus.text, config, progress
-    )
+    clusters, assignment = find_clusters(corpus, config, progress)
     for i, (cid, keep) in assignment.items():
         corpus.results[i].cluster = cid
         corpus.results[i].keep = keep
 
     # the texts, read once for the stages that need them (re-read from source when streaming)
+    # and handed on to the writers; without those stages the writers read them on demand
     documents = corpus.documents if (config.passages or config.rules) else []
+    texts = {d.id: d.text for d in documents} if documents else corpus.texts()
     passages = []
     if config.passages:
+        from .derivation import apply_derivation
         from .passages import apply_reuse, find_passages
 
         passages = find_passages(documents, config, progress)
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
-        apply_reuse(corpus, passages)
+        apply_reuse(corpus.results, passages, texts)
+        apply_derivation(corpus, passages, drafts)
     if drafts is not None:
         for result in corpus.results:
             result.role = "draft" if result.id in drafts else "archive"
@@ -131,14 +101,18 @@ def scan(
         clusters=clusters,
         passages=passages,
         errors=errors,
-        texts=corpus.texts(),
+        texts=texts,
     )
     if config.rules:
-        from .rules import not_english, run_rules
+        from .rules import run_rules
 
-        report.findings = run_rules(documents, config, skip=not_english(corpus.results))
+        report.findings = run_rules(
+            documents, config, results={r.id: r for r in corpus.results}, progress=progress
+        )
         if drafts is not None:
             report.findings = [f for f in report.findings if f.doc in drafts]
+    if accepted is not None:
+        report.findings, report.hidden_by_baseline = apply_baseline(report.findings, accepted)
     return report
 
 

@@ -41,6 +41,10 @@ class Config:
     # recall target of the LSH banding at the threshold (bands and rows are chosen so that a
     # pair with Jaccard == threshold is a candidate with at least this probability)
     lsh_recall: float = 0.999
+    # the LSH bands and rows per band, when set (both, or neither: 0 = chosen from the
+    # threshold and lsh_recall, see ``lsh_params``), as datasketch's ``MinHashLSH(params=...)``
+    lsh_bands: int = 0
+    lsh_rows: int = 0
     # passages (shared wire copy)
     passages: bool = True
     passage_min_words: int = 8
@@ -69,6 +73,8 @@ class Config:
             bad(f"shingle must be one of {', '.join(SHINGLE_KINDS)}, got {self.shingle!r}")
         if not isinstance(self.num_perm, int) or not 16 <= self.num_perm <= 1024:
             bad(f"num_perm must be an integer between 16 and 1024, got {self.num_perm!r}")
+        if not 0 <= self.seed < 2**32:  # numpy's RandomState and the hash seed take 32 bits
+            bad(f"seed must be an integer from 0 to {2**32 - 1}, got {self.seed!r}")
         if self.scheme not in SCHEMES:
             bad(f"scheme must be one of {', '.join(SCHEMES)}, got {self.scheme!r}")
         for name in ("threshold", "containment"):
@@ -77,6 +83,16 @@ class Config:
                 bad(f"{name} must be in (0, 1], got {v!r}")
         if not 0.5 <= self.lsh_recall < 1.0:
             bad(f"lsh_recall must be in [0.5, 1), got {self.lsh_recall!r}")
+        if self.lsh_bands < 0 or self.lsh_rows < 0 or (self.lsh_bands == 0) != (self.lsh_rows == 0):
+            bad(
+                f"lsh_bands and lsh_rows must both be positive (or both 0 to choose them from the "
+                f"threshold), got {self.lsh_bands} and {self.lsh_rows}"
+            )
+        if self.lsh_bands * self.lsh_rows > self.num_perm:
+            bad(
+                f"lsh_bands * lsh_rows must be at most num_perm: {self.lsh_bands} * {self.lsh_rows} = "
+                f"{self.lsh_bands * self.lsh_rows} > {self.num_perm}; lower them or raise num_perm"
+            )
         if self.keep not in KEEP_POLICIES:
             bad(f"keep must be one of {', '.join(KEEP_POLICIES)}, got {self.keep!r}")
         if self.passage_min_words < 3:
@@ -92,16 +108,21 @@ class Config:
         object.__setattr__(self, "select", rule_ids(self.select))
         object.__setattr__(self, "ignore", rule_ids(self.ignore))
 
-    def replace(self, **changes) -> "Config":
-        changes = {k: v for k, v in changes.items() if v is not None}
-        return dataclasses.replace(self, **changes)
-
     @property
     def hash_scheme(self) -> str:
         """A full description of the MinHash hashing, recorded in every output."""
         from .near.signatures import scheme_description
 
         return scheme_description(self)
+
+    @property
+    def lsh_params(self) -> tuple[int, int]:
+        """The LSH ``(bands, rows)``: as set, else chosen from the threshold and ``lsh_recall``."""
+        if self.lsh_bands:
+            return self.lsh_bands, self.lsh_rows
+        from .near.lsh import recall_params
+
+        return recall_params(self.threshold, self.num_perm, self.lsh_recall)
 
     def parameters(self) -> dict:
         """Every setting that affects results, for the report."""
@@ -116,6 +137,8 @@ class Config:
             "containment": self.containment,
             "keep": self.keep,
             "lsh_recall": self.lsh_recall,
+            "lsh_bands": self.lsh_params[0],
+            "lsh_rows": self.lsh_params[1],
             "passages": self.passages,
             "passage_min_words": self.passage_min_words,
             "passage_max_df": self.passage_max_df,
@@ -140,7 +163,7 @@ def _kind(default) -> tuple[str, tuple]:
     return "a list of strings", (str, list, tuple, type(None))
 
 
-def _check_types(config) -> None:
+def _check_types(config: "Config") -> None:
     """A wrong type (``threshold = "high"``, ``passages = "no"``) is a ConfigError, not a crash
     or, worse, a truthy string taken as ``true``."""
     for f in dataclasses.fields(config):

@@ -39,10 +39,6 @@ class Corpus:
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
 
-    def add(self, doc: Document, result: DocumentResult, size: int, signature: np.ndarray) -> int:
-        """Add one document (its text is kept only if it cannot be read again)."""
-        return self.add_batch([doc], [result], [size], signature[None, :])
-
     def add_batch(self, docs, results, sizes, signatures: np.ndarray) -> int:
         for doc, result in zip(docs, results):
             i = len(self._ids)
@@ -102,6 +98,7 @@ class Corpus:
         return list(self)
 
     def index(self, doc_id: str) -> int:
+        """The position of ``doc_id`` in the corpus (input order)."""
         return self._index[doc_id]
 
     def _i(self, key) -> int:
@@ -156,6 +153,9 @@ class CorpusTexts(Mapping):
         if doc_id not in self._corpus:
             raise KeyError(doc_id)
         return self._corpus.text(doc_id)
+
+    def __contains__(self, doc_id) -> bool:  # without reading the text (Mapping's would)
+        return doc_id in self._corpus
 
     def __iter__(self):
         return iter(self._corpus.ids)

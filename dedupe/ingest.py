@@ -3,15 +3,61 @@ per document only metadata, the signature and the shingle count (see :class:`Cor
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, Union
 
+from .config import Config
 from .corpus import Corpus
 from .model import Document, DocumentResult, InputError
 from .near.sketch import SketchSettings, sketch_batch
 from .parallel import pmap
 
+DocumentLike = Union[Document, InputError, dict, tuple, str]
 
-def _valid_batches(items: Iterable, as_document, errors: list, batch_size: int) -> Iterator[list[Document]]:
+
+def as_document(item: DocumentLike, index: int) -> Union[Document, InputError]:
+    """Accept Documents, ``(id, text)`` tuples, ``{"id", "text", ...}`` dicts or bare strings.
+
+    A document whose text is not a string or not valid Unicode (a lone surrogate such as
+    JSON's ``"\\ud800"``) becomes an InputError naming where it came from."""
+    doc = _as_document(item, index)
+    if isinstance(doc, Document):
+        problem = _text_problem(doc.text) or _text_problem(doc.id, "id")
+        if problem:
+            return InputError(doc.path, doc.line, problem)
+    return doc
+
+
+def _text_problem(text, what: str = "text") -> Optional[str]:
+    if not isinstance(text, str):
+        return f"{what} must be a string, got {type(text).__name__}"
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return f"{what} is not valid Unicode: unpaired surrogate U+{ord(text[e.start]):04X} at offset {e.start}"
+    return None
+
+
+def _as_document(item: DocumentLike, index: int) -> Union[Document, InputError]:
+    if isinstance(item, (Document, InputError)):
+        return item
+    if isinstance(item, str):
+        return Document(id=str(index), text=item, path=f"<{index}>")
+    if isinstance(item, tuple) and len(item) == 2:
+        return Document(id=str(item[0]), text=item[1], path=f"<{index}>")
+    if isinstance(item, dict):
+        for key in ("id", "text"):
+            if item.get(key) is None:
+                return InputError(f"<{index}>", None, f"missing {key!r} in the document dict")
+        fields = {k: v for k, v in item.items() if k != "text"}
+        return Document(id=str(item["id"]), text=item["text"], path=f"<{index}>", fields=fields)
+    raise TypeError(f"cannot make a document of {type(item).__name__}")
+
+
+def _valid_batches(items: Iterable[DocumentLike], errors: list, batch_size: int) -> Iterator[list[Document]]:
+    """Batches of valid documents; input errors and documents whose id was seen before (the
+    one duplicate-id check: readers do not check ids) go to ``errors``."""
     seen: dict[str, str] = {}
     batch: list[Document] = []
     for n, item in enumerate(items):
@@ -34,7 +80,7 @@ def _valid_batches(items: Iterable, as_document, errors: list, batch_size: int) 
 
 
 def ingest(
-    items: Iterable, config, as_document, progress: Optional[Callable] = None
+    items: Iterable[DocumentLike], config: Config, progress: Optional[Callable] = None
 ) -> tuple[Corpus, list[InputError]]:
     corpus = Corpus(num_perm=config.num_perm)
     errors: list[InputError] = []
@@ -42,15 +88,17 @@ def ingest(
     pending: list[list[Document]] = []  # documents of the batches in flight, in order
 
     def jobs():
-        for batch in _valid_batches(items, as_document, errors, config.batch_size):
+        for batch in _valid_batches(items, errors, config.batch_size):
             pending.append(batch)
             yield [d.text for d in batch], settings
 
     for sk in pmap(sketch_batch, jobs(), config.workers):
         batch = pending.pop(0)
         results = [
-            DocumentResult(id=d.id, path=d.location, chars=len(d.text), words=int(w), language=lang)
-            for d, w, lang in zip(batch, sk.words.tolist(), sk.languages)
+            DocumentResult(
+                id=d.id, path=d.location, chars=len(d.text), words=int(w), language=lang, language_probability=prob
+            )
+            for d, w, (lang, prob) in zip(batch, sk.words.tolist(), sk.languages)
         ]
         corpus.add_batch(batch, results, sk.sizes, sk.signatures)
         if progress:

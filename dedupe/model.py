@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: a cluster lists a spanning set of pairs (pairs_not_listed, min_jaccard)
 SEVERITIES = ("info", "warning", "error")
+# what ``Report.fails`` can be asked: never, any near-duplicate cluster, any finding at or above a severity
+FAIL_ON = ("never", "duplicate", *SEVERITIES)
 
 
 def severity_rank(severity: str) -> int:
@@ -108,7 +110,9 @@ class Finding:
 
 @dataclass(frozen=True)
 class Pair:
-    """A verified near-duplicate pair (a < b by document order)."""
+    """Two documents of a cluster, measured exactly: in a cluster, ``a`` is the representative
+    and ``b`` another member; ``kind`` is ``near-duplicate`` or ``contained`` when the pair
+    passes a threshold itself, ``linked`` when ``b`` joined the cluster through others."""
 
     a: str
     b: str
@@ -116,7 +120,7 @@ class Pair:
     jaccard_estimate: float
     containment_a_in_b: float
     containment_b_in_a: float
-    kind: str  # "near-duplicate" | "contained"
+    kind: str  # "near-duplicate" | "contained" | "linked"
 
     def to_dict(self) -> dict:
         return {
@@ -132,17 +136,24 @@ class Pair:
 
 @dataclass(frozen=True)
 class Cluster:
+    """Near-duplicates joined by verified pairs. ``pairs`` is a spanning set: the
+    representative with each other member (``len(members) - 1`` pairs); the other pairs of
+    members are summarised, not listed (their number, and the lowest Jaccard listed)."""
+
     id: int
     representative: str
     members: tuple
     pairs: tuple
 
     def to_dict(self) -> dict:
+        n = len(self.members)
         return {
             "id": self.id,
             "representative": self.representative,
             "members": list(self.members),
             "pairs": [p.to_dict() for p in self.pairs],
+            "pairs_not_listed": n * (n - 1) // 2 - len(self.pairs),
+            "min_jaccard": round(min((p.jaccard for p in self.pairs), default=1.0), 4),
         }
 
 
@@ -180,6 +191,10 @@ class DocumentResult:
     reused_fraction: float = 0.0
     shared_with: list = field(default_factory=list)  # [{"doc": id, "fraction": f}]
     role: Optional[str] = None  # "draft" or "archive" when checking drafts against an archive
+    # {"label", "score", "coverage", "sources", "direction"} when passages ran (see dedupe.derivation)
+    derivation: Optional[dict] = None
+    # langdetect's probability of ``language`` (None: not detected); rules use it, the report does not
+    language_probability: Optional[float] = None
 
     def to_dict(self) -> dict:
         out = {
@@ -195,6 +210,8 @@ class DocumentResult:
                 {"doc": s["doc"], "fraction": round(s["fraction"], 4)} for s in self.shared_with
             ],
         }
+        if self.derivation is not None:
+            out["derivation"] = dict(self.derivation, sources=list(self.derivation["sources"]))
         if self.role is not None:
             out["role"] = self.role
         return out
@@ -213,6 +230,18 @@ class Report:
     findings: list = field(default_factory=list)  # [Finding]
     errors: list = field(default_factory=list)  # [InputError]
     texts: dict = field(default_factory=dict, repr=False)  # id -> text, for renderers
+    hidden_by_baseline: Optional[int] = None  # findings a baseline hid (None: no baseline)
+
+    def fails(self, fail_on: str) -> bool:
+        """Whether the report meets ``fail_on`` (one of FAIL_ON): ``never``; ``duplicate``, any
+        near-duplicate cluster; or a severity, any finding at or above it."""
+        if fail_on not in FAIL_ON:
+            raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
+        if fail_on == "never":
+            return False
+        if fail_on == "duplicate":
+            return bool(self.clusters)
+        return any(severity_rank(f.severity) >= severity_rank(fail_on) for f in self.findings)
 
     @property
     def summary(self) -> dict:

@@ -7,12 +7,22 @@ large input streams through. ``fn`` must be a module-level function (picklable).
 
 Stages other than signatures (passage alignment, per-document rules) can reuse it:
 ``for results in pmap(check_batch, batches(docs, 200), config.workers): ...``.
+
+Workers end with their parent: when the map is left early (an error, an interrupt, a
+signal, a consumer that stops), the workers are terminated at once instead of finishing
+their queue; on Linux each worker also asks the kernel for SIGTERM when its parent dies
+(even by SIGKILL). Workers ignore SIGINT: the terminal's Ctrl-C reaches the whole process
+group, and only the parent decides what an interrupt means.
 """
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import multiprocessing
+import os
+import signal
+import sys
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -37,13 +47,44 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_init(parent: int) -> None:
+    """In each worker: default SIGTERM, no SIGINT, and SIGTERM when the parent dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Terminate the workers now: queued and running chunks are abandoned."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    for p in processes:
+        p.join(timeout=2)
+
+
 def pmap(fn: Callable[[T], R], chunks: Iterable[T], workers: int = 1) -> Iterator[R]:
     """``fn`` over ``chunks`` in order, with up to ``workers`` processes."""
     if workers <= 1:
         for chunk in chunks:
             yield fn(chunk)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
+    )
+    finished = False
+    try:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.submit(fn, chunk))
@@ -51,3 +92,9 @@ def pmap(fn: Callable[[T], R], chunks: Iterable[T], workers: int = 1) -> Iterato
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:  # an error, an interrupt, or a consumer that stopped early
+            _stop(pool)

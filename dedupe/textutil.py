@@ -7,6 +7,10 @@ import re
 from typing import Iterator
 
 _PARA_RE = re.compile(r"[^\n]+")
+_WRAP_MIN, _WRAP_MAX = 40, 100  # line lengths of text wrapped at a fixed width
+# a line break inside a paragraph: text before it on its line, and the next line starts with
+# neither a blank line nor indentation
+_INNER_BREAK_RE = re.compile(r"(?<=\S)[ \t]*\r?\n(?=\S)")
 # a sentence ends at . ! ? or … (with closing quotes/brackets) followed by space, at the CJK
 # full stops 。！？ (no space follows them), or at a line end
 _SENT_END_RE = re.compile(r"""[.!?…]+['"’”)\]]*(?=\s|$)|[。！？]+['"’”」』)\]]*|\n""")
@@ -57,3 +61,42 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
+
+
+def hard_wrapped(text: str, by_hand: bool = False) -> bool:
+    """Text wrapped at a fixed width (plain-text archives, e-mail, wire feeds): most lines
+    that continue on the next line are of similar, moderate length. There a line break inside
+    a paragraph is layout, not a sentence cut by the translation. With ``by_hand``, text whose
+    continued lines mostly end without a sentence-final mark (wrapped by hand, verse) counts too."""
+    lines = text.splitlines()
+    inner = [a.rstrip() for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()]
+    if len(inner) < 3:
+        return False
+    fitting = sum(1 for line in inner if _WRAP_MIN <= len(line) <= _WRAP_MAX)
+    if fitting >= 0.8 * len(inner):
+        return True
+    return by_hand and sum(1 for line in inner if _last_mark(line) not in _SENTENCE_END) > 0.5 * len(inner)
+
+
+_SENTENCE_END = set(".!?…;:")
+_CLOSERS = "\"'’”»)]} \t"
+
+
+def _last_mark(line: str) -> str:
+    """The last character of a line that is not a closing quote or bracket."""
+    stripped = line.rstrip(_CLOSERS)
+    return stripped[-1:] if stripped else ""
+
+
+def unwrapped(text: str) -> str:
+    r"""``text`` with the line breaks inside paragraphs of hard-wrapped text turned into
+    spaces (same length, so offsets hold); other text is returned as it is. A blank line or
+    an indented line still starts a paragraph.
+
+    >>> wire = "The minister said on Tuesday that the talks would\nresume next week in the capital after a long\npause of several months, officials said, and\nthat both sides had agreed to the timetable.\n\nNew paragraph."
+    >>> unwrapped(wire).splitlines()
+    ['The minister said on Tuesday that the talks would resume next week in the capital after a long pause of several months, officials said, and that both sides had agreed to the timetable.', '', 'New paragraph.']
+    """
+    if "\n" not in text or not hard_wrapped(text):
+        return text
+    return _INNER_BREAK_RE.sub(lambda m: " " * len(m.group()), text)

@@ -28,3 +28,28 @@ def test_baseline_without_fingerprints_falls_back_to_text():
     f = finding(text, 7, "2,5")
     old = {k: v for k, v in f.to_dict().items() if k != "fingerprint"}
     assert apply_baseline([f], [old]) == ([], 1)
+
+
+def test_scan_hides_a_baseline_and_the_report_decides_fail_on(tmp_path):
+    import json
+
+    import pytest
+
+    from dedupe import Config, scan
+    from dedupe.io.writers import json as json_writer
+
+    docs = [("a", "Prices rose 2,5 percent in March, the statistics office said on Monday.")]
+    config = Config(detect_language=False, passages=False, select=("decimal-comma",))
+    first = scan(docs, config)
+    assert first.findings and first.hidden_by_baseline is None
+    assert first.fails("info") and not first.fails("error") and not first.fails("never")
+    assert not first.fails("duplicate")
+    path = tmp_path / "base.json"
+    json_writer.write(first, str(path))
+    again = scan(docs + [("b", "It grew 3,7 percent, officials said.")], config, baseline=path)
+    assert again.hidden_by_baseline == len(first.findings)
+    assert [f.doc for f in again.findings] == ["b"]
+    accepted = json.loads(path.read_text())["findings"]
+    assert scan(docs, config, baseline=accepted).findings == []
+    with pytest.raises(ValueError, match="fail_on must be one of"):
+        first.fails("sometimes")

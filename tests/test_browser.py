@@ -73,3 +73,45 @@ def test_clicking_a_highlight_goes_to_the_other_copy(page):
 def test_no_external_requests(page):
     pg, _ = page
     assert all(u.startswith("file://") for u in pg.requests), pg.requests
+
+
+def _shared_text_corpus(n_docs: int = 1000, seed: int = 7) -> list[tuple[str, str]]:
+    """Articles drawn from a common pool of sentences (no data set): every article shares
+    many passages with many others, the case that made the page grow without bound."""
+    import random
+
+    rng = random.Random(seed)
+    vocab = [f"{rng.choice('bcdfgklmnprst')}{rng.choice('aeiou')}{rng.choice('lnrst')}{rng.choice('aeiou')}{i}" for i in range(4000)]
+    pool = [" ".join(rng.choice(vocab) for _ in range(rng.randint(10, 16))).capitalize() + "." for _ in range(3000)]
+    weights = [1 / (k + 1) for k in range(len(pool))]  # some sentences are everywhere
+    docs = []
+    for i in range(n_docs):
+        sentences = rng.choices(pool, weights, k=25)
+        docs.append((f"a{i:04d}", " ".join(sentences)))
+    return docs
+
+
+def test_page_of_1000_articles_opens_in_seconds(page, tmp_path):
+    import time
+
+    report = scan(_shared_text_corpus(), Config(detect_language=False, rules=False), timestamp=False)
+    assert len(report.passages) > 10_000  # the stress: far more passages than a page can show
+    out = tmp_path / "report.html"
+    html.write(report, str(out))
+    pg = page[0].context.browser.new_page(viewport={"width": 1280, "height": 900})
+    t0 = time.perf_counter()
+    pg.goto(out.as_uri(), wait_until="load", timeout=60_000)
+    pg.evaluate("document.body.getBoundingClientRect().height")  # layout done
+    seconds = time.perf_counter() - t0
+    # the side-by-side panes scroll to their first passage when a view is opened
+    anchor = pg.evaluate("document.querySelector('section.pair').id")
+    pg.goto(f"{out.as_uri()}#{anchor}", wait_until="load")
+    scrolled = pg.evaluate(
+        f"[...document.querySelectorAll('#{anchor} .sides > div')].map(p => {{"
+        "const m = p.querySelector('.hl.passage'); const top = m.offsetTop - p.scrollTop;"
+        "return top >= 0 && top < p.clientHeight; })"
+    )  # each pane shows its first passage
+    pg.close()
+    print(f"\n1,000 articles, {len(report.passages)} passages: {out.stat().st_size / 2**20:.1f} MB, opened in {seconds:.2f} s")
+    assert seconds < 5, seconds
+    assert scrolled and all(scrolled)

@@ -76,7 +76,8 @@ def test_document_text_is_escaped():
     report, _ = make_report()
     out = html.render(report)
     page = parse(out)
-    assert page.scripts == []  # the document's <script> is text, not an element
+    # the document's <script> is text, not an element: the page's one script is its own
+    assert len(page.scripts) == 1 and "alert" not in page.scripts[0]
     assert not any(t == "b" for t, _ in page.elements)
     body = "".join(page.text)
     assert "<script>alert('x')</script> & <b>bold</b>" in body
@@ -146,10 +147,15 @@ def test_findings_and_passages_overlap_correctly():
 def _section_text(out: str, anchor: str) -> str:
     start = out.index(f'id="{anchor}"')
     chunk = out[start : out.index("</section>", start)]
-    div = chunk[chunk.index('<div class="text">') :]
-    page = parse(div)
-    # labels of passage tags are not part of the text
-    return "".join(t for t in page.text if not t.startswith("⇄ "))
+    div = chunk[chunk.index('<div class="text"') :]
+    return _without_tags(div)
+
+
+def _without_tags(div: str) -> str:
+    """The text of a rendered document, without the labels of its passage and rule tags."""
+    import re
+
+    return "".join(parse(re.sub(r'<a class="tag[^"]*"[^>]*>.*?</a>', "", div)).text)
 
 
 def test_segments_split_at_every_boundary():
@@ -174,7 +180,8 @@ def test_cli_writes_html_by_default_and_honours_options(tmp_path, monkeypatch):
     assert (tmp_path / "reports" / "report.html").is_file()
     page = parse((tmp_path / "reports" / "report.html").read_text(encoding="utf-8"))
     assert len(page.by_class("passage")) > 4
-    res = runner.invoke(app, ["scan", seeds, "--no-language", "-q", "--html", "x.html", "--min-passage-words", "20"])
+    # the minimum is the evidence a pair needs: at 26 one of the two sharing pairs keeps it
+    res = runner.invoke(app, ["scan", seeds, "--no-language", "-q", "--html", "x.html", "--min-passage-words", "26"])
     assert res.exit_code == 0
     few = parse((tmp_path / "x.html").read_text(encoding="utf-8"))
     assert 0 < len(few.by_class("tag")) < len(page.by_class("tag"))
@@ -202,3 +209,31 @@ def test_large_corpus_page_shows_only_documents_of_interest():
     assert "4 others are in the JSON report only" in page
     assert 'id="doc-0"' in page and 'id="doc-1"' in page
     assert "Unrelated story number" not in page
+
+
+def test_controls_bidi_and_parameters_last():
+    rtl = "ab\u202ecd"
+    docs = [(rtl, "Null \x00 and escape \x1b[31m here. " + SHARED), ("plain", SHARED + " More text follows here.")]
+    out = html.render(scan(docs, Config(detect_language=False, rules=False), timestamp=False))
+    assert "\x00" not in out and "\x1b" not in out
+    assert "\u2400" in out and "\u241b[31m" in out  # shown as symbols, one for one
+    assert f"<bdi>{rtl}</bdi>" in out  # the id cannot reorder the text around it
+    assert '<div class="text" dir="auto">' in out
+    assert out.index('id="parameters"') > out.index('id="pairs"')  # the first screen is the overview
+
+
+def test_caps_say_what_was_left_out(monkeypatch):
+    monkeypatch.setattr(html, "MAX_PASSAGES_PER_DOCUMENT", 1)
+    monkeypatch.setattr(html, "MAX_SIDE_BY_SIDE", 1)
+    monkeypatch.setattr(html, "MAX_PAIR_ROWS", 1)
+    monkeypatch.setattr(html, "MAX_SHARED_WITH", 1)
+    other = "Officials at the port said the new cranes would double the number of ships handled each day from spring."
+    docs = [("a", SHARED + " " + other), ("b", SHARED + " Then b."), ("c", "Start of c. " + other)]
+    report = scan(docs, Config(detect_language=False, rules=False), timestamp=False)
+    assert len(report.passages) == 2
+    out = html.render(report)
+    assert out.count('class="pair"') == 1  # one side-by-side view
+    assert "1 more document pairs share text" in out
+    assert "1 more pairs are in the JSON report only" in out
+    assert "1 more are in the JSON report only" in out  # a's second passage
+    assert "and 1 more" in out  # a shares with two documents, one is named

@@ -160,10 +160,16 @@ def test_fixture_reports_nothing_beyond_the_planted(planted):
     for p in manifest["planted"]:
         spans.setdefault(p["doc"], []).append((p["source"], p["start"], p["end"]))
     assert found
+    evidenced = set()
     for p in found:
         src_a = {s for s, st, en in spans.get(p.a.doc, []) if st <= p.a.start and p.a.end <= en}
         src_b = {s for s, st, en in spans.get(p.b.doc, []) if st <= p.b.start and p.b.end <= en}
-        assert src_a & src_b, p  # both sides inside planted copies of one source paragraph
+        if p.words >= Config().passage_min_words:
+            assert src_a & src_b, p  # both sides inside planted copies of one source paragraph
+            evidenced.add((p.a.doc, p.b.doc))
+    for p in found:  # shorter runs (a named entity, a clause) count only in a pair with evidence
+        if p.words < Config().passage_min_words:
+            assert (p.a.doc, p.b.doc) in evidenced and p.kind == "verbatim", p
 
 
 def test_fixture_candidates_are_not_all_pairs(planted):
@@ -280,3 +286,22 @@ def test_word_after_two_copies_of_a_paragraph_is_not_taken():
     b = BODY + "\n\nThe ministry published new figures on Friday."
     p = one(passages_of([("a", a), ("b", b)]))
     assert a[p.a.start : p.a.end] == BODY[:-1] and b[p.b.start : p.b.end] == BODY[:-1]
+
+
+# ----- issue 8: wrapped wire copy, short runs once a pair has evidence -----
+def test_hard_wrapped_copy_is_not_cut_at_each_line():
+    import textwrap
+
+    wrapped = textwrap.fill(BODY, 60)
+    assert wrapped.count("\n") >= 3
+    p = one(passages_of([("wire", wrapped + "\n"), ("paper", HOST_A + BODY)]))
+    assert p.words == len(BODY.split())
+
+
+def test_short_run_counts_only_in_a_pair_with_evidence():
+    short = "the ferry operator cancelled crossings"  # five words, uncommon ones
+    a, b = HOST_A + BODY + " Meanwhile " + short + ".", BODY + " " + HOST_B + " Later " + short + " again."
+    found = passages_of([("a", a), ("b", b)])
+    assert any(b[p.b.start : p.b.end] == short for p in found)
+    # the same five words alone are not a passage
+    assert passages_of([("a", HOST_A + " " + short + "."), ("b", HOST_B + " " + short + ".")]) == []

@@ -102,6 +102,8 @@ def test_json_stdout_is_pure_json_with_summary_on_stderr(tmp_path):
         ("keep = 3", "keep must be a string"),
         ('keep = "oldest"', "keep must be one of"),
         ("bogus = 1", "unknown setting 'bogus'"),
+        ("lsh-bands = 32\nlsh-rows = 8", "lsh_bands * lsh_rows must be at most num_perm"),
+        ("lsh_bands = 32", "lsh_bands and lsh_rows must both be positive"),
     ],
 )
 def test_bad_config_file_names_the_file(tmp_path, setting, message):

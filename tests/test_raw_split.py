@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from dedupe import Config, scan
 from dedupe.cli import app
-from dedupe.dedup import raw_copy_possible, write_split, write_split_raw
+from dedupe.io.writers.dedup import raw_copy_possible, write_split, write_split_raw
 from dedupe.io.readers import read_inputs
 from planted import planted_corpus
 

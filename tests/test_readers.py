@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from dedupe.config import Config
+from dedupe.ingest import ingest
 from dedupe.io.readers import detect_format, read_inputs
 from dedupe.model import Document, InputError
 
@@ -50,7 +52,7 @@ def test_jsonl_fields_errors_and_lines(tmp_path):
     assert docs[0].fields == {"id": 1, "url": "u1"} and docs[0].location == f"{p}:1"
     assert [(e.line, e.message.split(":")[0]) for e in errors] == [
         (3, "malformed JSON"),
-        (4, "missing text field 'text' (set --text-field)"),
+        (4, "missing text field 'text' (set --text-field); the fields are id"),
         (6, "not valid UTF-8"),
         (7, "expected an object, got list"),
     ]
@@ -120,8 +122,9 @@ def test_duplicate_id_names_both_places(tmp_path):
     b = tmp_path / "b.jsonl"
     a.write_text('{"id": "same", "text": "one"}\n', encoding="utf-8")
     b.write_text('{"id": "other", "text": "x"}\n{"id": "same", "text": "two"}\n', encoding="utf-8")
-    docs, errors = split(read_inputs([str(a), str(b)]))
-    assert [d.text for d in docs] == ["one", "x"]
+    assert len(split(read_inputs([str(a), str(b)]))[0]) == 3  # readers do not check ids: ingest does
+    corpus, errors = ingest(read_inputs([str(a), str(b)]), Config(detect_language=False))
+    assert [corpus.text(i) for i in range(len(corpus))] == ["one", "x"]
     assert errors[0].path == str(b) and errors[0].line == 2
     assert f"{a}:1" in errors[0].message
 

@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import Annotated, Optional
 
 import typer
 
+try:  # typer vendors click from 0.2x on
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_errors
+
 from .. import __version__
+
+def _plain_argument_help() -> None:
+    """Show arguments as ``INPUT...`` in help, as options show their metavar: typer would
+    print ``{INPUT}...`` in the usage line and the Python type (``<list[str]>``) beside it."""
+    argument = getattr(getattr(typer, "core", None), "TyperArgument", None)
+    if argument is None or not hasattr(argument, "_usage_display_name"):  # pragma: no cover
+        return
+
+    def usage_name(self) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 and not name.endswith("...") else "")
+
+    def type_shown(self, ctx):
+        return None if self.metavar is not None else self.display_type(ctx)
+
+    argument._usage_display_name = usage_name
+    argument.display_type_rich = type_shown
+
+
+_plain_argument_help()
 
 app = typer.Typer(
     name="dedupe",
@@ -39,21 +65,46 @@ def _root(
 
 
 def _register():
-    from . import dedup, scan  # noqa: F401  (commands register on import)
-
-    try:
-        from . import rules  # noqa: F401
-    except ImportError:  # pragma: no cover
-        pass
+    from . import dedup, rules, scan  # noqa: F401  (commands register on import)
 
 
 _register()
 
 
+class Stopped(BaseException):
+    """SIGINT or SIGTERM arrived: unwind (temporary files are removed on the way), then exit
+    128 + the signal's number. Not an ``Exception``: no handler of errors catches it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum, frame):
+    raise Stopped(signum)
+
+
 def main(argv: Optional[list] = None) -> None:
-    """Console entry point; exit codes: 0 ok, 1 ``--fail-on`` met, 2 usage or input errors."""
+    """Console entry point; exit codes: 0 ok, 1 ``--fail-on`` met, 2 usage or input errors,
+    3 internal errors, 130 interrupted (SIGINT), 143 terminated (SIGTERM)."""
+    from .common import say
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop)
     try:
-        app(args=argv, prog_name="dedupe", standalone_mode=True)
-    except KeyboardInterrupt:  # pragma: no cover
-        sys.stderr.write("dedupe: interrupted\n")
-        sys.exit(130)
+        code = app(args=argv, prog_name="dedupe", standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as e:
+        e.show()
+        code = e.exit_code
+    except click_errors.UsageError as e:  # typer's own: one line, like every other error
+        where = e.ctx.command_path if e.ctx is not None else "dedupe"
+        say(f"{' '.join(e.format_message().split())} (see '{where} --help')")
+        code = e.exit_code
+    except click_errors.ClickException as e:
+        say(" ".join(e.format_message().split()))
+        code = e.exit_code
+    except (Stopped, typer.Abort, KeyboardInterrupt) as e:
+        signum = e.signum if isinstance(e, Stopped) else signal.SIGINT
+        say("interrupted" if signum == signal.SIGINT else "terminated")
+        code = 128 + signum
+    sys.exit(code if isinstance(code, int) else 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ import typer
 
 from ..config import Config, default_workers, find_config_file, load_file_settings
 from ..errors import DedupeError
+from ..io.writers import stdout_closed
 from .app import STATE
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
@@ -19,51 +21,63 @@ EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
 # ----- option types: the same flag means the same thing in every command -----
 Inputs = Annotated[
     list[str],
-    typer.Argument(help="Folders, .txt/.md, .jsonl/.ndjson, .csv or .parquet files; '-' reads JSONL from stdin."),
+    typer.Argument(metavar="INPUT...", help="Folders, .txt/.md, .jsonl/.ndjson, .csv or .parquet files; '-' reads JSONL from stdin."),
 ]
 Format = Annotated[
     Optional[str],
-    typer.Option("--format", help="Input format for every input: folder, text, jsonl, csv, parquet (default: by suffix)."),
+    typer.Option("--format", metavar="FORMAT", help="Input format for every input: folder, text, jsonl, csv, parquet (default: by suffix)."),
 ]
-IdField = Annotated[str, typer.Option("--id-field", help="Field holding the document id (JSONL, CSV, Parquet).")]
-TextField = Annotated[str, typer.Option("--text-field", help="Field holding the text (JSONL, CSV, Parquet).")]
-Threshold = Annotated[Optional[float], typer.Option("--threshold", help="Jaccard threshold for near-duplicates [default: 0.8].")]
+IdField = Annotated[str, typer.Option("--id-field", metavar="FIELD", help="Field holding the document id (JSONL, CSV, Parquet).")]
+TextField = Annotated[str, typer.Option("--text-field", metavar="FIELD", help="Field holding the text (JSONL, CSV, Parquet).")]
+Threshold = Annotated[Optional[float], typer.Option("--threshold", metavar="X", help="Jaccard threshold for near-duplicates [default: 0.8].")]
 Containment = Annotated[
     Optional[float],
-    typer.Option("--containment", help="Containment threshold: a text this much inside another is a duplicate [default: 0.8]."),
+    typer.Option("--containment", metavar="X", help="Containment threshold: a text this much inside another is a duplicate [default: 0.8]."),
 ]
-Ngram = Annotated[Optional[int], typer.Option("--ngram", help="Shingle size in words (or characters) [default: 5].")]
-Shingle = Annotated[Optional[str], typer.Option("--shingle", help="Shingle kind: word or char [default: word].")]
-NumPerm = Annotated[Optional[int], typer.Option("--num-perm", help="MinHash permutations [default: 128].")]
-Seed = Annotated[Optional[int], typer.Option("--seed", help="MinHash seed [default: 1].")]
+Ngram = Annotated[Optional[int], typer.Option("--ngram", metavar="N", help="Shingle size in words (or characters) [default: 5].")]
+Shingle = Annotated[Optional[str], typer.Option("--shingle", metavar="KIND", help="Shingle kind: word or char [default: word].")]
+NumPerm = Annotated[Optional[int], typer.Option("--num-perm", metavar="N", help="MinHash permutations [default: 128].")]
+Seed = Annotated[Optional[int], typer.Option("--seed", metavar="N", help="MinHash seed [default: 1].")]
 Keep = Annotated[
     Optional[str],
-    typer.Option("--keep", help="Which cluster member to keep: longest, first or shortest [default: longest]."),
+    typer.Option("--keep", metavar="POLICY", help="Which cluster member to keep: longest, first or shortest [default: longest]."),
 ]
 ConfigFile = Annotated[
     Optional[Path],
-    typer.Option("--config", help="Settings file (dedupe.toml or pyproject.toml); default: the nearest one found."),
+    typer.Option("--config", metavar="FILE", help="Settings file (dedupe.toml or pyproject.toml); default: the nearest one found."),
 ]
 Select = Annotated[
     Optional[list[str]],
-    typer.Option("--select", help="Run only these rule ids (repeat or comma-separate; see 'dedupe rules')."),
+    typer.Option("--select", metavar="RULES", help="Run only these rule ids (repeat or comma-separate; see 'dedupe rules')."),
 ]
 Ignore = Annotated[
     Optional[list[str]],
-    typer.Option("--ignore", help="Skip these rule ids (repeat or comma-separate)."),
+    typer.Option("--ignore", metavar="RULES", help="Skip these rule ids (repeat or comma-separate)."),
 ]
 MinSeverity = Annotated[
     Optional[str],
-    typer.Option("--min-severity", help="Report findings at or above: info, warning or error [default: info]."),
+    typer.Option("--min-severity", metavar="LEVEL", help="Report findings at or above: info, warning or error [default: info]."),
 ]
 Baseline = Annotated[
     Optional[Path],
-    typer.Option("--baseline", help="A previous JSON report: hide the findings it already holds (accepted ones)."),
+    typer.Option("--baseline", metavar="FILE", help="A previous JSON report: hide the findings it already holds (accepted ones)."),
 ]
-Workers = Annotated[Optional[int], typer.Option("--workers", help="Worker processes [default: all cores].")]
+LshBands = Annotated[
+    Optional[int],
+    typer.Option(
+        "--lsh-bands",
+        metavar="N",
+        help="LSH bands (with --lsh-rows; bands x rows at most --num-perm) [default: chosen from the "
+        "threshold for 99.9% recall, recorded in the report].",
+    ),
+]
+LshRows = Annotated[
+    Optional[int], typer.Option("--lsh-rows", metavar="N", help="Rows (signature values) per LSH band (with --lsh-bands).")
+]
+Workers = Annotated[Optional[int], typer.Option("--workers", metavar="N", help="Worker processes [default: all cores].")]
 Scheme = Annotated[
     Optional[str],
-    typer.Option("--scheme", help="MinHash scheme: oph (one permutation, densified) or kperm (classic) [default: oph]."),
+    typer.Option("--scheme", metavar="SCHEME", help="MinHash scheme: oph (one permutation, densified) or kperm (classic) [default: oph]."),
 ]
 
 
@@ -78,8 +92,23 @@ def build_config(config_file: Optional[Path], **cli) -> tuple[Config, dict]:
     return Config(**settings), extras
 
 
+# C0/C1 controls, and the bidirectional controls that reorder a terminal line
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(message: str) -> str:
+    """``message`` with control characters escaped (``\\n``, ``\\x1b``, ``\\u202e``): a file name
+    holding a newline or an escape sequence cannot forge or recolour a line of its own."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+
+
+def say(message: str) -> None:
+    """One line on stderr, prefixed ``dedupe:``, with control characters escaped."""
+    sys.stderr.write(f"dedupe: {printable(message)}\n")
+
+
 def fail(message: str, code: int = EXIT_ERROR):
-    sys.stderr.write(f"dedupe: {message}\n")
+    say(message)
     raise typer.Exit(code)
 
 
@@ -90,6 +119,9 @@ def errors_to_exit():
         yield
     except typer.Exit:
         raise
+    except BrokenPipeError:  # stdout's reader went away (``| head``): not an error
+        stdout_closed()
+        raise typer.Exit(EXIT_OK)
     except DedupeError as e:
         if STATE["debug"]:
             raise
@@ -101,20 +133,31 @@ def errors_to_exit():
 
 
 class StageProgress:
-    """A progress bar on stderr, shown only on a terminal and only once a run is long."""
+    """Progress on stderr once a run is long: a bar per stage on a terminal; elsewhere (a log,
+    a CI job) one line when each stage starts, so a long run is never silent until its end."""
+
+    LOG_DELAY = 10.0  # seconds before a non-terminal run starts logging its stages
 
     def __init__(self, delay: float = 1.0, enabled: Optional[bool] = None):
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.terminal = sys.stderr.isatty() if enabled is None else enabled
         self.delay = delay
         self.start = time.monotonic()
         self._progress = None
         self._tasks: dict = {}
+        self._logged: set = set()
 
     def __call__(self, stage: str, done: int, total: Optional[int]) -> None:
-        if not self.enabled:
+        elapsed = time.monotonic() - self.start
+        if not self.terminal:
+            if elapsed >= self.LOG_DELAY and stage not in self._logged:
+                self._logged.add(stage)
+                of = f" of {total}" if total and total > 1 else ""
+                say(f"[{elapsed:.0f} s] {stage}: {done}{of}")
+            else:
+                self._logged.add(stage)  # stages begun before the delay are not logged late
             return
         if self._progress is None:
-            if time.monotonic() - self.start < self.delay:
+            if elapsed < self.delay:
                 return
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -143,7 +186,7 @@ MAX_ERROR_LINES = 50  # a file with a million bad lines must not flood the termi
 def report_input_errors(errors, limit: int = MAX_ERROR_LINES) -> None:
     """One line per input error on stderr, the first ``limit`` of them (the report has all)."""
     for e in errors[:limit]:
-        sys.stderr.write(f"dedupe: {e}\n")
+        say(str(e))
     if len(errors) > limit:
-        sys.stderr.write(f"dedupe: ... and {len(errors) - limit} more input errors (all are in the report's errors)\n")
+        say(f"... and {len(errors) - limit} more input errors (all are in the report's errors)")
 

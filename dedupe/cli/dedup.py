@@ -12,9 +12,9 @@ from .app import app
 @app.command()
 def dedup(
     inputs: c.Inputs,
-    out: Annotated[str, typer.Option("--out", help="JSONL file for the kept documents ('-' for stdout).")],
+    out: Annotated[str, typer.Option("--out", metavar="PATH", help="JSONL file for the kept documents ('-' for stdout).")],
     dropped: Annotated[
-        Optional[str], typer.Option("--dropped", help="JSONL file for the dropped documents, with their cluster and representative.")
+        Optional[str], typer.Option("--dropped", metavar="PATH", help="JSONL file for the dropped documents, with their cluster and representative.")
     ] = None,
     format: c.Format = None,
     id_field: c.IdField = "id",
@@ -24,6 +24,8 @@ def dedup(
     ngram: c.Ngram = None,
     shingle: c.Shingle = None,
     num_perm: c.NumPerm = None,
+    lsh_bands: c.LshBands = None,
+    lsh_rows: c.LshRows = None,
     seed: c.Seed = None,
     keep: c.Keep = None,
     scheme: c.Scheme = None,
@@ -39,8 +41,9 @@ def dedup(
     from rich.console import Console
 
     from .. import api
-    from ..dedup import write_split, write_split_inputs
     from ..io.readers import read_inputs
+    from ..io.writers import check_writable
+    from ..io.writers.dedup import same_output, write_split, write_split_inputs
 
     with c.errors_to_exit():
         config, _ = c.build_config(
@@ -50,6 +53,8 @@ def dedup(
             ngram=ngram,
             shingle=shingle,
             num_perm=num_perm,
+            lsh_bands=lsh_bands,
+            lsh_rows=lsh_rows,
             seed=seed,
             keep=keep,
             scheme=scheme,
@@ -58,6 +63,13 @@ def dedup(
             passages=False,
             rules=False,
         )
+        for option, path in (("--out", out), ("--dropped", dropped)):
+            if path is None:
+                continue
+            for source in inputs:
+                if source != "-" and same_output(path, source):
+                    c.fail(f"{option} {path} is an input: it would replace its own input (write elsewhere)")
+            check_writable(path)  # before a long scan, not after
         readable_again = "-" not in inputs
         held: list = []  # stdin cannot be read twice: only then are its documents held
 

@@ -13,9 +13,12 @@ from .app import app
 
 
 def rule_listing() -> list[dict]:
-    """Every registered rule as data: id, severity, scope, description."""
+    """Every registered rule as data: id, severity, scope, description, and the measured
+    precision of each path to a finding (the findings' ``confidence``)."""
     return [
-        {"id": r.id, "severity": r.severity, "scope": r.scope, "description": r.description} for r in all_rules()
+        {"id": r.id, "severity": r.severity, "scope": r.scope, "description": r.description,
+         "confidence": dict(r.confidence)}
+        for r in all_rules()
     ]
 
 

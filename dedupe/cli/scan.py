@@ -6,12 +6,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..model import SEVERITIES, severity_rank
+from ..model import FAIL_ON
 from ..rules import select_rules
 from . import common as c
 from .app import app
-
-FAIL_ON = ("never", "duplicate", *SEVERITIES)
 
 
 @app.command()
@@ -21,21 +19,22 @@ def scan(
         Optional[list[str]],
         typer.Option(
             "--against",
+            metavar="ARCHIVE",
             help="An archive (folder or file; repeatable) to check INPUT... against: it takes part in "
             "duplicates, passages and corpus-wide rules, but only passages involving INPUT and "
             "findings in INPUT are reported.",
         ),
     ] = None,
     json_path: Annotated[
-        Optional[str], typer.Option("--json", help="JSON report path; '-' for stdout [default: reports/report.json].")
+        Optional[str], typer.Option("--json", metavar="PATH", help="JSON report path; '-' for stdout [default: reports/report.json].")
     ] = None,
     html_path: Annotated[
-        Optional[str], typer.Option("--html", help="HTML report path [default: reports/report.html].")
+        Optional[str], typer.Option("--html", metavar="PATH", help="HTML report path [default: reports/report.html].")
     ] = None,
     no_html: Annotated[bool, typer.Option("--no-html", help="Write no HTML report.")] = False,
     min_passage_words: Annotated[
         Optional[int],
-        typer.Option("--min-passage-words", help="Shortest shared passage reported, in words in common [default: 8]."),
+        typer.Option("--min-passage-words", metavar="N", help="Shortest shared passage reported, in words in common [default: 8]."),
     ] = None,
     no_passages: Annotated[bool, typer.Option("--no-passages", help="Skip shared-passage detection.")] = False,
     no_timestamp: Annotated[
@@ -45,6 +44,7 @@ def scan(
         Optional[str],
         typer.Option(
             "--fail-on",
+            metavar="WHEN",
             help="Exit 1 when met: never, duplicate (any near-duplicate cluster), or a severity "
             "(any finding at or above it) [default: never].",
         ),
@@ -57,6 +57,8 @@ def scan(
     ngram: c.Ngram = None,
     shingle: c.Shingle = None,
     num_perm: c.NumPerm = None,
+    lsh_bands: c.LshBands = None,
+    lsh_rows: c.LshRows = None,
     seed: c.Seed = None,
     keep: c.Keep = None,
     scheme: c.Scheme = None,
@@ -80,7 +82,6 @@ def scan(
     from rich.console import Console
 
     from .. import api
-    from ..baseline import load_baseline
     from ..io.readers import FORMATS, read_inputs
     from ..io.writers import check_writable
     from ..io.writers import html as html_writer
@@ -95,6 +96,8 @@ def scan(
             ngram=ngram,
             shingle=shingle,
             num_perm=num_perm,
+            lsh_bands=lsh_bands,
+            lsh_rows=lsh_rows,
             seed=seed,
             keep=keep,
             scheme=scheme,
@@ -122,44 +125,29 @@ def scan(
         for path in (json_path, html_path):
             if path:
                 check_writable(path)  # before a long scan, not after
-        accepted = load_baseline(baseline) if baseline else None
         progress = c.StageProgress()
         try:
             report = api.scan(
                 read_inputs(inputs, format, id_field, text_field),
                 config,
                 archive=read_inputs(against, format, id_field, text_field) if against else None,
+                baseline=baseline,  # read before the documents: a bad file fails early
                 progress=progress,
                 timestamp=not no_timestamp,
             )
+            progress("write JSON", 0, 1)
+            json_writer.write(report, json_path)
+            if html_path:
+                progress("write HTML", 0, 1)
+                html_writer.write(report, html_path)
         finally:
             progress.close()
-        hidden = hide_baseline(report, accepted) if accepted is not None else None
-        json_writer.write(report, json_path)
-        if html_path:
-            html_writer.write(report, html_path)
         c.report_input_errors(report.errors)
         if not quiet:
             console = Console(stderr="-" in (json_path, html_path))
             outputs = [p for p in [json_path, html_path] if p and p != "-"]
-            print_summary(report, console, outputs, baseline_hidden=hidden)
+            print_summary(report, console, outputs)
         if report.errors:
             raise typer.Exit(c.EXIT_ERROR)
-        if fail_on_met(report, fail_on):
+        if report.fails(fail_on):
             raise typer.Exit(c.EXIT_FAIL_ON)
-
-
-def hide_baseline(report, accepted: list) -> int:
-    """Drop the ``accepted`` findings (of a baseline report); how many were hidden."""
-    from ..baseline import apply_baseline
-
-    report.findings, hidden = apply_baseline(report.findings, accepted)
-    return hidden
-
-
-def fail_on_met(report, fail_on: str) -> bool:
-    if fail_on == "never":
-        return False
-    if fail_on == "duplicate":
-        return bool(report.clusters)
-    return any(severity_rank(f.severity) >= severity_rank(fail_on) for f in report.findings)

@@ -1,32 +1,46 @@
-"""Near-duplicate detection: shingles -> signatures -> LSH candidates -> exact check -> clusters."""
+"""Near-duplicate detection: shingles -> signatures -> LSH candidates -> exact check -> clusters.
+
+A cluster keeps a spanning set of edges, not every pair of its members: each member with the
+representative, with their own exact Jaccard and containments (see :func:`cluster_of`), so
+1,000 identical documents make 999 edges, not 499,500. Documents with identical shingle sets
+are found before LSH (equal signatures, then the exact sets compared) and only one of them
+enters the index; candidates whose documents are already joined are not verified again.
+Clusters are the same as when every passing pair is verified and joined.
+"""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import numpy as np
 
 from ..model import Cluster, Pair
 from .clusters import UnionFind, representative
 from .fast import shingle_batch
+from .banding import _groups_of_equal, band_key
 from .lsh import CandidateIndex
 from .sketch import sub_batches
 from .shingles import jaccard
 from .signatures import estimate
 
-__all__ = ["find_clusters", "verify_pair", "ShingleCache"]
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..corpus import Corpus
+
+__all__ = ["find_clusters", "verify_pair", "cluster_of", "ShingleCache"]
 
 
-def verify_pair(i, j, ids, shingles, signatures, config) -> Optional[Pair]:
-    """The pair if its exact Jaccard or containment passes the thresholds, else None."""
+def measure_pair(i: int, j: int, ids: list[str], shingles: "ShingleCache", signatures: np.ndarray, config: Config) -> Pair:
+    """The pair with its exact Jaccard and containments; its kind is ``near-duplicate`` or
+    ``contained`` when it passes a threshold, else ``linked`` (joined through others)."""
     jac, c_ij, c_ji = jaccard(shingles[i], shingles[j])
     if jac >= config.threshold:
         kind = "near-duplicate"
     elif max(c_ij, c_ji) >= config.containment:
         kind = "contained"
     else:
-        return None
+        kind = "linked"
     return Pair(
         a=ids[i],
         b=ids[j],
@@ -36,6 +50,22 @@ def verify_pair(i, j, ids, shingles, signatures, config) -> Optional[Pair]:
         containment_b_in_a=c_ji,
         kind=kind,
     )
+
+
+def verify_pair(
+    i: int, j: int, ids: list[str], shingles: "ShingleCache", signatures: np.ndarray, config: Config
+) -> Optional[Pair]:
+    """The pair if its exact Jaccard or containment passes the thresholds, else None."""
+    pair = measure_pair(i, j, ids, shingles, signatures, config)
+    return None if pair.kind == "linked" else pair
+
+
+def cluster_of(cid: int, members: list[int], ids, chars, shingles, signatures, config) -> Cluster:
+    """The cluster of ``members`` (document indexes, in order): its representative by the
+    keep policy and one edge from it to each other member (``shingles`` must hold them all)."""
+    rep = representative(members, chars, config.keep)
+    pairs = tuple(measure_pair(rep, m, ids, shingles, signatures, config) for m in members if m != rep)
+    return Cluster(id=cid, representative=ids[rep], members=tuple(ids[m] for m in members), pairs=pairs)
 
 
 def _sorted_distinct(hashes: np.ndarray) -> np.ndarray:
@@ -53,7 +83,7 @@ class ShingleCache:
     """Sorted distinct shingle hashes of documents, their texts read again and shingled in
     batches, at most ``capacity`` documents held (least recently used dropped)."""
 
-    def __init__(self, text_of: Callable[[int], str], config, capacity: int = 100_000):
+    def __init__(self, text_of: Callable[[int], str], config: Config, capacity: int = 100_000):
         self.text_of, self.config, self.capacity = text_of, config, capacity
         self._sets: OrderedDict = OrderedDict()
 
@@ -75,54 +105,67 @@ class ShingleCache:
         return self._sets[i]
 
 
-def find_clusters(
-    ids: list[str],
-    chars: list[int],
-    sizes: list[int],
-    signatures: np.ndarray,
-    text_of: Callable[[int], str],
-    config,
-    progress: Optional[Callable] = None,
-) -> tuple[list[Cluster], dict[int, tuple[int, bool]]]:
-    """Clusters of near-duplicates and, per clustered document index, ``(cluster id, keep)``.
+def identical_twins(signatures: np.ndarray, sizes: np.ndarray, shingles: "ShingleCache") -> list[tuple[int, int]]:
+    """``(first, twin)`` for every document whose shingle set equals that of an earlier one
+    (the first of its kind): found by equal signatures, confirmed on the exact sets."""
+    docs = np.flatnonzero(sizes > 0)
+    if docs.size < 2:
+        return []
+    keys = band_key(signatures[docs] if docs.size < sizes.size else signatures, 0, signatures.shape[1])
+    order, starts, counts = _groups_of_equal(keys)
+    twins = []
+    for start, count in zip(starts.tolist(), counts.tolist()):
+        group = sorted(docs[order[start : start + count]].tolist())
+        for k in range(1, len(group), 999):  # bounded memory: the first and 999 others
+            part = group[k : k + 999]
+            shingles.load([group[0], *part])
+            first = shingles[group[0]]
+            twins.extend(
+                (group[0], m)
+                for m in part
+                if np.array_equal(signatures[m], signatures[group[0]]) and np.array_equal(shingles[m], first)
+            )
+    return twins
 
-    Only the documents in candidate pairs are shingled again (from ``text_of``), chunk by
-    chunk of pairs with a bounded cache, to verify the pairs with their exact Jaccard and
-    containment.
+
+def find_clusters(
+    corpus: Corpus, config: Config, progress: Optional[Callable] = None
+) -> tuple[list[Cluster], dict[int, tuple[int, bool]]]:
+    """Clusters of near-duplicates of the corpus and, per clustered document index,
+    ``(cluster id, keep)``.
+
+    Only the documents in candidate pairs are shingled again (their texts read from the
+    corpus), chunk by chunk of pairs with a bounded cache, to verify the pairs with their exact
+    Jaccard and containment. Memory and work follow the documents and the distinct candidates,
+    not the pairs inside a cluster (see the module notes).
     """
+    ids, signatures = corpus.ids, corpus.signatures
+    chars = [r.chars for r in corpus.results]
+    shingles = ShingleCache(corpus.text, config)
+    uf = UnionFind()
+    sizes_arr = np.asarray(corpus.sizes, dtype=np.int64)
+    indexed = sizes_arr.copy()
+    for first, twin in identical_twins(signatures, sizes_arr, shingles):
+        uf.union(first, twin)
+        indexed[twin] = 0  # its pairs are its first's: it need not enter the index
     index = CandidateIndex(config)
-    index.add_all(signatures, sizes)
+    index.add_all(signatures, indexed)
     candidates = sorted(index.pairs())
-    shingles = ShingleCache(text_of, config)
-    accepted: list[tuple[int, int, Pair]] = []
     for start in range(0, len(candidates), 20_000):  # bounded memory: chunks of pairs
-        chunk = candidates[start : start + 20_000]
+        chunk = [(i, j) for i, j in candidates[start : start + 20_000] if uf.find(i) != uf.find(j)]
         shingles.load(sorted({i for pair in chunk for i in pair}))
         for i, j in chunk:
-            pair = verify_pair(i, j, ids, shingles, signatures, config)
-            if pair is not None:
-                accepted.append((i, j, pair))
+            if uf.find(i) != uf.find(j) and verify_pair(i, j, ids, shingles, signatures, config) is not None:
+                uf.union(i, j)
         if progress:
-            progress("verify", start + len(chunk), len(candidates))
-    uf = UnionFind()
-    for i, j, _ in accepted:
-        uf.union(i, j)
-    groups = uf.groups()
-    root_to_cluster = {g[0]: cid for cid, g in enumerate(groups)}
-    pairs_by_cluster: dict[int, list[Pair]] = {cid: [] for cid in range(len(groups))}
-    for i, j, pair in accepted:
-        pairs_by_cluster[root_to_cluster[uf.find(i)]].append(pair)
+            progress("verify", min(start + 20_000, len(candidates)), len(candidates))
+    del candidates
     clusters, assignment = [], {}
+    groups = [g for g in uf.groups() if len(g) > 1]  # find() also records documents left alone
     for cid, members in enumerate(groups):
-        rep = representative(members, chars, config.keep)
+        shingles.load(members)  # one cluster's sets at a time
+        cluster = cluster_of(cid, members, ids, chars, shingles, signatures, config)
+        clusters.append(cluster)
         for m in members:
-            assignment[m] = (cid, m == rep)
-        clusters.append(
-            Cluster(
-                id=cid,
-                representative=ids[rep],
-                members=tuple(ids[m] for m in members),
-                pairs=tuple(pairs_by_cluster[cid]),
-            )
-        )
+            assignment[m] = (cid, ids[m] == cluster.representative)
     return clusters, assignment

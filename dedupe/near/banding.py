@@ -25,9 +25,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .shingles import fmix64
+from .hashing import MULT, fmix64
 
-_MULT = np.uint64(0x9E3779B97F4A7C15)
 MAX_SHARED = 100
 
 
@@ -35,7 +34,7 @@ def band_key(signatures: np.ndarray, start: int, end: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         acc = np.zeros(signatures.shape[0], dtype=np.uint64)
         for c in range(start, end):
-            acc = fmix64(acc * _MULT + signatures[:, c])
+            acc = fmix64(acc * MULT + signatures[:, c])
         return acc
 
 

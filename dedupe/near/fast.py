@@ -28,8 +28,8 @@ from .shingles import (
     WORD_RE,
     char_codes,
     combine_ngrams,
-    fmix64,
 )
+from .hashing import MULT, fmix64
 
 _SEP = " "
 _MAX_CODE = 0x110000
@@ -150,7 +150,7 @@ def _batch_ngrams(th: np.ndarray, doc_of: np.ndarray, counts: np.ndarray, n: int
         with np.errstate(over="ignore"):
             acc = np.zeros(k, dtype=np.uint64)
             for i in range(n):
-                acc = acc * np.uint64(0x9E3779B97F4A7C15) + th[i : i + k]
+                acc = acc * MULT + th[i : i + k]
             grams = fmix64(acc ^ np.uint64(n))
         keep = doc_of[: k] == doc_of[n - 1 :]
         grams = grams[keep]

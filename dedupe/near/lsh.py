@@ -13,11 +13,15 @@ and is the reference the tests compare against.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import banding
 from .signatures import lean
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 ENSEMBLE_PARTITIONS = 16
 ENSEMBLE_WEIGHTS = (0.2, 0.8)  # (false positive, false negative): recall first
@@ -26,7 +30,7 @@ ENSEMBLE_WEIGHTS = (0.2, 0.8)  # (false positive, false negative): recall first
 IMPLAUSIBLE = 1e-7
 
 
-def plausible(codes: np.ndarray, signatures: np.ndarray, sizes: np.ndarray, config) -> np.ndarray:
+def plausible(codes: np.ndarray, signatures: np.ndarray, sizes: np.ndarray, config: Config) -> np.ndarray:
     """The candidate pairs (codes ``i * n + j``) whose signature agreement is compatible with
     passing verification: Jaccard >= threshold, or containment either way >= containment,
     which needs Jaccard >= ``c*|A| / (|A| + |B| - c*|A|)``. The number of agreeing positions
@@ -80,9 +84,9 @@ def _pairs_of(keys) -> set[tuple[int, int]]:
 class CandidateIndex:
     """Candidate pairs (i < j) of the rows of a signature array, by array banding."""
 
-    def __init__(self, config):
+    def __init__(self, config: Config):
         self.config = config
-        self.params = recall_params(config.threshold, config.num_perm, config.lsh_recall)
+        self.params = config.lsh_params
         self._signatures = None
         self._sizes = None
 
@@ -108,9 +112,9 @@ class CandidateIndex:
 class DatasketchCandidateIndex:
     """The same candidates with datasketch's MinHashLSH and MinHashLSHEnsemble (reference)."""
 
-    def __init__(self, config):
+    def __init__(self, config: Config):
         self.config = config
-        self.params = recall_params(config.threshold, config.num_perm, config.lsh_recall)
+        self.params = config.lsh_params
         from datasketch import MinHashLSH
 
         self.lsh = MinHashLSH(num_perm=config.num_perm, params=self.params)

@@ -7,36 +7,31 @@ uses datasketch's own ``MinHashLSH`` / ``MinHashLSHEnsemble`` for candidates.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import numpy as np
+
 from .. import model
-from . import verify_pair
-from .clusters import UnionFind, representative
+from . import cluster_of, verify_pair
+from .clusters import UnionFind
 from .lsh import DatasketchCandidateIndex
 from .shingles import shingle_hashes
 from .signatures import signature
 
-import numpy as np
+if TYPE_CHECKING:
+    from ..config import Config
 
 
-def reference_clusters(docs: list[tuple[str, str]], config) -> list[model.Cluster]:
+def reference_clusters(docs: list[tuple[str, str]], config: Config) -> list[model.Cluster]:
     """Clusters of ``(id, text)`` documents, computed the straightforward way."""
     ids = [d for d, _ in docs]
     shingles = [shingle_hashes(t, config.ngram, config.shingle) for _, t in docs]
     sigs = np.array([signature(s, config.num_perm, config.seed, config.scheme) for s in shingles])
     index = DatasketchCandidateIndex(config)
     index.add_all(sigs, [s.size for s in shingles])
-    accepted = []
-    for i, j in sorted(index.pairs()):
-        pair = verify_pair(i, j, ids, shingles, sigs, config)
-        if pair is not None:
-            accepted.append((i, j, pair))
     uf = UnionFind()
-    for i, j, _ in accepted:
-        uf.union(i, j)
-    groups = uf.groups()
+    for i, j in sorted(index.pairs()):  # every candidate verified, no shortcut
+        if verify_pair(i, j, ids, shingles, sigs, config) is not None:
+            uf.union(i, j)
     chars = [len(t) for _, t in docs]
-    out = []
-    for cid, members in enumerate(groups):
-        pairs = tuple(p for i, j, p in accepted if uf.find(i) == members[0])
-        rep = representative(members, chars, config.keep)
-        out.append(model.Cluster(cid, ids[rep], tuple(ids[m] for m in members), pairs))
-    return out
+    return [cluster_of(cid, members, ids, chars, shingles, sigs, config) for cid, members in enumerate(uf.groups())]

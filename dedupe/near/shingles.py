@@ -5,9 +5,9 @@ Shingles are hashed, never built as strings: each token gets a stable 64-bit has
 consecutive token hashes are combined into n-gram hashes with array arithmetic.
 
 The token hash is a polynomial over the token's code points modulo 2**64, finished with
-MurmurHash3's fmix64 (``token_hash``). It is defined so that the vectorised batch path in
-:mod:`dedupe.near.fast` can compute it for every token of many documents at once with prefix
-sums; this module computes it one token at a time and is the reference the fast path is
+MurmurHash3's fmix64 (``token_hash``; the mixers are in :mod:`dedupe.near.hashing`). It is
+defined so that the vectorised batch path in :mod:`dedupe.near.fast` can compute it for
+every token of many documents at once with prefix sums; this module computes it one token at a time and is the reference the fast path is
 tested against (identical shingle sets).
 """
 
@@ -18,25 +18,11 @@ import unicodedata
 
 import numpy as np
 
+from .hashing import MASK64, MULT, fmix64, fmix64_int
+
 WORD_RE = re.compile(r"\w+")
-_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)
-MASK64 = (1 << 64) - 1
 TOKEN_BASE = 0x100000001B3  # odd, so invertible modulo 2**64 (the FNV-1 64-bit prime)
 TOKEN_LEN_MULT = 0xC2B2AE3D27D4EB4F  # mixes the token length into its hash
-
-_FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
-
-
-def fmix64(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finalizer, a bijection on uint64 (element-wise, wraps)."""
-    s, m1, m2 = _FMIX64
-    h = h ^ (h >> s)
-    h = h * m1
-    h = h ^ (h >> s)
-    h = h * m2
-    h = h ^ (h >> s)
-    return h
-
 
 def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
@@ -54,14 +40,6 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
 
 def count_words(text: str) -> int:
     return sum(1 for _ in WORD_RE.finditer(text))
-
-
-def fmix64_int(h: int) -> int:
-    h ^= h >> 33
-    h = (h * 0xFF51AFD7ED558CCD) & MASK64
-    h ^= h >> 33
-    h = (h * 0xC4CEB9FE1A85EC53) & MASK64
-    return h ^ (h >> 33)
 
 
 def token_hash(token: str) -> int:
@@ -87,7 +65,7 @@ def combine_ngrams(hashes: np.ndarray, n: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         acc = np.zeros(k, dtype=np.uint64)
         for i in range(n):
-            acc = acc * _MULT + hashes[i : i + k]
+            acc = acc * MULT + hashes[i : i + k]
         return fmix64(acc ^ np.uint64(n))
 
 

@@ -18,16 +18,20 @@ Both take batches: ``hashes`` holds every document's shingle hashes back to back
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .shingles import fmix64, fmix64_int
+from .hashing import GOLDEN, MASK64, fmix64, fmix64_int
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 DATASKETCH_SCHEME = "affine64"
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-def scheme_description(config) -> str:
+def scheme_description(config: Config) -> str:
     shingle = f"{config.shingle}-{config.ngram}gram"
     token = "poly64(codepoints,0x100000001b3)+fmix64" if config.shingle == "word" else "fmix64(codepoint+1)"
     perm = (
@@ -78,7 +82,7 @@ def kperm_signatures(hashes, offsets, num_perm: int, seed: int, chunk: int = 655
 
 
 def _seed_key(seed: int) -> np.uint64:
-    return np.uint64(fmix64_int((seed * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & ((1 << 64) - 1)))
+    return np.uint64(fmix64_int((seed * GOLDEN + 0x632BE59BD9B4E019) & MASK64))
 
 
 @lru_cache(maxsize=8)
@@ -107,7 +111,7 @@ def oph_signatures(hashes, offsets, num_perm: int, seed: int) -> np.ndarray:
     attempts = 64
     while rows.size:
         probes = _probes(num_perm, seed, attempts)
-        todo_r, todo_c, _done_upto = rows, cols, 0
+        todo_r, todo_c = rows, cols
         for t in range(attempts):
             j = probes[todo_c, t]
             hit = filled[todo_r, j]

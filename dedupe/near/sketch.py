@@ -7,11 +7,15 @@ and settings (cheap to pickle) and returns arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .fast import shingle_batch, unique_sizes
 from .signatures import batch_signatures
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,7 @@ class SketchSettings:
     detect_language: bool
 
     @classmethod
-    def of(cls, config) -> "SketchSettings":
+    def of(cls, config: Config) -> "SketchSettings":
         return cls(config.ngram, config.shingle, config.num_perm, config.seed, config.scheme, config.detect_language)
 
 
@@ -33,7 +37,7 @@ class Sketches:
     words: np.ndarray
     sizes: np.ndarray
     signatures: np.ndarray  # documents x num_perm
-    languages: list
+    languages: list  # [(language, probability)], probability None when not detected
 
 
 # code points shingled at once: the arrays of a sub-batch (several per code point) stay in
@@ -66,10 +70,10 @@ def sketch_batch(job: tuple[list[str], SketchSettings]) -> Sketches:
     texts, s = job
     parts = [_sketch(texts[a:b], s) for a, b in sub_batches(texts)]
     if s.detect_language:
-        from ..lang import detect
+        from ..lang import detect_probs
 
-        languages = [detect(t) for t in texts]
+        languages = [detect_probs(t)[0] for t in texts]
     else:
-        languages = ["unknown"] * len(texts)
+        languages = [("unknown", None)] * len(texts)
     words, sizes, signatures = (np.concatenate([p[k] for p in parts]) for k in range(3))
     return Sketches(words, sizes, signatures, languages)

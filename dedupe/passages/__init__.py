@@ -10,29 +10,46 @@ the share of its words inside shared passages (``reused_fraction``) and per othe
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Mapping
+from typing import Callable, Iterable, Optional
 
 import numpy as np
 
-from ..model import Passage, Span
-from .align import align, similarity
+from ..config import Config
+from ..model import Document, DocumentResult, Passage, Span
+from .align import ANCHOR_WORDS, align, containment, similarity
 from .candidates import candidate_pairs
 from .tokens import Words, common_grams, words_of
 
-__all__ = ["find_passages", "document_reuse", "apply_reuse", "SEED_NGRAM"]
+__all__ = ["find_passages", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
 
 # passages are seeded on shared runs of this many words
 SEED_NGRAM = 3
+# a pair of documents sharing this share of the smaller one's distinct non-stock n-grams
+# has evidence of copying even without a passage of ``passage_min_words``
+EVIDENCE_CONTAINMENT = 0.5
+# ... when the smaller one has at least this many times ``passage_min_words`` words (the share
+# of a few words' n-grams is no evidence: two one-line notices from a template share most)
+CONTAINMENT_MIN_FACTOR = 3
+# a passage shorter than ``passage_min_words`` (counted once the pair has evidence) needs this
+# many words rarer than COMMON_ZIPF in English: "for as long as" is language, not copy
+SHORT_MIN_CONTENT = 2
+COMMON_ZIPF = 5.5
+# ... and must be mostly shared words (a short passage that is half gap shows nothing)
+SHORT_MIN_SIMILARITY = 0.75
 
 
-def find_passages(documents, config, progress: Optional[Callable] = None) -> list[Passage]:
+def find_passages(documents: Iterable[Document], config: Config, progress: Optional[Callable] = None) -> list[Passage]:
     """Every pair of near-verbatim shared spans between two different ``documents`` (in order;
     a :class:`~dedupe.corpus.Corpus` will do).
 
-    A passage has at least ``config.passage_min_words`` words in common in exact runs of at
-    least four words (shorter runs only bridge small edits); word n-grams found
-    in more than ``config.passage_max_df`` documents (stock phrases, boilerplate) neither
-    propose nor seed one. Passages are ordered by document order of ``a``, then offsets.
+    A pair of documents is reported once it has evidence of copying: a passage with at least
+    ``config.passage_min_words`` words in exact runs of at least four words (shorter runs
+    only bridge small edits), or ``EVIDENCE_CONTAINMENT`` of the n-grams of the smaller
+    document. Then every shared run of at least four words between the two counts too
+    (newspapers cut agency sentences into short stretches). Word n-grams found in more than
+    ``config.passage_max_df`` documents (stock phrases, boilerplate) neither propose nor
+    seed a passage. Passages are ordered by document order of ``a``, then offsets.
 
     >>> from dedupe.api import ingest
     >>> from dedupe.config import Config
@@ -60,13 +77,22 @@ def find_passages(documents, config, progress: Optional[Callable] = None) -> lis
 
 
 def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, n: int, stop: np.ndarray, min_words: int) -> list[Passage]:
+    alignments = align(a, b, n, stop)
+    if not any(al.anchored >= min_words for al in alignments):
+        if not alignments or min(len(a), len(b)) < CONTAINMENT_MIN_FACTOR * min_words \
+                or containment(a, b, stop) < EVIDENCE_CONTAINMENT:
+            return []
     out = []
-    for al in align(a, b, n, stop):
-        if al.anchored < min_words:
+    for al in alignments:
+        if al.anchored < ANCHOR_WORDS:
+            continue
+        if al.anchored < min_words and not _telling(a.tokens[al.a0 : al.a1]):
             continue
         sa, ea = a.chars(al.a0, al.a1)
         sb, eb = b.chars(al.b0, al.b1)
         sim = similarity(a, b, al)
+        if al.anchored < min_words and sim < SHORT_MIN_SIMILARITY:
+            continue
         out.append(
             Passage(
                 a=Span(id_a, sa, ea),
@@ -79,7 +105,14 @@ def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, n: int, stop: np.nd
     return out
 
 
-def document_reuse(texts: dict[str, str], passages: list[Passage]) -> dict[str, tuple[float, list[dict]]]:
+def _telling(tokens) -> bool:
+    """Whether a short shared run has enough uncommon words to show copying."""
+    from ..rules._lex import zipf_en
+
+    return sum(1 for t in set(tokens) if zipf_en(t) < COMMON_ZIPF) >= SHORT_MIN_CONTENT
+
+
+def document_reuse(texts: Mapping[str, str], passages: list[Passage]) -> dict[str, tuple[float, list[dict]]]:
     """Per document id: ``(reused_fraction, shared_with)``.
 
     ``reused_fraction`` is the share of the document's words inside any passage it shares;
@@ -96,23 +129,25 @@ def document_reuse(texts: dict[str, str], passages: list[Passage]) -> dict[str, 
         w = words_of(texts[doc], SEED_NGRAM)
         if len(w) == 0:
             continue
-        mids = (w.starts + w.ends) / 2
-
-        def share(spans):
-            inside = np.zeros(len(w), dtype=bool)
-            for s, e in spans:
-                inside |= (mids >= s) & (mids < e)
-            return inside
-
-        fractions = {other: float(share(spans).mean()) for other, spans in by_other.items()}
-        total = float(share([s for spans in by_other.values() for s in spans]).mean())
+        fractions = {other: float(inside(w, spans).mean()) for other, spans in by_other.items()}
+        total = float(inside(w, [s for spans in by_other.values() for s in spans]).mean())
         shared_with = [{"doc": o, "fraction": f} for o, f in sorted(fractions.items(), key=lambda kv: (-kv[1], kv[0]))]
         out[doc] = (total, shared_with)
     return out
 
 
-def apply_reuse(corpus, passages: list[Passage]) -> None:
-    """Fill ``reused_fraction`` and ``shared_with`` on the corpus's document results."""
-    reuse = document_reuse(corpus.texts(), passages)
-    for doc_id, result in zip(corpus.ids, corpus.results):
-        result.reused_fraction, result.shared_with = reuse.get(doc_id, (0.0, []))
+def inside(words: Words, spans) -> np.ndarray:
+    """Per word of a document: whether its middle lies inside any of the character ``spans``."""
+    mids = (words.starts + words.ends) / 2
+    out = np.zeros(len(words), dtype=bool)
+    for s, e in spans:
+        out |= (mids >= s) & (mids < e)
+    return out
+
+
+def apply_reuse(results: list[DocumentResult], passages: list[Passage], texts: Mapping[str, str]) -> None:
+    """Fill ``reused_fraction`` and ``shared_with`` on the document results (``texts``: id ->
+    text of every document a passage involves)."""
+    reuse = document_reuse(texts, passages)
+    for result in results:
+        result.reused_fraction, result.shared_with = reuse.get(result.id, (0.0, []))

@@ -6,6 +6,8 @@
 3. Chains: tiles in the same order on both sides, separated by small gaps (a changed
    word, a name shortened, a clause cut), merged while at least ``MIN_DENSITY`` of the
    words of the merged span are inside tiles on both sides.
+4. Extension: each chain grows over the identical words next to it (up to a sentence
+   break), words a seed could not reach (too short a run, a stock n-gram).
 
 The result is a list of :class:`Alignment` in word positions; the caller turns them into
 character offsets and applies the minimum length.
@@ -44,9 +46,20 @@ class Alignment:
         return self.matched / max(self.a1 - self.a0, self.b1 - self.b0)
 
 
+def shared_grams(a: Words, b: Words, stop: np.ndarray) -> np.ndarray:
+    """The n-gram hashes (stock ones excluded) found in both A and B."""
+    return np.intersect1d(a.vocabulary(stop), b.vocabulary(stop), assume_unique=True)
+
+
+def containment(a: Words, b: Words, stop: np.ndarray) -> float:
+    """Share of the distinct n-grams of the smaller of A and B that the other has too."""
+    least = min(a.vocabulary(stop).size, b.vocabulary(stop).size)
+    return shared_grams(a, b, stop).size / least if least else 0.0
+
+
 def seeds(a: Words, b: Words, stop: np.ndarray) -> list[tuple[int, int]]:
     """Pairs ``(i, j)`` of positions where A and B start the same n-gram."""
-    shared = np.intersect1d(a.vocabulary(stop), b.vocabulary(stop), assume_unique=True)
+    shared = shared_grams(a, b, stop)
     if shared.size == 0:
         return []
     pos_b: dict[int, list[int]] = {}
@@ -130,10 +143,31 @@ def chain(tile_list: list[tuple[int, int, int]]) -> list[Alignment]:
     return chains
 
 
+def extend(chains: list[Alignment], a: Words, b: Words) -> list[Alignment]:
+    """Grow each chain over identical words on either side, within its sentences and
+    without taking words of another chain."""
+    used_a = np.zeros(len(a) + 1, dtype=bool)
+    used_b = np.zeros(len(b) + 1, dtype=bool)
+    for c in chains:
+        used_a[c.a0 : c.a1] = True
+        used_b[c.b0 : c.b1] = True
+    ta, tb = a.tokens, b.tokens
+    for c in chains:
+        while c.a0 > 0 and c.b0 > 0 and not (a.breaks[c.a0] or b.breaks[c.b0] or used_a[c.a0 - 1]
+                                             or used_b[c.b0 - 1]) and ta[c.a0 - 1] == tb[c.b0 - 1]:
+            c.a0, c.b0, c.matched = c.a0 - 1, c.b0 - 1, c.matched + 1
+            used_a[c.a0] = used_b[c.b0] = True
+        while c.a1 < len(a) and c.b1 < len(b) and not (a.breaks[c.a1] or b.breaks[c.b1] or used_a[c.a1]
+                                                       or used_b[c.b1]) and ta[c.a1] == tb[c.b1]:
+            used_a[c.a1] = used_b[c.b1] = True
+            c.a1, c.b1, c.matched = c.a1 + 1, c.b1 + 1, c.matched + 1
+    return chains
+
+
 def align(a: Words, b: Words, n: int, stop: np.ndarray) -> list[Alignment]:
     """Shared spans of A and B in word positions, in order of A (chains of tiles; the caller
     keeps those with enough ``anchored`` words)."""
-    return chain(tiles(runs(seeds(a, b, stop), n), a, b, n))
+    return extend(chain(tiles(runs(seeds(a, b, stop), n), a, b, n)), a, b)
 
 
 def similarity(a: Words, b: Words, al: Alignment) -> float:

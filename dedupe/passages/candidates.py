@@ -15,9 +15,10 @@ from typing import Callable, Optional
 import numpy as np
 from datasketch import MinHashLSH
 
+from ..config import Config
 from ..near.lsh import recall_params
 from ..near.signatures import lean, signature
-from ..textutil import sentences
+from ..textutil import sentences, unwrapped
 from .tokens import Words
 
 # Jaccard (of word n-gram sets) between two units at which they should collide ...
@@ -37,7 +38,7 @@ def unit_ranges(text: str, words: Words) -> list[tuple[int, int]]:
     if len(words) == 0:
         return []
     out, first = [], None
-    for s, e in sentences(text):
+    for s, e in sentences(unwrapped(text)):  # a wrapped line is not a sentence
         w0 = int(np.searchsorted(words.starts, s))
         w1 = int(np.searchsorted(words.starts, e))
         if w1 <= w0:
@@ -64,7 +65,7 @@ def candidate_pairs(
     all_words: list[Words],
     stop: np.ndarray,
     n: int,
-    config,
+    config: Config,
     max_df: int,
     progress: Optional[Callable] = None,
 ) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ import re
 import numpy as np
 
 from ..near.shingles import combine_ngrams, token_hashes, word_spans
+from ..textutil import unwrapped
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Words:
     ends: np.ndarray  # int64 end offset (exclusive) of each word
     tokens: tuple  # normalised words
     grams: np.ndarray  # uint64 hash of the n words starting at each position (len - n + 1)
-    breaks: np.ndarray  # bool: a sentence or line ends between word i - 1 and word i
+    breaks: np.ndarray  # bool: a sentence or paragraph ends between word i - 1 and word i
     _vocabulary: dict = field(default_factory=dict, repr=False, compare=False)
 
     def vocabulary(self, stop: np.ndarray) -> np.ndarray:
@@ -46,7 +47,10 @@ _BREAK_RE = re.compile(r"""[.!?…]['"’”)\]]*\s|\n""")
 
 
 def words_of(text: str, n: int) -> Words:
+    """The words of ``text`` with their n-grams and breaks. In hard-wrapped text a line
+    break inside a paragraph is not a break (see :func:`dedupe.textutil.unwrapped`)."""
     spans = word_spans(text)
+    text = unwrapped(text)  # same length: offsets hold
     tokens = tuple(s[2] for s in spans)
     hashes = token_hashes(list(tokens))
     grams = combine_ngrams(hashes, n) if len(tokens) >= n else np.zeros(0, dtype=np.uint64)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import lru_cache
-from typing import Iterable
+from collections.abc import Mapping
+from typing import Iterable, Optional
 
 from ..baseline import with_fingerprints
+from ..config import Config
 from ..errors import ConfigError
-from ..model import Document, Finding, severity_rank
+from ..model import Document, DocumentResult, Finding, severity_rank
 from .base import Rule, RuleContext
 
 __all__ = ["Rule", "RuleContext", "all_rules", "select_rules", "run_rules"]
@@ -47,8 +49,8 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list
 
 def _document_findings(job) -> list[Finding]:
     """Findings of the document-scope rules ``rule_ids`` on a batch of documents (a worker job)."""
-    rule_ids, config, docs = job
-    ctx = RuleContext(config=config)
+    rule_ids, config, docs, results = job
+    ctx = RuleContext(config=config, results=results)
     rules = {r.id: r for r in all_rules()}
     return [f for rid in rule_ids for f in rules[rid].run(docs, ctx)]
 
@@ -69,30 +71,63 @@ def not_english(results) -> set[str]:
     }
 
 
-def run_rules(docs: Iterable[Document], config, batch_size: int = 200, skip: Iterable[str] = ()) -> list[Finding]:
+def _untranslated(skipped: list, checked: int, rules) -> list[Finding]:
+    """One document-level foreign-fragment finding per skipped (not English) document, when
+    the corpus is mostly English: an untranslated article among translations."""
+    if not skipped or len(skipped) >= checked or "foreign-fragment" not in {r.id for r in rules}:
+        return []
+    from .foreign_fragment import whole_document
+
+    return [whole_document(d) for d in skipped]
+
+
+def run_rules(
+    docs: Iterable[Document],
+    config: Config,
+    batch_size: int = 200,
+    results: Optional[Mapping[str, DocumentResult]] = None,
+    progress=None,
+) -> list[Finding]:
     """Every selected rule over the documents; findings at or above ``min_severity``, sorted.
 
-    Document-scope rules run over batches of documents in ``config.workers`` processes;
-    corpus-scope rules see every document at once. The result does not depend on the number
-    of workers. Documents whose id is in ``skip`` are not checked (see :func:`not_english`).
+    ``results`` (document id -> what ingest learned: language, sizes) is handed to the rules
+    (``ctx.results``), and documents it shows are confidently not English are not checked
+    (see :func:`not_english`). Document-scope rules run over batches of documents in
+    ``config.workers`` processes; corpus-scope rules see every document at once. The result
+    does not depend on the number of workers.
     """
     from ..parallel import batches, pmap
 
-    skip = set(skip)
+    results = results or {}
+    skip = not_english(results.values())
+    docs = list(docs)
+    skipped = [d for d in docs if d.id in skip]
     docs = [d for d in docs if d.id not in skip]
-    ctx = RuleContext(config=config)
+    ctx = RuleContext(config=config, results=results)
     floor = severity_rank(config.min_severity)
     rules = select_rules(config.select, config.ignore)
     per_doc = tuple(r.id for r in rules if r.scope == "document")
     found: list[Finding] = []
     if per_doc:
-        jobs = ((per_doc, config, chunk) for chunk in batches(docs, batch_size))
+        jobs = (
+            (per_doc, config, chunk, {d.id: results[d.id] for d in chunk if d.id in results})
+            for chunk in batches(docs, batch_size)
+        )
         workers = getattr(config, "workers", 1) if len(docs) > batch_size else 1
+        done = 0
         for chunk_findings in pmap(_document_findings, jobs, workers):
             found.extend(chunk_findings)
+            done = min(done + batch_size, len(docs))
+            if progress:
+                progress("rules", done, len(docs))
     for rule in rules:
         if rule.scope == "corpus":
+            if progress:
+                progress(f"rule {rule.id}", 0, 1)
             found.extend(rule.run(docs, ctx))
+            if progress:
+                progress(f"rule {rule.id}", 1, 1)
+    found.extend(_untranslated(skipped, len(docs), rules))
     findings = [f for f in found if severity_rank(f.severity) >= floor]
     findings = with_fingerprints(findings, {d.id: d.text for d in docs})
     findings.sort(key=Finding.sort_key)

@@ -31,6 +31,12 @@ def wordlist(name: str) -> frozenset:
         )
 
 
+def function_words() -> frozenset:
+    """English closed-class words (articles, pronouns, prepositions, conjunctions, auxiliaries):
+    the grammar of a sentence, as against its content words."""
+    return wordlist("function_words")
+
+
 @lru_cache(maxsize=None)
 def table(name: str) -> tuple:
     """Rows of whitespace-separated fields from ``rules/data/<name>.tsv`` (``#`` comments)."""
@@ -44,18 +50,31 @@ def table(name: str) -> tuple:
 
 
 @lru_cache(maxsize=200_000)
-def zipf_en(word: str) -> float:
-    """English Zipf frequency (0 = unknown, 3 = once per million words, 7 = 'the')."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
-
-
-@lru_cache(maxsize=200_000)
 def zipf(word: str, lang: str) -> float:
+    """The Zipf frequency of ``word`` in ``lang`` (wordfreq: 0 = unknown, 3 = once per million
+    words, 7 = 'the'); a region is ignored (``zh-cn`` -> ``zh``), and a language wordfreq has
+    no list for (or needs an optional tokeniser for, such as Chinese) gives 0."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, lang)
+    lang = lang.split("-")[0]
+    if lang not in _wordfreq_languages():
+        return 0.0
+    try:
+        return zipf_frequency(word, lang)
+    except ImportError:  # Chinese/Japanese need optional tokenisers (jieba, mecab)
+        return 0.0
+
+
+def zipf_en(word: str) -> float:
+    """English Zipf frequency (see :func:`zipf`)."""
+    return zipf(word, "en")
+
+
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset:
+    from wordfreq import available_languages
+
+    return frozenset(available_languages())
 
 
 @lru_cache(maxsize=1)
@@ -80,10 +99,6 @@ def given_name(word: str):
     if not info or info[0] < GIVEN_NAME_MIN_SOURCES or info[1] < GIVEN_NAME_MIN_COUNTS:
         return None
     return info[0], info[1], float(info[2])
-
-
-def has_name_table() -> bool:
-    return bool(_name_table())
 
 
 @lru_cache(maxsize=1)

@@ -56,6 +56,7 @@ class Mention:
     given: Optional[str]
     honorific: Optional[str] = None  # "m" | "f" when this mention carries one
     weak: bool = False  # a possible person, not to be acted on
+    backref: bool = False  # a surname-only mention of a person named in full earlier
 
     @property
     def key(self) -> str:
@@ -100,25 +101,37 @@ def mentions(text: str) -> list[Mention]:
     """Person mentions in text order (see the module docstring)."""
     sent_starts = {s for s, _ in sentences(text)}
     known: dict[str, Mention] = {}  # folded surname -> the latest full mention
+    shared: set[str] = set()  # surnames of two people in this text (a couple, a family)
     out: list[Mention] = []
     for m in _CAP_SEQ_RE.finditer(text):
         toks = _tokens(m.group(), m.start())
+        if len(toks) > 1 and toks[0][1] in sent_starts and fold(toks[0][0]) in stopwords():
+            toks = toks[1:]  # "Now Novak said": the sentence's first word is not part of the name
         if not toks:
             continue
         if len(toks) > 1 and is_place(" ".join(strip_possessive(w) for w, _, _ in toks)):
             continue  # "Santa Maria", "San Jose": a place named like a person
-        found = _person_in(text, toks, sent_starts, known)
+        found = _person_in(text, toks, sent_starts, known, shared)
         if found is not None:
-            out.append(found)
             if not found.weak:
-                known[fold(found.surname)] = found
+                key = fold(found.surname)
+                partner = _couple(text, found)
+                if partner is not None:  # "Tony and Angela Smith": two people, one surname
+                    out.append(partner)
+                    shared.add(key)
+                elif key in known and known[key].key != found.key and found.given and not found.backref:
+                    shared.add(key)
+                known[key] = found
+            out.append(found)
             continue
         refs = []
         for w, s, e in toks:  # surname-only back-references ("Foreign Minister Novak")
             base = strip_possessive(w)
             ref = known.get(fold(base))
-            if ref is not None:
-                refs.append(Mention(s, s + len(base), ref.person, ref.surname, ref.given))
+            if ref is not None and fold(base) in shared:  # which Smith? unknown
+                refs.append(Mention(s, s + len(base), base, base, None, weak=True, backref=True))
+            elif ref is not None:
+                refs.append(Mention(s, s + len(base), ref.person, ref.surname, ref.given, backref=True))
         out.extend(refs)
         if not refs:
             out.extend(_weak_in(text, toks, sent_starts))
@@ -126,10 +139,47 @@ def mentions(text: str) -> list[Mention]:
     for m in _unnamed_people(text):
         if not any(s <= m.start < e for s, e in covered):
             out.append(m)
-    return sorted(out, key=lambda m: m.start)
+    return _link_forward(sorted(out, key=lambda m: m.start))
 
 
-def _person_in(text, toks, sent_starts, known) -> Optional[Mention]:
+_COUPLE_RE = re.compile(r"(?<![\w'’\-])([^\W\d_a-z][\w'’\-]*),?[ \u00a0](?:and|&)[ \u00a0]$")
+
+
+def _couple(text: str, found: Mention) -> Optional[Mention]:
+    """The first of a couple named with one surname: "Tony and Angela Smith" -> Tony Smith."""
+    if not found.given or found.backref:
+        return None
+    m = _COUPLE_RE.search(text, max(0, found.start - 40), found.start)
+    if m is None or given_name(m.group(1)) is None:
+        return None
+    return Mention(m.start(1), m.end(1), f"{m.group(1)} {found.surname}", found.surname, m.group(1))
+
+
+@lru_cache(maxsize=1)
+def role_words() -> frozenset:
+    """Titles and nouns for people (gendered or not): "Sheriff", "Director", "Queen"."""
+    return (wordlist("titles") | wordlist("person_nouns") | wordlist("female_nouns")
+            | wordlist("male_nouns"))
+
+
+def _link_forward(out: list) -> list:
+    """A lone surname before the full name ("Novak said ... Anna Novak") refers to that person,
+    unless two people of the text share the surname."""
+    full: dict = {}
+    for m in out:
+        if not m.weak and m.given and not m.backref:
+            full.setdefault(fold(m.surname), set()).add(m.key)
+    linked = []
+    for m in out:
+        people = full.get(fold(m.person)) if m.weak and not m.given and " " not in m.person else None
+        if people and len(people) == 1:
+            ref = next(x for x in out if x.key in people)
+            m = Mention(m.start, m.end, ref.person, ref.surname, ref.given, backref=True)
+        linked.append(m)
+    return linked
+
+
+def _person_in(text, toks, sent_starts, known, shared=frozenset()) -> Optional[Mention]:
     words = [fold(strip_possessive(w)) for w, _, _ in toks]
     org, places, titles = wordlist("org_words"), wordlist("places"), wordlist("titles")
     for i, (w, s, e) in enumerate(toks):
@@ -138,12 +188,16 @@ def _person_in(text, toks, sent_starts, known) -> Optional[Mention]:
             surname = strip_possessive(rest[-1][0])
             end = rest[-1][1] + len(surname)
             ref = known.get(fold(surname))
-            if ref is not None and len(rest) == 1:
-                return Mention(s, end, ref.person, ref.surname, ref.given, HONORIFICS[words[i]])
+            if ref is not None and len(rest) == 1 and fold(surname) not in shared:
+                return Mention(s, end, ref.person, ref.surname, ref.given, HONORIFICS[words[i]], backref=True)
             given = rest[0][0] if len(rest) > 1 and _given(text, toks, i + 1) else None
             name = " ".join(t[0] for t in rest[:-1] + [(surname,)])
             return Mention(s, end, name, surname, given, HONORIFICS[words[i]])
+    # a name after a title or role word: "Arizona Sheriff Joe Arpaio" is Joe Arpaio
+    first = max((i + 1 for i, w in enumerate(words[:-1]) if w in role_words()), default=0)
     for i, (w, s, e) in enumerate(toks[:-1]):
+        if i < first:
+            continue
         if words[i] in places or words[i] in PARTICLES or len(w) < 2 or w.isupper():
             continue
         if s in sent_starts and words[i] in stopwords():
@@ -187,26 +241,26 @@ def _weak_in(text, toks, sent_starts):
 
 
 def _unnamed_people(text: str):
-    """People known by one capitalised word: after a role noun ("minister Ortega") or before a
-    speech verb ("Ortega said"). Their gender is unknown."""
-    nouns = wordlist("person_nouns") | wordlist("female_nouns") | wordlist("male_nouns") | wordlist("titles")
-    pattern = re.compile(
-        rf"\b([A-Za-z]+)\.?[ \u00a0]+([^\W\d_a-z][\w'’\-]+)|([^\W\d_a-z][\w'’\-]+)[ \u00a0]+{_SPEECH_VERBS}\b"
-        rf"|\b{_SPEECH_VERBS}[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"
-    )
-    for m in pattern.finditer(text):
-        if m.group(1) is not None:
-            if m.group(1).lower() not in nouns and not re.fullmatch(_SPEECH_VERBS, m.group(1)):
+    """People known by one capitalised word: after a role noun ("minister Ortega") or next to a
+    speech verb ("Ortega said", "said Ortega"). Their gender is unknown."""
+    nouns = role_words()
+    for pattern in _UNNAMED_RES:  # separate passes: "Now Ortega said" is found by the second
+        for m in pattern.finditer(text):
+            if m.lastindex == 2:
+                if m.group(1).lower() not in nouns and not re.fullmatch(_SPEECH_VERBS, m.group(1)):
+                    continue
+            word, start = m.group(m.lastindex), m.start(m.lastindex)
+            word = strip_possessive(word)
+            if word.isupper() or fold(word) in stopwords():
                 continue
-            word, start = m.group(2), m.start(2)
-        elif m.group(3) is not None:
-            word, start = m.group(3), m.start(3)
-        else:
-            word, start = m.group(4), m.start(4)
-        word = strip_possessive(word)
-        if word.isupper() or fold(word) in stopwords():
-            continue
-        yield Mention(start, start + len(word), word, word, None, weak=True)
+            yield Mention(start, start + len(word), word, word, None, weak=True)
+
+
+_UNNAMED_RES = (
+    re.compile(r"\b([A-Za-z]+)\.?[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"),
+    re.compile(rf"([^\W\d_a-z][\w'’\-]+)[ \u00a0]+{_SPEECH_VERBS}\b"),
+    re.compile(rf"\b{_SPEECH_VERBS}[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"),
+)
 
 
 def lexicon_gender(given: Optional[str], threshold: float = 0.9):
@@ -222,3 +276,48 @@ def lexicon_gender(given: Optional[str], threshold: float = 0.9):
     if p_f <= 1 - threshold:
         return "m", 1 - p_f
     return None
+
+
+_COMMON_WORD = 4.5  # a capitalised word this frequent in English (Zipf) is a word, not a surname
+
+
+def plausible_person(m: Mention) -> bool:
+    """Could this mention be a person a pronoun points to? Full names and back-references can;
+    a weak mention cannot when it is a place, a date word, an ordinary English word
+    ("Detectives said", "Subsequently") or a sequence ending in one ("Kodak Theater")."""
+    if not m.weak:
+        return True
+    words = m.person.split()
+    last = fold(strip_possessive(words[-1]))
+    if is_place(m.person) or last in wordlist("calendar") or last in wordlist("org_words"):
+        return False
+    return bool(m.given) or len(words) > 1 or zipf_en(last) < _COMMON_WORD or given_name(last) is not None
+
+
+@lru_cache(maxsize=50_000)
+def noun_gender(word: str, plural: bool = True) -> Optional[str]:
+    """"f" or "m" for a gendered noun for a person (singular or plural: "wife", "wives",
+    "actresses", "women"), "n" for another noun for a person ("patient", "officials"), else None."""
+    w = word.lower()
+    for base in _singulars(w) if plural else (w,):
+        if base in wordlist("female_nouns"):
+            return "f"
+        if base in wordlist("male_nouns"):
+            return "m"
+        if base in wordlist("person_nouns") or (len(base) >= 7 and base.endswith("ist")):
+            return "n"  # -ist: florist, pharmacist, columnist
+    return None
+
+
+def _singulars(w: str):
+    yield w
+    if w.endswith("men"):
+        yield w[:-3] + "man"
+    if w.endswith("ves"):
+        yield w[:-3] + "fe"
+    if w.endswith("ies"):
+        yield w[:-3] + "y"
+    if w.endswith("es"):
+        yield w[:-2]
+    if w.endswith("s"):
+        yield w[:-1]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 _OPEN, _CLOSE, _EITHER = "open", "close", "either"
 _MARKS = {"\u201c": _OPEN, "\u201d": _CLOSE, '"': _EITHER, "\u00ab": _OPEN, "\u00bb": _CLOSE, "\u201e": _OPEN}
@@ -93,10 +94,10 @@ class Inside:
         self._starts = [q.start for q in self._quotes]
 
     def __call__(self, pos: int) -> bool:
-        i = bisect.bisect_right(self._starts, pos) - 1
-        return i >= 0 and self._quotes[i].start <= pos < self._quotes[i].end
+        return self.quote_at(pos) is not None
 
-    def quote_at(self, pos: int):
+    def quote_at(self, pos: int) -> Optional[Quote]:
+        """The quote ``pos`` lies in, or None."""
         i = bisect.bisect_right(self._starts, pos) - 1
         if i >= 0 and self._quotes[i].start <= pos < self._quotes[i].end:
             return self._quotes[i]

@@ -1,7 +1,9 @@
-"""When are two spellings of a name the same name? Candidates come from a consonant-skeleton
-key and from character n-gram TF-IDF neighbours (scikit-learn); a candidate pair is confirmed
-by diacritics, a table of East Slavic romanisations, or skeleton + string similarity
-(rapidfuzz)."""
+"""When are two spellings of a name the same name? Candidates come from keys (a consonant
+skeleton, a romanisation key, and each form with one letter deleted), so the work follows the
+forms that match, not all pairs of forms; a candidate pair is confirmed by diacritics, a
+table of East Slavic romanisations, one romanisation swap (y/i, ia/ya, h/g, o/e, a final
+-a/-o), or skeleton + string similarity (rapidfuzz). Male and female forms of one Slavic
+surname (-sky/-skaya, -ov/-ova) are two people, never one name spelled two ways."""
 
 from __future__ import annotations
 
@@ -11,7 +13,14 @@ from typing import Optional
 
 from ._lex import fold, table
 
-NGRAM_COSINE = 0.5  # char n-gram TF-IDF neighbours at least this similar are candidates
+ROMANISATION_MIN_LEN = 5  # a romanisation swap is believed in names at least this long
+# letters that romanisations of one name swap (Cyrillic и/ы/й, г, ё/е; a Slavic final vowel)
+_SWAPS = {frozenset("yi"), frozenset("hg"), frozenset("oe")}
+_FINAL_SWAPS = {frozenset("ao")}
+# male / female endings of one Slavic surname (and of some given names): two people
+_GENDER_ENDINGS = (("sky", "skaya"), ("ski", "ska"), ("skiy", "skaya"), ("skyi", "ska"), ("ov", "ova"),
+                   ("ev", "eva"), ("yov", "yova"), ("in", "ina"), ("yn", "yna"), ("iy", "aya"), ("yy", "aya"),
+                   ("ko", "ka"))
 SKELETON_RATIO = 75  # rapidfuzz ratio two forms with one skeleton must reach
 SPELLING_RATIO = 88  # ... and two given names of one surname that differ by one edit
 
@@ -61,6 +70,36 @@ def _insertions_only(a: str, b: str) -> bool:
     return all(op.tag in ("insert", "delete") for op in Levenshtein.editops(a, b))
 
 
+def romanisation_key(form: str) -> str:
+    """The folded form with the letters romanisations swap made equal ("Hennadiy", "Gennadiy")."""
+    s = fold(form)
+    s = s.replace("y", "i").replace("g", "h").replace("o", "e")
+    return s[:-1] + "a" if s.endswith("e") and fold(form).endswith("o") else s
+
+
+def _romanisation_swap(fa: str, fb: str) -> bool:
+    """One letter swapped as romanisations of one name do: y/i, h/g, o/e, or a final a/o."""
+    from rapidfuzz.distance import Levenshtein
+
+    if len(fa) != len(fb) or min(len(fa), len(fb)) < ROMANISATION_MIN_LEN:
+        return False
+    ops = Levenshtein.editops(fa, fb)
+    if len(ops) != 1 or ops[0].tag != "replace":
+        return False
+    pair = frozenset((fa[ops[0].src_pos], fb[ops[0].dest_pos]))
+    return pair in _SWAPS or (ops[0].src_pos == len(fa) - 1 and pair in _FINAL_SWAPS)
+
+
+def gender_forms(a: str, b: str) -> bool:
+    """Male and female forms of one Slavic surname: "Ivanov" / "Ivanova", "Kowalski" / "Kowalska"."""
+    fa, fb = fold(a), fold(b)
+    for male, female in _GENDER_ENDINGS:
+        for x, y in ((fa, fb), (fb, fa)):
+            if x.endswith(male) and y.endswith(female) and x[: -len(male)] == y[: -len(female)]:
+                return True
+    return False
+
+
 def variant_reason(a: str, b: str, allow_spelling: bool = False) -> Optional[str]:
     """Why ``a`` and ``b`` are spellings of one name, or None when they are not."""
     from rapidfuzz.distance import Levenshtein
@@ -71,12 +110,16 @@ def variant_reason(a: str, b: str, allow_spelling: bool = False) -> Optional[str
     fa, fb = fold(a), fold(b)
     if fa == fb:
         return "diacritics" if a.lower() != b.lower() else None
+    if re.sub(r"[\-\s]", "", fa) == re.sub(r"[\-\s]", "", fb):
+        return "hyphen or space"
     if same_table_group(a, b):
         return "transliteration table"
-    if min(len(fa), len(fb)) < 4 or _extension(a, b):
+    if min(len(fa), len(fb)) < 4 or _extension(a, b) or gender_forms(a, b):
         return None
-    if skeleton(a) == skeleton(b) and ratio(fa, fb) >= SKELETON_RATIO and abs(len(fa) - len(fb)) <= 2 \
-            and _insertions_only(fa, fb):
+    if _romanisation_swap(fa, fb):
+        return "romanisation (one letter swapped)"
+    if skeleton(a) == skeleton(b) and min(len(fa), len(fb)) >= 5 and ratio(fa, fb) >= SKELETON_RATIO \
+            and abs(len(fa) - len(fb)) <= 2 and _insertions_only(fa, fb):  # Yung / Yeung: two names
         return "spelling (letters added or dropped)"
     if allow_spelling and min(len(fa), len(fb)) >= 5 and Levenshtein.distance(fa, fb) == 1 \
             and ratio(fa, fb) >= SPELLING_RATIO:
@@ -85,21 +128,18 @@ def variant_reason(a: str, b: str, allow_spelling: bool = False) -> Optional[str
 
 
 def candidate_pairs(forms: list[str]) -> set:
-    """Index pairs ``(i, j)``, i < j, of forms that may be variants: same skeleton, or char
-    n-gram TF-IDF cosine >= NGRAM_COSINE."""
-    pairs = set()
+    """Index pairs ``(i, j)``, i < j, of forms that may be variants: forms sharing a key (the
+    consonant skeleton, the romanisation key, or the folded form with one letter deleted).
+    Each form has a handful of keys, so the work follows the matches."""
     by_key: dict = {}
     for i, f in enumerate(forms):
-        by_key.setdefault(skeleton(f), []).append(i)
+        folded = fold(f)
+        keys = {("s", skeleton(f)), ("r", romanisation_key(f))}
+        keys.update(("d", folded[:k] + folded[k + 1 :]) for k in range(len(folded)))
+        keys.add(("d", folded))
+        for key in keys:
+            by_key.setdefault(key, []).append(i)
+    pairs = set()
     for idx in by_key.values():
         pairs.update((a, b) for k, a in enumerate(idx) for b in idx[k + 1 :])
-    if len(forms) > 1:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.neighbors import NearestNeighbors
-
-        matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3)).fit_transform([fold(f) for f in forms])
-        nn = NearestNeighbors(radius=1 - NGRAM_COSINE, metric="cosine").fit(matrix)
-        _, neighbours = nn.radius_neighbors(matrix)
-        for i, row in enumerate(neighbours):
-            pairs.update((min(i, j), max(i, j)) for j in row if j != i)
     return pairs

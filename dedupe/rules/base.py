@@ -14,20 +14,22 @@ test then checks that some finding covers it. Unmarked flag examples only need a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional, Union
+from typing import Callable, Iterable, Optional
 
-from ..model import SEVERITIES, Document, Finding
-
-Example = Union[str, tuple]
-
+from ..config import Config
+from ..model import SEVERITIES, Document, DocumentResult, Finding
 
 @dataclass
 class RuleContext:
     """Shared, read-only information a check may use (config, corpus-wide statistics)."""
 
-    config: object = None
+    config: Optional[Config] = None
     shared: dict = field(default_factory=dict)  # caches computed once per run, by key
+    # what ingest learned per document id (language and its probability, chars, words); empty
+    # when the rules run on documents that were not ingested (examples, direct calls)
+    results: Mapping[str, DocumentResult] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class Rule:
     should_flag: tuple = ()
     should_pass: tuple = ()
     scope: str = "document"  # or "corpus"
+    # (path, precision) pairs: the measured precision of each way the rule reaches a finding,
+    # which is the ``confidence`` of findings of that path (see docs/accuracy.md)
+    confidence: tuple = ()
 
     def __post_init__(self):
         if self.severity not in SEVERITIES:

@@ -1,6 +1,13 @@
 """``broken-sentence``: a sentence that starts in lower case after a full stop ("they
 reported. the British media."), or a sentence cut by a line break in its middle.
 
+Text laid out one sentence per line (transcripts, subtitles, corpora rebuilt from a sentence
+splitter) breaks lines where a splitter breaks sentences, so a line that starts in lower
+case after a line ending in ! ? ; : or an ellipsis is layout; after a full stop it is a fault
+as it is inside a line. Lines wrapped at a width or by hand (most inner lines end without a
+sentence mark), datelines under a headline and web addresses rebuilt from tokens
+("example. com") are not sentences split in the wrong place.
+
 Lower case is normal after many things that end in a dot, so these do not count: known
 abbreviations (e.g., i.e., etc., a.m., Jan.), initials, ellipses, a question or exclamation
 mark (often inside a quote: '"Why?" she asked'), closing quotes, and words that are written in
@@ -13,38 +20,22 @@ from __future__ import annotations
 
 import re
 
-from ..textutil import paragraphs
+from ..textutil import _CLOSERS, _SENTENCE_END, _last_mark, hard_wrapped, paragraphs
+from ._abbrev import in_split_address as _in_split_address
+from ._abbrev import is_abbreviation as _is_abbreviation
 from .base import Rule
 
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "gov", "sen", "rep", "capt", "cmdr",
-    "adm", "maj", "rev", "hon", "pres", "no", "nos", "vs", "v", "etc", "inc", "ltd", "co", "corp", "bros", "dept",
-    "univ", "assn", "est", "approx", "ca", "cf", "al", "viz", "vol", "vols", "pp", "p", "ed", "eds", "fig", "figs",
-    "op", "cit", "ibid", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon",
-    "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "mt", "ft", "ave", "blvd", "rd", "hwy",
-    "min", "max", "sq", "km", "kg", "lb", "lbs", "oz", "cu", "mi", "yr", "yrs", "hr", "hrs", "incl", "excl", "esp",
-    "govt", "llc", "plc", "gmbh", "ag", "pty", "intl", "natl", "misc", "dist", "div", "art", "sec", "ch", "para", "gr", "ref", "tel", "ext", "resp",
-}
 _PARTICLES = {"de", "van", "von", "da", "di", "du", "del", "della", "der", "den", "le", "la", "al", "el", "bin",
               "ibn", "ter", "ten", "dos", "das", "d", "y", "zu", "af", "ben", "abu", "bint", "ap", "mc", "dei"}
 # a dot that may end a sentence, then space, then a lower-case letter
 _DOT_LOWER = re.compile(r"(?<=[^\W\d_])\.(\s+)(?=[a-z])")
 _TOKEN = re.compile(r"\S+")
 _FRAGMENT_MAX_WORDS = 12
-_WRAP_MIN, _WRAP_MAX = 40, 100  # line lengths of text wrapped at a fixed width
 
 
 def _word_before(text: str, dot: int) -> str:
     m = re.search(r"(\S+)$", text[max(0, dot - 40) : dot])
     return m.group(1) if m else ""
-
-
-def _is_abbreviation(word: str) -> bool:
-    bare = word.lstrip("(\"'“‘[").lower()
-    if "." in bare or "/" in bare or "@" in bare:  # e.g, a.m, U.S, www.site
-        return True
-    short_capitalised = len(bare) <= 3 and word.lstrip("(\"'“‘[")[:1].isupper() and not word.isupper()
-    return bare in _ABBREVIATIONS or len(bare) == 1 or short_capitalised  # Bt., Co., Jr.
 
 
 def _lowercase_on_purpose(text: str, start: int) -> bool:
@@ -95,32 +86,65 @@ def _is_bullet_or_list(text: str, s: int, e: int) -> bool:
     return bool(re.match(r"\s*(?:[-*•·–—]|\d+[.)]|[a-z][.)])\s", line))
 
 
-def hard_wrapped(text: str) -> bool:
-    """Text wrapped at a fixed width (plain-text archives, e-mail, wire feeds): most lines
-    that continue on the next line are of similar, moderate length. There a line break inside
-    a paragraph is layout, not a sentence cut by the translation."""
-    lines = text.splitlines()
-    inner = [len(a.rstrip()) for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()]
-    if len(inner) < 3:
+_DATELINE = re.compile(r"\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\b")
+
+
+def _is_dateline(text: str, s: int, e: int) -> bool:
+    """A short line giving a date or time ("on May 2, 2008 at 4:31 AM", "updated 12 / 19 / 2005"):
+    page furniture under a headline, not a sentence."""
+    from ._lex import fold, wordlist
+
+    line = text[s:e]
+    words = re.findall(r"[^\W\d_]+", line)
+    if len(line.split()) > 16 or not _DATELINE.search(line):
         return False
-    fitting = sum(1 for n in inner if _WRAP_MIN <= n <= _WRAP_MAX)
-    return fitting >= 0.8 * len(inner)
+    return bool(re.search(r"\d{1,2}:\d{2}", line)) or any(fold(w) in wordlist("calendar") for w in words)
 
 
 def _blank_line_between(text: str, a: int, b: int) -> bool:
     return text.count("\n", a, b) >= 2
 
 
+def _after_previous(text: str, prev, start: int, wrapped: bool):
+    """How a lower-case paragraph start relates to the paragraph before it: ``None`` when the
+    break is layout or follows a mark lower case may follow (one sentence per line: a
+    transcript, subtitles, text rebuilt from a sentence splitter, where '"Stop!" / he shouted'
+    or 'as teenagers; / we parents' are split at the line break), else the kind of finding."""
+    if prev is None:
+        return "lowercase-paragraph-start"
+    body = text[prev[0] : prev[1]].rstrip()
+    mark = _last_mark(body)
+    if mark == ".":
+        if body.rstrip(_CLOSERS).endswith("..") or _is_abbreviation(_word_before(text, prev[0] + len(body.rstrip(_CLOSERS)) - 1)):
+            return None
+        return "lowercase-after-full-stop"
+    if mark in _SENTENCE_END:
+        return None
+    if wrapped and not _blank_line_between(text, prev[1], start):
+        return None
+    if mark.isalpha() and len(body.split()) >= 6:
+        return "cut-by-line-break"
+    return "lowercase-paragraph-start"
+
+
+_MESSAGES = {
+    "cut-by-line-break": ("a sentence cut by a line break in its middle", 0.8),
+    "lowercase-after-full-stop": ("sentence starts in lower case after a full stop", 0.8),
+    "lowercase-paragraph-start": ("sentence starts in lower case", 0.7),
+}
+
+
 def check(doc, ctx):
     text = doc.text
-    wrapped = hard_wrapped(text)
+    wrapped = hard_wrapped(text, by_hand=True)
     prev_para = None
     for ps, pe in paragraphs(text):
         # 1. a lower-case start after a full stop inside the paragraph
         for m in _DOT_LOWER.finditer(text, ps, pe):
             dot, start = m.start(), m.end()
             word = _word_before(text, dot)
-            if _is_abbreviation(word) or text[max(ps, dot - 2) : dot + 1].endswith(".."):
+            if _is_abbreviation(word) or text[max(ps, dot - 2) : dot + 1].endswith("..") \
+                    or _in_split_address(text, dot):
                 continue
             if _lowercase_on_purpose(text, start):
                 continue
@@ -133,22 +157,15 @@ def check(doc, ctx):
                 confidence=0.8,
                 evidence={"kind": "lowercase-after-full-stop", "word": text[start : start + 20].split()[0]},
             )
-        # 2. a paragraph that starts in lower case
+        # 2. a paragraph (or line) that starts in lower case
         first = ps + len(text[ps:pe]) - len(text[ps:pe].lstrip("\"'“‘«„([ "))
-        if wrapped and prev_para and not _blank_line_between(text, prev_para[1], ps):
-            prev_para = (ps, pe)
-            continue  # a wrapped line, not a paragraph
         if first < pe and text[first].islower() and not _is_bullet_or_list(text, ps, pe) \
-                and not _lowercase_on_purpose(text, first):
-            prev_end = text[prev_para[0] : prev_para[1]].rstrip() if prev_para else ""
-            cut = bool(prev_end) and prev_end[-1].isalpha() and len(prev_end.split()) >= 6
-            e = _fragment_end(text, ps, pe)
-            yield RULE.finding(
-                doc, ps, e,
-                "a sentence cut by a line break in its middle" if cut else "sentence starts in lower case",
-                confidence=0.8 if cut else 0.7,
-                evidence={"kind": "cut-by-line-break" if cut else "lowercase-paragraph-start"},
-            )
+                and not _lowercase_on_purpose(text, first) and not _is_dateline(text, ps, pe):
+            kind = _after_previous(text, prev_para, ps, wrapped)
+            if kind:
+                message, confidence = _MESSAGES[kind]
+                yield RULE.finding(doc, ps, _fragment_end(text, ps, pe), message, confidence=confidence,
+                                   evidence={"kind": kind})
         prev_para = (ps, pe)
 
 
@@ -157,11 +174,15 @@ RULE = Rule(
     severity="warning",
     description="A sentence that starts in lower case after a full stop, or a fragment cut from its sentence.",
     check=check,
+    confidence=tuple((kind, value) for kind, (_, value) in _MESSAGES.items()),
     should_flag=(
         "The council approved the plan on Monday, [[officials said. the local press.]] Work starts soon.",
         "[[the vaccine was approved]] by the regulator on Friday.",
         "Rescue teams searched the area through the night and into\n[[the next morning]], the police said.",
         "Prices rose again. [[however, the bank]] kept its rate unchanged for a third month in a row.",
+        # a full stop typed for a comma, in text with one sentence per line
+        "The fire started at noon.\nA second engine was [[called in. and hydrants]] were opened.\nNo one was hurt.",
+        "The fire started at noon.\nTwo engines were called in.\n[[the road was closed]] for three hours.",
     ),
     should_pass=(
         "Prices rose, e.g. for bread, and i.e. not for fuel. Trade slowed at 9 a.m. on Monday.",
@@ -173,5 +194,14 @@ RULE = Rule(
         "The foreign minister said on Tuesday that the talks with the\nneighbouring country would "
         "continue for as long as it takes, and\nthat a new round of talks was planned in the capital\n"
         "next month. Officials confirmed that delegations from both\nsides would attend the meeting.",
+        # one sentence per line (a transcript, subtitles, a sentence splitter's output)
+        '"Will you stay?\nno, I have to go," she said.\nWe waited for an hour;\nthe bus never came.\n'
+        '"Stop!"\nhe shouted from the door.\nIt was late...\nand everyone was tired.',
+        # a headline and its dateline, a state abbreviation, a web address rebuilt from tokens
+        "Storm closes the coastal road\non March 3, 2021 at 6:15 PM\nThe road near Eureka, Calif. reopened "
+        "after crews cleared it, officials said on www. example. com.",
+        # verse or hand-wrapped lines
+        "The river runs beneath the hill\nand carries leaves away\nwhile children on the bridge stand still\n"
+        "and watch the end of day",
     ),
 )

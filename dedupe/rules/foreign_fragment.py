@@ -9,8 +9,14 @@ names, so a sentence is flagged only when all of these hold:
 - most of its lower-case words are more frequent in that language than in the document's
   language (wordfreq), so a sentence of English words is never called foreign.
 
-The document's language is langdetect's on the whole text; a document too short to tell is
-taken to be English (the rules are written for English text). Consecutive foreign sentences
+Language identification is the costly step, so it runs only on sentences that could pass the
+last test: in an English document, a sentence whose lower-case words are mostly English
+function words found in no other language as often is skipped without it. Repeated syllables
+("la-la-la", "ha ha ha") are onomatopoeia, not words of a language.
+
+The document's language is the one ingest detected (langdetect on the first 2,000
+characters) when it is sure of it; a document too short to tell is taken to be English (the
+rules are written for English text). Consecutive foreign sentences
 of one language in a paragraph are reported as one finding.
 """
 
@@ -22,6 +28,7 @@ from functools import lru_cache
 
 from ..lang import detect_probs
 from ..textutil import paragraphs, sentences
+from ._lex import zipf
 from .base import Rule
 
 MIN_WORDS = 5
@@ -42,41 +49,29 @@ _NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it"
           "lt": "Lithuanian", "lv": "Latvian", "et": "Estonian", "ca": "Catalan", "mk": "Macedonian"}
 
 
-@lru_cache(maxsize=200_000)
-def _zipf(word: str, lang: str) -> float:
-    from wordfreq import zipf_frequency
-
-    lang = lang.split("-")[0]
-    if lang not in _wordfreq_languages():
-        return 0.0  # no list: only "not a word of the document's language" can count
-    try:
-        return zipf_frequency(word, lang)
-    except ImportError:  # Chinese/Japanese need optional tokenisers (jieba, mecab)
-        return 0.0
-
-
-@lru_cache(maxsize=1)
-def _wordfreq_languages() -> frozenset:
-    from wordfreq import available_languages
-
-    return frozenset(available_languages())
-
-
 def _foreign_share(words: list[str], lang: str, doc_lang: str) -> float:
     """Share of words clearly more frequent in ``lang`` than in ``doc_lang`` (by a factor of
     about three), or not a known word of ``doc_lang`` at all."""
     foreign = 0
     for w in words:
-        a, b = _zipf(w, lang), _zipf(w, doc_lang)
+        a, b = zipf(w, lang), zipf(w, doc_lang)
         if a > b + FREQ_MARGIN or b < 1.5:
             foreign += 1
     return foreign / len(words)
 
 
-def document_language(text: str) -> str:
-    if len(_WORD.findall(text)) < 40:
+def document_language(text: str, result=None) -> str:
+    """The document's language: langdetect's when it is sure (probability >= 0.9) of a text of
+    at least 40 words, else English. Ingest has detected it already when ``result`` (the
+    document's :class:`~dedupe.model.DocumentResult`) carries a probability; otherwise it is
+    detected here."""
+    if result is not None and result.language_probability is not None:
+        words, (lang, prob) = result.words, (result.language, result.language_probability)
+    else:
+        words = len(_WORD.findall(text))
+        lang, prob = detect_probs(text)[0] if words >= 40 else ("en", 0.0)
+    if words < 40:
         return "en"
-    lang, prob = detect_probs(text, max_chars=5000)[0]
     return lang if prob >= 0.9 else "en"
 
 
@@ -98,12 +93,39 @@ def _word_count(words: list[str]) -> int:
     return sum(1 if _has_case(w) else max(1, len(w) // 2) for w in words)
 
 
+@lru_cache(maxsize=1)
+def _surely_english() -> frozenset:
+    """English function words that no other language's word list has anywhere near as often
+    (wordfreq): whatever language a sentence is detected as, they never count as its words."""
+    from ._lex import _wordfreq_languages, function_words
+
+    others = [la for la in _wordfreq_languages() if la != "en"]
+    return frozenset(w for w in function_words()
+                     if zipf(w, "en") >= 1.5 and all(zipf(w, la) + FREQ_MARGIN <= zipf(w, "en") for la in others))
+
+
+def _cannot_be_foreign(lower: list[str], doc_lang: str) -> bool:
+    """A cheap pre-filter before language identification: in an English document, a sentence
+    whose lower-case words are so often English function words that the foreign share could
+    never reach MIN_FOREIGN_SHARE is English, whatever langdetect would say."""
+    if doc_lang != "en" or not lower:
+        return False
+    english = sum(1 for w in lower if w in _surely_english())
+    return (len(lower) - english) / len(lower) < MIN_FOREIGN_SHARE
+
+
+_REDUPLICATION = re.compile(r"\b([^\W\d_]+)(?:[-‐ ]\1\b)+", re.IGNORECASE)
+
+
 def foreign_language(sentence: str, doc_lang: str):
     """``(language, probability, foreign share)`` when the sentence is in another language."""
+    sentence = _REDUPLICATION.sub(" ", sentence)  # onomatopoeia: "la-la-la", "ha ha ha"
     words = _WORD.findall(sentence)
     # words that are not names: lower-case ones, and words of scripts without case
     lower = [w.lower() for w in words if not w[:1].isupper()]
     if _word_count(words) < MIN_WORDS or _word_count(lower) < MIN_LOWER_WORDS:
+        return None
+    if _cannot_be_foreign(lower, doc_lang):
         return None
     lang, prob = detect_probs(sentence)[0]
     # a sentence written in another script cannot be English full of names: langdetect's
@@ -120,7 +142,7 @@ def foreign_language(sentence: str, doc_lang: str):
 
 def check(doc, ctx):
     text = doc.text
-    doc_lang = document_language(text)
+    doc_lang = document_language(text, ctx.results.get(doc.id))
     for ps, pe in paragraphs(text):
         run = None  # [start, end, lang, [probabilities]]
         for ss, se in sentences(text, ps, pe):
@@ -148,6 +170,20 @@ def _finding(doc, run, doc_lang, whole):
     )
 
 
+def whole_document(doc):
+    """One finding for a document written entirely in another language than the corpus (an
+    untranslated article in a corpus of English): the rules skip such a document, so this is
+    the only thing said about it."""
+    lang = detect_probs(doc.text, max_chars=5000)[0][0]
+    name = _NAMES.get(lang, lang)
+    return RULE.finding(
+        doc, 0, len(doc.text.rstrip()),
+        f"the whole document is in {name}, not English: left untranslated?",
+        evidence={"language": lang, "document_language": lang, "scope": "document"},
+        confidence=0.9,
+    )
+
+
 RULE = Rule(
     id="foreign-fragment",
     severity="warning",
@@ -161,6 +197,8 @@ RULE = Rule(
         "The council approved the budget on Monday. [[政府周一宣布将为农民提供新的援助。]] Work starts soon.",
     ),
     should_pass=(
+        # onomatopoeia and reduplication
+        "She sang la-la-la la-la-la, la-la-la, and the crowd laughed: ha ha ha, ho ho ho.",
         "Giuseppe Conte met Matteo Salvini and Luigi Di Maio in Rome on Tuesday.",
         "The ministers met in Brussels on Monday to discuss energy prices and the winter.",
         "Jean-Pierre Dupont, Hans Müller and Ana María López signed the accord in Zürich.",

@@ -53,8 +53,7 @@ def read_input(
         yield InputError(path, None, f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
         return
     if path == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        yield from jsonl_reader.read_stream(stream, "<stdin>", id_field, text_field)
+        yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer, format, id_field, text_field)
         return
     error = text_reader.bad_name(path)
     if error:
@@ -68,6 +67,20 @@ def read_input(
         yield from _read_path(p, fmt, id_field, text_field)
     except (EOFError, zlib.error, OSError) as e:  # a truncated or corrupt .gz found mid-stream
         yield InputError(path, None, f"cannot read past the documents above: {e}")
+
+
+def _read_stdin(stream: IO[bytes], format: Optional[str], id_field: str, text_field: str) -> Iterator[Item]:
+    """stdin as JSONL (the default), one text document (``--format text``) or CSV."""
+    name = "<stdin>"
+    if format in (None, "jsonl"):
+        yield from jsonl_reader.read_stream(stream, name, id_field, text_field)
+    elif format == "text":
+        text = text_reader.decode(stream.read(), name)
+        yield text if isinstance(text, InputError) else Document(id="stdin", text=text, path=name)
+    elif format == "csv":
+        yield from csv_reader.read_text(stream.read(), name, id_field, text_field)
+    else:
+        yield InputError(name, None, f"cannot read {format} from stdin (give a file, or use jsonl, text or csv)")
 
 
 def _read_path(p: Path, fmt: str, id_field: str, text_field: str) -> Iterator[Item]:
@@ -94,16 +107,7 @@ def read_inputs(
     text_field: str = "text",
     stdin: Optional[IO[bytes]] = None,
 ) -> Iterator[Item]:
-    """Documents from every input in order, with duplicate ids reported as errors."""
-    seen: dict[str, str] = {}
+    """Documents and errors from every input in order (ids are checked for duplicates where
+    the documents are ingested, :mod:`dedupe.ingest`)."""
     for path in paths:
-        for item in read_input(path, format, id_field, text_field, stdin):
-            if isinstance(item, Document):
-                first = seen.get(item.id)
-                if first is not None:
-                    yield InputError(
-                        item.path, item.line, f"duplicate id {item.id!r} (first read at {first}); skipped"
-                    )
-                    continue
-                seen[item.id] = item.location
-            yield item
+        yield from read_input(path, format, id_field, text_field, stdin)

@@ -24,11 +24,19 @@ def read_file(path: Path, id_field: str, text_field: str) -> Iterator[Union[Docu
     except OSError as e:
         yield InputError(str(path), None, f"cannot read: {e.strerror or e}")
         return
+    yield from read_text(data, str(path), id_field, text_field)
+
+
+def read_text(data: bytes, name: str, id_field: str, text_field: str) -> Iterator[Union[Document, InputError]]:
+    """The records of CSV bytes (header row first); ``name`` is the file named in errors."""
+    path = name
     text = decode(data, str(path))
     if isinstance(text, InputError):
         yield text
         return
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # strict: a quote left open is an error at the end of the file, not every later row
+    # silently taken into one text
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = reader.fieldnames
     except csv.Error as e:
@@ -47,8 +55,13 @@ def read_file(path: Path, id_field: str, text_field: str) -> Iterator[Union[Docu
         except StopIteration:
             break
         except csv.Error as e:
-            yield InputError(str(path), reader.line_num, f"malformed CSV: {e}")
-            start = reader.line_num + 1
+            if "unexpected end of data" in str(e):
+                yield InputError(
+                    str(path), start, "unterminated quote: the quoted field of this row runs to the end of the file"
+                )
+                break
+            yield InputError(str(path), start, f"malformed CSV: {e}")
+            start = max(start, reader.line_num) + 1  # the reader does not count the bad line
             continue
         if None in row:
             yield InputError(str(path), start, "more fields than the header")

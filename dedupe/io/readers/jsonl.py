@@ -33,6 +33,7 @@ def read_stream(
     """Records of a JSONL stream; with ``seekable``, each document knows the byte offset of
     its line, so its text can be read again later (:func:`read_text_at`)."""
     offset = 0
+    missing: dict = {}  # a wrong --text-field or --id-field: one error, then a count
     for lineno, raw in enumerate(stream, start=1):
         start, offset = offset, offset + len(raw)
         if lineno == 1:
@@ -55,7 +56,19 @@ def read_stream(
         except json.JSONDecodeError as e:
             yield InputError(path, lineno, f"malformed JSON: {e.msg} at column {e.colno}")
             continue
-        yield to_document(record, path, lineno, id_field, text_field, Source("jsonl", start, text_field) if seekable else None)
+        except RecursionError:  # a line of 3,000 nested brackets is one bad line
+            yield InputError(path, lineno, "malformed JSON: nested too deeply")
+            continue
+        item = to_document(record, path, lineno, id_field, text_field, Source("jsonl", start, text_field) if seekable else None)
+        if isinstance(item, InputError) and isinstance(record, dict) and item.message.startswith("missing "):
+            missing[item.message] = missing.get(item.message, 0) + 1
+            if missing[item.message] > 1:  # said once, counted after
+                continue
+            item = InputError(path, lineno, f"{item.message}; the fields are {', '.join(map(str, record)) or 'none'}")
+        yield item
+    for message, count in missing.items():
+        if count > 1:
+            yield InputError(path, None, f"{count - 1} more lines with the same error ({message})")
 
 
 def read_record_at(path: str, offset: int, text_field: str) -> tuple[str, dict]:
@@ -63,8 +76,7 @@ def read_record_at(path: str, offset: int, text_field: str) -> tuple[str, dict]:
     with open(path, "rb") as f:
         f.seek(offset)
         record = json.loads(f.readline().decode("utf-8"))
-    text = record.pop(text_field)
-    return (text[1:] if text.startswith("\ufeff") else text), record
+    return record.pop(text_field), record
 
 
 def read_file(path: Path, id_field: str, text_field: str) -> Iterator[Union[Document, InputError]]:

@@ -23,8 +23,6 @@ def to_document(
         return InputError(path, line, f"id field {id_field!r} must be a string or integer")
     if not isinstance(text, str):
         return InputError(path, line, f"text field {text_field!r} must be a string")
-    if text.startswith("\ufeff"):
-        text = text[1:]
     fields = record.copy()
     del fields[text_field]
     return Document(id=str(doc_id), text=text, path=path, line=line, fields=fields, source=source)

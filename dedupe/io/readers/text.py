@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterator, Optional, Union
 
@@ -65,11 +66,54 @@ def bad_name(path: str) -> Optional[InputError]:
     return None
 
 
+def _walk(folder: Path) -> Iterator[Union[Path, InputError]]:
+    """Text files under ``folder`` (links to folders followed, each real folder read once, so
+    a link back up cannot loop; real folders before links to them, so a file is named by
+    its real path when it has one inside ``folder``), and an error for each folder that cannot be listed and each
+    symbolic link whose target does not exist."""
+    seen: set = set()
+    linked: list = []  # links to folders: read after every real folder
+
+    def visit(d: Path) -> Iterator[Union[Path, InputError]]:
+        try:
+            st = d.stat()
+            with os.scandir(d) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            yield InputError(str(d), None, f"cannot read folder: {e.strerror or e}")
+            return
+        if (st.st_dev, st.st_ino) in seen:
+            return
+        seen.add((st.st_dev, st.st_ino))
+        for entry in entries:
+            p = Path(entry.path)
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError as e:
+                yield InputError(str(p), None, f"cannot read: {e.strerror or e}")
+                continue
+            if entry.is_symlink() and not (is_dir or is_file) and not p.exists():
+                yield InputError(str(p), None, f"broken symbolic link (to {os.readlink(p)}, which does not exist)")
+            elif is_dir and entry.is_symlink():
+                linked.append(p)
+            elif is_dir:
+                yield from visit(p)
+            elif is_file and p.suffix.lower() in SUFFIXES:
+                yield p
+
+    yield from visit(folder)
+    while linked:
+        yield from visit(linked.pop(0))
+
+
 def read_folder(folder: Path) -> Iterator[Union[Document, InputError]]:
-    files = sorted(
-        (p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()),
-        key=lambda p: p.relative_to(folder).as_posix(),
-    )
+    files = []
+    for item in _walk(folder):
+        if isinstance(item, InputError):
+            yield item
+        else:
+            files.append(item)
+    files.sort(key=lambda p: p.relative_to(folder).as_posix())
     for p in files:
         error = bad_name(str(p))
         if error:

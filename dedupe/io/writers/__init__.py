@@ -1,7 +1,10 @@
 """Writers render the one report model; each writes whole or not at all.
 
 Reports are written to a temporary file beside the target and renamed over it, so a reader
-never sees half a report and a failed write leaves nothing behind. The file gets the mode a
+never sees half a report and a failed write leaves nothing behind. A symbolic link is
+followed (its target is replaced, the link stays); a device or a FIFO is written in place,
+never replaced by a file; ``-`` is stdout, and a stdout closed by its reader (``| head``)
+is not an error. A failed write is always an :class:`OutputError` (exit 2). The file gets the mode a
 plain ``open(path, "w")`` would leave (a new file ``0o666`` less the umask, a replaced file its
 old mode), not ``mkstemp``'s private ``0o600``: reports are meant to be shared.
 """
@@ -41,7 +44,9 @@ def check_writable(path: str) -> None:
     """Fail early, before a long scan, when ``path`` cannot be written (``-`` always can)."""
     if path == "-":
         return
-    target = Path(path)
+    target = resolve(path)
+    if is_stream(target):
+        return
     if target.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder")
     parent = target.parent
@@ -54,17 +59,80 @@ def check_writable(path: str) -> None:
             return
 
 
-@contextmanager
-def atomic_writer(path: str) -> Iterator[IO[str]]:
-    """A text stream that replaces ``path`` only when the block ends without error (``-``: stdout).
+def stdout_closed() -> None:
+    """The reader of stdout went away: send what is left (and Python's final flush) to
+    /dev/null, so nothing more is written there and no "Broken pipe" is printed."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+        pass
 
-    An ``OSError`` (folder not creatable, permission, disk full) becomes :class:`OutputError`.
-    """
-    if path == "-":
+
+def resolve(path: str) -> Path:
+    """The file a write to ``path`` lands in: a symbolic link's target (followed to its end,
+    even when the target does not exist yet), else ``path`` itself."""
+    target = Path(path)
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
+def is_stream(target: Path) -> bool:
+    """Whether ``target`` exists and is not a regular file (a device, a FIFO, a socket):
+    such outputs are written in place, never replaced by a file."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+@contextmanager
+def _stdout_writer() -> Iterator[IO[str]]:
+    try:
         yield sys.stdout
         sys.stdout.flush()
+    except BrokenPipeError:  # its reader has what it wanted (``| head``): not an error
+        stdout_closed()
+    except OSError as e:  # stdout is /dev/full or a failing disk
+        stdout_closed()
+        raise OutputError(f"cannot write to standard output: {e.strerror or e}") from e
+
+
+@contextmanager
+def _stream_writer(path: str, target: Path) -> Iterator[IO[str]]:
+    """Write into a device or a FIFO as it is (a FIFO's open waits for its reader)."""
+    try:
+        f = open(target, "w", encoding="utf-8", newline="\n")
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+    try:
+        with f:
+            yield f
+    except BrokenPipeError:
+        raise OutputError(f"cannot write {path}: its reader closed it") from None
+    except OSError as e:  # ENOSPC from /dev/full, EIO
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+
+
+@contextmanager
+def atomic_writer(path: str) -> Iterator[IO[str]]:
+    """A text stream for ``path``: ``-`` is stdout; a device or a FIFO (or a link to one) is
+    written in place; a regular file or a new path (or a link to one: its target) is
+    replaced only when the block ends without error, through a temporary file beside it.
+
+    An ``OSError`` (folder not creatable, permission, disk full, device full) becomes
+    :class:`OutputError`. A stdout closed by its reader ends the block quietly.
+    """
+    if path == "-":
+        with _stdout_writer() as f:
+            yield f
         return
-    target = Path(path)
+    target = resolve(path)
+    if is_stream(target):
+        with _stream_writer(path, target) as f:
+            yield f
+        return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -89,9 +157,11 @@ def atomic_writer(path: str) -> Iterator[IO[str]]:
 
 
 def atomic_write_text(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename; ``-`` is stdout."""
+    """Write ``text`` to ``path`` (see :func:`atomic_writer`); ``-`` is stdout."""
     with atomic_writer(path) as f:
         try:
             f.write(text)
         except OSError as e:  # disk full, quota
+            if path == "-":
+                raise  # the stdout writer decides
             raise OutputError(f"cannot write {path}: {e.strerror or e}") from e

@@ -3,14 +3,25 @@ without JavaScript), rendered from the report model through jinja2 with autoesca
 
 Sections: overview (parameters, documents, clusters, pairs of documents sharing text),
 one section per document (full text with shared passages and findings highlighted), and
-one side-by-side view per pair of documents that share passages.
+side-by-side views of the pairs of documents that share the most text, then the parameters.
+
+The page stays a size a browser opens in seconds whatever the number of shared passages:
+at most ``MAX_DOCUMENTS`` documents, ``MAX_PASSAGES_PER_DOCUMENT`` highlighted passages per
+document (the longest), ``MAX_SHARED_WITH`` documents named per row of the document table, ``MAX_PAIR_ROWS`` rows of document pairs and ``MAX_SIDE_BY_SIDE``
+side-by-side views (the pairs sharing the most words); each cap says how many were left
+out, and the JSON report always has everything. Document ids and texts are isolated
+bidirectionally (``<bdi>``, ``dir="auto"``), and control characters are shown as visible
+symbols (U+2400 block), never written raw.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import re
+
 import jinja2
+import markupsafe
 
 from ...model import SEVERITIES, Report, severity_rank
 from . import atomic_write_text
@@ -29,8 +40,25 @@ class PairView:
         return sum(p.words for _, p in self.passages)
 
 
+MAX_PASSAGES_PER_DOCUMENT = 20
+MAX_SHARED_WITH = 5  # documents listed in a row of the document table (those sharing the most)
+MAX_PAIR_ROWS = 300
+MAX_SIDE_BY_SIDE = 50
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def visible_controls(value):
+    """Control characters (other than tab and newlines) as their U+2400 pictures, one
+    character for one, so a NUL or an ESC is seen, and never reaches the page raw."""
+    if not isinstance(value, str) or isinstance(value, markupsafe.Markup):  # markup: finalized inside
+        return value
+    return _CONTROL.sub(lambda m: "\u2421" if m.group() == "\x7f" else chr(0x2400 + ord(m.group())), value)
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
+        finalize=visible_controls,
         loader=jinja2.PackageLoader("dedupe", "templates"),
         autoescape=True,
         trim_blocks=True,
@@ -79,6 +107,16 @@ def _view(report: Report, max_documents: int = MAX_DOCUMENTS) -> dict:
             findings_by_doc.setdefault(f.doc, []).append((n, f))
     pairs: dict = {}
     marks_by_doc: dict = {d.id: [] for d in shown}
+    per_doc: dict = {d.id: [] for d in shown}  # passage numbers by document, longest first
+    for n, p in enumerate(report.passages):
+        if p.a.doc in shown_ids and p.b.doc in shown_ids:
+            per_doc[p.a.doc].append(n)
+            per_doc[p.b.doc].append(n)
+    highlighted, passages_omitted = set(), {}
+    for doc_id, ns in per_doc.items():
+        ns.sort(key=lambda n: (-report.passages[n].words, n))
+        highlighted.update((doc_id, n) for n in ns[:MAX_PASSAGES_PER_DOCUMENT])
+        passages_omitted[doc_id] = max(0, len(ns) - MAX_PASSAGES_PER_DOCUMENT)
     for n, p in enumerate(report.passages):
         if p.a.doc not in shown_ids or p.b.doc not in shown_ids:
             continue
@@ -86,7 +124,8 @@ def _view(report: Report, max_documents: int = MAX_DOCUMENTS) -> dict:
         pair = pairs.setdefault(key, PairView(len(pairs), *key))
         pair.passages.append((n, p))
         for side, other in ((p.a, p.b), (p.b, p.a)):
-            if side.doc in marks_by_doc:
+            if (side.doc, n) in highlighted:
+                there = f"{_doc_anchor(index.get(other.doc, 0))}"
                 marks_by_doc[side.doc].append(
                     Mark(
                         side.start,
@@ -96,7 +135,7 @@ def _view(report: Report, max_documents: int = MAX_DOCUMENTS) -> dict:
                             "n": n,
                             "passage": p,
                             "id": f"{_doc_anchor(index[side.doc])}-p{n}",
-                            "target": f"{_doc_anchor(index.get(other.doc, 0))}-p{n}",
+                            "target": f"{there}-p{n}" if (other.doc, n) in highlighted else there,
                             "other": other,
                         },
                     )
@@ -107,7 +146,10 @@ def _view(report: Report, max_documents: int = MAX_DOCUMENTS) -> dict:
                 marks_by_doc[doc_id].append(
                     Mark(f.start, f.end, {"kind": "finding", "n": n, "finding": f, "id": f"finding-{n}"})
                 )
-    pair_list = sorted(pairs.values(), key=lambda pv: pv.index)
+    by_words = sorted(pairs.values(), key=lambda pv: (-pv.words, pv.index))
+    with_side = {pv.index for pv in by_words[:MAX_SIDE_BY_SIDE]}
+    pair_rows = sorted(by_words[:MAX_PAIR_ROWS], key=lambda pv: pv.index)
+    pair_list = sorted((pv for pv in by_words if pv.index in with_side), key=lambda pv: pv.index)
     docs = []
     for d in shown:
         i = index[d.id]
@@ -118,7 +160,10 @@ def _view(report: Report, max_documents: int = MAX_DOCUMENTS) -> dict:
                 "anchor": _doc_anchor(i),
                 "segments": segments(text, marks_by_doc[d.id]),
                 "findings": findings_by_doc.get(d.id, []),
-                "passages": sum(1 for m in marks_by_doc[d.id] if m.data["kind"] == "passage"),
+                "passages": len(per_doc[d.id]),
+                "passages_omitted": passages_omitted.get(d.id, 0),
+                "shared": sorted(d.shared_with, key=lambda x: -x["fraction"])[:MAX_SHARED_WITH],
+                "shared_more": max(0, len(d.shared_with) - MAX_SHARED_WITH),
                 "has_text": d.id in report.texts,
             }
         )
@@ -161,7 +206,10 @@ def _view(report: Report, max_documents: int = MAX_DOCUMENTS) -> dict:
         "docs": docs,
         "doc_anchor": {d.id: _doc_anchor(index[d.id]) for d in shown},
         "omitted": len(report.documents) - len(shown),
-        "pairs": pair_list,
+        "pairs": pair_rows,
+        "pair_count": len(pairs),
+        "with_side": with_side,
+        "sides_omitted": len(pairs) - len(pair_list),
         "fractions": fractions,
         "sides": sides,
     }

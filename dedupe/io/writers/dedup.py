@@ -17,10 +17,10 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Iterable, Optional, Sequence
 
-from .errors import ConfigError
-from .io.readers import detect_format, read_inputs
-from .io.writers import atomic_writer
-from .model import Document, Report
+from ...errors import ConfigError
+from ...model import Document, Report
+from ..readers import detect_format, read_inputs
+from . import atomic_writer
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -31,7 +31,7 @@ def write_split(
     """Write kept documents to ``out`` and dropped ones to ``dropped`` (if given), as JSONL in
     input order, each with all its input fields; dropped records also get ``cluster`` and
     ``representative``. Returns ``(kept, dropped)`` counts."""
-    if dropped is not None and _same_output(out, dropped):
+    if dropped is not None and same_output(out, dropped):
         raise ConfigError(f"--out and --dropped cannot be the same file ({out})")
     decisions = {d.id: (d.keep, d.cluster) for d in report.documents}
     representatives = {cl.id: cl.representative for cl in report.clusters}
@@ -57,10 +57,14 @@ def write_split(
     return kept_n, dropped_n
 
 
-def _same_output(a: str, b: str) -> bool:
+def same_output(a: str, b: str) -> bool:
+    """Whether two paths name one file (through links, hard links included); ``-`` is stdout."""
     if "-" in (a, b):
         return a == b
-    return os.path.realpath(a) == os.path.realpath(b)
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one does not exist (yet)
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def raw_copy_possible(inputs: Sequence[str], format: Optional[str] = None) -> bool:
@@ -95,9 +99,8 @@ def write_split_raw(
 ) -> tuple[int, int]:
     """:func:`write_split` for plain JSONL files, copying their lines: documents are found by
     their location (``path:line``, as the report records it), so no line is decoded, except
-    the rare lines where copying could differ from decoding (a byte-order mark inside the
-    line; a ``cluster`` or ``representative`` field already there in a dropped record)."""
-    if dropped is not None and _same_output(out, dropped):
+    the rare dropped records that already have a ``cluster`` or ``representative`` field."""
+    if dropped is not None and same_output(out, dropped):
         raise ConfigError(f"--out and --dropped cannot be the same file ({out})")
     decisions = {d.path: (d.keep, d.cluster) for d in report.documents}
     representatives = {cl.id: json.dumps(cl.representative, ensure_ascii=False).encode("utf-8") for cl in report.clusters}
@@ -123,21 +126,16 @@ def write_split_raw(
                         raw = raw.strip() + b"\n"  # one object, ending with its closing brace
                     if keep:
                         kept_n += 1
-                        kept_f(_reencoded(raw, text_field, None, None) if _has_bom(raw) else raw)
+                        kept_f(raw)
                     else:
                         dropped_n += 1
                         if dropped_f is not None:
                             rep = representatives[cluster]
-                            if _has_bom(raw) or b'"cluster"' in raw or b'"representative"' in raw:
+                            if b'"cluster"' in raw or b'"representative"' in raw:
                                 dropped_f(_reencoded(raw, text_field, cluster, rep))
                             else:
                                 dropped_f(b'%s, "cluster": %d, "representative": %s}\n' % (raw[:-2].rstrip(), cluster, rep))
     return kept_n, dropped_n
-
-
-def _has_bom(line: bytes) -> bool:
-    """Whether a byte-order mark (which the readers strip from a text's start) may be in the line."""
-    return (b"\xef" in line and _BOM in line) or b"\\ufeff" in line.lower()
 
 
 class _Lines:
@@ -168,8 +166,7 @@ class _Lines:
 def _reencoded(line: bytes, text_field: str, cluster: Optional[int], rep: Optional[bytes]) -> bytes:
     """The line decoded and encoded again, as :func:`write_split` writes it."""
     record = json.loads(line.decode("utf-8"))
-    text = record.pop(text_field)
-    record[text_field] = text[1:] if text.startswith("\ufeff") else text
+    record[text_field] = record.pop(text_field)
     if cluster is not None:
         record["cluster"] = cluster
         record["representative"] = json.loads(rep)

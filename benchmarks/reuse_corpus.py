@@ -1,0 +1,186 @@
+"""A synthetic newspaper-reuse corpus built from English Wikinews (CC BY 2.5, Wikinews
+contributors; /work/shared/data/wikinews), with gold copied spans and labels known by
+construction. Shared by ``benchmarks/reuse.py`` (evaluation, ``split="test"``) and
+``scripts/train_derivation.py`` (the shipped model, ``split="train"``): the two splits use
+disjoint articles.
+
+Per story (a Wikinews article of at least 10 sentences): two thirds of its sentences are
+agency material, one third the newspapers' own reporting on the same story.
+
+- 2-4 agency versions (updates of one wire story: each adds sentences, some with a word
+  changed), dated on day 1; half of them hard-wrapped at 58-70 characters;
+- a wholly derived article: stretches of 4 words to a whole sentence cut from several
+  versions, re-joined, some lightly edited (a word substituted, inserted or dropped), at most
+  one sentence of its own;
+- a partially derived article: a few short stretches among its own sentences;
+- a non-derived article: own sentences on the same story only.
+
+Newspaper articles are dated on day 2. A gold span is a copied stretch minus the words an
+edit put in; an article's label is its type.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dedupe.textutil import sentences
+
+DATA = Path("/work/shared/data/wikinews/wikinews.jsonl")
+MIN_STORY_SENTENCES = 10
+
+
+@dataclass
+class Article:
+    id: str
+    text: str
+    date: str
+    label: str  # "source" (agency version), "wholly", "partially", "none"
+    story: str
+    gold: list = field(default_factory=list)  # copied character spans (start, end)
+    sources: list = field(default_factory=list)  # agency version ids of its story
+
+
+def _load(split: str):
+    rows = [json.loads(line) for line in DATA.open(encoding="utf-8")]
+    rows = [r for i, r in enumerate(rows) if (i % 2 == 0) == (split == "train")]
+    stories, filler = [], []
+    for r in rows:
+        sents = [r["text"][s:e] for s, e in sentences(r["text"])]
+        sents = [s for s in sents if 6 <= len(s.split()) <= 60]
+        if len(sents) >= MIN_STORY_SENTENCES:
+            stories.append((r["id"], sents))
+        else:
+            filler.extend(sents)
+    return stories, filler
+
+
+def _edit(words: list[str], rng: random.Random, vocab: list[str]) -> tuple[list[str], set]:
+    """One light edit inside a stretch: the words it made (indices) are not copied."""
+    w = list(words)
+    k = rng.randrange(1, len(w) - 1) if len(w) > 2 else len(w) - 1
+    kind = rng.choice(("substitute", "insert", "drop"))
+    if kind == "substitute":
+        w[k] = rng.choice(vocab)
+        return w, {k}
+    if kind == "insert":
+        w.insert(k, rng.choice(vocab))
+        return w, {k}
+    del w[k]
+    return w, set()
+
+
+def _layout(paragraphs: list[str], rng: random.Random, wrap: bool) -> str:
+    if wrap:
+        width = rng.randint(58, 70)
+        return "\n\n".join(textwrap.fill(p, width) for p in paragraphs) + "\n"
+    return ("\n\n" if rng.random() < 0.5 else "\n").join(paragraphs) + "\n"
+
+
+class _Writer:
+    """Builds one article's text piece by piece, keeping the gold spans."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.gold: list[tuple[int, int]] = []
+        self.at = 0
+
+    def add(self, text: str, copied: bool = False):
+        if copied:
+            self.gold.append((self.at, self.at + len(text)))
+        self.parts.append(text)
+        self.at += len(text)
+
+
+def build(split: str = "test", seed: int = 1) -> list[Article]:
+    rng = random.Random(seed)
+    stories, filler = _load(split)
+    rng.shuffle(filler)
+    vocab = sorted({w for _, s in stories for x in s for w in x.split() if w.isalpha() and w.islower()})
+    out: list[Article] = []
+    for sid, sents in stories:
+        agency = [s for i, s in enumerate(sents) if i % 3 != 2]
+        own = [s for i, s in enumerate(sents) if i % 3 == 2]
+        n_versions = rng.randint(2, 4)
+        versions, texts = [], []  # per version: its sentences
+        shown = max(3, int(len(agency) * 0.6))
+        for v in range(n_versions):
+            count = min(len(agency), shown + v * max(1, (len(agency) - shown) // max(1, n_versions - 1)))
+            vs = []
+            for s in agency[:count]:
+                if v and rng.random() < 0.2:  # an update rewords a word or two
+                    w = s.split()
+                    w[rng.randrange(len(w))] = rng.choice(vocab)
+                    s = " ".join(w)
+                vs.append(s)
+            versions.append(vs)
+            paras = [" ".join(vs[i : i + 2]) for i in range(0, len(vs), 2)]
+            vid = f"{sid}-v{v + 1}"
+            texts.append(vid)
+            out.append(Article(vid, _layout(paras, rng, rng.random() < 0.5), f"2020-01-01T0{v + 1}:00:00", "source", sid))
+        for label in ("wholly", "partially", "none"):
+            out.append(_article(f"{sid}-{label}", label, sid, versions, texts, own, filler, vocab, rng))
+    return out
+
+
+def _stretch(sentence: str, rng: random.Random, whole_bias: float) -> list[str]:
+    w = sentence.split()
+    r = rng.random()
+    if r < whole_bias or len(w) <= 6:
+        return w
+    n = rng.randint(4, 7) if r < whole_bias + (1 - whole_bias) / 2 else rng.randint(8, 15)
+    n = min(n, len(w))
+    i = rng.randrange(0, len(w) - n + 1)
+    return w[i : i + n]
+
+
+def _article(aid, label, sid, versions, version_ids, own, filler, vocab, rng) -> Article:
+    pieces: list[tuple[str, list[str], set]] = []  # ("copy" | "own", words, words not copied)
+    if label != "none":
+        order = list(range(max(len(v) for v in versions)))
+        if label == "wholly":
+            chosen = [i for i in order if rng.random() < 0.8] or order[:3]
+            whole_bias = 0.4
+        else:
+            chosen = sorted(rng.sample(order, min(len(order), rng.randint(2, 4))))
+            whole_bias = 0.15
+        for i in chosen:
+            v = rng.choice([v for v in versions if len(v) > i])
+            words = _stretch(v[i], rng, whole_bias)
+            made: set = set()
+            if len(words) >= 5 and rng.random() < 0.3:
+                words, made = _edit(words, rng, vocab)
+            pieces.append(("copy", words, made))
+    own_count = {"wholly": rng.randint(0, 1), "partially": rng.randint(3, 6), "none": rng.randint(4, 7)}[label]
+    for _ in range(own_count):
+        s = own.pop() if own else (filler.pop() if filler else None)
+        if s:
+            pieces.insert(rng.randint(0, len(pieces)), ("own", s.split(), set()))
+    w = _Writer()
+    for k, (kind, words, made) in enumerate(pieces):
+        if k:
+            w.add("\n" if rng.random() < 0.3 else " ")
+        for j, word in enumerate(words):
+            if j:
+                w.add(" ")
+            token = word[0].upper() + word[1:] if j == 0 else word
+            if j == len(words) - 1 and kind == "copy" and not token[-1] in ".!?\"”":
+                w.add(token, copied=j not in made)
+                w.add(".")
+            else:
+                w.add(token, copied=kind == "copy" and j not in made)
+    gold = _merge(w.gold)
+    return Article(aid, "".join(w.parts) + "\n", "2020-01-02T12:00:00", label, sid, gold, list(version_ids))
+
+
+def _merge(spans):
+    out = []
+    for s, e in spans:
+        if out and s <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out

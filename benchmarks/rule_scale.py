@@ -1,0 +1,72 @@
+"""Time and peak memory of one rule as the corpus grows: generated corpora (``generate.py``)
+of each size, the rule run alone in a fresh process per size so peak memory is its own.
+
+    python benchmarks/rule_scale.py --rule quote-drift --sizes 500,1000,2000,4000
+
+Prints one row per size: documents, words, findings, seconds, peak resident memory (MB) of
+the process (Python, the corpus and the rule together).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def corpus(docs: int, folder: Path) -> Path:
+    path = folder / f"generated_{docs}.jsonl"
+    if not path.exists():
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--docs", str(docs),
+                        "--out", str(path)], check=True)
+    return path
+
+
+def run_one(rule_id: str, path: str) -> None:
+    """In the child process: run the rule over the corpus, print one JSON line."""
+    sys.path.insert(0, str(ROOT))
+    from dedupe.config import Config
+    from dedupe.model import Document
+    from dedupe.rules import RuleContext, all_rules
+
+    docs = [Document(id=r["id"], text=r["text"]) for r in map(json.loads, open(path, encoding="utf-8"))]
+    rule = {r.id: r for r in all_rules()}[rule_id]
+    t0 = time.perf_counter()
+    n = sum(1 for _ in rule.run(docs, RuleContext(config=Config())))
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"docs": len(docs), "words": sum(len(d.text.split()) for d in docs), "findings": n,
+                      "seconds": round(seconds, 2), "peak_mb": round(peak)}))
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rule", required=True)
+    ap.add_argument("--sizes", default="500,1000,2000")
+    ap.add_argument("--folder", default="/tmp", type=Path)
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        run_one(args.rule, args.child)
+        return
+    print(f"| {args.rule}: documents | words | findings | seconds | peak MB |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for size in map(int, args.sizes.split(",")):
+        path = corpus(size, args.folder)
+        out = subprocess.run([sys.executable, __file__, "--rule", args.rule, "--child", str(path)],
+                             capture_output=True, text=True)
+        if out.returncode:
+            print(f"| {size} | failed: {out.stderr.strip().splitlines()[-1] if out.stderr.strip() else out.returncode} |")
+            continue
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"| {r['docs']:,} | {r['words']:,} | {r['findings']} | {r['seconds']:.1f} | {r['peak_mb']:,} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Is a document derived from others? A verdict per document: ``wholly``, ``partially`` or
+``none``, from the union of the text it shares with all its sources.
+
+    passages -> sources of each document (the documents it shares passages with; with dates,
+    only earlier ones) -> features (union coverage, n-gram containment, longest passage,
+    number of passages) -> logistic regression (``model.json``) -> verdict
+
+A document's verdict reads ``{"label", "score", "coverage", "sources", "direction"}``:
+``score`` is the model's probability that it is derived (wholly or partially), ``coverage``
+the share of its words inside passages shared with its sources, ``direction`` ``"dates"``
+when every source is dated earlier than the document, ``"unknown"`` when at least one
+source could as well have copied from it (no date on either side, or the same date).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from functools import lru_cache
+from typing import Optional
+
+import numpy as np
+
+from ..passages import SEED_NGRAM
+from ..passages.tokens import words_of
+from .features import FEATURES, features, ngram_sets
+from .model import LABELS, probabilities
+
+__all__ = ["FEATURES", "LABELS", "feature_table", "derive", "apply_derivation", "when"]
+
+
+def when(value) -> Optional[_dt.datetime]:
+    """A document's ``date`` field as a naive UTC datetime (ISO 8601 text), or None."""
+    if isinstance(value, _dt.datetime):
+        d = value
+    elif isinstance(value, _dt.date):
+        d = _dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str) and value.strip():
+        try:
+            d = _dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None
+    if d.tzinfo is not None:
+        d = d.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    return d
+
+
+def _shared(passages) -> dict[str, dict[str, list[tuple[int, int, int]]]]:
+    """Per document, per other document: its side of each passage, ``(start, end, words)``."""
+    out: dict = {}
+    for p in passages:
+        out.setdefault(p.a.doc, {}).setdefault(p.b.doc, []).append((p.a.start, p.a.end, p.words))
+        out.setdefault(p.b.doc, {}).setdefault(p.a.doc, []).append((p.b.start, p.b.end, p.words))
+    return out
+
+
+def feature_table(corpus, passages, drafts: Optional[set] = None) -> dict[str, tuple[np.ndarray, list, Optional[str]]]:
+    """Per document that has sources: ``(features, source ids, direction)``. With ``drafts``
+    (checking drafts against an archive) only drafts are judged, on archive sources only."""
+    shared = _shared(passages)
+
+    @lru_cache(maxsize=4096)
+    def tokens(doc_id: str):
+        w = words_of(corpus.text(doc_id), SEED_NGRAM)
+        return w, ngram_sets(w)
+
+    @lru_cache(maxsize=None)
+    def date(doc_id: str):
+        return when(corpus.document(doc_id).fields.get("date"))
+
+    out = {}
+    for doc in sorted(shared, key=corpus.index):
+        if drafts is not None and doc not in drafts:
+            continue
+        mine, sources, dated = date(doc), [], True
+        for other in sorted(shared[doc], key=corpus.index):
+            if drafts is not None and other in drafts:
+                continue
+            theirs = date(other)
+            if mine is not None and theirs is not None:
+                if theirs > mine:
+                    continue  # the later document copied from this one, not the other way
+                dated = dated and theirs < mine
+            else:
+                dated = False
+            sources.append(other)
+        if not sources:
+            continue
+        words, grams = tokens(doc)
+        spans = [s for other in sources for s in shared[doc][other]]
+        x = features(words, grams, [tokens(o)[1] for o in sources], spans)
+        out[doc] = (x, sources, "dates" if dated else "unknown")
+    return out
+
+
+def derive(corpus, passages, drafts: Optional[set] = None) -> dict[str, dict]:
+    """Per document id (drafts only, with ``drafts``): its verdict as a dict."""
+    table = feature_table(corpus, passages, drafts)
+    ids = [i for i in corpus.ids if drafts is None or i in drafts]
+    x = np.array([table[i][0] if i in table else np.zeros(len(FEATURES)) for i in ids]).reshape(-1, len(FEATURES))
+    probs = probabilities(x) if ids else np.zeros((0, len(LABELS)))
+    out = {}
+    for i, doc in enumerate(ids):
+        _, sources, direction = table.get(doc, (None, [], None))
+        out[doc] = {
+            "label": LABELS[int(np.argmax(probs[i]))],
+            "score": round(float(1.0 - probs[i][LABELS.index("none")]), 4),
+            "coverage": round(float(x[i][0]), 4),
+            "sources": sources,
+            "direction": direction,
+        }
+    return out
+
+
+def apply_derivation(corpus, passages, drafts: Optional[set] = None) -> None:
+    """Fill ``derivation`` on the corpus's document results."""
+    verdicts = derive(corpus, passages, drafts)
+    for doc_id, result in zip(corpus.ids, corpus.results):
+        result.derivation = verdicts.get(doc_id)
