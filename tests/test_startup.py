@@ -20,3 +20,21 @@ def test_cli_import_loads_no_heavy_module():
 def test_package_import_is_light_and_scan_still_reachable():
     assert not _loaded_after("import dedupe") & set(HEAVY)
     assert "numpy" in _loaded_after("import dedupe; dedupe.scan")
+
+
+def test_shipped_stop_words_are_scikit_learns():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from dedupe.rules._people import stopwords
+
+    assert stopwords() == frozenset(ENGLISH_STOP_WORDS)
+
+
+def test_scan_of_one_small_file_loads_no_datasketch_scipy_or_sklearn(tmp_path):
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"id": "a", "text": "The council met on Monday. It approved the budget for the year."}\n')
+    loaded = _loaded_after(
+        "from dedupe.cli.app import main; import sys; sys.argv = ['dedupe', 'scan', %r, '--no-html', '--json', %r, '-q']\n"
+        "try: main()\nexcept SystemExit: pass" % (str(path), str(tmp_path / "r.json"))
+    )
+    assert not loaded & {"datasketch", "scipy", "sklearn", "jinja2"}

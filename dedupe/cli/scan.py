@@ -84,7 +84,6 @@ def scan(
     from .. import api
     from ..io.readers import FORMATS, read_inputs
     from ..io.writers import check_writable
-    from ..io.writers import html as html_writer
     from ..io.writers import json as json_writer
     from .summary import print_summary
 
@@ -138,6 +137,8 @@ def scan(
             progress("write JSON", 0, 1)
             json_writer.write(report, json_path)
             if html_path:
+                from ..io.writers import html as html_writer  # jinja2: only for an HTML report
+
                 progress("write HTML", 0, 1)
                 html_writer.write(report, html_path)
         finally:

@@ -47,11 +47,12 @@ def scheme_description(config: Config) -> str:
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine64 permutation parameters for ``(num_perm, seed)``."""
-    from datasketch import MinHash
-
-    perms = MinHash(num_perm=num_perm, seed=seed, scheme=DATASKETCH_SCHEME).permutations
-    a, b = perms
+    """datasketch's affine64 permutation parameters for ``(num_perm, seed)``, drawn as
+    ``MinHash._init_permutations`` draws them (odd ``a``, any ``b``; the tests compare with
+    datasketch), without importing datasketch (scipy: a second of start-up)."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = gen.randint(0, 1 << 64, num_perm, dtype=np.uint64)
     return a[:, None].copy(), b[:, None].copy()
 
 

@@ -42,9 +42,7 @@ _NAME_RARITY = 3.5  # a capitalised word rarer than this (Zipf) in English looks
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS)
+    return wordlist("english_stop_words")  # scikit-learn's list, shipped (data/)
 
 
 @dataclass(frozen=True)
