@@ -18,6 +18,8 @@ GIVEN_NAME_MIN_COUNTS = 1000
 
 def fold(word: str) -> str:
     """Lower case without diacritics ("Hélène" -> "helene"); no transliteration of other scripts."""
+    if word.isascii():  # unchanged by NFKD, no combining marks
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
