@@ -85,7 +85,7 @@ def _generated_corpus(n_bases=120, seed=5):
 
 def test_recall_and_precision_against_brute_force():
     docs = _generated_corpus()
-    cfg = Config(detect_language=False, containment=1.0)
+    cfg = Config(detect_language=False, containment=1.0, passages=False, rules=False)
     report = scan(docs, cfg)
     cluster_of = {m: c.id for c in report.clusters for m in c.members}
     sh = {d: shingle_hashes(t) for d, t in docs}
@@ -117,7 +117,7 @@ def test_recall_and_precision_against_brute_force():
 
 
 def test_fixture_corpus_clustered_as_planted(near_corpus):
-    report = scan([{"id": r["id"], "text": r["text"]} for r in near_corpus], Config(detect_language=False))
+    report = scan([{"id": r["id"], "text": r["text"]} for r in near_corpus], Config(detect_language=False, passages=False, rules=False))
     planted: dict = {}
     for r in near_corpus:
         if r["planted"]:
@@ -139,7 +139,7 @@ def test_fixture_corpus_clustered_as_planted(near_corpus):
 
 def test_containment_can_be_disabled(near_corpus):
     docs = [{"id": r["id"], "text": r["text"]} for r in near_corpus if r["planted"] == "contained-0"]
-    assert scan(docs, Config(detect_language=False, containment=1.0)).clusters == []
+    assert scan(docs, Config(detect_language=False, containment=1.0, passages=False, rules=False)).clusters == []
 
 
 def test_keep_policies():

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import registered
+
 from dedupe import Config, scan
 from dedupe.cli import app
 from dedupe.errors import InputFileError
@@ -267,10 +269,15 @@ def test_usage_errors_are_one_line():
 
 
 def test_help_has_no_type_placeholders():
-    for command in ("scan", "dedup"):
-        out = cli(command, "--help").stdout
-        assert "<list[str]>" not in out and "{inputs}" not in out and "<str>" not in out and "<int>" not in out
-        assert "INPUT..." in out
+    for name, command in registered.commands().items():
+        res = CliRunner().invoke(app, [*name.split(), "--help"], prog_name="dedupe")
+        out = res.output
+        assert res.exit_code == 0 and out.startswith(f"Usage: dedupe {name}".rstrip()), (name, out)
+        assert command.help and "<list[str]>" not in out and "<str>" not in out and "<int>" not in out, name
+        for argument in registered.arguments(command):
+            assert "{" + argument.name + "}" not in out, name
+            if argument.nargs != 1:  # a variadic argument shows as NAME..., as options show their metavar
+                assert f"{argument.metavar.removesuffix('...')}..." in out, name
 
 
 def test_identical_documents_make_a_spanning_cluster():

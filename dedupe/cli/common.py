@@ -138,8 +138,9 @@ class StageProgress:
 
     LOG_DELAY = 10.0  # seconds before a non-terminal run starts logging its stages
 
-    def __init__(self, delay: float = 1.0, enabled: Optional[bool] = None):
+    def __init__(self, delay: float = 1.0, enabled: Optional[bool] = None, quiet: bool = False):
         self.terminal = sys.stderr.isatty() if enabled is None else enabled
+        self.quiet = quiet  # --quiet: no progress either (errors are still printed)
         self.delay = delay
         self.start = time.monotonic()
         self._progress = None
@@ -147,6 +148,8 @@ class StageProgress:
         self._logged: set = set()
 
     def __call__(self, stage: str, done: int, total: Optional[int]) -> None:
+        if self.quiet:
+            return
         elapsed = time.monotonic() - self.start
         if not self.terminal:
             if elapsed >= self.LOG_DELAY and stage not in self._logged:

@@ -31,7 +31,7 @@ def dedup(
     scheme: c.Scheme = None,
     workers: c.Workers = None,
     config_file: c.ConfigFile = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary and no progress (errors still go to stderr).")] = False,
 ):
     """Drop near-duplicates: keep one representative per cluster, with all its input fields.
 
@@ -77,7 +77,7 @@ def dedup(
             items = read_inputs(inputs, format, id_field, text_field)
             return items if readable_again else (held.append(i) or i for i in items)
 
-        progress = c.StageProgress()
+        progress = c.StageProgress(quiet=quiet)
         try:
             report = api.scan(source(), config, progress=progress)
         finally:

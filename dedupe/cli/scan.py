@@ -70,7 +70,7 @@ def scan(
     no_rules: Annotated[bool, typer.Option("--no-rules", help="Run no translation-artifact rules.")] = False,
     baseline: c.Baseline = None,
     config_file: c.ConfigFile = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary and no progress (errors still go to stderr).")] = False,
 ):
     """Scan INPUT... for near-duplicate articles, shared passages and translation artifacts, and
     write the report. With --against ARCHIVE, INPUT... are drafts checked against the archive.
@@ -124,7 +124,7 @@ def scan(
         for path in (json_path, html_path):
             if path:
                 check_writable(path)  # before a long scan, not after
-        progress = c.StageProgress()
+        progress = c.StageProgress(quiet=quiet)
         try:
             report = api.scan(
                 read_inputs(inputs, format, id_field, text_field),

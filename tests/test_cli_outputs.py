@@ -218,3 +218,16 @@ def test_output_paths_with_brackets_are_printed_as_is(tmp_path, folder):
     res = run("scan", "doc.txt", "--json", f"{folder}/r.json", "--no-html")
     assert res.exit_code == 0, res.stderr
     assert f"wrote {folder}/r.json" in res.stdout
+
+
+def test_quiet_silences_progress_of_a_long_run(capsys):
+    from dedupe.cli.common import StageProgress
+
+    for quiet, expect in ((False, "verify: 1 of 2"), (True, "")):
+        progress = StageProgress(enabled=False, quiet=quiet)
+        progress.start -= StageProgress.LOG_DELAY + 1  # a run long enough to log its stages
+        progress("verify", 1, 2)
+        assert expect in capsys.readouterr().err
+        if quiet:
+            progress("rules", 0, 1)
+            assert capsys.readouterr().err == ""

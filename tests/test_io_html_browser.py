@@ -91,7 +91,7 @@ def _shared_text_corpus(n_docs: int = 1000, seed: int = 7) -> list[tuple[str, st
     return docs
 
 
-def test_page_of_1000_articles_opens_in_seconds(page, tmp_path):
+def test_page_of_1000_articles_is_bounded_and_opens(page, tmp_path):
     import time
 
     report = scan(_shared_text_corpus(), Config(detect_language=False, rules=False), timestamp=False)
@@ -103,6 +103,7 @@ def test_page_of_1000_articles_opens_in_seconds(page, tmp_path):
     pg.goto(out.as_uri(), wait_until="load", timeout=60_000)
     pg.evaluate("document.body.getBoundingClientRect().height")  # layout done
     seconds = time.perf_counter() - t0
+    nodes = pg.evaluate("document.getElementsByTagName('*').length")
     # the side-by-side panes scroll to their first passage when a view is opened
     anchor = pg.evaluate("document.querySelector('section.pair').id")
     pg.goto(f"{out.as_uri()}#{anchor}", wait_until="load")
@@ -112,6 +113,10 @@ def test_page_of_1000_articles_opens_in_seconds(page, tmp_path):
         "return top >= 0 && top < p.clientHeight; })"
     )  # each pane shows its first passage
     pg.close()
-    print(f"\n1,000 articles, {len(report.passages)} passages: {out.stat().st_size / 2**20:.1f} MB, opened in {seconds:.2f} s")
-    assert seconds < 5, seconds
+    size = out.stat().st_size
+    print(f"\n1,000 articles, {len(report.passages)} passages: {size / 2**20:.1f} MB, {nodes} elements, opened in {seconds:.2f} s")
+    # what the opening time follows, bounded (the time itself is measured by benchmarks/robustness.py,
+    # not asserted here: a loaded machine would make it a coin toss); uncapped this page was 148 MB
+    assert size < 20 * 2**20, size
+    assert nodes < 200_000, nodes
     assert scrolled and all(scrolled)

@@ -130,4 +130,4 @@ def test_quote_drift_not_for_copied_quotes(findings, seeds):
 
 
 # The rules' own should-flag / should-pass examples are run for every rule by
-# tests/test_rule_examples.py.
+# tests/test_rules_examples.py.
