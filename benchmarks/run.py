@@ -14,6 +14,11 @@ b. recall and precision of each pipeline's near-duplicate pairs against brute-fo
    Jaccard 0) on the same corpus;
 c. ``dedupe scan --no-language`` (no rules, no passages) at each of ``--sizes``: wall time,
    peak resident memory, and time per document;
+d. the full scan (``--sections d``): ``dedupe scan --no-html`` as its own process on ECB+ (if
+   present, ``--ecb``) and on generated corpora of ``--full-sizes`` articles, every stage on and
+   each stage alone, with ``--full-workers``: wall and CPU time, MB/s per core, peak RSS, time
+   per document and the speed-up of two workers over one. 1M articles (~3 GB) is
+   ``--full-sizes 10000,100000,1000000`` (hours with rules on today).
 r. (only when asked: ``--sections r``) ``dedupe dedup`` with the local engine against
    ``--engine ray`` at each of ``--sizes`` (``benchmarks/ray_engine.py``).
 
@@ -199,19 +204,48 @@ def quality(pairs: set, truth: set) -> tuple[float, float]:
 
 
 # ---------------------------------------------------------------- scan at scale
-def scan_at(path: Path, docs: int, workers: int) -> tuple[float, float]:
-    """Wall seconds and peak RSS (GB) of ``dedupe scan`` on ``path`` (a child process)."""
-    flags = ["--no-language"]
-    help_text = subprocess.run(
-        [sys.executable, "-m", "dedupe", "scan", "--help"], capture_output=True, text=True, cwd=ROOT
-    ).stdout
-    flags += [f for f in ("--no-rules", "--no-passages", "--no-html") if f in help_text]
+def scan_at(path: Path, workers: int, flags=("--no-rules", "--no-passages", "--no-language")) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + sys, workers included) and peak RSS (GB, the largest
+    process) of ``dedupe scan PATH --no-html FLAGS`` as its own process, start-up included."""
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "dedupe", "scan", str(path), *flags,
-               "--json", f"{tmp}/r.json", "--no-timestamp", "-q", "--workers", str(workers)]
+        cmd = ["/usr/bin/time", "-f", "%e %U %S %M", sys.executable, "-m", "dedupe", "scan", str(path), *flags,
+               "--no-html", "--json", f"{tmp}/r.json", "--no-timestamp", "-q", "--workers", str(workers)]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    wall, rss_kb = proc.stderr.strip().splitlines()[-1].split()
-    return float(wall), int(rss_kb) / 1024**2
+    wall, user, sys_s, rss_kb = proc.stderr.strip().splitlines()[-1].split()
+    return float(wall), float(user) + float(sys_s), int(rss_kb) / 1024**2
+
+
+# every stage on, then each stage alone (near-duplicates always run: the others need them)
+STAGES = {
+    "all": (),
+    "near-duplicates": ("--no-passages", "--no-rules"),
+    "near + passages": ("--no-rules",),
+    "near + rules": ("--no-passages",),
+}
+
+
+def full_scan(paths: list[Path], workers: list[int], stages: list[str]) -> list[str]:
+    """Section d: the whole ``dedupe scan`` per corpus, stage set and worker count."""
+    out = [
+        "**d. Full scan: `dedupe scan FILE --no-html --workers W [stage flags]`, whole process, start-up included.**\n",
+        "| corpus | docs | MB | stages | workers | wall s | CPU s | MB/s per core | peak RSS GB | ms per doc | 2 workers vs 1 |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for path in paths:
+        docs = sum(1 for _ in open(path, "rb"))
+        mb = path.stat().st_size / 1e6
+        for stage in stages:
+            walls = {}
+            for w in workers:
+                wall, cpu, rss = scan_at(path, w, STAGES[stage])
+                walls[w] = wall
+                speedup = f"{walls[1] / wall:.2f}x" if w == 2 and 1 in walls else ""
+                out.append(
+                    f"| {path.name} | {docs:,} | {mb:.1f} | {stage} | {w} | {wall:.1f} | {cpu:.1f} | "
+                    f"{mb / wall / w:.3f} | {rss:.2f} | {wall / docs * 1000:.2f} | {speedup} |"
+                )
+    out.append("")
+    return out
 
 
 # ---------------------------------------------------------------- main
@@ -222,7 +256,11 @@ def main(argv=None):
     ap.add_argument("--update-docs", type=int, default=500, help="documents for the slow datasketch update loop")
     ap.add_argument("--workers", type=int, default=2, help="workers for section c")
     ap.add_argument("--data", default="/tmp", help="folder for generated corpora")
-    ap.add_argument("--sections", default="abc")
+    ap.add_argument("--sections", default="abc", help="a, b, c and d (full scan)")
+    ap.add_argument("--full-sizes", default="1000,10000", help="generated corpus sizes for section d (1000000 is ~3 GB)")
+    ap.add_argument("--full-workers", default="1,2", help="worker counts for section d")
+    ap.add_argument("--full-stages", default=",".join(STAGES), help=f"stage sets for section d: {', '.join(STAGES)}")
+    ap.add_argument("--ecb", default="/work/shared/data/research/ecbplus.jsonl", help="ECB+ JSONL for section d (skipped if absent)")
     args = ap.parse_args(argv)
     data = Path(args.data)
     out = []
@@ -270,13 +308,17 @@ def main(argv=None):
         first = None
         for size in [int(s) for s in args.sizes.split(",") if s]:
             path = corpus(data, size)
-            wall, rss = scan_at(path, size, args.workers)
+            wall, _, rss = scan_at(path, args.workers)
             per = wall / size * 1000
             first = first or per
             out.append(
                 f"| {size:,} | {path.stat().st_size / 1e9:.2f} GB | {wall:.1f} s | {rss:.2f} GB | {per:.3f} ms | {per / first:.2f}x |"
             )
         out.append("")
+    if "d" in args.sections:
+        paths = [Path(args.ecb)] if Path(args.ecb).exists() else []
+        paths += [corpus(data, int(n)) for n in args.full_sizes.split(",") if n]
+        out += full_scan(paths, [int(w) for w in args.full_workers.split(",")], args.full_stages.split(","))
     if "r" in args.sections:  # local against --engine ray (benchmarks/ray_engine.py)
         import ray_engine
 

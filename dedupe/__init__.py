@@ -14,7 +14,16 @@ from .model import (  # noqa: E402
     Report,
     Span,
 )
-from .api import scan  # noqa: E402
+
+
+def __getattr__(name):
+    # scan (numpy, the near-duplicate stages) is imported on first use, so that
+    # ``dedupe --help`` and light imports of the package stay fast
+    if name == "scan":
+        from .api import scan
+
+        return scan
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Cluster",

@@ -75,8 +75,13 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def pmap(fn: Callable[[T], R], chunks: Iterable[T], workers: int = 1) -> Iterator[R]:
-    """``fn`` over ``chunks`` in order, with up to ``workers`` processes."""
-    if workers <= 1:
+    """``fn`` over ``chunks`` in order, with up to ``workers`` processes; in this process when
+    there is a single chunk (a small input need not start workers that each load the word
+    lists and language profiles again)."""
+    chunks = iter(chunks)
+    first = list(itertools.islice(chunks, 2))
+    chunks = itertools.chain(first, chunks)
+    if workers <= 1 or len(first) < 2:
         for chunk in chunks:
             yield fn(chunk)
         return

@@ -120,3 +120,15 @@ def test_help_for_every_command():
     for cmd in ("scan", "dedup"):
         res = run(cmd, "--help")
         assert res.exit_code == 0 and "Exit codes" in res.output
+
+
+def test_seeds_report_is_the_committed_one(tmp_path, monkeypatch):
+    """The committed reports/report.json is what the README's first command writes: any change
+    of findings or passages shows here (a speed change must leave it byte for byte the same;
+    a change of behaviour regenerates it with ``dedupe scan seeds/ --no-timestamp``)."""
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "report.json"
+    run("scan", "seeds", "--json", out, "--no-html", "--no-timestamp", "-q")
+    assert out.read_text(encoding="utf-8") == (ROOT / "reports" / "report.json").read_text(encoding="utf-8")

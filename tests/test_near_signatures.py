@@ -1,6 +1,7 @@
 """Signature schemes: kperm is datasketch's affine64; OPH (optimal densification) is unbiased."""
 
 import numpy as np
+import pytest
 from datasketch import MinHash
 
 from dedupe import Config
@@ -60,3 +61,14 @@ def test_batch_equals_one_at_a_time_and_empty_documents():
 def test_scheme_recorded_in_parameters():
     assert Config(scheme="kperm").parameters()["hash_scheme"].startswith("kperm:")
     assert Config().parameters()["hash_scheme"].startswith("oph:")
+
+
+@pytest.mark.parametrize("num_perm,seed", [(128, 1), (64, 7), (256, 12345)])
+def test_permutations_are_datasketch_affine64(num_perm, seed):
+    from datasketch import MinHash
+
+    from dedupe.near.signatures import DATASKETCH_SCHEME, permutations
+
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=DATASKETCH_SCHEME).permutations
+    ours = permutations(num_perm, seed)
+    assert ours[0].ravel().tolist() == a.tolist() and ours[1].ravel().tolist() == b.tolist()

@@ -305,3 +305,40 @@ def test_short_run_counts_only_in_a_pair_with_evidence():
     assert any(b[p.b.start : p.b.end] == short for p in found)
     # the same five words alone are not a passage
     assert passages_of([("a", HOST_A + " " + short + "."), ("b", HOST_B + " " + short + ".")]) == []
+
+
+def _datasketch_candidate_pairs(texts, all_words, stop, n, config, max_df):
+    """The reference: units in datasketch's MinHashLSH, its buckets read back."""
+    import numpy as np
+    from datasketch import MinHashLSH
+
+    from dedupe.near.lsh import recall_params
+    from dedupe.near.signatures import lean, signature
+    from dedupe.passages.candidates import UNIT_PERM, UNIT_RECALL, UNIT_THRESHOLD, unit_ranges
+
+    lsh = MinHashLSH(num_perm=UNIT_PERM, params=recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL))
+    unit_doc = []
+    for d, (text, words) in enumerate(zip(texts, all_words)):
+        for w0, w1 in unit_ranges(text, words):
+            grams = np.unique(words.grams[w0 : max(w0, w1 - n + 1)])
+            grams = grams[~np.isin(grams, stop)] if stop.size else grams
+            if grams.size:
+                lsh.insert(len(unit_doc), lean(signature(grams, UNIT_PERM, config.seed), config.seed), check_duplication=False)
+                unit_doc.append(d)
+    found = set()
+    for table in lsh.hashtables:
+        for key, count in table.itemcounts().items():
+            docs = sorted({unit_doc[u] for u in table.get(key)})
+            if count >= 2 and 2 <= len(docs) <= max_df:
+                found.update((d, e) for i, d in enumerate(docs) for e in docs[i + 1 :])
+    return sorted(found)
+
+
+@pytest.mark.parametrize("max_df", [2, 100])
+def test_candidates_are_datasketch_minhashlsh_buckets(planted, max_df):
+    _, texts, _ = planted
+    items = [t for _, t in sorted(texts.items())]
+    ws = [words_of(t, 3) for t in items]
+    stop = common_grams(ws, 100)
+    ours = candidate_pairs(items, ws, stop, 3, Config(), max_df)
+    assert ours and ours == _datasketch_candidate_pairs(items, ws, stop, 3, Config(), max_df)

@@ -5,13 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-from .. import api
-from ..io.readers import read_inputs
-from ..distributed import defaults
-from ..io.writers import check_writable
-from ..io.writers.dedup import same_output, write_split, write_split_inputs
+from ..distributed import defaults  # two constants, cheap
 from . import common as c
 from .app import app
 
@@ -49,6 +44,14 @@ def dedup(
 
     Exit codes: 0 success; 2 usage or input errors (outputs are still written).
     """
+    # imported here, not at start-up: ``dedupe --help`` need not load numpy
+    from rich.console import Console
+
+    from .. import api
+    from ..io.readers import read_inputs
+    from ..io.writers import check_writable
+    from ..io.writers.dedup import same_output, write_split, write_split_inputs
+
     with c.errors_to_exit():
         config, _ = c.build_config(
             config_file,
@@ -106,6 +109,8 @@ def dedup(
 def _summary(errors, kept_n: int, dropped_n: int, clusters: int, quiet: bool) -> None:
     c.report_input_errors(errors)
     if not quiet:
+        from rich.console import Console
+
         Console(stderr=True).print(
             f"kept {kept_n} of {kept_n + dropped_n} documents; dropped {dropped_n} in {clusters} clusters"
         )

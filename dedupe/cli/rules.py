@@ -6,8 +6,6 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ..rules import all_rules
 from . import common as c
@@ -34,6 +32,9 @@ def rules_command(
         if as_json:
             typer.echo(json.dumps(listing, indent=2))
             return
+        from rich.console import Console
+        from rich.table import Table
+
         table = Table(show_header=True, header_style="bold")
         for col in ("id", "severity", "scope", "description"):
             table.add_column(col, overflow="fold")

@@ -7,19 +7,12 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
-from .. import api
-from ..distributed import defaults
-from ..io.readers import FORMATS, read_inputs
-from ..io.writers import check_writable
-from ..io.writers import html as html_writer
-from ..io.writers import json as json_writer
+from ..distributed import defaults  # two constants, cheap
 from ..model import FAIL_ON
 from ..rules import select_rules
 from . import common as c
 from .app import app
-from .summary import print_summary
 
 
 @app.command()
@@ -79,6 +72,10 @@ def scan(
     Exit codes: 0 success; 1 when --fail-on is met; 2 usage or input errors (the report is
     still written, with the errors in it).
     """
+    # imported here, not at start-up: ``dedupe --help`` need not load numpy or the writers
+    from .. import api
+    from ..io.readers import FORMATS, read_inputs
+
     with c.errors_to_exit():
         config, extras = c.build_config(
             config_file,
@@ -147,6 +144,8 @@ class Outputs:
     @classmethod
     def of(cls, extras: dict, json_path, html_path, no_html: bool, fail_on, baseline, quiet: bool) -> "Outputs":
         """Checked before any reading: a bad path or --fail-on fails at once, not after a long scan."""
+        from ..io.writers import check_writable
+
         baseline = baseline or extras.get("baseline")
         fail_on = fail_on or extras.get("fail_on", "never")
         if fail_on not in FAIL_ON:
@@ -161,9 +160,13 @@ class Outputs:
         return cls(json_path, html_path, fail_on, baseline, quiet)
 
     def write(self, report, progress) -> None:
+        from ..io.writers import json as json_writer
+
         progress("write JSON", 0, 1)
         json_writer.write(report, self.json_path)
         if self.html_path:
+            from ..io.writers import html as html_writer  # jinja2: only for an HTML report
+
             progress("write HTML", 0, 1)
             html_writer.write(report, self.html_path)
 
@@ -171,6 +174,10 @@ class Outputs:
         """Print the input errors and the summary, and exit with the run's code."""
         c.report_input_errors(report.errors)
         if not self.quiet:
+            from rich.console import Console
+
+            from .summary import print_summary
+
             console = Console(stderr="-" in (self.json_path, self.html_path))
             outputs = [p for p in [self.json_path, self.html_path] if p and p != "-"]
             print_summary(report, console, outputs)

@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHashLSH, MinHashLSHEnsemble
 
 from . import banding
 from .signatures import lean
@@ -122,6 +121,8 @@ class DatasketchCandidateIndex:
     def __init__(self, config: Config):
         self.config = config
         self.params = config.lsh_params
+        from datasketch import MinHashLSH
+
         self.lsh = MinHashLSH(num_perm=config.num_perm, params=self.params)
         self._indexed: list[int] = []
         self._signatures = None
@@ -149,6 +150,8 @@ class DatasketchCandidateIndex:
 
     def _containment_pairs(self) -> set[tuple[int, int]]:
         seed, sigs, sizes = self.config.seed, self._signatures, self._sizes
+        from datasketch import MinHashLSHEnsemble
+
         ens = MinHashLSHEnsemble(
             threshold=self.config.containment,
             num_perm=self.config.num_perm,

@@ -21,7 +21,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from .hashing import GOLDEN, MASK64, fmix64, fmix64_int
 
@@ -48,9 +47,12 @@ def scheme_description(config: Config) -> str:
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine64 permutation parameters for ``(num_perm, seed)``."""
-    perms = MinHash(num_perm=num_perm, seed=seed, scheme=DATASKETCH_SCHEME).permutations
-    a, b = perms
+    """datasketch's affine64 permutation parameters for ``(num_perm, seed)``, drawn as
+    ``MinHash._init_permutations`` draws them (odd ``a``, any ``b``; the tests compare with
+    datasketch), without importing datasketch (scipy: a second of start-up)."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = gen.randint(0, 1 << 64, num_perm, dtype=np.uint64)
     return a[:, None].copy(), b[:, None].copy()
 
 
@@ -129,7 +131,9 @@ def signature(shingles: np.ndarray, num_perm: int = 128, seed: int = 1, scheme: 
     return batch_signatures(shingles, offsets, num_perm, seed, scheme)[0]
 
 
-def lean(hashvalues: np.ndarray, seed: int) -> LeanMinHash:
+def lean(hashvalues: np.ndarray, seed: int) -> "LeanMinHash":
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=seed, hashvalues=hashvalues, scheme=DATASKETCH_SCHEME)
 
 

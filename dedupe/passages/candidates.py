@@ -2,8 +2,10 @@
 
 A unit is a sentence (very short ones joined to the next, long ones cut into overlapping
 windows), shingled into the same word n-grams the aligner seeds on, minus stock n-grams.
-Units are indexed in datasketch's ``MinHashLSH`` with a low threshold tuned for recall;
-two documents are a candidate pair when any of their units collide. The aligner verifies
+Units are banded as datasketch's ``MinHashLSH`` bands them (bands of consecutive hash values,
+``(b, r)`` tuned for recall at a low threshold), with array operations instead of its
+per-unit dicts (and without importing it, a second of start-up); two documents are a
+candidate pair when any of their units collide. The aligner verifies
 every candidate, so false candidates cost time, never results. Cost grows with the number
 of units and colliding units, not with the square of the corpus.
 """
@@ -13,11 +15,10 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from ..config import Config
 from ..near.lsh import recall_params
-from ..near.signatures import lean, signature
+from ..near.signatures import signature
 from ..textutil import sentences, unwrapped
 from .tokens import Words
 
@@ -72,10 +73,9 @@ def candidate_pairs(
 ) -> list[tuple[int, int]]:
     """Sorted document index pairs ``(i, j)``, ``i < j``, that may share a passage (with
     ``only``, a set of document indexes, the pairs holding one of them)."""
-    params = recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL)
-    lsh = MinHashLSH(num_perm=UNIT_PERM, params=params)
-    units: list[tuple[int, object]] = []  # (document index, lean MinHash)
-    # the buckets are read directly (``hashtables``) instead of querying every unit back
+    bands, rows = recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL)
+    signatures: list[np.ndarray] = []
+    unit_doc: list[int] = []  # the document of each unit
     for d, (text, words) in enumerate(zip(texts, all_words)):
         for w0, w1 in unit_ranges(text, words):
             grams = np.unique(words.grams[w0 : max(w0, w1 - n + 1)])
@@ -83,17 +83,17 @@ def candidate_pairs(
                 grams = grams[~np.isin(grams, stop)]
             if grams.size == 0:
                 continue
-            m = lean(signature(grams, UNIT_PERM, config.seed), config.seed)
-            lsh.insert(len(units), m, check_duplication=False)
-            units.append((d, m))
+            signatures.append(signature(grams, UNIT_PERM, config.seed))
+            unit_doc.append(d)
         if progress and d % 100 == 0:
             progress("passage units", d, len(texts))
     found: set[tuple[int, int]] = set()
-    for table in lsh.hashtables:  # every bucket of every band: its units collide
-        for key, count in table.itemcounts().items():
-            if count < 2:
-                continue
-            docs = sorted({units[u][0] for u in table.get(key)})
+    if not signatures:
+        return []
+    sig, of_unit = np.vstack(signatures).astype(np.uint64), np.array(unit_doc)
+    for band in range(bands):  # every bucket of every band: its units collide
+        for members in _equal_rows(sig[:, band * rows : (band + 1) * rows]):
+            docs = sorted(set(of_unit[members].tolist()))
             if len(docs) < 2:
                 continue
             if len(docs) > max_df:  # a stock sentence would pair every document with every other
@@ -103,3 +103,13 @@ def candidate_pairs(
             else:
                 found.update((min(d, e), max(d, e)) for d in docs if d in only for e in docs if e != d)
     return sorted(found)
+
+
+def _equal_rows(block: np.ndarray):
+    """Index arrays of the rows of ``block`` that are equal, for each value shared by two or
+    more rows: the buckets of one LSH band (MinHashLSH's, without its per-unit dicts)."""
+    _, inverse, counts = np.unique(block, axis=0, return_inverse=True, return_counts=True)
+    order = np.argsort(inverse.ravel(), kind="stable")
+    ends = np.cumsum(counts)
+    for g in np.flatnonzero(counts >= 2).tolist():
+        yield order[ends[g] - counts[g] : ends[g]]

@@ -18,6 +18,8 @@ GIVEN_NAME_MIN_COUNTS = 1000
 
 def fold(word: str) -> str:
     """Lower case without diacritics ("Hélène" -> "helene"); no transliteration of other scripts."""
+    if word.isascii():  # unchanged by NFKD, no combining marks
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -63,6 +65,50 @@ def zipf(word: str, lang: str) -> float:
         return zipf_frequency(word, lang)
     except ImportError:  # Chinese/Japanese need optional tokenisers (jieba, mecab)
         return 0.0
+
+
+# Zipf at which a word is ordinary in a language (once per million words): wordfreq's "small"
+# lists hold the words above it, so a lookup there loads a tenth of the full list
+COMMON_ZIPF = 3.0
+
+
+@lru_cache(maxsize=200_000)
+def zipf_common(word: str, lang: str) -> float:
+    """:func:`zipf` when it is at least COMMON_ZIPF, else 0.0: the same answer for a test
+    ``>= COMMON_ZIPF`` (or above), without loading the full word list of ``lang``.
+
+    wordfreq's small list of a language holds every word above COMMON_ZIPF with the value of
+    the full list; the words at exactly COMMON_ZIPF are shipped in ``data/zipf_floor.tsv``
+    (``scripts/build_zipf_floor.py``). A language not there is looked up in its full list."""
+    from wordfreq import lossy_tokenize, zipf_frequency
+
+    lang = lang.split("-")[0]
+    floor = _zipf_floor().get(lang)
+    if floor is None or any(c.isdigit() for c in word):
+        z = zipf(word, lang)
+        return z if z >= COMMON_ZIPF else 0.0
+    z = zipf_frequency(word, lang, wordlist="small")
+    if z:  # every token is in the small list: the full list's value
+        return z if z >= COMMON_ZIPF else 0.0
+    # a token below the small list: only a single word at exactly the floor reaches it (the
+    # frequency of several tokens is below each one's)
+    tokens = lossy_tokenize(word, lang)
+    return floor.get(tokens[0], 0.0) if len(tokens) == 1 else 0.0
+
+
+@lru_cache(maxsize=1)
+def _zipf_floor() -> dict:
+    """Language -> {word: Zipf} of the words at COMMON_ZIPF, missing from wordfreq's small
+    lists (``data/zipf_floor.tsv``)."""
+    floor: dict = {}
+    with open(os.path.join(_DATA, "zipf_floor.tsv"), encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("# languages:"):  # those covered, some with no such word
+                floor.update((lang, {}) for lang in line.split(":", 1)[1].split())
+            elif not line.startswith("#"):
+                lang, word, z = line.rstrip("\n").split("\t")
+                floor[lang][word] = float(z)
+    return floor
 
 
 def zipf_en(word: str) -> float:

@@ -44,9 +44,7 @@ _REGNAL_RE = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")  # a regnal number
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS)
+    return wordlist("english_stop_words")  # scikit-learn's list, shipped (data/)
 
 
 @dataclass(frozen=True)

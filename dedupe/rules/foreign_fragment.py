@@ -10,8 +10,9 @@ names, so a sentence is flagged only when all of these hold:
   language (wordfreq), so a sentence of English words is never called foreign.
 
 Language identification is the costly step, so it runs only on sentences that could pass the
-last test: in an English document, a sentence whose lower-case words are mostly English
-function words found in no other language as often is skipped without it. Repeated syllables
+last test: in an English document, a sentence whose lower-case words are mostly common English
+words found in no other language as often (a list shipped with the package) is skipped
+without it. Repeated syllables
 ("la-la-la", "ha ha ha") are onomatopoeia, not words of a language.
 
 The document's language is the one ingest detected (langdetect on the first 2,000
@@ -39,6 +40,7 @@ _LATIN_SCRIPT = {"en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "sk", "ro
                  "da", "no", "fi", "id", "vi", "lt", "lv", "et", "ca", "af", "sq", "so", "sw", "tl", "cy"}
 MIN_FOREIGN_SHARE = 0.6
 FREQ_MARGIN = 0.5  # zipf units (log10): 0.5 is about three times as frequent
+EN_KNOWN = 1.5  # zipf below which a word is not a known word of the document's language
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
           "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "cs": "Czech", "sk": "Slovak",
@@ -55,7 +57,7 @@ def _foreign_share(words: list[str], lang: str, doc_lang: str) -> float:
     foreign = 0
     for w in words:
         a, b = zipf(w, lang), zipf(w, doc_lang)
-        if a > b + FREQ_MARGIN or b < 1.5:
+        if a > b + FREQ_MARGIN or b < EN_KNOWN:
             foreign += 1
     return foreign / len(words)
 
@@ -93,21 +95,29 @@ def _word_count(words: list[str]) -> int:
     return sum(1 if _has_case(w) else max(1, len(w) // 2) for w in words)
 
 
+def surely_english(word: str, others) -> bool:
+    """A known English word at least FREQ_MARGIN rarer in each of the ``others`` languages: it
+    never counts as foreign (see :func:`_foreign_share`), whatever language a sentence is
+    detected as."""
+    en = zipf(word, "en")
+    return en >= EN_KNOWN and all(zipf(word, la) + FREQ_MARGIN <= en for la in others)
+
+
 @lru_cache(maxsize=1)
 def _surely_english() -> frozenset:
-    """English function words that no other language's word list has anywhere near as often
-    (wordfreq): whatever language a sentence is detected as, they never count as its words."""
-    from ._lex import _wordfreq_languages, function_words
+    """The English words :func:`surely_english` against every other wordfreq language, as
+    shipped in ``data/surely_english.txt`` (``scripts/build_surely_english.py``): deciding
+    them here would load some forty word lists at start-up."""
+    from ._lex import wordlist
 
-    others = [la for la in _wordfreq_languages() if la != "en"]
-    return frozenset(w for w in function_words()
-                     if zipf(w, "en") >= 1.5 and all(zipf(w, la) + FREQ_MARGIN <= zipf(w, "en") for la in others))
+    return wordlist("surely_english")
 
 
 def _cannot_be_foreign(lower: list[str], doc_lang: str) -> bool:
     """A cheap pre-filter before language identification: in an English document, a sentence
-    whose lower-case words are so often English function words that the foreign share could
-    never reach MIN_FOREIGN_SHARE is English, whatever langdetect would say."""
+    whose lower-case words are so often surely English (common English words, function words
+    among them, that are rare in every other language) that the foreign share could never
+    reach MIN_FOREIGN_SHARE is English, whatever langdetect would say."""
     if doc_lang != "en" or not lower:
         return False
     english = sum(1 for w in lower if w in _surely_english())

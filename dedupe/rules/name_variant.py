@@ -136,11 +136,11 @@ def _findings(members, why, forms, what, whole_mention: bool, order: dict):
 
 def _related(docs) -> dict:
     """Pairs of documents that tell the same story (word TF-IDF cosine >= RELATED_DOCS)."""
+    if len(docs) < 2:
+        return {}
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.neighbors import NearestNeighbors
 
-    if len(docs) < 2:
-        return {}
     try:
         matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform([d.text for d in docs])
     except ValueError:  # no words at all (empty or stop-word-only documents)

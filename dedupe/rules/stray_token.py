@@ -36,7 +36,7 @@ from functools import lru_cache
 
 from ..textutil import Cover, paragraphs, sentences
 from ._abbrev import ADDRESS_SUFFIXES, in_split_address, is_abbreviation
-from ._lex import fold, is_place, wordlist, zipf, zipf_en
+from ._lex import fold, is_place, wordlist, zipf_common, zipf_en
 from ._people import mentions, stopwords
 from ._quotes import Inside, quotations
 from .base import Rule
@@ -110,7 +110,7 @@ def _foreign(word: str, langs=OTHER_LANGS, margin: float = MORE_COMMON_ABROAD):
     en = zipf_en(word)
     if en >= EN_RARE:
         return None
-    best, lang = max((zipf(word, la), la) for la in langs)
+    best, lang = max((zipf_common(word, la), la) for la in langs)  # exact from FOREIGN_COMMON up
     if best < FOREIGN_COMMON or en - (best - CONTAMINATION) >= LOANWORD_EXCESS:
         return None
     if en < EN_UNKNOWN or best - en >= margin:
@@ -177,7 +177,7 @@ def _foreign_words(text: str, inside, sent_starts: set):
             if (start not in sent_starts and word[1:].islower() and _isolated(text, start, end)
                     and not names(start)
                     and not _place_name(text, start, word)
-                    and zipf(low, "de") >= FOREIGN_COMMON_CAPITALISED and _foreign(low, ("de",))):
+                    and zipf_common(low, "de") >= FOREIGN_COMMON_CAPITALISED and _foreign(low, ("de",))):
                 yield start, start + len(word), "de"
             continue
         if len(word) <= 3 and _inside_name(text, start, end):

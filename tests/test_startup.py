@@ -1,0 +1,40 @@
+"""Start-up stays light: the CLI (``dedupe --help``) and the package import load neither numpy
+nor datasketch (which imports scipy.integrate); they come in only when a command runs."""
+
+import subprocess
+import sys
+
+HEAVY = ("numpy", "datasketch", "scipy", "jinja2", "langdetect", "wordfreq")
+
+
+def _loaded_after(statement: str) -> set:
+    code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return {m.split(".")[0] for m in out.split()}
+
+
+def test_cli_import_loads_no_heavy_module():
+    assert not _loaded_after("import dedupe.cli") & set(HEAVY)
+
+
+def test_package_import_is_light_and_scan_still_reachable():
+    assert not _loaded_after("import dedupe") & set(HEAVY)
+    assert "numpy" in _loaded_after("import dedupe; dedupe.scan")
+
+
+def test_shipped_stop_words_are_scikit_learns():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from dedupe.rules._people import stopwords
+
+    assert stopwords() == frozenset(ENGLISH_STOP_WORDS)
+
+
+def test_scan_of_one_small_file_loads_no_datasketch_scipy_or_sklearn(tmp_path):
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"id": "a", "text": "The council met on Monday. It approved the budget for the year."}\n')
+    loaded = _loaded_after(
+        "from dedupe.cli.app import main; import sys; sys.argv = ['dedupe', 'scan', %r, '--no-html', '--json', %r, '-q']\n"
+        "try: main()\nexcept SystemExit: pass" % (str(path), str(tmp_path / "r.json"))
+    )
+    assert not loaded & {"datasketch", "scipy", "sklearn", "jinja2"}

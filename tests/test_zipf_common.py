@@ -1,0 +1,35 @@
+"""``_lex.zipf_common`` (wordfreq's small lists plus the shipped words at their floor) answers
+exactly as the full word lists for every Zipf at or above COMMON_ZIPF, which is all stray-token
+asks of the languages it compares English with."""
+
+import json
+
+from conftest import FIXTURES
+from wordfreq import get_frequency_dict
+
+from dedupe.rules import stray_token
+from dedupe.rules._lex import COMMON_ZIPF, _zipf_floor, zipf, zipf_common
+
+LANGS = ("de", "cs", "tr")  # with many floor words, many, none
+
+
+def test_stray_token_asks_only_at_or_above_the_floor():
+    assert min(stray_token.FOREIGN_COMMON, stray_token.FOREIGN_COMMON_CAPITALISED) >= COMMON_ZIPF
+    assert set(stray_token.OTHER_LANGS) <= set(_zipf_floor())
+
+
+def test_floor_words_are_those_the_small_list_leaves_out():
+    for lang in LANGS:
+        small = get_frequency_dict(lang, wordlist="small")
+        assert all(w not in small and zipf(w, lang) == z >= COMMON_ZIPF for w, z in _zipf_floor()[lang].items())
+
+
+def test_same_answer_as_the_full_list():
+    text = " ".join(json.loads(line)["text"] for line in open(FIXTURES / "wikinews" / "wikinews.jsonl", encoding="utf-8"))
+    words = sorted({w.lower() for w in text.split() if w.isalpha()})
+    for lang in LANGS:
+        floor = sorted(_zipf_floor()[lang])[::10]
+        small = sorted(get_frequency_dict(lang, wordlist="small"))[::50]
+        for w in [*words, *floor, *small, "l'homme", "zoo-tier", "straße"]:
+            full = zipf(w, lang)
+            assert zipf_common(w, lang) == (full if full >= COMMON_ZIPF else 0.0), (w, lang)
