@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..archive import INDEX_FIELDS, ON_DUPLICATE, Archive, ArchiveError
-from ..config import Config
-from ..io.readers import FORMATS, read_inputs
 from . import common as c
 from .app import app
+
+if TYPE_CHECKING:
+    from ..archive import Archive
 
 archive_app = typer.Typer(
     help="Build and keep a persistent archive (SQLite) that 'dedupe check' checks drafts against.",
@@ -19,13 +19,17 @@ archive_app = typer.Typer(
 )
 app.add_typer(archive_app, name="archive")
 
-Db = Annotated[str, typer.Option("--db", help="The archive file (SQLite); created by 'archive add' if missing.")]
+# the archive and the readers are imported inside the commands: ``dedupe --help`` need not load numpy
+Db = Annotated[str, typer.Option("--db", metavar="FILE", help="The archive file (SQLite); created by 'archive add' if missing.")]
 
 
-def open_archive(db: str, given: dict, create: bool) -> Archive:
+def open_archive(db: str, given: dict, create: bool) -> "Archive":
     """The archive at ``db``: a new one with ``given`` settings, or an existing one, checked
     against the index settings in ``given`` (an error names both)."""
     from pathlib import Path
+
+    from ..archive import INDEX_FIELDS, Archive, ArchiveError
+    from ..config import Config
 
     if not Path(db).exists():
         if not create:
@@ -47,7 +51,7 @@ def add(
     db: Db,
     on_duplicate: Annotated[
         str,
-        typer.Option("--on-duplicate", help="An id already in the archive: error (default, names the id), skip or replace."),
+        typer.Option("--on-duplicate", metavar="WHAT", help="An id already in the archive: error (default, names the id), skip or replace."),
     ] = "error",
     format: c.Format = None,
     id_field: c.IdField = "id",
@@ -67,6 +71,9 @@ def add(
     The archive records its hashing settings; adding with other settings is an error.
     Exit codes: 0 success; 2 usage or input errors (readable documents are still added).
     """
+    from ..archive import ON_DUPLICATE
+    from ..io.readers import FORMATS, read_inputs
+
     with c.errors_to_exit():
         if on_duplicate not in ON_DUPLICATE:
             c.fail(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}, got {on_duplicate!r}")
@@ -89,14 +96,18 @@ def add(
 @archive_app.command("info")
 def info(db: Db):
     """Print the archive's counts, parameters and size as JSON."""
+    from ..archive import Archive
+
     with c.errors_to_exit():
         with Archive.open(db, create=False, readonly=True) as archive:
             typer.echo(json.dumps(archive.info(), indent=2))
 
 
 @archive_app.command("remove")
-def remove(ids: Annotated[list[str], typer.Argument(help="Ids of the documents to remove.")], db: Db):
+def remove(ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Ids of the documents to remove.")], db: Db):
     """Remove documents by id (one transaction). Exit code 2 when an id is not in the archive."""
+    from ..archive import Archive
+
     with c.errors_to_exit():
         with Archive.open(db, create=False) as archive:
             missing = archive.remove(ids)

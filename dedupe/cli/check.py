@@ -6,14 +6,13 @@ from typing import Annotated
 
 import typer
 
-from ..io.readers import FORMATS, read_inputs
 from ..rules import select_rules
 from . import common as c
 from .app import app
 from .archive import open_archive
 from .scan import Outputs
 
-Archive = Annotated[str, typer.Option("--archive", help="The archive file built with 'dedupe archive add'.")]
+Archive = Annotated[str, typer.Option("--archive", metavar="FILE", help="The archive file built with 'dedupe archive add'.")]
 
 
 @app.command()
@@ -45,6 +44,8 @@ def check(
 
     Exit codes: 0 success; 1 when --fail-on is met; 2 usage or input errors.
     """
+    from ..io.readers import FORMATS, read_inputs  # not at start-up: numpy
+
     with c.errors_to_exit():
         given, extras = c.given_settings(
             config_file, containment=containment, keep=keep, select=select, ignore=ignore,

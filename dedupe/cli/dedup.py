@@ -45,8 +45,6 @@ def dedup(
     Exit codes: 0 success; 2 usage or input errors (outputs are still written).
     """
     # imported here, not at start-up: ``dedupe --help`` need not load numpy
-    from rich.console import Console
-
     from .. import api
     from ..io.readers import read_inputs
     from ..io.writers import check_writable

@@ -15,9 +15,9 @@ from .check import Archive
 @app.command()
 def serve(
     archive: Archive,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (localhost unless told).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest request body accepted.")] = 2 * 1024 * 1024,
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on (localhost unless told).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="N", help="Port to listen on.")] = 8000,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", metavar="BYTES", help="Largest request body accepted.")] = 2 * 1024 * 1024,
 ):
     """Serve POST /check, POST /archive and GET /health over the archive (pip install
     'dedupe-news[serve]'). Errors are JSON with a 4xx status; tracebacks stay in this log."""
