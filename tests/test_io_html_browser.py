@@ -124,8 +124,8 @@ def test_page_of_1000_articles_is_bounded_and_opens(page, tmp_path):
     pg.close()
     size = out.stat().st_size
     print(f"\n1,000 articles, {len(report.passages)} passages: {size / 2**20:.1f} MB, {nodes} elements, opened in {seconds:.2f} s, last document shown {to_last:.2f} s later")
-    # what the opening time follows, bounded (the time itself is measured by benchmarks/robustness.py,
-    # not asserted here: a loaded machine would make it a coin toss); uncapped this page was 148 MB
+    # what the opening time follows, bounded; the time itself is printed (pytest -s), not asserted:
+    # on a loaded machine it would be a coin toss (2.6 s idle, 6-10 s at load 12). Uncapped: 148 MB
     assert size < 20 * 2**20, size
     assert nodes < 200_000, nodes
     assert scrolled and all(scrolled)
