@@ -89,7 +89,8 @@ class ShingleCache:
         self._sets: OrderedDict = OrderedDict()
 
     def load(self, indexes) -> None:
-        missing = sorted(set(indexes) - self._sets.keys())
+        # not ``set(indexes) - self._sets.keys()``: that copies every cached key on each call
+        missing = sorted({i for i in indexes if i not in self._sets})
         for k in range(0, len(missing), 1000):
             part = missing[k : k + 1000]
             texts = self.texts_of(part)
@@ -183,16 +184,28 @@ def find_clusters(
     return clusters_of(groups, ids, chars, shingles, signatures, config)
 
 
+# clusters' members whose shingle sets are loaded together when the spanning sets are measured
+# (a cluster larger than this is loaded alone)
+CLUSTER_BATCH_DOCS = 20_000
+
+
 def clusters_of(groups: list, ids, chars, shingles: ShingleCache, signatures, config: Config, first_id: int = 0):
     """``(clusters, assignment)`` of ``groups`` (each a sorted list of document indexes),
     numbered from ``first_id``: each cluster with its spanning set (:func:`cluster_of`), and
     per member ``(cluster id, keep)``. ``ids``, ``chars``, ``signatures``: any mapping from
     the indexes."""
     clusters, assignment = [], {}
-    for cid, members in enumerate(groups, start=first_id):
-        shingles.load(members)  # one cluster's sets at a time
-        cluster = cluster_of(cid, members, ids, chars, shingles, signatures, config)
-        clusters.append(cluster)
-        for m in members:
-            assignment[m] = (cid, ids[m] == cluster.representative)
+    start = 0
+    while start < len(groups):  # the sets of many small clusters loaded at once, bounded
+        end, held = start, 0
+        while end < len(groups) and (end == start or held + len(groups[end]) <= CLUSTER_BATCH_DOCS):
+            held += len(groups[end])
+            end += 1
+        shingles.load([m for members in groups[start:end] for m in members])
+        for cid, members in enumerate(groups[start:end], start=first_id + start):
+            cluster = cluster_of(cid, members, ids, chars, shingles, signatures, config)
+            clusters.append(cluster)
+            for m in members:
+                assignment[m] = (cid, ids[m] == cluster.representative)
+        start = end
     return clusters, assignment
