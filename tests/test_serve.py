@@ -13,8 +13,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-pytest.importorskip("starlette")
-pytest.importorskip("uvicorn")
 
 from dedupe import Config  # noqa: E402
 from dedupe.archive import Archive  # noqa: E402
