@@ -72,7 +72,7 @@ def main(argv=None) -> int:
         pair.evaluate(
             """view => (view.open = true) && view.querySelectorAll('.sides > div').forEach(col => {
                 const hl = col.querySelector('.hl.passage');
-                if (hl) col.scrollTop = hl.offsetTop - col.offsetTop - 80;
+                if (hl) col.scrollTop = hl.offsetTop - 80;  // offsetTop is relative to the column (position: relative)
             })"""
         )
         pair.screenshot(path=args.out)
