@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..textutil import sentences
-from .base import Rule
+from .base import Rule, analysis
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ _COMPILED = [
 
 def check(doc, ctx):
     text = doc.text
-    for ss, se in sentences(text):
+    for ss, se in analysis(text).sentences:
         sentence = text[ss:se]
         for ff, word_rx, context_rx, not_rx in _COMPILED:
             for m in word_rx.finditer(sentence):

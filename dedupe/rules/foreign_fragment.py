@@ -28,9 +28,8 @@ import unicodedata
 from functools import lru_cache
 
 from ..lang import detect_probs
-from ..textutil import paragraphs, sentences
 from ._lex import zipf
-from .base import Rule
+from .base import Rule, analysis
 
 MIN_WORDS = 5
 MIN_LOWER_WORDS = 3
@@ -153,9 +152,10 @@ def foreign_language(sentence: str, doc_lang: str):
 def check(doc, ctx):
     text = doc.text
     doc_lang = document_language(text, ctx.results.get(doc.id))
-    for ps, pe in paragraphs(text):
+    parts = analysis(text)
+    for ps, pe in parts.paragraphs:
         run = None  # [start, end, lang, [probabilities]]
-        for ss, se in sentences(text, ps, pe):
+        for ss, se in parts.sentences_in(ps, pe):
             hit = foreign_language(text[ss:se], doc_lang)
             if run and (hit is None or hit[0] != run[2]):
                 yield _finding(doc, run, doc_lang, whole=(run[0] == ps and run[1] == pe))
