@@ -5,7 +5,9 @@ small word lists under ``rules/data/``. Each loads once per process."""
 from __future__ import annotations
 
 import gzip
+import math
 import os
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -61,10 +63,48 @@ def zipf(word: str, lang: str) -> float:
     lang = lang.split("-")[0]
     if lang not in _wordfreq_languages():
         return 0.0
+    plain = plain_zipf(word, lang)
+    if plain is not None:
+        return plain
     try:
         return zipf_frequency(word, lang)
     except ImportError:  # Chinese/Japanese need optional tokenisers (jieba, mecab)
         return 0.0
+
+
+# a word of ASCII lower-case letters alone: wordfreq's tokeniser keeps it as one token, as it
+# is, in every language it splits with regular expressions (all but Chinese, Japanese, Korean)
+_PLAIN_RE = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=None)
+def _frequencies(lang: str, wordlist: str):
+    """wordfreq's token -> frequency dictionary of a language, or None when its tokeniser is
+    not the regular-expression one."""
+    from wordfreq import get_frequency_dict
+    from wordfreq.language_info import get_language_info
+
+    return get_frequency_dict(lang, wordlist) if get_language_info(lang)["tokenizer"] == "regex" else None
+
+
+def plain_zipf(word: str, lang: str, wordlist: str = "best"):
+    """wordfreq's ``zipf_frequency(word, lang, wordlist)`` for a word of ASCII lower-case
+    letters, read straight from the frequency dictionary (the tokeniser, most of the cost of
+    a lookup, would return the word unchanged), with wordfreq's rounding; None for any other
+    word (or language), to be looked up through wordfreq."""
+    if not _PLAIN_RE.fullmatch(word):
+        return None
+    freqs = _frequencies(lang, wordlist)
+    if freqs is None:
+        return None
+    from wordfreq import freq_to_zipf, zipf_to_freq
+
+    minimum = zipf_to_freq(0.0)
+    freq = freqs.get(word)
+    if freq is None:
+        return round(freq_to_zipf(minimum), 2)
+    freq = max(freq, minimum)
+    return round(freq_to_zipf(round(freq, math.floor(-math.log(freq, 10)) + 3)), 2)
 
 
 # Zipf at which a word is ordinary in a language (once per million words): wordfreq's "small"
@@ -81,19 +121,33 @@ def zipf_common(word: str, lang: str) -> float:
     the full list; the words at exactly COMMON_ZIPF are shipped in ``data/zipf_floor.tsv``
     (``scripts/build_zipf_floor.py``). A language not there is looked up in its full list."""
     from wordfreq import lossy_tokenize, zipf_frequency
+    from wordfreq.numbers import smash_numbers
 
     lang = lang.split("-")[0]
     floor = _zipf_floor().get(lang)
-    if floor is None or any(c.isdigit() for c in word):
+    if floor is None:
         z = zipf(word, lang)
         return z if z >= COMMON_ZIPF else 0.0
-    z = zipf_frequency(word, lang, wordlist="small")
+    z = plain_zipf(word, lang, "small")
+    if z is None:
+        z = zipf_frequency(word, lang, wordlist="small")
     if z:  # every token is in the small list: the full list's value
         return z if z >= COMMON_ZIPF else 0.0
     # a token below the small list: only a single word at exactly the floor reaches it (the
     # frequency of several tokens is below each one's)
     tokens = lossy_tokenize(word, lang)
-    return floor.get(tokens[0], 0.0) if len(tokens) == 1 else 0.0
+    if len(tokens) != 1:
+        return 0.0
+    smashed = smash_numbers(tokens[0])
+    if smashed != tokens[0]:
+        # a number of several digits counts as its digits' form ("2019" as "0000") at a share
+        # of that form's frequency: when the form is a floor word, the full list decides
+        # (rare: only then is it loaded)
+        if smashed not in floor:
+            return 0.0
+        z = zipf(word, lang)
+        return z if z >= COMMON_ZIPF else 0.0
+    return floor.get(tokens[0], 0.0)
 
 
 @lru_cache(maxsize=1)

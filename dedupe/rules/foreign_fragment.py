@@ -10,9 +10,10 @@ names, so a sentence is flagged only when all of these hold:
   language (wordfreq), so a sentence of English words is never called foreign.
 
 Language identification is the costly step, so it runs only on sentences that could pass the
-last test: in an English document, a sentence whose lower-case words are mostly common English
-words found in no other language as often (a list shipped with the package) is skipped
-without it. Repeated syllables
+last test: in an English document, a sentence whose lower-case words are so often English
+words that can never count as foreign (known in English and not much more frequent in any
+other language: "the", "in", "a", "to" and most of the English vocabulary; a list shipped
+with the package) that the share of the last test cannot be reached is skipped without it. Repeated syllables
 ("la-la-la", "ha ha ha") are onomatopoeia, not words of a language.
 
 The document's language is the one ingest detected (langdetect on the first 2,000
@@ -27,7 +28,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..lang import detect_probs
+from ..lang import detect_probs, language
 from ._lex import zipf
 from .base import Rule, analysis
 
@@ -70,7 +71,7 @@ def document_language(text: str, result=None) -> str:
         words, (lang, prob) = result.words, (result.language, result.language_probability)
     else:
         words = len(_WORD.findall(text))
-        lang, prob = detect_probs(text)[0] if words >= 40 else ("en", 0.0)
+        lang, prob = language(text) if words >= 40 else ("en", 0.0)
     if words < 40:
         return "en"
     return lang if prob >= 0.9 else "en"
@@ -95,11 +96,12 @@ def _word_count(words: list[str]) -> int:
 
 
 def surely_english(word: str, others) -> bool:
-    """A known English word at least FREQ_MARGIN rarer in each of the ``others`` languages: it
-    never counts as foreign (see :func:`_foreign_share`), whatever language a sentence is
-    detected as."""
+    """A known English word no more than FREQ_MARGIN more frequent in any of the ``others``
+    languages: exactly the words that never count as foreign in an English document (see
+    :func:`_foreign_share`), whatever language a sentence is detected as (a language without
+    a wordfreq list counts only words unknown in English)."""
     en = zipf(word, "en")
-    return en >= EN_KNOWN and all(zipf(word, la) + FREQ_MARGIN <= en for la in others)
+    return en >= EN_KNOWN and all(not zipf(word, la) > en + FREQ_MARGIN for la in others)
 
 
 @lru_cache(maxsize=1)
