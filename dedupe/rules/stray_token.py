@@ -159,42 +159,66 @@ def _english_neighbours(text: str, s: int, e: int) -> bool:
     return bool(before and after) and all(zipf_en(x.group(1).lower()) >= EN_RARE for x in (before, after))
 
 
-def _foreign_words(text: str, inside, sent_starts: frozenset, people):
-    names = Cover((p.start, p.end) for p in people)
-    web = Cover((w.start(), w.end()) for w in _WEB_RE.finditer(text))
+@lru_cache(maxsize=200_000)
+def _vocabulary(word: str):
+    """What the word lists say of a word (a possessive already taken off), before its place in
+    the text is read: ``(foreign, language)``. Only German capitalises common nouns, so a
+    capitalised word can only be a common German word unknown in English; a lower-case word is
+    foreign when it belongs to another language (see :func:`_foreign`) or, with letters outside
+    ASCII, to no English at all. Cached: each distinct word is looked up once."""
+    low = word.lower()
+    if word[0].isupper():
+        foreign = (word[1:].islower() and zipf_common(low, "de") >= FOREIGN_COMMON_CAPITALISED
+                   and _foreign(low, ("de",)) is not None)
+        return foreign, "de" if foreign else None
+    if _abbreviation(low) or not word.islower():
+        return False, None
+    lang = _foreign(low)
+    return bool(lang or (zipf_en(low) < EN_UNKNOWN and any(ord(c) > 127 for c in low))), lang
+
+
+def _bare(word: str) -> str:
+    """The word without a possessive ending ("the shutdown's"), curly apostrophes made straight."""
+    word = word.replace("’", "'")
+    return word[:-2] if word.endswith("'s") else word
+
+
+def _foreign_words(text: str, inside, parts):
+    """Words the vocabulary calls foreign (:func:`_vocabulary`) that their place in the text
+    does not excuse (``parts``: the text's :class:`~dedupe.rules.base.Analysis`). The
+    vocabulary is asked first: most words are English, and their context is then never read."""
+    names = web = None
     for start, end, word in _candidates(text):
         if len(word) < 3 or fold(word) in _SKIP_WORDS or word.isupper():
+            continue
+        bare = _bare(word)
+        foreign, lang = _vocabulary(bare)
+        if not foreign:
             continue
         if inside(start):
             quote = inside.quote_at(start)
             if len(text[quote.start : quote.end].split()) <= 2 or not _english_neighbours(text, start, end):
                 continue  # a term quoted as a term, or a quoted phrase of another language
+        web = web or Cover((w.start(), w.end()) for w in _WEB_RE.finditer(text))
         if web(start):
             continue
         if _other_script(word):
             continue  # reported as another script
-        word = re.sub(r"['’]s?$", "", word.replace("’", "'"))  # a possessive: "the shutdown's"
-        low = word.lower()
-        if text[start + len(word) : start + len(word) + 1] == "." and is_abbreviation(word):
+        if text[start + len(bare) : start + len(bare) + 1] == "." and is_abbreviation(bare):
             continue  # "(D-Mich.)"
         if _mention(text, start, end):
             continue
-        if word[0].isupper():
-            # only German capitalises common nouns: other capitalised words are taken for names,
-            # and so is a capitalised word next to another or already seen as a person
-            if (start not in sent_starts and word[1:].islower() and _isolated(text, start, end)
-                    and not names(start)
-                    and not _place_name(text, start, word)
-                    and zipf_common(low, "de") >= FOREIGN_COMMON_CAPITALISED and _foreign(low, ("de",))):
-                yield start, start + len(word), "de"
+        if bare[0].isupper():
+            # other capitalised words are taken for names, and so is a capitalised word next to
+            # another or already seen as a person
+            names = names or Cover((p.start, p.end) for p in parts.mentions)
+            if (start not in parts.sentence_starts and _isolated(text, start, end) and not names(start)
+                    and not _place_name(text, start, bare)):
+                yield start, start + len(bare), lang
             continue
-        if len(word) <= 3 and _inside_name(text, start, end):
+        if len(bare) <= 3 and _inside_name(text, start, end):
             continue  # a particle inside a name: "Alexandru cel Bun", "Juan de la Cruz"
-        if _abbreviation(low):
-            continue
-        lang = _foreign(low)
-        if word.islower() and (lang or (zipf_en(low) < EN_UNKNOWN and any(ord(c) > 127 for c in low))):
-            yield start, start + len(word), lang
+        yield start, start + len(bare), lang
 
 
 def _inside_name(text: str, s: int, e: int) -> bool:
@@ -282,7 +306,7 @@ def _check(doc, ctx):
         script = _script(next(c for c in text[s:e] if c.isalpha() and _script(c) != "LATIN")).lower()
         yield RULE.finding(doc, s, e, f"'{text[s:e]}' is in another script ({script}) inside English text",
                            confidence=CONFIDENCE["script"], evidence={"sign": "script", "script": script})
-    for s, e, lang in _foreign_words(text, inside, parts.sentence_starts, parts.mentions):
+    for s, e, lang in _foreign_words(text, inside, parts):
         if s in seen:
             continue
         seen.add(s)
