@@ -78,7 +78,8 @@ def document_language(text: str, result=None) -> str:
 
 
 def _has_case(word: str) -> bool:
-    return any(c.isupper() or c.islower() for c in word)
+    # a word of the pattern that is ASCII has an ASCII letter
+    return word.isascii() or any(c.isupper() or c.islower() for c in word)
 
 
 def _other_script_share(words: list[str]) -> float:
