@@ -56,3 +56,23 @@ def test_plain_words_read_from_the_dictionary_as_wordfreq_would():
                     assert z == zipf_frequency(w, lang, wordlist), (w, lang, wordlist)
     assert checked > 5000
     assert plain_zipf("Haus", "de") is None and plain_zipf("straße", "de") is None
+
+
+def test_shipped_alphabets_are_those_of_the_installed_wordfreq():
+    from dedupe.rules._lex import _alphabets, alphabets_of_wordfreq
+
+    langs = ("de", "ro", "tr", "ru", "el")
+    assert {la: set(chars) for la, chars in _alphabets().items() if la in langs} == alphabets_of_wordfreq(langs)
+
+
+def test_native_spelling_asks_only_the_lists_that_may_hold_the_word():
+    from dedupe.rules._lex import NATIVE_SPELLING_ZIPF, _wordfreq_languages, fold, native_spelling
+
+    words = ["Zürich", "Málaga", "İstanbul", "Sizzlér", "Kraków", "Łódź", "São", "Ålesund", "Ştefan", "Țară", "Dvořák",
+             "Citroën", "Ñandú", "Gdańsk", "Pécs", "Çatalhöyük", "Éire", "Müllerová", "Crêpe", "Québec", "Bjørn"]
+    answers = []
+    for w in words:
+        every_list = any(zipf(w, la) >= NATIVE_SPELLING_ZIPF for la in _wordfreq_languages() if la != "en")
+        answers.append(native_spelling(w))
+        assert answers[-1] == (fold(w) != w.lower() and every_list), w
+    assert True in answers and False in answers

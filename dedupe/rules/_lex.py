@@ -238,4 +238,39 @@ def native_spelling(word: str) -> bool:
     diacritics no language writes it with ("Sizzlér") is not."""
     if fold(word) == word.lower():
         return False
-    return any(zipf(word, lang) >= NATIVE_SPELLING_ZIPF for lang in _wordfreq_languages() if lang != "en")
+    return any(zipf(word, lang) >= NATIVE_SPELLING_ZIPF for lang in sorted(_wordfreq_languages())
+               if lang != "en" and _may_hold(word, lang))
+
+
+def _may_hold(word: str, lang: str) -> bool:
+    """Can the word list of ``lang`` hold ``word``? Not when a token wordfreq makes of it there
+    has a character of none of its entries (``data/wordfreq_alphabets.tsv``): then the list
+    need not be loaded to know. A language without a shipped alphabet may hold anything."""
+    from wordfreq import lossy_tokenize
+    from wordfreq.numbers import smash_numbers
+
+    alphabet = _alphabets().get(lang)
+    if alphabet is None:
+        return True
+    return all(set(smash_numbers(t)) <= alphabet for t in lossy_tokenize(word, lang))
+
+
+@lru_cache(maxsize=1)
+def _alphabets() -> dict:
+    """Language -> the characters of its wordfreq list (``scripts/build_alphabets.py``)."""
+    with open(os.path.join(_DATA, "wordfreq_alphabets.tsv"), encoding="utf-8") as fh:
+        rows = (line.rstrip("\n").split("\t", 1) for line in fh if not line.startswith("#"))
+        return {lang: frozenset(chars) for lang, chars in rows}
+
+
+def alphabets_of_wordfreq(langs=None) -> dict:
+    """Language -> set of the characters of its full wordfreq list, for the languages split by
+    regular expressions (``langs``: only those); loads every list (for building and testing)."""
+    from wordfreq import get_frequency_dict
+    from wordfreq.language_info import get_language_info
+
+    out = {}
+    for lang in sorted(langs or _wordfreq_languages()):
+        if get_language_info(lang)["tokenizer"] == "regex":
+            out[lang] = set().union(*map(set, get_frequency_dict(lang)))
+    return out
