@@ -1,11 +1,30 @@
-"""Language identification with langdetect, made deterministic."""
+"""Language identification with langdetect, made deterministic, and a cheap pre-filter that
+spares it on text that is clearly English."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 UNKNOWN = "unknown"
 _SEED = 0
+
+# English grammar words (articles, pronouns, auxiliaries, conjunctions) that are not common
+# words of another language ("in", "also", "was", "of", "die" are left out)
+ENGLISH_MARKERS = frozenset("""
+the and that with from which would were been have has this their they there these those what
+when where who should could about after into than then them his she its our your you are not
+but said it be out up other some only because while being does did him how why
+""".split())
+# a text is clearly English when, among its first words (those langdetect reads), at least
+# this many words, this share of them are English markers (native English prose: 13-28%,
+# median 20%, in Wikinews, ECB+, BASIL and Clough; text in other languages: 0-1%) and
+# almost every letter is ASCII
+CLEARLY_ENGLISH_WORDS = 40
+CLEARLY_ENGLISH_SHARE = 0.15
+MAX_OTHER_LETTERS = 0.02
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_NON_ASCII_LETTER_RE = re.compile(r"[^\W\d_\x00-\x7f]")
 
 
 @lru_cache(maxsize=1)
@@ -18,6 +37,27 @@ def _factory():
     from langdetect import detector_factory
 
     return detector_factory._factory
+
+
+def clearly_english(text: str, max_chars: int = 2000) -> bool:
+    """Is ``text[:max_chars]`` so plainly English prose (by its share of English grammar words
+    and its letters) that language identification would only confirm it?"""
+    sample = text[:max_chars]
+    words = _WORD_RE.findall(sample)
+    if len(words) < CLEARLY_ENGLISH_WORDS:
+        return False
+    markers = sum(1 for w in words if w.lower() in ENGLISH_MARKERS)
+    if markers < CLEARLY_ENGLISH_SHARE * len(words):
+        return False
+    return len(_NON_ASCII_LETTER_RE.findall(sample)) <= MAX_OTHER_LETTERS * sum(map(len, words))
+
+
+def language(text: str, max_chars: int = 2000) -> tuple[str, float]:
+    """``(language, probability)`` of the text: ``("en", 1.0)`` when it is
+    :func:`clearly_english`, else langdetect's best guess (see :func:`detect_probs`)."""
+    if clearly_english(text, max_chars):
+        return "en", 1.0
+    return detect_probs(text, max_chars)[0]
 
 
 def detect(text: str, max_chars: int = 2000) -> str:

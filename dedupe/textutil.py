@@ -61,11 +61,8 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tup
     end = len(text) if end is None else end
     pos = start
     for m in _SENT_END_RE.finditer(text, start, end):
-        if m.group() != "\n":
-            word_m = re.search(r"([\w.]+)$", text[pos : m.start()])
-            word = word_m.group(1).lower() if word_m else ""
-            if m.group().startswith(".") and (word in _ABBREV or (len(word) == 1 and word.isalpha())):
-                continue
+        if m.group().startswith(".") and _abbreviation_before(text, pos, m.start()):
+            continue
         s, e = pos, m.end() if m.group() != "\n" else m.start()
         pos = m.end()
         s, e = _trim(text, s, e)
@@ -74,6 +71,22 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tup
     s, e = _trim(text, pos, end)
     if s < e:
         yield s, e
+
+
+_ABBREV_CHARS = max(map(len, _ABBREV))
+
+
+def _abbreviation_before(text: str, lo: int, dot: int) -> bool:
+    """Does ``text[lo:dot]`` end in a common abbreviation or a single letter (the word of
+    letters, digits, ``_`` and dots before the dot)? Read backwards from the dot, at most one
+    character further than the longest abbreviation."""
+    i = dot
+    while i > lo and dot - i <= _ABBREV_CHARS and (text[i - 1].isalnum() or text[i - 1] in "._"):
+        i -= 1
+    if dot - i > _ABBREV_CHARS:
+        return False  # longer than every abbreviation, and not a single letter
+    word = text[i:dot].lower()
+    return word in _ABBREV or (len(word) == 1 and word.isalpha())
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -1,5 +1,6 @@
-"""Rebuild ``dedupe/rules/data/surely_english.txt``: English words that no other language's
-wordfreq list has anywhere near as often (see ``foreign_fragment.surely_english``).
+"""Rebuild ``dedupe/rules/data/surely_english.txt``: known English words that no other
+language's wordfreq list has much more often, so that they never count as foreign (see
+``foreign_fragment.surely_english``).
 
 foreign-fragment's pre-filter counts these words in a sentence before running language
 identification; deciding them at run time would load every wordfreq language (about 40 word
@@ -15,7 +16,7 @@ from pathlib import Path
 from wordfreq import top_n_list
 
 from dedupe.rules._lex import _wordfreq_languages
-from dedupe.rules.foreign_fragment import EN_KNOWN, surely_english
+from dedupe.rules.foreign_fragment import EN_KNOWN, FREQ_MARGIN, surely_english
 
 OUT = Path(__file__).resolve().parent.parent / "dedupe" / "rules" / "data" / "surely_english.txt"
 # the English words considered: ASCII lower case, as the rule's word pattern finds them
@@ -29,8 +30,8 @@ def main():
         w for w in top_n_list("en", CANDIDATES)
         if _ASCII_WORD.fullmatch(w) and surely_english(w, others)
     )
-    header = (f"# English words (wordfreq Zipf >= {EN_KNOWN}, among its {CANDIDATES:,} most frequent) at least three times rarer in every\n"
-              f"# other wordfreq language; built by scripts/build_surely_english.py\n")
+    header = (f"# English words (wordfreq Zipf >= {EN_KNOWN}, among its {CANDIDATES:,} most frequent) at most {FREQ_MARGIN} Zipf more\n"
+              f"# frequent in any other wordfreq language; built by scripts/build_surely_english.py\n")
     OUT.write_text(header + "\n".join(words) + "\n", encoding="utf-8")
     print(f"wrote {OUT} ({len(words)} words)")
 

@@ -21,7 +21,7 @@ def floor_words(lang: str) -> dict:
     small = get_frequency_dict(lang, wordlist="small")
     found = {}
     for word in get_frequency_dict(lang):
-        if word not in small and not any(c.isdigit() for c in word) and lossy_tokenize(word, lang) == [word]:
+        if word not in small and lossy_tokenize(word, lang) == [word]:
             z = zipf_frequency(word, lang)
             if z >= COMMON_ZIPF:
                 found[word] = z

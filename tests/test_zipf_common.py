@@ -30,6 +30,49 @@ def test_same_answer_as_the_full_list():
     for lang in LANGS:
         floor = sorted(_zipf_floor()[lang])[::10]
         small = sorted(get_frequency_dict(lang, wordlist="small"))[::50]
-        for w in [*words, *floor, *small, "l'homme", "zoo-tier", "straße"]:
+        digits = [w for w in get_frequency_dict(lang) if any(c.isdigit() for c in w)][::20]
+        for w in [*words, *floor, *small, *digits, "l'homme", "zoo-tier", "straße", "b2b", "4s", "t2", "2019", "1990s",
+                  "covid-19", "mp3", "4x4"]:
             full = zipf(w, lang)
             assert zipf_common(w, lang) == (full if full >= COMMON_ZIPF else 0.0), (w, lang)
+
+
+def test_plain_words_read_from_the_dictionary_as_wordfreq_would():
+    """``plain_zipf`` (a lower-case ASCII word read straight from wordfreq's dictionary) gives
+    wordfreq's own answer, in every language and list it answers for."""
+    from wordfreq import available_languages, iter_wordlist, zipf_frequency
+
+    from dedupe.rules._lex import plain_zipf
+
+    english = [w for w, _ in zip(iter_wordlist("en", "small"), range(3000))][::30]
+    checked = 0
+    for lang in sorted(available_languages()):
+        own = [w for w, _ in zip(iter_wordlist(lang, "small"), range(5000))][::50]
+        for wordlist in ("best", "small"):
+            for w in [*english, *own, "zzqxv", "cosecha", "gesetz"]:
+                z = plain_zipf(w, lang, wordlist)
+                if z is not None:
+                    checked += 1
+                    assert z == zipf_frequency(w, lang, wordlist), (w, lang, wordlist)
+    assert checked > 5000
+    assert plain_zipf("Haus", "de") is None and plain_zipf("straße", "de") is None
+
+
+def test_shipped_alphabets_are_those_of_the_installed_wordfreq():
+    from dedupe.rules._lex import _alphabets, alphabets_of_wordfreq
+
+    langs = ("de", "ro", "tr", "ru", "el")
+    assert {la: set(chars) for la, chars in _alphabets().items() if la in langs} == alphabets_of_wordfreq(langs)
+
+
+def test_native_spelling_asks_only_the_lists_that_may_hold_the_word():
+    from dedupe.rules._lex import NATIVE_SPELLING_ZIPF, _wordfreq_languages, fold, native_spelling
+
+    words = ["Zürich", "Málaga", "İstanbul", "Sizzlér", "Kraków", "Łódź", "São", "Ålesund", "Ştefan", "Țară", "Dvořák",
+             "Citroën", "Ñandú", "Gdańsk", "Pécs", "Çatalhöyük", "Éire", "Müllerová", "Crêpe", "Québec", "Bjørn"]
+    answers = []
+    for w in words:
+        every_list = any(zipf(w, la) >= NATIVE_SPELLING_ZIPF for la in _wordfreq_languages() if la != "en")
+        answers.append(native_spelling(w))
+        assert answers[-1] == (fold(w) != w.lower() and every_list), w
+    assert True in answers and False in answers

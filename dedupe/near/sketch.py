@@ -70,9 +70,9 @@ def sketch_batch(job: tuple[list[str], SketchSettings]) -> Sketches:
     texts, s = job
     parts = [_sketch(texts[a:b], s) for a, b in sub_batches(texts)]
     if s.detect_language:
-        from ..lang import detect_probs
+        from ..lang import language
 
-        languages = [detect_probs(t)[0] for t in texts]
+        languages = [language(t) for t in texts]
     else:
         languages = [("unknown", None)] * len(texts)
     words, sizes, signatures = (np.concatenate([p[k] for p in parts]) for k in range(3))

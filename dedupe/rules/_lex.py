@@ -5,7 +5,9 @@ small word lists under ``rules/data/``. Each loads once per process."""
 from __future__ import annotations
 
 import gzip
+import math
 import os
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -61,10 +63,48 @@ def zipf(word: str, lang: str) -> float:
     lang = lang.split("-")[0]
     if lang not in _wordfreq_languages():
         return 0.0
+    plain = plain_zipf(word, lang)
+    if plain is not None:
+        return plain
     try:
         return zipf_frequency(word, lang)
     except ImportError:  # Chinese/Japanese need optional tokenisers (jieba, mecab)
         return 0.0
+
+
+# a word of ASCII lower-case letters alone: wordfreq's tokeniser keeps it as one token, as it
+# is, in every language it splits with regular expressions (all but Chinese, Japanese, Korean)
+_PLAIN_RE = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=None)
+def _frequencies(lang: str, wordlist: str):
+    """wordfreq's token -> frequency dictionary of a language, or None when its tokeniser is
+    not the regular-expression one."""
+    from wordfreq import get_frequency_dict
+    from wordfreq.language_info import get_language_info
+
+    return get_frequency_dict(lang, wordlist) if get_language_info(lang)["tokenizer"] == "regex" else None
+
+
+def plain_zipf(word: str, lang: str, wordlist: str = "best"):
+    """wordfreq's ``zipf_frequency(word, lang, wordlist)`` for a word of ASCII lower-case
+    letters, read straight from the frequency dictionary (the tokeniser, most of the cost of
+    a lookup, would return the word unchanged), with wordfreq's rounding; None for any other
+    word (or language), to be looked up through wordfreq."""
+    if not _PLAIN_RE.fullmatch(word):
+        return None
+    freqs = _frequencies(lang, wordlist)
+    if freqs is None:
+        return None
+    from wordfreq import freq_to_zipf, zipf_to_freq
+
+    minimum = zipf_to_freq(0.0)
+    freq = freqs.get(word)
+    if freq is None:
+        return round(freq_to_zipf(minimum), 2)
+    freq = max(freq, minimum)
+    return round(freq_to_zipf(round(freq, math.floor(-math.log(freq, 10)) + 3)), 2)
 
 
 # Zipf at which a word is ordinary in a language (once per million words): wordfreq's "small"
@@ -81,19 +121,33 @@ def zipf_common(word: str, lang: str) -> float:
     the full list; the words at exactly COMMON_ZIPF are shipped in ``data/zipf_floor.tsv``
     (``scripts/build_zipf_floor.py``). A language not there is looked up in its full list."""
     from wordfreq import lossy_tokenize, zipf_frequency
+    from wordfreq.numbers import smash_numbers
 
     lang = lang.split("-")[0]
     floor = _zipf_floor().get(lang)
-    if floor is None or any(c.isdigit() for c in word):
+    if floor is None:
         z = zipf(word, lang)
         return z if z >= COMMON_ZIPF else 0.0
-    z = zipf_frequency(word, lang, wordlist="small")
+    z = plain_zipf(word, lang, "small")
+    if z is None:
+        z = zipf_frequency(word, lang, wordlist="small")
     if z:  # every token is in the small list: the full list's value
         return z if z >= COMMON_ZIPF else 0.0
     # a token below the small list: only a single word at exactly the floor reaches it (the
     # frequency of several tokens is below each one's)
     tokens = lossy_tokenize(word, lang)
-    return floor.get(tokens[0], 0.0) if len(tokens) == 1 else 0.0
+    if len(tokens) != 1:
+        return 0.0
+    smashed = smash_numbers(tokens[0])
+    if smashed != tokens[0]:
+        # a number of several digits counts as its digits' form ("2019" as "0000") at a share
+        # of that form's frequency: when the form is a floor word, the full list decides
+        # (rare: only then is it loaded)
+        if smashed not in floor:
+            return 0.0
+        z = zipf(word, lang)
+        return z if z >= COMMON_ZIPF else 0.0
+    return floor.get(tokens[0], 0.0)
 
 
 @lru_cache(maxsize=1)
@@ -184,4 +238,39 @@ def native_spelling(word: str) -> bool:
     diacritics no language writes it with ("Sizzlér") is not."""
     if fold(word) == word.lower():
         return False
-    return any(zipf(word, lang) >= NATIVE_SPELLING_ZIPF for lang in _wordfreq_languages() if lang != "en")
+    return any(zipf(word, lang) >= NATIVE_SPELLING_ZIPF for lang in sorted(_wordfreq_languages())
+               if lang != "en" and _may_hold(word, lang))
+
+
+def _may_hold(word: str, lang: str) -> bool:
+    """Can the word list of ``lang`` hold ``word``? Not when a token wordfreq makes of it there
+    has a character of none of its entries (``data/wordfreq_alphabets.tsv``): then the list
+    need not be loaded to know. A language without a shipped alphabet may hold anything."""
+    from wordfreq import lossy_tokenize
+    from wordfreq.numbers import smash_numbers
+
+    alphabet = _alphabets().get(lang)
+    if alphabet is None:
+        return True
+    return all(set(smash_numbers(t)) <= alphabet for t in lossy_tokenize(word, lang))
+
+
+@lru_cache(maxsize=1)
+def _alphabets() -> dict:
+    """Language -> the characters of its wordfreq list (``scripts/build_alphabets.py``)."""
+    with open(os.path.join(_DATA, "wordfreq_alphabets.tsv"), encoding="utf-8") as fh:
+        rows = (line.rstrip("\n").split("\t", 1) for line in fh if not line.startswith("#"))
+        return {lang: frozenset(chars) for lang, chars in rows}
+
+
+def alphabets_of_wordfreq(langs=None) -> dict:
+    """Language -> set of the characters of its full wordfreq list, for the languages split by
+    regular expressions (``langs``: only those); loads every list (for building and testing)."""
+    from wordfreq import get_frequency_dict
+    from wordfreq.language_info import get_language_info
+
+    out = {}
+    for lang in sorted(langs or _wordfreq_languages()):
+        if get_language_info(lang)["tokenizer"] == "regex":
+            out[lang] = set().union(*map(set, get_frequency_dict(lang)))
+    return out

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from ..textutil import Cover, sentences
+from ..textutil import Cover
 from ._lex import fold, given_name, is_place, wordlist, zipf_en
+from .base import analysis
 
 HONORIFICS = {
     "mr": "m", "sir": "m", "lord": "m", "monsieur": "m", "herr": "m",
@@ -99,7 +100,7 @@ def _given(text: str, toks, i: int):
 
 def mentions(text: str) -> list[Mention]:
     """Person mentions in text order (see the module docstring)."""
-    sent_starts = {s for s, _ in sentences(text)}
+    sent_starts = analysis(text).sentence_starts
     known: dict[str, Mention] = {}  # folded surname -> the latest full mention
     shared: set[str] = set()  # surnames of two people in this text (a couple, a family)
     out: list[Mention] = []

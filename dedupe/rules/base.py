@@ -14,12 +14,88 @@ test then checks that some finding covers it. Unmarked flag examples only need a
 
 from __future__ import annotations
 
+import bisect
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional
+from functools import cached_property
+from typing import Callable, Iterable, Optional, Union
 
 from ..config import Config
 from ..model import SEVERITIES, Document, DocumentResult, Finding
+from ..textutil import paragraphs, sentences
+
+
+class Analysis:
+    """What the rules read of one text, each part computed on first use and then shared by
+    every rule: sentence and paragraph spans, the sentences of a paragraph, quotations and
+    person mentions. Get it with :func:`analysis`."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    @cached_property
+    def sentences(self) -> tuple:
+        """``(start, end)`` of every sentence (:func:`dedupe.textutil.sentences`)."""
+        return tuple(sentences(self.text))
+
+    @cached_property
+    def sentence_starts(self) -> frozenset:
+        return frozenset(s for s, _ in self.sentences)
+
+    @cached_property
+    def paragraphs(self) -> tuple:
+        """``(start, end)`` of every paragraph (:func:`dedupe.textutil.paragraphs`)."""
+        return tuple(paragraphs(self.text))
+
+    @cached_property
+    def _starts(self) -> list:
+        return [s for s, _ in self.sentences]
+
+    def sentences_in(self, start: int, end: int) -> tuple:
+        """The sentences of the paragraph ``text[start:end]``: those of the whole text inside it
+        (a sentence ends at a line end, so none crosses a paragraph's bounds)."""
+        i = bisect.bisect_left(self._starts, start)
+        j = bisect.bisect_left(self._starts, end, i)
+        return self.sentences[i:j]
+
+    @cached_property
+    def quotations(self) -> tuple:
+        from ._quotes import quotations
+
+        return tuple(quotations(self.text))
+
+    @cached_property
+    def mentions(self) -> tuple:
+        """Person mentions (:func:`dedupe.rules._people.mentions`), in text order."""
+        from ._people import mentions
+
+        return tuple(mentions(self.text))
+
+
+# analyses kept, least recently used dropped first, while the texts they belong to hold at
+# most this many code points in all: a batch of documents goes through every document-scope
+# rule, and then (in the same process) through the corpus-scope rules, with each text
+# analysed once; memory stays bounded however large the corpus
+ANALYSIS_CACHE_CHARS = 16_000_000
+_analyses: OrderedDict = OrderedDict()
+_cached_chars = 0
+
+
+def analysis(doc: Union[Document, str]) -> Analysis:
+    """The shared :class:`Analysis` of a document (or of a text)."""
+    global _cached_chars
+    text = doc if isinstance(doc, str) else doc.text
+    found = _analyses.get(text)
+    if found is not None:
+        _analyses.move_to_end(text)
+        return found
+    found = _analyses[text] = Analysis(text)
+    _cached_chars += len(text)
+    while _cached_chars > ANALYSIS_CACHE_CHARS and len(_analyses) > 1:
+        old, _ = _analyses.popitem(last=False)
+        _cached_chars -= len(old)
+    return found
 
 @dataclass
 class RuleContext:

@@ -20,8 +20,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..textutil import paragraphs
-from .base import Rule
+from .base import Rule, analysis
 
 MIN_REPEAT_DOCS = 3
 MAX_REPEAT_WORDS = 8
@@ -102,7 +101,7 @@ def _pattern_findings(doc, lines):
 
 
 def check(docs, ctx):
-    lines_of = {d.id: list(paragraphs(d.text)) for d in docs}
+    lines_of = {d.id: list(analysis(d).paragraphs) for d in docs}
     # repetition across documents, counted in distinct surroundings
     contexts = defaultdict(set)
     docs_with = defaultdict(set)

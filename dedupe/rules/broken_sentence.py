@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 
-from ..textutil import _CLOSERS, _SENTENCE_END, _last_mark, hard_wrapped, paragraphs
+from ..textutil import _CLOSERS, _SENTENCE_END, _last_mark, hard_wrapped
 from ._abbrev import in_split_address as _in_split_address
 from ._abbrev import is_abbreviation as _is_abbreviation
-from .base import Rule
+from .base import Rule, analysis
 
 _PARTICLES = {"de", "van", "von", "da", "di", "du", "del", "della", "der", "den", "le", "la", "al", "el", "bin",
               "ibn", "ter", "ten", "dos", "das", "d", "y", "zu", "af", "ben", "abu", "bint", "ap", "mc", "dei"}
@@ -138,7 +138,7 @@ def check(doc, ctx):
     text = doc.text
     wrapped = hard_wrapped(text, by_hand=True)
     prev_para = None
-    for ps, pe in paragraphs(text):
+    for ps, pe in analysis(text).paragraphs:
         # 1. a lower-case start after a full stop inside the paragraph
         for m in _DOT_LOWER.finditer(text, ps, pe):
             dot, start = m.start(), m.end()

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..textutil import sentences
-from .base import Rule
+from .base import Rule, analysis
 
 
 @dataclass(frozen=True)
@@ -55,12 +54,16 @@ _COMPILED = [
     (ff, re.compile(rf"\b{ff.word}\b", re.I), re.compile(ff.context, re.I), re.compile(ff.not_context, re.I))
     for ff in LEXICON
 ]
+# any word of the lexicon: a sentence without one is not read entry by entry
+_ANY_WORD = re.compile("|".join(rf"(?:\b{ff.word}\b)" for ff in LEXICON), re.I)
 
 
 def check(doc, ctx):
     text = doc.text
-    for ss, se in sentences(text):
+    for ss, se in analysis(text).sentences:
         sentence = text[ss:se]
+        if not _ANY_WORD.search(sentence):
+            continue
         for ff, word_rx, context_rx, not_rx in _COMPILED:
             for m in word_rx.finditer(sentence):
                 after = sentence[m.end() :].lstrip()

@@ -10,9 +10,10 @@ names, so a sentence is flagged only when all of these hold:
   language (wordfreq), so a sentence of English words is never called foreign.
 
 Language identification is the costly step, so it runs only on sentences that could pass the
-last test: in an English document, a sentence whose lower-case words are mostly common English
-words found in no other language as often (a list shipped with the package) is skipped
-without it. Repeated syllables
+last test: in an English document, a sentence whose lower-case words are so often English
+words that can never count as foreign (known in English and not much more frequent in any
+other language: "the", "in", "a", "to" and most of the English vocabulary; a list shipped
+with the package) that the share of the last test cannot be reached is skipped without it. Repeated syllables
 ("la-la-la", "ha ha ha") are onomatopoeia, not words of a language.
 
 The document's language is the one ingest detected (langdetect on the first 2,000
@@ -27,10 +28,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..lang import detect_probs
-from ..textutil import paragraphs, sentences
+from ..lang import detect_probs, language
 from ._lex import zipf
-from .base import Rule
+from .base import Rule, analysis
 
 MIN_WORDS = 5
 MIN_LOWER_WORDS = 3
@@ -71,14 +71,15 @@ def document_language(text: str, result=None) -> str:
         words, (lang, prob) = result.words, (result.language, result.language_probability)
     else:
         words = len(_WORD.findall(text))
-        lang, prob = detect_probs(text)[0] if words >= 40 else ("en", 0.0)
+        lang, prob = language(text) if words >= 40 else ("en", 0.0)
     if words < 40:
         return "en"
     return lang if prob >= 0.9 else "en"
 
 
 def _has_case(word: str) -> bool:
-    return any(c.isupper() or c.islower() for c in word)
+    # a word of the pattern that is ASCII has an ASCII letter
+    return word.isascii() or any(c.isupper() or c.islower() for c in word)
 
 
 def _other_script_share(words: list[str]) -> float:
@@ -96,11 +97,12 @@ def _word_count(words: list[str]) -> int:
 
 
 def surely_english(word: str, others) -> bool:
-    """A known English word at least FREQ_MARGIN rarer in each of the ``others`` languages: it
-    never counts as foreign (see :func:`_foreign_share`), whatever language a sentence is
-    detected as."""
+    """A known English word no more than FREQ_MARGIN more frequent in any of the ``others``
+    languages: exactly the words that never count as foreign in an English document (see
+    :func:`_foreign_share`), whatever language a sentence is detected as (a language without
+    a wordfreq list counts only words unknown in English)."""
     en = zipf(word, "en")
-    return en >= EN_KNOWN and all(zipf(word, la) + FREQ_MARGIN <= en for la in others)
+    return en >= EN_KNOWN and all(not zipf(word, la) > en + FREQ_MARGIN for la in others)
 
 
 @lru_cache(maxsize=1)
@@ -153,9 +155,10 @@ def foreign_language(sentence: str, doc_lang: str):
 def check(doc, ctx):
     text = doc.text
     doc_lang = document_language(text, ctx.results.get(doc.id))
-    for ps, pe in paragraphs(text):
+    parts = analysis(text)
+    for ps, pe in parts.paragraphs:
         run = None  # [start, end, lang, [probabilities]]
-        for ss, se in sentences(text, ps, pe):
+        for ss, se in parts.sentences_in(ps, pe):
             hit = foreign_language(text[ss:se], doc_lang)
             if run and (hit is None or hit[0] != run[2]):
                 yield _finding(doc, run, doc_lang, whole=(run[0] == ps and run[1] == pe))

@@ -28,12 +28,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Optional
 
-from ..textutil import Cover, sentences
+from ..textutil import Cover
 from ._lex import fold, wordlist
-from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, mentions, noun_gender, plausible_person, role_words,
+from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, noun_gender, plausible_person, role_words,
                       strip_possessive)
 from ._quotes import Inside, quotations
-from .base import Rule
+from .base import Rule, analysis
 
 PRONOUNS = {"he": "m", "him": "m", "his": "m", "himself": "m",
             "she": "f", "her": "f", "hers": "f", "herself": "f"}
@@ -76,7 +76,7 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
     everyone.sort(key=lambda m: m.start)
     people = [m for m in everyone if not inside(m.start)]
     nouns = _person_nouns(text)  # those inside quotations only as competing referents
-    sents = list(sentences(text))
+    sents = list(analysis(text).sentences)
     sent_starts = [s for s, _ in sents]
     subjects = _subjects(text, everyone, sents)
     # people, nouns, quotes and resolved pronouns are in text order: a pronoun looks only at
@@ -430,7 +430,7 @@ def _check(docs, ctx):
     full_names: dict = defaultdict(set)  # person key -> docs naming them in full
     by_surname: dict = defaultdict(lambda: defaultdict(set))  # doc -> surname -> first given names
     texts = [doc.text for doc in docs]
-    people = [mentions(t) for t in texts]
+    people = [analysis(t).mentions for t in texts]
     for i, ms in enumerate(people):
         for m in ms:
             if m.honorific:

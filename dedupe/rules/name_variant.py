@@ -22,9 +22,9 @@ import re
 from collections import defaultdict
 
 from ._lex import fold, given_name, native_spelling, zipf_en
-from ._people import lexicon_gender, mentions, stopwords, strip_possessive
+from ._people import lexicon_gender, stopwords, strip_possessive
 from ._variants import candidate_pairs, variant_reason
-from .base import Rule
+from .base import Rule, analysis
 
 _WORD_RE = re.compile(r"(?<![\w'’\-])[^\W\d_a-z][\w'’\-]*")
 COMMON_WORD = 3.5  # a single word this common in English (Zipf) is not compared by spelling alone
@@ -41,7 +41,7 @@ def _person_forms(docs):
     """{surname: {given form: [(doc, start, end)]}} from full-name mentions."""
     out: dict = defaultdict(lambda: defaultdict(list))
     for doc in docs:
-        for m in mentions(doc.text):
+        for m in analysis(doc).mentions:
             if m.weak or not m.given or m.honorific:
                 continue
             if doc.text[m.start : m.end].startswith(m.given):  # a full mention, not a back-reference

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..textutil import sentences
-from .base import Rule
+from .base import Rule, analysis
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\w'’.-]*[\w]|[A-Za-zÀ-ÖØ-öø-ÿĀ-ž]|\d[\d,.]*|[,;:()\"“”‘’]")
 _PRONOUNS = {"he", "she", "it", "they"}
@@ -137,7 +136,7 @@ def _clause_starts(toks: list) -> list[int]:
 
 def check(doc, ctx):
     text = doc.text
-    for ss, se in sentences(text):
+    for ss, se in analysis(text).sentences:
         toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, ss, se)]
         while toks and toks[0][0] in ("\"", "“", "‘", "(", "’"):
             toks = toks[1:]

@@ -34,12 +34,12 @@ import unicodedata
 
 from functools import lru_cache
 
-from ..textutil import Cover, paragraphs, sentences
+from ..textutil import Cover
 from ._abbrev import ADDRESS_SUFFIXES, in_split_address, is_abbreviation
 from ._lex import fold, is_place, wordlist, zipf_common, zipf_en
-from ._people import mentions, stopwords
-from ._quotes import Inside, quotations
-from .base import Rule
+from ._people import stopwords
+from ._quotes import Inside
+from .base import Rule, analysis
 
 _TOKEN_RE = re.compile(r"[^\W\d_](?:[\w'’\-]*[^\W_])?")
 _QUOTE_CHARS = "\"'“”‘’«»"
@@ -70,6 +70,7 @@ PLACE_MIN_POPULATION = 15_000  # a capitalised word naming a place this large is
 _WEB_RE = re.compile(r"(?:https?:|www\.)\S*|\b[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,6}\b(?:/\S*)?")
 
 
+@lru_cache(maxsize=20_000)
 def _script(ch: str) -> str:
     try:
         return unicodedata.name(ch).split()[0]
@@ -77,26 +78,33 @@ def _script(ch: str) -> str:
         return "UNKNOWN"
 
 
+# a word with a letter outside ASCII: the only words that can have letters of another script
+# (every ASCII letter is Latin), found by one regular expression over the text
+_NON_ASCII_WORD_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]*[^\W\d_\x00-\x7f][^\W\d_]*")
+
+
+def _other_script(word: str) -> bool:
+    """Has the word a letter of a script other than Latin?"""
+    return not word.isascii() and any(_script(c) != "LATIN" for c in word if c.isalpha())
+
+
 def _foreign_script_runs(text: str):
     """Runs of words with letters in a script other than Latin (words joined by spaces form one
-    run). Only alphabetic characters count: "km²" is Latin."""
+    run; any other word or character between two such words ends a run). Only alphabetic
+    characters count: "km²" is Latin."""
     run_start = None
     last_end = None
-    for m in re.finditer(r"[^\W\d_]+", text):
+    for m in _NON_ASCII_WORD_RE.finditer(text):
         word = m.group()
         letters = [c for c in word if c.isalpha()]
-        foreign = any(_script(c) != "LATIN" for c in letters) and not (
-            len(letters) == 1 and _script(letters[0]) == "GREEK"
-        )
-        if foreign:
-            if run_start is None or text[last_end : m.start()].strip() not in ("",):
-                if run_start is not None:
-                    yield run_start, last_end
-                run_start = m.start()
-            last_end = m.end()
-        elif run_start is not None:
+        if not _other_script(word) or (len(letters) == 1 and _script(letters[0]) == "GREEK"):
+            continue
+        if run_start is not None and text[last_end : m.start()].strip():
             yield run_start, last_end
             run_start = None
+        if run_start is None:
+            run_start = m.start()
+        last_end = m.end()
     if run_start is not None:
         yield run_start, last_end
 
@@ -151,42 +159,66 @@ def _english_neighbours(text: str, s: int, e: int) -> bool:
     return bool(before and after) and all(zipf_en(x.group(1).lower()) >= EN_RARE for x in (before, after))
 
 
-def _foreign_words(text: str, inside, sent_starts: set):
-    names = Cover((p.start, p.end) for p in mentions(text))
-    web = Cover((w.start(), w.end()) for w in _WEB_RE.finditer(text))
+@lru_cache(maxsize=200_000)
+def _vocabulary(word: str):
+    """What the word lists say of a word (a possessive already taken off), before its place in
+    the text is read: ``(foreign, language)``. Only German capitalises common nouns, so a
+    capitalised word can only be a common German word unknown in English; a lower-case word is
+    foreign when it belongs to another language (see :func:`_foreign`) or, with letters outside
+    ASCII, to no English at all. Cached: each distinct word is looked up once."""
+    low = word.lower()
+    if word[0].isupper():
+        foreign = (word[1:].islower() and zipf_common(low, "de") >= FOREIGN_COMMON_CAPITALISED
+                   and _foreign(low, ("de",)) is not None)
+        return foreign, "de" if foreign else None
+    if _abbreviation(low) or not word.islower():
+        return False, None
+    lang = _foreign(low)
+    return bool(lang or (zipf_en(low) < EN_UNKNOWN and any(ord(c) > 127 for c in low))), lang
+
+
+def _bare(word: str) -> str:
+    """The word without a possessive ending ("the shutdown's"), curly apostrophes made straight."""
+    word = word.replace("’", "'")
+    return word[:-2] if word.endswith("'s") else word
+
+
+def _foreign_words(text: str, inside, parts):
+    """Words the vocabulary calls foreign (:func:`_vocabulary`) that their place in the text
+    does not excuse (``parts``: the text's :class:`~dedupe.rules.base.Analysis`). The
+    vocabulary is asked first: most words are English, and their context is then never read."""
+    names = web = None
     for start, end, word in _candidates(text):
         if len(word) < 3 or fold(word) in _SKIP_WORDS or word.isupper():
+            continue
+        bare = _bare(word)
+        foreign, lang = _vocabulary(bare)
+        if not foreign:
             continue
         if inside(start):
             quote = inside.quote_at(start)
             if len(text[quote.start : quote.end].split()) <= 2 or not _english_neighbours(text, start, end):
                 continue  # a term quoted as a term, or a quoted phrase of another language
+        web = web or Cover((w.start(), w.end()) for w in _WEB_RE.finditer(text))
         if web(start):
             continue
-        if any(_script(c) != "LATIN" for c in word if c.isalpha()):
+        if _other_script(word):
             continue  # reported as another script
-        word = re.sub(r"['’]s?$", "", word.replace("’", "'"))  # a possessive: "the shutdown's"
-        low = word.lower()
-        if text[start + len(word) : start + len(word) + 1] == "." and is_abbreviation(word):
+        if text[start + len(bare) : start + len(bare) + 1] == "." and is_abbreviation(bare):
             continue  # "(D-Mich.)"
         if _mention(text, start, end):
             continue
-        if word[0].isupper():
-            # only German capitalises common nouns: other capitalised words are taken for names,
-            # and so is a capitalised word next to another or already seen as a person
-            if (start not in sent_starts and word[1:].islower() and _isolated(text, start, end)
-                    and not names(start)
-                    and not _place_name(text, start, word)
-                    and zipf_common(low, "de") >= FOREIGN_COMMON_CAPITALISED and _foreign(low, ("de",))):
-                yield start, start + len(word), "de"
+        if bare[0].isupper():
+            # other capitalised words are taken for names, and so is a capitalised word next to
+            # another or already seen as a person
+            names = names or Cover((p.start, p.end) for p in parts.mentions)
+            if (start not in parts.sentence_starts and _isolated(text, start, end) and not names(start)
+                    and not _place_name(text, start, bare)):
+                yield start, start + len(bare), lang
             continue
-        if len(word) <= 3 and _inside_name(text, start, end):
+        if len(bare) <= 3 and _inside_name(text, start, end):
             continue  # a particle inside a name: "Alexandru cel Bun", "Juan de la Cruz"
-        if _abbreviation(low):
-            continue
-        lang = _foreign(low)
-        if word.islower() and (lang or (zipf_en(low) < EN_UNKNOWN and any(ord(c) > 127 for c in low))):
-            yield start, start + len(word), lang
+        yield start, start + len(bare), lang
 
 
 def _inside_name(text: str, s: int, e: int) -> bool:
@@ -214,10 +246,11 @@ def _isolated(text: str, s: int, e: int) -> bool:
     return not any(m and m.group(1)[0].isupper() for m in (before, after))
 
 
-def _lone_fragments(text: str, inside):
-    """One- or two-word sentences after an attribution or closing a paragraph."""
-    for ps, pe in paragraphs(text):
-        sents = list(sentences(text, ps, pe))
+def _lone_fragments(text: str, inside, parts):
+    """One- or two-word sentences after an attribution or closing a paragraph (``parts``: the
+    text's :class:`~dedupe.rules.base.Analysis`)."""
+    for ps, pe in parts.paragraphs:
+        sents = parts.sentences_in(ps, pe)
         if len(sents) < 2:
             continue
         for k in range(1, len(sents)):
@@ -254,10 +287,10 @@ def _split_sentence(text: str, prev: str, s: int, words: list) -> bool:
 
 def _check(doc, ctx):
     text = doc.text
-    inside = Inside(quotations(text))
-    sent_starts = {s for s, _ in sentences(text)}
+    parts = analysis(text)
+    inside = Inside(parts.quotations)
     seen = set()
-    for s, e, after_attr in _lone_fragments(text, inside):
+    for s, e, after_attr in _lone_fragments(text, inside, parts):
         seen.add(s)
         where = "after a quotation's attribution" if after_attr else "at the end of a paragraph"
         # a short sentence closing a paragraph ("Details here.") is common in careful English
@@ -273,7 +306,7 @@ def _check(doc, ctx):
         script = _script(next(c for c in text[s:e] if c.isalpha() and _script(c) != "LATIN")).lower()
         yield RULE.finding(doc, s, e, f"'{text[s:e]}' is in another script ({script}) inside English text",
                            confidence=CONFIDENCE["script"], evidence={"sign": "script", "script": script})
-    for s, e, lang in _foreign_words(text, inside, sent_starts):
+    for s, e, lang in _foreign_words(text, inside, parts):
         if s in seen:
             continue
         seen.add(s)
