@@ -23,6 +23,7 @@ named after it. ``confidence`` is the measured precision of the path (see ``_PRE
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from typing import Optional
 from ..textutil import Cover, sentences
 from ._lex import fold, wordlist
 from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, mentions, noun_gender, plausible_person, role_words,
-                      strip_possessive)
+                      stopwords, strip_possessive)
 from ._quotes import Inside, quotations
 from .base import Rule
 
@@ -71,6 +72,10 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
     quotes = quotations(text)
     inside = Inside(quotes)
     everyone = [m for m in found if plausible_person(m, case) and not _names_organisation(text, m)]
+    # a lone word that ends a name of this text is that person ("Obama" after "Barack Obama")
+    ends = {fold(m.surname) for m in everyone if " " in m.person}
+    everyone += [m for m in found if m.weak and " " not in m.person and fold(m.person) in ends
+                 and not (case and case.mostly_lower(m.person)) and not plausible_person(m, case)]
     everyone += [m for m in _lone_surnames(text, found, surnames)  # "to Obama"; not "Avian Flu"
                  if (not case.mostly_lower(m.person) if case else plausible_person(m))]
     everyone.sort(key=lambda m: m.start)
@@ -116,17 +121,30 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
         opposite = [n for n in nouns_before if n[2] not in (gender, "n") and n[3] and not inside(n[0])]
         if opposite and (not before or opposite[-1][0] > before[-1].start):
             noun = opposite[-1]  # "The girl was hurt. His ..."
-            blocked = compatible_noun or bool(neutral) or _object_of_own_clause(text, noun[1], pm)
+            blocked = (compatible_noun or any(n[0] >= min(noun[1], sent[0]) for n in neutral)
+                       or _object_of_own_clause(text, noun[1], pm))
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, before, blocked, "noun", noun, same))
             continue
         if not before:  # no antecedent in sight: kept so that a later pronoun may continue it
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, [], True, "none", None, same))
             continue
+        if _predicate_of(text, before[-1].end, pm):  # "Emelianenko, who is her sister's husband"
+            before = [m for m in before if m.key != before[-1].key]
+            if not before:
+                out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, [], True, "none", None, same))
+                continue
         nearest = before[-1]
-        rivals = _salient(text, before, sents, k, subjects) if _governed(text, pm) else before
+        role = _governed(text, pm, sent[0])
+        subject, since = _salient(before, sents, k, subjects, role) if role else (None, -1)
+        keep_subjects = role == "possessive"  # "called her answer evasive": an earlier subject's
+        rivals = [m for m in before if m.start >= since or (keep_subjects and m.start in subjects)]
+        if subject is not None and nearest.weak and not subject.weak and subject.start >= sent[0]:
+            nearest = subject  # "Schumacher pulled out after Alonso due to damage to his car"
         others = list({m.key: m for m in rivals if m.key != nearest.key}.values())
         if len(rivals) < len(before) and {m.key for m in before} - {m.key for m in rivals} - {nearest.key}:
             path = "subject"  # someone named earlier no longer competes with the clause's subject
+            if not keep_subjects:  # earlier pronouns are out of the running too
+                same = tuple(i for i in same if out[i].start >= since)
         else:
             path = "name"
         blocked = (
@@ -147,41 +165,59 @@ def _between(items: list, starts: list, lo: int, hi: int) -> list:
     return [x for x in out if (x.end if isinstance(x, Mention) else x[1]) <= hi]
 
 
-def _salient(text: str, before: list, sents: list, k: int, subjects: set) -> list:
-    """The people a pronoun in sentence ``k`` may still mean, of those named before it in the
-    window (``before``). When a subject governs the pronoun's clause (the last subject named
-    in its sentence before it, or, when nobody is named there before it, the previous
-    sentence's last subject), people named only in passing (not as a subject) in sentences
-    before that subject's sentence are out of the running: "Rios, last summer, suffered an
-    infection in his leg" after a sentence naming an official in passing."""
+def _salient(before: list, sents: list, k: int, subjects: set, role: str) -> tuple:
+    """The subject governing a pronoun in sentence ``k`` and where the people still in the
+    running start: ``(subject, since)``, or ``(None, -1)``. The subject is the last subject
+    named in the pronoun's sentence before it, or, when nobody is named there before it, the
+    previous sentence's last subject. People (and pronouns) named before that subject's sentence are out of the
+    running: the subject of the clause or of the sentence just before outweighs those named
+    earlier ("Rios, last summer, suffered an infection in his leg" after sentences about an
+    official); for a possessive inside the sentence ("called her answer evasive") earlier
+    subjects stay in the running (see ``_governed``)."""
     here = [m for m in before if m.start >= sents[k][0]]
     if here:
         subject = next((m for m in reversed(here) if m.start in subjects), None)
     elif k > 0:
-        subject = next((m for m in reversed(before) if sents[k - 1][0] <= m.start and m.start in subjects), None)
+        prev = [m for m in before if sents[k - 1][0] <= m.start < sents[k][0]]
+        subject = next((m for m in reversed(prev) if m.start in subjects), None)
     else:
         subject = None
     if subject is None:
-        return before
-    since = sents[_sentence_index([s for s, _ in sents], subject.start)][0]
-    return [m for m in before if m.start >= since or m.start in subjects]
+        return None, -1
+    return subject, sents[_sentence_index([s for s, _ in sents], subject.start)][0]
 
 
 _REPORTED_RE = re.compile(rf"\b{_SPEECH_VERBS}\b(?:\W+\w+){{0,2}}\W+$", re.I)
+_ATTRIBUTION_RE = re.compile(rf"[ \u00a0]+{_SPEECH_VERBS}\b")
+# verbs that report what someone says, thinks or knows: what follows may be about someone else
+_REPORTING_RE = re.compile(
+    rf"\b(?:{_SPEECH_VERBS}|(?:testifi|report|confirm|den|alleg|warn|admitt|acknowledg|suggest|believ|"
+    rf"remind|hop|argu|not|estimat|predict|complain|reveal|explain)(?:ed|es|s|ing|ied)|thinks?|thought|knows?|knew|"
+    rf"according)\b", re.I)
 
 
-def _governed(text: str, pm) -> bool:
-    """Does the pronoun take the clause's subject as its referent, as the subject itself (he,
-    she) or a possessive (his, her before a noun), and not in reported speech ("Weber says
-    she was escorted out": the one spoken of) nor as an object ("thanked her")?"""
+def _governed(text: str, pm, sent_start: int) -> Optional[str]:
+    """How the pronoun takes a clause's subject as its referent, or None: "subject" (he, she,
+    or a possessive that starts its sentence: "His speech was short"), "possessive" (his, her
+    before a noun inside the sentence; any pronoun after a reporting verb or "that" in its
+    sentence, or attributing a quotation: '"...," he said'). None just after a speech verb
+    ("Weber says she was escorted out": the one spoken of) and for objects ("thanked her")."""
     pronoun = pm.group().lower()
     if pronoun in ("him", "himself", "herself", "hers"):
-        return False
+        return None
     if pronoun == "her":
         after = re.match(r"\s*([A-Za-z][\w\-]*)", text[pm.end() : pm.end() + 40])
         if not after or after.group(1).lower() in _OBJECT_FOLLOWERS:
-            return False
-    return not _REPORTED_RE.search(text[max(0, pm.start() - 40) : pm.start()])
+            return None
+    before = text[sent_start : pm.start()]
+    if _REPORTED_RE.search(before[-40:]):
+        return None  # the one spoken of
+    if (_REPORTING_RE.search(before) or re.search(r"\bthat\W+$", before)
+            or _ATTRIBUTION_RE.match(text, pm.end()) and re.search(r"[,\"”'’]\s*$", before)):
+        # "Farmer said, noting the work she has done", "hopeful that she": perhaps someone
+        # else; '"...," he said': the speaker, perhaps not the subject of the quoted clause
+        return "possessive"
+    return "subject" if pronoun in ("he", "she") or not before.strip() else "possessive"
 
 
 _NOT_A_VERB = {"and", "or", "nor", "but", "of", "in", "on", "at", "to", "for", "from", "with", "by", "as",
@@ -253,6 +289,19 @@ def _object_of_own_clause(text: str, person_end: int, pm) -> bool:
         return False
     between = text[person_end : pm.start()]
     return 0 < len(_WORD_RE.findall(between)) <= 4 and not _CLAUSE_BREAK_RE.search(between)
+
+
+_PREDICATE_RE = re.compile(r"(?:,?[ \u00a0]+who)?[ \u00a0]+(?:is|was|became|becomes|remains|remained)"
+                           r"(?:[ \u00a0]+(?:also|now|not|still))?[ \u00a0]+$")
+
+
+def _predicate_of(text: str, person_end: int, pm) -> bool:
+    """Is the pronoun a possessive in what is said of the person just named ("Novak is her
+    lawyer", "Novak, who was his brother's friend")? Then it means someone else ("her own"
+    aside)."""
+    if pm.group().lower() not in ("his", "her") or re.match(r"\s+own\b", text[pm.end() : pm.end() + 5], re.I):
+        return False
+    return bool(_PREDICATE_RE.fullmatch(text, person_end, pm.start()))
 
 
 # words that follow object "her" (prepositions, particles, adverbs), not a possessed noun
@@ -352,17 +401,25 @@ def _predicative(text: str, words: list, i: int) -> bool:
     Then it is not another referent."""
     if i > 0 and words[i - 1].group()[:1].isupper() and re.fullmatch(r",\s*", text[words[i - 1].end() : words[i].start()]):
         return True
+    ahead = _APPOSITION_RE.match(text, words[i].end())  # "a nurse from Glasgow, Anna Novak, ..."
+    if ahead and not (set(ahead.group(1).lower().split()) & _NOT_IN_APPOSITION) and fold(ahead.group(2)) not in stopwords():
+        return True
     for j in range(i - 1, max(-1, i - 4), -1):
         w = words[j].group()
         if w.lower() in _COPULAS:
             return True
-        if w.lower() in _DETERMINERS:
+        if w.lower() in _DETERMINERS:  # "Novak, the lawyer": not "Nevertheless, the man"
             before = words[j - 1] if j > 0 else None
             return bool(before and before.group()[:1].isupper() and j - 1 > 0
-                        and re.fullmatch(r",?\s*", text[before.end() : words[j].start()]))
+                        and re.fullmatch(r",?\s*", text[before.end() : words[j].start()])
+                        and fold(before.group()) not in stopwords()
+                        and not re.search(r"[.!?\n]\W*$", text[max(0, before.start() - 4) : before.start()]))
     return False
 
 
+_APPOSITION_RE = re.compile(r"((?:[ \u00a0]+[\w'’\-]+){0,8}?),[ \u00a0]+([^\W\d_a-z][\w'’\-]*)[ \u00a0]+[^\W\d_a-z]")
+_NOT_IN_APPOSITION = {"is", "was", "are", "were", "has", "had", "have", "will", "would", "can", "could", "did", "does",
+                      "said", "says", "told", "and", "but", "or", "that", "who", "which", "when", "while", "if", "because"}
 _COPULAS = {"is", "was", "are", "were", "be", "been", "being", "became", "become", "becomes", "as",
             "named", "appointed", "elected"}
 _NAME_AFTER_RE = re.compile(r",?[ \u00a0]+([^\W\d_a-z][\w'’\-]*)")
@@ -394,16 +451,21 @@ class _Evidence:
         if len(hon) > 1:
             return None
         counts = self.pronouns.get(person.key, {})
-        other = _unanimous({g: n for (d, g), n in counts.items() if d != doc_index})
-        here = {g: n for (d, g), n in counts.items() if d == doc_index}
+        other_n = _by_gender(counts, lambda d: d != doc_index)
+        here_n = _by_gender(counts, lambda d: d == doc_index)
         if own:
-            here[own] = here.get(own, 0) - 1
-        here = _unanimous(here)  # the document's other pronouns for this person
-        surname = {g: n for (d, g), n in self.by_surname.get(fold(person.surname), {}).items() if d != doc_index}
+            here_n[own] -= 1  # the document's other pronouns for this person
+        other, here = _unanimous(other_n), _unanimous(here_n)
         lex = lexicon_gender(person.given, LEXICON_P)
         if lex:
-            if (other and other != lex[0]) or _mostly(surname, "f" if lex[0] == "m" else "m"):
-                return None  # other documents disagree with the name table: it may not apply here
+            # the name table gives way to pronouns for the person that all say otherwise, as many
+            # as its log-odds (a pronoun taken as e:1 evidence): 3 for p = 0.92, 7 for p = 0.999
+            need = max(2.0, math.log(min(lex[1], 0.999) / (1 - min(lex[1], 0.999))))
+            surname = _by_gender(self.by_surname.get(fold(person.surname), {}), lambda d: d != doc_index)
+            against = "f" if lex[0] == "m" else "m"
+            if (_mostly(other_n, against, need, 1.0) or _mostly(here_n, against, need, 1.0)
+                    or _mostly(surname, against, need, 0.8)):
+                return None  # a name whose gender differs by culture ("Raj" for a woman)
             return lex[0], "name lexicon (nomquamgender)", lex[1]
         if other and here and other != here:
             return None
@@ -414,14 +476,25 @@ class _Evidence:
         return None
 
 
+def _by_gender(counts: dict, keep) -> dict:
+    """Pronoun counts per gender, summed over the documents ``keep`` accepts."""
+    out: dict = defaultdict(int)
+    for (d, g), n in counts.items():
+        if keep(d):
+            out[g] += n
+    return out
+
+
 def _unanimous(counts: dict) -> Optional[str]:
     """The gender of at least two pronouns when no pronoun has the other gender."""
     live = {g: n for g, n in counts.items() if n > 0}
     return next(iter(live)) if len(live) == 1 and sum(live.values()) >= 2 else None
 
 
-def _mostly(counts: dict, gender: str) -> bool:
-    return counts.get(gender, 0) >= 2 and counts.get(gender, 0) >= 0.8 * sum(counts.values())
+def _mostly(counts: dict, gender: str, least: float, share: float) -> bool:
+    """At least ``least`` pronouns of this gender, and at least ``share`` of all."""
+    n = counts.get(gender, 0)
+    return n >= least and n >= share * sum(v for v in counts.values() if v > 0)
 
 
 def _check(docs, ctx):
@@ -449,7 +522,7 @@ def _check(docs, ctx):
     for refs in per_doc:
         for r in refs:
             base = refs[r.follows] if r.follows is not None else r
-            if base.path == "name" and not base.person.weak and not base.others and not base.blocked:
+            if base.path in ("name", "subject") and not base.person.weak and not base.others and not base.blocked:
                 r.counted = True
                 ev.add_pronoun(base.person, r.doc_index, r.gender)
     for refs in per_doc:
