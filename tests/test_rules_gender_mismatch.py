@@ -128,3 +128,23 @@ def test_a_lone_word_that_ends_a_name_of_the_text_is_that_person():
     text = "Xolani Green came to town." + filler + "Maria Santos met the press. Green said his speech was ready."
     assert flagged(text) == []
     assert flagged(text.replace("Xolani Green", "The green paint")) == ["his"]
+
+
+def test_a_lone_name_in_several_documents_never_a_surname_is_no_person():
+    doc = "Peter Brown told Velkora her plan was good."
+    # "Velkora" stands alone in three documents and nobody bears it as a surname: an outlet
+    assert flagged(doc, doc, doc) == ["her"] * 3
+    assert flagged(doc, doc) == []
+    assert flagged(doc, doc, doc, "Anna Velkora left.") == []
+
+
+def test_an_adjective_before_a_noun_is_no_person():
+    assert flagged("Peter Brown, repeating the official line, praised her work.") == ["her"]
+    assert flagged("Peter Brown, talking to an official, praised her work.") == []
+
+
+def test_a_lone_surname_of_a_name_in_the_text_is_no_given_name():
+    filler = " It rained. The roads were wet. Trains ran late. "
+    text = "Xolani Howard came to town." + filler + "Later Peter Brown thanked Howard for her plans."
+    assert flagged(text) == []
+    assert flagged(text.replace("Xolani Howard", "A farmer")) == ["her"]

@@ -169,8 +169,8 @@ def _link_forward(out: list) -> list:
     first: dict = {}  # key -> its first mention
     for m in out:
         first.setdefault(m.key, m)
-        if not m.weak and m.given and not m.backref:
-            full.setdefault(fold(m.surname), set()).add(m.key)
+        if (not m.weak and m.given or m.weak and " " in m.person) and not m.backref:
+            full.setdefault(fold(m.surname), set()).add(m.key)  # "Ka Novak" too: a person of that surname
     linked = []
     for m in out:
         people = full.get(fold(m.person)) if m.weak and not m.given and " " not in m.person else None

@@ -26,11 +26,11 @@ import bisect
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..textutil import Cover, sentences
-from ._lex import fold, wordlist
+from ._lex import fold, given_name, wordlist
 from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, mentions, noun_gender, plausible_person, role_words,
                       stopwords, strip_possessive)
 from ._quotes import Inside, quotations
@@ -63,18 +63,24 @@ class _Resolved:
     counted: bool = False  # unambiguous: evidence of the person's gender
 
 
-def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCase] = None) -> list[_Resolved]:
+def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCase] = None,
+             brands=frozenset()) -> list[_Resolved]:
     """Each pronoun with what it may refer to (see the module docstring): outside quotations,
     and inside a quotation that names the person before it ("Warhol changed art. He is ...").
     ``found``: the text's person mentions; ``surnames``: surnames of people named in full
     anywhere in the corpus (a lone one, "to Obama", is a person of unknown gender); ``case``:
-    how the corpus writes its words (a weak mention with an ordinary word is no person)."""
+    how the corpus writes its words (a weak mention with an ordinary word is no person);
+    ``brands``: lone names that are no person (see ``_brands``)."""
     quotes = quotations(text)
     inside = Inside(quotes)
-    everyone = [m for m in found if plausible_person(m, case) and not _names_organisation(text, m)]
-    # a lone word that ends a name of this text is that person ("Obama" after "Barack Obama")
+    everyone = [m for m in found if plausible_person(m, case) and not _names_organisation(text, m)
+                and not (m.weak and fold(m.person) in brands)]
+    # a lone word that ends a name of this text is that person's surname, of unknown gender
+    # ("Obama" after "Barack Obama", "Flynn" after "Ka Flynn": not the given name Flynn)
     ends = {fold(m.surname) for m in everyone if " " in m.person}
-    everyone += [m for m in found if m.weak and " " not in m.person and fold(m.person) in ends
+    everyone = [replace(m, given=None) if m.weak and " " not in m.person and fold(m.person) in ends else m
+                for m in everyone]
+    everyone += [replace(m, given=None) for m in found if m.weak and " " not in m.person and fold(m.person) in ends
                  and not (case and case.mostly_lower(m.person)) and not plausible_person(m, case)]
     everyone += [m for m in _lone_surnames(text, found, surnames)  # "to Obama"; not "Avian Flu"
                  if (not case.mostly_lower(m.person) if case else plausible_person(m))]
@@ -384,6 +390,8 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
         if after and after.group(1) not in _SENTENCE_WORDS:
             continue
         prev = [x.group().lower() for x in words[max(0, i - 3) : i]]
+        if g == "n" and w in wordlist("adjectival_person_nouns") and _modifies(text, m.end()):
+            continue  # "the official word"
         if g == "n":
             if prev[-1:] and prev[-1] in _SEX_WORDS:
                 g = _SEX_WORDS[prev[-1]]
@@ -393,6 +401,17 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
             continue
         out.append((m.start(), m.end(), g, noun_gender(w, plural=False) is not None))
     return out
+
+
+def _modifies(text: str, end: int) -> bool:
+    """Is the word ending at ``end`` an adjective before a noun: followed by a lower-case
+    content word that does not look like a verb (not a function word, not in -ed, not a
+    reporting verb)?"""
+    nxt = re.match(r"[ \u00a0]+([a-z]+)\b", text[end : end + 30])
+    if nxt is None:
+        return False
+    w = nxt.group(1)
+    return not (w in stopwords() or w.endswith("ed") or _REPORTING_RE.fullmatch(w) or re.fullmatch(_SPEECH_VERBS, w))
 
 
 def _predicative(text: str, words: list, i: int) -> bool:
@@ -513,8 +532,9 @@ def _check(docs, ctx):
                 by_surname[i][fold(m.surname)].add(fold(m.given))
     surnames = {fold(m.surname) for ms in people for m in ms if m.given and not m.weak}
     case = WordCase(texts)
+    brands = _brands(people)
     for i, t in enumerate(texts):
-        refs = _resolve(t, people[i], surnames, case)
+        refs = _resolve(t, people[i], surnames, case, brands)
         for r in refs:
             r.doc_index = i
         per_doc.append(refs)
@@ -541,6 +561,25 @@ def _check(docs, ctx):
                 flagged[j] = g if g is not None and g[0] != r.gender else None
             if flagged[j] is not None:
                 yield _finding(docs[r.doc_index], r, *flagged[j])
+
+
+BRAND_DOCS = 3  # "several" documents
+
+
+def _brands(people: list) -> frozenset:
+    """Lone capitalised words taken for people ("told Wikinews", "said Acme") that no person
+    of the corpus bears as a surname, nor after an honorific, and that stand alone in several
+    documents (news introduces a person by full name): an outlet, a company, an agency."""
+    alone: dict = defaultdict(set)
+    named = set()
+    for i, ms in enumerate(people):
+        for m in ms:
+            if " " in m.person or m.honorific:
+                named.add(fold(m.surname))
+            elif m.weak and not m.given:
+                alone[fold(m.person)].add(i)
+    return frozenset(w for w, docs in alone.items()
+                     if len(docs) >= BRAND_DOCS and w not in named and given_name(w) is None)
 
 
 def _family(person: Mention, full_names: dict, by_surname: dict) -> bool:
