@@ -2,15 +2,20 @@
 
 A small salience heuristic. Candidates for a pronoun, within four sentences before it and
 outside quotations: named people (gender from an honorific, then the given-name table at
-p >= 0.9, then pronouns that point at them unambiguously elsewhere in the corpus or the
-document), nouns for people (gendered: girl, mother, actress, king; neutral singular:
-patient, citizen, someone), lone surnames of people the corpus names in full, and earlier
-pronouns of the same gender (a chain continues its first pronoun's referent). Not people: a
-weak mention with a word the corpus writes as an ordinary word ("Swine Flu"), a name
-followed by an organisation word or described as one ("the Warab state"). A pronoun inside a
+p >= 0.9 unless as many pronouns for the person as the table's log-odds all say otherwise,
+then pronouns that point at them unambiguously elsewhere in the corpus or the document),
+nouns for people (gendered: girl, mother, actress, king; neutral singular: patient, citizen,
+someone; not an adjective: "the official line"; not a noun in apposition to a name), lone
+surnames of people the corpus or the text names in full, and earlier pronouns of the same
+gender (a chain continues its first pronoun's referent). Not people: a weak mention with a
+word the corpus writes as an ordinary word ("Swine Flu"), a name followed by an organisation
+word or described as one ("the Warab state"), a lone name that stands alone in several
+documents and is nobody's surname (an outlet: "told Acme"). A possessive in what is said of
+a person ("X, who is his brother's friend") means someone else. A pronoun inside a
 quotation is judged only when the quotation names the person before it. When a subject
-governs the pronoun's clause (he/she/his/her-noun, not reported speech), people named only in
-passing before that subject's sentence drop out ("subject" path). A pronoun is flagged only
+governs the pronoun's clause (he/she, or a possessive: not just after a speech verb), people
+named before that subject's sentence drop out ("subject" path; for a possessive inside the
+sentence, or after a reporting verb, earlier subjects stay in the running). A pronoun is flagged only
 when no compatible candidate is left and the nearest one (a named person, or a gendered noun
 when nobody is named) has the opposite gender. Silent also for an object pronoun in that
 person's own clause ("Novak helps her"), after a quotation speaking of a third person of that
@@ -613,10 +618,10 @@ def _finding(doc, r: _Resolved, gender: str, source: str, prob: float):
 
 # the findings' confidence: precision of each path, smoothed (n+1)/(N+2), measured on pronoun flips
 # planted into Wikinews, ECB+ and BASIL articles (`python benchmarks/recall.py --pronoun-paths`,
-# docs/gender-mismatch.md): honorific 70/70, name table 130/137, gendered noun 5/8, subject
-# salience (any gender source) 76/77; paths too rare to measure get the pooled figure 281/292
-_PRECISION = {"honorific": 0.99, "name lexicon (nomquamgender)": 0.94, "gendered noun": 0.60, "subject": 0.97,
-              "corpus pronouns": 0.96, "document pronouns": 0.96}
+# docs/gender-mismatch.md): honorific 71/71, name table 132/136, gendered noun 9/14, subject
+# salience (any gender source) 85/85; paths too rare to measure get the pooled figure 297/306
+_PRECISION = {"honorific": 0.99, "name lexicon (nomquamgender)": 0.96, "gendered noun": 0.62, "subject": 0.99,
+              "corpus pronouns": 0.97, "document pronouns": 0.97}
 
 
 # "her" is ambiguous (him / his): the suggestion takes the object form
@@ -629,6 +634,7 @@ RULE = Rule(
     description="A pronoun whose gender disagrees with the person it refers to (name, honorific or corpus pronouns).",
     check=_check,
     scope="corpus",
+    confidence=tuple(_PRECISION.items()),
     should_flag=(
         "Finance Minister Margaret Olsen said the budget would pass. [[He]] added that taxes would not rise.",
         '"We will not give up," said Ms Okafor. "The vote is next week," [[he]] said.',
