@@ -148,3 +148,11 @@ def test_a_lone_surname_of_a_name_in_the_text_is_no_given_name():
     text = "Xolani Howard came to town." + filler + "Later Peter Brown thanked Howard for her plans."
     assert flagged(text) == []
     assert flagged(text.replace("Xolani Howard", "A farmer")) == ["her"]
+
+
+def test_a_noun_naming_a_person_the_name_table_does_not_know_gives_the_gender():
+    text = "Xolani Vukovar, an Australian woman and former nurse, said the church kept {} passport."
+    assert flagged(text.format("his")) == ["his"]
+    assert flagged(text.format("her")) == []
+    assert flagged("The film starred actress Xolani Vukovar. Critics praised his work.") == ["his"]
+    assert flagged("The film starred Xolani Vukovar. Critics praised his work.") == []

@@ -457,6 +457,7 @@ class _Evidence:
 
     def __init__(self):
         self.honorifics: dict = defaultdict(set)
+        self.described: dict = defaultdict(set)  # key -> genders of nouns naming the person
         self.pronouns: dict = defaultdict(lambda: defaultdict(int))  # key -> (doc, gender) -> n
         self.by_surname: dict = defaultdict(lambda: defaultdict(int))  # surname -> (doc, gender) -> n
 
@@ -467,8 +468,10 @@ class _Evidence:
     def gender(self, person: Mention, doc_index: int, own: Optional[str] = None):
         """``(gender, source, probability)`` or None. ``own``: the gender of the pronoun being
         judged, when it is itself counted among the document's pronouns."""
+        described = self.described.get(person.key, set())
+        described = next(iter(described)) if len(described) == 1 else None
         if person.weak and not person.given:
-            return None
+            return (described, "apposition", 1.0) if described else None
         hon = self.honorifics.get(person.key, set())
         if len(hon) == 1:
             return next(iter(hon)), "honorific", 1.0
@@ -491,6 +494,8 @@ class _Evidence:
                     or _mostly(surname, against, need, 0.8)):
                 return None  # a name whose gender differs by culture ("Raj" for a woman)
             return lex[0], "name lexicon (nomquamgender)", lex[1]
+        if described:
+            return described, "apposition", 1.0
         if other and here and other != here:
             return None
         if other:
@@ -532,6 +537,8 @@ def _check(docs, ctx):
         for m in ms:
             if m.honorific:
                 ev.honorifics[m.key].add(m.honorific)
+            if " " in m.person and not m.backref and (g := _described(texts[i], m)):
+                ev.described[m.key].add(g)
             if m.given and not m.weak and not m.backref:
                 full_names[m.key].add(i)
                 by_surname[i][fold(m.surname)].add(fold(m.given))
@@ -561,7 +568,7 @@ def _check(docs, ctx):
                 continue  # someone else mentioned nearby may be meant
             elif r.path == "noun":
                 flagged[j] = (r.noun[2], "noun", 1.0)
-            elif not r.person.weak and not _family(r.person, full_names, by_surname):
+            elif (not r.person.weak or r.person.key in ev.described) and not _family(r.person, full_names, by_surname):
                 g = ev.gender(r.person, r.doc_index, r.gender if r.counted else None)
                 flagged[j] = g if g is not None and g[0] != r.gender else None
             if flagged[j] is not None:
@@ -585,6 +592,23 @@ def _brands(people: list) -> frozenset:
                 alone[fold(m.person)].add(i)
     return frozenset(w for w, docs in alone.items()
                      if len(docs) >= BRAND_DOCS and w not in named and given_name(w) is None)
+
+
+_DESCRIBED_AFTER_RE = re.compile(r",[ \u00a0]+(?:a|an|the)[ \u00a0]+(?:[\w'’\-]+[ \u00a0]+){0,3}?([a-z]+)(?=[,.;:]|[ \u00a0]+(?:and|who|of|from|in|at)\b)")
+_TITLE_BEFORE_RE = re.compile(r"\b([a-z]+)[ \u00a0]+$")
+
+
+def _described(text: str, m: Mention) -> Optional[str]:
+    """The gender of a noun that names the person: in apposition ("Ana Vuk, an Australian
+    woman, ...") or as a title ("actress Ana Vuk"); None when there is none. For names the
+    name table does not know."""
+    after = _DESCRIBED_AFTER_RE.match(text, m.end)
+    before = _TITLE_BEFORE_RE.search(text, max(0, m.start - 30), m.start)
+    for hit in (after, before):
+        g = noun_gender(hit.group(1), plural=False) if hit else None
+        if g in ("m", "f"):
+            return g
+    return None
 
 
 def _family(person: Mention, full_names: dict, by_surname: dict) -> bool:
@@ -621,7 +645,7 @@ def _finding(doc, r: _Resolved, gender: str, source: str, prob: float):
 # docs/gender-mismatch.md): honorific 71/71, name table 132/136, gendered noun 9/14, subject
 # salience (any gender source) 85/85; paths too rare to measure get the pooled figure 297/306
 _PRECISION = {"honorific": 0.99, "name lexicon (nomquamgender)": 0.96, "gendered noun": 0.62, "subject": 0.99,
-              "corpus pronouns": 0.97, "document pronouns": 0.97}
+              "apposition": 0.97, "corpus pronouns": 0.97, "document pronouns": 0.97}
 
 
 # "her" is ambiguous (him / his): the suggestion takes the object form
