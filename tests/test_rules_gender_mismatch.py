@@ -156,3 +156,12 @@ def test_a_noun_naming_a_person_the_name_table_does_not_know_gives_the_gender():
     assert flagged(text.format("her")) == []
     assert flagged("The film starred actress Xolani Vukovar. Critics praised his work.") == ["his"]
     assert flagged("The film starred Xolani Vukovar. Critics praised his work.") == []
+
+
+def test_a_pronoun_attributing_a_quotation_is_the_speaker_named_just_before():
+    text = ('Paul Weber met the press. He was tired. Anna Lindqvist, a farmer, said the pigs were ill. '
+            '"They die fast," {} said.')
+    assert flagged(text.format("he")) == ["he"]
+    assert flagged(text.format("she")) == []
+    # the subject of the quoted clause is not the speaker
+    assert flagged("Weber said the flat was empty. Anna Lindqvist lived there, he said.") == []

@@ -146,6 +146,8 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
                 continue
         nearest = before[-1]
         role = _governed(text, pm, sent[0])
+        if role == "attribution":  # '"...," he said': the speaker named just before, if any
+            role = "subject" if _speaker_before(text, before, sents, k, subjects) else "possessive"
         subject, since = _salient(before, sents, k, subjects, role) if role else (None, -1)
         keep_subjects = role == "possessive"  # "called her answer evasive": an earlier subject's
         rivals = [m for m in before if m.start >= since or (keep_subjects and m.start in subjects)]
@@ -207,11 +209,22 @@ _REPORTING_RE = re.compile(
     rf"according)\b", re.I)
 
 
+def _speaker_before(text: str, before: list, sents: list, k: int, subjects: set) -> bool:
+    """For a pronoun attributing a quotation: does its sentence name nobody before it, and is
+    the previous sentence's last subject the subject of a reporting verb ("Olsen, a farmer,
+    said ...")? Then that speaker governs the pronoun."""
+    if k == 0 or any(m.start >= sents[k][0] for m in before):
+        return False
+    prev = [m for m in before if sents[k - 1][0] <= m.start and m.start in subjects]
+    after = _AFTER_SUBJECT_RE.match(text, prev[-1].end) if prev else None
+    return bool(after and _REPORTING_RE.fullmatch(after.group(1)))
+
+
 def _governed(text: str, pm, sent_start: int) -> Optional[str]:
     """How the pronoun takes a clause's subject as its referent, or None: "subject" (he, she,
     or a possessive that starts its sentence: "His speech was short"), "possessive" (his, her
     before a noun inside the sentence; any pronoun after a reporting verb or "that" in its
-    sentence, or attributing a quotation: '"...," he said'). None just after a speech verb
+    sentence), "attribution" ('"...," he said'). None just after a speech verb
     ("Weber says she was escorted out": the one spoken of) and for objects ("thanked her")."""
     pronoun = pm.group().lower()
     if pronoun in ("him", "himself", "herself", "hers"):
@@ -221,13 +234,12 @@ def _governed(text: str, pm, sent_start: int) -> Optional[str]:
         if not after or after.group(1).lower() in _OBJECT_FOLLOWERS:
             return None
     before = text[sent_start : pm.start()]
+    if pronoun in ("he", "she") and _ATTRIBUTION_RE.match(text, pm.end()) and re.search(r"[,\"”'’]\s*$", before):
+        return "attribution"  # '"...," he said': the speaker, not the subject of the quoted clause
     if _REPORTED_RE.search(before[-40:]):
         return None  # the one spoken of
-    if (_REPORTING_RE.search(before) or re.search(r"\bthat\W+$", before)
-            or _ATTRIBUTION_RE.match(text, pm.end()) and re.search(r"[,\"”'’]\s*$", before)):
-        # "Farmer said, noting the work she has done", "hopeful that she": perhaps someone
-        # else; '"...," he said': the speaker, perhaps not the subject of the quoted clause
-        return "possessive"
+    if _REPORTING_RE.search(before) or re.search(r"\bthat\W+$", before):
+        return "possessive"  # "Farmer said, noting the work she has done", "hopeful that she"
     return "subject" if pronoun in ("he", "she") or not before.strip() else "possessive"
 
 
