@@ -165,3 +165,15 @@ def test_a_pronoun_attributing_a_quotation_is_the_speaker_named_just_before():
     assert flagged(text.format("she")) == []
     # the subject of the quoted clause is not the speaker
     assert flagged("Weber said the flat was empty. Anna Lindqvist lived there, he said.") == []
+
+
+def test_a_region_named_after_a_place_is_no_person():
+    text = "Pigs died in {}, Velkoro del Sur, this week. Peter Brown said that she could not tell why."
+    assert flagged(text.format("Santa Maria")) == ["she"]
+    assert flagged(text.format("the hills")) == []
+
+
+def test_a_middle_initial_makes_a_person_of_a_given_name_that_is_a_place():
+    [m] = mentions("We named Regina M. Cole to the post.")
+    assert (m.person, m.given, m.weak) == ("Regina M Cole", "Regina", False)
+    assert mentions("Regina is cold.") == []

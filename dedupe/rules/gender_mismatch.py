@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..textutil import Cover, sentences
-from ._lex import fold, given_name, wordlist
+from ._lex import fold, given_name, is_place, wordlist
 from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, mentions, noun_gender, plausible_person, role_words,
                       stopwords, strip_possessive)
 from ._quotes import Inside, quotations
@@ -79,7 +79,7 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
     quotes = quotations(text)
     inside = Inside(quotes)
     everyone = [m for m in found if plausible_person(m, case) and not _names_organisation(text, m)
-                and not (m.weak and fold(m.person) in brands)]
+                and not (m.weak and (fold(m.person) in brands or _in_place_list(text, m)))]
     # a lone word that ends a name of this text is that person's surname, of unknown gender
     # ("Obama" after "Barack Obama", "Flynn" after "Ka Flynn": not the given name Flynn)
     ends = {fold(m.surname) for m in everyone if " " in m.person}
@@ -282,6 +282,20 @@ def _role_noun(word: str, before: str = "Cap") -> bool:
     if w in role_words():
         return True
     return bool(before[:1].isupper() and _AGENT_RE.fullmatch(w) and w not in _ADVERBS_IN_ER)
+
+
+_PLACE_BEFORE_RE = re.compile(r"([^\W\d_a-z][\w'’\-]*(?:[ \u00a0][^\W\d_a-z][\w'’\-]*){0,2}),[ \u00a0]+$")
+_PLACE_AFTER_RE = re.compile(r",[ \u00a0]+([^\W\d_a-z][\w'’\-]*(?:[ \u00a0][^\W\d_a-z][\w'’\-]*){0,2})\b")
+
+
+def _in_place_list(text: str, m: Mention) -> bool:
+    """Is a weak mention of several words the region of a place, or a place before its region
+    ("Santa Maria, Davao del Sur"): next to a gazetteer place, a comma between?"""
+    if " " not in m.person:  # "in Paris, Okoro said": a lone name may be a person
+        return False
+    before = _PLACE_BEFORE_RE.search(text, max(0, m.start - 60), m.start)
+    after = _PLACE_AFTER_RE.match(text, m.end)
+    return any(hit and is_place(hit.group(1)) for hit in (before, after))
 
 
 _ORG_AFTER_RE = re.compile(r"[ \u00a0]+([a-z]+)\b|,[ \u00a0]+(?:a|an|the)[ \u00a0]+((?:[\w\-]+[ \u00a0]+){0,3}[a-z]+)\b")
