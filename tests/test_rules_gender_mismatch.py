@@ -177,3 +177,11 @@ def test_a_middle_initial_makes_a_person_of_a_given_name_that_is_a_place():
     [m] = mentions("We named Regina M. Cole to the post.")
     assert (m.person, m.given, m.weak) == ("Regina M Cole", "Regina", False)
     assert mentions("Regina is cold.") == []
+
+
+def test_a_quotation_naming_someone_in_the_pronouns_sentence_speaks_of_that_person():
+    text = 'Anna Lindqvist sang. "We hope to help Peter Brown with {} campaign," the band said.'
+    assert flagged(text.format("her")) == ["her"]
+    assert flagged(text.format("his")) == []
+    # a quotation that names someone only in an earlier sentence: people outside still compete
+    assert flagged('Anna Lindqvist sang. "Peter Brown is kind. We like her songs," the band said.') == []

@@ -110,7 +110,10 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
             named = _between(everyone, everyone_at, max(window_start, quote.start), pm.start())
             if not named:
                 continue
-            before = _between(people, people_at, window_start, quote.start) + named
+            if any(m.start >= sent[0] for m in named):  # the quotation's own sentence names someone
+                before = named
+            else:
+                before = _between(people, people_at, window_start, quote.start) + named
         else:
             before = _between(people, people_at, window_start, pm.start())
         nouns_before = _between(nouns, nouns_at, window_start, pm.start())
