@@ -671,9 +671,10 @@ def _finding(doc, r: _Resolved, gender: str, source: str, prob: float):
 
 # the findings' confidence: precision of each path, smoothed (n+1)/(N+2), measured on pronoun flips
 # planted into Wikinews, ECB+ and BASIL articles (`python benchmarks/recall.py --pronoun-paths`,
-# docs/gender-mismatch.md): honorific 71/71, name table 132/136, gendered noun 9/14, subject
-# salience (any gender source) 85/85; paths too rare to measure get the pooled figure 297/306
-_PRECISION = {"honorific": 0.99, "name lexicon (nomquamgender)": 0.96, "gendered noun": 0.62, "subject": 0.99,
+# docs/gender-mismatch.md): honorific 77/77, name table 131/135, gendered noun 10/15, subject
+# salience (any gender source) 86/86; paths too rare to measure (apposition, corpus or document
+# pronouns) get the pooled figure 305/314
+_PRECISION = {"honorific": 0.99, "name lexicon (nomquamgender)": 0.96, "gendered noun": 0.65, "subject": 0.99,
               "apposition": 0.97, "corpus pronouns": 0.97, "document pronouns": 0.97}
 
 
