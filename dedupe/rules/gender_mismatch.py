@@ -100,6 +100,7 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
     everyone_at, people_at, nouns_at = ([x.start for x in everyone], [x.start for x in people], [n[0] for n in nouns])
     quotes_at = [q.start for q in quotes]
     out: list[_Resolved] = []
+    reporting: dict = {}  # sentence start -> start of its first reporting verb
     for pm in _PRONOUN_RE.finditer(text):
         gender = PRONOUNS[pm.group().lower()]
         k = _sentence_index(sent_starts, pm.start())
@@ -148,7 +149,7 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
                 out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, [], True, "none", None, same))
                 continue
         nearest = before[-1]
-        role = _governed(text, pm, sent[0])
+        role = _governed(text, pm, sent, reporting)
         if role == "attribution":  # '"...," he said': the speaker named just before, if any
             role = "subject" if _speaker_before(text, before, sents, k, subjects) else "possessive"
         subject, since = _salient(before, sents, k, subjects, role) if role else (None, -1)
@@ -206,8 +207,8 @@ def _salient(before: list, sents: list, k: int, subjects: set, role: str) -> tup
 _REPORTED_RE = re.compile(rf"\b{_SPEECH_VERBS}\b(?:\W+\w+){{0,2}}\W+$", re.I)
 _ATTRIBUTION_RE = re.compile(rf"[ \u00a0]+{_SPEECH_VERBS}\b")
 # verbs that report what someone says, thinks or knows: what follows may be about someone else
-_REPORTING_RE = re.compile(
-    rf"\b(?:{_SPEECH_VERBS}|(?:testifi|report|confirm|den|alleg|warn|admitt|acknowledg|suggest|believ|"
+_REPORTING_RE = re.compile(  # the lookahead skips non-letters fast
+    rf"\b(?=[a-z])(?:{_SPEECH_VERBS}|(?:testifi|report|confirm|den|alleg|warn|admitt|acknowledg|suggest|believ|"
     rf"remind|hop|argu|not|estimat|predict|complain|reveal|explain)(?:ed|es|s|ing|ied)|thinks?|thought|knows?|knew|"
     rf"according)\b", re.I)
 
@@ -223,7 +224,7 @@ def _speaker_before(text: str, before: list, sents: list, k: int, subjects: set)
     return bool(after and _REPORTING_RE.fullmatch(after.group(1)))
 
 
-def _governed(text: str, pm, sent_start: int) -> Optional[str]:
+def _governed(text: str, pm, sent: tuple, reporting: dict) -> Optional[str]:
     """How the pronoun takes a clause's subject as its referent, or None: "subject" (he, she,
     or a possessive that starts its sentence: "His speech was short"), "possessive" (his, her
     before a noun inside the sentence; any pronoun after a reporting verb or "that" in its
@@ -236,14 +237,17 @@ def _governed(text: str, pm, sent_start: int) -> Optional[str]:
         after = re.match(r"\s*([A-Za-z][\w\-]*)", text[pm.end() : pm.end() + 40])
         if not after or after.group(1).lower() in _OBJECT_FOLLOWERS:
             return None
-    before = text[sent_start : pm.start()]
-    if pronoun in ("he", "she") and _ATTRIBUTION_RE.match(text, pm.end()) and re.search(r"[,\"”'’]\s*$", before):
+    before = text[sent[0] : pm.start()].rstrip()
+    if pronoun in ("he", "she") and before[-1:] in ",\"”'’" and _ATTRIBUTION_RE.match(text, pm.end()):
         return "attribution"  # '"...," he said': the speaker, not the subject of the quoted clause
-    if _REPORTED_RE.search(before[-40:]):
+    if _REPORTED_RE.search(before[-40:] + " "):
         return None  # the one spoken of
-    if _REPORTING_RE.search(before) or re.search(r"\bthat\W+$", before):
+    if sent[0] not in reporting:  # where the sentence's first reporting verb starts (once per sentence)
+        first = _REPORTING_RE.search(text, sent[0], sent[1])
+        reporting[sent[0]] = first.start() if first else sent[1]
+    if reporting[sent[0]] < pm.start() or re.search(r"\bthat\W*$", before[-12:]):
         return "possessive"  # "Farmer said, noting the work she has done", "hopeful that she"
-    return "subject" if pronoun in ("he", "she") or not before.strip() else "possessive"
+    return "subject" if pronoun in ("he", "she") or not before else "possessive"
 
 
 _NOT_A_VERB = {"and", "or", "nor", "but", "of", "in", "on", "at", "to", "for", "from", "with", "by", "as",
