@@ -42,7 +42,6 @@ import json
 import random
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -170,8 +170,8 @@ def _link_forward(out: list) -> list:
     first: dict = {}  # key -> its first mention
     for m in out:
         first.setdefault(m.key, m)
-        if not m.weak and m.given and not m.backref:
-            full.setdefault(fold(m.surname), set()).add(m.key)
+        if (not m.weak and m.given or m.weak and " " in m.person) and not m.backref:
+            full.setdefault(fold(m.surname), set()).add(m.key)  # "Ka Novak" too: a person of that surname
     linked = []
     for m in out:
         people = full.get(fold(m.person)) if m.weak and not m.given and " " not in m.person else None
@@ -201,14 +201,17 @@ def _person_in(text, toks, sent_starts, known, shared=frozenset()) -> Optional[M
     for i, (w, s, e) in enumerate(toks[:-1]):
         if i < first:
             continue
-        if words[i] in places or words[i] in PARTICLES or len(w) < 2 or w.isupper():
+        # a middle initial makes a person of a given name that is also a place ("Regina M. Cole")
+        initial = i + 2 < len(toks) and len(toks[i + 1][0]) == 1 and toks[i + 1][0].isupper()
+        if (words[i] in places and not initial) or words[i] in PARTICLES or len(w) < 2 or w.isupper():
             continue
         if s in sent_starts and words[i] in stopwords():
             continue
         if _given(text, toks, i) is None:
             continue
         rest = toks[i:][:4]
-        if any(r in org or r in places or r in stopwords() for r in words[i : i + len(rest)]):
+        if any(r in org or (r in places and not (initial and k == 0)) or r in stopwords()
+               for k, r in enumerate(words[i : i + len(rest)])):
             return None
         regnal = next((k for k, t in enumerate(rest) if k and _REGNAL_RE.fullmatch(strip_possessive(t[0]))), None)
         if regnal is not None:  # "John Paul II", "Louis XIV": given names and a regnal number

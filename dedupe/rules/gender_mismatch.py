@@ -2,15 +2,20 @@
 
 A small salience heuristic. Candidates for a pronoun, within four sentences before it and
 outside quotations: named people (gender from an honorific, then the given-name table at
-p >= 0.9, then pronouns that point at them unambiguously elsewhere in the corpus or the
-document), nouns for people (gendered: girl, mother, actress, king; neutral singular:
-patient, citizen, someone), lone surnames of people the corpus names in full, and earlier
-pronouns of the same gender (a chain continues its first pronoun's referent). Not people: a
-weak mention with a word the corpus writes as an ordinary word ("Swine Flu"), a name
-followed by an organisation word or described as one ("the Warab state"). A pronoun inside a
+p >= 0.9 unless as many pronouns for the person as the table's log-odds all say otherwise,
+then pronouns that point at them unambiguously elsewhere in the corpus or the document),
+nouns for people (gendered: girl, mother, actress, king; neutral singular: patient, citizen,
+someone; not an adjective: "the official line"; not a noun in apposition to a name), lone
+surnames of people the corpus or the text names in full, and earlier pronouns of the same
+gender (a chain continues its first pronoun's referent). Not people: a weak mention with a
+word the corpus writes as an ordinary word ("Swine Flu"), a name followed by an organisation
+word or described as one ("the Warab state"), a lone name that stands alone in several
+documents and is nobody's surname (an outlet: "told Acme"). A possessive in what is said of
+a person ("X, who is his brother's friend") means someone else. A pronoun inside a
 quotation is judged only when the quotation names the person before it. When a subject
-governs the pronoun's clause (he/she/his/her-noun, not reported speech), people named only in
-passing before that subject's sentence drop out ("subject" path). A pronoun is flagged only
+governs the pronoun's clause (he/she, or a possessive: not just after a speech verb), people
+named before that subject's sentence drop out ("subject" path; for a possessive inside the
+sentence, or after a reporting verb, earlier subjects stay in the running). A pronoun is flagged only
 when no compatible candidate is left and the nearest one (a named person, or a gendered noun
 when nobody is named) has the opposite gender. Silent also for an object pronoun in that
 person's own clause ("Novak helps her"), after a quotation speaking of a third person of that
@@ -23,15 +28,16 @@ named after it. ``confidence`` is the measured precision of the path (see ``_PRE
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..textutil import Cover
-from ._lex import fold, wordlist
+from ._lex import fold, given_name, is_place, wordlist
 from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, noun_gender, plausible_person, role_words,
-                      strip_possessive)
+                      stopwords, strip_possessive)
 from ._quotes import Inside, quotations
 from .base import Rule, analysis
 
@@ -62,15 +68,25 @@ class _Resolved:
     counted: bool = False  # unambiguous: evidence of the person's gender
 
 
-def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCase] = None) -> list[_Resolved]:
+def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCase] = None,
+             brands=frozenset()) -> list[_Resolved]:
     """Each pronoun with what it may refer to (see the module docstring): outside quotations,
     and inside a quotation that names the person before it ("Warhol changed art. He is ...").
     ``found``: the text's person mentions; ``surnames``: surnames of people named in full
     anywhere in the corpus (a lone one, "to Obama", is a person of unknown gender); ``case``:
-    how the corpus writes its words (a weak mention with an ordinary word is no person)."""
+    how the corpus writes its words (a weak mention with an ordinary word is no person);
+    ``brands``: lone names that are no person (see ``_brands``)."""
     quotes = quotations(text)
     inside = Inside(quotes)
-    everyone = [m for m in found if plausible_person(m, case) and not _names_organisation(text, m)]
+    everyone = [m for m in found if plausible_person(m, case) and not _names_organisation(text, m)
+                and not (m.weak and (fold(m.person) in brands or _in_place_list(text, m)))]
+    # a lone word that ends a name of this text is that person's surname, of unknown gender
+    # ("Obama" after "Barack Obama", "Flynn" after "Ka Flynn": not the given name Flynn)
+    ends = {fold(m.surname) for m in everyone if " " in m.person}
+    everyone = [replace(m, given=None) if m.weak and " " not in m.person and fold(m.person) in ends else m
+                for m in everyone]
+    everyone += [replace(m, given=None) for m in found if m.weak and " " not in m.person and fold(m.person) in ends
+                 and not (case and case.mostly_lower(m.person)) and not plausible_person(m, case)]
     everyone += [m for m in _lone_surnames(text, found, surnames)  # "to Obama"; not "Avian Flu"
                  if (not case.mostly_lower(m.person) if case else plausible_person(m))]
     everyone.sort(key=lambda m: m.start)
@@ -84,6 +100,7 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
     everyone_at, people_at, nouns_at = ([x.start for x in everyone], [x.start for x in people], [n[0] for n in nouns])
     quotes_at = [q.start for q in quotes]
     out: list[_Resolved] = []
+    reporting: dict = {}  # sentence start -> start of its first reporting verb
     for pm in _PRONOUN_RE.finditer(text):
         gender = PRONOUNS[pm.group().lower()]
         k = _sentence_index(sent_starts, pm.start())
@@ -94,7 +111,10 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
             named = _between(everyone, everyone_at, max(window_start, quote.start), pm.start())
             if not named:
                 continue
-            before = _between(people, people_at, window_start, quote.start) + named
+            if any(m.start >= sent[0] for m in named):  # the quotation's own sentence names someone
+                before = named
+            else:
+                before = _between(people, people_at, window_start, quote.start) + named
         else:
             before = _between(people, people_at, window_start, pm.start())
         nouns_before = _between(nouns, nouns_at, window_start, pm.start())
@@ -116,17 +136,32 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
         opposite = [n for n in nouns_before if n[2] not in (gender, "n") and n[3] and not inside(n[0])]
         if opposite and (not before or opposite[-1][0] > before[-1].start):
             noun = opposite[-1]  # "The girl was hurt. His ..."
-            blocked = compatible_noun or bool(neutral) or _object_of_own_clause(text, noun[1], pm)
+            blocked = (compatible_noun or any(n[0] >= min(noun[1], sent[0]) for n in neutral)
+                       or _object_of_own_clause(text, noun[1], pm))
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, before, blocked, "noun", noun, same))
             continue
         if not before:  # no antecedent in sight: kept so that a later pronoun may continue it
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, [], True, "none", None, same))
             continue
+        if _predicate_of(text, before[-1].end, pm):  # "Emelianenko, who is her sister's husband"
+            before = [m for m in before if m.key != before[-1].key]
+            if not before:
+                out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, [], True, "none", None, same))
+                continue
         nearest = before[-1]
-        rivals = _salient(text, before, sents, k, subjects) if _governed(text, pm) else before
+        role = _governed(text, pm, sent, reporting)
+        if role == "attribution":  # '"...," he said': the speaker named just before, if any
+            role = "subject" if _speaker_before(text, before, sents, k, subjects) else "possessive"
+        subject, since = _salient(before, sents, k, subjects, role) if role else (None, -1)
+        keep_subjects = role == "possessive"  # "called her answer evasive": an earlier subject's
+        rivals = [m for m in before if m.start >= since or (keep_subjects and m.start in subjects)]
+        if subject is not None and nearest.weak and not subject.weak and subject.start >= sent[0]:
+            nearest = subject  # "Schumacher pulled out after Alonso due to damage to his car"
         others = list({m.key: m for m in rivals if m.key != nearest.key}.values())
         if len(rivals) < len(before) and {m.key for m in before} - {m.key for m in rivals} - {nearest.key}:
             path = "subject"  # someone named earlier no longer competes with the clause's subject
+            if not keep_subjects:  # earlier pronouns are out of the running too
+                same = tuple(i for i in same if out[i].start >= since)
         else:
             path = "name"
         blocked = (
@@ -147,41 +182,72 @@ def _between(items: list, starts: list, lo: int, hi: int) -> list:
     return [x for x in out if (x.end if isinstance(x, Mention) else x[1]) <= hi]
 
 
-def _salient(text: str, before: list, sents: list, k: int, subjects: set) -> list:
-    """The people a pronoun in sentence ``k`` may still mean, of those named before it in the
-    window (``before``). When a subject governs the pronoun's clause (the last subject named
-    in its sentence before it, or, when nobody is named there before it, the previous
-    sentence's last subject), people named only in passing (not as a subject) in sentences
-    before that subject's sentence are out of the running: "Rios, last summer, suffered an
-    infection in his leg" after a sentence naming an official in passing."""
+def _salient(before: list, sents: list, k: int, subjects: set, role: str) -> tuple:
+    """The subject governing a pronoun in sentence ``k`` and where the people still in the
+    running start: ``(subject, since)``, or ``(None, -1)``. The subject is the last subject
+    named in the pronoun's sentence before it, or, when nobody is named there before it, the
+    previous sentence's last subject. People (and pronouns) named before that subject's sentence are out of the
+    running: the subject of the clause or of the sentence just before outweighs those named
+    earlier ("Rios, last summer, suffered an infection in his leg" after sentences about an
+    official); for a possessive inside the sentence ("called her answer evasive") earlier
+    subjects stay in the running (see ``_governed``)."""
     here = [m for m in before if m.start >= sents[k][0]]
     if here:
         subject = next((m for m in reversed(here) if m.start in subjects), None)
     elif k > 0:
-        subject = next((m for m in reversed(before) if sents[k - 1][0] <= m.start and m.start in subjects), None)
+        prev = [m for m in before if sents[k - 1][0] <= m.start < sents[k][0]]
+        subject = next((m for m in reversed(prev) if m.start in subjects), None)
     else:
         subject = None
     if subject is None:
-        return before
-    since = sents[_sentence_index([s for s, _ in sents], subject.start)][0]
-    return [m for m in before if m.start >= since or m.start in subjects]
+        return None, -1
+    return subject, sents[_sentence_index([s for s, _ in sents], subject.start)][0]
 
 
 _REPORTED_RE = re.compile(rf"\b{_SPEECH_VERBS}\b(?:\W+\w+){{0,2}}\W+$", re.I)
+_ATTRIBUTION_RE = re.compile(rf"[ \u00a0]+{_SPEECH_VERBS}\b")
+# verbs that report what someone says, thinks or knows: what follows may be about someone else
+_REPORTING_RE = re.compile(  # the lookahead skips non-letters fast
+    rf"\b(?=[a-z])(?:{_SPEECH_VERBS}|(?:testifi|report|confirm|den|alleg|warn|admitt|acknowledg|suggest|believ|"
+    rf"remind|hop|argu|not|estimat|predict|complain|reveal|explain)(?:ed|es|s|ing|ied)|thinks?|thought|knows?|knew|"
+    rf"according)\b", re.I)
 
 
-def _governed(text: str, pm) -> bool:
-    """Does the pronoun take the clause's subject as its referent, as the subject itself (he,
-    she) or a possessive (his, her before a noun), and not in reported speech ("Weber says
-    she was escorted out": the one spoken of) nor as an object ("thanked her")?"""
+def _speaker_before(text: str, before: list, sents: list, k: int, subjects: set) -> bool:
+    """For a pronoun attributing a quotation: does its sentence name nobody before it, and is
+    the previous sentence's last subject the subject of a reporting verb ("Olsen, a farmer,
+    said ...")? Then that speaker governs the pronoun."""
+    if k == 0 or any(m.start >= sents[k][0] for m in before):
+        return False
+    prev = [m for m in before if sents[k - 1][0] <= m.start and m.start in subjects]
+    after = _AFTER_SUBJECT_RE.match(text, prev[-1].end) if prev else None
+    return bool(after and _REPORTING_RE.fullmatch(after.group(1)))
+
+
+def _governed(text: str, pm, sent: tuple, reporting: dict) -> Optional[str]:
+    """How the pronoun takes a clause's subject as its referent, or None: "subject" (he, she,
+    or a possessive that starts its sentence: "His speech was short"), "possessive" (his, her
+    before a noun inside the sentence; any pronoun after a reporting verb or "that" in its
+    sentence), "attribution" ('"...," he said'). None just after a speech verb
+    ("Weber says she was escorted out": the one spoken of) and for objects ("thanked her")."""
     pronoun = pm.group().lower()
     if pronoun in ("him", "himself", "herself", "hers"):
-        return False
+        return None
     if pronoun == "her":
         after = re.match(r"\s*([A-Za-z][\w\-]*)", text[pm.end() : pm.end() + 40])
         if not after or after.group(1).lower() in _OBJECT_FOLLOWERS:
-            return False
-    return not _REPORTED_RE.search(text[max(0, pm.start() - 40) : pm.start()])
+            return None
+    before = text[sent[0] : pm.start()].rstrip()
+    if pronoun in ("he", "she") and before[-1:] in ",\"”'’" and _ATTRIBUTION_RE.match(text, pm.end()):
+        return "attribution"  # '"...," he said': the speaker, not the subject of the quoted clause
+    if _REPORTED_RE.search(before[-40:] + " "):
+        return None  # the one spoken of
+    if sent[0] not in reporting:  # where the sentence's first reporting verb starts (once per sentence)
+        first = _REPORTING_RE.search(text, sent[0], sent[1])
+        reporting[sent[0]] = first.start() if first else sent[1]
+    if reporting[sent[0]] < pm.start() or re.search(r"\bthat\W*$", before[-12:]):
+        return "possessive"  # "Farmer said, noting the work she has done", "hopeful that she"
+    return "subject" if pronoun in ("he", "she") or not before else "possessive"
 
 
 _NOT_A_VERB = {"and", "or", "nor", "but", "of", "in", "on", "at", "to", "for", "from", "with", "by", "as",
@@ -225,6 +291,20 @@ def _role_noun(word: str, before: str = "Cap") -> bool:
     return bool(before[:1].isupper() and _AGENT_RE.fullmatch(w) and w not in _ADVERBS_IN_ER)
 
 
+_PLACE_BEFORE_RE = re.compile(r"([^\W\d_a-z][\w'’\-]*(?:[ \u00a0][^\W\d_a-z][\w'’\-]*){0,2}),[ \u00a0]+$")
+_PLACE_AFTER_RE = re.compile(r",[ \u00a0]+([^\W\d_a-z][\w'’\-]*(?:[ \u00a0][^\W\d_a-z][\w'’\-]*){0,2})\b")
+
+
+def _in_place_list(text: str, m: Mention) -> bool:
+    """Is a weak mention of several words the region of a place, or a place before its region
+    ("Santa Maria, Davao del Sur"): next to a gazetteer place, a comma between?"""
+    if " " not in m.person:  # "in Paris, Okoro said": a lone name may be a person
+        return False
+    before = _PLACE_BEFORE_RE.search(text, max(0, m.start - 60), m.start)
+    after = _PLACE_AFTER_RE.match(text, m.end)
+    return any(hit and is_place(hit.group(1)) for hit in (before, after))
+
+
 _ORG_AFTER_RE = re.compile(r"[ \u00a0]+([a-z]+)\b|,[ \u00a0]+(?:a|an|the)[ \u00a0]+((?:[\w\-]+[ \u00a0]+){0,3}[a-z]+)\b")
 
 
@@ -253,6 +333,19 @@ def _object_of_own_clause(text: str, person_end: int, pm) -> bool:
         return False
     between = text[person_end : pm.start()]
     return 0 < len(_WORD_RE.findall(between)) <= 4 and not _CLAUSE_BREAK_RE.search(between)
+
+
+_PREDICATE_RE = re.compile(r"(?:,?[ \u00a0]+who)?[ \u00a0]+(?:is|was|became|becomes|remains|remained)"
+                           r"(?:[ \u00a0]+(?:also|now|not|still))?[ \u00a0]+$")
+
+
+def _predicate_of(text: str, person_end: int, pm) -> bool:
+    """Is the pronoun a possessive in what is said of the person just named ("Novak is her
+    lawyer", "Novak, who was his brother's friend")? Then it means someone else ("her own"
+    aside)."""
+    if pm.group().lower() not in ("his", "her") or re.match(r"\s+own\b", text[pm.end() : pm.end() + 5], re.I):
+        return False
+    return bool(_PREDICATE_RE.fullmatch(text, person_end, pm.start()))
 
 
 # words that follow object "her" (prepositions, particles, adverbs), not a possessed noun
@@ -335,6 +428,8 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
         if after and after.group(1) not in _SENTENCE_WORDS:
             continue
         prev = [x.group().lower() for x in words[max(0, i - 3) : i]]
+        if g == "n" and w in wordlist("adjectival_person_nouns") and _modifies(text, m.end()):
+            continue  # "the official word"
         if g == "n":
             if prev[-1:] and prev[-1] in _SEX_WORDS:
                 g = _SEX_WORDS[prev[-1]]
@@ -346,23 +441,42 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _modifies(text: str, end: int) -> bool:
+    """Is the word ending at ``end`` an adjective before a noun: followed by a lower-case
+    content word that does not look like a verb (not a function word, not in -ed, not a
+    reporting verb)?"""
+    nxt = re.match(r"[ \u00a0]+([a-z]+)\b", text[end : end + 30])
+    if nxt is None:
+        return False
+    w = nxt.group(1)
+    return not (w in stopwords() or w.endswith("ed") or _REPORTING_RE.fullmatch(w) or re.fullmatch(_SPEECH_VERBS, w))
+
+
 def _predicative(text: str, words: list, i: int) -> bool:
     """Does the noun describe a person just named ("Novak, a lawyer,", "called Novak a
     dictator"; "Ms Novak, spokeswoman for ...") or the subject ("Novak became the governor")?
     Then it is not another referent."""
     if i > 0 and words[i - 1].group()[:1].isupper() and re.fullmatch(r",\s*", text[words[i - 1].end() : words[i].start()]):
         return True
+    ahead = _APPOSITION_RE.match(text, words[i].end())  # "a nurse from Glasgow, Anna Novak, ..."
+    if ahead and not (set(ahead.group(1).lower().split()) & _NOT_IN_APPOSITION) and fold(ahead.group(2)) not in stopwords():
+        return True
     for j in range(i - 1, max(-1, i - 4), -1):
         w = words[j].group()
         if w.lower() in _COPULAS:
             return True
-        if w.lower() in _DETERMINERS:
+        if w.lower() in _DETERMINERS:  # "Novak, the lawyer": not "Nevertheless, the man"
             before = words[j - 1] if j > 0 else None
             return bool(before and before.group()[:1].isupper() and j - 1 > 0
-                        and re.fullmatch(r",?\s*", text[before.end() : words[j].start()]))
+                        and re.fullmatch(r",?\s*", text[before.end() : words[j].start()])
+                        and fold(before.group()) not in stopwords()
+                        and not re.search(r"[.!?\n]\W*$", text[max(0, before.start() - 4) : before.start()]))
     return False
 
 
+_APPOSITION_RE = re.compile(r"((?:[ \u00a0]+[\w'’\-]+){0,8}?),[ \u00a0]+([^\W\d_a-z][\w'’\-]*)[ \u00a0]+[^\W\d_a-z]")
+_NOT_IN_APPOSITION = {"is", "was", "are", "were", "has", "had", "have", "will", "would", "can", "could", "did", "does",
+                      "said", "says", "told", "and", "but", "or", "that", "who", "which", "when", "while", "if", "because"}
 _COPULAS = {"is", "was", "are", "were", "be", "been", "being", "became", "become", "becomes", "as",
             "named", "appointed", "elected"}
 _NAME_AFTER_RE = re.compile(r",?[ \u00a0]+([^\W\d_a-z][\w'’\-]*)")
@@ -376,6 +490,7 @@ class _Evidence:
 
     def __init__(self):
         self.honorifics: dict = defaultdict(set)
+        self.described: dict = defaultdict(set)  # key -> genders of nouns naming the person
         self.pronouns: dict = defaultdict(lambda: defaultdict(int))  # key -> (doc, gender) -> n
         self.by_surname: dict = defaultdict(lambda: defaultdict(int))  # surname -> (doc, gender) -> n
 
@@ -386,25 +501,34 @@ class _Evidence:
     def gender(self, person: Mention, doc_index: int, own: Optional[str] = None):
         """``(gender, source, probability)`` or None. ``own``: the gender of the pronoun being
         judged, when it is itself counted among the document's pronouns."""
+        described = self.described.get(person.key, set())
+        described = next(iter(described)) if len(described) == 1 else None
         if person.weak and not person.given:
-            return None
+            return (described, "apposition", 1.0) if described else None
         hon = self.honorifics.get(person.key, set())
         if len(hon) == 1:
             return next(iter(hon)), "honorific", 1.0
         if len(hon) > 1:
             return None
         counts = self.pronouns.get(person.key, {})
-        other = _unanimous({g: n for (d, g), n in counts.items() if d != doc_index})
-        here = {g: n for (d, g), n in counts.items() if d == doc_index}
+        other_n = _by_gender(counts, lambda d: d != doc_index)
+        here_n = _by_gender(counts, lambda d: d == doc_index)
         if own:
-            here[own] = here.get(own, 0) - 1
-        here = _unanimous(here)  # the document's other pronouns for this person
-        surname = {g: n for (d, g), n in self.by_surname.get(fold(person.surname), {}).items() if d != doc_index}
+            here_n[own] -= 1  # the document's other pronouns for this person
+        other, here = _unanimous(other_n), _unanimous(here_n)
         lex = lexicon_gender(person.given, LEXICON_P)
         if lex:
-            if (other and other != lex[0]) or _mostly(surname, "f" if lex[0] == "m" else "m"):
-                return None  # other documents disagree with the name table: it may not apply here
+            # the name table gives way to pronouns for the person that all say otherwise, as many
+            # as its log-odds (a pronoun taken as e:1 evidence): 3 for p = 0.92, 7 for p = 0.999
+            need = max(2.0, math.log(min(lex[1], 0.999) / (1 - min(lex[1], 0.999))))
+            surname = _by_gender(self.by_surname.get(fold(person.surname), {}), lambda d: d != doc_index)
+            against = "f" if lex[0] == "m" else "m"
+            if (_mostly(other_n, against, need, 1.0) or _mostly(here_n, against, need, 1.0)
+                    or _mostly(surname, against, need, 0.8)):
+                return None  # a name whose gender differs by culture ("Raj" for a woman)
             return lex[0], "name lexicon (nomquamgender)", lex[1]
+        if described:
+            return described, "apposition", 1.0
         if other and here and other != here:
             return None
         if other:
@@ -414,14 +538,25 @@ class _Evidence:
         return None
 
 
+def _by_gender(counts: dict, keep) -> dict:
+    """Pronoun counts per gender, summed over the documents ``keep`` accepts."""
+    out: dict = defaultdict(int)
+    for (d, g), n in counts.items():
+        if keep(d):
+            out[g] += n
+    return out
+
+
 def _unanimous(counts: dict) -> Optional[str]:
     """The gender of at least two pronouns when no pronoun has the other gender."""
     live = {g: n for g, n in counts.items() if n > 0}
     return next(iter(live)) if len(live) == 1 and sum(live.values()) >= 2 else None
 
 
-def _mostly(counts: dict, gender: str) -> bool:
-    return counts.get(gender, 0) >= 2 and counts.get(gender, 0) >= 0.8 * sum(counts.values())
+def _mostly(counts: dict, gender: str, least: float, share: float) -> bool:
+    """At least ``least`` pronouns of this gender, and at least ``share`` of all."""
+    n = counts.get(gender, 0)
+    return n >= least and n >= share * sum(v for v in counts.values() if v > 0)
 
 
 def _check(docs, ctx):
@@ -435,13 +570,16 @@ def _check(docs, ctx):
         for m in ms:
             if m.honorific:
                 ev.honorifics[m.key].add(m.honorific)
+            if " " in m.person and not m.backref and (g := _described(texts[i], m)):
+                ev.described[m.key].add(g)
             if m.given and not m.weak and not m.backref:
                 full_names[m.key].add(i)
                 by_surname[i][fold(m.surname)].add(fold(m.given))
     surnames = {fold(m.surname) for ms in people for m in ms if m.given and not m.weak}
     case = WordCase(texts)
+    brands = _brands(people)
     for i, t in enumerate(texts):
-        refs = _resolve(t, people[i], surnames, case)
+        refs = _resolve(t, people[i], surnames, case, brands)
         for r in refs:
             r.doc_index = i
         per_doc.append(refs)
@@ -449,7 +587,7 @@ def _check(docs, ctx):
     for refs in per_doc:
         for r in refs:
             base = refs[r.follows] if r.follows is not None else r
-            if base.path == "name" and not base.person.weak and not base.others and not base.blocked:
+            if base.path in ("name", "subject") and not base.person.weak and not base.others and not base.blocked:
                 r.counted = True
                 ev.add_pronoun(base.person, r.doc_index, r.gender)
     for refs in per_doc:
@@ -463,11 +601,47 @@ def _check(docs, ctx):
                 continue  # someone else mentioned nearby may be meant
             elif r.path == "noun":
                 flagged[j] = (r.noun[2], "noun", 1.0)
-            elif not r.person.weak and not _family(r.person, full_names, by_surname):
+            elif (not r.person.weak or r.person.key in ev.described) and not _family(r.person, full_names, by_surname):
                 g = ev.gender(r.person, r.doc_index, r.gender if r.counted else None)
                 flagged[j] = g if g is not None and g[0] != r.gender else None
             if flagged[j] is not None:
                 yield _finding(docs[r.doc_index], r, *flagged[j])
+
+
+BRAND_DOCS = 3  # "several" documents
+
+
+def _brands(people: list) -> frozenset:
+    """Lone capitalised words taken for people ("told Wikinews", "said Acme") that no person
+    of the corpus bears as a surname, nor after an honorific, and that stand alone in several
+    documents (news introduces a person by full name): an outlet, a company, an agency."""
+    alone: dict = defaultdict(set)
+    named = set()
+    for i, ms in enumerate(people):
+        for m in ms:
+            if " " in m.person or m.honorific:
+                named.add(fold(m.surname))
+            elif m.weak and not m.given:
+                alone[fold(m.person)].add(i)
+    return frozenset(w for w, docs in alone.items()
+                     if len(docs) >= BRAND_DOCS and w not in named and given_name(w) is None)
+
+
+_DESCRIBED_AFTER_RE = re.compile(r",[ \u00a0]+(?:a|an|the)[ \u00a0]+(?:[\w'’\-]+[ \u00a0]+){0,3}?([a-z]+)(?=[,.;:]|[ \u00a0]+(?:and|who|of|from|in|at)\b)")
+_TITLE_BEFORE_RE = re.compile(r"\b([a-z]+)[ \u00a0]+$")
+
+
+def _described(text: str, m: Mention) -> Optional[str]:
+    """The gender of a noun that names the person: in apposition ("Ana Vuk, an Australian
+    woman, ...") or as a title ("actress Ana Vuk"); None when there is none. For names the
+    name table does not know."""
+    after = _DESCRIBED_AFTER_RE.match(text, m.end)
+    before = _TITLE_BEFORE_RE.search(text, max(0, m.start - 30), m.start)
+    for hit in (after, before):
+        g = noun_gender(hit.group(1), plural=False) if hit else None
+        if g in ("m", "f"):
+            return g
+    return None
 
 
 def _family(person: Mention, full_names: dict, by_surname: dict) -> bool:
@@ -501,10 +675,11 @@ def _finding(doc, r: _Resolved, gender: str, source: str, prob: float):
 
 # the findings' confidence: precision of each path, smoothed (n+1)/(N+2), measured on pronoun flips
 # planted into Wikinews, ECB+ and BASIL articles (`python benchmarks/recall.py --pronoun-paths`,
-# docs/gender-mismatch.md): honorific 70/70, name table 130/137, gendered noun 5/8, subject
-# salience (any gender source) 76/77; paths too rare to measure get the pooled figure 281/292
-_PRECISION = {"honorific": 0.99, "name lexicon (nomquamgender)": 0.94, "gendered noun": 0.60, "subject": 0.97,
-              "corpus pronouns": 0.96, "document pronouns": 0.96}
+# docs/gender-mismatch.md): honorific 77/77, name table 131/135, gendered noun 10/15, subject
+# salience (any gender source) 86/86; paths too rare to measure (apposition, corpus or document
+# pronouns) get the pooled figure 305/314
+_PRECISION = {"honorific": 0.99, "name lexicon (nomquamgender)": 0.96, "gendered noun": 0.65, "subject": 0.99,
+              "apposition": 0.97, "corpus pronouns": 0.97, "document pronouns": 0.97}
 
 
 # "her" is ambiguous (him / his): the suggestion takes the object form
@@ -517,6 +692,7 @@ RULE = Rule(
     description="A pronoun whose gender disagrees with the person it refers to (name, honorific or corpus pronouns).",
     check=_check,
     scope="corpus",
+    confidence=tuple(_PRECISION.items()),
     should_flag=(
         "Finance Minister Margaret Olsen said the budget would pass. [[He]] added that taxes would not rise.",
         '"We will not give up," said Ms Okafor. "The vote is next week," [[he]] said.',
