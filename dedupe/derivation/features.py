@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..near.shingles import combine_ngrams, token_hashes
+from ..near.shingles import combine_ngrams
 from ..passages import inside
 from ..passages.tokens import Words
 
@@ -29,8 +29,7 @@ NGRAMS = (1, 2, 3, 5)
 def ngram_sets(words: Words, stock: np.ndarray) -> dict[int, np.ndarray]:
     """Sorted distinct word n-gram hashes of a document, for each n in ``NGRAMS``, without
     the ``stock`` ones (hashes of word 3-grams in many documents; see the passages stage)."""
-    hashes = token_hashes(list(words.tokens))
-    out = {n: np.unique(combine_ngrams(hashes, n)) for n in NGRAMS}
+    out = {n: np.unique(combine_ngrams(words.hashes, n)) for n in NGRAMS}
     if stock.size:
         out[3] = out[3][~np.isin(out[3], stock, assume_unique=True)]
     return out

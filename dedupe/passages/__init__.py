@@ -47,11 +47,14 @@ class Reuse:
     words (``related``: short copied stretches the evidence rule keeps out of ``passages``
     still show there; "for the first time" does not),
     and the stock n-gram hashes (``stock``: word 3-grams in more than ``passage_max_df``
-    documents)."""
+    documents); ``words``: document id -> its :class:`~dedupe.passages.tokens.Words`, as
+    computed for the passages (the derivation features use them instead of computing them
+    again; a document missing there is read again)."""
 
     passages: list[Passage] = field(default_factory=list)
     related: list[tuple[str, str]] = field(default_factory=list)
     stock: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    words: dict = field(default_factory=dict, repr=False)
 
 
 def find_passages(
@@ -113,6 +116,7 @@ def find_reuse(
     pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
     out = align_all(pairs, stop) if align_all is not None else align_pairs(pairs, ids, all_words, stop, config, progress)
     out.stock = stop
+    out.words = dict(zip(ids, all_words))
     return out
 
 
@@ -170,21 +174,27 @@ def _telling(tokens) -> bool:
     return sum(1 for t in set(tokens) if zipf_en(t) < COMMON_ZIPF) >= SHORT_MIN_CONTENT
 
 
-def document_reuse(texts: Mapping[str, str], passages: list[Passage]) -> dict[str, tuple[float, list[dict]]]:
+def document_reuse(
+    texts: Mapping[str, str], passages: list[Passage], words: Optional[Mapping] = None
+) -> dict[str, tuple[float, list[dict]]]:
     """Per document id: ``(reused_fraction, shared_with)``.
 
     ``reused_fraction`` is the share of the document's words inside any passage it shares;
     ``shared_with`` lists ``{"doc", "fraction"}`` (the share of its words inside passages
     shared with that document), by fraction descending, then id. Documents that share
-    nothing are left out.
+    nothing are left out. ``words`` (id -> :func:`words_of` of its text, as in
+    :attr:`Reuse.words`) saves computing them again.
     """
+    words = words or {}
     covered: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for p in passages:
         covered.setdefault(p.a.doc, {}).setdefault(p.b.doc, []).append((p.a.start, p.a.end))
         covered.setdefault(p.b.doc, {}).setdefault(p.a.doc, []).append((p.b.start, p.b.end))
     out = {}
     for doc, by_other in covered.items():
-        w = words_of(texts[doc], SEED_NGRAM)
+        w = words.get(doc)
+        if w is None:
+            w = words_of(texts[doc], SEED_NGRAM)
         if len(w) == 0:
             continue
         fractions = {other: float(inside(w, spans).mean()) for other, spans in by_other.items()}
@@ -203,9 +213,11 @@ def inside(words: Words, spans) -> np.ndarray:
     return out
 
 
-def apply_reuse(results: list[DocumentResult], passages: list[Passage], texts: Mapping[str, str]) -> None:
+def apply_reuse(
+    results: list[DocumentResult], passages: list[Passage], texts: Mapping[str, str], words: Optional[Mapping] = None
+) -> None:
     """Fill ``reused_fraction`` and ``shared_with`` on the document results (``texts``: id ->
-    text of every document a passage involves)."""
-    reuse = document_reuse(texts, passages)
+    text of every document a passage involves; ``words`` as in :func:`document_reuse`)."""
+    reuse = document_reuse(texts, passages, words)
     for result in results:
         result.reused_fraction, result.shared_with = reuse.get(result.id, (0.0, []))

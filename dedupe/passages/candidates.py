@@ -18,7 +18,7 @@ import numpy as np
 
 from ..config import Config
 from ..near.lsh import recall_params
-from ..near.signatures import signature
+from ..near.signatures import kperm_signatures
 from ..textutil import sentences, unwrapped
 from .tokens import Words
 
@@ -74,7 +74,7 @@ def candidate_pairs(
     """Sorted document index pairs ``(i, j)``, ``i < j``, that may share a passage (with
     ``only``, a set of document indexes, the pairs holding one of them)."""
     bands, rows = recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL)
-    signatures: list[np.ndarray] = []
+    units: list[np.ndarray] = []  # the distinct non-stock n-grams of each unit
     unit_doc: list[int] = []  # the document of each unit
     for d, (text, words) in enumerate(zip(texts, all_words)):
         for w0, w1 in unit_ranges(text, words):
@@ -83,14 +83,18 @@ def candidate_pairs(
                 grams = grams[~np.isin(grams, stop)]
             if grams.size == 0:
                 continue
-            signatures.append(signature(grams, UNIT_PERM, config.seed))
+            units.append(grams)
             unit_doc.append(d)
         if progress and d % 100 == 0:
             progress("passage units", d, len(texts))
-    found: set[tuple[int, int]] = set()
-    if not signatures:
+    if not units:
         return []
-    sig, of_unit = np.vstack(signatures).astype(np.uint64), np.array(unit_doc)
+    # every unit signed at once: the signature of each is that of signature(grams) alone
+    offsets = np.zeros(len(units) + 1, dtype=np.int64)
+    np.cumsum([u.size for u in units], out=offsets[1:])
+    sig = kperm_signatures(np.concatenate(units), offsets, UNIT_PERM, config.seed)
+    of_unit = np.array(unit_doc)
+    found: set[tuple[int, int]] = set()
     for band in range(bands):  # every bucket of every band: its units collide
         for members in _equal_rows(sig[:, band * rows : (band + 1) * rows]):
             docs = sorted(set(of_unit[members].tolist()))
