@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dedupe import Config, scan
@@ -342,3 +343,24 @@ def test_candidates_are_datasketch_minhashlsh_buckets(planted, max_df):
     stop = common_grams(ws, 100)
     ours = candidate_pairs(items, ws, stop, 3, Config(), max_df)
     assert ours and ours == _datasketch_candidate_pairs(items, ws, stop, 3, Config(), max_df)
+
+
+def test_workers_find_the_same_reuse_as_one_process(planted, monkeypatch):
+    """Words, units and alignments in two worker processes, several jobs each: the same
+    passages, related pairs and stock n-grams as in one process."""
+    import dedupe.passages as passages
+    from dedupe.passages import candidates, find_reuse
+
+    _, texts, _ = planted
+    docs = sorted(texts.items())
+    cfg = Config(detect_language=False)
+    corpus, _ = ingest(list(docs), cfg)
+    one = find_reuse(corpus, cfg)
+    assert len(one.passages) > 10
+    monkeypatch.setattr(passages, "DOCS_PER_JOB", 3)
+    monkeypatch.setattr(candidates, "DOCS_PER_JOB", 3)
+    monkeypatch.setattr(passages, "PAIRS_PER_JOB", 2)
+    two = find_reuse(corpus, Config(detect_language=False, workers=2))
+    assert two.passages == one.passages and two.related == one.related
+    assert two.stock.tolist() == one.stock.tolist()
+    assert all(np.array_equal(two.words[i].grams, one.words[i].grams) for i in one.words)

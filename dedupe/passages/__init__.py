@@ -18,14 +18,17 @@ import numpy as np
 
 from ..config import Config
 from ..model import Document, DocumentResult, Passage, Span
+from ..parallel import batches, pmap
 from .align import ANCHOR_WORDS, align, containment, similarity
-from .candidates import candidate_pairs
+from .candidates import DOCS_PER_JOB, candidate_pairs
 from .tokens import Words, common_grams, words_of
 
 __all__ = ["Reuse", "find_reuse", "find_passages", "align_pairs", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
 
 # passages are seeded on shared runs of this many words
 SEED_NGRAM = 3
+# candidate pairs per worker job of the alignment (documents per job: ``DOCS_PER_JOB``)
+PAIRS_PER_JOB = 500
 # a pair of documents sharing this share of the smaller one's distinct non-stock n-grams
 # has evidence of copying even without a passage of ``passage_min_words``
 EVIDENCE_CONTAINMENT = 0.5
@@ -107,17 +110,36 @@ def find_reuse(
     texts = [d.text for d in docs]
     ids = [d.id for d in docs]
     n = SEED_NGRAM
-    all_words = [words_of(t, n) for t in texts]
+    workers = getattr(config, "workers", 1)
+    all_words = [w for chunk in pmap(_words_of_all, batches(texts, DOCS_PER_JOB), workers) for w in chunk]
     if archive_df is None:
         stop = common_grams(all_words, config.passage_max_df)
     else:
         stop = common_grams(all_words, config.passage_max_df, [i in drafts for i in ids], archive_df)
     only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
     pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
-    out = align_all(pairs, stop) if align_all is not None else align_pairs(pairs, ids, all_words, stop, config, progress)
+    if align_all is not None:
+        out = align_all(pairs, stop)
+    else:
+        out = Reuse()
+        shared = (ids, all_words, stop, config)
+        for k, part in enumerate(pmap(_align_job, batches(pairs, PAIRS_PER_JOB), workers, shared), start=1):
+            out.passages.extend(part.passages)
+            out.related.extend(part.related)
+            if progress:
+                progress("passages", min(k * PAIRS_PER_JOB, len(pairs)), len(pairs))
     out.stock = stop
     out.words = dict(zip(ids, all_words))
     return out
+
+
+def _words_of_all(texts: list[str]) -> list[Words]:
+    return [words_of(t, SEED_NGRAM) for t in texts]
+
+
+def _align_job(shared, pairs: list) -> Reuse:
+    ids, all_words, stop, config = shared
+    return align_pairs(pairs, ids, all_words, stop, config)
 
 
 def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, progress: Optional[Callable] = None) -> Reuse:
