@@ -46,9 +46,20 @@ def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tu
     for k, n in enumerate(NGRAMS, start=1):
         mine = grams[n]
         if mine.size:
-            theirs = np.unique(np.concatenate([g[n] for g in source_grams]))
-            out[k] = np.isin(mine, theirs, assume_unique=True).mean()
+            out[k] = _in_any(mine, [g[n] for g in source_grams]).mean()
     out[5] = max((w for _, _, w in spans), default=0) / len(words)
     out[6] = np.log1p(len(spans))
     out[7] = np.log1p(len(source_grams))
     return out
+
+
+def _in_any(mine: np.ndarray, sets: list[np.ndarray]) -> np.ndarray:
+    """Per hash of the sorted ``mine``: whether any of the sorted ``sets`` holds it (a binary
+    search in each set; their union, which many sources make large, is never built)."""
+    found = np.zeros(mine.size, dtype=bool)
+    for s in sets:
+        if s.size:
+            at = np.searchsorted(s, mine)
+            np.minimum(at, s.size - 1, out=at)
+            found |= s[at] == mine
+    return found

@@ -127,7 +127,9 @@ def _signed_units(shared, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
     # the signature of each unit is that of signature(grams) alone
     offsets = np.zeros(len(units) + 1, dtype=np.int64)
     np.cumsum([u.size for u in units], out=offsets[1:])
-    return kperm_signatures(np.concatenate(units), offsets, UNIT_PERM, seed), np.array(unit_doc, dtype=np.int64)
+    # (8k n-grams at a time: the arrays of UNIT_PERM values per n-gram stay a few MB)
+    sig = kperm_signatures(np.concatenate(units), offsets, UNIT_PERM, seed, chunk=8192)
+    return sig, np.array(unit_doc, dtype=np.int64)
 
 
 def _equal_rows(block: np.ndarray):
