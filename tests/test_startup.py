@@ -61,3 +61,16 @@ def test_every_listed_command_is_registered_by_its_module():
 
     names = {name for name in registered.commands() if name and " " not in name}
     assert names == set(COMMANDS)
+
+
+def test_local_scan_imports_no_staged_pipeline(tmp_path):
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"id": "a", "text": "The council met on Monday. It approved the budget for the year."}\n')
+    code = (
+        "import sys\nfrom dedupe.cli.app import main\n"
+        "try: main(['scan', %r, '--no-html', '--json', %r, '-q'])\nexcept SystemExit: pass\n"
+        "print(' '.join(sorted(sys.modules)))" % (str(path), str(tmp_path / "r.json"))
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert (tmp_path / "r.json").is_file()
+    assert not {"dedupe.distributed.commands", "dedupe.distributed.pipeline"} & set(loaded)
