@@ -204,15 +204,39 @@ def quality(pairs: set, truth: set) -> tuple[float, float]:
 
 
 # ---------------------------------------------------------------- scan at scale
-def scan_at(path: Path, workers: int, flags=("--no-rules", "--no-passages", "--no-language")) -> tuple[float, float, float]:
+# runs ``python -m dedupe ARGS`` and, at exit, prints the CPU time of the parent process and of
+# its worker processes apart
+_WRAPPER = """
+import atexit, resource, runpy, sys
+def report():
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    sys.stderr.write(f"\\nCPU-SPLIT {s.ru_utime + s.ru_stime} {c.ru_utime + c.ru_stime}\\n")
+atexit.register(report)
+sys.argv = ["dedupe", *sys.argv[1:]]
+runpy.run_module("dedupe", run_name="__main__")
+"""
+
+
+def timed(args: list[str], split: bool = False):
     """Wall seconds, CPU seconds (user + sys, workers included) and peak RSS (GB, the largest
-    process) of ``dedupe scan PATH --no-html FLAGS`` as its own process, start-up included."""
+    process) of ``python -m dedupe ARGS`` as its own process, start-up included; with
+    ``split``, also the CPU seconds of the parent process alone."""
+    run = [sys.executable, "-c", _WRAPPER] if split else [sys.executable, "-m", "dedupe"]
+    proc = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", *run, *args], capture_output=True, text=True, cwd=ROOT)
+    lines = proc.stderr.strip().splitlines()
+    wall, user, sys_s, rss_kb = lines[-1].split()
+    out = (float(wall), float(user) + float(sys_s), int(rss_kb) / 1024**2)
+    if split:
+        parent = next(float(line.split()[1]) for line in lines if line.startswith("CPU-SPLIT"))
+        return (*out, parent)
+    return out
+
+
+def scan_at(path: Path, workers: int, flags=("--no-rules", "--no-passages", "--no-language"), split: bool = False):
+    """:func:`timed` of ``dedupe scan PATH --no-html FLAGS --workers W``."""
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = ["/usr/bin/time", "-f", "%e %U %S %M", sys.executable, "-m", "dedupe", "scan", str(path), *flags,
-               "--no-html", "--json", f"{tmp}/r.json", "--no-timestamp", "-q", "--workers", str(workers)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    wall, user, sys_s, rss_kb = proc.stderr.strip().splitlines()[-1].split()
-    return float(wall), float(user) + float(sys_s), int(rss_kb) / 1024**2
+        return timed(["scan", str(path), *flags, "--no-html", "--json", f"{tmp}/r.json", "--no-timestamp", "-q",
+                      "--workers", str(workers)], split)
 
 
 # every stage on, then each stage alone (near-duplicates always run: the others need them)
@@ -224,26 +248,69 @@ STAGES = {
 }
 
 
+def start_up(article: Path, runs: int = 5) -> list[str]:
+    """``dedupe --help`` and a scan of one article (median of ``runs`` whole processes)."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp) / "one.jsonl"
+        with open(article, "rb") as f:
+            one.write_bytes(f.readline())
+        for name, args in (("dedupe --help", ["--help"]),
+                           (f"dedupe scan of one article ({one.stat().st_size / 1000:.1f} KB)",
+                            ["scan", str(one), "--no-html", "--json", f"{tmp}/r.json", "-q"])):
+            wall, cpu, rss = (float(np.median(v)) for v in zip(*(timed(args) for _ in range(runs))))
+            rows.append(f"| {name} | {wall:.2f} | {cpu:.2f} | {rss * 1024:.0f} |")
+    return ["**Start-up (whole process, median of %d runs).**\n" % runs, "| command | wall s | CPU s | peak RSS MB |",
+            "|---|---:|---:|---:|", *rows, ""]
+
+
 def full_scan(paths: list[Path], workers: list[int], stages: list[str]) -> list[str]:
-    """Section d: the whole ``dedupe scan`` per corpus, stage set and worker count."""
+    """Section d: the whole ``dedupe scan`` per corpus, stage set and worker count. MB/s per
+    core divides by wall time times workers; MB per CPU second by the CPU time of all
+    processes (the figure that holds on a loaded machine); "vs smallest" compares the CPU time
+    per document with the smallest generated corpus's for the same stages and workers. The
+    idle estimate of two workers against one is the CPU time with one worker over the
+    parent's CPU time plus half the workers' (Amdahl's bound, for a machine where the
+    measured wall times are not the programme's own)."""
     out = [
         "**d. Full scan: `dedupe scan FILE --no-html --workers W [stage flags]`, whole process, start-up included.**\n",
-        "| corpus | docs | MB | stages | workers | wall s | CPU s | MB/s per core | peak RSS GB | ms per doc | 2 workers vs 1 |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| corpus | docs | MB | stages | workers | wall s | CPU s | parent CPU s | MB/s per core | MB per CPU s "
+        "| peak RSS GB | CPU ms per doc | vs smallest | 2 workers vs 1: wall | idle estimate |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    smallest: dict = {}
+    largest: dict = {}
     for path in paths:
         docs = sum(1 for _ in open(path, "rb"))
         mb = path.stat().st_size / 1e6
+        generated = path.name.startswith("bench_")
         for stage in stages:
-            walls = {}
+            walls, cpus = {}, {}
             for w in workers:
-                wall, cpu, rss = scan_at(path, w, STAGES[stage])
-                walls[w] = wall
-                speedup = f"{walls[1] / wall:.2f}x" if w == 2 and 1 in walls else ""
+                wall, cpu, rss, parent = scan_at(path, w, STAGES[stage], split=True)
+                walls[w], cpus[w] = wall, cpu
+                speedup = estimate = ""
+                if w == 2 and 1 in walls:
+                    speedup = f"{walls[1] / wall:.2f}x"
+                    # on an idle machine: the parent's own work, then the workers' shared by two
+                    estimate = f"{cpus[1] / (parent + (cpu - parent) / 2):.2f}x"
+                per = cpu / docs * 1000
+                growth = ""
+                if generated:
+                    first = smallest.setdefault((stage, w), per)
+                    growth = f"{per / first:.2f}x"
+                    largest[(stage, w)] = (docs, wall, cpu, rss)
                 out.append(
-                    f"| {path.name} | {docs:,} | {mb:.1f} | {stage} | {w} | {wall:.1f} | {cpu:.1f} | "
-                    f"{mb / wall / w:.3f} | {rss:.2f} | {wall / docs * 1000:.2f} | {speedup} |"
+                    f"| {path.name} | {docs:,} | {mb:.1f} | {stage} | {w} | {wall:.1f} | {cpu:.1f} | {parent:.1f} | "
+                    f"{mb / wall / w:.3f} | {mb / cpu:.3f} | {rss:.2f} | {per:.2f} | {growth} | {speedup} | {estimate} |"
                 )
+    out.append("")
+    for (stage, w), (docs, wall, cpu, rss) in sorted(largest.items()):
+        if stage == "all":
+            out.append(
+                f"At 1M generated articles, time per document as at {docs:,}: all stages, {w} worker(s): "
+                f"about {wall / docs * 1e6 / 3600:.1f} h wall, {cpu / docs * 1e6 / 3600:.1f} CPU hours (linear extrapolation)."
+            )
     out.append("")
     return out
 
@@ -318,6 +385,7 @@ def main(argv=None):
     if "d" in args.sections:
         paths = [Path(args.ecb)] if Path(args.ecb).exists() else []
         paths += [corpus(data, int(n)) for n in args.full_sizes.split(",") if n]
+        out += start_up(paths[-1]) if paths else []
         out += full_scan(paths, [int(w) for w in args.full_workers.split(",")], args.full_stages.split(","))
     if "r" in args.sections:  # local against --engine ray (benchmarks/ray_engine.py)
         import ray_engine

@@ -2,28 +2,22 @@
 
 __version__ = "0.1.0"
 
-from .config import Config  # noqa: E402
-from .model import (  # noqa: E402
-    Cluster,
-    Document,
-    DocumentResult,
-    Finding,
-    InputError,
-    Pair,
-    Passage,
-    Report,
-    Span,
-)
+# the public names are imported on first use, so that ``dedupe --help`` and light imports of
+# the package stay fast: scan brings numpy and the stages, Config and the records dataclasses
+_PUBLIC = {
+    "scan": "api",
+    "Config": "config",
+    **{name: "model" for name in ("Cluster", "Document", "DocumentResult", "Finding", "InputError", "Pair", "Passage", "Report", "Span")},
+}
 
 
 def __getattr__(name):
-    # scan (numpy, the near-duplicate stages) is imported on first use, so that
-    # ``dedupe --help`` and light imports of the package stay fast
-    if name == "scan":
-        from .api import scan
+    if name in _PUBLIC:
+        import importlib
 
-        return scan
+        return getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Cluster",

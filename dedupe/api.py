@@ -128,8 +128,9 @@ def finish(
         passages = reuse.passages
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
-        apply_reuse(corpus.results, passages, texts)
+        apply_reuse(corpus.results, passages, texts, reuse.words)
         apply_derivation(corpus, reuse, drafts)
+        del reuse  # its words: the rules do not need them
     if drafts is not None:
         for result in corpus.results:
             result.role = "draft" if result.id in drafts else "archive"

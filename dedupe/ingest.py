@@ -13,6 +13,11 @@ from .parallel import pmap
 
 DocumentLike = Union[Document, InputError, dict, tuple, str]
 
+# documents per worker job when languages are identified (about a millisecond per document,
+# where the sketches take a twentieth of it): a corpus of a few thousand documents still
+# keeps every worker busy
+LANGUAGE_JOB = 200
+
 
 def as_document(item: DocumentLike, index: int) -> Union[Document, InputError]:
     """Accept Documents, ``(id, text)`` tuples, ``{"id", "text", ...}`` dicts or bare strings.
@@ -87,8 +92,12 @@ def ingest(
     settings = SketchSettings.of(config)
     pending: list[list[Document]] = []  # documents of the batches in flight, in order
 
+    size = config.batch_size
+    if config.workers > 1 and config.detect_language:
+        size = min(size, LANGUAGE_JOB)  # (the results do not depend on the batches)
+
     def jobs():
-        for batch in _valid_batches(items, errors, config.batch_size):
+        for batch in _valid_batches(items, errors, size):
             pending.append(batch)
             yield [d.text for d in batch], settings
 

@@ -6,7 +6,10 @@ the number of workers, so results never depend on it. With one worker it runs in
 large input streams through. ``fn`` must be a module-level function (picklable).
 
 Stages other than signatures (passage alignment, per-document rules) can reuse it:
-``for results in pmap(check_batch, batches(docs, 200), config.workers): ...``.
+``for results in pmap(check_batch, batches(docs, 200), config.workers): ...``. Data every
+chunk needs (the words of all documents, for aligning pairs of them) goes in ``shared``:
+``fn(shared, chunk)`` is called, and ``shared`` reaches each worker once, when it starts
+(with fork, the default where it exists, it is not copied at all), not with every chunk.
 
 Workers end with their parent: when the map is left early (an error, an interrupt, a
 signal, a consumer that stops), the workers are terminated at once instead of finishing
@@ -50,8 +53,14 @@ def _context():
 _PR_SET_PDEATHSIG = 1
 
 
-def _worker_init(parent: int) -> None:
+_NOTHING = object()
+_shared = _NOTHING  # in a worker: the ``shared`` argument of the pmap that started it
+
+
+def _worker_init(parent: int, shared=_NOTHING) -> None:
     """In each worker: default SIGTERM, no SIGINT, and SIGTERM when the parent dies."""
+    global _shared
+    _shared = shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
@@ -74,25 +83,29 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         p.join(timeout=2)
 
 
-def pmap(fn: Callable[[T], R], chunks: Iterable[T], workers: int = 1) -> Iterator[R]:
-    """``fn`` over ``chunks`` in order, with up to ``workers`` processes; in this process when
-    there is a single chunk (a small input need not start workers that each load the word
-    lists and language profiles again)."""
+def _with_shared(fn: Callable, chunk):
+    return fn(_shared, chunk)
+
+
+def pmap(fn: Callable[..., R], chunks: Iterable[T], workers: int = 1, shared=_NOTHING) -> Iterator[R]:
+    """``fn(chunk)`` (``fn(shared, chunk)`` when ``shared`` is given) over ``chunks`` in order,
+    with up to ``workers`` processes; in this process when there is a single chunk (a small
+    input need not start workers that each load the word lists and language profiles again)."""
     chunks = iter(chunks)
     first = list(itertools.islice(chunks, 2))
     chunks = itertools.chain(first, chunks)
     if workers <= 1 or len(first) < 2:
         for chunk in chunks:
-            yield fn(chunk)
+            yield fn(chunk) if shared is _NOTHING else fn(shared, chunk)
         return
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
+        max_workers=workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(), shared)
     )
     finished = False
     try:
         pending: deque = deque()
         for chunk in chunks:
-            pending.append(pool.submit(fn, chunk))
+            pending.append(pool.submit(fn, chunk) if shared is _NOTHING else pool.submit(_with_shared, fn, chunk))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:

@@ -14,7 +14,10 @@ def commands() -> dict:
 
     def walk(prefix: str, command) -> None:
         found[prefix] = command
-        for name, sub in getattr(command, "commands", {}).items():
+        if not hasattr(command, "list_commands"):
+            return
+        for name in command.list_commands(None):  # the root group builds a command when asked for it
+            sub = command.get_command(None, name)
             if not sub.hidden:
                 walk(f"{prefix} {name}".strip(), sub)
 

@@ -128,3 +128,17 @@ def test_common_phrases_alone_relate_no_documents():
     assert reuse.related == [] and reuse.passages == []
     v, _ = verdicts([("a", a), ("b", b)])
     assert v["a"]["sources"] == [] and v["a"]["label"] == "none"
+
+
+def test_containment_features_equal_those_from_the_union_of_the_sources():
+    """The containment features test membership source by source; the share is the one of
+    the n-grams found in the union of the sources' sets."""
+    from dedupe.derivation.features import _in_any
+
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        pool = np.unique(rng.integers(0, 2**64, 400, dtype=np.uint64))
+        mine = np.unique(rng.choice(pool, rng.integers(1, 100)))
+        sets = [np.unique(rng.choice(pool, rng.integers(0, 200))) for _ in range(rng.integers(1, 6))]
+        union = np.unique(np.concatenate(sets))
+        assert _in_any(mine, sets).tolist() == np.isin(mine, union, assume_unique=True).tolist()

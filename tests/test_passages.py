@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dedupe import Config, scan
@@ -342,3 +343,54 @@ def test_candidates_are_datasketch_minhashlsh_buckets(planted, max_df):
     stop = common_grams(ws, 100)
     ours = candidate_pairs(items, ws, stop, 3, Config(), max_df)
     assert ours and ours == _datasketch_candidate_pairs(items, ws, stop, 3, Config(), max_df)
+
+
+def test_workers_find_the_same_reuse_as_one_process(planted, monkeypatch):
+    """Words, units and alignments in two worker processes, several jobs each: the same
+    passages, related pairs and stock n-grams as in one process."""
+    import dedupe.passages as passages
+    from dedupe.passages import candidates, find_reuse
+
+    _, texts, _ = planted
+    docs = sorted(texts.items())
+    cfg = Config(detect_language=False)
+    corpus, _ = ingest(list(docs), cfg)
+    one = find_reuse(corpus, cfg)
+    assert len(one.passages) > 10
+    monkeypatch.setattr(passages, "DOCS_PER_JOB", 3)
+    monkeypatch.setattr(candidates, "DOCS_PER_JOB", 3)
+    monkeypatch.setattr(passages, "PAIRS_PER_JOB", 2)
+    two = find_reuse(corpus, Config(detect_language=False, workers=2))
+    assert two.passages == one.passages and two.related == one.related
+    assert two.stock.tolist() == one.stock.tolist()
+    assert all(np.array_equal(two.words[i].grams, one.words[i].grams) for i in one.words)
+
+
+def _seeds_one_by_one(a, b, stop):
+    """Seeds as dictionaries of positions per shared n-gram (the straightforward way)."""
+    from dedupe.passages.align import MAX_REPEATS, shared_grams
+
+    shared = set(shared_grams(a, b, stop).tolist())
+    pos_a: dict = {}
+    pos_b: dict = {}
+    for i, g in enumerate(a.grams.tolist()):
+        if g in shared:
+            pos_a.setdefault(g, []).append(i)
+    for j, g in enumerate(b.grams.tolist()):
+        if g in shared:
+            pos_b.setdefault(g, []).append(j)
+    return sorted((i, j) for g, ia in pos_a.items() if len(ia) * len(pos_b[g]) <= MAX_REPEATS for i in ia for j in pos_b[g])
+
+
+def test_seeds_equal_the_straightforward_ones(planted):
+    import sys
+
+    align_module = sys.modules["dedupe.passages.align"]
+    _, texts, _ = planted
+    words = [words_of(t, 3) for _, t in sorted(texts.items())]
+    words.append(words_of("the cat sat. " * 30 + "one two three four", 3))  # repeated n-grams
+    words.append(words_of("the cat sat. " * 3 + "x y " * 40 + "one two three four", 3))
+    stop = np.zeros(0, dtype=np.uint64)
+    for a in words:
+        for b in words:
+            assert sorted(align_module.seeds(a, b, stop)) == _seeds_one_by_one(a, b, stop)

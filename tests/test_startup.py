@@ -38,3 +38,39 @@ def test_scan_of_one_small_file_loads_no_datasketch_scipy_or_sklearn(tmp_path):
         "try: main()\nexcept SystemExit: pass" % (str(path), str(tmp_path / "r.json"))
     )
     assert not loaded & {"datasketch", "scipy", "sklearn", "jinja2"}
+
+
+def test_help_builds_no_command_and_lists_every_one():
+    code = (
+        "import sys, io, contextlib\n"
+        "from dedupe.cli.app import COMMANDS, main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    try: main(['--help'])\n"
+        "    except SystemExit: pass\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('dedupe.cli.') or m in ('dedupe.config', 'dedupe.model')))\n"
+        "print(all(name in out.getvalue() for name in COMMANDS))\n"
+    )
+    loaded, listed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert loaded.split() == ["dedupe.cli.app"] and listed == "True"
+
+
+def test_every_listed_command_is_registered_by_its_module():
+    import registered
+    from dedupe.cli.app import COMMANDS
+
+    names = {name for name in registered.commands() if name and " " not in name}
+    assert names == set(COMMANDS)
+
+
+def test_local_scan_imports_no_staged_pipeline(tmp_path):
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"id": "a", "text": "The council met on Monday. It approved the budget for the year."}\n')
+    code = (
+        "import sys\nfrom dedupe.cli.app import main\n"
+        "try: main(['scan', %r, '--no-html', '--json', %r, '-q'])\nexcept SystemExit: pass\n"
+        "print(' '.join(sorted(sys.modules)))" % (str(path), str(tmp_path / "r.json"))
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert (tmp_path / "r.json").is_file()
+    assert not {"dedupe.distributed.commands", "dedupe.distributed.pipeline"} & set(loaded)

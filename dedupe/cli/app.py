@@ -1,12 +1,15 @@
-"""The app is set up once here; commands register themselves from their own modules."""
+"""The app is set up once here; commands register themselves from their own modules, which
+are imported only when their command runs (``COMMANDS``)."""
 
 from __future__ import annotations
 
+import importlib
 import signal
 import sys
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperGroup
 
 try:  # typer vendors click from 0.2x on
     from typer._click import exceptions as click_errors
@@ -35,7 +38,38 @@ def _plain_argument_help() -> None:
 
 _plain_argument_help()
 
+# Every command: name -> (the module of dedupe.cli that registers it, the line 'dedupe --help'
+# lists it with). A command's module is imported and its typer command built only when the
+# command runs or its help is shown: 'dedupe --help' builds none of them, 'dedupe scan' one.
+COMMANDS = {
+    "scan": ("scan", "Report near-duplicates, shared passages and translation artifacts."),
+    "check": ("check", "Check draft INPUT... against an archive (as 'scan --against')."),
+    "dedup": ("dedup", "Drop near-duplicates: keep one representative per cluster."),
+    "rules": ("rules", "List the rules: id, default severity, scope and description."),
+    "serve": ("serve", "Serve POST /check, POST /archive and GET /health over an archive."),
+    "archive": ("archive", "Build and keep a persistent archive (SQLite) for 'dedupe check'."),
+}
+
+
+class LazyCommands(TyperGroup):
+    """The root group: lists ``COMMANDS`` and builds a command when it is looked up."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name: str):
+        if name not in self.commands and name in COMMANDS:
+            importlib.import_module(f"{__package__}.{COMMANDS[name][0]}")
+            self.commands.update(typer.main.get_command(app).commands)  # the commands registered so far
+        return self.commands.get(name)
+
+    def format_commands(self, ctx, formatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, line) for name, (_, line) in COMMANDS.items()])
+
+
 app = typer.Typer(
+    cls=LazyCommands,
     name="dedupe",
     help="Find shared wire copy, near-duplicate articles and machine-translation artifacts in news corpora.",
     no_args_is_help=True,
@@ -64,13 +98,6 @@ def _root(
     STATE["debug"] = debug
 
 
-def _register():
-    from . import archive, check, dedup, rules, scan, serve  # noqa: F401  (commands register on import)
-
-
-_register()
-
-
 class Stopped(BaseException):
     """SIGINT or SIGTERM arrived: unwind (temporary files are removed on the way), then exit
     128 + the signal's number. Not an ``Exception``: no handler of errors catches it."""
@@ -87,7 +114,10 @@ def _stop(signum, frame):
 def main(argv: Optional[list] = None) -> None:
     """Console entry point; exit codes: 0 ok, 1 ``--fail-on`` met, 2 usage or input errors,
     3 internal errors, 130 interrupted (SIGINT), 143 terminated (SIGTERM)."""
-    from .common import say
+    def say(message: str) -> None:  # the command modules (and their imports) only on an error
+        from .common import say
+
+        say(message)
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _stop)

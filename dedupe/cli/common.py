@@ -245,10 +245,14 @@ def report_input_errors(errors, limit: int = MAX_ERROR_LINES) -> None:
 
 
 def staging(engine: str, ray_address, work_dir, partitions: int, shard_bytes: int):
-    """The staged-run settings of the command line (:class:`~dedupe.distributed.Staging`)."""
-    from ..distributed.commands import Staging
+    """The staged-run settings of the command line (:class:`~dedupe.distributed.Staging`), or
+    None for a run in this process (the default: the staged pipeline is then not imported)."""
     from ..distributed.engine import ENGINES
 
     if engine not in ENGINES:
         fail(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine == "local" and ray_address is None and work_dir is None:
+        return None
+    from ..distributed.commands import Staging
+
     return Staging(engine, ray_address, work_dir, partitions, shard_bytes)

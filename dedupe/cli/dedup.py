@@ -76,7 +76,7 @@ def dedup(
                     c.fail(f"{option} {path} is an input: it would replace its own input (write elsewhere)")
             check_writable(path)  # before a long scan, not after
         staging = c.staging(engine, ray_address, work_dir, partitions, shard_bytes)
-        if staging.staged:
+        if staging is not None:
             from ..distributed.commands import dedup_files
             from ..distributed.pipeline import Inputs
 

@@ -104,11 +104,11 @@ def scan(
             c.fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
         out = Outputs.of(extras, json_path, html_path, no_html, fail_on, baseline, quiet)
         staging = c.staging(engine, ray_address, work_dir, partitions, shard_bytes)
-        if staging.staged and against:
+        if staging is not None and against:
             c.fail("--against runs in one process only (not with --engine ray or --work-dir)")
         progress = c.StageProgress(quiet=quiet)
         try:
-            if staging.staged:
+            if staging is not None:
                 from ..distributed.commands import scan_files
                 from ..distributed.pipeline import Inputs
 

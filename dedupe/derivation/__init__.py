@@ -72,7 +72,9 @@ def feature_table(corpus, reuse: Reuse, drafts: Optional[set] = None) -> dict[st
 
     @lru_cache(maxsize=4096)
     def tokens(doc_id: str):
-        w = words_of(corpus.text(doc_id), SEED_NGRAM)
+        w = reuse.words.get(doc_id)
+        if w is None:
+            w = words_of(corpus.text(doc_id), SEED_NGRAM)
         return w, ngram_sets(w, reuse.stock)
 
     @lru_cache(maxsize=None)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..near.shingles import combine_ngrams, token_hashes
+from ..near.shingles import combine_ngrams
 from ..passages import inside
 from ..passages.tokens import Words
 
@@ -29,8 +29,7 @@ NGRAMS = (1, 2, 3, 5)
 def ngram_sets(words: Words, stock: np.ndarray) -> dict[int, np.ndarray]:
     """Sorted distinct word n-gram hashes of a document, for each n in ``NGRAMS``, without
     the ``stock`` ones (hashes of word 3-grams in many documents; see the passages stage)."""
-    hashes = token_hashes(list(words.tokens))
-    out = {n: np.unique(combine_ngrams(hashes, n)) for n in NGRAMS}
+    out = {n: np.unique(combine_ngrams(words.hashes, n)) for n in NGRAMS}
     if stock.size:
         out[3] = out[3][~np.isin(out[3], stock, assume_unique=True)]
     return out
@@ -47,9 +46,20 @@ def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tu
     for k, n in enumerate(NGRAMS, start=1):
         mine = grams[n]
         if mine.size:
-            theirs = np.unique(np.concatenate([g[n] for g in source_grams]))
-            out[k] = np.isin(mine, theirs, assume_unique=True).mean()
+            out[k] = _in_any(mine, [g[n] for g in source_grams]).mean()
     out[5] = max((w for _, _, w in spans), default=0) / len(words)
     out[6] = np.log1p(len(spans))
     out[7] = np.log1p(len(source_grams))
     return out
+
+
+def _in_any(mine: np.ndarray, sets: list[np.ndarray]) -> np.ndarray:
+    """Per hash of the sorted ``mine``: whether any of the sorted ``sets`` holds it (a binary
+    search in each set; their union, which many sources make large, is never built)."""
+    found = np.zeros(mine.size, dtype=bool)
+    for s in sets:
+        if s.size:
+            at = np.searchsorted(s, mine)
+            np.minimum(at, s.size - 1, out=at)
+            found |= s[at] == mine
+    return found

@@ -99,6 +99,15 @@ def _nfkc(text: str) -> str:
 _SPECIAL_UPPER = ("\u0130", "\u03a3")  # the only code points not lowered to one by themselves
 
 
+def lowers_in_place(text: str) -> bool:
+    """Whether ``text`` is NFKC-normalised already and lowers code point by code point (it
+    has neither of the two code points set apart): then each word of ``text``, normalised by
+    itself (NFKC, lower case), is the word at the same offsets in ``text.lower()``."""
+    if text.isascii():
+        return True
+    return unicodedata.is_normalized("NFKC", text) and _SPECIAL_UPPER[0] not in text and _SPECIAL_UPPER[1] not in text
+
+
 def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool]]:
     """The code points of the batch's NFKC-normalised, lower-cased texts joined by a space,
     each text's length, and per text whether its word count can be taken from its tokens
@@ -140,6 +149,18 @@ def token_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
         poly = (prefix[ends] - prefix[starts]) * ipw[starts]
         lengths = (ends - starts).astype(np.uint64)
         return fmix64(poly + lengths * np.uint64(TOKEN_LEN_MULT))
+
+
+def hash_tokens(tokens) -> np.ndarray:
+    """:func:`~dedupe.near.shingles.token_hash` of each of ``tokens`` (normalised words), all
+    at once: the tokens joined by a separator, encoded as UTF-32 and hashed with prefix sums."""
+    if not tokens:
+        return np.zeros(0, dtype=np.uint64)
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    codes = np.frombuffer(_SEP.join(tokens).encode("utf-32-le"), dtype=np.uint32)
+    starts = np.zeros(lengths.size, dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    return token_hashes(codes, starts, starts + lengths)
 
 
 def _batch_ngrams(th: np.ndarray, doc_of: np.ndarray, counts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

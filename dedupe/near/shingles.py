@@ -35,6 +35,8 @@ def words(text: str) -> list[str]:
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
     """Word tokens with their offsets into ``text`` as read: ``(start, end, normalised)``."""
+    if text.isascii():  # NFKC leaves ASCII as it is; lower-casing keeps lengths and word characters
+        return [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text.lower())]
     return [(m.start(), m.end(), normalise(m.group())) for m in WORD_RE.finditer(text)]
 
 

@@ -18,14 +18,17 @@ import numpy as np
 
 from ..config import Config
 from ..model import Document, DocumentResult, Passage, Span
+from ..parallel import batches, pmap
 from .align import ANCHOR_WORDS, align, containment, similarity
-from .candidates import candidate_pairs
+from .candidates import DOCS_PER_JOB, candidate_pairs
 from .tokens import Words, common_grams, words_of
 
 __all__ = ["Reuse", "find_reuse", "find_passages", "align_pairs", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
 
 # passages are seeded on shared runs of this many words
 SEED_NGRAM = 3
+# candidate pairs per worker job of the alignment (documents per job: ``DOCS_PER_JOB``)
+PAIRS_PER_JOB = 500
 # a pair of documents sharing this share of the smaller one's distinct non-stock n-grams
 # has evidence of copying even without a passage of ``passage_min_words``
 EVIDENCE_CONTAINMENT = 0.5
@@ -47,11 +50,14 @@ class Reuse:
     words (``related``: short copied stretches the evidence rule keeps out of ``passages``
     still show there; "for the first time" does not),
     and the stock n-gram hashes (``stock``: word 3-grams in more than ``passage_max_df``
-    documents)."""
+    documents); ``words``: document id -> its :class:`~dedupe.passages.tokens.Words`, as
+    computed for the passages (the derivation features use them instead of computing them
+    again; a document missing there is read again)."""
 
     passages: list[Passage] = field(default_factory=list)
     related: list[tuple[str, str]] = field(default_factory=list)
     stock: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    words: dict = field(default_factory=dict, repr=False)
 
 
 def find_passages(
@@ -104,16 +110,36 @@ def find_reuse(
     texts = [d.text for d in docs]
     ids = [d.id for d in docs]
     n = SEED_NGRAM
-    all_words = [words_of(t, n) for t in texts]
+    workers = getattr(config, "workers", 1)
+    all_words = [w for chunk in pmap(_words_of_all, batches(texts, DOCS_PER_JOB), workers) for w in chunk]
     if archive_df is None:
         stop = common_grams(all_words, config.passage_max_df)
     else:
         stop = common_grams(all_words, config.passage_max_df, [i in drafts for i in ids], archive_df)
     only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
     pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
-    out = align_all(pairs, stop) if align_all is not None else align_pairs(pairs, ids, all_words, stop, config, progress)
+    if align_all is not None:
+        out = align_all(pairs, stop)
+    else:
+        out = Reuse()
+        shared = (ids, all_words, stop, config)
+        for k, part in enumerate(pmap(_align_job, batches(pairs, PAIRS_PER_JOB), workers, shared), start=1):
+            out.passages.extend(part.passages)
+            out.related.extend(part.related)
+            if progress:
+                progress("passages", min(k * PAIRS_PER_JOB, len(pairs)), len(pairs))
     out.stock = stop
+    out.words = dict(zip(ids, all_words))
     return out
+
+
+def _words_of_all(texts: list[str]) -> list[Words]:
+    return [words_of(t, SEED_NGRAM) for t in texts]
+
+
+def _align_job(shared, pairs: list) -> Reuse:
+    ids, all_words, stop, config = shared
+    return align_pairs(pairs, ids, all_words, stop, config)
 
 
 def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, progress: Optional[Callable] = None) -> Reuse:
@@ -170,21 +196,27 @@ def _telling(tokens) -> bool:
     return sum(1 for t in set(tokens) if zipf_en(t) < COMMON_ZIPF) >= SHORT_MIN_CONTENT
 
 
-def document_reuse(texts: Mapping[str, str], passages: list[Passage]) -> dict[str, tuple[float, list[dict]]]:
+def document_reuse(
+    texts: Mapping[str, str], passages: list[Passage], words: Optional[Mapping] = None
+) -> dict[str, tuple[float, list[dict]]]:
     """Per document id: ``(reused_fraction, shared_with)``.
 
     ``reused_fraction`` is the share of the document's words inside any passage it shares;
     ``shared_with`` lists ``{"doc", "fraction"}`` (the share of its words inside passages
     shared with that document), by fraction descending, then id. Documents that share
-    nothing are left out.
+    nothing are left out. ``words`` (id -> :func:`words_of` of its text, as in
+    :attr:`Reuse.words`) saves computing them again.
     """
+    words = words or {}
     covered: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for p in passages:
         covered.setdefault(p.a.doc, {}).setdefault(p.b.doc, []).append((p.a.start, p.a.end))
         covered.setdefault(p.b.doc, {}).setdefault(p.a.doc, []).append((p.b.start, p.b.end))
     out = {}
     for doc, by_other in covered.items():
-        w = words_of(texts[doc], SEED_NGRAM)
+        w = words.get(doc)
+        if w is None:
+            w = words_of(texts[doc], SEED_NGRAM)
         if len(w) == 0:
             continue
         fractions = {other: float(inside(w, spans).mean()) for other, spans in by_other.items()}
@@ -203,9 +235,11 @@ def inside(words: Words, spans) -> np.ndarray:
     return out
 
 
-def apply_reuse(results: list[DocumentResult], passages: list[Passage], texts: Mapping[str, str]) -> None:
+def apply_reuse(
+    results: list[DocumentResult], passages: list[Passage], texts: Mapping[str, str], words: Optional[Mapping] = None
+) -> None:
     """Fill ``reused_fraction`` and ``shared_with`` on the document results (``texts``: id ->
-    text of every document a passage involves)."""
-    reuse = document_reuse(texts, passages)
+    text of every document a passage involves; ``words`` as in :func:`document_reuse`)."""
+    reuse = document_reuse(texts, passages, words)
     for result in results:
         result.reused_fraction, result.shared_with = reuse.get(result.id, (0.0, []))

@@ -58,23 +58,25 @@ def containment(a: Words, b: Words, stop: np.ndarray) -> float:
 
 
 def seeds(a: Words, b: Words, stop: np.ndarray) -> list[tuple[int, int]]:
-    """Pairs ``(i, j)`` of positions where A and B start the same n-gram."""
+    """Pairs ``(i, j)`` of positions where A and B start the same n-gram (an n-gram found
+    more than MAX_REPEATS times, occurrences in A times in B, seeds nothing)."""
     shared = shared_grams(a, b, stop)
     if shared.size == 0:
         return []
-    pos_b: dict[int, list[int]] = {}
-    for j in np.nonzero(np.isin(b.grams, shared))[0].tolist():
-        pos_b.setdefault(int(b.grams[j]), []).append(j)
-    pos_a: dict[int, list[int]] = {}
-    for i in np.nonzero(np.isin(a.grams, shared))[0].tolist():
-        pos_a.setdefault(int(a.grams[i]), []).append(i)
-    out = []
-    for g, ia in pos_a.items():
-        jb = pos_b[g]
-        if len(ia) * len(jb) > MAX_REPEATS:
-            continue
-        out.extend((i, j) for i in ia for j in jb)
-    return out
+    ia = np.flatnonzero(np.isin(a.grams, shared))
+    ib = np.flatnonzero(np.isin(b.grams, shared))
+    ka = np.searchsorted(shared, a.grams[ia])  # the shared n-gram at each of those positions
+    kb = np.searchsorted(shared, b.grams[ib])
+    count_b = np.bincount(kb, minlength=shared.size)
+    keep = np.bincount(ka, minlength=shared.size)[ka] * count_b[ka] <= MAX_REPEATS
+    ia, ka = ia[keep], ka[keep]
+    # every position of A with every position of B of its n-gram (B's grouped by n-gram)
+    order = np.argsort(kb, kind="stable")
+    first_b = np.searchsorted(kb[order], ka)
+    reps = count_b[ka]
+    within = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+    j = ib[order][np.repeat(first_b, reps) + within]
+    return list(zip(np.repeat(ia, reps).tolist(), j.tolist()))
 
 
 def runs(pairs: list[tuple[int, int]], n: int) -> list[tuple[int, int, int]]:

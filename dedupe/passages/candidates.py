@@ -18,9 +18,13 @@ import numpy as np
 
 from ..config import Config
 from ..near.lsh import recall_params
-from ..near.signatures import signature
+from ..near.signatures import kperm_signatures
+from ..parallel import batches, pmap
 from ..textutil import sentences, unwrapped
 from .tokens import Words
+
+# documents per worker job (words, units) when the passages stage runs in several processes
+DOCS_PER_JOB = 200
 
 # Jaccard (of word n-gram sets) between two units at which they should collide ...
 UNIT_THRESHOLD = 0.3
@@ -74,23 +78,19 @@ def candidate_pairs(
     """Sorted document index pairs ``(i, j)``, ``i < j``, that may share a passage (with
     ``only``, a set of document indexes, the pairs holding one of them)."""
     bands, rows = recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL)
-    signatures: list[np.ndarray] = []
-    unit_doc: list[int] = []  # the document of each unit
-    for d, (text, words) in enumerate(zip(texts, all_words)):
-        for w0, w1 in unit_ranges(text, words):
-            grams = np.unique(words.grams[w0 : max(w0, w1 - n + 1)])
-            if stop.size:
-                grams = grams[~np.isin(grams, stop)]
-            if grams.size == 0:
-                continue
-            signatures.append(signature(grams, UNIT_PERM, config.seed))
-            unit_doc.append(d)
-        if progress and d % 100 == 0:
-            progress("passage units", d, len(texts))
-    found: set[tuple[int, int]] = set()
-    if not signatures:
+    shared = (texts, all_words, stop, n, config.seed)
+    parts = []
+    for part in pmap(_signed_units, batches(range(len(texts)), DOCS_PER_JOB), getattr(config, "workers", 1), shared):
+        parts.append(part)
+        if progress:
+            progress("passage units", min(len(parts) * DOCS_PER_JOB, len(texts)), len(texts))
+    if not parts:
         return []
-    sig, of_unit = np.vstack(signatures).astype(np.uint64), np.array(unit_doc)
+    sig = np.concatenate([p[0] for p in parts])
+    of_unit = np.concatenate([p[1] for p in parts])
+    if not of_unit.size:
+        return []
+    found: set[tuple[int, int]] = set()
     for band in range(bands):  # every bucket of every band: its units collide
         for members in _equal_rows(sig[:, band * rows : (band + 1) * rows]):
             docs = sorted(set(of_unit[members].tolist()))
@@ -103,6 +103,33 @@ def candidate_pairs(
             else:
                 found.update((min(d, e), max(d, e)) for d in docs if d in only for e in docs if e != d)
     return sorted(found)
+
+
+def _signed_units(shared, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The MinHash signatures of the units of documents ``docs`` (their distinct non-stock
+    n-grams), all signed at once, and the document of each unit (a worker job; ``shared``:
+    the texts, their words, the stock n-grams, ``n`` and the seed)."""
+    texts, all_words, stop, n, seed = shared
+    units: list[np.ndarray] = []
+    unit_doc: list[int] = []
+    for d in docs:
+        words = all_words[d]
+        for w0, w1 in unit_ranges(texts[d], words):
+            grams = np.unique(words.grams[w0 : max(w0, w1 - n + 1)])
+            if stop.size:
+                grams = grams[~np.isin(grams, stop)]
+            if grams.size == 0:
+                continue
+            units.append(grams)
+            unit_doc.append(d)
+    if not units:
+        return np.zeros((0, UNIT_PERM), dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    # the signature of each unit is that of signature(grams) alone
+    offsets = np.zeros(len(units) + 1, dtype=np.int64)
+    np.cumsum([u.size for u in units], out=offsets[1:])
+    # (8k n-grams at a time: the arrays of UNIT_PERM values per n-gram stay a few MB)
+    sig = kperm_signatures(np.concatenate(units), offsets, UNIT_PERM, seed, chunk=8192)
+    return sig, np.array(unit_doc, dtype=np.int64)
 
 
 def _equal_rows(block: np.ndarray):

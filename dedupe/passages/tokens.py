@@ -1,6 +1,6 @@
 """A document's words as the passage stages see them: offsets and hashed word n-grams.
 
-Words come from :func:`dedupe.near.shingles.word_spans` (NFKC, lower-cased), so straight
+Words are those of :func:`dedupe.near.shingles.word_spans` (NFKC, lower-cased), so straight
 and curly quotes, case and full-width forms do not break a match. ``grams[i]`` is the hash
 of the ``n`` words starting at word ``i``.
 """
@@ -13,7 +13,8 @@ import re
 
 import numpy as np
 
-from ..near.shingles import combine_ngrams, token_hashes, word_spans
+from ..near.fast import _is_word, hash_tokens, lowers_in_place, token_hashes
+from ..near.shingles import WORD_RE, combine_ngrams, normalise
 from ..textutil import unwrapped
 
 
@@ -24,6 +25,7 @@ class Words:
     tokens: tuple  # normalised words
     grams: np.ndarray  # uint64 hash of the n words starting at each position (len - n + 1)
     breaks: np.ndarray  # bool: a sentence or paragraph ends between word i - 1 and word i
+    hashes: np.ndarray  # uint64 hash of each word (:func:`~dedupe.near.shingles.token_hash`)
     _vocabulary: dict = field(default_factory=dict, repr=False, compare=False)
 
     def vocabulary(self, stop: np.ndarray) -> np.ndarray:
@@ -48,22 +50,40 @@ _BREAK_RE = re.compile(r"""[.!?…]['"’”)\]]*\s|\n""")
 
 def words_of(text: str, n: int) -> Words:
     """The words of ``text`` with their n-grams and breaks. In hard-wrapped text a line
-    break inside a paragraph is not a break (see :func:`dedupe.textutil.unwrapped`)."""
-    spans = word_spans(text)
-    text = unwrapped(text)  # same length: offsets hold
-    tokens = tuple(s[2] for s in spans)
-    hashes = token_hashes(list(tokens))
+    break inside a paragraph is not a break (see :func:`dedupe.textutil.unwrapped`).
+
+    The words are those of :func:`~dedupe.near.shingles.word_spans`, found with array
+    operations over the code points (``\\w`` is ``isalnum()`` or ``_``, as in
+    :mod:`dedupe.near.fast`) and hashed all at once; breaks come from one pass of
+    ``_BREAK_RE`` over the text (a break is made of non-word characters only, so each match
+    lies inside one gap between words)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    edges = np.diff(_is_word(codes).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if lowers_in_place(text):
+        lowered = text.lower()
+        tokens = tuple(WORD_RE.findall(lowered))
+        hashes = token_hashes(np.frombuffer(lowered.encode("utf-32-le"), dtype=np.uint32), starts, ends)
+    else:
+        tokens = tuple(normalise(text[s:e]) for s, e in zip(starts.tolist(), ends.tolist()))
+        hashes = hash_tokens(tokens)
     grams = combine_ngrams(hashes, n) if len(tokens) >= n else np.zeros(0, dtype=np.uint64)
-    return Words(
-        starts=np.fromiter((s[0] for s in spans), dtype=np.int64, count=len(spans)),
-        ends=np.fromiter((s[1] for s in spans), dtype=np.int64, count=len(spans)),
-        tokens=tokens,
-        grams=grams,
-        breaks=np.array(
-            [False] + [bool(_BREAK_RE.search(text, spans[i - 1][1], spans[i][0])) for i in range(1, len(spans))],
-            dtype=bool,
-        ),
-    )
+    breaks = _breaks(unwrapped(text), starts, ends)  # same length: offsets hold
+    return Words(starts=starts, ends=ends, tokens=tokens, grams=grams, breaks=breaks, hashes=hashes)
+
+
+def _breaks(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per word: whether a break (``_BREAK_RE``) lies between the word before it and it."""
+    out = np.zeros(starts.size, dtype=bool)
+    if starts.size < 2:
+        return out
+    found = np.fromiter((m.start() for m in _BREAK_RE.finditer(text)), dtype=np.int64)
+    if found.size:
+        # the first break at or after the end of word i - 1, if it starts before word i
+        k = np.searchsorted(found, ends[:-1])
+        ok = k < found.size
+        out[1:][ok] = found[k[ok]] < starts[1:][ok]
+    return out
 
 
 def common_grams(all_words: list[Words], max_df: int, counted=None, extra_df=None) -> np.ndarray:

@@ -30,9 +30,10 @@ def fold(word: str) -> str:
 def wordlist(name: str) -> frozenset:
     """A word list from ``rules/data/<name>.txt``: one entry a line, ``#`` comments, folded."""
     with open(os.path.join(_DATA, f"{name}.txt"), encoding="utf-8") as fh:
-        return frozenset(
-            fold(line.split("#", 1)[0].strip()) for line in fh if line.split("#", 1)[0].strip()
-        )
+        # folded all at once (an ASCII list is lower-cased in one call): folding is per
+        # character, and a line break changes no entry's lower case (neither cased nor case-ignorable)
+        entries = (line.split("#", 1)[0].strip() for line in fold(fh.read()).split("\n"))
+        return frozenset(e for e in entries if e)
 
 
 def function_words() -> frozenset:
