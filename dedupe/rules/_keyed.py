@@ -10,7 +10,8 @@ A keyed rule (:class:`Keyed`) says:
 - ``census(key, items)``, optional, per key: whether to note the key (a word in too many
   quotations to be a key; a name form), and ``plan(noted keys, totals)`` on the driver;
 - ``compare(key, items, plan)``, pass 2, per key: the matches found among the items of one
-  key, in corpus order (``index``, then the order ``collect`` gave them);
+  key, in corpus order (documents in input order, then the order ``collect`` gave them:
+  pass 1 keeps that order, and grouping keeps it);
 - ``report(matches, plan, totals)`` on the driver: the findings, from the matches alone.
 
 :func:`run` runs them in this process (pass 1 over batches in ``workers`` processes, the
@@ -63,7 +64,7 @@ class Excerpt:
         return self.text[span.start - self.offset : span.stop - self.offset]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Part:
     """A document as a keyed item knows it: its id, an excerpt of its text, its index."""
 
@@ -85,14 +86,14 @@ def partition_of(key: str, partitions: int) -> int:
 
 def collect(rule_ids: tuple, indexed_docs) -> dict:
     """Pass 1 over ``(index, doc)`` pairs: ``{rule id: (items, tally)}``, items as
-    ``(key, (index, n), item)``."""
+    ``(key, item)`` in corpus order (equal keys made one string)."""
     out = {}
     for rid in rule_ids:
         keyed = keyed_rule(rid)
-        items, tally = [], Counter()
+        items, tally, keys = [], Counter(), {}
         for index, doc in indexed_docs:
-            for n, (key, item) in enumerate(keyed.collect(doc, index)):
-                items.append((key, (index, n), item))
+            for key, item in keyed.collect(doc, index):
+                items.append((keys.setdefault(key, key), item))
             if keyed.tally is not None:
                 tally.update(keyed.tally(doc))
         out[rid] = (items, tally)
@@ -104,11 +105,11 @@ def _collect_job(job) -> dict:
 
 
 def grouped(items) -> dict:
-    """``(key, order, item)`` triples -> {key: items in corpus order}, keys sorted."""
+    """``(key, item)`` pairs in corpus order -> {key: its items, in corpus order}, keys sorted."""
     groups: dict = defaultdict(list)
-    for key, order, item in items:
-        groups[key].append((order, item))
-    return {k: [item for _, item in sorted(groups[k], key=lambda x: x[0])] for k in sorted(groups)}
+    for key, item in items:
+        groups[key].append(item)
+    return {k: groups[k] for k in sorted(groups)}
 
 
 def census(keyed: Keyed, groups: dict) -> list:

@@ -52,7 +52,7 @@ def _collect(doc, index):
         word = strip_possessive(m.group())
         if len(word) < 4 or word.isupper() or fold(word) in stopwords() or given_name(word):
             continue
-        yield f"w\0{word}", _occurrence(doc, index, m.start(), m.start() + len(word))
+        yield f"w\0{word}", (index, doc.id, m.start())  # small: the word is the key
 
 
 def _occurrence(doc, index: int, start: int, end: int) -> tuple:
@@ -146,7 +146,9 @@ def _plan(forms: list, totals) -> dict:
 def _compare(key: str, items: list, plan: dict) -> list:
     kind, name = key[0], key[2:]
     if kind == "w":
-        return [("w", name, items)] if name in plan["group_of"] else []
+        if name not in plan["group_of"]:
+            return []
+        return [("w", name, [(Part(doc_id, Excerpt(name, start), index), start, start + len(name)) for index, doc_id, start in items])]
     given_forms: dict = defaultdict(list)
     for given, occurrence in items:
         given_forms[given].append(occurrence)

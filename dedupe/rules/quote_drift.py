@@ -57,7 +57,7 @@ _NUMBER_WORDS = frozenset(
     "dozen percent per cent".split())
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     doc: int  # the document's index (corpus order)
     start: int
