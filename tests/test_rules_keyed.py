@@ -72,3 +72,15 @@ def test_excerpt_slices_with_document_offsets():
     part = _keyed.Part("d1", _keyed.Excerpt(text[9:22], 9))
     assert part.text[9:15] == text[9:15] == "Andriy"
     assert part.text[16:22] == "Sybiha"
+
+
+def test_terms_are_those_of_scikit_learn():
+    """name-variant's document frequencies use the terms TfidfVectorizer(stop_words="english")
+    would (its relatedness was computed with it), without importing scikit-learn in pass 1."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from dedupe.rules.name_variant import _analyzer
+
+    theirs = TfidfVectorizer(stop_words="english").build_analyzer()
+    texts = [d.text for d in CORPORA["seeds"]()] + ["It's the 2nd élan of Zürich's co-op — naïve_user 42 x y"]
+    assert all(_analyzer()(t) == theirs(t) for t in texts)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
 
 from ._keyed import Excerpt, Keyed, Part, run
 from ._lex import fold, given_name, native_spelling, zipf_en
@@ -167,7 +166,7 @@ def _report(matches: list, plan: dict, totals):
     seen = {(f.doc, f.start) for f in people}
     words = {m[1]: m[2] for m in matches if m[0] == "w"}
     for members, why in plan["groups"]:
-        group = _within_related({m: words[m] for m in members}, Related(totals))
+        group = _within_related({m: words[m] for m in members}, totals)
         if len(group) < 2:
             continue
         for f in _findings(sorted(group), why, group, "the name", whole_mention=False, order=_order(group)):
@@ -175,11 +174,14 @@ def _report(matches: list, plan: dict, totals):
                 yield f
 
 
-@lru_cache(maxsize=1)
-def _analyzer():
-    from sklearn.feature_extraction.text import TfidfVectorizer
+_TERM_RE = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
-    return TfidfVectorizer(stop_words="english").build_analyzer()
+
+def _analyzer():
+    """The terms of a text as ``TfidfVectorizer(stop_words="english")`` analyses it (lower
+    case, its token pattern, its English stop words left out), without importing it."""
+    stop = stopwords()
+    return lambda text: [t for t in _TERM_RE.findall(text.lower()) if t not in stop]
 
 
 def _terms(doc) -> Counter:
@@ -191,24 +193,24 @@ class Related:
     """Do two documents tell the same story? Word TF-IDF (sublinear tf, smoothed idf over the
     whole corpus, English stop words left out, as scikit-learn's ``TfidfVectorizer`` computes
     it) cosine at least RELATED_DOCS; a document is related to itself. Computed only for the
-    documents asked about, from the corpus' document frequencies: memory and work follow the
-    documents using variant forms, not the number of pairs of documents."""
+    documents asked about, from the corpus' document frequencies (``totals.tally``), in
+    chunks of bounded size: memory and work follow the documents using variant forms, not
+    the number of pairs of documents in the corpus."""
 
-    def __init__(self, totals):
+    CHUNK = 4_000_000  # distances computed at once
+
+    def __init__(self, totals, indices):
         self.totals = totals
-        self.n = totals.documents
+        self.indices = sorted(set(indices))
+        self.row = {i: n for n, i in enumerate(self.indices)}
+        self.matrix = self._vectors() if totals.documents >= 2 and totals.tally else None
 
-    def pairs(self, indices: list):
-        """``related(i, j)`` over these document indices."""
-        if self.n < 2 or not self.totals.tally:
-            return lambda i, j: i == j
+    def _vectors(self):
         import numpy as np
         from scipy.sparse import csr_matrix
-        from sklearn.metrics.pairwise import cosine_distances
         from sklearn.preprocessing import normalize
 
-        indices = sorted(set(indices))
-        counts = [Counter(_analyzer()(t)) for t in self.totals.texts(indices)]
+        counts = [Counter(_analyzer()(t)) for t in self.totals.texts(self.indices)]
         vocabulary = {t: n for n, t in enumerate(sorted({t for c in counts for t in c}))}
         rows = [sorted((vocabulary[t], k) for t, k in c.items()) for c in counts]
         matrix = csr_matrix(
@@ -217,24 +219,40 @@ class Related:
         df = np.zeros(matrix.shape[1])
         for t, j in vocabulary.items():
             df[j] = self.totals.tally[t]
-        idf = np.full_like(df, fill_value=self.n + 1) / (df + 1.0)
+        idf = np.full_like(df, fill_value=self.totals.documents + 1) / (df + 1.0)
         np.log(idf, out=idf)
         idf += 1.0
         np.log(matrix.data, matrix.data)
         matrix.data += 1.0
         matrix.data *= idf[matrix.indices]
-        distances = cosine_distances(normalize(matrix, norm="l2", copy=False))
-        at = {i: n for n, i in enumerate(indices)}
-        return lambda i, j: i == j or distances[at[i], at[j]] <= 1 - RELATED_DOCS
+        return normalize(matrix, norm="l2", copy=False)
+
+    def related_to_any(self, mine: set, others: set) -> set:
+        """The documents of ``mine`` related to at least one of ``others``."""
+        found = mine & others
+        rest = sorted(mine - others)
+        if not rest or not others or self.matrix is None:
+            return found
+        from sklearn.metrics.pairwise import cosine_distances
+
+        theirs = self.matrix[[self.row[j] for j in sorted(others)]]
+        step = max(1, self.CHUNK // len(others))
+        for k in range(0, len(rest), step):
+            chunk = rest[k : k + step]
+            near = (cosine_distances(self.matrix[[self.row[i] for i in chunk]], theirs) <= 1 - RELATED_DOCS).any(axis=1)
+            found.update(i for i, hit in zip(chunk, near) if hit)
+        return found
 
 
-def _within_related(forms: dict, related: Related) -> dict:
+def _within_related(forms: dict, totals) -> dict:
     """Keep, of each form, the occurrences in a document related to one using another form."""
-    related_to = related.pairs([d.index for occ in forms.values() for d, _, _ in occ])
+    docs = {form: {d.index for d, _, _ in occ} for form, occ in forms.items()}
+    related = Related(totals, [i for ds in docs.values() for i in ds])
     out = {}
     for form, occ in forms.items():
-        others = {d.index for f, o in forms.items() if f != form for d, _, _ in o}
-        kept = [x for x in occ if any(related_to(x[0].index, j) for j in others)]
+        others = {i for f, ds in docs.items() if f != form for i in ds}
+        ok = related.related_to_any(docs[form], others)
+        kept = [x for x in occ if x[0].index in ok]
         if kept:
             out[form] = kept
     return out
