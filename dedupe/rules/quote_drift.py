@@ -26,7 +26,6 @@ import difflib
 import hashlib
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ..textutil import sentences
@@ -57,17 +56,25 @@ _NUMBER_WORDS = frozenset(
     "dozen percent per cent".split())
 
 
-@dataclass(slots=True)
 class _Unit:
-    doc: int  # the document's index (corpus order)
-    start: int
-    end: int
-    words: tuple  # lower-cased words
-    spans: list  # (start, end) of each word
-    part: object = None  # the document as a keyed item knows it (id, this unit's text)
-    seq: int = 0  # the unit's position among its document's units
-    content: frozenset = frozenset()  # its content words
-    form: bytes = b""  # a digest of its words, equal in every process (one form: one quotation)
+    """A quotation or one of its sentences: its document (``part``: id, index, the unit's
+    text), its span, its position among the document's units (``seq``), and what is derived
+    from its text: lower-cased words, their spans, content words, and ``form``, a digest of
+    the words equal in every process (one form: one quotation, however often copied). Pickled
+    as its text and span only, the rest derived again where it is read."""
+
+    __slots__ = ("part", "doc", "start", "end", "seq", "words", "spans", "content", "form")
+
+    def __init__(self, part: Part, start: int, end: int, seq: int):
+        self.part, self.doc, self.start, self.end, self.seq = part, part.index, start, end, seq
+        ms = list(_WORD_RE.finditer(part.text.text))
+        self.words = tuple(m.group().lower().replace("’", "'") for m in ms)
+        self.spans = [(start + m.start(), start + m.end()) for m in ms]
+        self.content = frozenset(_content(self.words))
+        self.form = hashlib.blake2b("\0".join(self.words).encode("utf-8", "surrogatepass"), digest_size=12).digest()
+
+    def __reduce__(self):
+        return _Unit, (self.part, self.start, self.end, self.seq)
 
 
 def _units(text: str, doc_index: int, doc_id: str = "") -> list[_Unit]:
@@ -78,12 +85,9 @@ def _units(text: str, doc_index: int, doc_id: str = "") -> list[_Unit]:
         if len(sents) > 1:
             pieces += sents
         for s, e in pieces:
-            ms = list(_WORD_RE.finditer(text, s, e))
-            if len(ms) >= MIN_WORDS:
-                words = tuple(m.group().lower().replace("’", "'") for m in ms)
-                out.append(_Unit(doc_index, s, e, words, [(m.start(), m.end()) for m in ms],
-                                 Part(doc_id, Excerpt(text[s:e], s), doc_index), len(out), frozenset(_content(words)),
-                                 hashlib.blake2b("\0".join(words).encode("utf-8", "surrogatepass"), digest_size=12).digest()))
+            unit = _Unit(Part(doc_id, Excerpt(text[s:e], s), doc_index), s, e, len(out))
+            if len(unit.words) >= MIN_WORDS:
+                out.append(unit)
     return out
 
 
