@@ -108,7 +108,7 @@ def finish(
     findings, hidden. :func:`scan` runs it in one
     process; a staged run (:mod:`dedupe.distributed`) after its clusters, with ``elsewhere``
     naming the steps its engine runs as tasks (``align_all`` of
-    :func:`~dedupe.passages.find_passages`, ``document_findings`` of
+    :func:`~dedupe.passages.find_passages`, ``document_findings`` and ``keyed_findings`` of
     :func:`~dedupe.rules.run_rules`)."""
     elsewhere = elsewhere or {}
     for i, (cid, keep) in assignment.items():
@@ -155,6 +155,7 @@ def finish(
             progress=progress,
             only=drafts,
             document_findings=elsewhere.get("document_findings"),
+            keyed_findings=elsewhere.get("keyed_findings"),
         )
         if drafts is not None:
             report.findings = [f for f in report.findings if f.doc in drafts]

@@ -96,8 +96,9 @@ def test_ray_dedup_same_as_local(ray_cluster, inputs, tmp_path, partitions):
 
 
 def test_ray_scan_report_same_as_local(ray_cluster, tmp_path):
-    """The report: near-duplicates, then passages (pairs aligned per shard) and the
-    document-scope rules (per shard) as Ray tasks, corpus-scope rules on the driver."""
+    """The report: near-duplicates, then passages (pairs aligned per shard), the
+    document-scope rules (per shard) and the keyed corpus rules (per shard, then per
+    partition) as Ray tasks; the other corpus-scope rules on the driver."""
     paths = [NEAR, ROOT / "seeds"]
     common = ["--no-timestamp", "-q", "--workers", 2]
     one = run("scan", *paths, "--json", tmp_path / "one.json", "--html", tmp_path / "one.html", *common)
@@ -108,10 +109,32 @@ def test_ray_scan_report_same_as_local(ray_cluster, tmp_path):
     assert (tmp_path / "one.html").read_bytes() == (tmp_path / "ray.html").read_bytes()
     report = json.loads((tmp_path / "ray.json").read_text(encoding="utf-8"))
     assert report["clusters"] and report["passages"] and report["findings"]
-    stats = json.loads((tmp_path / "w" / "stats.json").read_text(encoding="utf-8"))
-    tasks = {s["stage"]: s["tasks"] for s in stats}
+    _keyed_rules_ran_as_tasks(tmp_path / "w", report, partitions=7)
+    tasks = {s["stage"]: s["tasks"] for s in json.loads((tmp_path / "w" / "stats.json").read_text(encoding="utf-8"))}
     assert tasks["7-passages"] > 1 and tasks["7-rules"] > 1  # one task per shard, not one on the driver
     assert {p.name for p in (tmp_path / "w" / "7-rules").glob("s*")} >= {"s00000", "s00001"}
+
+
+def _keyed_rules_ran_as_tasks(work: Path, report: dict, partitions: int) -> None:
+    """name-variant and quote-drift found something, in tasks per shard and per partition."""
+    assert {"name-variant", "quote-drift"} <= {f["rule"] for f in report["findings"]}
+    tasks = {s["stage"]: s["tasks"] for s in json.loads((work / "stats.json").read_text(encoding="utf-8"))}
+    for rule in ("name-variant", "quote-drift"):
+        assert tasks[f"7-keyed/{rule}/collect"] > 1 and tasks[f"7-keyed/{rule}/compare"] == partitions
+
+
+@pytest.mark.parametrize("partitions", [1, 7])
+def test_staged_scan_same_as_in_process(tmp_path, partitions):
+    """The report of a staged scan on the local engine (several shards; the keyed corpus
+    rules' items in P partitions) equals the in-process one."""
+    paths = [NEAR, ROOT / "seeds"]
+    common = ["--no-timestamp", "-q", "--no-html", "--workers", 2]
+    one = run("scan", *paths, "--json", tmp_path / "one.json", *common)
+    staged = run("scan", *paths, "--json", tmp_path / "staged.json", *common, "--work-dir", tmp_path / "w",
+                 "--partitions", partitions, "--shard-bytes", 40_000)
+    assert one.exit_code == staged.exit_code
+    assert (tmp_path / "one.json").read_bytes() == (tmp_path / "staged.json").read_bytes()
+    _keyed_rules_ran_as_tasks(tmp_path / "w", json.loads((tmp_path / "one.json").read_text(encoding="utf-8")), partitions)
 
 
 class Killed(Exception):

@@ -7,8 +7,10 @@
   process), reading both ends' texts again. Output ``7-passages/s<shard>/``.
 - document-scope rules: one task per shard reads its documents again and runs the rules
   on those the driver checks (:func:`~dedupe.rules.document_findings`, as in one process).
-  Output ``7-rules/s<shard>/``. Corpus-scope rules, the findings' fingerprints and the
-  report stay on the driver.
+  Output ``7-rules/s<shard>/``.
+- keyed corpus-scope rules (name-variant, quote-drift): tasks per shard and per partition
+  of their keyed items (:mod:`.keyed`). The other corpus-scope rules, the findings'
+  fingerprints and the report stay on the driver.
 
 Tasks get small metadata only (pairs of document keys, rows, per-document results); the
 texts are read where the task runs.
@@ -25,6 +27,7 @@ from ..passages import SEED_NGRAM, Reuse, align_pairs
 from ..passages.tokens import words_of
 from ..rules import document_findings
 from . import shards as sh
+from .keyed import keyed_findings
 from .texts import Documents, valid_documents
 from .workdir import load, save, task_output
 
@@ -81,9 +84,11 @@ def rules_shard(task: RulesTask) -> int:
     return len(found)
 
 
-def elsewhere(runner, documents: Documents, keys: np.ndarray, ids: list, config) -> dict:
+def elsewhere(runner, documents: Documents, keys: np.ndarray, ids: list, config, partitions: int) -> dict:
     """The steps of :func:`dedupe.api.finish` that run as tasks (``runner``: a pipeline
-    runner; ``keys[i]``, ``ids[i]``: the document key and id of corpus index ``i``)."""
+    runner; ``keys[i]``, ``ids[i]``: the document key and id of corpus index ``i``;
+    ``partitions``: of the keyed corpus rules' items)."""
+    key_of = dict(zip(ids, keys.tolist()))
 
     def align_all(pairs: list, stop: np.ndarray) -> Reuse:
         folder = runner.work.stage("7-passages")
@@ -100,7 +105,6 @@ def elsewhere(runner, documents: Documents, keys: np.ndarray, ids: list, config)
 
     def rules(rule_ids: tuple, docs: list, results) -> list:
         folder = runner.work.stage("7-rules")
-        key_of = dict(zip(ids, keys.tolist()))
         rows: dict = {}
         shard_results: dict = {}
         for d in docs:
@@ -115,4 +119,5 @@ def elsewhere(runner, documents: Documents, keys: np.ndarray, ids: list, config)
         runner.stage("7-rules", rules_shard, tasks)
         return [f for t in tasks for f in load(folder / f"s{t.shard.index:05d}", "findings")]
 
-    return {"align_all": align_all, "document_findings": rules}
+    return {"align_all": align_all, "document_findings": rules,
+            "keyed_findings": keyed_findings(runner, documents, partitions, key_of)}

@@ -22,7 +22,7 @@ import zlib
 
 import numpy as np
 
-from ..model import Document, InputError
+from ..model import InputError
 from ..near.banding import band_key
 from ..near.sketch import SketchSettings, sketch_batch
 from . import shards as sh

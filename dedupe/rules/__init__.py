@@ -13,6 +13,7 @@ from ..baseline import with_fingerprints
 from ..config import Config
 from ..errors import ConfigError
 from ..model import Document, DocumentResult, Finding, severity_rank
+from . import _keyed
 from .base import Rule, RuleContext
 
 __all__ = ["Rule", "RuleContext", "all_rules", "select_rules", "run_rules"]
@@ -94,13 +95,16 @@ def run_rules(
     progress=None,
     only: Optional[set] = None,
     document_findings: Optional[Callable] = None,
+    keyed_findings: Optional[Callable] = None,
 ) -> list[Finding]:
     """Every selected rule over the documents; findings at or above ``min_severity``, sorted.
 
     ``results`` (document id -> what ingest learned: language, sizes) is handed to the rules
     (``ctx.results``), and documents it shows are confidently not English are not checked
     (see :func:`not_english`). Document-scope rules run over batches of documents in
-    ``config.workers`` processes; corpus-scope rules see every document at once. The result
+    ``config.workers`` processes; corpus-scope rules with a keyed form (``rule.keyed``) run
+    in two passes (:mod:`._keyed`: keyed items collected per document in ``config.workers``
+    processes, then compared per key), the others see every document at once. The result
     does not depend on the number of workers. With ``only`` (a set of ids: drafts checked
     against an archive), document-scope rules run on those documents alone, since findings
     elsewhere would be dropped. ``document_findings(rule_ids, docs, results)`` (for a staged
@@ -137,7 +141,12 @@ def run_rules(
         if rule.scope == "corpus":
             if progress:
                 progress(f"rule {rule.id}", 0, 1)
-            found.extend(rule.run(docs, ctx))
+            if rule.keyed is None:
+                found.extend(rule.run(docs, ctx))
+            elif keyed_findings is not None:
+                found.extend(keyed_findings(rule.id, docs))
+            else:
+                found.extend(_keyed.run(rule.id, docs, getattr(config, "workers", 1)))
             if progress:
                 progress(f"rule {rule.id}", 1, 1)
     found.extend(_untranslated(skipped, len(docs), rules))

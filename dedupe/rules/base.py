@@ -120,6 +120,8 @@ class Rule:
     # (path, precision) pairs: the measured precision of each way the rule reaches a finding,
     # which is the ``confidence`` of findings of that path (see docs/accuracy.md)
     confidence: tuple = ()
+    # a corpus rule run in two passes over keyed items (``rules._keyed.Keyed``), or None
+    keyed: Optional[object] = None
 
     def __post_init__(self):
         if self.severity not in SEVERITIES:

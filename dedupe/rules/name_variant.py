@@ -19,8 +19,9 @@ A hyphen or space written or left out ("Coca-Cola"/"CocaCola") is ``info`` where
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
+from ._keyed import Excerpt, Keyed, Part, run
 from ._lex import fold, given_name, native_spelling, zipf_en
 from ._people import lexicon_gender, stopwords, strip_possessive
 from ._variants import candidate_pairs, variant_reason
@@ -37,28 +38,24 @@ MAX_LISTED = 5
 CONFIDENCE = {"mixed in one document": 0.92, "across documents": 0.6, "style": 0.3}
 
 
-def _person_forms(docs):
-    """{surname: {given form: [(doc, start, end)]}} from full-name mentions."""
-    out: dict = defaultdict(lambda: defaultdict(list))
-    for doc in docs:
-        for m in analysis(doc).mentions:
-            if m.weak or not m.given or m.honorific:
-                continue
-            if doc.text[m.start : m.end].startswith(m.given):  # a full mention, not a back-reference
-                out[fold(m.surname)][m.given].append((doc, m.start, m.end))
-    return out
+def _collect(doc, index):
+    """Pass 1: full-name mentions keyed by surname (``p``), capitalised words that are not
+    given names keyed by their form (``w``); each an occurrence ``(document, start, end)``."""
+    text = doc.text
+    for m in analysis(text).mentions:
+        if m.weak or not m.given or m.honorific:
+            continue
+        if text[m.start : m.end].startswith(m.given):  # a full mention, not a back-reference
+            yield f"p\0{fold(m.surname)}", (m.given, _occurrence(doc, index, m.start, m.end))
+    for m in _WORD_RE.finditer(text):
+        word = strip_possessive(m.group())
+        if len(word) < 4 or word.isupper() or fold(word) in stopwords() or given_name(word):
+            continue
+        yield f"w\0{word}", (index, doc.id, m.start())  # small: the word is the key
 
 
-def _word_forms(docs):
-    """{form: [(doc, start, end)]} for capitalised words that are not given names."""
-    out: dict = defaultdict(list)
-    for doc in docs:
-        for m in _WORD_RE.finditer(doc.text):
-            word = strip_possessive(m.group())
-            if len(word) < 4 or word.isupper() or fold(word) in stopwords() or given_name(word):
-                continue
-            out[word].append((doc, m.start(), m.start() + len(word)))
-    return out
+def _occurrence(doc, index: int, start: int, end: int) -> tuple:
+    return Part(doc.id, Excerpt(doc.text[start:end], start), index), start, end
 
 
 def _opposite_genders(a: str, b: str) -> bool:
@@ -134,52 +131,138 @@ def _findings(members, why, forms, what, whole_mention: bool, order: dict):
             )
 
 
-def _related(docs) -> dict:
-    """Pairs of documents that tell the same story (word TF-IDF cosine >= RELATED_DOCS)."""
-    if len(docs) < 2:
-        return {}
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.neighbors import NearestNeighbors
-
-    try:
-        matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform([d.text for d in docs])
-    except ValueError:  # no words at all (empty or stop-word-only documents)
-        return {}
-    # radius search computes distances in bounded chunks: memory does not grow with N^2
-    nn = NearestNeighbors(radius=1 - RELATED_DOCS, metric="cosine", algorithm="brute").fit(matrix)
-    _, neighbours = nn.radius_neighbors(matrix)
-    ids = [d.id for d in docs]
-    return {ids[i]: {ids[j] for j in row} | {ids[i]} for i, row in enumerate(neighbours)}
+def _census(key: str, items: list) -> bool:
+    return key.startswith("w")  # the forms of capitalised words (a vocabulary)
 
 
-def _within_related(forms: dict, related: dict) -> dict:
+def _plan(forms: list, totals) -> dict:
+    """The groups of variant word forms (found over the distinct forms, by key), and the
+    group of each form in one."""
+    groups = list(_groups([k[2:] for k in forms], allow_spelling=False, is_given=False))
+    return {"groups": groups, "group_of": {m: n for n, (members, _) in enumerate(groups) for m in members}}
+
+
+def _compare(key: str, items: list, plan: dict) -> list:
+    kind, name = key[0], key[2:]
+    if kind == "w":
+        if name not in plan["group_of"]:
+            return []
+        return [("w", name, [(Part(doc_id, Excerpt(name, start), index), start, start + len(name)) for index, doc_id, start in items])]
+    given_forms: dict = defaultdict(list)
+    for given, occurrence in items:
+        given_forms[given].append(occurrence)
+    order = _order(given_forms)
+    return [("p", [f for members, why in _groups(given_forms, allow_spelling=True, is_given=True)
+                   for f in _findings(members, why, given_forms, "the name", whole_mention=True, order=order)])]
+
+
+def _order(forms: dict) -> dict:
+    return {d.id: d.index for occ in forms.values() for d, _, _ in occ}
+
+
+def _report(matches: list, plan: dict, totals):
+    people = [f for m in matches if m[0] == "p" for f in m[1]]
+    yield from people
+    seen = {(f.doc, f.start) for f in people}
+    words = {m[1]: m[2] for m in matches if m[0] == "w"}
+    for members, why in plan["groups"]:
+        group = _within_related({m: words[m] for m in members}, totals)
+        if len(group) < 2:
+            continue
+        for f in _findings(sorted(group), why, group, "the name", whole_mention=False, order=_order(group)):
+            if (f.doc, f.start) not in seen:
+                yield f
+
+
+_TERM_RE = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+
+
+def _analyzer():
+    """The terms of a text as ``TfidfVectorizer(stop_words="english")`` analyses it (lower
+    case, its token pattern, its English stop words left out), without importing it."""
+    stop = stopwords()
+    return lambda text: [t for t in _TERM_RE.findall(text.lower()) if t not in stop]
+
+
+def _terms(doc) -> Counter:
+    """The document's terms once each (their document frequencies, added up in pass 1)."""
+    return Counter(set(_analyzer()(doc.text)))
+
+
+class Related:
+    """Do two documents tell the same story? Word TF-IDF (sublinear tf, smoothed idf over the
+    whole corpus, English stop words left out, as scikit-learn's ``TfidfVectorizer`` computes
+    it) cosine at least RELATED_DOCS; a document is related to itself. Computed only for the
+    documents asked about, from the corpus' document frequencies (``totals.tally``), in
+    chunks of bounded size: memory and work follow the documents using variant forms, not
+    the number of pairs of documents in the corpus."""
+
+    CHUNK = 4_000_000  # distances computed at once
+
+    def __init__(self, totals, indices):
+        self.totals = totals
+        self.indices = sorted(set(indices))
+        self.row = {i: n for n, i in enumerate(self.indices)}
+        self.matrix = self._vectors() if totals.documents >= 2 and totals.tally else None
+
+    def _vectors(self):
+        import numpy as np
+        from scipy.sparse import csr_matrix
+        from sklearn.preprocessing import normalize
+
+        counts = [Counter(_analyzer()(t)) for t in self.totals.texts(self.indices)]
+        vocabulary = {t: n for n, t in enumerate(sorted({t for c in counts for t in c}))}
+        rows = [sorted((vocabulary[t], k) for t, k in c.items()) for c in counts]
+        matrix = csr_matrix(
+            (np.array([k for r in rows for _, k in r], dtype=np.float64), np.array([j for r in rows for j, _ in r], dtype=np.int64),
+             np.cumsum([0] + [len(r) for r in rows])), shape=(len(rows), max(1, len(vocabulary))))
+        df = np.zeros(matrix.shape[1])
+        for t, j in vocabulary.items():
+            df[j] = self.totals.tally[t]
+        idf = np.full_like(df, fill_value=self.totals.documents + 1) / (df + 1.0)
+        np.log(idf, out=idf)
+        idf += 1.0
+        np.log(matrix.data, matrix.data)
+        matrix.data += 1.0
+        matrix.data *= idf[matrix.indices]
+        return normalize(matrix, norm="l2", copy=False)
+
+    def related_to_any(self, mine: set, others: set) -> set:
+        """The documents of ``mine`` related to at least one of ``others``."""
+        found = mine & others
+        rest = sorted(mine - others)
+        if not rest or not others or self.matrix is None:
+            return found
+        from sklearn.metrics.pairwise import cosine_distances
+
+        theirs = self.matrix[[self.row[j] for j in sorted(others)]]
+        step = max(1, self.CHUNK // len(others))
+        for k in range(0, len(rest), step):
+            chunk = rest[k : k + step]
+            near = (cosine_distances(self.matrix[[self.row[i] for i in chunk]], theirs) <= 1 - RELATED_DOCS).any(axis=1)
+            found.update(i for i, hit in zip(chunk, near) if hit)
+        return found
+
+
+def _within_related(forms: dict, totals) -> dict:
     """Keep, of each form, the occurrences in a document related to one using another form."""
+    docs = {form: {d.index for d, _, _ in occ} for form, occ in forms.items()}
+    related = Related(totals, [i for ds in docs.values() for i in ds])
     out = {}
     for form, occ in forms.items():
-        others = {d.id for f, o in forms.items() if f != form for d, _, _ in o}
-        kept = [x for x in occ if related.get(x[0].id, {x[0].id}) & others]
+        others = {i for f, ds in docs.items() if f != form for i in ds}
+        ok = related.related_to_any(docs[form], others)
+        kept = [x for x in occ if x[0].index in ok]
         if kept:
             out[form] = kept
     return out
 
 
+KEYED = Keyed(collect=_collect, compare=_compare, report=_report, census=_census, plan=_plan, tally=_terms)
+
+
 def _check(docs, ctx):
-    order = {d.id: i for i, d in enumerate(docs)}
-    seen = set()
-    for surname, given_forms in _person_forms(docs).items():
-        for members, why in _groups(given_forms, allow_spelling=True, is_given=True):
-            for f in _findings(members, why, given_forms, "the name", whole_mention=True, order=order):
-                seen.add((f.doc, f.start))
-                yield f
-    words = _word_forms(docs)
-    related = _related(docs)
-    for members, why in _groups(words, allow_spelling=False, is_given=False):
-        group = _within_related({m: words[m] for m in members}, related)
-        if len(group) < 2:
-            continue
-        for f in _findings(sorted(group), why, group, "the name", whole_mention=False, order=order):
-            if (f.doc, f.start) not in seen:
-                yield f
+    return run(RULE.id, docs)
 
 
 RULE = Rule(
@@ -189,6 +272,7 @@ RULE = Rule(
     check=_check,
     confidence=tuple(CONFIDENCE.items()),
     scope="corpus",
+    keyed=KEYED,
     should_flag=(
         ("Foreign Minister Andriy Sybiha met envoys in Lviv.", "Minister [[Andrei Sybiha]] spoke in Lviv."),
         "Trains to [[Kharkov]] resumed on Monday. Officials in Kharkiv said damage was light. Kharkiv had power.",

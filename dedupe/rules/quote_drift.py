@@ -23,13 +23,14 @@ heard or remembered differently is common in human reporting).
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ..textutil import sentences
 from ._lex import function_words
+from ._keyed import Excerpt, Keyed, Part, run
 from ._quotes import quotations
 from .base import Rule
 
@@ -55,16 +56,28 @@ _NUMBER_WORDS = frozenset(
     "dozen percent per cent".split())
 
 
-@dataclass
 class _Unit:
-    doc: int
-    start: int
-    end: int
-    words: tuple  # lower-cased words
-    spans: list  # (start, end) of each word
+    """A quotation or one of its sentences: its document (``part``: id, index, the unit's
+    text), its span, its position among the document's units (``seq``), and what is derived
+    from its text: lower-cased words, their spans, content words, and ``form``, a digest of
+    the words equal in every process (one form: one quotation, however often copied). Pickled
+    as its text and span only, the rest derived again where it is read."""
+
+    __slots__ = ("part", "doc", "start", "end", "seq", "words", "spans", "content", "form")
+
+    def __init__(self, part: Part, start: int, end: int, seq: int):
+        self.part, self.doc, self.start, self.end, self.seq = part, part.index, start, end, seq
+        ms = list(_WORD_RE.finditer(part.text.text))
+        self.words = tuple(m.group().lower().replace("’", "'") for m in ms)
+        self.spans = [(start + m.start(), start + m.end()) for m in ms]
+        self.content = frozenset(_content(self.words))
+        self.form = hashlib.blake2b("\0".join(self.words).encode("utf-8", "surrogatepass"), digest_size=12).digest()
+
+    def __reduce__(self):
+        return _Unit, (self.part, self.start, self.end, self.seq)
 
 
-def _units(text: str, doc_index: int) -> list[_Unit]:
+def _units(text: str, doc_index: int, doc_id: str = "") -> list[_Unit]:
     out = []
     for q in quotations(text):
         pieces = [(q.start, q.end)]
@@ -72,10 +85,9 @@ def _units(text: str, doc_index: int) -> list[_Unit]:
         if len(sents) > 1:
             pieces += sents
         for s, e in pieces:
-            ms = list(_WORD_RE.finditer(text, s, e))
-            if len(ms) >= MIN_WORDS:
-                out.append(_Unit(doc_index, s, e, tuple(m.group().lower().replace("’", "'") for m in ms),
-                                 [(m.start(), m.end()) for m in ms]))
+            unit = _Unit(Part(doc_id, Excerpt(text[s:e], s), doc_index), s, e, len(out))
+            if len(unit.words) >= MIN_WORDS:
+                out.append(unit)
     return out
 
 
@@ -162,53 +174,87 @@ def _text_of(text: str, unit: _Unit, i0: int, i1: int) -> str:
 
 
 def _forms(units: list) -> dict:
-    """Distinct word sequences -> their units (one quotation copied N times is one form)."""
+    """Distinct word sequences -> their units (one quotation copied N times is one form), in
+    the order of their first occurrence."""
     forms: dict = defaultdict(list)
     for u in units:
         forms[u.words].append(u)
     return forms
 
 
-def candidate_pairs(keys: list) -> list:
-    """Index pairs ``(i, j)``, i < j, of forms sharing enough content words. An inverted index
-    over the words (a word in more than MAX_KEY_FORMS forms is no key): the work is the sum of
-    the postings actually shared, not the number of pairs of forms."""
+# Two passes (see ``_keyed``): each unit is keyed by each of its content words; a word in
+# more than MAX_KEY_FORMS distinct quotations is no key (the census); a pair of forms is
+# compared in the group of the first content word they share that is a key, when they share
+# enough of those words. So the work is the sum of the postings actually shared, not the
+# number of pairs of quotations.
+
+
+def _collect(doc, index):
+    for unit in _units(doc.text, index, doc.id):
+        for word in sorted(unit.content):
+            yield word, unit
+
+
+def _census(word: str, units: list) -> bool:
+    return len({u.form for u in units}) > MAX_KEY_FORMS  # no key
+
+
+def _plan(no_key: list, totals) -> frozenset:
+    return frozenset(no_key)
+
+
+def _compare_key(word: str, units: list, no_key: frozenset) -> list:
+    """Matches ``(order, found, occurrences of a, occurrences of b)`` among the forms
+    holding ``word``, for the pairs whose first shared key is ``word``."""
+    forms: dict = defaultdict(list)  # one form: one quotation, however often it is copied
+    for u in units:
+        forms[u.form].append(u)
+    if len(forms) > MAX_KEY_FORMS:
+        return []
+    firsts = [occ[0] for occ in forms.values()]
+    content = [u.content for u in firsts]
+    keys = [c - no_key for c in content] if no_key else content
+    sizes = [len(c) for c in content]
+    # the keys from ``word`` on, indexed within the group: a pair this group owns shares
+    # no key before ``word``
     postings: dict = defaultdict(list)
     for i, ks in enumerate(keys):
         for k in ks:
-            postings[k].append(i)
-    usable = {k: ids for k, ids in postings.items() if len(ids) <= MAX_KEY_FORMS}
-    pairs = []
+            if k >= word:
+                postings[k].append(i)
+    out = []
     for i, ks in enumerate(keys):
-        shared = Counter(j for k in ks for j in usable.get(k, ()) if j > i)
+        shared = Counter(j for k in ks if k >= word for j in postings[k] if j > i)
         for j, n in shared.items():
-            if n >= max(MIN_SHARED, SHARED_SHARE * min(len(ks), len(keys[j]))):
-                pairs.append((i, j))
-    return pairs
+            if n < MIN_SHARED or n < SHARED_SHARE * min(sizes[i], sizes[j]) or min(ks & keys[j]) != word:
+                continue
+            occ_a, occ_b = forms[firsts[i].form], forms[firsts[j].form]
+            if len({u.doc for u in occ_a} | {u.doc for u in occ_b}) < 2:
+                continue
+            found = _compare(occ_a[0], occ_b[0])
+            if found is not None:
+                # longest first, so a whole quotation is reported before its sentences; then
+                # in the order of the forms' first occurrences
+                order = (-max(len(firsts[i].words), len(firsts[j].words)), (firsts[i].doc, firsts[i].seq), (firsts[j].doc, firsts[j].seq))
+                out.append((order, found, occ_a, occ_b))
+    return out
+
+
+def _findings(matches: list, plan, totals):
+    flagged: dict = defaultdict(list)  # doc -> [(start, end)] already reported
+    for _, found, occ_a, occ_b in sorted(matches, key=lambda m: m[0]):
+        yield from _report(found, occ_a, occ_b, flagged, side=0)
+        yield from _report(found, occ_b, occ_a, flagged, side=1)
+
+
+KEYED = Keyed(collect=_collect, compare=_compare_key, report=_findings, census=_census, plan=_plan)
 
 
 def _check(docs, ctx):
-    units = [u for i, d in enumerate(docs) for u in _units(d.text, i)]
-    if len({u.doc for u in units}) < 2:
-        return
-    forms = _forms(units)
-    words = list(forms)
-    pairs = candidate_pairs([frozenset(_content(w)) for w in words])
-    # longest first, so a whole quotation is reported before its sentences
-    pairs.sort(key=lambda p: (-max(len(words[p[0]]), len(words[p[1]])), p))
-    flagged: dict = defaultdict(list)  # doc -> [(start, end)] already reported
-    for i, j in pairs:
-        occ_a, occ_b = forms[words[i]], forms[words[j]]
-        if len({u.doc for u in occ_a} | {u.doc for u in occ_b}) < 2:
-            continue
-        found = _compare(occ_a[0], occ_b[0])
-        if found is None:
-            continue
-        yield from _report(docs, found, occ_a, occ_b, flagged, side=0)
-        yield from _report(docs, found, occ_b, occ_a, flagged, side=1)
+    return run(RULE.id, docs)
 
 
-def _report(docs, found, occurrences, others, flagged, side: int):
+def _report(found, occurrences, others, flagged, side: int):
     """One finding per occurrence of this form not yet reported, pointing at the other form."""
     (a0, a1), (b0, b1), diffs, subs, swapped_words, agreement = found
     lo, hi = ((a0, a1), (b0, b1)) if side == 0 else ((b0, b1), (a0, a1))
@@ -222,7 +268,7 @@ def _report(docs, found, occurrences, others, flagged, side: int):
         if other is None:
             continue
         flagged[unit.doc].append((s, e))
-        doc, odoc = docs[unit.doc], docs[other.doc]
+        doc, odoc = unit.part, other.part
         os_, oe = other.spans[hi[0]][0], other.spans[hi[1] - 1][1]
 
         def pair(d):
@@ -250,6 +296,7 @@ RULE = Rule(
     check=_check,
     confidence=tuple(CONFIDENCE.items()),
     scope="corpus",
+    keyed=KEYED,
     should_flag=(
         ('"The government will [[firmly defend the rights of farmers and guarantee fair prices for all '
          'their harvests]]," the minister said.',

@@ -1,0 +1,147 @@
+"""Corpus-wide rules in two passes, so that their cost follows the matches, not the pairs of
+documents, and per document only small keyed items are kept.
+
+A keyed rule (:class:`Keyed`) says:
+
+- ``collect(doc, index)``, pass 1, one document at a time: ``(key, item)`` pairs (a person
+  mention keyed by its surname, a quotation keyed by each of its content words), and
+  optionally ``tally(doc)``, a :class:`~collections.Counter` added up over the corpus
+  (document frequencies);
+- ``census(key, items)``, optional, per key: whether to note the key (a word in too many
+  quotations to be a key; a name form), and ``plan(noted keys, totals)`` on the driver;
+- ``compare(key, items, plan)``, pass 2, per key: the matches found among the items of one
+  key, in corpus order (documents in input order, then the order ``collect`` gave them:
+  pass 1 keeps that order, and grouping keeps it);
+- ``report(matches, plan, totals)`` on the driver: the findings, from the matches alone.
+
+:func:`run` runs them in this process (pass 1 over batches in ``workers`` processes, the
+items grouped in memory); :mod:`dedupe.distributed.keyed` runs the same functions as tasks
+per shard (pass 1, items written to partitions by key) and per partition (pass 2). The
+``index`` of a document only orders: its position in the corpus here, its document key
+(shard, row) in a staged run, both in input order.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+BATCH = 200  # documents per pass-1 job
+
+
+@dataclass(frozen=True)
+class Keyed:
+    collect: Callable  # (doc, index) -> iterable of (key, item)
+    compare: Callable  # (key, items, plan) -> list of matches
+    report: Callable  # (matches, plan, totals) -> iterable of findings
+    census: Optional[Callable] = None  # (key, items) -> note the key?
+    plan: Optional[Callable] = None  # (noted keys, totals) -> plan
+    tally: Optional[Callable] = None  # (doc) -> Counter
+
+
+@dataclass
+class Totals:
+    """What pass 1 adds up over the corpus: the number of documents and the tallies; and how
+    to read the texts of a few documents again (``texts(indices)``), for the report."""
+
+    documents: int = 0
+    tally: Counter = field(default_factory=Counter)
+    texts: Optional[Callable] = None
+
+
+class Excerpt:
+    """A piece of a document's text that slices with the document's offsets, so that a
+    finding can be made from a keyed item without the whole text."""
+
+    __slots__ = ("text", "offset")
+
+    def __init__(self, text: str, offset: int):
+        self.text, self.offset = text, offset
+
+    def __getitem__(self, span: slice) -> str:
+        return self.text[span.start - self.offset : span.stop - self.offset]
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A document as a keyed item knows it: its id, an excerpt of its text, its index."""
+
+    id: str
+    text: Excerpt
+    index: int = 0
+
+
+def keyed_rule(rule_id: str) -> Keyed:
+    from . import all_rules
+
+    return {r.id: r for r in all_rules()}[rule_id].keyed
+
+
+def partition_of(key: str, partitions: int) -> int:
+    """The partition of a key: the same in every process (not Python's salted ``hash``)."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % partitions
+
+
+def collect(rule_ids: tuple, indexed_docs) -> dict:
+    """Pass 1 over ``(index, doc)`` pairs: ``{rule id: (items, tally)}``, items as
+    ``(key, item)`` in corpus order (equal keys made one string)."""
+    out = {}
+    for rid in rule_ids:
+        keyed = keyed_rule(rid)
+        items, tally, keys = [], Counter(), {}
+        for index, doc in indexed_docs:
+            for key, item in keyed.collect(doc, index):
+                items.append((keys.setdefault(key, key), item))
+            if keyed.tally is not None:
+                tally.update(keyed.tally(doc))
+        out[rid] = (items, tally)
+    return out
+
+
+def _collect_job(job) -> dict:
+    return collect(*job)
+
+
+def grouped(items) -> dict:
+    """``(key, item)`` pairs in corpus order -> {key: its items, in corpus order}, keys sorted."""
+    groups: dict = defaultdict(list)
+    for key, item in items:
+        groups[key].append(item)
+    return {k: groups[k] for k in sorted(groups)}
+
+
+def census(keyed: Keyed, groups: dict) -> list:
+    """The keys the census notes, in key order."""
+    if keyed.census is None:
+        return []
+    return [k for k, items in groups.items() if keyed.census(k, items)]
+
+
+def compare(keyed: Keyed, groups: dict, plan) -> list:
+    return [m for k, items in groups.items() for m in keyed.compare(k, items, plan)]
+
+
+def make_plan(keyed: Keyed, noted: list, totals: Totals):
+    return keyed.plan(noted, totals) if keyed.plan is not None else None
+
+
+def run(rule_id: str, docs: list, workers: int = 1) -> list:
+    """The findings of the keyed rule ``rule_id`` over ``docs``, in this process (pass 1 in
+    ``workers`` processes when there are many documents)."""
+    from ..parallel import batches, pmap
+
+    keyed = keyed_rule(rule_id)
+    indexed = list(enumerate(docs))
+    jobs = (((rule_id,), chunk) for chunk in batches(indexed, BATCH))
+    items: list = []
+    totals = Totals(documents=len(docs), texts=lambda indices: [docs[i].text for i in indices])
+    for part in pmap(_collect_job, jobs, workers if len(docs) > BATCH else 1):
+        found, tally = part[rule_id]
+        items.extend(found)
+        totals.tally.update(tally)
+    groups = grouped(items)
+    del items
+    plan = make_plan(keyed, census(keyed, groups), totals)
+    return list(keyed.report(compare(keyed, groups, plan), plan, totals))

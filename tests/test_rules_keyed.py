@@ -1,0 +1,86 @@
+"""The keyed corpus rules (name-variant, quote-drift: ``dedupe.rules._keyed``) find what the
+all-at-once implementation found, whatever the number of workers.
+
+``fixtures/keyed/findings_before.json`` holds the findings of the implementation that saw
+every document at once (main at 8f6b3d5, before the rules were keyed) on the fixture
+corpora. The staged runs (partitions, shards, Ray) are compared with the in-process run in
+``test_distributed.py``."""
+
+import glob
+import json
+from pathlib import Path
+
+import pytest
+
+from dedupe.config import Config
+from dedupe.model import Document
+from dedupe.rules import RuleContext, _keyed, all_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ("name-variant", "quote-drift")
+
+
+def _jsonl(path: Path) -> list:
+    return [Document(id=r["id"], text=r["text"]) for r in map(json.loads, path.open(encoding="utf-8"))]
+
+
+CORPORA = {
+    "wikinews": lambda: _jsonl(ROOT / "fixtures" / "wikinews" / "wikinews.jsonl"),
+    "near": lambda: _jsonl(ROOT / "fixtures" / "near" / "corpus.jsonl"),
+    "seeds": lambda: [Document(id=Path(p).name, text=Path(p).read_text(encoding="utf-8"))
+                      for p in sorted(glob.glob(str(ROOT / "seeds" / "*.txt")))],
+}
+
+
+def _canonical(findings) -> list:
+    return sorted((f.to_dict() for f in findings), key=lambda d: json.dumps(d, sort_keys=True))
+
+
+@pytest.fixture(scope="module")
+def before() -> dict:
+    return json.loads((ROOT / "fixtures" / "keyed" / "findings_before.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("corpus", sorted(CORPORA))
+@pytest.mark.parametrize("rule_id", RULES)
+def test_same_findings_as_all_at_once(before, corpus, rule_id):
+    rule = {r.id: r for r in all_rules()}[rule_id]
+    assert rule.keyed is not None and rule.scope == "corpus"
+    found = _canonical(rule.run(CORPORA[corpus](), RuleContext(config=Config())))
+    assert found == before[f"{corpus}/{rule_id}"]
+    assert found or corpus == "near" and rule_id == "quote-drift"
+
+
+@pytest.mark.parametrize("rule_id", RULES)
+def test_workers_change_nothing(rule_id):
+    """Pass 1 in two processes (batches of documents), the items grouped afterwards."""
+    docs = [d for name in sorted(CORPORA) for d in CORPORA[name]()]
+    assert len(docs) > _keyed.BATCH  # two batches at least: two processes
+    one = _canonical(_keyed.run(rule_id, docs, workers=1))
+    assert one and _canonical(_keyed.run(rule_id, docs, workers=2)) == one
+
+
+def test_partition_of_is_stable_and_spread():
+    """Every process puts a key in the same partition (not Python's salted hash)."""
+    assert _keyed.partition_of("w\0Kyiv", 7) == _keyed.partition_of("w\0Kyiv", 7)
+    assert _keyed.partition_of("p\0novak", 1) == 0
+    assert len({_keyed.partition_of(f"k{i}", 7) for i in range(200)}) == 7
+
+
+def test_excerpt_slices_with_document_offsets():
+    text = "Minister Andriy Sybiha met envoys."
+    part = _keyed.Part("d1", _keyed.Excerpt(text[9:22], 9))
+    assert part.text[9:15] == text[9:15] == "Andriy"
+    assert part.text[16:22] == "Sybiha"
+
+
+def test_terms_are_those_of_scikit_learn():
+    """name-variant's document frequencies use the terms TfidfVectorizer(stop_words="english")
+    would (its relatedness was computed with it), without importing scikit-learn in pass 1."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from dedupe.rules.name_variant import _analyzer
+
+    theirs = TfidfVectorizer(stop_words="english").build_analyzer()
+    texts = [d.text for d in CORPORA["seeds"]()] + ["It's the 2nd élan of Zürich's co-op — naïve_user 42 x y"]
+    assert all(_analyzer()(t) == theirs(t) for t in texts)
