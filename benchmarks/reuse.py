@@ -22,7 +22,6 @@ import argparse
 import itertools
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -31,17 +30,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.metrics import f1_score  # noqa: E402
+from sklearn.metrics import confusion_matrix, f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from dedupe.api import ingest  # noqa: E402
-from dedupe.config import Config  # noqa: E402
-from dedupe.derivation import FEATURES, LABELS, feature_table  # noqa: E402
+from dedupe.derivation import LABELS  # noqa: E402
 from dedupe.derivation.model import MODEL_PATH, probabilities  # noqa: E402
 from dedupe.near.shingles import word_spans  # noqa: E402
-from dedupe.passages import find_reuse  # noqa: E402
+from reuse_corpus import scan_features  # noqa: E402
 
 CLOUGH = Path("/work/shared/data/research/clough.jsonl")
 # the shipped model's regularisation (chosen by cross-validation on the training articles)
@@ -84,8 +81,10 @@ def apply_thresholds(x: np.ndarray, cuts: list[float], ordered: list[str]) -> np
 
 def cross_validated(X: np.ndarray, b: np.ndarray, y: np.ndarray, ordered: list[str], folds: int, repeats: int):
     """Macro-F1 (mean and standard deviation over repeats) of the baseline (thresholds on
-    ``b``) and of a logistic regression on ``X``, on the same folds."""
+    ``b``) and of a logistic regression on ``X``, on the same folds; and the confusion
+    matrices of the first repeat (rows: truth, columns: prediction, both in ``ordered``)."""
     scores = {"baseline": [], "dedupe": []}
+    confusion = {}
     for r in range(repeats):
         pred_b = np.empty(len(y), dtype=object)
         pred_d = np.empty(len(y), dtype=object)
@@ -95,28 +94,70 @@ def cross_validated(X: np.ndarray, b: np.ndarray, y: np.ndarray, ordered: list[s
             pred_d[test] = model.fit(X[train], y[train]).predict(X[test])
         scores["baseline"].append(f1_score(y, pred_b, average="macro"))
         scores["dedupe"].append(f1_score(y, pred_d, average="macro"))
-    return {k: (float(np.mean(v)), float(np.std(v))) for k, v in scores.items()}
+        if r == 0:
+            confusion = {k: confusion_matrix(y, p, labels=ordered) for k, p in (("baseline", pred_b), ("dedupe", pred_d))}
+    out = {k: (float(np.mean(v)), float(np.std(v))) for k, v in scores.items()}
+    out["confusion"] = confusion
+    return out
+
+
+def print_confusion(name: str, figures: dict, ordered: list[str]) -> None:
+    """The two confusion matrices side by side, one line per true class."""
+    print(f"  {name}, first repeat: rows truth, columns predicted ({' / '.join(ordered)}); baseline | dedupe")
+    for k, label in enumerate(ordered):
+        cells = lambda m: " ".join(f"{v:>3}" for v in figures["confusion"][m][k])  # noqa: E731
+        print(f"    {label:<10} {cells('baseline')}  | {cells('dedupe')}")
 
 
 def shipped(X: np.ndarray) -> np.ndarray:
     return np.array(LABELS, dtype=object)[np.argmax(probabilities(X), axis=1)]
 
 
-def features_of(docs: list[dict], judged: list[str], drafts=None):
-    cfg = Config(detect_language=False)
-    corpus, errors = ingest(docs, cfg)
-    assert not errors, errors
-    t0 = time.perf_counter()
-    reuse = find_reuse(corpus, cfg)
-    passages = reuse.passages
-    table = feature_table(corpus, reuse, drafts)
-    seconds = time.perf_counter() - t0
-    X = np.array([table[d][0] if d in table else np.zeros(len(FEATURES)) for d in judged])
-    return X, passages, seconds
-
-
 def row(name: str, figures: dict, keys: list[str]) -> str:
     return f"{name:<44}" + "".join(f"{figures[k][0]:>10.3f} ±{figures[k][1]:.3f}" if isinstance(figures[k], tuple) else f"{figures[k]:>16.3f}" for k in keys)
+
+
+# ----- held out: trained on the synthetic train half, evaluated elsewhere -----
+class HeldOut:
+    """The second protocol: everything fitted on the synthetic corpus's *train* half (seeds
+    ``TRAIN_SEEDS``, the shipped model's training articles), nothing on the evaluated data.
+    Baseline: class thresholds on word containment in the true sources fitted there;
+    dedupe: the shipped model (fitted there by scripts/train_derivation.py)."""
+
+    def __init__(self, seeds):
+        from reuse_corpus import featured
+
+        b, y = [], []
+        for seed in seeds:
+            arts, judged, _, _, _ = featured("train", seed)
+            texts = {a.id: a.text for a in arts}
+            b += [containment(a.text, [texts[s] for s in a.sources]) for a in judged]
+            y += [a.label for a in judged]
+        self.b, self.y = np.array(b), np.array(y, dtype=object)
+
+    def evaluate(self, X: np.ndarray, b: np.ndarray, y3: np.ndarray) -> dict:
+        """Three-way and binary macro-F1 of the baseline and of the shipped model."""
+        out = {}
+        pred = shipped(X)
+        for task, fold in (("three-way", lambda v: v), ("binary", _binary)):
+            ordered = ["none", "partially", "wholly"] if task == "three-way" else ["none", "derived"]
+            cuts = fit_thresholds(self.b, fold(self.y), ordered)
+            out[task] = {"baseline": f1_score(fold(y3), apply_thresholds(b, cuts, ordered), average="macro"),
+                         "dedupe": f1_score(fold(y3), fold(pred), average="macro")}
+        return out
+
+
+def _binary(labels: np.ndarray) -> np.ndarray:
+    return np.where(labels == "none", "none", "derived").astype(object)
+
+
+def print_held_out(title: str, figures: dict) -> None:
+    print(title)
+    for task, f in figures.items():
+        print(f"{task:<44}{f['baseline']:>16.3f}{f['dedupe']:>16.3f}{f['dedupe'] - f['baseline']:>+10.3f}")
+
+
+TRAIN_SEEDS = (1, 2, 3)
 
 
 # ----- (a) -----
@@ -125,13 +166,14 @@ def row(name: str, figures: dict, keys: list[str]) -> str:
 THREE_WAY = {"cut": "wholly", "light": "wholly", "heavy": "partially", "non": "none"}
 
 
-def clough(folds: int, repeats: int) -> None:
+def clough(folds: int, repeats: int, held: HeldOut) -> None:
     rows = [json.loads(line) for line in CLOUGH.open(encoding="utf-8")]
     sources = {r["story"]: r["text"] for r in rows if r["label"] == "source"}
     answers = [r for r in rows if r["label"] != "source"]
     docs = [{"id": r["id"], "text": r["text"]} for r in rows]
     ids = [r["id"] for r in answers]
-    X, passages, _ = features_of(docs, ids, drafts=set(ids))
+    X, reuse, _ = scan_features(docs, ids, drafts=set(ids))
+    passages = reuse.passages
     b = np.array([containment(r["text"], [sources[r["story"]]]) for r in answers])
     y4 = np.array([r["label"] for r in answers], dtype=object)
     y3 = np.array([THREE_WAY[v] for v in y4], dtype=object)
@@ -139,28 +181,24 @@ def clough(folds: int, repeats: int) -> None:
     print(f"\n(a) Clough corpus: {len(answers)} answers, {len(sources)} sources, {len(passages)} passages; "
           f"{folds}-fold CV x {repeats} repeats; baseline = word containment in the answer's own source")
     print(f"{'macro-F1':<44}{'baseline':>16}{'dedupe':>16}{'gain':>10}")
-    four = cross_validated(X, b, y4, ["non", "heavy", "light", "cut"], folds, repeats)
-    three = cross_validated(X, b, y3, ["none", "partially", "wholly"], folds, repeats)
-    two = cross_validated(X, b, y2, ["none", "derived"], folds, repeats)
-    for name, f in (("four-way (cut/light/heavy/non)", four), ("three-way (cut+light/heavy/non)", three),
-                    ("binary (non vs rest)", two)):
+    tasks = (("four-way (cut/light/heavy/non)", y4, ["non", "heavy", "light", "cut"]),
+             ("three-way (cut+light/heavy/non)", y3, ["none", "partially", "wholly"]),
+             ("binary (non vs rest)", y2, ["none", "derived"]))
+    results = [(name, cross_validated(X, b, y, ordered, folds, repeats), ordered) for name, y, ordered in tasks]
+    for name, f, _ in results:
         print(row(name, f, ["baseline", "dedupe"]) + f"{f['dedupe'][0] - f['baseline'][0]:>+10.3f}")
-    pred = shipped(X)
-    print(f"{'three-way, shipped model (no fitting here)':<44}{'':>16}{f1_score(y3, pred, average='macro'):>16.3f}")
-    pred2 = np.where(pred == "none", "none", "derived")
-    print(f"{'binary, shipped model (no fitting here)':<44}{'':>16}{f1_score(y2, pred2, average='macro'):>16.3f}")
+    for name, f, ordered in results:
+        print_confusion(name, f, ordered)
+    print_held_out("trained on (b)'s train half, nothing fitted on (a) (three-way as above):", held.evaluate(X, b, y3))
 
 
 # ----- (b) -----
-def synthetic(folds: int, repeats: int, seed: int) -> None:
-    from reuse_corpus import build
+def synthetic(folds: int, repeats: int, seed: int, held: HeldOut) -> None:
+    from reuse_corpus import featured
 
-    arts = build("test", seed)
+    arts, judged, X, reuse, seconds = featured("test", seed)
+    passages = reuse.passages
     texts = {a.id: a.text for a in arts}
-    judged = [a for a in arts if a.label != "source"]
-    ids = [a.id for a in judged]
-    docs = [{"id": a.id, "text": a.text, "date": a.date} for a in arts]
-    X, passages, seconds = features_of(docs, ids)
     tp = fp = fn = 0
     spans: dict = {}
     for p in passages:
@@ -178,7 +216,7 @@ def synthetic(folds: int, repeats: int, seed: int) -> None:
     f = 2 * p * r / max(1e-9, p + r)
     b = np.array([containment(a.text, [texts[s] for s in a.sources]) for a in judged])
     y3 = np.array([a.label for a in judged], dtype=object)
-    y2 = np.where(y3 == "none", "none", "derived").astype(object)
+    y2 = _binary(y3)
     words = sum(len(word_spans(t)) for t in texts.values())
     print(f"\n(b) synthetic reuse corpus (Wikinews, seed {seed}): {len(arts) - len(judged)} agency versions, "
           f"{len(judged)} articles ({sum(y3 == 'wholly')} wholly, {sum(y3 == 'partially')} partially, {sum(y3 == 'none')} none), "
@@ -189,10 +227,9 @@ def synthetic(folds: int, repeats: int, seed: int) -> None:
     two = cross_validated(X, b, y2, ["none", "derived"], folds, repeats)
     for name, res in (("three-way (wholly/partially/none)", three), ("binary (none vs rest)", two)):
         print(row(name, res, ["baseline", "dedupe"]) + f"{res['dedupe'][0] - res['baseline'][0]:>+10.3f}")
-    pred = shipped(X)
-    print(f"{'three-way, shipped model (trained on train half)':<44}{'':>16}{f1_score(y3, pred, average='macro'):>16.3f}")
-    pred2 = np.where(pred == "none", "none", "derived")
-    print(f"{'binary, shipped model (trained on train half)':<44}{'':>16}{f1_score(y2, pred2, average='macro'):>16.3f}")
+    print_confusion("three-way", three, ["none", "partially", "wholly"])
+    print_confusion("binary", two, ["none", "derived"])
+    print_held_out("trained on the train half (disjoint stories), nothing fitted on this test half:", held.evaluate(X, b, y3))
 
 
 def main() -> None:
@@ -203,10 +240,11 @@ def main() -> None:
     ap.add_argument("--only", choices=["clough", "synthetic"])
     args = ap.parse_args()
     print("macro-F1: mean ± standard deviation over repeats of stratified k-fold cross-validation")
+    held = HeldOut(TRAIN_SEEDS)
     if args.only != "synthetic":
-        clough(args.folds, args.repeats)
+        clough(args.folds, args.repeats, held)
     if args.only != "clough":
-        synthetic(args.folds, args.repeats, args.seed)
+        synthetic(args.folds, args.repeats, args.seed, held)
 
 
 if __name__ == "__main__":

@@ -184,3 +184,37 @@ def _merge(spans):
         else:
             out.append((s, e))
     return out
+
+
+
+def scan_features(docs: list[dict], judged: list[str], drafts=None):
+    """Verdict features of the ``judged`` ids as a scan computes them (``find_reuse``, then
+    ``dedupe.derivation.feature_table``, with ``drafts`` as ``--against`` does), with the
+    passages stage's result and the seconds both took."""
+    import time
+
+    import numpy as np
+
+    from dedupe.api import ingest
+    from dedupe.config import Config
+    from dedupe.derivation import FEATURES, feature_table
+    from dedupe.passages import find_reuse
+
+    cfg = Config(detect_language=False)
+    corpus, errors = ingest(docs, cfg)
+    assert not errors, errors
+    t0 = time.perf_counter()
+    reuse = find_reuse(corpus, cfg)
+    table = feature_table(corpus, reuse, drafts)
+    seconds = time.perf_counter() - t0
+    X = np.array([table[d][0] if d in table else np.zeros(len(FEATURES)) for d in judged])
+    return X, reuse, seconds
+
+
+def featured(split: str = "test", seed: int = 1):
+    """The split's articles (agency versions included), its judged (newspaper) articles, and
+    :func:`scan_features` of them."""
+    arts = build(split, seed)
+    judged = [a for a in arts if a.label != "source"]
+    X, reuse, seconds = scan_features([{"id": a.id, "text": a.text, "date": a.date} for a in arts], [a.id for a in judged])
+    return arts, judged, X, reuse, seconds

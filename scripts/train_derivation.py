@@ -27,22 +27,14 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: E402
 
-from dedupe.api import ingest  # noqa: E402
-from dedupe.config import Config  # noqa: E402
-from dedupe.derivation import FEATURES, LABELS, feature_table  # noqa: E402
+from dedupe.derivation import FEATURES, LABELS  # noqa: E402
 from dedupe.derivation.model import MODEL_PATH  # noqa: E402
-from dedupe.passages import find_reuse  # noqa: E402
-from reuse_corpus import build  # noqa: E402
+from reuse_corpus import featured  # noqa: E402
 
 
 def examples(seed: int):
-    arts = build("train", seed)
-    cfg = Config(detect_language=False)
-    corpus, _ = ingest([{"id": a.id, "text": a.text, "date": a.date} for a in arts], cfg)
-    table = feature_table(corpus, find_reuse(corpus, cfg))
-    judged = [a for a in arts if a.label != "source"]
-    X = [table[a.id][0] if a.id in table else np.zeros(len(FEATURES)) for a in judged]
-    return X, [a.label for a in judged]
+    _, judged, X, _, _ = featured("train", seed)
+    return list(X), [a.label for a in judged]
 
 
 # inverse regularisation strengths tried; the one with the best 10-fold cross-validated

@@ -49,16 +49,17 @@ def when(value) -> Optional[_dt.datetime]:
     return d
 
 
-def _shared(reuse) -> dict[str, dict[str, list[tuple[int, int, int]]]]:
-    """Per document, per related document: its side of each passage, ``(start, end, words)``
-    (an empty list for a related document it shares only short runs with)."""
+def _shared(reuse) -> dict[str, dict[str, list[tuple[int, int, int, bool]]]]:
+    """Per document, per related document: its side of each passage, ``(start, end, words,
+    edited)`` (an empty list for a related document it shares only short runs with)."""
     out: dict = {}
     for a, b in reuse.related:
         out.setdefault(a, {}).setdefault(b, [])
         out.setdefault(b, {}).setdefault(a, [])
     for p in reuse.passages:
-        out.setdefault(p.a.doc, {}).setdefault(p.b.doc, []).append((p.a.start, p.a.end, p.words))
-        out.setdefault(p.b.doc, {}).setdefault(p.a.doc, []).append((p.b.start, p.b.end, p.words))
+        edited = p.kind == "edited"
+        out.setdefault(p.a.doc, {}).setdefault(p.b.doc, []).append((p.a.start, p.a.end, p.words, edited))
+        out.setdefault(p.b.doc, {}).setdefault(p.a.doc, []).append((p.b.start, p.b.end, p.words, edited))
     return out
 
 

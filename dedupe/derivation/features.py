@@ -11,7 +11,9 @@ copied only in short stretches, with no passage, is still compared with where th
   ``passage_max_df`` documents, left out);
 - ``longest``: the longest passage with a source, as a share of its words;
 - ``runs``: ``log(1 + number of passages with its sources)``;
-- ``sources``: ``log(1 + number of sources)``.
+- ``sources``: ``log(1 + number of sources)``;
+- ``edited``: share of its words inside passages that are ``edited`` (not verbatim) copies:
+  a copy with words changed here and there reads differently from a cut-and-pasted one.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ..near.shingles import combine_ngrams
 from ..passages import inside
 from ..passages.tokens import Words
 
-FEATURES = ("coverage", "containment_1", "containment_2", "containment_3", "containment_5", "longest", "runs", "sources")
+FEATURES = ("coverage", "containment_1", "containment_2", "containment_3", "containment_5", "longest", "runs", "sources", "edited")
 NGRAMS = (1, 2, 3, 5)
 
 
@@ -35,21 +37,22 @@ def ngram_sets(words: Words, stock: np.ndarray) -> dict[int, np.ndarray]:
     return out
 
 
-def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tuple[int, int, int]]) -> np.ndarray:
+def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tuple[int, int, int, bool]]) -> np.ndarray:
     """The feature vector (in ``FEATURES`` order) of a document with its ``words`` and n-gram
     sets ``grams``, given its sources' n-gram sets and its side of every passage it shares
-    with them, as ``(start, end, words)``."""
+    with them, as ``(start, end, words, edited)``."""
     out = np.zeros(len(FEATURES))
     if len(words) == 0 or not source_grams:
         return out
-    out[0] = inside(words, [(s, e) for s, e, _ in spans]).mean() if spans else 0.0
+    out[0] = inside(words, [(s, e) for s, e, *_ in spans]).mean() if spans else 0.0
     for k, n in enumerate(NGRAMS, start=1):
         mine = grams[n]
         if mine.size:
             out[k] = _in_any(mine, [g[n] for g in source_grams]).mean()
-    out[5] = max((w for _, _, w in spans), default=0) / len(words)
+    out[5] = max((w for _, _, w, _ in spans), default=0) / len(words)
     out[6] = np.log1p(len(spans))
     out[7] = np.log1p(len(source_grams))
+    out[8] = edited_share(words, spans)
     return out
 
 
@@ -63,3 +66,10 @@ def _in_any(mine: np.ndarray, sets: list[np.ndarray]) -> np.ndarray:
             np.minimum(at, s.size - 1, out=at)
             found |= s[at] == mine
     return found
+
+
+def edited_share(words: Words, spans: list[tuple[int, int, int, bool]]) -> float:
+    """Share of the document's words inside its ``edited`` passages (``spans`` as for
+    :func:`features`)."""
+    edited = [(s, e) for s, e, _, is_edited in spans if is_edited]
+    return float(inside(words, edited).mean()) if edited else 0.0
