@@ -23,7 +23,8 @@ import numpy as np
 from ..api import as_document, scan
 from ..model import Document, Report
 from . import Archive
-from .keys import batch_keys
+from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE
+from .keys import batch_keys, quote_sets
 
 # rounds of following Jaccard bands from candidates to their own near-duplicates
 CLUSTER_ROUNDS = 3
@@ -34,7 +35,8 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
     if not drafts:
         return []
     keys = batch_keys([d.text for d in drafts], archive.config)
-    found = set(archive.candidates(keys.bands).tolist())
+    found, quoted = archive.candidates(keys.bands)
+    found = set(found.tolist()) | set(quoting(archive, quoted, keys.quotes))
     frontier = sorted(found)
     for _ in range(CLUSTER_ROUNDS):
         if not frontier:
@@ -44,6 +46,29 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
         found |= new
         frontier = sorted(new)
     return sorted(found)
+
+
+def quoting(archive: Archive, numbers, draft_quotes: list[bytes]) -> list[int]:
+    """Of the archive documents ``numbers``, those with a quotation the quote-drift rule would
+    compare with one of the drafts': sharing at least ``MIN_SHARED`` content words and
+    ``SHARED_SHARE`` of the content words of the one with fewer (the rule's own candidate
+    test, over all content words: a superset of its pairs). Read from the stored content
+    words, not the texts."""
+    mine = [u for blob in draft_quotes for u in quote_sets(blob)]
+    if not mine or not len(numbers):
+        return []
+    stored = archive.documents(numbers, text=False)
+    units = [(s.doc, u) for s in stored for u in quote_sets(s.quotes)]
+    if not units:
+        return []
+    words = np.concatenate([u for _, u in units])
+    unit_of = np.repeat(np.arange(len(units)), [u.size for _, u in units])
+    sizes = np.array([u.size for _, u in units])
+    keep = np.zeros(len(units), dtype=bool)
+    for u in mine:
+        shared = np.bincount(unit_of, weights=np.isin(words, u), minlength=len(units))
+        keep |= shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size))
+    return sorted({units[k][0] for k in np.flatnonzero(keep)})
 
 
 def check(drafts: Iterable, archive: Archive, *, baseline=None, progress=None, timestamp: bool = True) -> Report:

@@ -66,6 +66,7 @@ class BatchKeys:
     languages: list
     bands: np.ndarray  # int64 rows (band, key, doc), distinct
     grams: list  # per document: sorted distinct word n-gram hashes (uint64)
+    quotes: list  # per document: its quotations' content words (:func:`quote_blob`)
 
 
 KEY_BITS = 47
@@ -113,6 +114,41 @@ def _set_bands(sets: list[np.ndarray], owners: list[int], seed: int, first: int,
     return np.concatenate([_rows(first + j, banding.band_key(sig, j * r, (j + 1) * r), docs) for j in range(b)])
 
 
+def _quote_hashes(content: list, hashes: dict) -> np.ndarray:
+    for w in content:
+        if w not in hashes:
+            hashes[w] = token_hash(w)
+    return np.fromiter((hashes[w] for w in content), dtype=np.uint64, count=len(content))
+
+
+def _encode_quotes(sets: list[np.ndarray]) -> bytes:
+    """``[units, size of each unit, the units' distinct content word hashes cut to 32 bits]``
+    as uint32 bytes (empty without quotations)."""
+    if not sets:
+        return b""
+    cut = [np.unique((s & np.uint64(0xFFFFFFFF)).astype(np.uint32)) for s in sets]
+    return np.concatenate([np.array([len(cut), *(c.size for c in cut)], dtype=np.uint32), *cut]).tobytes()
+
+
+def quote_blob(text: str) -> bytes:
+    """The stored content words of a text's quotations (see :func:`quote_sets`)."""
+    from ..rules.quote_drift import quotation_content
+
+    return _encode_quotes([_quote_hashes(c, {}) for c in quotation_content(text) if c])
+
+
+def quote_sets(blob: bytes) -> list[np.ndarray]:
+    """The content word sets (sorted uint32 hashes) of a document's quotation units, which
+    the quote-drift rule compares (two 32-bit hashes of one unit's words collide with
+    probability ~1e-7, which can only drop a candidate the rule would then compare)."""
+    if not blob:
+        return []
+    values = np.frombuffer(blob, dtype=np.uint32)
+    n = int(values[0])
+    ends = n + 1 + np.cumsum(values[1 : n + 1], dtype=np.int64)
+    return np.split(values[n + 1 :], ends[:-1] - n - 1)
+
+
 def batch_tokens(texts: list[str]) -> list[np.ndarray]:
     """The word hashes of each text, those of :func:`~dedupe.passages.tokens.words_of`
     (array operations over the whole batch; a text that NFKC or lower-casing changes is read
@@ -157,21 +193,18 @@ def batch_keys(texts: list[str], config) -> BatchKeys:
     from ..rules.quote_drift import quotation_content
 
     hashes: dict = {}  # word -> hash, once per batch
-    units, quotes, quoted_in, grams = [], [], [], []
+    units, quotes, quoted_in, grams, blobs = [], [], [], [], []
     for d, (text, tokens) in enumerate(zip(texts, batch_tokens(texts))):
         grams.append(np.unique(ngrams(tokens, SEED_NGRAM)))
         fingerprints = winnowed(ngrams(tokens, FINGERPRINT_NGRAM))
         units.append(np.column_stack([np.full(fingerprints.size, UNIT_BAND), fingerprints.view(np.int64),
                                       np.full(fingerprints.size, d)]))
-        for content in quotation_content(text):  # function words would pair every quotation
-            if content:
-                for w in content:
-                    if w not in hashes:
-                        hashes[w] = token_hash(w)
-                quotes.append(np.fromiter((hashes[w] for w in content), dtype=np.uint64, count=len(content)))
-                quoted_in.append(d)
+        mine = [_quote_hashes(c, hashes) for c in quotation_content(text) if c]  # function words would pair every quotation
+        quotes += mine
+        quoted_in += [d] * len(mine)
+        blobs.append(_encode_quotes(mine))
     # Jaccard rows and fingerprints are distinct already; two quotations of one document can
     # share a band key
     quote_rows = _set_bands(quotes, quoted_in, config.seed, QUOTE_BAND, QUOTE_BANDS, QUOTE_ROWS)
     bands = np.concatenate([document_bands(sk.signatures, sk.sizes, config), *units, _distinct_rows(quote_rows)])
-    return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, grams)
+    return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, grams, blobs)

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..errors import DedupeError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class ArchiveError(DedupeError):
@@ -48,6 +48,7 @@ class StoredDocument:
     language: str
     jaccard: np.ndarray  # its Jaccard LSH keys (int64), to follow its near-duplicates
     text: str
+    quotes: bytes = b""  # its quotations' content words (see dedupe.archive.keys.quote_sets)
 
 
 class Store(ABC):
@@ -104,16 +105,34 @@ _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS docs (
         doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path INTEGER, line INTEGER, source TEXT,
         date TEXT, chars INTEGER NOT NULL, words INTEGER NOT NULL, shingles INTEGER NOT NULL,
-        language TEXT, jaccard BLOB NOT NULL, text BLOB NOT NULL)""",
+        language TEXT, jaccard BLOB NOT NULL, text BLOB NOT NULL, quotes BLOB)""",
     "CREATE TABLE IF NOT EXISTS paths (path INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
     "CREATE TABLE IF NOT EXISTS keys (key INTEGER, doc INTEGER, PRIMARY KEY (key, doc)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS grams (gram INTEGER PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
 ]
+
+
+def _add_quotes(db) -> None:
+    """Version 2 to 3: each document's quotation content words (``docs.quotes``), read
+    from its text, so that a check verifies quotation candidates without reading texts."""
+    from .keys import quote_blob
+
+    db.execute("ALTER TABLE docs ADD COLUMN quotes BLOB")
+    last = 0
+    while True:
+        rows = db.execute("SELECT doc, text FROM docs WHERE doc > ? ORDER BY doc LIMIT 1000", (last,)).fetchall()
+        if not rows:
+            return
+        db.executemany("UPDATE docs SET quotes = ? WHERE doc = ?",
+                       [(quote_blob(zlib.decompress(t).decode("utf-8")), n) for n, t in rows])
+        last = rows[-1][0]
+
+
 # MIGRATIONS[v] takes a version-v database to version v + 1. Version 1 (band, key, doc rows
 # and 64-bit keys) was never released: such an archive is refused and must be rebuilt.
-MIGRATIONS: dict = {}
+MIGRATIONS: dict = {2: _add_quotes}
 
-_DOC_COLUMNS = "doc, id, paths.name, line, source, date, chars, words, shingles, language, jaccard, text"
+_DOC_COLUMNS = "doc, id, paths.name, line, source, date, chars, words, shingles, language, jaccard, text, quotes"
 # rows written per executemany call
 _CHUNK = 500
 
@@ -196,14 +215,14 @@ class SQLiteStore(Store):
         return out
 
     def insert(self, docs: list[tuple]) -> list[int]:
-        """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text)."""
+        """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text, quotes)."""
         start = (self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0) + 1
         numbers = list(range(start, start + len(docs)))
         paths = self._path_numbers({d[1] for d in docs})
         self.db.executemany(
-            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(n, d[0], paths.get(d[1]), *d[2:9], np.asarray(d[9], dtype=np.int64).tobytes(),
-              zlib.compress(d[10].encode("utf-8"), 6)) for n, d in zip(numbers, docs)],
+              zlib.compress(d[10].encode("utf-8"), 6), d[11]) for n, d in zip(numbers, docs)],
         )
         return numbers
 
@@ -254,7 +273,8 @@ class SQLiteStore(Store):
                  f"WHERE doc IN ({','.join('?' * len(part))})")
             for row in self.db.execute(q, part):
                 found[row[0]] = StoredDocument(*row[:10], np.frombuffer(row[10], dtype=np.int64),
-                                               zlib.decompress(row[11]).decode("utf-8") if text else "")
+                                               zlib.decompress(row[11]).decode("utf-8") if text else "",
+                                               row[12] or b"")
         return [found[n] for n in numbers if n in found]
 
     def counts(self) -> dict:
