@@ -22,7 +22,7 @@ import numpy as np
 
 from ..config import Config
 from ..model import Document, InputError
-from .keys import QUOTE_BAND, UNIT_BAND, batch_keys, folded, short_grams
+from .keys import QUOTE_BAND, UNIT_BAND, batch_keys, distinct_counts, folded, short_grams
 from .store import ArchiveError, SQLiteStore, Store, StoredDocument
 
 __all__ = ["Archive", "ArchiveError", "AddResult", "INDEX_FIELDS", "ON_DUPLICATE"]
@@ -244,9 +244,11 @@ def _df_rows(grams: list) -> tuple[np.ndarray, np.ndarray]:
     """Distinct stored n-gram values of a batch and the number of its documents holding each."""
     if not grams:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    # distinct per document after shortening too: two hashes of one document may share 47 bits
-    per_doc = np.concatenate([np.unique(short_grams(g)) for g in grams])
-    return np.unique(per_doc, return_counts=True)
+    # distinct per document after shortening too: two hashes of one document may share 47
+    # bits (each document's hashes are sorted, and so are their shortened values)
+    short = [short_grams(g) for g in grams]
+    per_doc = np.concatenate([s[np.concatenate(([True], s[1:] != s[:-1]))] if s.size else s for s in short])
+    return distinct_counts(per_doc)
 
 
 def _row(doc: Document, keys, i: int, jaccard: np.ndarray) -> tuple:
