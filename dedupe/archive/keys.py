@@ -235,8 +235,10 @@ def batch_winnowed(grams: np.ndarray, owner: np.ndarray, w: int = WINNOW) -> tup
     texts, counts = owner[starts], np.diff(np.append(starts, owner.size))
     short = counts <= w
     small = np.minimum.reduceat(grams, starts)[short] if short.any() else grams[:0]
-    values = np.concatenate([mins[whole], small])
-    return _distinct_per_text(values, np.concatenate([first[whole], texts[short]]))
+    whole &= ~np.isin(first, texts[short])  # (a text of exactly w n-grams has one window)
+    values, owners = np.concatenate([mins[whole], small]), np.concatenate([first[whole], texts[short]])
+    order = np.argsort(owners, kind="stable")
+    return _distinct_per_text(values[order], owners[order])
 
 
 def batch_keys(texts: list[str], config) -> BatchKeys:

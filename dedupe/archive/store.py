@@ -82,9 +82,20 @@ class Store(ABC):
     def add_df(self, grams: np.ndarray, counts: np.ndarray) -> None: ...
 
     @abstractmethod
-    def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]: ...
+    def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]:
+        """Per key of ``keys``: the archive documents holding it (at most ``limit``), by
+        primary-key seeks (without a limit, one query per chunk of keys)."""
+        values = keys.tolist()
+        if limit:
+            cur = self.db.cursor()
+            q = f"SELECT doc FROM keys WHERE key = ? LIMIT {int(limit)}"
+            return [np.array([r[0] for r in cur.execute(q, (k,))], dtype=np.int64) for k in values]
+        found: dict = {}
+        for part in _chunks(values):
+            for key, doc in self.db.execute(f"SELECT key, doc FROM keys WHERE key IN ({','.join('?' * len(part))})", part):
+                found.setdefault(key, []).append(doc)
+        return [np.array(found.get(k, ()), dtype=np.int64) for k in values]
 
-    @abstractmethod
     def df(self, grams: np.ndarray) -> np.ndarray: ...
 
     @abstractmethod
