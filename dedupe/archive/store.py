@@ -116,26 +116,28 @@ _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS docs (
         doc INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, path INTEGER, line INTEGER, source TEXT,
         date TEXT, chars INTEGER NOT NULL, words INTEGER NOT NULL, shingles INTEGER NOT NULL,
-        language TEXT, jaccard BLOB NOT NULL, text BLOB NOT NULL, quotes BLOB)""",
+        language TEXT, jaccard BLOB NOT NULL, text BLOB NOT NULL)""",
     "CREATE TABLE IF NOT EXISTS paths (path INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
     "CREATE TABLE IF NOT EXISTS keys (key INTEGER, doc INTEGER, PRIMARY KEY (key, doc)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS grams (gram INTEGER PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
+    # a table of its own: in docs the blob would push rows past half a page (one row a page)
+    "CREATE TABLE IF NOT EXISTS quotes (doc INTEGER PRIMARY KEY, units BLOB NOT NULL)",
 ]
 
 
 def _add_quotes(db) -> None:
-    """Version 2 to 3: each document's quotation content words (``docs.quotes``), read
+    """Version 2 to 3: each document's quotation content words (table ``quotes``), read
     from its text, so that a check verifies quotation candidates without reading texts."""
     from .keys import quote_blob
 
-    db.execute("ALTER TABLE docs ADD COLUMN quotes BLOB")
+    db.execute(_SCHEMA[-1])
     last = 0
     while True:
         rows = db.execute("SELECT doc, text FROM docs WHERE doc > ? ORDER BY doc LIMIT 1000", (last,)).fetchall()
         if not rows:
             return
-        db.executemany("UPDATE docs SET quotes = ? WHERE doc = ?",
-                       [(quote_blob(zlib.decompress(t).decode("utf-8")), n) for n, t in rows])
+        blobs = [(n, quote_blob(zlib.decompress(t).decode("utf-8"))) for n, t in rows]
+        db.executemany("INSERT INTO quotes VALUES (?, ?)", [b for b in blobs if b[1]])
         last = rows[-1][0]
 
 
@@ -143,7 +145,7 @@ def _add_quotes(db) -> None:
 # and 64-bit keys) was never released: such an archive is refused and must be rebuilt.
 MIGRATIONS: dict = {2: _add_quotes}
 
-_DOC_COLUMNS = "doc, id, paths.name, line, source, date, chars, words, shingles, language, jaccard, text, quotes"
+_DOC_COLUMNS = "doc, id, paths.name, line, source, date, chars, words, shingles, language, jaccard, text, units"
 # rows written per executemany call
 _CHUNK = 500
 
@@ -231,14 +233,16 @@ class SQLiteStore(Store):
         numbers = list(range(start, start + len(docs)))
         paths = self._path_numbers({d[1] for d in docs})
         self.db.executemany(
-            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(n, d[0], paths.get(d[1]), *d[2:9], np.asarray(d[9], dtype=np.int64).tobytes(),
-              zlib.compress(d[10].encode("utf-8"), 6), d[11]) for n, d in zip(numbers, docs)],
+              zlib.compress(d[10].encode("utf-8"), 6)) for n, d in zip(numbers, docs)],
         )
+        self.db.executemany("INSERT INTO quotes VALUES (?, ?)", [(n, d[11]) for n, d in zip(numbers, docs) if d[11]])
         return numbers
 
     def delete(self, numbers: list[int]) -> None:
         self.db.executemany("DELETE FROM docs WHERE doc = ?", [(n,) for n in numbers])
+        self.db.executemany("DELETE FROM quotes WHERE doc = ?", [(n,) for n in numbers])
 
     def add_keys(self, keys: np.ndarray, docs: np.ndarray) -> None:
         """Index rows ``(key, doc)``, written in key order (pages fill in order, fewer splits)."""
@@ -280,7 +284,7 @@ class SQLiteStore(Store):
         numbers = list(numbers)
         columns = _DOC_COLUMNS if text else _DOC_COLUMNS.replace("text", "''")
         for part in _chunks(numbers):
-            q = (f"SELECT {columns} FROM docs LEFT JOIN paths USING (path) "
+            q = (f"SELECT {columns} FROM docs LEFT JOIN paths USING (path) LEFT JOIN quotes USING (doc) "
                  f"WHERE doc IN ({','.join('?' * len(part))})")
             for row in self.db.execute(q, part):
                 found[row[0]] = StoredDocument(*row[:10], np.frombuffer(row[10], dtype=np.int64),
