@@ -224,3 +224,48 @@ def test_a_shared_run_of_eight_words_shares_a_fingerprint():
         rows = batch_keys([a, b], CONFIG).bands
         fp = rows[rows[:, 0] == UNIT_BAND]
         assert set(fp[fp[:, 2] == 0, 1].tolist()) & set(fp[fp[:, 2] == 1, 1].tolist())
+
+
+def test_batch_keys_are_each_documents_own():
+    """Keys computed over a whole batch at once are those of each document alone."""
+    from dedupe.archive.keys import FINGERPRINT_NGRAM, SEED_NGRAM, UNIT_BAND, batch_tokens, ngrams, winnowed
+
+    rng = np.random.default_rng(11)
+    vocab = [f"w{i}" for i in range(400)]
+    texts = [" ".join(rng.choice(vocab, int(n))) for n in rng.integers(0, 40, 60)] + ["", "a b c d", "a a a a a a a a"]
+    keys = batch_keys(texts, CONFIG)
+    for d, (text, tokens) in enumerate(zip(texts, batch_tokens(texts))):
+        assert keys.grams[d].tolist() == np.unique(ngrams(tokens, SEED_NGRAM)).tolist()
+        mine = keys.bands[(keys.bands[:, 0] == UNIT_BAND) & (keys.bands[:, 2] == d), 1]
+        assert sorted(mine.view(np.uint64).tolist()) == winnowed(ngrams(tokens, FINGERPRINT_NGRAM)).tolist()
+        alone = batch_keys([text], CONFIG)
+        assert alone.quotes[0] == keys.quotes[d]
+
+
+def test_schema_2_is_migrated(tmp_path, seeds_dir):
+    db = tmp_path / "a.db"
+    with Archive.open(str(db), CONFIG) as a:
+        a.add(read_inputs([str(seeds_dir)]))
+        expected = {s.id: s.quotes for s in a.documents(range(1, 100), text=False)}
+    assert any(expected.values())
+    with sqlite3.connect(db) as con:  # the layout of version 2
+        con.execute("DROP TABLE quotes")
+        con.execute("PRAGMA user_version = 2")
+    with pytest.raises(ArchiveError, match="needs migrating"):
+        Archive.open(str(db), readonly=True)
+    with Archive.open(str(db)) as a:
+        assert {s.id: s.quotes for s in a.documents(range(1, 100), text=False)} == expected
+
+
+def test_quotation_candidates_are_verified(tmp_path):
+    """A document found through a quotation key is kept when a quotation shares the
+    quote-drift rule's minimum of content words with the draft's, and only then."""
+    from dedupe.archive.check import candidate_numbers
+
+    quote = "the harbour bridge will stay closed until engineers finish checking every cable and bolt"
+    reworded = "the harbour bridge shall remain shut until engineers finish inspecting every cable and bolt"
+    other = "gardeners expect early blossoms across the valley orchards after a mild and sunny winter season"
+    with Archive.open(str(tmp_path / "a.db"), CONFIG) as a:
+        a.add([("w1", f'The mayor said: "{reworded}." Traffic moved.'), ("w2", f'A grower said: "{other}."')])
+        numbers = candidate_numbers(a, [Document(id="draft", text=f'Officials said: "{quote}," on Monday.')])
+        assert [s.id for s in a.documents(numbers, text=False)] == ["w1"]

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..config import Config
 from ..model import Document, InputError
-from .keys import UNIT_BAND, batch_keys, folded, short_grams
+from .keys import QUOTE_BAND, UNIT_BAND, batch_keys, distinct_counts, folded, short_grams
 from .store import ArchiveError, SQLiteStore, Store, StoredDocument
 
 __all__ = ["Archive", "ArchiveError", "AddResult", "INDEX_FIELDS", "ON_DUPLICATE"]
@@ -196,17 +196,22 @@ class Archive:
         return {"path": getattr(self.store, "path", None), "parameters": index_parameters(self.config),
                 **self.store.counts()}
 
-    def candidates(self, keys: np.ndarray) -> np.ndarray:
-        """Archive document numbers sharing a key with ``keys`` rows ``(band, key, ...)``.
-        A passage-unit or quotation key held by more than ``passage_max_df`` archive
-        documents is a stock sentence or phrase (the passage stage skips such n-grams and
-        buckets too): it is no evidence and is not followed. Jaccard keys are always followed."""
+    def candidates(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Archive document numbers sharing a key with ``keys`` rows ``(band, key, ...)``:
+        those sharing a Jaccard or passage key, and those sharing only a quotation key (to be
+        verified, see :func:`dedupe.archive.check.quoting`). A passage or quotation key held
+        by more than ``passage_max_df`` archive documents is a stock sentence or phrase (the
+        passage stage skips such n-grams and buckets too): it is no evidence and is not
+        followed. Jaccard keys are always followed."""
         keys = np.unique(keys[:, :2], axis=0)
-        jaccard = keys[:, 0] < UNIT_BAND
-        found = self.follow(folded(keys[jaccard]))
+        jaccard, quote = keys[:, 0] < UNIT_BAND, keys[:, 0] >= QUOTE_BAND
         limit = self.config.passage_max_df
-        found += [d for d in self.store.lookup(folded(keys[~jaccard]), limit + 1) if d.size <= limit]
-        return np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *found]))
+
+        def capped(rows):
+            return [d for d in self.store.lookup(folded(rows), limit + 1) if d.size <= limit]
+
+        found = _union(self.follow(folded(keys[jaccard])) + capped(keys[~jaccard & ~quote]))
+        return found, np.setdiff1d(_union(capped(keys[quote])), found)
 
     def follow(self, stored_keys: np.ndarray) -> list[np.ndarray]:
         """The documents holding each of ``stored_keys`` (keys as stored, see :func:`folded`)."""
@@ -220,6 +225,10 @@ class Archive:
         return self.store.df(short_grams(grams))
 
 
+def _union(arrays: list) -> np.ndarray:
+    return np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *arrays]))
+
+
 def _select(keys, keep: np.ndarray):
     new_pos = np.cumsum(keep) - 1
     bands = keys.bands[keep[keys.bands[:, 2]]].copy()
@@ -227,7 +236,7 @@ def _select(keys, keep: np.ndarray):
     return dataclasses.replace(
         keys, words=keys.words[keep], sizes=keys.sizes[keep], signatures=keys.signatures[keep],
         languages=[x for x, k in zip(keys.languages, keep) if k], bands=bands,
-        grams=[g for g, k in zip(keys.grams, keep) if k],
+        grams=[g for g, k in zip(keys.grams, keep) if k], quotes=[q for q, k in zip(keys.quotes, keep) if k],
     )
 
 
@@ -235,9 +244,11 @@ def _df_rows(grams: list) -> tuple[np.ndarray, np.ndarray]:
     """Distinct stored n-gram values of a batch and the number of its documents holding each."""
     if not grams:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    # distinct per document after shortening too: two hashes of one document may share 47 bits
-    per_doc = np.concatenate([np.unique(short_grams(g)) for g in grams])
-    return np.unique(per_doc, return_counts=True)
+    # distinct per document after shortening too: two hashes of one document may share 47
+    # bits (each document's hashes are sorted, and so are their shortened values)
+    short = [short_grams(g) for g in grams]
+    per_doc = np.concatenate([s[np.concatenate(([True], s[1:] != s[:-1]))] if s.size else s for s in short])
+    return distinct_counts(per_doc)
 
 
 def _row(doc: Document, keys, i: int, jaccard: np.ndarray) -> tuple:
@@ -246,5 +257,5 @@ def _row(doc: Document, keys, i: int, jaccard: np.ndarray) -> tuple:
     source = fields.get("source")
     return (doc.id, doc.path, doc.line, None if source is None else str(source), None if date is None else str(date),
             len(doc.text), int(keys.words[i]), int(keys.sizes[i]), keys.languages[i][0],
-            jaccard, doc.text)
+            jaccard, doc.text, keys.quotes[i])
 

@@ -23,7 +23,8 @@ import numpy as np
 from ..api import as_document, scan
 from ..model import Document, Report
 from . import Archive
-from .keys import batch_keys
+from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE, _compare, _content, _units
+from .keys import batch_keys, quote_sets
 
 # rounds of following Jaccard bands from candidates to their own near-duplicates
 CLUSTER_ROUNDS = 3
@@ -34,7 +35,8 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
     if not drafts:
         return []
     keys = batch_keys([d.text for d in drafts], archive.config)
-    found = set(archive.candidates(keys.bands).tolist())
+    found, quoted = archive.candidates(keys.bands)
+    found = set(found.tolist()) | set(quoting(archive, quoted, drafts, keys.quotes))
     frontier = sorted(found)
     for _ in range(CLUSTER_ROUNDS):
         if not frontier:
@@ -44,6 +46,44 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
         found |= new
         frontier = sorted(new)
     return sorted(found)
+
+
+def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: list[bytes]) -> list[int]:
+    """Of the archive documents ``numbers``, those with a quotation the quote-drift rule may
+    report against one of the drafts'. First from the stored content words (no text read):
+    a quotation unit sharing at least ``MIN_SHARED`` content words and ``SHARED_SHARE`` of
+    the content words of the unit with fewer (the rule's own candidate test, over all
+    content words: a superset of its pairs); then, for those, the rule's own comparison of
+    the two units' wording (either way round)."""
+    mine = [u for blob in draft_quotes for u in quote_sets(blob)]
+    if not mine or not len(numbers):
+        return []
+    stored = archive.documents(numbers, text=False)
+    units = [(s.doc, u) for s in stored for u in quote_sets(s.quotes)]
+    if not units:
+        return []
+    words = np.concatenate([u for _, u in units])
+    unit_of = np.repeat(np.arange(len(units)), [u.size for _, u in units])
+    sizes = np.array([u.size for _, u in units])
+    keep = np.zeros(len(units), dtype=bool)
+    for u in mine:
+        shared = np.bincount(unit_of, weights=np.isin(words, u), minlength=len(units))
+        keep |= shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size))
+    near = sorted({units[k][0] for k in np.flatnonzero(keep)})
+    ours = [(u, set(_content(u.words))) for d in drafts for u in _units(d.text, 0)]
+    return [s.doc for s in archive.documents(near) if _compared(ours, _units(s.text, 1))]
+
+
+def _compared(ours: list, theirs: list) -> bool:
+    """Whether a unit of ``theirs`` passes the quote-drift rule's candidate test and wording
+    comparison with one of ``ours`` (``(unit, content words)`` pairs)."""
+    for v in theirs:
+        cv = set(_content(v.words))
+        for u, cu in ours:
+            n = len(cu & cv)
+            if n >= max(MIN_SHARED, SHARED_SHARE * min(len(cu), len(cv))) and (_compare(u, v) or _compare(v, u)):
+                return True
+    return False
 
 
 def check(drafts: Iterable, archive: Archive, *, baseline=None, progress=None, timestamp: bool = True) -> Report:

@@ -66,6 +66,7 @@ class BatchKeys:
     languages: list
     bands: np.ndarray  # int64 rows (band, key, doc), distinct
     grams: list  # per document: sorted distinct word n-gram hashes (uint64)
+    quotes: list  # per document: its quotations' content words (:func:`quote_blob`)
 
 
 KEY_BITS = 47
@@ -113,6 +114,41 @@ def _set_bands(sets: list[np.ndarray], owners: list[int], seed: int, first: int,
     return np.concatenate([_rows(first + j, banding.band_key(sig, j * r, (j + 1) * r), docs) for j in range(b)])
 
 
+def _quote_hashes(content: list, hashes: dict) -> np.ndarray:
+    for w in content:
+        if w not in hashes:
+            hashes[w] = token_hash(w)
+    return np.fromiter((hashes[w] for w in content), dtype=np.uint64, count=len(content))
+
+
+def _encode_quotes(sets: list[np.ndarray]) -> bytes:
+    """``[units, size of each unit, the units' distinct content word hashes cut to 32 bits]``
+    as uint32 bytes (empty without quotations)."""
+    if not sets:
+        return b""
+    cut = [np.unique((s & np.uint64(0xFFFFFFFF)).astype(np.uint32)) for s in sets]
+    return np.concatenate([np.array([len(cut), *(c.size for c in cut)], dtype=np.uint32), *cut]).tobytes()
+
+
+def quote_blob(text: str) -> bytes:
+    """The stored content words of a text's quotations (see :func:`quote_sets`)."""
+    from ..rules.quote_drift import quotation_content
+
+    return _encode_quotes([_quote_hashes(c, {}) for c in quotation_content(text) if c])
+
+
+def quote_sets(blob: bytes) -> list[np.ndarray]:
+    """The content word sets (sorted uint32 hashes) of a document's quotation units, which
+    the quote-drift rule compares (two 32-bit hashes of one unit's words collide with
+    probability ~1e-7, which can only drop a candidate the rule would then compare)."""
+    if not blob:
+        return []
+    values = np.frombuffer(blob, dtype=np.uint32)
+    n = int(values[0])
+    ends = n + 1 + np.cumsum(values[1 : n + 1], dtype=np.int64)
+    return np.split(values[n + 1 :], ends[:-1] - n - 1)
+
+
 def batch_tokens(texts: list[str]) -> list[np.ndarray]:
     """The word hashes of each text, those of :func:`~dedupe.passages.tokens.words_of`
     (array operations over the whole batch; a text that NFKC or lower-casing changes is read
@@ -151,27 +187,79 @@ def _distinct_rows(rows: np.ndarray) -> np.ndarray:
     return rows[keep]
 
 
+def _batch_ngrams(tokens: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The word n-gram hashes of every text of a batch (:func:`ngrams` of each, in order) and
+    the text of each: one pass over the concatenated tokens, windows across texts dropped."""
+    flat = np.concatenate([np.zeros(0, dtype=np.uint64), *tokens])
+    if flat.size < n:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    owner = np.repeat(np.arange(len(tokens), dtype=np.int64), [t.size for t in tokens])
+    first = owner[: flat.size - n + 1]
+    inside = first == owner[n - 1 :]
+    return combine_ngrams(flat, n)[inside], first[inside]
+
+
+def _distinct_per_text(values: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(values, owner)`` (``owner`` ascending) sorted by owner, then value, each pair once
+    (a sort per text: much faster than a lexsort or ``np.unique`` of the batch)."""
+    if not values.size:
+        return values, owner
+    bounds = np.flatnonzero(owner[1:] != owner[:-1]) + 1
+    values = np.concatenate([np.sort(part) for part in np.split(values, bounds)])
+    keep = np.ones(values.size, dtype=bool)
+    keep[1:] = (values[1:] != values[:-1]) | (owner[1:] != owner[:-1])
+    return values[keep], owner[keep]
+
+
+def distinct_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_counts=True)`` by one sort."""
+    values = np.sort(values)
+    if not values.size:
+        return values, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return values[starts], np.diff(np.append(starts, values.size))
+
+
+def batch_winnowed(grams: np.ndarray, owner: np.ndarray, w: int = WINNOW) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`winnowed` of each text's n-grams (``grams`` in text order, ``owner`` their
+    texts, as :func:`_batch_ngrams` gives them), over the whole batch at once."""
+    if not grams.size:
+        return grams, owner
+    k = grams.size - w + 1
+    mins, first = grams[: max(k, 0)].copy(), owner[: max(k, 0)]
+    for i in range(1, w):  # the minimum of each window of w
+        np.minimum(mins, grams[i : i + k], out=mins)
+    whole = first == owner[w - 1 :] if k > 0 else np.zeros(0, dtype=bool)
+    # a text with at most w n-grams keeps its smallest one
+    starts = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+    texts, counts = owner[starts], np.diff(np.append(starts, owner.size))
+    short = counts <= w
+    small = np.minimum.reduceat(grams, starts)[short] if short.any() else grams[:0]
+    whole &= ~np.isin(first, texts[short])  # (a text of exactly w n-grams has one window)
+    values, owners = np.concatenate([mins[whole], small]), np.concatenate([first[whole], texts[short]])
+    order = np.argsort(owners, kind="stable")
+    return _distinct_per_text(values[order], owners[order])
+
+
 def batch_keys(texts: list[str], config) -> BatchKeys:
     """Every key of a batch of texts (see the module notes)."""
     sk = sketch_batch((texts, SketchSettings.of(config)))
     from ..rules.quote_drift import quotation_content
 
+    tokens = batch_tokens(texts)
+    grams, owner = _distinct_per_text(*_batch_ngrams(tokens, SEED_NGRAM))
+    per_text = np.split(grams, np.searchsorted(owner, np.arange(1, len(texts))))
+    fingerprints, fp_owner = batch_winnowed(*_batch_ngrams(tokens, FINGERPRINT_NGRAM))
     hashes: dict = {}  # word -> hash, once per batch
-    units, quotes, quoted_in, grams = [], [], [], []
-    for d, (text, tokens) in enumerate(zip(texts, batch_tokens(texts))):
-        grams.append(np.unique(ngrams(tokens, SEED_NGRAM)))
-        fingerprints = winnowed(ngrams(tokens, FINGERPRINT_NGRAM))
-        units.append(np.column_stack([np.full(fingerprints.size, UNIT_BAND), fingerprints.view(np.int64),
-                                      np.full(fingerprints.size, d)]))
-        for content in quotation_content(text):  # function words would pair every quotation
-            if content:
-                for w in content:
-                    if w not in hashes:
-                        hashes[w] = token_hash(w)
-                quotes.append(np.fromiter((hashes[w] for w in content), dtype=np.uint64, count=len(content)))
-                quoted_in.append(d)
+    quotes, quoted_in, blobs = [], [], []
+    for d, text in enumerate(texts):
+        mine = [_quote_hashes(c, hashes) for c in quotation_content(text) if c]  # function words would pair every quotation
+        quotes += mine
+        quoted_in += [d] * len(mine)
+        blobs.append(_encode_quotes(mine))
     # Jaccard rows and fingerprints are distinct already; two quotations of one document can
     # share a band key
     quote_rows = _set_bands(quotes, quoted_in, config.seed, QUOTE_BAND, QUOTE_BANDS, QUOTE_ROWS)
-    bands = np.concatenate([document_bands(sk.signatures, sk.sizes, config), *units, _distinct_rows(quote_rows)])
-    return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, grams)
+    units = _rows(UNIT_BAND, fingerprints, fp_owner)
+    bands = np.concatenate([document_bands(sk.signatures, sk.sizes, config), units, _distinct_rows(quote_rows)])
+    return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, per_text, blobs)

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..errors import DedupeError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class ArchiveError(DedupeError):
@@ -48,6 +48,7 @@ class StoredDocument:
     language: str
     jaccard: np.ndarray  # its Jaccard LSH keys (int64), to follow its near-duplicates
     text: str
+    quotes: bytes = b""  # its quotations' content words (see dedupe.archive.keys.quote_sets)
 
 
 class Store(ABC):
@@ -81,9 +82,20 @@ class Store(ABC):
     def add_df(self, grams: np.ndarray, counts: np.ndarray) -> None: ...
 
     @abstractmethod
-    def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]: ...
+    def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]:
+        """Per key of ``keys``: the archive documents holding it (at most ``limit``), by
+        primary-key seeks (without a limit, one query per chunk of keys)."""
+        values = keys.tolist()
+        if limit:
+            cur = self.db.cursor()
+            q = f"SELECT doc FROM keys WHERE key = ? LIMIT {int(limit)}"
+            return [np.array([r[0] for r in cur.execute(q, (k,))], dtype=np.int64) for k in values]
+        found: dict = {}
+        for part in _chunks(values):
+            for key, doc in self.db.execute(f"SELECT key, doc FROM keys WHERE key IN ({','.join('?' * len(part))})", part):
+                found.setdefault(key, []).append(doc)
+        return [np.array(found.get(k, ()), dtype=np.int64) for k in values]
 
-    @abstractmethod
     def df(self, grams: np.ndarray) -> np.ndarray: ...
 
     @abstractmethod
@@ -108,12 +120,32 @@ _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS paths (path INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
     "CREATE TABLE IF NOT EXISTS keys (key INTEGER, doc INTEGER, PRIMARY KEY (key, doc)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS grams (gram INTEGER PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
+    # a table of its own: in docs the blob would push rows past half a page (one row a page)
+    "CREATE TABLE IF NOT EXISTS quotes (doc INTEGER PRIMARY KEY, units BLOB NOT NULL)",
 ]
+
+
+def _add_quotes(db) -> None:
+    """Version 2 to 3: each document's quotation content words (table ``quotes``), read
+    from its text, so that a check verifies quotation candidates without reading texts."""
+    from .keys import quote_blob
+
+    db.execute(_SCHEMA[-1])
+    last = 0
+    while True:
+        rows = db.execute("SELECT doc, text FROM docs WHERE doc > ? ORDER BY doc LIMIT 1000", (last,)).fetchall()
+        if not rows:
+            return
+        blobs = [(n, quote_blob(zlib.decompress(t).decode("utf-8"))) for n, t in rows]
+        db.executemany("INSERT INTO quotes VALUES (?, ?)", [b for b in blobs if b[1]])
+        last = rows[-1][0]
+
+
 # MIGRATIONS[v] takes a version-v database to version v + 1. Version 1 (band, key, doc rows
 # and 64-bit keys) was never released: such an archive is refused and must be rebuilt.
-MIGRATIONS: dict = {}
+MIGRATIONS: dict = {2: _add_quotes}
 
-_DOC_COLUMNS = "doc, id, paths.name, line, source, date, chars, words, shingles, language, jaccard, text"
+_DOC_COLUMNS = "doc, id, paths.name, line, source, date, chars, words, shingles, language, jaccard, text, units"
 # rows written per executemany call
 _CHUNK = 500
 
@@ -196,7 +228,7 @@ class SQLiteStore(Store):
         return out
 
     def insert(self, docs: list[tuple]) -> list[int]:
-        """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text)."""
+        """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text, quotes)."""
         start = (self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0) + 1
         numbers = list(range(start, start + len(docs)))
         paths = self._path_numbers({d[1] for d in docs})
@@ -205,10 +237,12 @@ class SQLiteStore(Store):
             [(n, d[0], paths.get(d[1]), *d[2:9], np.asarray(d[9], dtype=np.int64).tobytes(),
               zlib.compress(d[10].encode("utf-8"), 6)) for n, d in zip(numbers, docs)],
         )
+        self.db.executemany("INSERT INTO quotes VALUES (?, ?)", [(n, d[11]) for n, d in zip(numbers, docs) if d[11]])
         return numbers
 
     def delete(self, numbers: list[int]) -> None:
         self.db.executemany("DELETE FROM docs WHERE doc = ?", [(n,) for n in numbers])
+        self.db.executemany("DELETE FROM quotes WHERE doc = ?", [(n,) for n in numbers])
 
     def add_keys(self, keys: np.ndarray, docs: np.ndarray) -> None:
         """Index rows ``(key, doc)``, written in key order (pages fill in order, fewer splits)."""
@@ -250,11 +284,12 @@ class SQLiteStore(Store):
         numbers = list(numbers)
         columns = _DOC_COLUMNS if text else _DOC_COLUMNS.replace("text", "''")
         for part in _chunks(numbers):
-            q = (f"SELECT {columns} FROM docs LEFT JOIN paths USING (path) "
+            q = (f"SELECT {columns} FROM docs LEFT JOIN paths USING (path) LEFT JOIN quotes USING (doc) "
                  f"WHERE doc IN ({','.join('?' * len(part))})")
             for row in self.db.execute(q, part):
                 found[row[0]] = StoredDocument(*row[:10], np.frombuffer(row[10], dtype=np.int64),
-                                               zlib.decompress(row[11]).decode("utf-8") if text else "")
+                                               zlib.decompress(row[11]).decode("utf-8") if text else "",
+                                               row[12] or b"")
         return [found[n] for n in numbers if n in found]
 
     def counts(self) -> dict:
