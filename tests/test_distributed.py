@@ -3,7 +3,6 @@ same report, byte for byte, as the in-process run; resumable after a stage."""
 
 import gzip
 import json
-import shutil
 import sys
 from pathlib import Path
 

@@ -25,6 +25,8 @@ import numpy as np
 from .hashing import GOLDEN, MASK64, fmix64, fmix64_int
 
 if TYPE_CHECKING:
+    from datasketch import LeanMinHash
+
     from ..config import Config
 
 DATASKETCH_SCHEME = "affine64"
