@@ -252,8 +252,9 @@ def _weak_in(text, toks, sent_starts):
 
 
 def _unnamed_people(text: str):
-    """People known by one capitalised word: after a role noun ("minister Ortega") or next to a
-    speech verb ("Ortega said", "said Ortega"). Their gender is unknown."""
+    """People known by one capitalised word: after a role noun ("minister Ortega"), next to a
+    speech verb ("Ortega said", "said Ortega") or before an age ("Ortega, 32,"). Their gender
+    is unknown."""
     nouns = role_words()
     for pattern in _UNNAMED_RES:  # separate passes: "Now Ortega said" is found by the second
         for m in pattern.finditer(text):
@@ -271,6 +272,7 @@ _UNNAMED_RES = (
     re.compile(r"\b([A-Za-z]+)\.?[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"),
     re.compile(rf"([^\W\d_a-z][\w'’\-]+)[ \u00a0]+{_SPEECH_VERBS}\b"),
     re.compile(rf"\b{_SPEECH_VERBS}[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"),
+    re.compile(r"(?<![\w'’\-])([^\W\d_a-z][\w'’\-]+),[ \u00a0]+\d{1,3},"),  # an age: "Okoro, 32, said"
 )
 
 
@@ -305,6 +307,8 @@ def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
     if not m.weak:  # not "Royal Free", "Hope Springs": a given name before ordinary words
         if m.honorific is not None or case is None:
             return True
+        if m.backref and not m.given:  # "Armstead, 32, said" after "Unique Armstead": the word itself
+            return not case.common(m.surname)
         if lexicon_gender(m.given) is None:  # "Royal Free", "Blue Jays"
             return not any(case.common(w) for w in words if fold(w) not in PARTICLES)
         if case.common(m.given):  # "Hope", "Will": a given name that is an ordinary word

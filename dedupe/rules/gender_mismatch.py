@@ -131,6 +131,11 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
             alone = not (before or nouns_before or same)
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, ahead, [], not alone, "cataphora"))
             continue
+        role = _governed(text, pm, sent, reporting)
+        if role == "attribution":  # '"Everyone was ill," she said': the speaker is no one the quotation names
+            said = quotes[bisect.bisect_right(quotes_at, pm.start()) - 1] if quotes_at else None
+            if said is not None and said.end <= pm.start():
+                nouns_before = [n for n in nouns_before if not said.start <= n[0] < said.end]
         compatible_noun = any(n[2] == gender for n in nouns_before)
         neutral = [n for n in nouns_before if n[2] == "n" and n[3]]  # "the patient" (not "patients")
         opposite = [n for n in nouns_before if n[2] not in (gender, "n") and n[3] and not inside(n[0])]
@@ -149,7 +154,6 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
                 out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, [], True, "none", None, same))
                 continue
         nearest = before[-1]
-        role = _governed(text, pm, sent, reporting)
         if role == "attribution":  # '"...," he said': the speaker named just before, if any
             role = "subject" if _speaker_before(text, before, sents, k, subjects) else "possessive"
         subject, since = _salient(before, sents, k, subjects, role) if role else (None, -1)
@@ -501,6 +505,8 @@ class _Evidence:
     def gender(self, person: Mention, doc_index: int, own: Optional[str] = None):
         """``(gender, source, probability)`` or None. ``own``: the gender of the pronoun being
         judged, when it is itself counted among the document's pronouns."""
+        if person.honorific:  # "Mr. Kelly" is a man, even when the corpus also has a "Ms. Kelly"
+            return person.honorific, "honorific", 1.0
         described = self.described.get(person.key, set())
         described = next(iter(described)) if len(described) == 1 else None
         if person.weak and not person.given:
@@ -645,12 +651,21 @@ def _described(text: str, m: Mention) -> Optional[str]:
 
 
 def _family(person: Mention, full_names: dict, by_surname: dict) -> bool:
-    """Is a surname-only mention ambiguous: do the documents that name this person in full also
-    name someone else of that surname ("Katie Smith" and "Tom Smith": which is "Smith")?"""
-    if not person.backref:
+    """Is a surname-only mention ambiguous as to gender: do the documents that name this person
+    in full also name someone else of that surname ("Katie Smith" and "Tom Smith": which is
+    "Smith"?), not all of one gender by the name table ("Ahmed Smith" and his father "Omar
+    Smith" are both men)? A mention with its own honorific ("Mr. Smith") is not ambiguous."""
+    if not person.backref or person.honorific:
         return False
     surname = fold(person.surname)
-    return any(len(by_surname[d][surname]) > 1 for d in full_names.get(person.key, ()))
+    return any(len(given) > 1 and _mixed(given) for d in full_names.get(person.key, ())
+               if (given := by_surname[d][surname]))
+
+
+def _mixed(given: set) -> bool:
+    """Do these given names not all have one gender by the name table?"""
+    genders = {(lexicon_gender(g, LEXICON_P) or ("?",))[0] for g in given}
+    return len(genders) > 1 or "?" in genders
 
 
 def _finding(doc, r: _Resolved, gender: str, source: str, prob: float):
