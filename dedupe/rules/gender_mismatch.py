@@ -78,7 +78,8 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
     ``brands``: lone names that are no person (see ``_brands``)."""
     quotes = quotations(text)
     inside = Inside(quotes)
-    everyone = [m for m in found if plausible_person(m, case) and not _names_organisation(text, m)
+    everyone = [m for m in found if (plausible_person(m, case) or _described(text, m, "n"))
+                and not _names_organisation(text, m)
                 and not (m.weak and (fold(m.person) in brands or _in_place_list(text, m)))]
     # a lone word that ends a name of this text is that person's surname, of unknown gender
     # ("Obama" after "Barack Obama", "Flynn" after "Ka Flynn": not the given name Flynn)
@@ -102,6 +103,8 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
     out: list[_Resolved] = []
     reporting: dict = {}  # sentence start -> start of its first reporting verb
     for pm in _PRONOUN_RE.finditer(text):
+        if _GENERIC_BEFORE_RE.search(text, max(0, pm.start() - 12), pm.start()) or _GENERIC_AFTER_RE.match(text, pm.end()):
+            continue  # "he or she", "his/her": anyone
         gender = PRONOUNS[pm.group().lower()]
         k = _sentence_index(sent_starts, pm.start())
         sent = sents[k] if sents else (0, len(text))
@@ -178,6 +181,10 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
         )
         out.append(_Resolved(-1, pm.start(), pm.end(), gender, nearest, others, blocked, path, None, same))
     return out
+
+
+_GENERIC_BEFORE_RE = re.compile(r"\b(?:he|him|his|she|her|hers)[ \u00a0]*(?:/|[ \u00a0]or[ \u00a0])[ \u00a0]*$", re.I)
+_GENERIC_AFTER_RE = re.compile(r"[ \u00a0]*(?:/|[ \u00a0]or[ \u00a0])[ \u00a0]*(?:he|him|his|she|her|hers|himself|herself)\b", re.I)
 
 
 def _between(items: list, starts: list, lo: int, hi: int) -> list:
@@ -434,6 +441,8 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
         prev = [x.group().lower() for x in words[max(0, i - 3) : i]]
         if g == "n" and w in wordlist("adjectival_person_nouns") and _modifies(text, m.end()):
             continue  # "the official word"
+        if w in wordlist("one_sense_person_nouns") and not _acts_as_person(text, m.end()):
+            continue  # "the source of the outbreak"
         if g == "n":
             if prev[-1:] and prev[-1] in _SEX_WORDS:
                 g = _SEX_WORDS[prev[-1]]
@@ -443,6 +452,18 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
             continue
         out.append((m.start(), m.end(), g, noun_gender(w, plural=False) is not None))
     return out
+
+
+_ACTS_RE = re.compile(r",?[ \u00a0]+(?:who|whom)\b|,?[ \u00a0]+(?:[a-z]+ly[ \u00a0]+)?(?=[a-z])(\w+)")
+
+
+def _acts_as_person(text: str, end: int) -> bool:
+    """Is the noun ending at ``end`` followed by "who", a verb of saying or reporting, or
+    "close to" / "familiar with" ("a source said", "a source close to him"; not "the source of
+    the outbreak")?"""
+    nxt = _ACTS_RE.match(text, end)
+    return bool(nxt and (nxt.group(1) is None or nxt.group(1) in ("close", "familiar")
+                         or _REPORTING_RE.fullmatch(nxt.group(1))))
 
 
 def _modifies(text: str, end: int) -> bool:
@@ -637,15 +658,17 @@ _DESCRIBED_AFTER_RE = re.compile(r",[ \u00a0]+(?:a|an|the)[ \u00a0]+(?:[\w'’\-
 _TITLE_BEFORE_RE = re.compile(r"\b([a-z]+)[ \u00a0]+$")
 
 
-def _described(text: str, m: Mention) -> Optional[str]:
+def _described(text: str, m: Mention, genders: str = "mf") -> Optional[str]:
     """The gender of a noun that names the person: in apposition ("Ana Vuk, an Australian
     woman, ...") or as a title ("actress Ana Vuk"); None when there is none. For names the
-    name table does not know."""
+    name table does not know. ``genders="n"``: any noun for a person in apposition ("Joan
+    Rose, a microbiologist": a person, though "Rose" is an ordinary word; not a title, which
+    may be a verb: "accused"), "n" for a neutral one."""
     after = _DESCRIBED_AFTER_RE.match(text, m.end)
-    before = _TITLE_BEFORE_RE.search(text, max(0, m.start - 30), m.start)
+    before = _TITLE_BEFORE_RE.search(text, max(0, m.start - 30), m.start) if genders != "n" else None
     for hit in (after, before):
         g = noun_gender(hit.group(1), plural=False) if hit else None
-        if g in ("m", "f"):
+        if g is not None and (g in genders or genders == "n"):
             return g
     return None
 
