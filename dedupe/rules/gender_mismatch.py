@@ -263,7 +263,9 @@ def _governed(text: str, pm, sent: tuple, reporting: dict) -> Optional[str]:
 
 _NOT_A_VERB = {"and", "or", "nor", "but", "of", "in", "on", "at", "to", "for", "from", "with", "by", "as",
                "than", "about", "into", "over", "under", "after", "before", "against", "between", "via"}
-_AFTER_SUBJECT_RE = re.compile(r"\s*(?:\([^()]{0,80}\)\s*)?(?:,[^,.;:!?\"“”()]{1,80},|,)?\s*([^\W\d_]+)")
+_AFTER_SUBJECT_RE = re.compile(  # after an age and a home town ("Novak, 54, of Tyler said"), a parenthesis or an apposition
+    r"\s*(?:\([^()]{0,80}\)\s*)?(?:,\s*\d{1,3}\s*,\s*(?:of(?:\s+[^\W\d_a-z][\w'’\-]*)+\s*,?)?|,[^,.;:!?\"“”()]{1,80},|,)?"
+    r"\s*([^\W\d_]+)")
 
 
 def _subjects(text: str, people: list, sents: list) -> set:
@@ -478,7 +480,7 @@ def _modifies(text: str, end: int) -> bool:
 
 
 def _predicative(text: str, words: list, i: int) -> bool:
-    """Does the noun describe a person just named ("Novak, a lawyer,", "called Novak a
+    """Does the noun describe a person just named ("Novak, a lawyer,", "Novak, 19, a member", "called Novak a
     dictator"; "Ms Novak, spokeswoman for ...") or the subject ("Novak became the governor")?
     Then it is not another referent."""
     if i > 0 and words[i - 1].group()[:1].isupper() and re.fullmatch(r",\s*", text[words[i - 1].end() : words[i].start()]):
@@ -493,7 +495,7 @@ def _predicative(text: str, words: list, i: int) -> bool:
         if w.lower() in _DETERMINERS:  # "Novak, the lawyer": not "Nevertheless, the man"
             before = words[j - 1] if j > 0 else None
             return bool(before and before.group()[:1].isupper() and j - 1 > 0
-                        and re.fullmatch(r",?\s*", text[before.end() : words[j].start()])
+                        and re.fullmatch(r",?\s*(?:\d{1,3}\s*,\s*)?", text[before.end() : words[j].start()])
                         and fold(before.group()) not in stopwords()
                         and not re.search(r"[.!?\n]\W*$", text[max(0, before.start() - 4) : before.start()]))
     return False
