@@ -380,14 +380,14 @@ _LONE_CAP_RE = re.compile(r"(?<=[a-z,;] )[^\W\d_a-z][a-z]+(?:['’]s)?(?![\w\-])
 
 def _lone_surnames(text: str, found: list, surnames) -> list:
     """Capitalised words inside a sentence that are the surname of someone the corpus names in
-    full, and not part of a mention here: people of unknown gender."""
+    full, and not part of a mention here, nor a month or weekday: people of unknown gender."""
     if not surnames:
         return []
     spans = Cover((m.start, m.end) for m in found)
     out = []
     for m in _LONE_CAP_RE.finditer(text):
         word = strip_possessive(m.group())
-        if fold(word) in surnames and not spans(m.start()):
+        if fold(word) in surnames and not spans(m.start()) and fold(word) not in wordlist("calendar"):  # not "on Tuesday"
             out.append(Mention(m.start(), m.start() + len(word), word, word, None, weak=True))
     return out
 
@@ -421,16 +421,20 @@ def _sentence_index(starts: list[int], pos: int) -> int:
 
 
 def _person_nouns(text: str) -> list[tuple[int, int, str]]:
-    """Nouns for people as possible referents, ``(start, end, gender, singular)``: gendered nouns ("wife",
-    "the girl", "a female deputy" -> "f"), other nouns for people after a determiner within three
-    words ("a teenage patient" -> "n"), and indefinite people ("someone"). A noun that stands as
-    the title of a name ("actress Jane Doe", "his wife, Sue") is not a referent of its own."""
+    """Nouns for people as possible referents, ``(start, end, gender, own)``: gendered nouns ("wife",
+    "the girl", "a female deputy" -> "f"; in lower case or in capitals), other nouns for people after a determiner within four words ("a
+    teenage patient", "an 18-year-old gang member" -> "n"), and indefinite people ("someone").
+    A noun that stands as the title of a name ("actress Jane Doe", "his wife, Sue") is not a
+    referent of its own. ``own``: singular, and for a gendered noun not owned by the speaker
+    ("my wife"): the noun may be the referent on the noun path."""
     out = []
     words = list(_WORD_RE.finditer(text))
     for i, m in enumerate(words):
         w = m.group()
-        if not w.islower():
-            continue
+        if not w.islower():  # "A MAN was charged"
+            if not (w.isupper() and len(w) > 1):
+                continue
+            w = w.lower()
         if w in wordlist("indefinite_people"):
             out.append((m.start(), m.end(), "n", True))
             continue
@@ -440,7 +444,7 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
         after = _NAME_AFTER_RE.match(text, m.end())
         if after and after.group(1) not in _SENTENCE_WORDS:
             continue
-        prev = [x.group().lower() for x in words[max(0, i - 3) : i]]
+        prev = [x.group().lower() for x in words[max(0, i - 4) : i]]
         if g == "n" and w in wordlist("adjectival_person_nouns") and _modifies(text, m.end()):
             continue  # "the official word"
         if w in wordlist("one_sense_person_nouns") and not _acts_as_person(text, m.end()):
@@ -452,8 +456,14 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
                 continue
         elif _predicative(text, words, i):
             continue
-        out.append((m.start(), m.end(), g, noun_gender(w, plural=False) is not None))
+        # a referent of its own on the noun path: singular, and for a gendered noun not the
+        # speaker's ("my girlfriend and I ... he": someone else is spoken of)
+        own = noun_gender(w, plural=False) is not None and not (g != "n" and prev[-1:] and prev[-1] in _SPEAKERS)
+        out.append((m.start(), m.end(), g, own))
     return out
+
+
+_SPEAKERS = {"my", "our", "your"}
 
 
 _ACTS_RE = re.compile(r",?[ \u00a0]+(?:who|whom)\b|,?[ \u00a0]+(?:[a-z]+ly[ \u00a0]+)?(?=[a-z])(\w+)")
@@ -520,6 +530,7 @@ class _Evidence:
         self.described: dict = defaultdict(set)  # key -> genders of nouns naming the person
         self.pronouns: dict = defaultdict(lambda: defaultdict(int))  # key -> (doc, gender) -> n
         self.by_surname: dict = defaultdict(lambda: defaultdict(int))  # surname -> (doc, gender) -> n
+        self.surname_genders: dict = defaultdict(set)  # surname -> genders of the people named in full
 
     def add_pronoun(self, person: Mention, doc_index: int, gender: str) -> None:
         self.pronouns[person.key][(doc_index, gender)] += 1
@@ -533,7 +544,11 @@ class _Evidence:
         described = self.described.get(person.key, set())
         described = next(iter(described)) if len(described) == 1 else None
         if person.weak and not person.given:
-            return (described, "apposition", 1.0) if described else None
+            if described:
+                return described, "apposition", 1.0
+            # a lone surname ("President Putin") of people the corpus names in full, all of one gender
+            family = self.surname_genders.get(fold(person.person), ()) if " " not in person.person else ()
+            return (next(iter(family)), "surname", 0.9) if len(family) == 1 and "?" not in family else None
         hon = self.honorifics.get(person.key, set())
         if len(hon) == 1:
             return next(iter(hon)), "honorific", 1.0
@@ -605,6 +620,10 @@ def _check(docs, ctx):
                 full_names[m.key].add(i)
                 by_surname[i][fold(m.surname)].add(fold(m.given))
     surnames = {fold(m.surname) for ms in people for m in ms if m.given and not m.weak}
+    for ms in people:
+        for m in ms:
+            if m.given and not m.weak and not m.backref:
+                ev.surname_genders[fold(m.surname)].add(m.honorific or (lexicon_gender(m.given, LEXICON_P) or "?")[0])
     case = WordCase(texts)
     brands = _brands(people)
     for i, t in enumerate(texts):
