@@ -296,8 +296,8 @@ _COMMON_WORD = 4.5  # a capitalised word this frequent in English (Zipf) is a wo
 
 def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
     """Could this mention be a person a pronoun points to? Full names and back-references can;
-    a weak mention cannot when it is a place, a date word, an ordinary English word
-    ("Detectives said", "Subsequently"), a sequence ending in one ("Kodak Theater") or in a
+    a weak mention cannot when it is a place, a date word, a plural noun for people
+    ("Prosecutors said"), an ordinary English word ("Detectives said", "Subsequently"), a sequence ending in one ("Kodak Theater") or in a
     role word ("Chief Health Officer"), or has a word that ``case`` (the corpus) writes as an
     ordinary word ("Swine Flu", "Newmont Mining", "Centers for Disease Control and Prevention");
     nor can a full name with ordinary words after the given name ("Royal Free", a hospital;
@@ -319,6 +319,8 @@ def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
         return False
     if len(words) > 1 and last in role_words():
         return False
+    if len(words) == 1 and noun_gender(last, plural=False) is None and noun_gender(last) is not None:
+        return False  # a plural noun for people: "Prosecutors said"
     if case is not None and any(case.common(w) for w in words if fold(w) not in PARTICLES):
         return False
     return bool(m.given) or len(words) > 1 or zipf_en(last) < _COMMON_WORD or given_name(last) is not None

@@ -157,9 +157,16 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
                 out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, [], True, "none", None, same))
                 continue
         nearest = before[-1]
+        speaker = None
         if role == "attribution":  # '"...," he said': the speaker named just before, if any
-            role = "subject" if _speaker_before(text, before, sents, k, subjects) else "possessive"
-        subject, since = _salient(before, sents, k, subjects, role) if role else (None, -1)
+            speaker = _speaker_before(text, before, sents, k, subjects)
+            role = "subject" if speaker is not None else "possessive"
+        if speaker is not None:  # "Ryan said Acme would pay. '...,' she said": Ryan, not Acme
+            subject, since = speaker, sents[k - 1][0]
+            before = [m for m in before if m.start <= speaker.start]
+            nearest = speaker
+        else:
+            subject, since = _salient(before, sents, k, subjects, role) if role else (None, -1)
         keep_subjects = role == "possessive"  # "called her answer evasive": an earlier subject's
         rivals = [m for m in before if m.start >= since or (keep_subjects and m.start in subjects)]
         if subject is not None and nearest.weak and not subject.weak and subject.start >= sent[0]:
@@ -224,15 +231,18 @@ _REPORTING_RE = re.compile(  # the lookahead skips non-letters fast
     rf"according)\b", re.I)
 
 
-def _speaker_before(text: str, before: list, sents: list, k: int, subjects: set) -> bool:
-    """For a pronoun attributing a quotation: does its sentence name nobody before it, and is
-    the previous sentence's last subject the subject of a reporting verb ("Olsen, a farmer,
-    said ...")? Then that speaker governs the pronoun."""
+def _speaker_before(text: str, before: list, sents: list, k: int, subjects: set) -> Optional[Mention]:
+    """For a pronoun attributing a quotation, when its sentence names nobody before it: the
+    last subject of the previous sentence that is the subject of a reporting verb ("Olsen, a
+    farmer, said ..."; "Ryan said Acme would pay": Ryan, the people named after the verb being
+    what was reported), or None. That speaker governs the pronoun."""
     if k == 0 or any(m.start >= sents[k][0] for m in before):
-        return False
-    prev = [m for m in before if sents[k - 1][0] <= m.start and m.start in subjects]
-    after = _AFTER_SUBJECT_RE.match(text, prev[-1].end) if prev else None
-    return bool(after and _REPORTING_RE.fullmatch(after.group(1)))
+        return None
+    for m in reversed([m for m in before if sents[k - 1][0] <= m.start and m.start in subjects]):
+        after = _AFTER_SUBJECT_RE.match(text, m.end)
+        if after and _REPORTING_RE.fullmatch(after.group(1)):
+            return m
+    return None
 
 
 def _governed(text: str, pm, sent: tuple, reporting: dict) -> Optional[str]:
