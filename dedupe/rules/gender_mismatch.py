@@ -435,8 +435,9 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
     "the girl", "a female deputy" -> "f"; in lower case or in capitals), other nouns for people after a determiner within four words ("a
     teenage patient", "an 18-year-old gang member" -> "n"), and indefinite people ("someone").
     A noun that stands as the title of a name ("actress Jane Doe", "his wife, Sue") is not a
-    referent of its own. ``own``: singular, and for a gendered noun not owned by the speaker
-    ("my wife"): the noun may be the referent on the noun path."""
+    referent of its own. ``own``: singular (not before a plural verb: "the coast guard have"),
+    and for a gendered noun not owned by the speaker ("my wife"): the noun may be the referent
+    on the noun path, or compete as a neutral noun."""
     out = []
     words = list(_WORD_RE.finditer(text))
     for i, m in enumerate(words):
@@ -468,12 +469,14 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
             continue
         # a referent of its own on the noun path: singular, and for a gendered noun not the
         # speaker's ("my girlfriend and I ... he": someone else is spoken of)
-        own = noun_gender(w, plural=False) is not None and not (g != "n" and prev[-1:] and prev[-1] in _SPEAKERS)
+        own = (noun_gender(w, plural=False) is not None and not (g != "n" and prev[-1:] and prev[-1] in _SPEAKERS)
+               and not _PLURAL_VERB_RE.match(text, m.end()))  # "the coast guard have": a body of people
         out.append((m.start(), m.end(), g, own))
     return out
 
 
 _SPEAKERS = {"my", "our", "your"}
+_PLURAL_VERB_RE = re.compile(r"[ \u00a0]+(?:are|were|have)\b")
 
 
 _ACTS_RE = re.compile(r",?[ \u00a0]+(?:who|whom)\b|,?[ \u00a0]+(?:[a-z]+ly[ \u00a0]+)?(?=[a-z])(\w+)")
