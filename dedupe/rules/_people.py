@@ -261,19 +261,26 @@ def _unnamed_people(text: str):
             if m.lastindex == 2:
                 if m.group(1).lower() not in nouns and not re.fullmatch(_SPEECH_VERBS, m.group(1)):
                     continue
-            word, start = m.group(m.lastindex), m.start(m.lastindex)
-            word = strip_possessive(word)
-            if word.isupper() or fold(word) in stopwords():
-                continue
-            yield Mention(start, start + len(word), word, word, None, weak=True)
+            yield from _unnamed(m.group(m.lastindex), m.start(m.lastindex))
+    for m in _AGE_RE.finditer(text):  # found from the age: a regex from the name is slower
+        name = _WORD_BEFORE_RE.search(text, max(0, m.start() - 40), m.start())
+        if name:
+            yield from _unnamed(name.group(), name.start())
+
+
+def _unnamed(word: str, start: int):
+    word = strip_possessive(word)
+    if not (word.isupper() or fold(word) in stopwords()):
+        yield Mention(start, start + len(word), word, word, None, weak=True)
 
 
 _UNNAMED_RES = (
     re.compile(r"\b([A-Za-z]+)\.?[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"),
     re.compile(rf"([^\W\d_a-z][\w'’\-]+)[ \u00a0]+{_SPEECH_VERBS}\b"),
     re.compile(rf"\b{_SPEECH_VERBS}[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"),
-    re.compile(r"(?<![\w'’\-])([^\W\d_a-z][\w'’\-]+),[ \u00a0]+\d{1,3},"),  # an age: "Okoro, 32, said"
 )
+_AGE_RE = re.compile(r",[ \u00a0]+\d{1,3},")  # an age after a name: "Okoro, 32, said"
+_WORD_BEFORE_RE = re.compile(r"(?<![\w'’\-])[^\W\d_a-z][\w'’\-]+$")
 
 
 def lexicon_gender(given: Optional[str], threshold: float = 0.9):

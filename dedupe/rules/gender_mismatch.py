@@ -134,8 +134,7 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
             alone = not (before or nouns_before or same)
             out.append(_Resolved(-1, pm.start(), pm.end(), gender, ahead, [], not alone, "cataphora"))
             continue
-        role = _governed(text, pm, sent, reporting)
-        if role == "attribution":  # '"Everyone was ill," she said': the speaker is no one the quotation names
+        if _attributes(text, pm, sent):  # '"Everyone was ill," she said': the speaker is no one the quotation names
             said = quotes[bisect.bisect_right(quotes_at, pm.start()) - 1] if quotes_at else None
             if said is not None and said.end <= pm.start():
                 nouns_before = [n for n in nouns_before if not said.start <= n[0] < said.end]
@@ -157,6 +156,7 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
                 out.append(_Resolved(-1, pm.start(), pm.end(), gender, None, [], True, "none", None, same))
                 continue
         nearest = before[-1]
+        role = _governed(text, pm, sent, reporting)
         speaker = None
         if role == "attribution":  # '"...," he said': the speaker named just before, if any
             speaker = _speaker_before(text, before, sents, k, subjects)
@@ -245,6 +245,12 @@ def _speaker_before(text: str, before: list, sents: list, k: int, subjects: set)
     return None
 
 
+def _attributes(text: str, pm, sent: tuple) -> bool:
+    """Does the pronoun attribute the quotation before it ('"...," he said')?"""
+    return (pm.group().lower() in ("he", "she") and text[sent[0] : pm.start()].rstrip()[-1:] in ",\"”'’"
+            and bool(_ATTRIBUTION_RE.match(text, pm.end())))
+
+
 def _governed(text: str, pm, sent: tuple, reporting: dict) -> Optional[str]:
     """How the pronoun takes a clause's subject as its referent, or None: "subject" (he, she,
     or a possessive that starts its sentence: "His speech was short"), "possessive" (his, her
@@ -258,9 +264,9 @@ def _governed(text: str, pm, sent: tuple, reporting: dict) -> Optional[str]:
         after = re.match(r"\s*([A-Za-z][\w\-]*)", text[pm.end() : pm.end() + 40])
         if not after or after.group(1).lower() in _OBJECT_FOLLOWERS:
             return None
-    before = text[sent[0] : pm.start()].rstrip()
-    if pronoun in ("he", "she") and before[-1:] in ",\"”'’" and _ATTRIBUTION_RE.match(text, pm.end()):
+    if _attributes(text, pm, sent):
         return "attribution"  # '"...," he said': the speaker, not the subject of the quoted clause
+    before = text[sent[0] : pm.start()].rstrip()
     if _REPORTED_RE.search(before[-40:] + " "):
         return None  # the one spoken of
     if sent[0] not in reporting:  # where the sentence's first reporting verb starts (once per sentence)
