@@ -668,7 +668,7 @@ def _check(docs, ctx):
                 continue  # someone else mentioned nearby may be meant
             elif r.path == "noun":
                 flagged[j] = (r.noun[2], "noun", 1.0)
-            elif (not r.person.weak or r.person.key in ev.described) and not _family(r.person, full_names, by_surname):
+            elif (not r.person.weak or r.person.key in ev.described) and not _family(r.person, full_names, by_surname, r.doc_index):
                 g = ev.gender(r.person, r.doc_index, r.gender if r.counted else None)
                 flagged[j] = g if g is not None and g[0] != r.gender else None
             if flagged[j] is not None:
@@ -713,16 +713,18 @@ def _described(text: str, m: Mention, genders: str = "mf") -> Optional[str]:
     return None
 
 
-def _family(person: Mention, full_names: dict, by_surname: dict) -> bool:
-    """Is a surname-only mention ambiguous as to gender: do the documents that name this person
-    in full also name someone else of that surname ("Katie Smith" and "Tom Smith": which is
-    "Smith"?), not all of one gender by the name table ("Ahmed Smith" and his father "Omar
-    Smith" are both men)? A mention with its own honorific ("Mr. Smith") is not ambiguous."""
+def _family(person: Mention, full_names: dict, by_surname: dict, doc_index: int) -> bool:
+    """Is a surname-only mention ambiguous as to gender: do the other documents that name this
+    person in full also name someone else of that surname ("Katie Smith" and "Tom Smith": which
+    is "Smith"?), not all of one gender by the name table ("Ahmed Smith" and his father "Omar
+    Smith" are both men)? In the mention's own document a namesake named before it has made it
+    weak already (``mentions``), and one named after it is not known yet. A mention with its
+    own honorific ("Mr. Smith") is not ambiguous."""
     if not person.backref or person.honorific:
         return False
     surname = fold(person.surname)
     return any(len(given) > 1 and _mixed(given) for d in full_names.get(person.key, ())
-               if (given := by_surname[d][surname]))
+               if d != doc_index and (given := by_surname[d][surname]))
 
 
 def _mixed(given: set) -> bool:
