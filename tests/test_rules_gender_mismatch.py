@@ -199,6 +199,10 @@ def test_namesakes_of_one_gender_leave_no_doubt_about_the_surname():
     assert flagged("Karim Haddad won the prize. Omar Haddad, his father, came too.", later) == ["her"]
     # namesakes of different genders: which Haddad is meant is unknown, silent
     assert flagged("Karim Haddad won the prize. Lina Haddad, his sister, came too.", later) == []
+    # in its own document, a namesake named only after the surname is not known yet
+    own = "Lina Haddad was fined. Haddad paid {} fine. Her brother, Karim Haddad, spoke."
+    assert flagged(own.format("his")) == ["his"]
+    assert flagged(own.format("her")) == []
 
 
 def test_nouns_inside_an_attributed_quotation_do_not_compete_with_the_speaker():
