@@ -571,9 +571,10 @@ class _Evidence:
         if person.weak and not person.given:
             if described:
                 return described, "apposition", 1.0
-            # a lone surname ("President Putin") of people the corpus names in full, all of one gender
-            family = self.surname_genders.get(fold(person.person), ()) if " " not in person.person else ()
-            return (next(iter(family)), "surname", 0.9) if len(family) == 1 and "?" not in family else None
+            if " " not in person.person:  # a lone surname ("President Putin") of people the corpus
+                family = self.surname_genders.get(fold(person.person), ())  # names in full, of one gender
+                return (next(iter(family)), "surname", 0.9) if len(family) == 1 and "?" not in family else None
+            # a full name the table does not know ("Wang Xiaoming"): its pronouns, below
         hon = self.honorifics.get(person.key, set())
         if len(hon) == 1:
             return next(iter(hon)), "honorific", 1.0
@@ -660,7 +661,8 @@ def _check(docs, ctx):
     for refs in per_doc:
         for r in refs:
             base = refs[r.follows] if r.follows is not None else r
-            if base.path in ("name", "subject") and not base.person.weak and not base.others and not base.blocked:
+            if (base.path in ("name", "subject") and (not base.person.weak or " " in base.person.person)
+                    and not base.others and not base.blocked):
                 r.counted = True
                 ev.add_pronoun(base.person, r.doc_index, r.gender)
     for refs in per_doc:
@@ -674,7 +676,8 @@ def _check(docs, ctx):
                 continue  # someone else mentioned nearby may be meant
             elif r.path == "noun":
                 flagged[j] = (r.noun[2], "noun", 1.0)
-            elif (not r.person.weak or r.person.key in ev.described) and not _family(r.person, full_names, by_surname, r.doc_index):
+            elif ((not r.person.weak or " " in r.person.person or r.person.key in ev.described)
+                  and not _family(r.person, full_names, by_surname, r.doc_index)):
                 g = ev.gender(r.person, r.doc_index, r.gender if r.counted else None)
                 flagged[j] = g if g is not None and g[0] != r.gender else None
             if flagged[j] is not None:
