@@ -257,3 +257,11 @@ def test_weekdays_are_no_lone_surnames():
     other = "Tom Tuesday met the press. "
     text = "Maria Santos was seized on Tuesday. His lawyer spoke."
     assert flagged(other, text) == ["His"]
+
+
+def test_a_name_the_table_does_not_know_takes_the_gender_of_its_pronouns():
+    text = "Zhvania Tebidze arrived on Monday. He said the talks went well. He visited the port. {} also met workers."
+    assert flagged(text.format("She")) == ["She"]
+    assert flagged(text.format("He")) == []
+    # a single pronoun is no evidence
+    assert flagged("Zhvania Tebidze arrived on Monday. He said the talks went well. She also met workers.") == []
