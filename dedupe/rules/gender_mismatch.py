@@ -3,7 +3,8 @@
 A small salience heuristic. Candidates for a pronoun, within four sentences before it and
 outside quotations: named people (gender from an honorific, then the given-name table at
 p >= 0.9 unless as many pronouns for the person as the table's log-odds all say otherwise,
-then pronouns that point at them unambiguously elsewhere in the corpus or the document),
+then pronouns that point at them unambiguously elsewhere in the corpus or the document, also
+for a full name the table does not know),
 nouns for people (gendered: girl, mother, actress, king; neutral singular: patient, citizen,
 someone; not an adjective: "the official line"; not a noun in apposition to a name), lone
 surnames of people the corpus or the text names in full, and earlier pronouns of the same
