@@ -252,19 +252,26 @@ def _weak_in(text, toks, sent_starts):
 
 
 def _unnamed_people(text: str):
-    """People known by one capitalised word: after a role noun ("minister Ortega") or next to a
-    speech verb ("Ortega said", "said Ortega"). Their gender is unknown."""
+    """People known by one capitalised word: after a role noun ("minister Ortega"), next to a
+    speech verb ("Ortega said", "said Ortega") or before an age ("Ortega, 32,"). Their gender
+    is unknown."""
     nouns = role_words()
     for pattern in _UNNAMED_RES:  # separate passes: "Now Ortega said" is found by the second
         for m in pattern.finditer(text):
             if m.lastindex == 2:
                 if m.group(1).lower() not in nouns and not re.fullmatch(_SPEECH_VERBS, m.group(1)):
                     continue
-            word, start = m.group(m.lastindex), m.start(m.lastindex)
-            word = strip_possessive(word)
-            if word.isupper() or fold(word) in stopwords():
-                continue
-            yield Mention(start, start + len(word), word, word, None, weak=True)
+            yield from _unnamed(m.group(m.lastindex), m.start(m.lastindex))
+    for m in _AGE_RE.finditer(text):  # found from the age: a regex from the name is slower
+        name = _WORD_BEFORE_RE.search(text, max(0, m.start() - 40), m.start())
+        if name:
+            yield from _unnamed(name.group(), name.start())
+
+
+def _unnamed(word: str, start: int):
+    word = strip_possessive(word)
+    if not (word.isupper() or fold(word) in stopwords()):
+        yield Mention(start, start + len(word), word, word, None, weak=True)
 
 
 _UNNAMED_RES = (
@@ -272,6 +279,8 @@ _UNNAMED_RES = (
     re.compile(rf"([^\W\d_a-z][\w'’\-]+)[ \u00a0]+{_SPEECH_VERBS}\b"),
     re.compile(rf"\b{_SPEECH_VERBS}[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"),
 )
+_AGE_RE = re.compile(r",[ \u00a0]+\d{1,3},")  # an age after a name: "Okoro, 32, said"
+_WORD_BEFORE_RE = re.compile(r"(?<![\w'’\-])[^\W\d_a-z][\w'’\-]+$")
 
 
 def lexicon_gender(given: Optional[str], threshold: float = 0.9):
@@ -294,8 +303,8 @@ _COMMON_WORD = 4.5  # a capitalised word this frequent in English (Zipf) is a wo
 
 def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
     """Could this mention be a person a pronoun points to? Full names and back-references can;
-    a weak mention cannot when it is a place, a date word, an ordinary English word
-    ("Detectives said", "Subsequently"), a sequence ending in one ("Kodak Theater") or in a
+    a weak mention cannot when it is a place, a date word, a plural noun for people
+    ("Prosecutors said"), an ordinary English word ("Detectives said", "Subsequently"), a sequence ending in one ("Kodak Theater") or in a
     role word ("Chief Health Officer"), or has a word that ``case`` (the corpus) writes as an
     ordinary word ("Swine Flu", "Newmont Mining", "Centers for Disease Control and Prevention");
     nor can a full name with ordinary words after the given name ("Royal Free", a hospital;
@@ -305,6 +314,8 @@ def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
     if not m.weak:  # not "Royal Free", "Hope Springs": a given name before ordinary words
         if m.honorific is not None or case is None:
             return True
+        if m.backref and not m.given:  # "Armstead, 32, said" after "Unique Armstead": the word itself
+            return not case.common(m.surname)
         if lexicon_gender(m.given) is None:  # "Royal Free", "Blue Jays"
             return not any(case.common(w) for w in words if fold(w) not in PARTICLES)
         if case.common(m.given):  # "Hope", "Will": a given name that is an ordinary word
@@ -315,6 +326,8 @@ def plausible_person(m: Mention, case: Optional["WordCase"] = None) -> bool:
         return False
     if len(words) > 1 and last in role_words():
         return False
+    if len(words) == 1 and noun_gender(last, plural=False) is None and noun_gender(last) is not None:
+        return False  # a plural noun for people: "Prosecutors said"
     if case is not None and any(case.common(w) for w in words if fold(w) not in PARTICLES):
         return False
     return bool(m.given) or len(words) > 1 or zipf_en(last) < _COMMON_WORD or given_name(last) is not None
