@@ -13,6 +13,8 @@ A scan runs in stages that share one Config and one Corpus:
 from __future__ import annotations
 
 import datetime as _dt
+from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
@@ -23,6 +25,7 @@ from .corpus import Corpus
 from .ingest import DocumentLike, as_document
 from .model import Document, InputError, Report
 from .near import find_clusters
+from .parallel import background
 from . import ingest as _ingest
 
 Progress = Callable[[str, int, Optional[int]], None]
@@ -119,18 +122,22 @@ def finish(
     # and handed on to the writers; without those stages the writers read them on demand
     documents = corpus.documents if (config.passages or config.rules) else []
     texts = {d.id: d.text for d in documents} if documents else corpus.texts()
-    passages = []
-    if config.passages:
-        from .derivation import apply_derivation
-        from .passages import apply_reuse, find_reuse
-
-        reuse = find_reuse(documents, config, progress, archive_df, drafts or (), align_all=elsewhere.get("align_all"))
-        passages = reuse.passages
-        if drafts is not None:
-            passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
-        apply_reuse(corpus.results, passages, texts, reuse.words)
-        apply_derivation(corpus, reuse, drafts)
-        del reuse  # its words: the rules do not need them
+    results = {r.id: r for r in corpus.results}
+    rules = partial(
+        _findings, documents, config, results, drafts,
+        elsewhere.get("document_findings"), elsewhere.get("keyed_findings"),
+    )
+    # the rules do not depend on the passages (they read only the documents' languages): with
+    # several workers they run in another process meanwhile, so that neither stage waits for
+    # the other's serial parts (candidate banding, derivation; corpus-wide rules)
+    aside = config.rules and config.passages and _rules_aside(config, documents, elsewhere)
+    with background(rules) if aside else nullcontext() as rules_job:
+        if aside and progress:
+            progress("rules", 0, len(documents))
+        passages = _passages(corpus, documents, texts, config, drafts, archive_df, progress, elsewhere)
+        findings = rules_job.result() if aside else None
+    if aside and progress:
+        progress("rules", len(documents), len(documents))
     if drafts is not None:
         for result in corpus.results:
             result.role = "draft" if result.id in drafts else "archive"
@@ -146,22 +153,54 @@ def finish(
         texts=texts,
     )
     if config.rules:
-        from .rules import run_rules
-
-        report.findings = run_rules(
-            documents,
-            config,
-            results={r.id: r for r in corpus.results},
-            progress=progress,
-            only=drafts,
-            document_findings=elsewhere.get("document_findings"),
-            keyed_findings=elsewhere.get("keyed_findings"),
-        )
-        if drafts is not None:
-            report.findings = [f for f in report.findings if f.doc in drafts]
+        report.findings = findings if aside else rules(progress)
     if accepted is not None:
         report.findings, report.hidden_by_baseline = apply_baseline(report.findings, accepted)
     return report
+
+
+def _passages(corpus, documents, texts, config, drafts, archive_df, progress, elsewhere) -> list:
+    """Stage 3: the passages (and, on the corpus's results, reuse and derivation)."""
+    passages = []
+    if config.passages:
+        from .derivation import apply_derivation
+        from .passages import apply_reuse, find_reuse
+
+        reuse = find_reuse(documents, config, progress, archive_df, drafts or (), align_all=elsewhere.get("align_all"))
+        passages = reuse.passages
+        if drafts is not None:
+            passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
+        apply_reuse(corpus.results, passages, texts, reuse.words)
+        apply_derivation(corpus, reuse, drafts)
+        del reuse  # its words: the rules do not need them
+    return passages
+
+
+def _rules_aside(config: Config, documents: list, elsewhere: dict) -> bool:
+    """Run the rules in a process of their own while the passages are found? With several
+    workers, in one process (no engine running steps elsewhere), on a corpus large enough
+    for the rules to use workers (a small one costs less than another process)."""
+    from .rules import BATCH
+
+    return getattr(config, "workers", 1) > 1 and not elsewhere and len(documents) > BATCH
+
+
+def _findings(documents, config, results, drafts, document_findings, keyed_findings, progress=None) -> list:
+    """Stage 4: the findings of the rules (in drafts only, with ``drafts``)."""
+    from .rules import run_rules
+
+    findings = run_rules(
+        documents,
+        config,
+        results=results,
+        progress=progress,
+        only=drafts,
+        document_findings=document_findings,
+        keyed_findings=keyed_findings,
+    )
+    if drafts is not None:
+        findings = [f for f in findings if f.doc in drafts]
+    return findings
 
 
 def _drafts_then_archive(documents, archive, drafts: set):

@@ -87,10 +87,12 @@ def _with_shared(fn: Callable, chunk):
     return fn(_shared, chunk)
 
 
-def pmap(fn: Callable[..., R], chunks: Iterable[T], workers: int = 1, shared=_NOTHING) -> Iterator[R]:
+def pmap(fn: Callable[..., R], chunks: Iterable[T], workers: int = 1, shared=_NOTHING, ahead: int = 0) -> Iterator[R]:
     """``fn(chunk)`` (``fn(shared, chunk)`` when ``shared`` is given) over ``chunks`` in order,
     with up to ``workers`` processes; in this process when there is a single chunk (a small
-    input need not start workers that each load the word lists and language profiles again)."""
+    input need not start workers that each load the word lists and language profiles again).
+    ``ahead``: chunks in flight at most (default ``2 * workers``; more when the first chunks
+    take much longer than the rest, so that the other workers do not wait for them)."""
     chunks = iter(chunks)
     first = list(itertools.islice(chunks, 2))
     chunks = itertools.chain(first, chunks)
@@ -106,7 +108,7 @@ def pmap(fn: Callable[..., R], chunks: Iterable[T], workers: int = 1, shared=_NO
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.submit(fn, chunk) if shared is _NOTHING else pool.submit(_with_shared, fn, chunk))
-            if len(pending) >= 2 * workers:
+            if len(pending) >= max(ahead, 2 * workers):
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
@@ -116,3 +118,46 @@ def pmap(fn: Callable[..., R], chunks: Iterable[T], workers: int = 1, shared=_NO
             pool.shutdown(wait=True)
         else:  # an error, an interrupt, or a consumer that stopped early
             _stop(pool)
+
+
+def _run_shared():
+    fn, args = _shared
+    return fn(*args)
+
+
+class Background:
+    """``fn(*args)`` running in one other process (see :func:`background`)."""
+
+    def __init__(self, fn: Callable, args: tuple):
+        self._pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(), (fn, args))
+        )
+        self._future = self._pool.submit(_run_shared)
+
+    def result(self):
+        """Wait for the result (an exception of ``fn`` is raised here)."""
+        try:
+            out = self._future.result()
+        except BaseException:
+            _stop(self._pool)
+            raise
+        self._pool.shutdown(wait=True)
+        return out
+
+    def __enter__(self) -> "Background":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self._future.done() or exc[0] is not None:
+            _stop(self._pool)  # left early (an error or an interrupt here): the process ends now
+        else:
+            self._pool.shutdown(wait=True)
+
+
+def background(fn: Callable[..., R], *args) -> Background:
+    """Start ``fn(*args)`` in one other process and return at once: this process goes on with
+    other work and takes the result with ``.result()``. With fork the arguments are not copied
+    or pickled (only the result is); ``fn`` may start its own :func:`pmap` workers. Use it as a
+    context manager: leaving the block early ends the process. For a stage that does not
+    depend on the one this process runs meanwhile (the rules while the passages are found)."""
+    return Background(fn, args)
