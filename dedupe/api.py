@@ -123,14 +123,14 @@ def finish(
     documents = corpus.documents if (config.passages or config.rules) else []
     texts = {d.id: d.text for d in documents} if documents else corpus.texts()
     results = {r.id: r for r in corpus.results}
-    rules = partial(
-        _findings, documents, config, results, drafts,
-        elsewhere.get("document_findings"), elsewhere.get("keyed_findings"),
-    )
     # the rules do not depend on the passages (they read only the documents' languages): with
     # several workers they run in another process meanwhile, so that neither stage waits for
     # the other's serial parts (candidate banding, derivation; corpus-wide rules)
     aside = config.rules and config.passages and _rules_aside(config, documents, elsewhere)
+    rules = partial(
+        _findings, documents, config, results, drafts,
+        elsewhere.get("document_findings"), elsewhere.get("keyed_findings"), aside,
+    )
     with background(rules) if aside else nullcontext() as rules_job:
         if aside and progress:
             progress("rules", 0, len(documents))
@@ -185,7 +185,7 @@ def _rules_aside(config: Config, documents: list, elsewhere: dict) -> bool:
     return getattr(config, "workers", 1) > 1 and not elsewhere and len(documents) > BATCH
 
 
-def _findings(documents, config, results, drafts, document_findings, keyed_findings, progress=None) -> list:
+def _findings(documents, config, results, drafts, document_findings, keyed_findings, warm, progress=None) -> list:
     """Stage 4: the findings of the rules (in drafts only, with ``drafts``)."""
     from .rules import run_rules
 
@@ -197,6 +197,7 @@ def _findings(documents, config, results, drafts, document_findings, keyed_findi
         only=drafts,
         document_findings=document_findings,
         keyed_findings=keyed_findings,
+        warm=warm,
     )
     if drafts is not None:
         findings = [f for f in findings if f.doc in drafts]

@@ -87,19 +87,26 @@ def _with_shared(fn: Callable, chunk):
     return fn(_shared, chunk)
 
 
-def pmap(fn: Callable[..., R], chunks: Iterable[T], workers: int = 1, shared=_NOTHING, ahead: int = 0) -> Iterator[R]:
+def pmap(
+    fn: Callable[..., R], chunks: Iterable[T], workers: int = 1, shared=_NOTHING, ahead: int = 0, here: int = 0
+) -> Iterator[R]:
     """``fn(chunk)`` (``fn(shared, chunk)`` when ``shared`` is given) over ``chunks`` in order,
     with up to ``workers`` processes; in this process when there is a single chunk (a small
     input need not start workers that each load the word lists and language profiles again).
     ``ahead``: chunks in flight at most (default ``2 * workers``; more when the first chunks
-    take much longer than the rest, so that the other workers do not wait for them)."""
+    take much longer than the rest, so that the other workers do not wait for them).
+    ``here``: the first chunks run in this process before the workers start, so that the
+    workers (forked) share what those loaded (word lists, caches) instead of each loading it:
+    for a process that runs beside other work (see :func:`background`)."""
     chunks = iter(chunks)
-    first = list(itertools.islice(chunks, 2))
+    first = list(itertools.islice(chunks, here + 2))
     chunks = itertools.chain(first, chunks)
-    if workers <= 1 or len(first) < 2:
+    if workers <= 1 or len(first) < here + 2:
         for chunk in chunks:
             yield fn(chunk) if shared is _NOTHING else fn(shared, chunk)
         return
+    for chunk in itertools.islice(chunks, here):
+        yield fn(chunk) if shared is _NOTHING else fn(shared, chunk)
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(), shared)
     )

@@ -61,7 +61,7 @@ def document_findings(rule_ids, config: Config, docs: list, results: Mapping) ->
 _per_document = document_findings
 
 
-def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_size: int, progress) -> list:
+def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_size: int, progress, warm=False) -> list:
     """The findings of ``rules`` over ``docs``, in the order of :func:`run_rules`: those of the
     document-scope rules (on ``only`` when given) in document order, then each corpus rule's.
 
@@ -71,7 +71,9 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     document-scope rules and pass 1 of the keyed rules on its batch, so that what they share
     of a document (sentences, quotations, person mentions) is computed once. The documents
     reach the workers once (:func:`~dedupe.parallel.pmap`'s ``shared``); a job names its rule
-    or its batch. Pass 2 of the keyed rules runs here, on the items of every batch."""
+    or its batch. Pass 2 of the keyed rules runs here, on the items of every batch. With
+    ``warm``, the whole-corpus jobs and the first batch run here before the workers start,
+    which then share the word lists and person mentions these loaded."""
     from ..parallel import pmap
 
     per_doc = tuple(r.id for r in rules if r.scope == "document")
@@ -88,7 +90,8 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     # the whole-corpus jobs may all be in flight at once, so that the batches behind them
     # keep the other workers busy
     ahead = len(whole) + 2 * workers
-    for k, out in enumerate(pmap(_rules_job, jobs, workers, shared, ahead=ahead)):
+    here = len(whole) + 1 if warm else 0
+    for k, out in enumerate(pmap(_rules_job, jobs, workers, shared, ahead=ahead, here=here)):
         job = jobs[k]
         if job[0] == "rule":
             by_rule[job[1]] = out
@@ -156,6 +159,7 @@ def run_rules(
     only: Optional[set] = None,
     document_findings: Optional[Callable] = None,
     keyed_findings: Optional[Callable] = None,
+    warm: bool = False,
 ) -> list[Finding]:
     """Every selected rule over the documents; findings at or above ``min_severity``, sorted.
 
@@ -169,7 +173,8 @@ def run_rules(
     does not depend on the number of workers. With ``only`` (a set of ids: drafts checked
     against an archive), document-scope rules run on those documents alone, since findings
     elsewhere would be dropped. ``document_findings(rule_ids, docs, results)`` (for a staged
-    run) runs the document-scope rules elsewhere, with :func:`document_findings`.
+    run) runs the document-scope rules elsewhere, with :func:`document_findings`. ``warm``:
+    for a process that runs beside other work (see :func:`_findings`).
     """
     results = results or {}
     skip = not_english(results.values())
@@ -182,7 +187,7 @@ def run_rules(
     per_doc = tuple(r.id for r in rules if r.scope == "document")
     found: list[Finding] = []
     if document_findings is None and keyed_findings is None:
-        found = _findings(rules, docs, config, results, only, batch_size, progress)
+        found = _findings(rules, docs, config, results, only, batch_size, progress, warm)
     else:  # a staged run: its engine runs the per-document steps as tasks
         checked = docs if only is None else [d for d in docs if d.id in only]
         if per_doc and document_findings is not None:
