@@ -127,6 +127,10 @@ def finish(
     # several workers they run in another process meanwhile, so that neither stage waits for
     # the other's serial parts (candidate banding, derivation; corpus-wide rules)
     aside = config.rules and config.passages and _rules_aside(config, documents, elsewhere)
+    if aside:
+        from .rules._lex import load_english
+
+        load_english()  # for the rules and the passages' workers alike (forked after this)
     rules = partial(
         _findings, documents, config, results, drafts,
         elsewhere.get("document_findings"), elsewhere.get("keyed_findings"), aside,

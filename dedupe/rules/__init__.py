@@ -66,22 +66,23 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     document-scope rules (on ``only`` when given) in document order, then each corpus rule's.
 
     One map of jobs does the work, in ``config.workers`` processes when there are more than
-    ``batch_size`` documents: each corpus rule without a keyed form over every document (one
-    job each, first: the longest), then batches of documents, each job running the
-    document-scope rules and pass 1 of the keyed rules on its batch, so that what they share
-    of a document (sentences, quotations, person mentions) is computed once. The documents
+    ``batch_size`` documents. A batch job runs the document-scope rules and pass 1 of the
+    keyed rules on a batch of documents, so that what they share
+    of a document (sentences, quotations, person mentions) is computed once; each corpus rule
+    without a keyed form runs over every document in one job, queued after the first batch
+    (they take longest: the other workers take the batches meanwhile). The documents
     reach the workers once (:func:`~dedupe.parallel.pmap`'s ``shared``); a job names its rule
     or its batch. Pass 2 of the keyed rules runs here, on the items of every batch. With
-    ``warm``, the whole-corpus jobs and the first batch run here before the workers start,
-    which then share the word lists and person mentions these loaded."""
+    ``warm``, the first batch runs here before the workers start, which then share the word
+    lists it loaded."""
     from ..parallel import pmap
 
     per_doc = tuple(r.id for r in rules if r.scope == "document")
     whole = [r.id for r in rules if r.scope == "corpus" and r.keyed is None]
     keyed = tuple(r.id for r in rules if r.scope == "corpus" and r.keyed is not None)
-    jobs = [("rule", rid) for rid in whole]
-    if per_doc or keyed:
-        jobs += [("batch", start, min(start + batch_size, len(docs))) for start in range(0, len(docs), batch_size)]
+    spans = range(0, len(docs), batch_size) if per_doc or keyed else ()
+    batch_jobs = [("batch", start, min(start + batch_size, len(docs))) for start in spans]
+    jobs = batch_jobs[:1] + [("rule", rid) for rid in whole] + batch_jobs[1:]
     workers = getattr(config, "workers", 1) if len(docs) > batch_size else 1
     shared = (docs, per_doc, keyed, config, results, only)
     by_rule: dict = {}
@@ -89,8 +90,8 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     parts: list = []
     # the whole-corpus jobs may all be in flight at once, so that the batches behind them
     # keep the other workers busy
-    ahead = len(whole) + 2 * workers
-    here = len(whole) + 1 if warm else 0
+    ahead = len(whole) + 1 + 2 * workers
+    here = 1 if warm and batch_jobs else 0
     for k, out in enumerate(pmap(_rules_job, jobs, workers, shared, ahead=ahead, here=here)):
         job = jobs[k]
         if job[0] == "rule":
