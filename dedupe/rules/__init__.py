@@ -74,7 +74,7 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     reach the workers once (:func:`~dedupe.parallel.pmap`'s ``shared``); a job names its rule
     or its batch. Pass 2 of the keyed rules runs here, on the items of every batch. With
     ``warm``, the first batch runs here before the workers start, which then share the word
-    lists it loaded."""
+    lists it loaded, and so does what pass 2 loads (``Keyed.prepare``)."""
     from ..parallel import pmap
 
     per_doc = tuple(r.id for r in rules if r.scope == "document")
@@ -92,6 +92,10 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     # keep the other workers busy
     ahead = len(whole) + 1 + 2 * workers
     here = 1 if warm and batch_jobs else 0
+    if warm and workers > 1:  # what pass 2 will load, loaded now: the workers' busy time hides it
+        for rid in keyed:
+            if _keyed.keyed_rule(rid).prepare is not None:
+                _keyed.keyed_rule(rid).prepare()
     for k, out in enumerate(pmap(_rules_job, jobs, workers, shared, ahead=ahead, here=here)):
         job = jobs[k]
         if job[0] == "rule":

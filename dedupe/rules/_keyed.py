@@ -39,6 +39,9 @@ class Keyed:
     census: Optional[Callable] = None  # (key, items) -> note the key?
     plan: Optional[Callable] = None  # (noted keys, totals) -> plan
     tally: Optional[Callable] = None  # (doc) -> Counter
+    # () -> None: what pass 2 loads (modules, tables), for a process to load before it
+    # starts workers while others are busy, rather than at its end
+    prepare: Optional[Callable] = None
 
 
 @dataclass
