@@ -67,36 +67,35 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
 
     One map of jobs does the work, in ``config.workers`` processes when there are more than
     ``batch_size`` documents. A batch job runs the document-scope rules and pass 1 of the
-    keyed rules on a batch of documents, so that what they share
-    of a document (sentences, quotations, person mentions) is computed once; each corpus rule
-    without a keyed form runs over every document in one job, queued after the first batch
-    (they take longest: the other workers take the batches meanwhile). The documents
-    reach the workers once (:func:`~dedupe.parallel.pmap`'s ``shared``); a job names its rule
-    or its batch. Pass 2 of the keyed rules runs here, on the items of every batch. With
-    ``warm``, the first batch runs here before the workers start, which then share the word
-    lists it loaded, and so does what pass 2 loads (``Keyed.prepare``)."""
+    keyed rules on a batch of documents, so that what they share of a document (sentences,
+    quotations, person mentions) is computed once; each corpus rule without a keyed form runs
+    over every document in one job, queued after the batches. Pass 2 of the keyed rules runs
+    here once the last batch is in, while the workers run those. The documents reach the
+    workers once (:func:`~dedupe.parallel.pmap`'s ``shared``); a job names its rule or its
+    batch. With ``warm``, the first batch runs here before the workers start, which then
+    share the word lists it loaded, and what pass 2 loads (``Keyed.prepare``) is loaded here
+    while the workers are busy."""
     from ..parallel import pmap
 
     per_doc = tuple(r.id for r in rules if r.scope == "document")
     whole = [r.id for r in rules if r.scope == "corpus" and r.keyed is None]
     keyed = tuple(r.id for r in rules if r.scope == "corpus" and r.keyed is not None)
     spans = range(0, len(docs), batch_size) if per_doc or keyed else ()
-    batch_jobs = [("batch", start, min(start + batch_size, len(docs))) for start in spans]
-    jobs = batch_jobs[:1] + [("rule", rid) for rid in whole] + batch_jobs[1:]
+    batches = [("batch", start, min(start + batch_size, len(docs))) for start in spans]
+    jobs = batches + [("rule", rid) for rid in whole]
     workers = getattr(config, "workers", 1) if len(docs) > batch_size else 1
     shared = (docs, per_doc, keyed, config, results, only)
+    here = 1 if warm and batches else 0
     by_rule: dict = {}
     document: list = []
     parts: list = []
-    # the whole-corpus jobs may all be in flight at once, so that the batches behind them
-    # keep the other workers busy
-    ahead = len(whole) + 1 + 2 * workers
-    here = 1 if warm and batch_jobs else 0
-    if warm and workers > 1:  # what pass 2 will load, loaded now: the workers' busy time hides it
-        for rid in keyed:
-            if _keyed.keyed_rule(rid).prepare is not None:
-                _keyed.keyed_rule(rid).prepare()
-    for k, out in enumerate(pmap(_rules_job, jobs, workers, shared, ahead=ahead, here=here)):
+    # every job in flight (they are small: a rule id, a range), so that the workers go on
+    # with the whole-corpus rules while pass 2 runs here
+    for k, out in enumerate(pmap(_rules_job, jobs, workers, shared, ahead=len(jobs), here=here)):
+        if warm and k == here and workers > 1:
+            for rid in keyed:
+                if _keyed.keyed_rule(rid).prepare is not None:
+                    _keyed.keyed_rule(rid).prepare()
         job = jobs[k]
         if job[0] == "rule":
             by_rule[job[1]] = out
@@ -105,12 +104,13 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
         parts.append(out[1])
         if progress:
             progress("rules", job[2], len(docs))
+        if k == len(batches) - 1:
+            for rid in keyed:
+                by_rule[rid] = _keyed.conclude(rid, (part[rid] for part in parts), docs)
+            del parts
     found = document
     for rule in rules:
-        if rule.id in by_rule:
-            found.extend(by_rule[rule.id])
-        elif rule.id in keyed:
-            found.extend(_keyed.conclude(rule.id, (part[rule.id] for part in parts), docs))
+        found.extend(by_rule.get(rule.id, ()))
     return found
 
 
