@@ -76,19 +76,32 @@ def scan(
         documents = _drafts_then_archive(documents, archive, drafts)
     corpus, errors = ingest(documents, config, progress)
 
-    clusters, assignment = find_clusters(corpus, config, progress)
-    return finish(
-        corpus,
-        errors,
-        clusters,
-        assignment,
-        config,
-        drafts=drafts,
-        archive_df=archive_df,
-        accepted=accepted,
-        progress=progress,
-        timestamp=timestamp,
-    )
+    # the rules need only the documents and their languages, not the clusters nor the
+    # passages: with several workers they run in a process of their own from here on, so that
+    # neither stage waits for the other's serial parts (banding, derivation; pass 2)
+    aside = config.rules and config.passages and _rules_aside(config, len(corpus))
+    texts = corpus.documents if aside else None
+    results = {r.id: r for r in corpus.results}
+    with background(partial(_findings, texts, config, results, drafts, None, None, True)) if aside else nullcontext() as rules_job:
+        if aside:
+            from .rules._lex import load_english
+
+            load_english()  # the passages' workers, started after this, share it
+        clusters, assignment = find_clusters(corpus, config, progress)
+        return finish(
+            corpus,
+            errors,
+            clusters,
+            assignment,
+            config,
+            drafts=drafts,
+            archive_df=archive_df,
+            accepted=accepted,
+            progress=progress,
+            timestamp=timestamp,
+            documents=texts,
+            rules_job=rules_job,
+        )
 
 
 def finish(
@@ -104,6 +117,8 @@ def finish(
     progress: Optional[Progress] = None,
     timestamp: bool = True,
     elsewhere: Optional[dict] = None,
+    documents: Optional[list] = None,
+    rules_job=None,
 ) -> Report:
     """The stages after the near-duplicate search (keep/drop, passages, rules) and the
     report, given the corpus and its clusters (``assignment``: document index -> (cluster
@@ -112,7 +127,9 @@ def finish(
     process; a staged run (:mod:`dedupe.distributed`) after its clusters, with ``elsewhere``
     naming the steps its engine runs as tasks (``align_all`` of
     :func:`~dedupe.passages.find_passages`, ``document_findings`` and ``keyed_findings`` of
-    :func:`~dedupe.rules.run_rules`)."""
+    :func:`~dedupe.rules.run_rules`). ``documents``: the corpus's documents when already read;
+    ``rules_job``: the rules' findings, started elsewhere (a
+    :class:`~dedupe.parallel.Background`), taken when the passages are done."""
     elsewhere = elsewhere or {}
     for i, (cid, keep) in assignment.items():
         corpus.results[i].cluster = cid
@@ -120,28 +137,16 @@ def finish(
 
     # the texts, read once for the stages that need them (re-read from source when streaming)
     # and handed on to the writers; without those stages the writers read them on demand
-    documents = corpus.documents if (config.passages or config.rules) else []
+    if documents is None:
+        documents = corpus.documents if (config.passages or config.rules) else []
     texts = {d.id: d.text for d in documents} if documents else corpus.texts()
-    results = {r.id: r for r in corpus.results}
-    # the rules do not depend on the passages (they read only the documents' languages): with
-    # several workers they run in another process meanwhile, so that neither stage waits for
-    # the other's serial parts (candidate banding, derivation; corpus-wide rules)
-    aside = config.rules and config.passages and _rules_aside(config, documents, elsewhere)
-    if aside:
-        from .rules._lex import load_english
-
-        load_english()  # for the rules and the passages' workers alike (forked after this)
-    rules = partial(
-        _findings, documents, config, results, drafts,
-        elsewhere.get("document_findings"), elsewhere.get("keyed_findings"), aside,
-    )
-    with background(rules) if aside else nullcontext() as rules_job:
-        if aside and progress:
-            progress("rules", 0, len(documents))
-        passages = _passages(corpus, documents, texts, config, drafts, archive_df, progress, elsewhere)
-        findings = rules_job.result() if aside else None
-    if aside and progress:
-        progress("rules", len(documents), len(documents))
+    if rules_job is not None and progress:
+        progress("rules", 0, len(documents))
+    passages = _passages(corpus, documents, texts, config, drafts, archive_df, progress, elsewhere)
+    if rules_job is not None:
+        findings = rules_job.result()
+        if progress:
+            progress("rules", len(documents), len(documents))
     if drafts is not None:
         for result in corpus.results:
             result.role = "draft" if result.id in drafts else "archive"
@@ -156,8 +161,13 @@ def finish(
         errors=errors,
         texts=texts,
     )
-    if config.rules:
-        report.findings = findings if aside else rules(progress)
+    if rules_job is not None:
+        report.findings = findings
+    elif config.rules:
+        report.findings = _findings(
+            documents, config, {r.id: r for r in corpus.results}, drafts,
+            elsewhere.get("document_findings"), elsewhere.get("keyed_findings"), False, progress,
+        )
     if accepted is not None:
         report.findings, report.hidden_by_baseline = apply_baseline(report.findings, accepted)
     return report
@@ -180,13 +190,13 @@ def _passages(corpus, documents, texts, config, drafts, archive_df, progress, el
     return passages
 
 
-def _rules_aside(config: Config, documents: list, elsewhere: dict) -> bool:
-    """Run the rules in a process of their own while the passages are found? With several
-    workers, in one process (no engine running steps elsewhere), on a corpus large enough
-    for the rules to use workers (a small one costs less than another process)."""
+def _rules_aside(config: Config, documents: int) -> bool:
+    """Run the rules in a process of their own beside the other stages? With several workers,
+    on a corpus large enough for the rules to use workers (a small one costs less than
+    another process)."""
     from .rules import BATCH
 
-    return getattr(config, "workers", 1) > 1 and not elsewhere and len(documents) > BATCH
+    return getattr(config, "workers", 1) > 1 and documents > BATCH
 
 
 def _findings(documents, config, results, drafts, document_findings, keyed_findings, warm, progress=None) -> list:

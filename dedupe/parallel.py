@@ -57,10 +57,23 @@ _NOTHING = object()
 _shared = _NOTHING  # in a worker: the ``shared`` argument of the pmap that started it
 
 
-def _worker_init(parent: int, shared=_NOTHING) -> None:
-    """In each worker: default SIGTERM, no SIGINT, and SIGTERM when the parent dies."""
+# how much lower a map's workers run than the process that waits for them: a process that
+# has serial work to do while workers run (the rules' pass 2 beside their batches, the
+# passages' banding beside the rules) is not slowed by them; alone on a machine, workers
+# still take every idle core
+WORKER_NICENESS = 5
+
+
+def _worker_init(parent: int, shared=_NOTHING, niceness: int = WORKER_NICENESS) -> None:
+    """In each worker: default SIGTERM, no SIGINT, SIGTERM when the parent dies, and a lower
+    priority (``niceness``) than the parent's."""
     global _shared
     _shared = shared
+    if niceness:
+        try:
+            os.nice(niceness)
+        except (OSError, AttributeError):  # pragma: no cover - no nice on this platform
+            pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
@@ -137,7 +150,7 @@ class Background:
 
     def __init__(self, fn: Callable, args: tuple):
         self._pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(), (fn, args))
+            max_workers=1, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(), (fn, args), 0)
         )
         self._future = self._pool.submit(_run_shared)
 

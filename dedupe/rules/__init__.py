@@ -69,28 +69,32 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     ``batch_size`` documents. A batch job runs the document-scope rules and pass 1 of the
     keyed rules on a batch of documents, so that what they share of a document (sentences,
     quotations, person mentions) is computed once; each corpus rule without a keyed form runs
-    over every document in one job, queued after the batches. Pass 2 of the keyed rules runs
-    here once the last batch is in, while the workers run those. The documents reach the
-    workers once (:func:`~dedupe.parallel.pmap`'s ``shared``); a job names its rule or its
-    batch. With ``warm``, the first batch runs here before the workers start, which then
-    share the word lists it loaded, and what pass 2 loads (``Keyed.prepare``) is loaded here
-    while the workers are busy."""
+    over every document in one job. With several workers pass 1 of the other batches comes
+    first, in jobs of its own, then the whole-corpus rules, then the document-scope rules of
+    those batches: pass 2 of the keyed rules runs here as soon as pass 1 is done, while the
+    workers go on. The documents reach the workers once (:func:`~dedupe.parallel.pmap`'s
+    ``shared``); a job names its rule or its batch. With ``warm``, the first batch runs here
+    before the workers start, which then share the word lists it loaded, and what pass 2
+    loads (``Keyed.prepare``) is loaded here while the workers are busy."""
     from ..parallel import pmap
 
     per_doc = tuple(r.id for r in rules if r.scope == "document")
-    whole = [r.id for r in rules if r.scope == "corpus" and r.keyed is None]
+    whole = [("rule", r.id) for r in rules if r.scope == "corpus" and r.keyed is None]
     keyed = tuple(r.id for r in rules if r.scope == "corpus" and r.keyed is not None)
-    spans = range(0, len(docs), batch_size) if per_doc or keyed else ()
-    batches = [("batch", start, min(start + batch_size, len(docs))) for start in spans]
-    jobs = batches + [("rule", rid) for rid in whole]
+    spans = [(s, min(s + batch_size, len(docs))) for s in range(0, len(docs), batch_size)] if per_doc or keyed else []
     workers = getattr(config, "workers", 1) if len(docs) > batch_size else 1
+    if workers > 1 and keyed:
+        jobs = [("batch", *spans[0], True, True), *(("batch", *sp, False, True) for sp in spans[1:]), *whole,
+                *(("batch", *sp, True, False) for sp in spans[1:])]
+    else:
+        jobs = [*(("batch", *sp, True, True) for sp in spans), *whole]
+    here = 1 if warm and spans else 0
     shared = (docs, per_doc, keyed, config, results, only)
-    here = 1 if warm and batches else 0
     by_rule: dict = {}
-    document: list = []
-    parts: list = []
+    document: dict = {}  # batch start -> its findings of the document-scope rules
+    parts: dict = {}  # batch start -> its pass-1 items
     # every job in flight (they are small: a rule id, a range), so that the workers go on
-    # with the whole-corpus rules while pass 2 runs here
+    # while pass 2 runs here
     for k, out in enumerate(pmap(_rules_job, jobs, workers, shared, ahead=len(jobs), here=here)):
         if warm and k == here and workers > 1:
             for rid in keyed:
@@ -100,15 +104,17 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
         if job[0] == "rule":
             by_rule[job[1]] = out
             continue
-        document.extend(out[0])
-        parts.append(out[1])
-        if progress:
-            progress("rules", job[2], len(docs))
-        if k == len(batches) - 1:
-            for rid in keyed:
-                by_rule[rid] = _keyed.conclude(rid, (part[rid] for part in parts), docs)
-            del parts
-    found = document
+        _, start, end, check, collect = job
+        if check:
+            document[start] = out[0]
+            if progress:
+                progress("rules", len(document), len(spans))
+        if collect:
+            parts[start] = out[1]
+            if len(parts) == len(spans):  # pass 1 done
+                for rid in keyed:
+                    by_rule[rid] = _keyed.conclude(rid, (parts[s][rid] for s in sorted(parts)), docs)
+    found = [f for start in sorted(document) for f in document[start]]
     for rule in rules:
         found.extend(by_rule.get(rule.id, ()))
     return found
@@ -116,17 +122,20 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
 
 def _rules_job(shared, job) -> tuple:
     """A job of :func:`_findings`: a corpus rule's findings, or, for a batch of documents, the
-    findings of the document-scope rules and the pass-1 items of the keyed rules."""
+    findings of the document-scope rules (``check``) and the pass-1 items of the keyed rules
+    (``collect``)."""
     docs, per_doc, keyed, config, results, only = shared
     ctx = RuleContext(config=config, results=results)
     if job[0] == "rule":
         return list({r.id: r for r in all_rules()}[job[1]].run(docs, ctx))
-    _, start, end = job
+    _, start, end, check, collect = job
     batch = docs[start:end]
-    checked = batch if only is None else [d for d in batch if d.id in only]
-    rules = {r.id: r for r in all_rules()}
-    findings = [f for rid in per_doc for f in rules[rid].run(checked, ctx)]
-    return findings, _keyed.collect(keyed, list(enumerate(batch, start)))
+    findings = []
+    if check:
+        checked = batch if only is None else [d for d in batch if d.id in only]
+        rules = {r.id: r for r in all_rules()}
+        findings = [f for rid in per_doc for f in rules[rid].run(checked, ctx)]
+    return findings, _keyed.collect(keyed, list(enumerate(batch, start))) if collect else None
 
 
 # documents at least this long whose detected language is not English are not checked: the
