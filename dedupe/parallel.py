@@ -15,7 +15,11 @@ Workers end with their parent: when the map is left early (an error, an interrup
 signal, a consumer that stops), the workers are terminated at once instead of finishing
 their queue; on Linux each worker also asks the kernel for SIGTERM when its parent dies
 (even by SIGKILL). Workers ignore SIGINT: the terminal's Ctrl-C reaches the whole process
-group, and only the parent decides what an interrupt means.
+group, and only the parent decides what an interrupt means. Workers run at a lower priority
+than their parent (``WORKER_NICENESS``).
+
+``background(fn, *args)`` runs one function in another process while this one goes on (the
+rules beside the passages); it may start its own workers.
 """
 
 from __future__ import annotations
