@@ -80,9 +80,9 @@ def scan(
     # passages: with several workers they run in a process of their own from here on, so that
     # neither stage waits for the other's serial parts (banding, derivation; pass 2)
     aside = config.rules and config.passages and _rules_aside(config, len(corpus))
-    texts = corpus.documents if aside else None
-    results = {r.id: r for r in corpus.results}
-    with background(partial(_findings, texts, config, results, drafts, None, None, True)) if aside else nullcontext() as rules_job:
+    read = corpus.documents if aside else None  # every text, read once for both
+    rules = partial(_findings, read, config, {r.id: r for r in corpus.results}, drafts, None, None, True)
+    with background(rules) if aside else nullcontext() as rules_job:
         if aside:
             from .rules._lex import load_english
 
@@ -99,7 +99,7 @@ def scan(
             accepted=accepted,
             progress=progress,
             timestamp=timestamp,
-            documents=texts,
+            documents=read,
             rules_job=rules_job,
         )
 
