@@ -25,6 +25,7 @@ rules beside the passages); it may start its own workers.
 from __future__ import annotations
 
 import ctypes
+import gc
 import itertools
 import multiprocessing
 import os
@@ -100,6 +101,17 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         p.join(timeout=2)
 
 
+def _first_submit(pool: ProcessPoolExecutor, *job):
+    """The first ``pool.submit``, which forks the workers, with this process's objects frozen
+    (``gc.freeze``): the workers' garbage collector then never walks them, so that it neither
+    spends time on them nor writes to their pages (which fork shares until written)."""
+    gc.freeze()
+    try:
+        return pool.submit(*job)
+    finally:
+        gc.unfreeze()
+
+
 def _with_shared(fn: Callable, chunk):
     return fn(_shared, chunk)
 
@@ -130,8 +142,9 @@ def pmap(
     finished = False
     try:
         pending: deque = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(fn, chunk) if shared is _NOTHING else pool.submit(_with_shared, fn, chunk))
+        for n, chunk in enumerate(chunks):
+            job = (fn, chunk) if shared is _NOTHING else (_with_shared, fn, chunk)
+            pending.append(pool.submit(*job) if n else _first_submit(pool, *job))
             if len(pending) >= max(ahead, 2 * workers):
                 yield pending.popleft().result()
         while pending:
@@ -156,7 +169,7 @@ class Background:
         self._pool = ProcessPoolExecutor(
             max_workers=1, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(), (fn, args), 0)
         )
-        self._future = self._pool.submit(_run_shared)
+        self._future = _first_submit(self._pool, _run_shared)
 
     def result(self):
         """Wait for the result (an exception of ``fn`` is raised here)."""
