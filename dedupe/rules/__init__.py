@@ -96,6 +96,8 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     # every job in flight (they are small: a rule id, a range), so that the workers go on
     # while pass 2 runs here
     for k, out in enumerate(pmap(_rules_job, jobs, workers, shared, ahead=len(jobs), here=here)):
+        if warm and k == here - 1 and workers > 1:  # the workers start after this
+            _analyse_ahead(docs, docs[spans[0][0] : spans[0][1]])
         if warm and k == here and workers > 1:
             for rid in keyed:
                 if _keyed.keyed_rule(rid).prepare is not None:
@@ -118,6 +120,24 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     for rule in rules:
         found.extend(by_rule.get(rule.id, ()))
     return found
+
+
+def _analyse_ahead(docs: list, sample: list) -> None:
+    """Compute the parts of the shared analysis the rules used on ``sample`` (person mentions,
+    quotations, sentences ...) for the other documents too, as far as the analysis cache holds
+    them: workers started after this inherit them, instead of each computing those of the
+    documents its jobs read (a batch's pass 1 and its document-scope rules may run in two
+    workers, a whole-corpus rule reads every document)."""
+    from .base import ANALYSIS_CACHE_CHARS, analysis
+
+    parts = sorted({name for d in sample for name in vars(analysis(d)) if name != "text"})
+    room = ANALYSIS_CACHE_CHARS
+    for d in docs:
+        room -= len(d.text)
+        if room < 0:
+            break
+        for name in parts:
+            getattr(analysis(d), name)
 
 
 def _rules_job(shared, job) -> tuple:
