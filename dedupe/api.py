@@ -13,6 +13,8 @@ A scan runs in stages that share one Config and one Corpus:
 from __future__ import annotations
 
 import datetime as _dt
+from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
@@ -23,6 +25,7 @@ from .corpus import Corpus
 from .ingest import DocumentLike, as_document
 from .model import Document, InputError, Report
 from .near import find_clusters
+from .parallel import background
 from . import ingest as _ingest
 
 Progress = Callable[[str, int, Optional[int]], None]
@@ -73,19 +76,32 @@ def scan(
         documents = _drafts_then_archive(documents, archive, drafts)
     corpus, errors = ingest(documents, config, progress)
 
-    clusters, assignment = find_clusters(corpus, config, progress)
-    return finish(
-        corpus,
-        errors,
-        clusters,
-        assignment,
-        config,
-        drafts=drafts,
-        archive_df=archive_df,
-        accepted=accepted,
-        progress=progress,
-        timestamp=timestamp,
-    )
+    # the rules need only the documents and their languages, not the clusters nor the
+    # passages: with several workers they run in a process of their own from here on, so that
+    # neither stage waits for the other's serial parts (banding, derivation; pass 2)
+    aside = config.rules and config.passages and _rules_aside(config, len(corpus))
+    read = corpus.documents if aside else None  # every text, read once for both
+    rules = partial(_findings, read, config, {r.id: r for r in corpus.results}, drafts, None, None, True)
+    with background(rules) if aside else nullcontext() as rules_job:
+        if aside:
+            from .rules._lex import load_english
+
+            load_english()  # the passages' workers, started after this, share it
+        clusters, assignment = find_clusters(corpus, config, progress)
+        return finish(
+            corpus,
+            errors,
+            clusters,
+            assignment,
+            config,
+            drafts=drafts,
+            archive_df=archive_df,
+            accepted=accepted,
+            progress=progress,
+            timestamp=timestamp,
+            documents=read,
+            rules_job=rules_job,
+        )
 
 
 def finish(
@@ -101,6 +117,8 @@ def finish(
     progress: Optional[Progress] = None,
     timestamp: bool = True,
     elsewhere: Optional[dict] = None,
+    documents: Optional[list] = None,
+    rules_job=None,
 ) -> Report:
     """The stages after the near-duplicate search (keep/drop, passages, rules) and the
     report, given the corpus and its clusters (``assignment``: document index -> (cluster
@@ -109,7 +127,9 @@ def finish(
     process; a staged run (:mod:`dedupe.distributed`) after its clusters, with ``elsewhere``
     naming the steps its engine runs as tasks (``align_all`` of
     :func:`~dedupe.passages.find_passages`, ``document_findings`` and ``keyed_findings`` of
-    :func:`~dedupe.rules.run_rules`)."""
+    :func:`~dedupe.rules.run_rules`). ``documents``: the corpus's documents when already read;
+    ``rules_job``: the rules' findings, started elsewhere (a
+    :class:`~dedupe.parallel.Background`), taken when the passages are done."""
     elsewhere = elsewhere or {}
     for i, (cid, keep) in assignment.items():
         corpus.results[i].cluster = cid
@@ -117,20 +137,16 @@ def finish(
 
     # the texts, read once for the stages that need them (re-read from source when streaming)
     # and handed on to the writers; without those stages the writers read them on demand
-    documents = corpus.documents if (config.passages or config.rules) else []
+    if documents is None:
+        documents = corpus.documents if (config.passages or config.rules) else []
     texts = {d.id: d.text for d in documents} if documents else corpus.texts()
-    passages = []
-    if config.passages:
-        from .derivation import apply_derivation
-        from .passages import apply_reuse, find_reuse
-
-        reuse = find_reuse(documents, config, progress, archive_df, drafts or (), align_all=elsewhere.get("align_all"))
-        passages = reuse.passages
-        if drafts is not None:
-            passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
-        apply_reuse(corpus.results, passages, texts, reuse.words)
-        apply_derivation(corpus, reuse, drafts)
-        del reuse  # its words: the rules do not need them
+    if rules_job is not None and progress:
+        progress("rules", 0, len(documents))
+    passages = _passages(corpus, documents, texts, config, drafts, archive_df, progress, elsewhere)
+    if rules_job is not None:
+        findings = rules_job.result()
+        if progress:
+            progress("rules", len(documents), len(documents))
     if drafts is not None:
         for result in corpus.results:
             result.role = "draft" if result.id in drafts else "archive"
@@ -145,23 +161,61 @@ def finish(
         errors=errors,
         texts=texts,
     )
-    if config.rules:
-        from .rules import run_rules
-
-        report.findings = run_rules(
-            documents,
-            config,
-            results={r.id: r for r in corpus.results},
-            progress=progress,
-            only=drafts,
-            document_findings=elsewhere.get("document_findings"),
-            keyed_findings=elsewhere.get("keyed_findings"),
+    if rules_job is not None:
+        report.findings = findings
+    elif config.rules:
+        report.findings = _findings(
+            documents, config, {r.id: r for r in corpus.results}, drafts,
+            elsewhere.get("document_findings"), elsewhere.get("keyed_findings"), False, progress,
         )
-        if drafts is not None:
-            report.findings = [f for f in report.findings if f.doc in drafts]
     if accepted is not None:
         report.findings, report.hidden_by_baseline = apply_baseline(report.findings, accepted)
     return report
+
+
+def _passages(corpus, documents, texts, config, drafts, archive_df, progress, elsewhere) -> list:
+    """Stage 3: the passages (and, on the corpus's results, reuse and derivation)."""
+    passages = []
+    if config.passages:
+        from .derivation import apply_derivation
+        from .passages import apply_reuse, find_reuse
+
+        reuse = find_reuse(documents, config, progress, archive_df, drafts or (), align_all=elsewhere.get("align_all"))
+        passages = reuse.passages
+        if drafts is not None:
+            passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
+        apply_reuse(corpus.results, passages, texts, reuse.words)
+        apply_derivation(corpus, reuse, drafts)
+        del reuse  # its words: the rules do not need them
+    return passages
+
+
+def _rules_aside(config: Config, documents: int) -> bool:
+    """Run the rules in a process of their own beside the other stages? With several workers,
+    on a corpus large enough for the rules to use workers (a small one costs less than
+    another process)."""
+    from .rules import BATCH
+
+    return getattr(config, "workers", 1) > 1 and documents > BATCH
+
+
+def _findings(documents, config, results, drafts, document_findings, keyed_findings, warm, progress=None) -> list:
+    """Stage 4: the findings of the rules (in drafts only, with ``drafts``)."""
+    from .rules import run_rules
+
+    findings = run_rules(
+        documents,
+        config,
+        results=results,
+        progress=progress,
+        only=drafts,
+        document_findings=document_findings,
+        keyed_findings=keyed_findings,
+        warm=warm,
+    )
+    if drafts is not None:
+        findings = [f for f in findings if f.doc in drafts]
+    return findings
 
 
 def _drafts_then_archive(documents, archive, drafts: set):

@@ -15,12 +15,17 @@ Workers end with their parent: when the map is left early (an error, an interrup
 signal, a consumer that stops), the workers are terminated at once instead of finishing
 their queue; on Linux each worker also asks the kernel for SIGTERM when its parent dies
 (even by SIGKILL). Workers ignore SIGINT: the terminal's Ctrl-C reaches the whole process
-group, and only the parent decides what an interrupt means.
+group, and only the parent decides what an interrupt means. Workers run at a lower priority
+than their parent (``WORKER_NICENESS``).
+
+``background(fn, *args)`` runs one function in another process while this one goes on (the
+rules beside the passages); it may start its own workers.
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import itertools
 import multiprocessing
 import os
@@ -57,10 +62,23 @@ _NOTHING = object()
 _shared = _NOTHING  # in a worker: the ``shared`` argument of the pmap that started it
 
 
-def _worker_init(parent: int, shared=_NOTHING) -> None:
-    """In each worker: default SIGTERM, no SIGINT, and SIGTERM when the parent dies."""
+# how much lower a map's workers run than the process that waits for them: a process that
+# has serial work to do while workers run (the rules' pass 2 beside their batches, the
+# passages' banding beside the rules) is not slowed by them; alone on a machine, workers
+# still take every idle core
+WORKER_NICENESS = 5
+
+
+def _worker_init(parent: int, shared=_NOTHING, niceness: int = WORKER_NICENESS) -> None:
+    """In each worker: default SIGTERM, no SIGINT, SIGTERM when the parent dies, and a lower
+    priority (``niceness``) than the parent's."""
     global _shared
     _shared = shared
+    if niceness:
+        try:
+            os.nice(niceness)
+        except (OSError, AttributeError):  # pragma: no cover - no nice on this platform
+            pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
@@ -83,30 +101,51 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         p.join(timeout=2)
 
 
+def _first_submit(pool: ProcessPoolExecutor, *job):
+    """The first ``pool.submit``, which forks the workers, with this process's objects frozen
+    (``gc.freeze``): the workers' garbage collector then never walks them, so that it neither
+    spends time on them nor writes to their pages (which fork shares until written)."""
+    gc.freeze()
+    try:
+        return pool.submit(*job)
+    finally:
+        gc.unfreeze()
+
+
 def _with_shared(fn: Callable, chunk):
     return fn(_shared, chunk)
 
 
-def pmap(fn: Callable[..., R], chunks: Iterable[T], workers: int = 1, shared=_NOTHING) -> Iterator[R]:
+def pmap(
+    fn: Callable[..., R], chunks: Iterable[T], workers: int = 1, shared=_NOTHING, ahead: int = 0, here: int = 0
+) -> Iterator[R]:
     """``fn(chunk)`` (``fn(shared, chunk)`` when ``shared`` is given) over ``chunks`` in order,
     with up to ``workers`` processes; in this process when there is a single chunk (a small
-    input need not start workers that each load the word lists and language profiles again)."""
+    input need not start workers that each load the word lists and language profiles again).
+    ``ahead``: chunks in flight at most (default ``2 * workers``; more when the first chunks
+    take much longer than the rest, so that the other workers do not wait for them).
+    ``here``: the first chunks run in this process before the workers start, so that the
+    workers (forked) share what those loaded (word lists, caches) instead of each loading it:
+    for a process that runs beside other work (see :func:`background`)."""
     chunks = iter(chunks)
-    first = list(itertools.islice(chunks, 2))
+    first = list(itertools.islice(chunks, here + 2))
     chunks = itertools.chain(first, chunks)
-    if workers <= 1 or len(first) < 2:
+    if workers <= 1 or len(first) < here + 2:
         for chunk in chunks:
             yield fn(chunk) if shared is _NOTHING else fn(shared, chunk)
         return
+    for chunk in itertools.islice(chunks, here):
+        yield fn(chunk) if shared is _NOTHING else fn(shared, chunk)
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(), shared)
     )
     finished = False
     try:
         pending: deque = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(fn, chunk) if shared is _NOTHING else pool.submit(_with_shared, fn, chunk))
-            if len(pending) >= 2 * workers:
+        for n, chunk in enumerate(chunks):
+            job = (fn, chunk) if shared is _NOTHING else (_with_shared, fn, chunk)
+            pending.append(pool.submit(*job) if n else _first_submit(pool, *job))
+            if len(pending) >= max(ahead, 2 * workers):
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
@@ -116,3 +155,46 @@ def pmap(fn: Callable[..., R], chunks: Iterable[T], workers: int = 1, shared=_NO
             pool.shutdown(wait=True)
         else:  # an error, an interrupt, or a consumer that stopped early
             _stop(pool)
+
+
+def _run_shared():
+    fn, args = _shared
+    return fn(*args)
+
+
+class Background:
+    """``fn(*args)`` running in one other process (see :func:`background`)."""
+
+    def __init__(self, fn: Callable, args: tuple):
+        self._pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(), (fn, args), 0)
+        )
+        self._future = _first_submit(self._pool, _run_shared)
+
+    def result(self):
+        """Wait for the result (an exception of ``fn`` is raised here)."""
+        try:
+            out = self._future.result()
+        except BaseException:
+            _stop(self._pool)
+            raise
+        self._pool.shutdown(wait=True)
+        return out
+
+    def __enter__(self) -> "Background":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self._future.done() or exc[0] is not None:
+            _stop(self._pool)  # left early (an error or an interrupt here): the process ends now
+        else:
+            self._pool.shutdown(wait=True)
+
+
+def background(fn: Callable[..., R], *args) -> Background:
+    """Start ``fn(*args)`` in one other process and return at once: this process goes on with
+    other work and takes the result with ``.result()``. With fork the arguments are not copied
+    or pickled (only the result is); ``fn`` may start its own :func:`pmap` workers. Use it as a
+    context manager: leaving the block early ends the process. For a stage that does not
+    depend on the one this process runs meanwhile (the rules while the passages are found)."""
+    return Background(fn, args)

@@ -32,7 +32,8 @@ severity, a one-line description, should-flag and should-pass examples, and a ch
 registry finds the modules by itself; `tests/test_rules_examples.py` runs every rule's examples
 and fails a rule that lacks either kind. Document-scope rules see one document at a time (and
 run in `--workers` processes; the findings do not depend on their number); corpus-scope rules
-see every document. Documents of 200 or more characters whose detected language is not English
+see every document (each in one worker job beside the batches, or, when keyed, in two passes
+whose first runs in the batches' jobs). Documents of 200 or more characters whose detected language is not English
 are not checked. Select rules with `--select`/`--ignore` (see [cli.md](cli.md)); measured
 accuracy is in [accuracy.md](accuracy.md).
 

@@ -12,3 +12,25 @@ def test_findings_identical_with_one_or_two_workers(seeds_dir):
     assert [f.to_dict() for f in one] == [f.to_dict() for f in two]
     assert one  # the seeds have findings of both document and corpus rules
     assert {f.rule for f in one} >= {"stray-token", "gender-mismatch"}
+
+
+def test_findings_identical_when_warm(seeds_dir):
+    """A rules process beside other work runs the first batch (and pass 2's imports) before its
+    workers start: same findings."""
+    docs = [d for d in read_inputs([str(seeds_dir)]) if hasattr(d, "text")]
+    one = run_rules(docs, Config(workers=1), batch_size=2)
+    warm = run_rules(docs, Config(workers=2), batch_size=2, warm=True)
+    assert [f.to_dict() for f in one] == [f.to_dict() for f in warm]
+
+
+def test_scan_with_rules_beside_passages_is_identical(seeds_dir, monkeypatch):
+    """With several workers the rules run in a process of their own while the passages are
+    found (here on a corpus made large enough for it): the report is the same."""
+    import dedupe.rules
+    from dedupe.api import scan
+    from dedupe.io.writers.json import render
+
+    docs = [d for d in read_inputs([str(seeds_dir)]) if hasattr(d, "text")]
+    one = render(scan(docs, Config(workers=1), timestamp=False))
+    monkeypatch.setattr(dedupe.rules, "BATCH", 2)
+    assert render(scan(docs, Config(workers=2), timestamp=False)) == one

@@ -19,6 +19,8 @@ from .base import Rule, RuleContext
 __all__ = ["Rule", "RuleContext", "all_rules", "select_rules", "run_rules"]
 
 _NOT_RULES = {"base"}
+# documents per worker job of the document-scope rules (fewer: no workers)
+BATCH = 200
 
 
 @lru_cache(maxsize=1)
@@ -48,17 +50,112 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list
     return [r for r in chosen if r.id not in set(ignore)]
 
 
-def _document_findings(job) -> list[Finding]:
-    """Findings of the document-scope rules ``rule_ids`` on a batch of documents (a worker job)."""
-    return document_findings(*job)
-
-
 def document_findings(rule_ids, config: Config, docs: list, results: Mapping) -> list[Finding]:
     """Findings of the document-scope rules ``rule_ids`` on ``docs`` (``results``: what
     ingest learned about them, by id)."""
     ctx = RuleContext(config=config, results=results)
     rules = {r.id: r for r in all_rules()}
     return [f for rid in rule_ids for f in rules[rid].run(docs, ctx)]
+
+
+_per_document = document_findings
+
+
+def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_size: int, progress, warm=False) -> list:
+    """The findings of ``rules`` over ``docs``, in the order of :func:`run_rules`: those of the
+    document-scope rules (on ``only`` when given) in document order, then each corpus rule's.
+
+    One map of jobs does the work, in ``config.workers`` processes when there are more than
+    ``batch_size`` documents. A batch job runs the document-scope rules and pass 1 of the
+    keyed rules on a batch of documents, so that what they share of a document (sentences,
+    quotations, person mentions) is computed once; each corpus rule without a keyed form runs
+    over every document in one job. With several workers pass 1 of the other batches comes
+    first, in jobs of its own, then the whole-corpus rules, then the document-scope rules of
+    those batches: pass 2 of the keyed rules runs here as soon as pass 1 is done, while the
+    workers go on. The documents reach the workers once (:func:`~dedupe.parallel.pmap`'s
+    ``shared``); a job names its rule or its batch. With ``warm``, the first batch runs here
+    before the workers start, which then share the word lists it loaded, and what pass 2
+    loads (``Keyed.prepare``) is loaded here while the workers are busy."""
+    from ..parallel import pmap
+
+    per_doc = tuple(r.id for r in rules if r.scope == "document")
+    whole = [("rule", r.id) for r in rules if r.scope == "corpus" and r.keyed is None]
+    keyed = tuple(r.id for r in rules if r.scope == "corpus" and r.keyed is not None)
+    spans = [(s, min(s + batch_size, len(docs))) for s in range(0, len(docs), batch_size)] if per_doc or keyed else []
+    workers = getattr(config, "workers", 1) if len(docs) > batch_size else 1
+    if workers > 1 and keyed:
+        jobs = [("batch", *spans[0], True, True), *(("batch", *sp, False, True) for sp in spans[1:]), *whole,
+                *(("batch", *sp, True, False) for sp in spans[1:])]
+    else:
+        jobs = [*(("batch", *sp, True, True) for sp in spans), *whole]
+    here = 1 if warm and spans else 0
+    shared = (docs, per_doc, keyed, config, results, only)
+    by_rule: dict = {}
+    document: dict = {}  # batch start -> its findings of the document-scope rules
+    parts: dict = {}  # batch start -> its pass-1 items
+    # every job in flight (they are small: a rule id, a range), so that the workers go on
+    # while pass 2 runs here
+    for k, out in enumerate(pmap(_rules_job, jobs, workers, shared, ahead=len(jobs), here=here)):
+        if warm and k == here - 1 and workers > 1:  # the workers start after this
+            _analyse_ahead(docs, docs[spans[0][0] : spans[0][1]])
+        if warm and k == here and workers > 1:
+            for rid in keyed:
+                if _keyed.keyed_rule(rid).prepare is not None:
+                    _keyed.keyed_rule(rid).prepare()
+        job = jobs[k]
+        if job[0] == "rule":
+            by_rule[job[1]] = out
+            continue
+        _, start, end, check, collect = job
+        if check:
+            document[start] = out[0]
+            if progress:
+                progress("rules", len(document), len(spans))
+        if collect:
+            parts[start] = out[1]
+            if len(parts) == len(spans):  # pass 1 done
+                for rid in keyed:
+                    by_rule[rid] = _keyed.conclude(rid, (parts[s][rid] for s in sorted(parts)), docs)
+    found = [f for start in sorted(document) for f in document[start]]
+    for rule in rules:
+        found.extend(by_rule.get(rule.id, ()))
+    return found
+
+
+def _analyse_ahead(docs: list, sample: list) -> None:
+    """Compute the parts of the shared analysis the rules used on ``sample`` (person mentions,
+    quotations, sentences ...) for the other documents too, as far as the analysis cache holds
+    them: workers started after this inherit them, instead of each computing those of the
+    documents its jobs read (a batch's pass 1 and its document-scope rules may run in two
+    workers, a whole-corpus rule reads every document)."""
+    from .base import ANALYSIS_CACHE_CHARS, analysis
+
+    parts = sorted({name for d in sample for name in vars(analysis(d)) if name != "text"})
+    room = ANALYSIS_CACHE_CHARS
+    for d in docs:
+        room -= len(d.text)
+        if room < 0:
+            break
+        for name in parts:
+            getattr(analysis(d), name)
+
+
+def _rules_job(shared, job) -> tuple:
+    """A job of :func:`_findings`: a corpus rule's findings, or, for a batch of documents, the
+    findings of the document-scope rules (``check``) and the pass-1 items of the keyed rules
+    (``collect``)."""
+    docs, per_doc, keyed, config, results, only = shared
+    ctx = RuleContext(config=config, results=results)
+    if job[0] == "rule":
+        return list({r.id: r for r in all_rules()}[job[1]].run(docs, ctx))
+    _, start, end, check, collect = job
+    batch = docs[start:end]
+    findings = []
+    if check:
+        checked = batch if only is None else [d for d in batch if d.id in only]
+        rules = {r.id: r for r in all_rules()}
+        findings = [f for rid in per_doc for f in rules[rid].run(checked, ctx)]
+    return findings, _keyed.collect(keyed, list(enumerate(batch, start))) if collect else None
 
 
 # documents at least this long whose detected language is not English are not checked: the
@@ -90,12 +187,13 @@ def _untranslated(skipped: list, checked: int, rules) -> list[Finding]:
 def run_rules(
     docs: Iterable[Document],
     config: Config,
-    batch_size: int = 200,
+    batch_size: int = BATCH,
     results: Optional[Mapping[str, DocumentResult]] = None,
     progress=None,
     only: Optional[set] = None,
     document_findings: Optional[Callable] = None,
     keyed_findings: Optional[Callable] = None,
+    warm: bool = False,
 ) -> list[Finding]:
     """Every selected rule over the documents; findings at or above ``min_severity``, sorted.
 
@@ -103,15 +201,15 @@ def run_rules(
     (``ctx.results``), and documents it shows are confidently not English are not checked
     (see :func:`not_english`). Document-scope rules run over batches of documents in
     ``config.workers`` processes; corpus-scope rules with a keyed form (``rule.keyed``) run
-    in two passes (:mod:`._keyed`: keyed items collected per document in ``config.workers``
-    processes, then compared per key), the others see every document at once. The result
+    in two passes (:mod:`._keyed`: keyed items collected per document in the same jobs,
+    then compared per key), the others see every document at once, each in one job beside
+    the batches (see :func:`_findings`). The result
     does not depend on the number of workers. With ``only`` (a set of ids: drafts checked
     against an archive), document-scope rules run on those documents alone, since findings
     elsewhere would be dropped. ``document_findings(rule_ids, docs, results)`` (for a staged
-    run) runs the document-scope rules elsewhere, with :func:`document_findings`.
+    run) runs the document-scope rules elsewhere, with :func:`document_findings`. ``warm``:
+    for a process that runs beside other work (see :func:`_findings`).
     """
-    from ..parallel import batches, pmap
-
     results = results or {}
     skip = not_english(results.values())
     docs = list(docs)
@@ -122,33 +220,22 @@ def run_rules(
     rules = select_rules(config.select, config.ignore)
     per_doc = tuple(r.id for r in rules if r.scope == "document")
     found: list[Finding] = []
-    checked = docs if only is None else [d for d in docs if d.id in only]
-    if per_doc and document_findings is not None:
-        found.extend(document_findings(per_doc, checked, results))
-    elif per_doc:
-        jobs = (
-            (per_doc, config, chunk, {d.id: results[d.id] for d in chunk if d.id in results})
-            for chunk in batches(checked, batch_size)
-        )
-        workers = getattr(config, "workers", 1) if len(checked) > batch_size else 1
-        done = 0
-        for chunk_findings in pmap(_document_findings, jobs, workers):
-            found.extend(chunk_findings)
-            done = min(done + batch_size, len(checked))
-            if progress:
-                progress("rules", done, len(checked))
-    for rule in rules:
-        if rule.scope == "corpus":
-            if progress:
-                progress(f"rule {rule.id}", 0, 1)
-            if rule.keyed is None:
-                found.extend(rule.run(docs, ctx))
-            elif keyed_findings is not None:
-                found.extend(keyed_findings(rule.id, docs))
-            else:
-                found.extend(_keyed.run(rule.id, docs, getattr(config, "workers", 1)))
-            if progress:
-                progress(f"rule {rule.id}", 1, 1)
+    if document_findings is None and keyed_findings is None:
+        found = _findings(rules, docs, config, results, only, batch_size, progress, warm)
+    else:  # a staged run: its engine runs the per-document steps as tasks
+        checked = docs if only is None else [d for d in docs if d.id in only]
+        if per_doc and document_findings is not None:
+            found.extend(document_findings(per_doc, checked, results))
+        elif per_doc:
+            found.extend(_per_document(per_doc, config, checked, results))
+        for rule in rules:
+            if rule.scope == "corpus":
+                if rule.keyed is None:
+                    found.extend(rule.run(docs, ctx))
+                elif keyed_findings is not None:
+                    found.extend(keyed_findings(rule.id, docs))
+                else:
+                    found.extend(_keyed.run(rule.id, docs, getattr(config, "workers", 1)))
     found.extend(_untranslated(skipped, len(docs), rules))
     findings = [f for f in found if severity_rank(f.severity) >= floor]
     findings = with_fingerprints(findings, {d.id: d.text for d in docs})

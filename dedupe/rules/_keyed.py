@@ -39,6 +39,9 @@ class Keyed:
     census: Optional[Callable] = None  # (key, items) -> note the key?
     plan: Optional[Callable] = None  # (noted keys, totals) -> plan
     tally: Optional[Callable] = None  # (doc) -> Counter
+    # () -> None: what pass 2 loads (modules, tables), for a process to load before it
+    # starts workers while others are busy, rather than at its end
+    prepare: Optional[Callable] = None
 
 
 @dataclass
@@ -132,13 +135,19 @@ def run(rule_id: str, docs: list, workers: int = 1) -> list:
     ``workers`` processes when there are many documents)."""
     from ..parallel import batches, pmap
 
-    keyed = keyed_rule(rule_id)
     indexed = list(enumerate(docs))
     jobs = (((rule_id,), chunk) for chunk in batches(indexed, BATCH))
+    parts = pmap(_collect_job, jobs, workers if len(docs) > BATCH else 1)
+    return conclude(rule_id, (part[rule_id] for part in parts), docs)
+
+
+def conclude(rule_id: str, parts, docs: list) -> list:
+    """Pass 2 of the keyed rule ``rule_id`` in this process: its findings, given the pass-1
+    ``(items, tally)`` of each batch of ``docs`` in corpus order (what :func:`collect` gives)."""
+    keyed = keyed_rule(rule_id)
     items: list = []
     totals = Totals(documents=len(docs), texts=lambda indices: [docs[i].text for i in indices])
-    for part in pmap(_collect_job, jobs, workers if len(docs) > BATCH else 1):
-        found, tally = part[rule_id]
+    for found, tally in parts:
         items.extend(found)
         totals.tally.update(tally)
     groups = grouped(items)

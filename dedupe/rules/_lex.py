@@ -171,6 +171,13 @@ def zipf_en(word: str) -> float:
     return zipf(word, "en")
 
 
+def load_english() -> None:
+    """Load the English word list now: a process about to start workers that look English
+    words up loads it once, and the workers (forked) share it instead of each loading it."""
+    _wordfreq_languages()
+    _frequencies("en", "best")
+
+
 @lru_cache(maxsize=1)
 def _wordfreq_languages() -> frozenset:
     from wordfreq import available_languages

@@ -258,7 +258,16 @@ def _within_related(forms: dict, totals) -> dict:
     return out
 
 
-KEYED = Keyed(collect=_collect, compare=_compare, report=_report, census=_census, plan=_plan, tally=_terms)
+def _prepare() -> None:
+    """Import what :class:`Related` uses (scikit-learn: about half a second)."""
+    import importlib
+
+    for module in ("scipy.sparse", "sklearn.preprocessing", "sklearn.metrics.pairwise"):
+        importlib.import_module(module)
+
+
+KEYED = Keyed(collect=_collect, compare=_compare, report=_report, census=_census, plan=_plan, tally=_terms,
+              prepare=_prepare)
 
 
 def _check(docs, ctx):
