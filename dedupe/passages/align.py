@@ -70,7 +70,10 @@ def seeds(a: Words, b: Words, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     first_a, first_b = np.searchsorted(sorted_a, shared), np.searchsorted(sorted_b, shared)
     count_a = np.searchsorted(sorted_a, shared, side="right") - first_a
     count_b = np.searchsorted(sorted_b, shared, side="right") - first_b
-    keep = count_a * count_b <= MAX_REPEATS
+    repeats = count_a * count_b
+    if repeats.max() == 1:  # each shared n-gram once on each side (most pairs): one seed each
+        return order_a[first_a], order_b[first_b]
+    keep = repeats <= MAX_REPEATS
     first_a, first_b, count_a, count_b = first_a[keep], first_b[keep], count_a[keep], count_b[keep]
     # every position of A with every position of B of its n-gram
     ia = order_a[ranges(first_a, count_a)]
@@ -83,18 +86,14 @@ def seeds(a: Words, b: Words, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 def runs(pairs: tuple[np.ndarray, np.ndarray], n: int) -> list[tuple[int, int, int]]:
     """Maximal exact runs ``(a_start, b_start, length)`` in words from n-gram seeds (seeds at
     consecutive positions of one diagonal make one run), by diagonal, then position."""
-    i, j = pairs
-    if i.size == 0:
-        return []
-    diagonal = j - i
-    order = np.lexsort((i, diagonal))
-    i, diagonal = i[order], diagonal[order]
-    new = np.ones(i.size, dtype=bool)
-    new[1:] = (diagonal[1:] != diagonal[:-1]) | (i[1:] - i[:-1] > 1)
-    first = np.flatnonzero(new)
-    last = np.append(first[1:], i.size) - 1
-    a0 = i[first]
-    return list(zip(a0.tolist(), (a0 + diagonal[first]).tolist(), (i[last] + n - a0).tolist()))
+    out = []
+    for i, j in sorted(zip(pairs[0].tolist(), pairs[1].tolist()), key=lambda p: (p[1] - p[0], p[0])):
+        if out and j - i == out[-1][1] - out[-1][0] and i <= out[-1][0] + out[-1][2] - n + 1:
+            a0, b0, _ = out[-1]
+            out[-1] = (a0, b0, i + n - a0)
+        else:
+            out.append((i, j, n))
+    return out
 
 
 def trim_fragments(a: Words, b: Words, a0: int, b0: int, length: int) -> tuple[int, int, int]:
