@@ -61,12 +61,12 @@ def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tu
 
 
 def numbered(sets: list[np.ndarray]) -> tuple[int, list[np.ndarray]]:
-    """The sorted hash arrays ``sets`` as numbers ``0 .. count - 1`` (the rank of each hash
+    """The sorted hash arrays ``sets`` as numbers ``0 .. count - 1`` (int32: the rank of each hash
     among all of them: a sorted array stays sorted, equal hashes get equal numbers), and the
     count."""
     table = np.sort(np.concatenate(sets)) if sets else np.zeros(0, dtype=np.uint64)
     table = table[np.append(True, table[1:] != table[:-1])] if table.size else table  # distinct
-    return table.size, [np.searchsorted(table, s) for s in sets]
+    return table.size, [np.searchsorted(table, s).astype(np.int32) for s in sets]
 
 
 def _in_any(mine: np.ndarray, sets: list[np.ndarray], mark: Optional[np.ndarray] = None) -> np.ndarray:

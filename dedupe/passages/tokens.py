@@ -39,12 +39,12 @@ class Words:
         return self._vocabulary[key]
 
     def index(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(order, sorted_grams)``: the n-gram positions in order of their hash (positions
+        """``(order, sorted_grams)``: the n-gram positions (int32) in order of their hash (positions
         of one hash ascending) and the hashes in that order, so that the positions of any
         n-gram are found by a binary search (computed once)."""
         if "index" not in self._cache:
             order = np.argsort(self.grams, kind="stable")
-            self._cache["index"] = order, self.grams[order]
+            self._cache["index"] = order.astype(np.int32), self.grams[order]
         return self._cache["index"]
 
     def break_flags(self) -> bytes:
