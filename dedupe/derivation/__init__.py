@@ -25,8 +25,13 @@ import numpy as np
 
 from ..passages import SEED_NGRAM, Reuse
 from ..passages.tokens import words_of
-from .features import FEATURES, features, ngram_sets
+from ..parallel import batches
+from .features import FEATURES, NGRAMS, features, ngram_sets, numbered
 from .model import LABELS, probabilities
+
+# documents whose features are computed together (their n-grams and their sources' numbered
+# at once: memory follows the chunk, not the corpus)
+FEATURE_CHUNK = 2000
 
 __all__ = ["FEATURES", "LABELS", "feature_table", "derive", "apply_derivation", "when"]
 
@@ -82,7 +87,7 @@ def feature_table(corpus, reuse: Reuse, drafts: Optional[set] = None) -> dict[st
     def date(doc_id: str):
         return when(corpus.document(doc_id).fields.get("date"))
 
-    out = {}
+    plan = []  # (document, its sources, dated)
     for doc in sorted(shared, key=corpus.index):
         if drafts is not None and doc not in drafts:
             continue
@@ -98,14 +103,26 @@ def feature_table(corpus, reuse: Reuse, drafts: Optional[set] = None) -> dict[st
             else:
                 dated = False
             sources.append(other)
-        if not sources:
-            continue
-        words, grams = tokens(doc)
-        spans = [s for other in sources for s in shared[doc][other]]
-        x = features(words, grams, [tokens(o)[1] for o in sources], spans)
-        # shown: the documents it shares passages with, or else those of its short runs
-        shown = [o for o in sources if shared[doc][o]] or sources
-        out[doc] = (x, shown, "dates" if dated else "unknown")
+        if sources:
+            plan.append((doc, sources, dated))
+    out = {}
+    for chunk in batches(plan, FEATURE_CHUNK):
+        # the n-grams of the chunk's documents and their sources, numbered (per n), so that
+        # a document's n-grams are looked up in its sources by marking an array
+        involved = sorted({d for doc, sources, _ in chunk for d in (doc, *sources)}, key=corpus.index)
+        ids: dict = {d: {} for d in involved}
+        marks = {}
+        for n in NGRAMS:
+            count, numbers = numbered([tokens(d)[1][n] for d in involved])
+            for d, x in zip(involved, numbers):
+                ids[d][n] = x
+            marks[n] = np.zeros(count, dtype=bool)
+        for doc, sources, dated in chunk:
+            spans = [s for other in sources for s in shared[doc][other]]
+            x = features(tokens(doc)[0], ids[doc], [ids[o] for o in sources], spans, marks)
+            # shown: the documents it shares passages with, or else those of its short runs
+            shown = [o for o in sources if shared[doc][o]] or sources
+            out[doc] = (x, shown, "dates" if dated else "unknown")
     return out
 
 

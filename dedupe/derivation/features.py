@@ -18,6 +18,8 @@ copied only in short stretches, with no passage, is still compared with where th
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from ..near.shingles import combine_ngrams
@@ -37,10 +39,12 @@ def ngram_sets(words: Words, stock: np.ndarray) -> dict[int, np.ndarray]:
     return out
 
 
-def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tuple[int, int, int, bool]]) -> np.ndarray:
+def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tuple[int, int, int, bool]],
+             marks: Optional[dict] = None) -> np.ndarray:
     """The feature vector (in ``FEATURES`` order) of a document with its ``words`` and n-gram
     sets ``grams``, given its sources' n-gram sets and its side of every passage it shares
-    with them, as ``(start, end, words, edited)``."""
+    with them, as ``(start, end, words, edited)``. With ``marks`` (n -> a zeroed bool array,
+    see :func:`numbered`), the n-gram sets are numbers below the arrays' sizes."""
     out = np.zeros(len(FEATURES))
     if len(words) == 0 or not source_grams:
         return out
@@ -48,7 +52,7 @@ def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tu
     for k, n in enumerate(NGRAMS, start=1):
         mine = grams[n]
         if mine.size:
-            out[k] = _in_any(mine, [g[n] for g in source_grams]).mean()
+            out[k] = _in_any(mine, [g[n] for g in source_grams], marks[n] if marks else None).mean()
     out[5] = max((w for _, _, w, _ in spans), default=0) / len(words)
     out[6] = np.log1p(len(spans))
     out[7] = np.log1p(len(source_grams))
@@ -56,15 +60,27 @@ def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tu
     return out
 
 
-def _in_any(mine: np.ndarray, sets: list[np.ndarray]) -> np.ndarray:
-    """Per hash of the sorted ``mine``: whether any of the sorted ``sets`` holds it (a binary
-    search in each set; their union, which many sources make large, is never built)."""
-    found = np.zeros(mine.size, dtype=bool)
-    for s in sets:
-        if s.size:
-            at = np.searchsorted(s, mine)
-            np.minimum(at, s.size - 1, out=at)
-            found |= s[at] == mine
+def numbered(sets: list[np.ndarray]) -> tuple[int, list[np.ndarray]]:
+    """The sorted hash arrays ``sets`` as numbers ``0 .. count - 1`` (int32: the rank of each hash
+    among all of them: a sorted array stays sorted, equal hashes get equal numbers), and the
+    count."""
+    table = np.sort(np.concatenate(sets)) if sets else np.zeros(0, dtype=np.uint64)
+    table = table[np.append(True, table[1:] != table[:-1])] if table.size else table  # distinct
+    return table.size, [np.searchsorted(table, s).astype(np.int32) for s in sets]
+
+
+def _in_any(mine: np.ndarray, sets: list[np.ndarray], mark: Optional[np.ndarray] = None) -> np.ndarray:
+    """Per element of the sorted ``mine``: whether any of the sorted ``sets`` holds it. The
+    elements of the sets are marked in a bool array indexed by number (``mark``: zeroed, at
+    least as long as the largest number, left zeroed; without it, the arrays are numbered
+    here), so the cost is the sets' sizes, and their union is never sorted."""
+    if mark is None:
+        count, (mine, *sets) = numbered([mine, *sets])
+        mark = np.zeros(count, dtype=bool)
+    theirs = np.concatenate(sets) if sets else mine[:0]
+    mark[theirs] = True
+    found = mark[mine]
+    mark[theirs] = False
     return found
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tokens import Words
+from .tokens import Words, ranges
 
 # the longest gap (in words, on either side) that may separate two tiles of one passage
 MAX_GAP = 10
@@ -57,32 +57,37 @@ def containment(a: Words, b: Words, stop: np.ndarray) -> float:
     return shared_grams(a, b, stop).size / least if least else 0.0
 
 
-def seeds(a: Words, b: Words, stop: np.ndarray) -> list[tuple[int, int]]:
-    """Pairs ``(i, j)`` of positions where A and B start the same n-gram (an n-gram found
-    more than MAX_REPEATS times, occurrences in A times in B, seeds nothing)."""
+def seeds(a: Words, b: Words, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(i, j)`` (two arrays) where A and B start the same n-gram (an n-gram found
+    more than MAX_REPEATS times, occurrences in A times in B, seeds nothing). The positions
+    of each shared n-gram are found by binary search in each document's index
+    (:meth:`Words.index`), so a pair costs what the two share, not the documents' length."""
     shared = shared_grams(a, b, stop)
+    none = np.zeros(0, dtype=np.int64)
     if shared.size == 0:
-        return []
-    ia = np.flatnonzero(np.isin(a.grams, shared))
-    ib = np.flatnonzero(np.isin(b.grams, shared))
-    ka = np.searchsorted(shared, a.grams[ia])  # the shared n-gram at each of those positions
-    kb = np.searchsorted(shared, b.grams[ib])
-    count_b = np.bincount(kb, minlength=shared.size)
-    keep = np.bincount(ka, minlength=shared.size)[ka] * count_b[ka] <= MAX_REPEATS
-    ia, ka = ia[keep], ka[keep]
-    # every position of A with every position of B of its n-gram (B's grouped by n-gram)
-    order = np.argsort(kb, kind="stable")
-    first_b = np.searchsorted(kb[order], ka)
-    reps = count_b[ka]
-    within = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
-    j = ib[order][np.repeat(first_b, reps) + within]
-    return list(zip(np.repeat(ia, reps).tolist(), j.tolist()))
+        return none, none
+    (order_a, sorted_a), (order_b, sorted_b) = a.index(), b.index()
+    first_a, first_b = np.searchsorted(sorted_a, shared), np.searchsorted(sorted_b, shared)
+    count_a = np.searchsorted(sorted_a, shared, side="right") - first_a
+    count_b = np.searchsorted(sorted_b, shared, side="right") - first_b
+    repeats = count_a * count_b
+    if repeats.max() == 1:  # each shared n-gram once on each side (most pairs): one seed each
+        return order_a[first_a], order_b[first_b]
+    keep = repeats <= MAX_REPEATS
+    first_a, first_b, count_a, count_b = first_a[keep], first_b[keep], count_a[keep], count_b[keep]
+    # every position of A with every position of B of its n-gram
+    ia = order_a[ranges(first_a, count_a)]
+    reps = np.repeat(count_b, count_a)  # per position of A: the positions of B to pair it with
+    starts_b = np.repeat(first_b, count_a)
+    j = order_b[ranges(starts_b, reps)]
+    return np.repeat(ia, reps), j
 
 
-def runs(pairs: list[tuple[int, int]], n: int) -> list[tuple[int, int, int]]:
-    """Maximal exact runs ``(a_start, b_start, length)`` in words from n-gram seeds."""
+def runs(pairs: tuple[np.ndarray, np.ndarray], n: int) -> list[tuple[int, int, int]]:
+    """Maximal exact runs ``(a_start, b_start, length)`` in words from n-gram seeds (seeds at
+    consecutive positions of one diagonal make one run), by diagonal, then position."""
     out = []
-    for i, j in sorted(pairs, key=lambda p: (p[1] - p[0], p[0])):
+    for i, j in sorted(zip(pairs[0].tolist(), pairs[1].tolist()), key=lambda p: (p[1] - p[0], p[0])):
         if out and j - i == out[-1][1] - out[-1][0] and i <= out[-1][0] + out[-1][2] - n + 1:
             a0, b0, _ = out[-1]
             out[-1] = (a0, b0, i + n - a0)
@@ -95,12 +100,13 @@ def trim_fragments(a: Words, b: Words, a0: int, b0: int, length: int) -> tuple[i
     """Drop words that a run takes over a sentence break on either side when fewer than
     ``ANCHOR_WORDS`` of them hang there: the "The" that happens to follow two copies of
     one paragraph is not part of the copy."""
+    breaks_a, breaks_b = a.break_flags(), b.break_flags()
     for k in range(1, min(ANCHOR_WORDS, length)):  # leading fragment: break before word k
-        if a.breaks[a0 + k] or b.breaks[b0 + k]:
+        if breaks_a[a0 + k] or breaks_b[b0 + k]:
             a0, b0, length = a0 + k, b0 + k, length - k
             break
     for k in range(1, min(ANCHOR_WORDS, length)):  # trailing fragment: break before the last k words
-        if a.breaks[a0 + length - k] or b.breaks[b0 + length - k]:
+        if breaks_a[a0 + length - k] or breaks_b[b0 + length - k]:
             length -= k
             break
     return a0, b0, length
@@ -108,21 +114,22 @@ def trim_fragments(a: Words, b: Words, a0: int, b0: int, length: int) -> tuple[i
 
 def tiles(candidates: list[tuple[int, int, int]], a: Words, b: Words, n: int) -> list[tuple[int, int, int]]:
     """Greedy string tiling: longest runs first, each word used once per side."""
-    used_a = np.zeros(len(a), dtype=bool)
-    used_b = np.zeros(len(b), dtype=bool)
+    used_a, used_b = bytearray(len(a)), bytearray(len(b))
     out = []
     for a0, b0, length in sorted(candidates, key=lambda r: (-r[2], r[0], r[1])):
-        free = ~used_a[a0 : a0 + length] & ~used_b[b0 : b0 + length]
-        best_start, best_len, cur = 0, 0, 0
-        for k, ok in enumerate(free.tolist()):
-            cur = cur + 1 if ok else 0
-            if cur > best_len:
-                best_start, best_len = k - cur + 1, cur
+        if used_a.find(1, a0, a0 + length) < 0 and used_b.find(1, b0, b0 + length) < 0:
+            best_start, best_len = 0, length  # no word of the run is taken yet
+        else:  # the longest stretch of the run whose words are free on both sides
+            best_start, best_len, cur = 0, 0, 0
+            for k in range(length):
+                cur = 0 if used_a[a0 + k] or used_b[b0 + k] else cur + 1
+                if cur > best_len:
+                    best_start, best_len = k - cur + 1, cur
         if best_len >= n:
             ta, tb, tl = trim_fragments(a, b, a0 + best_start, b0 + best_start, best_len)
             if tl >= n:
-                used_a[ta : ta + tl] = True
-                used_b[tb : tb + tl] = True
+                used_a[ta : ta + tl] = b"\x01" * tl
+                used_b[tb : tb + tl] = b"\x01" * tl
                 out.append((ta, tb, tl))
     return sorted(out)
 
@@ -148,20 +155,20 @@ def chain(tile_list: list[tuple[int, int, int]]) -> list[Alignment]:
 def extend(chains: list[Alignment], a: Words, b: Words) -> list[Alignment]:
     """Grow each chain over identical words on either side, within its sentences and
     without taking words of another chain."""
-    used_a = np.zeros(len(a) + 1, dtype=bool)
-    used_b = np.zeros(len(b) + 1, dtype=bool)
+    used_a, used_b = bytearray(len(a) + 1), bytearray(len(b) + 1)
     for c in chains:
-        used_a[c.a0 : c.a1] = True
-        used_b[c.b0 : c.b1] = True
+        used_a[c.a0 : c.a1] = b"\x01" * (c.a1 - c.a0)
+        used_b[c.b0 : c.b1] = b"\x01" * (c.b1 - c.b0)
     ta, tb = a.tokens, b.tokens
+    breaks_a, breaks_b = a.break_flags(), b.break_flags()
     for c in chains:
-        while c.a0 > 0 and c.b0 > 0 and not (a.breaks[c.a0] or b.breaks[c.b0] or used_a[c.a0 - 1]
+        while c.a0 > 0 and c.b0 > 0 and not (breaks_a[c.a0] or breaks_b[c.b0] or used_a[c.a0 - 1]
                                              or used_b[c.b0 - 1]) and ta[c.a0 - 1] == tb[c.b0 - 1]:
             c.a0, c.b0, c.matched = c.a0 - 1, c.b0 - 1, c.matched + 1
-            used_a[c.a0] = used_b[c.b0] = True
-        while c.a1 < len(a) and c.b1 < len(b) and not (a.breaks[c.a1] or b.breaks[c.b1] or used_a[c.a1]
+            used_a[c.a0] = used_b[c.b0] = 1
+        while c.a1 < len(a) and c.b1 < len(b) and not (breaks_a[c.a1] or breaks_b[c.b1] or used_a[c.a1]
                                                        or used_b[c.b1]) and ta[c.a1] == tb[c.b1]:
-            used_a[c.a1] = used_b[c.b1] = True
+            used_a[c.a1] = used_b[c.b1] = 1
             c.a1, c.b1, c.matched = c.a1 + 1, c.b1 + 1, c.matched + 1
     return chains
 
@@ -174,4 +181,7 @@ def align(a: Words, b: Words, n: int, stop: np.ndarray) -> list[Alignment]:
 
 def similarity(a: Words, b: Words, al: Alignment) -> float:
     """Word-level similarity of the two spans: ``2 * matching words / (words in A + words in B)``."""
-    return difflib.SequenceMatcher(None, a.tokens[al.a0 : al.a1], b.tokens[al.b0 : al.b1], autojunk=False).ratio()
+    ta, tb = a.tokens[al.a0 : al.a1], b.tokens[al.b0 : al.b1]
+    if ta == tb:
+        return 1.0  # what SequenceMatcher says of two equal sequences
+    return difflib.SequenceMatcher(None, ta, tb, autojunk=False).ratio()

@@ -20,8 +20,9 @@ from ..config import Config
 from ..near.lsh import recall_params
 from ..near.signatures import kperm_signatures
 from ..parallel import batches, pmap
+from ..rules.base import analysis
 from ..textutil import sentences, unwrapped
-from .tokens import Words
+from .tokens import Words, ranges
 
 # documents per worker job (words, units) when the passages stage runs in several processes
 DOCS_PER_JOB = 200
@@ -42,10 +43,14 @@ def unit_ranges(text: str, words: Words) -> list[tuple[int, int]]:
     """Word ranges ``(first, last)`` of the passage-level units of one document."""
     if len(words) == 0:
         return []
+    plain = unwrapped(text)  # a wrapped line is not a sentence
+    # the sentences of a text that is not hard-wrapped are those the rules read too
+    spans = analysis(text).sentences if plain is text else tuple(sentences(plain))
+    if not spans:
+        return []
+    bounds = np.searchsorted(words.starts, np.array(spans, dtype=np.int64).ravel()).reshape(-1, 2).tolist()
     out, first = [], None
-    for s, e in sentences(unwrapped(text)):  # a wrapped line is not a sentence
-        w0 = int(np.searchsorted(words.starts, s))
-        w1 = int(np.searchsorted(words.starts, e))
+    for w0, w1 in bounds:
         if w1 <= w0:
             continue
         if first is not None:
@@ -90,19 +95,43 @@ def candidate_pairs(
     of_unit = np.concatenate([p[1] for p in parts])
     if not of_unit.size:
         return []
-    found: set[tuple[int, int]] = set()
+    docs = len(texts)
+    member = None if only is None else np.isin(np.arange(docs), np.fromiter(only, dtype=np.int64))
+    found = [np.zeros(0, dtype=np.int64)]
     for band in range(bands):  # every bucket of every band: its units collide
-        for members in _equal_rows(sig[:, band * rows : (band + 1) * rows]):
-            docs = sorted(set(of_unit[members].tolist()))
-            if len(docs) < 2:
-                continue
-            if len(docs) > max_df:  # a stock sentence would pair every document with every other
-                continue
-            if only is None:
-                found.update((d, e) for i, d in enumerate(docs) for e in docs[i + 1 :])
-            else:
-                found.update((min(d, e), max(d, e)) for d in docs if d in only for e in docs if e != d)
-    return sorted(found)
+        found.append(_bucket_pairs(sig[:, band * rows : (band + 1) * rows], of_unit, docs, max_df, member))
+    codes = np.unique(np.concatenate(found))
+    return list(zip((codes // docs).tolist(), (codes % docs).tolist()))
+
+
+def _bucket_pairs(block: np.ndarray, of_unit: np.ndarray, docs: int, max_df: int, member) -> np.ndarray:
+    """The document pairs ``i * docs + j`` (``i < j``) that share a bucket of one LSH band
+    (rows of ``block`` that are equal: MinHashLSH's buckets, without its per-unit dicts),
+    leaving out buckets of more than ``max_df`` documents (a stock sentence would pair every
+    document with every other); with ``member`` (per document, bool), only the pairs holding
+    a member."""
+    # the distinct (bucket, document) pairs, ordered by bucket, then document
+    order = np.lexsort((of_unit, *block.T[::-1]))
+    rows, doc = block[order], of_unit[order]
+    new_bucket = np.ones(doc.size, dtype=bool)
+    new_bucket[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    distinct = new_bucket.copy()
+    distinct[1:] |= doc[1:] != doc[:-1]
+    bucket, doc = np.cumsum(new_bucket)[distinct], doc[distinct]
+    starts = np.flatnonzero(np.diff(bucket, prepend=-1))
+    sizes = np.diff(np.append(starts, bucket.size))
+    ok = (sizes >= 2) & (sizes <= max_df)
+    starts, sizes = starts[ok], sizes[ok]
+    # each document of a bucket with every later one of it
+    at = ranges(starts, sizes)  # positions of the documents of the buckets kept
+    later = np.repeat(starts + sizes, sizes) - at - 1  # documents after each in its bucket
+    first = np.repeat(at, later)
+    second = ranges(at + 1, later)
+    i, j = doc[first], doc[second]
+    if member is not None:
+        keep = member[i] | member[j]
+        i, j = i[keep], j[keep]
+    return i * docs + j
 
 
 def _signed_units(shared, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -110,33 +139,33 @@ def _signed_units(shared, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
     n-grams), all signed at once, and the document of each unit (a worker job; ``shared``:
     the texts, their words, the stock n-grams, ``n`` and the seed)."""
     texts, all_words, stop, n, seed = shared
-    units: list[np.ndarray] = []
-    unit_doc: list[int] = []
+    grams, first, last, unit_doc = [], [], [], []
+    base = 0
     for d in docs:
         words = all_words[d]
-        for w0, w1 in unit_ranges(texts[d], words):
-            grams = np.unique(words.grams[w0 : max(w0, w1 - n + 1)])
-            if stop.size:
-                grams = grams[~np.isin(grams, stop)]
-            if grams.size == 0:
-                continue
-            units.append(grams)
-            unit_doc.append(d)
-    if not units:
+        spans = unit_ranges(texts[d], words)
+        if spans:
+            w0, w1 = np.array(spans, dtype=np.int64).T
+            first.append(w0 + base)
+            last.append(np.maximum(w0, w1 - n + 1) + base)  # the unit's n-grams: first .. last - 1
+            unit_doc.append(np.full(w0.size, d, dtype=np.int64))
+        grams.append(words.grams)
+        base += words.grams.size
+    if not first:
         return np.zeros((0, UNIT_PERM), dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    # the signature of each unit is that of signature(grams) alone
-    offsets = np.zeros(len(units) + 1, dtype=np.int64)
-    np.cumsum([u.size for u in units], out=offsets[1:])
-    # (8k n-grams at a time: the arrays of UNIT_PERM values per n-gram stay a few MB)
-    sig = kperm_signatures(np.concatenate(units), offsets, UNIT_PERM, seed, chunk=8192)
-    return sig, np.array(unit_doc, dtype=np.int64)
-
-
-def _equal_rows(block: np.ndarray):
-    """Index arrays of the rows of ``block`` that are equal, for each value shared by two or
-    more rows: the buckets of one LSH band (MinHashLSH's, without its per-unit dicts)."""
-    _, inverse, counts = np.unique(block, axis=0, return_inverse=True, return_counts=True)
-    order = np.argsort(inverse.ravel(), kind="stable")
+    grams_all = np.concatenate(grams)
+    first, last, unit_doc = np.concatenate(first), np.concatenate(last), np.concatenate(unit_doc)
+    # the n-gram positions of every unit, in order, without the stock ones (a unit's signature
+    # is the minimum over its n-grams, so an n-gram repeated inside a unit changes nothing)
+    counts = last - first
     ends = np.cumsum(counts)
-    for g in np.flatnonzero(counts >= 2).tolist():
-        yield order[ends[g] - counts[g] : ends[g]]
+    at = ranges(first, counts)
+    kept = ~np.isin(grams_all, stop)[at] if stop.size else np.ones(at.size, dtype=bool)
+    kept_before = np.concatenate(([0], np.cumsum(kept)))
+    sizes = kept_before[ends] - kept_before[ends - counts]
+    nonempty = sizes > 0  # a unit made only of stock n-grams has no signature
+    offsets = np.zeros(int(nonempty.sum()) + 1, dtype=np.int64)
+    np.cumsum(sizes[nonempty], out=offsets[1:])
+    # (8k n-grams at a time: the arrays of UNIT_PERM values per n-gram stay a few MB)
+    sig = kperm_signatures(grams_all[at[kept]], offsets, UNIT_PERM, seed, chunk=8192)
+    return sig, unit_doc[nonempty]

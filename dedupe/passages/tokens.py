@@ -27,6 +27,7 @@ class Words:
     breaks: np.ndarray  # bool: a sentence or paragraph ends between word i - 1 and word i
     hashes: np.ndarray  # uint64 hash of each word (:func:`~dedupe.near.shingles.token_hash`)
     _vocabulary: dict = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def vocabulary(self, stop: np.ndarray) -> np.ndarray:
         """The sorted unique n-gram hashes, without the stock ones (cached per ``stop``)."""
@@ -37,12 +38,37 @@ class Words:
             self._vocabulary[key] = v[~np.isin(v, stop)] if stop.size else v
         return self._vocabulary[key]
 
+    def index(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(order, sorted_grams)``: the n-gram positions (int32) in order of their hash (positions
+        of one hash ascending) and the hashes in that order, so that the positions of any
+        n-gram are found by a binary search (computed once)."""
+        if "index" not in self._cache:
+            order = np.argsort(self.grams, kind="stable")
+            self._cache["index"] = order.astype(np.int32), self.grams[order]
+        return self._cache["index"]
+
+    def break_flags(self) -> bytes:
+        """:attr:`breaks` as bytes (0 or 1 per word), read word by word by the aligner."""
+        if "breaks" not in self._cache:
+            self._cache["breaks"] = self.breaks.tobytes()
+        return self._cache["breaks"]
+
     def __len__(self) -> int:
         return len(self.tokens)
 
     def chars(self, first: int, last: int) -> tuple[int, int]:
         """Character span ``(start, end)`` of words ``first .. last - 1``."""
         return int(self.starts[first]), int(self.ends[last - 1])
+
+
+def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The concatenation of ``range(s, s + c)`` for each start ``s`` and count ``c`` (int64).
+
+    >>> ranges(np.array([5, 0]), np.array([2, 3])).tolist()
+    [5, 6, 0, 1, 2]
+    """
+    ends = np.cumsum(counts, dtype=np.int64)
+    return np.arange(int(ends[-1]) if ends.size else 0, dtype=np.int64) + np.repeat(starts - (ends - counts), counts)
 
 
 _BREAK_RE = re.compile(r"""[.!?…]['"’”)\]]*\s|\n""")

@@ -54,8 +54,11 @@ def _ends_sentence(line: str) -> bool:
     return line.rstrip()[-1:] in ".!?:;\"”’)…"
 
 
+_PUNCT = re.compile(r"[^\w\s]")
+
+
 def _norm(line: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", "", line.lower()).split())
+    return " ".join(_PUNCT.sub("", line.lower()).split())
 
 
 def _inline_promo_end(text: str, start: int, line_end: int) -> int:
@@ -78,7 +81,8 @@ def _is_body(line: str) -> bool:
 
 def _pattern_findings(doc, lines):
     text = doc.text
-    body = [_is_body(text[s:e]) for s, e in lines]
+    body = [n for n, (s, e) in enumerate(lines) if _is_body(text[s:e])]
+    first_body, last_body = (body[0], body[-1]) if body else (len(lines), -1)
     for n, (s, e) in enumerate(lines):
         line = text[s:e]
         words = len(line.split())
@@ -94,7 +98,7 @@ def _pattern_findings(doc, lines):
             ps = s + m.start()
             yield ps, _inline_promo_end(text, s + m.end(), e), "see-also-line"
             continue
-        between_body = any(body[:n]) and any(body[n + 1 :])
+        between_body = first_body < n < last_body  # a body paragraph before it and one after
         alpha_words = len(re.findall(r"[^\W\d_]{2,}", line))
         if between_body and not _ends_sentence(line) and 7 <= alpha_words and words <= 30 and _HEADLINE_MARK.search(line):
             yield s, e, "related-headline"
@@ -102,12 +106,12 @@ def _pattern_findings(doc, lines):
 
 def check(docs, ctx):
     lines_of = {d.id: list(analysis(d).paragraphs) for d in docs}
+    norms_of = {d.id: [_norm(d.text[s:e]) for s, e in lines_of[d.id]] for d in docs}
     # repetition across documents, counted in distinct surroundings
     contexts = defaultdict(set)
     docs_with = defaultdict(set)
     for d in docs:
-        lines = lines_of[d.id]
-        norms = [_norm(d.text[s:e]) for s, e in lines]
+        norms = norms_of[d.id]
         for n, key in enumerate(norms):
             if not key:
                 continue
@@ -120,9 +124,8 @@ def check(docs, ctx):
             flagged.append((s, e))
             yield RULE.finding(d, s, e, f"scrape leftover ({name.replace('-', ' ')}), not part of the article",
                                confidence=0.9 if name != "related-headline" else 0.7, evidence={"pattern": name})
-        for s, e in lines_of[d.id]:
+        for (s, e), key in zip(lines_of[d.id], norms_of[d.id]):
             line = d.text[s:e]
-            key = _norm(line)
             n_docs = len(docs_with.get(key, ()))
             if n_docs < MIN_REPEAT_DOCS or len(contexts[key]) < MIN_REPEAT_DOCS:
                 continue

@@ -45,7 +45,7 @@ from ..textutil import Cover
 from ._lex import fold, given_name, is_place, wordlist
 from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, noun_gender, plausible_person, role_words,
                       stopwords, strip_possessive)
-from ._quotes import Inside, quotations
+from ._quotes import Inside
 from .base import Rule, analysis
 
 PRONOUNS = {"he": "m", "him": "m", "his": "m", "himself": "m",
@@ -83,7 +83,7 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
     anywhere in the corpus (a lone one, "to Obama", is a person of unknown gender); ``case``:
     how the corpus writes its words (a weak mention with an ordinary word is no person);
     ``brands``: lone names that are no person (see ``_brands``)."""
-    quotes = quotations(text)
+    quotes = analysis(text).quotations
     inside = Inside(quotes)
     everyone = [m for m in found if (plausible_person(m, case) or _described(text, m, "n"))
                 and not _names_organisation(text, m)

@@ -31,8 +31,7 @@ from functools import lru_cache
 from ..textutil import sentences
 from ._lex import function_words
 from ._keyed import Excerpt, Keyed, Part, run
-from ._quotes import quotations
-from .base import Rule
+from .base import Rule, analysis
 
 MIN_WORDS = 6  # a unit shorter than this is a phrase, not a statement
 MIN_COVER = 0.6  # the aligned stretch covers this much of the shorter unit
@@ -79,7 +78,7 @@ class _Unit:
 
 def _units(text: str, doc_index: int, doc_id: str = "") -> list[_Unit]:
     out = []
-    for q in quotations(text):
+    for q in analysis(text).quotations:
         pieces = [(q.start, q.end)]
         sents = list(sentences(text, q.start, q.end))
         if len(sents) > 1:

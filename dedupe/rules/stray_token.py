@@ -140,15 +140,21 @@ def _candidates(text: str):
     """``(start, end, word)`` of words to check; the parts of a hyphenated word separately
     ("a five-Jahr-old boy")."""
     for m in _TOKEN_RE.finditer(text):
-        word = m.group()
-        if "-" not in word:
-            yield m.start(), m.end(), word
-            continue
-        at = m.start()
-        for part in word.split("-"):
-            if part and zipf_en(part.lower()) < EN_RARE:
-                yield at, at + len(part), part
-            at += len(part) + 1
+        for offset, part in _parts(m.group()):
+            yield m.start() + offset, m.start() + offset + len(part), part
+
+
+def _parts(word: str) -> tuple:
+    """``(offset, part)``: the word itself, or the parts of a hyphenated word that are rare in
+    English ("five-Jahr-old": "Jahr")."""
+    if "-" not in word:
+        return ((0, word),)
+    out, at = [], 0
+    for part in word.split("-"):
+        if part and zipf_en(part.lower()) < EN_RARE:
+            out.append((at, part))
+        at += len(part) + 1
+    return tuple(out)
 
 
 def _english_neighbours(text: str, s: int, e: int) -> bool:
@@ -188,37 +194,56 @@ def _foreign_words(text: str, inside, parts):
     does not excuse (``parts``: the text's :class:`~dedupe.rules.base.Analysis`). The
     vocabulary is asked first: most words are English, and their context is then never read."""
     names = web = None
-    for start, end, word in _candidates(text):
+    # the distinct tokens first: only those with a part the vocabulary calls foreign are
+    # looked for in the text (most texts have none)
+    suspect = {t for t in set(_TOKEN_RE.findall(text)) if _suspect_parts(t)}
+    if not suspect:
+        return
+    for m in _TOKEN_RE.finditer(text):
+        if m.group() not in suspect:
+            continue
+        for offset, word, bare, lang in _suspect_parts(m.group()):
+            start, end = m.start() + offset, m.start() + offset + len(word)
+            if inside(start):
+                quote = inside.quote_at(start)
+                if len(text[quote.start : quote.end].split()) <= 2 or not _english_neighbours(text, start, end):
+                    continue  # a term quoted as a term, or a quoted phrase of another language
+            web = web or Cover((w.start(), w.end()) for w in _WEB_RE.finditer(text))
+            if web(start):
+                continue
+            if _other_script(word):
+                continue  # reported as another script
+            if text[start + len(bare) : start + len(bare) + 1] == "." and is_abbreviation(bare):
+                continue  # "(D-Mich.)"
+            if _mention(text, start, end):
+                continue
+            if bare[0].isupper():
+                # other capitalised words are taken for names, and so is a capitalised word next to
+                # another or already seen as a person
+                names = names or Cover((p.start, p.end) for p in parts.mentions)
+                if (start not in parts.sentence_starts and _isolated(text, start, end) and not names(start)
+                        and not _place_name(text, start, bare)):
+                    yield start, start + len(bare), lang
+                continue
+            if len(bare) <= 3 and _inside_name(text, start, end):
+                continue  # a particle inside a name: "Alexandru cel Bun", "Juan de la Cruz"
+            yield start, start + len(bare), lang
+
+
+@lru_cache(maxsize=200_000)
+def _suspect_parts(token: str) -> tuple:
+    """``(offset, part, bare, language)`` of the parts of a token (:func:`_parts`) that the
+    vocabulary calls foreign (:func:`_vocabulary`), before their place in the text is read.
+    Each distinct token is looked at once."""
+    out = []
+    for offset, word in _parts(token):
         if len(word) < 3 or fold(word) in _SKIP_WORDS or word.isupper():
             continue
         bare = _bare(word)
         foreign, lang = _vocabulary(bare)
-        if not foreign:
-            continue
-        if inside(start):
-            quote = inside.quote_at(start)
-            if len(text[quote.start : quote.end].split()) <= 2 or not _english_neighbours(text, start, end):
-                continue  # a term quoted as a term, or a quoted phrase of another language
-        web = web or Cover((w.start(), w.end()) for w in _WEB_RE.finditer(text))
-        if web(start):
-            continue
-        if _other_script(word):
-            continue  # reported as another script
-        if text[start + len(bare) : start + len(bare) + 1] == "." and is_abbreviation(bare):
-            continue  # "(D-Mich.)"
-        if _mention(text, start, end):
-            continue
-        if bare[0].isupper():
-            # other capitalised words are taken for names, and so is a capitalised word next to
-            # another or already seen as a person
-            names = names or Cover((p.start, p.end) for p in parts.mentions)
-            if (start not in parts.sentence_starts and _isolated(text, start, end) and not names(start)
-                    and not _place_name(text, start, bare)):
-                yield start, start + len(bare), lang
-            continue
-        if len(bare) <= 3 and _inside_name(text, start, end):
-            continue  # a particle inside a name: "Alexandru cel Bun", "Juan de la Cruz"
-        yield start, start + len(bare), lang
+        if foreign:
+            out.append((offset, word, bare, lang))
+    return tuple(out)
 
 
 def _inside_name(text: str, s: int, e: int) -> bool:
@@ -298,9 +323,12 @@ def _check(doc, ctx):
                            suggestion="", confidence=CONFIDENCE["attribution" if after_attr else "paragraph end"],
                            severity=None if after_attr else "info",
                            evidence={"sign": "position", "where": "attribution" if after_attr else "paragraph end"})
-    web = Cover((w.start(), w.end()) for w in _WEB_RE.finditer(text))
+    web = None  # the web addresses, found when there is a run of another script
     for s, e in _foreign_script_runs(text):
-        if s in seen or web(s):
+        if s in seen:
+            continue
+        web = web or Cover((w.start(), w.end()) for w in _WEB_RE.finditer(text))
+        if web(s):
             continue  # a web address in another script is an address
         seen.add(s)
         script = _script(next(c for c in text[s:e] if c.isalpha() and _script(c) != "LATIN")).lower()
