@@ -113,6 +113,21 @@ def shipped(X: np.ndarray) -> np.ndarray:
     return np.array(LABELS, dtype=object)[np.argmax(probabilities(X), axis=1)]
 
 
+# the issue's target: dedupe's macro-F1 at least this much above the baseline's
+TARGET_GAIN = 0.08
+
+
+def against_target(figures: dict) -> str:
+    """Whether the gain meets ``TARGET_GAIN``, else how far off it is (and whether it can be
+    met at all: macro-F1 cannot exceed 1)."""
+    base, gain = figures["baseline"][0], figures["dedupe"][0] - figures["baseline"][0]
+    if gain >= TARGET_GAIN:
+        return "  met"
+    if base + TARGET_GAIN > 1.0:
+        return f"  impossible ({base:.3f} + {TARGET_GAIN} > 1; {gain - TARGET_GAIN:+.3f})"
+    return f"  not met ({gain - TARGET_GAIN:+.3f})"
+
+
 def row(name: str, figures: dict, keys: list[str]) -> str:
     return f"{name:<44}" + "".join(f"{figures[k][0]:>10.3f} ±{figures[k][1]:.3f}" if isinstance(figures[k], tuple) else f"{figures[k]:>16.3f}" for k in keys)
 
@@ -180,13 +195,13 @@ def clough(folds: int, repeats: int, held: HeldOut) -> None:
     y2 = np.where(y4 == "non", "none", "derived").astype(object)
     print(f"\n(a) Clough corpus: {len(answers)} answers, {len(sources)} sources, {len(passages)} passages; "
           f"{folds}-fold CV x {repeats} repeats; baseline = word containment in the answer's own source")
-    print(f"{'macro-F1':<44}{'baseline':>16}{'dedupe':>16}{'gain':>10}")
+    print(f"{'macro-F1':<44}{'baseline':>16}{'dedupe':>16}{'gain':>10}  target (+{TARGET_GAIN})")
     tasks = (("four-way (cut/light/heavy/non)", y4, ["non", "heavy", "light", "cut"]),
              ("three-way (cut+light/heavy/non)", y3, ["none", "partially", "wholly"]),
              ("binary (non vs rest)", y2, ["none", "derived"]))
     results = [(name, cross_validated(X, b, y, ordered, folds, repeats), ordered) for name, y, ordered in tasks]
     for name, f, _ in results:
-        print(row(name, f, ["baseline", "dedupe"]) + f"{f['dedupe'][0] - f['baseline'][0]:>+10.3f}")
+        print(row(name, f, ["baseline", "dedupe"]) + f"{f['dedupe'][0] - f['baseline'][0]:>+10.3f}" + against_target(f))
     for name, f, ordered in results:
         print_confusion(name, f, ordered)
     print_held_out("trained on (b)'s train half, nothing fitted on (a) (three-way as above):", held.evaluate(X, b, y3))
@@ -222,11 +237,11 @@ def synthetic(folds: int, repeats: int, seed: int, held: HeldOut) -> None:
           f"{len(judged)} articles ({sum(y3 == 'wholly')} wholly, {sum(y3 == 'partially')} partially, {sum(y3 == 'none')} none), "
           f"{words:,} words, {len(passages)} passages ({seconds:.1f} s)")
     print(f"passages against copied spans, per word: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f}")
-    print(f"{'macro-F1':<44}{'baseline':>16}{'dedupe':>16}{'gain':>10}")
+    print(f"{'macro-F1':<44}{'baseline':>16}{'dedupe':>16}{'gain':>10}  target (+{TARGET_GAIN})")
     three = cross_validated(X, b, y3, ["none", "partially", "wholly"], folds, repeats)
     two = cross_validated(X, b, y2, ["none", "derived"], folds, repeats)
     for name, res in (("three-way (wholly/partially/none)", three), ("binary (none vs rest)", two)):
-        print(row(name, res, ["baseline", "dedupe"]) + f"{res['dedupe'][0] - res['baseline'][0]:>+10.3f}")
+        print(row(name, res, ["baseline", "dedupe"]) + f"{res['dedupe'][0] - res['baseline'][0]:>+10.3f}" + against_target(res))
     print_confusion("three-way", three, ["none", "partially", "wholly"])
     print_confusion("binary", two, ["none", "derived"])
     print_held_out("trained on the train half (disjoint stories), nothing fitted on this test half:", held.evaluate(X, b, y3))
