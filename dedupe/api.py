@@ -107,9 +107,9 @@ def finish(
     id, keep)); ``drafts`` and ``archive_df`` as in :func:`scan`; ``accepted``: a baseline's
     findings, hidden. :func:`scan` runs it in one
     process; a staged run (:mod:`dedupe.distributed`) after its clusters, with ``elsewhere``
-    naming the steps its engine runs as tasks (``align_all`` of
-    :func:`~dedupe.passages.find_passages`, ``document_findings`` and ``keyed_findings`` of
-    :func:`~dedupe.rules.run_rules`)."""
+    naming the steps its engine runs as tasks (``find_reuse``: the passages,
+    ``document_findings`` and ``keyed_findings`` of :func:`~dedupe.rules.run_rules`) and
+    ``documents``, the corpus' documents reading their texts only when asked."""
     elsewhere = elsewhere or {}
     for i, (cid, keep) in assignment.items():
         corpus.results[i].cluster = cid
@@ -117,14 +117,21 @@ def finish(
 
     # the texts, read once for the stages that need them (re-read from source when streaming)
     # and handed on to the writers; without those stages the writers read them on demand
-    documents = corpus.documents if (config.passages or config.rules) else []
-    texts = {d.id: d.text for d in documents} if documents else corpus.texts()
+    # (a staged run names its ``documents``, whose texts are read only when asked, and runs
+    # ``find_reuse`` as tasks: no text is held here)
+    documents = elsewhere.get("documents")
+    if documents is None:
+        documents = corpus.documents if (config.passages or config.rules) else []
+    texts = {d.id: d.text for d in documents} if documents and "documents" not in elsewhere else corpus.texts()
     passages = []
     if config.passages:
         from .derivation import apply_derivation
         from .passages import apply_reuse, find_reuse
 
-        reuse = find_reuse(documents, config, progress, archive_df, drafts or (), align_all=elsewhere.get("align_all"))
+        if "find_reuse" in elsewhere:
+            reuse = elsewhere["find_reuse"]()
+        else:
+            reuse = find_reuse(documents, config, progress, archive_df, drafts or ())
         passages = reuse.passages
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]

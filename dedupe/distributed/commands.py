@@ -81,7 +81,7 @@ def scan_files(inputs: Inputs, config, staging: Staging, progress=None, timestam
         runner = pipeline.Runner(work, engine, progress)
         report = finish(
             corpus, staged.errors(work), staged.clusters, assignment, config, accepted=accepted, progress=progress,
-            timestamp=timestamp, elsewhere=review.elsewhere(runner, documents, keys, corpus.ids, config, staging.partitions),
+            timestamp=timestamp, elsewhere=review.elsewhere(runner, documents, corpus, keys, staged.excluded, config, staging.partitions),
         )
         write_json(work.root / "stats.json", staged.stats + runner.stats)
         return report

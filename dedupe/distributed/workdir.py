@@ -21,7 +21,7 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
-STAGES = ("1-sign", "2-ids", "2-twins", "3-bucket", "4-verify", "5-cluster", "6-emit", "7-passages", "7-rules", "7-keyed")
+STAGES = ("1-sign", "2-ids", "2-twins", "3-bucket", "4-verify", "5-cluster", "6-emit", "7-grams", "7-stock", "7-units", "7-pairs", "7-passages", "7-rules", "7-keyed")
 
 
 class WorkDir:

@@ -65,6 +65,11 @@ def unit_ranges(text: str, words: Words) -> list[tuple[int, int]]:
     return out
 
 
+def unit_shape() -> tuple[int, int]:
+    """Bands and rows ``(b, r)`` of the units' LSH."""
+    return recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL)
+
+
 def candidate_pairs(
     texts: list[str],
     all_words: list[Words],
@@ -77,7 +82,7 @@ def candidate_pairs(
 ) -> list[tuple[int, int]]:
     """Sorted document index pairs ``(i, j)``, ``i < j``, that may share a passage (with
     ``only``, a set of document indexes, the pairs holding one of them)."""
-    bands, rows = recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL)
+    bands, rows = unit_shape()
     shared = (texts, all_words, stop, n, config.seed)
     parts = []
     for part in pmap(_signed_units, batches(range(len(texts)), DOCS_PER_JOB), getattr(config, "workers", 1), shared):
@@ -92,49 +97,66 @@ def candidate_pairs(
         return []
     found: set[tuple[int, int]] = set()
     for band in range(bands):  # every bucket of every band: its units collide
-        for members in _equal_rows(sig[:, band * rows : (band + 1) * rows]):
-            docs = sorted(set(of_unit[members].tolist()))
-            if len(docs) < 2:
-                continue
-            if len(docs) > max_df:  # a stock sentence would pair every document with every other
-                continue
-            if only is None:
-                found.update((d, e) for i, d in enumerate(docs) for e in docs[i + 1 :])
-            else:
-                found.update((min(d, e), max(d, e)) for d in docs if d in only for e in docs if e != d)
+        found.update(colliding_pairs(sig[:, band * rows : (band + 1) * rows], of_unit, max_df, only))
     return sorted(found)
 
 
+def colliding_pairs(block: np.ndarray, of_unit: np.ndarray, max_df: int, only: Optional[set] = None):
+    """The document pairs ``(d, e)``, ``d < e``, whose units share a row of ``block`` (the
+    buckets of one band; ``of_unit``: the document of each row), except in buckets of more
+    than ``max_df`` documents (a stock sentence would pair every document with every other)."""
+    for members in _equal_rows(block):
+        docs = sorted(set(of_unit[members].tolist()))
+        if len(docs) < 2 or len(docs) > max_df:
+            continue
+        if only is None:
+            yield from ((d, e) for i, d in enumerate(docs) for e in docs[i + 1 :])
+        else:
+            yield from ((min(d, e), max(d, e)) for d in docs if d in only for e in docs if e != d)
+
+
+def document_units(text: str, words: Words, stop: np.ndarray, n: int) -> list[np.ndarray]:
+    """The units of one document as their distinct non-stock n-gram hashes (empty ones left out)."""
+    units = []
+    for w0, w1 in unit_ranges(text, words):
+        grams = np.unique(words.grams[w0 : max(w0, w1 - n + 1)])
+        if stop.size:
+            grams = grams[~np.isin(grams, stop)]
+        if grams.size:
+            units.append(grams)
+    return units
+
+
+def sign_units(units: list, seed: int) -> np.ndarray:
+    """The MinHash signatures of units (arrays of n-gram hashes), all signed at once: the
+    signature of each unit is that of its n-grams alone."""
+    if not units:
+        return np.zeros((0, UNIT_PERM), dtype=np.uint64)
+    offsets = np.zeros(len(units) + 1, dtype=np.int64)
+    np.cumsum([u.size for u in units], out=offsets[1:])
+    # (8k n-grams at a time: the arrays of UNIT_PERM values per n-gram stay a few MB)
+    return kperm_signatures(np.concatenate(units), offsets, UNIT_PERM, seed, chunk=8192)
+
+
 def _signed_units(shared, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """The MinHash signatures of the units of documents ``docs`` (their distinct non-stock
-    n-grams), all signed at once, and the document of each unit (a worker job; ``shared``:
-    the texts, their words, the stock n-grams, ``n`` and the seed)."""
+    """The MinHash signatures of the units of documents ``docs`` and the document of each
+    unit (a worker job; ``shared``: the texts, their words, the stock n-grams, ``n`` and the
+    seed)."""
     texts, all_words, stop, n, seed = shared
     units: list[np.ndarray] = []
     unit_doc: list[int] = []
     for d in docs:
-        words = all_words[d]
-        for w0, w1 in unit_ranges(texts[d], words):
-            grams = np.unique(words.grams[w0 : max(w0, w1 - n + 1)])
-            if stop.size:
-                grams = grams[~np.isin(grams, stop)]
-            if grams.size == 0:
-                continue
-            units.append(grams)
-            unit_doc.append(d)
-    if not units:
-        return np.zeros((0, UNIT_PERM), dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    # the signature of each unit is that of signature(grams) alone
-    offsets = np.zeros(len(units) + 1, dtype=np.int64)
-    np.cumsum([u.size for u in units], out=offsets[1:])
-    # (8k n-grams at a time: the arrays of UNIT_PERM values per n-gram stay a few MB)
-    sig = kperm_signatures(np.concatenate(units), offsets, UNIT_PERM, seed, chunk=8192)
-    return sig, np.array(unit_doc, dtype=np.int64)
+        found = document_units(texts[d], all_words[d], stop, n)
+        units.extend(found)
+        unit_doc.extend([d] * len(found))
+    return sign_units(units, seed), np.array(unit_doc, dtype=np.int64)
 
 
 def _equal_rows(block: np.ndarray):
     """Index arrays of the rows of ``block`` that are equal, for each value shared by two or
     more rows: the buckets of one LSH band (MinHashLSH's, without its per-unit dicts)."""
+    if not len(block):
+        return
     _, inverse, counts = np.unique(block, axis=0, return_inverse=True, return_counts=True)
     order = np.argsort(inverse.ravel(), kind="stable")
     ends = np.cumsum(counts)
