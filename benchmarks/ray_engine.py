@@ -54,16 +54,30 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def measure(cmd: list[str]) -> dict:
-    """Wall time and peak RSS (driver, largest worker, whole tree) of a command."""
+    """Wall time, peak RSS (driver, largest worker, whole tree) and CPU seconds (user + system,
+    driver and whole tree, as last sampled per process) of a command."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = {"driver": 0, "worker": 0, "tree": 0}
+    cpu: dict = {}
     done = threading.Event()
 
     def sample():
         while not done.is_set():
             pids = _tree(proc.pid)
+            for p in pids:
+                cpu[p] = max(cpu.get(p, 0.0), _cpu(p))
             sizes = {p: _rss(p) for p in pids}
             peak["driver"] = max(peak["driver"], sizes.get(proc.pid, 0))
             others = [v for p, v in sizes.items() if p != proc.pid]
@@ -78,7 +92,7 @@ def measure(cmd: list[str]) -> dict:
     t.join()
     if proc.returncode not in (0, 2):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return {"seconds": time.perf_counter() - start, **peak}
+    return {"seconds": time.perf_counter() - start, **peak, "cpu_driver": cpu.get(proc.pid, 0.0), "cpu_tree": sum(cpu.values())}
 
 
 def corpus(data: Path, docs: int) -> Path:
@@ -173,13 +187,14 @@ def main(argv=None) -> None:
     results = [compare(int(n), data, args.workers, args.partitions, args.scan) for n in args.sizes.split(",")]
     print(f"load average after: {os.getloadavg()}\n")
     print(f"dedupe {'scan' if args.scan else 'dedup'}, {args.workers} workers, {args.partitions} partitions\n")
-    print("| articles | input | engine | wall s | ray/local | driver peak RSS | largest worker RSS | whole tree peak RSS | outputs identical |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---|")
+    print("| articles | input | engine | wall s | ray/local | CPU s (driver / tree) | driver peak RSS | largest worker RSS | whole tree peak RSS | outputs identical |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         for name in ("local", "ray"):
             m = r[name]
             ratio = f"{r['ray']['seconds'] / r['local']['seconds']:.2f}x" if name == "ray" else ""
             print(f"| {r['docs']:,} | {r['bytes'] / 1e9:.2f} GB | {name} | {m['seconds']:.1f} | {ratio} | "
+                  f"{m['cpu_driver']:.0f} / {m['cpu_tree']:.0f} | "
                   f"{m['driver'] / 1e9:.2f} GB | {m['worker'] / 1e9:.2f} GB | {m['tree'] / 1e9:.2f} GB | {r['same']} |")
     for r in results:
         print(f"\nPer stage of the Ray run at {r['docs']:,} articles (verified edges: {r['verified_bytes'] / 1e6:.1f} MB), "
