@@ -14,6 +14,7 @@ from typing import Optional
 import numpy as np
 
 from ..near import banding
+from .sign import read_bands
 from .workdir import save, task_output
 
 
@@ -32,12 +33,8 @@ def bucket_partition(task: BucketTask) -> int:
     final = Path(task.folder) / f"p{task.partition:05d}"
     if final.exists():
         return int(np.load(final / "lo.npy", mmap_mode="r").size)
-    parts = {"band": [], "key": [], "doc": [], "size": []}
-    for s in range(task.shards):  # one file open at a time
-        with np.load(Path(task.sign_folder) / f"s{s:05d}" / f"bands-p{task.partition}.npz") as z:
-            for name in parts:
-                parts[name].append(z[name])
-    band, key, doc, size = (np.concatenate(parts[name]) for name in ("band", "key", "doc", "size"))
+    parts = [read_bands(Path(task.sign_folder) / f"s{s:05d}", s, task.partition) for s in range(task.shards)]  # one file open at a time
+    band, key, doc, size = (np.concatenate([p[k] for p in parts]) for k in range(4))
     del parts
     if task.excluded:
         keep = ~np.isin(doc, np.array(task.excluded, dtype=np.int64))
