@@ -104,4 +104,6 @@ class LazyDocument:
         return self._corpus.text(self._i)
 
     def __getattr__(self, name: str):
+        if name.startswith("_"):  # (copy and pickle probe for these before the slots are set)
+            raise AttributeError(name)
         return getattr(self._corpus.document(self._i), name)
