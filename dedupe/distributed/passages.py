@@ -8,7 +8,8 @@
    stock n-grams, :func:`~dedupe.passages.tokens.common_grams`); the driver joins the parts
    into one sorted array (``7-stock/stop.npy``, small: stock phrases and boilerplate);
 3. ``7-units``, per shard: the units of each document (sentences, windows), signed as one
-   process signs them, and their band rows written to P files by band value;
+   process signs them, and their band rows (band, row, the band's values) written to P
+   files by band value;
 4. ``7-pairs``, per partition: the equal band rows (the LSH buckets) give the candidate
    pairs (:func:`~dedupe.passages.candidates.colliding_pairs`), sorted by document key;
 5. ``7-passages``, per shard: the candidate pairs whose first document is in the shard,
@@ -102,29 +103,30 @@ def stock_partition(task: PartitionTask) -> int:
 
 
 def units_shard(task: ShardTask) -> int:
-    """Band rows of the shard's units: per partition an array of rows ``(band, key, v1..vr)``."""
+    """Band rows of the shard's units: per partition ``pNNNNN.npz`` with, per row, its band
+    (uint8), its document's row in the shard (uint32) and the band's values (21 bytes)."""
     final = Path(task.folder) / f"s{task.shard.index:05d}"
     if final.exists():
         return 0
     stop = load(Path(task.stock_folder), "stop")
-    units, keys = [], []
+    units, rows = [], []
     for key, text in _corpus_documents(task):
         found = document_units(text, words_of(text, SEED_NGRAM), stop, SEED_NGRAM)
         units.extend(found)
-        keys.extend([key] * len(found))
+        rows.extend([int(sh.row_of(key))] * len(found))
     sig = sign_units(units, task.config.seed)
     bands, r = unit_shape()
     n = sig.shape[0]
-    rows = np.empty((bands * n, r + 2), dtype=np.uint64)
-    for b in range(bands):
-        block = rows[b * n : (b + 1) * n]
-        block[:, 0] = b
-        block[:, 1] = np.asarray(keys, dtype=np.int64).view(np.uint64) if n else 0
-        block[:, 2:] = sig[:, b * r : (b + 1) * r]
-    part = ((rows[:, 2] ^ (rows[:, 0] * _MIX)) % np.uint64(task.partitions)).astype(np.int64)
+    band = np.repeat(np.arange(bands, dtype=np.uint8), n)
+    row = np.tile(np.asarray(rows, dtype=np.uint32), bands)
+    values = sig[:, : bands * r].reshape(n, bands, r).transpose(1, 0, 2).reshape(-1, r)  # band by band
+    part = ((values[:, 0] ^ (band.astype(np.uint64) * _MIX)) % np.uint64(task.partitions)).astype(np.int64)
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(task.partitions + 1))
     with task_output(final) as out:
-        for p, chunk in enumerate(_split(rows, part, task.partitions)):
-            save(out, _name(p), chunk)
+        for p in range(task.partitions):
+            take = order[bounds[p] : bounds[p + 1]]
+            np.savez(out / f"{_name(p)}.npz", band=band[take], row=row[take], values=values[take])
     return n
 
 
@@ -133,13 +135,17 @@ def pairs_partition(task: PartitionTask) -> int:
     final = Path(task.folder) / _name(task.partition)
     if final.exists():
         return len(load(final, "pairs", mmap=True))
-    rows = [load(Path(task.source) / f"s{s:05d}", _name(task.partition)) for s in task.shards]
-    rows = np.concatenate(rows) if rows else np.zeros((0, 3), dtype=np.uint64)
+    bands, keys, values = [], [], []
+    for s in task.shards:  # one file open at a time
+        with np.load(Path(task.source) / f"s{s:05d}" / f"{_name(task.partition)}.npz") as z:
+            bands.append(z["band"])
+            keys.append((np.int64(s) << np.int64(sh.ROW_BITS)) | z["row"].astype(np.int64))
+            values.append(z["values"])
+    bands, keys, values = (np.concatenate(x) for x in (bands, keys, values))
     found = set()
-    bands = rows[:, 0]
     for b in np.unique(bands).tolist():
-        band = rows[bands == b]
-        found.update(colliding_pairs(band[:, 2:], band[:, 1].astype(np.int64), task.max_df))
+        take = bands == b
+        found.update(colliding_pairs(values[take], keys[take], task.max_df))
     pairs = np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
     with task_output(final) as out:
         save(out, "pairs", pairs)
