@@ -62,10 +62,11 @@ def _corpus_documents(task: ShardTask):
             yield task.shard.key(row), doc.text
 
 
-def _split(values: np.ndarray, part: np.ndarray, partitions: int) -> list:
+def _parts(part: np.ndarray, partitions: int) -> list:
+    """Per partition the positions (in order) of the rows whose partition is ``part``."""
     order = np.argsort(part, kind="stable")
     bounds = np.searchsorted(part[order], np.arange(partitions + 1))
-    return [values[order[bounds[p] : bounds[p + 1]]] for p in range(partitions)]
+    return [order[bounds[p] : bounds[p + 1]] for p in range(partitions)]
 
 
 def grams_shard(task: ShardTask) -> int:
@@ -75,8 +76,8 @@ def grams_shard(task: ShardTask) -> int:
     grams = [np.unique(words_of(text, SEED_NGRAM).grams) for _, text in _corpus_documents(task)]
     values = np.concatenate(grams) if grams else np.zeros(0, dtype=np.uint64)
     with task_output(final) as out:
-        for p, part in enumerate(_split(values, (values % np.uint64(task.partitions)).astype(np.int64), task.partitions)):
-            save(out, _name(p), part)
+        for p, take in enumerate(_parts((values % np.uint64(task.partitions)).astype(np.int64), task.partitions)):
+            save(out, _name(p), values[take])
     return int(values.size)
 
 
@@ -121,11 +122,8 @@ def units_shard(task: ShardTask) -> int:
     row = np.tile(np.asarray(rows, dtype=np.uint32), bands)
     values = sig[:, : bands * r].reshape(n, bands, r).transpose(1, 0, 2).reshape(-1, r)  # band by band
     part = ((values[:, 0] ^ (band.astype(np.uint64) * _MIX)) % np.uint64(task.partitions)).astype(np.int64)
-    order = np.argsort(part, kind="stable")
-    bounds = np.searchsorted(part[order], np.arange(task.partitions + 1))
     with task_output(final) as out:
-        for p in range(task.partitions):
-            take = order[bounds[p] : bounds[p + 1]]
+        for p, take in enumerate(_parts(part, task.partitions)):
             np.savez(out / f"{_name(p)}.npz", band=band[take], row=row[take], values=values[take])
     return n
 
