@@ -3,7 +3,7 @@ corpora, wall time, peak memory of the driver and of the workers, per-stage cost
 staged run, and an estimate of a 1B-article run on 8 machines x 32 cores from them.
 
     python benchmarks/ray_engine.py --sizes 100000,1000000 --workers 2
-    python benchmarks/ray_engine.py --scan --sizes 2000    # dedupe scan (passages, rules), JSON reports compared
+    python benchmarks/ray_engine.py --scan --sizes 2000 --shard-bytes 1000000  # dedupe scan (passages, rules), JSON reports compared
 
 Memory is sampled from /proc every 0.2 s over the command's whole process tree (the
 driver is the command's own process; workers are every other process in the tree: pool
@@ -102,7 +102,7 @@ def corpus(data: Path, docs: int) -> Path:
     return path
 
 
-def compare(docs: int, data: Path, workers: int, partitions: int, scan: bool = False) -> dict:
+def compare(docs: int, data: Path, workers: int, partitions: int, scan: bool = False, shard_bytes: int = 0) -> dict:
     path = corpus(data, docs)
     with tempfile.TemporaryDirectory(prefix="dedupe-bench-") as tmp:
         t = Path(tmp)
@@ -113,7 +113,8 @@ def compare(docs: int, data: Path, workers: int, partitions: int, scan: bool = F
             common = ["dedup", str(path), "--workers", str(workers), "-q"]
             outputs = [["--out", str(t / "k1"), "--dropped", str(t / "d1")], ["--out", str(t / "k2"), "--dropped", str(t / "d2")]]
         local = measure([*DEDUPE, *common, *outputs[0]])
-        ray = measure([*DEDUPE, *common, *outputs[1], "--engine", "ray", "--work-dir", str(t / "w"), "--partitions", str(partitions)])
+        sharding = ["--shard-bytes", str(shard_bytes)] if shard_bytes else []
+        ray = measure([*DEDUPE, *common, *outputs[1], "--engine", "ray", "--work-dir", str(t / "w"), "--partitions", str(partitions), *sharding])
         same = all(filecmp.cmp(t / f"{n}1", t / f"{n}2", shallow=False) for n in (("k",) if scan else ("k", "d")))
         stats = json.loads((t / "w" / "stats.json").read_text())
         edges = sum(int(x.stat().st_size) for x in (t / "w" / "4-verify").rglob("edges.npz"))
@@ -172,6 +173,8 @@ def main(argv=None) -> None:
     ap.add_argument("--partitions", type=int, default=16)
     ap.add_argument("--edges", default="", help="also time the driver's components on this many edges (e.g. 1000000,10000000)")
     ap.add_argument("--scan", action="store_true", help="dedupe scan (passages and rules) instead of dedupe dedup")
+    ap.add_argument("--shard-bytes", type=int, default=0,
+                    help="--shard-bytes of the Ray run (default: the command's); a small corpus needs small shards for its per-shard tasks to spread")
     args = ap.parse_args(argv)
     if args.edges:
         rows = components_scaling([int(e) for e in args.edges.split(",")])
@@ -184,7 +187,7 @@ def main(argv=None) -> None:
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
     print(f"load average before: {os.getloadavg()}")
-    results = [compare(int(n), data, args.workers, args.partitions, args.scan) for n in args.sizes.split(",")]
+    results = [compare(int(n), data, args.workers, args.partitions, args.scan, args.shard_bytes) for n in args.sizes.split(",")]
     print(f"load average after: {os.getloadavg()}\n")
     print(f"dedupe {'scan' if args.scan else 'dedup'}, {args.workers} workers, {args.partitions} partitions\n")
     print("| articles | input | engine | wall s | ray/local | CPU s (driver / tree) | driver peak RSS | largest worker RSS | whole tree peak RSS | outputs identical |")
