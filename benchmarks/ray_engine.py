@@ -187,7 +187,10 @@ def main(argv=None) -> None:
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
     print(f"load average before: {os.getloadavg()}")
-    results = [compare(int(n), data, args.workers, args.partitions, args.scan, args.shard_bytes) for n in args.sizes.split(",")]
+    results = []
+    for n in args.sizes.split(","):  # each size's figures printed when measured (a long run may be stopped)
+        results.append(compare(int(n), data, args.workers, args.partitions, args.scan, args.shard_bytes))
+        print(json.dumps(results[-1]), flush=True)
     print(f"load average after: {os.getloadavg()}\n")
     print(f"dedupe {'scan' if args.scan else 'dedup'}, {args.workers} workers, {args.partitions} partitions\n")
     print("| articles | input | engine | wall s | ray/local | CPU s (driver / tree) | driver peak RSS | largest worker RSS | whole tree peak RSS | outputs identical |")
