@@ -119,10 +119,11 @@ def finish(
     # and handed on to the writers; without those stages the writers read them on demand
     # (a staged run names its ``documents``, whose texts are read only when asked, and runs
     # ``find_reuse`` as tasks: no text is held here)
-    documents = elsewhere.get("documents")
-    if documents is None:
+    if "documents" in elsewhere:
+        documents, texts = elsewhere["documents"], corpus.texts()
+    else:
         documents = corpus.documents if (config.passages or config.rules) else []
-    texts = {d.id: d.text for d in documents} if documents and "documents" not in elsewhere else corpus.texts()
+        texts = {d.id: d.text for d in documents} if documents else corpus.texts()
     passages = []
     if config.passages:
         from .derivation import apply_derivation
