@@ -3,7 +3,7 @@ corpora, wall time, peak memory of the driver and of the workers, per-stage cost
 staged run, and an estimate of a 1B-article run on 8 machines x 32 cores from them.
 
     python benchmarks/ray_engine.py --sizes 100000,1000000 --workers 2
-    python benchmarks/ray_engine.py --scan --sizes 2000    # dedupe scan (passages, rules), JSON reports compared
+    python benchmarks/ray_engine.py --scan --sizes 2000 --shard-bytes 1000000  # dedupe scan (passages, rules), JSON reports compared
 
 Memory is sampled from /proc every 0.2 s over the command's whole process tree (the
 driver is the command's own process; workers are every other process in the tree: pool
@@ -54,16 +54,30 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def measure(cmd: list[str]) -> dict:
-    """Wall time and peak RSS (driver, largest worker, whole tree) of a command."""
+    """Wall time, peak RSS (driver, largest worker, whole tree) and CPU seconds (user + system,
+    driver and whole tree, as last sampled per process) of a command."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = {"driver": 0, "worker": 0, "tree": 0}
+    cpu: dict = {}
     done = threading.Event()
 
     def sample():
         while not done.is_set():
             pids = _tree(proc.pid)
+            for p in pids:
+                cpu[p] = max(cpu.get(p, 0.0), _cpu(p))
             sizes = {p: _rss(p) for p in pids}
             peak["driver"] = max(peak["driver"], sizes.get(proc.pid, 0))
             others = [v for p, v in sizes.items() if p != proc.pid]
@@ -78,7 +92,7 @@ def measure(cmd: list[str]) -> dict:
     t.join()
     if proc.returncode not in (0, 2):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return {"seconds": time.perf_counter() - start, **peak}
+    return {"seconds": time.perf_counter() - start, **peak, "cpu_driver": cpu.get(proc.pid, 0.0), "cpu_tree": sum(cpu.values())}
 
 
 def corpus(data: Path, docs: int) -> Path:
@@ -88,7 +102,7 @@ def corpus(data: Path, docs: int) -> Path:
     return path
 
 
-def compare(docs: int, data: Path, workers: int, partitions: int, scan: bool = False) -> dict:
+def compare(docs: int, data: Path, workers: int, partitions: int, scan: bool = False, shard_bytes: int = 0) -> dict:
     path = corpus(data, docs)
     with tempfile.TemporaryDirectory(prefix="dedupe-bench-") as tmp:
         t = Path(tmp)
@@ -99,7 +113,8 @@ def compare(docs: int, data: Path, workers: int, partitions: int, scan: bool = F
             common = ["dedup", str(path), "--workers", str(workers), "-q"]
             outputs = [["--out", str(t / "k1"), "--dropped", str(t / "d1")], ["--out", str(t / "k2"), "--dropped", str(t / "d2")]]
         local = measure([*DEDUPE, *common, *outputs[0]])
-        ray = measure([*DEDUPE, *common, *outputs[1], "--engine", "ray", "--work-dir", str(t / "w"), "--partitions", str(partitions)])
+        sharding = ["--shard-bytes", str(shard_bytes)] if shard_bytes else []
+        ray = measure([*DEDUPE, *common, *outputs[1], "--engine", "ray", "--work-dir", str(t / "w"), "--partitions", str(partitions), *sharding])
         same = all(filecmp.cmp(t / f"{n}1", t / f"{n}2", shallow=False) for n in (("k",) if scan else ("k", "d")))
         stats = json.loads((t / "w" / "stats.json").read_text())
         edges = sum(int(x.stat().st_size) for x in (t / "w" / "4-verify").rglob("edges.npz"))
@@ -158,6 +173,8 @@ def main(argv=None) -> None:
     ap.add_argument("--partitions", type=int, default=16)
     ap.add_argument("--edges", default="", help="also time the driver's components on this many edges (e.g. 1000000,10000000)")
     ap.add_argument("--scan", action="store_true", help="dedupe scan (passages and rules) instead of dedupe dedup")
+    ap.add_argument("--shard-bytes", type=int, default=0,
+                    help="--shard-bytes of the Ray run (default: the command's); a small corpus needs small shards for its per-shard tasks to spread")
     args = ap.parse_args(argv)
     if args.edges:
         rows = components_scaling([int(e) for e in args.edges.split(",")])
@@ -170,16 +187,20 @@ def main(argv=None) -> None:
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
     print(f"load average before: {os.getloadavg()}")
-    results = [compare(int(n), data, args.workers, args.partitions, args.scan) for n in args.sizes.split(",")]
+    results = []
+    for n in args.sizes.split(","):  # each size's figures printed when measured (a long run may be stopped)
+        results.append(compare(int(n), data, args.workers, args.partitions, args.scan, args.shard_bytes))
+        print(json.dumps(results[-1]), flush=True)
     print(f"load average after: {os.getloadavg()}\n")
     print(f"dedupe {'scan' if args.scan else 'dedup'}, {args.workers} workers, {args.partitions} partitions\n")
-    print("| articles | input | engine | wall s | ray/local | driver peak RSS | largest worker RSS | whole tree peak RSS | outputs identical |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---|")
+    print("| articles | input | engine | wall s | ray/local | CPU s (driver / tree) | driver peak RSS | largest worker RSS | whole tree peak RSS | outputs identical |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         for name in ("local", "ray"):
             m = r[name]
             ratio = f"{r['ray']['seconds'] / r['local']['seconds']:.2f}x" if name == "ray" else ""
             print(f"| {r['docs']:,} | {r['bytes'] / 1e9:.2f} GB | {name} | {m['seconds']:.1f} | {ratio} | "
+                  f"{m['cpu_driver']:.0f} / {m['cpu_tree']:.0f} | "
                   f"{m['driver'] / 1e9:.2f} GB | {m['worker'] / 1e9:.2f} GB | {m['tree'] / 1e9:.2f} GB | {r['same']} |")
     for r in results:
         print(f"\nPer stage of the Ray run at {r['docs']:,} articles (verified edges: {r['verified_bytes'] / 1e6:.1f} MB), "

@@ -125,11 +125,12 @@ def finish(
     id, keep)); ``drafts`` and ``archive_df`` as in :func:`scan`; ``accepted``: a baseline's
     findings, hidden. :func:`scan` runs it in one
     process; a staged run (:mod:`dedupe.distributed`) after its clusters, with ``elsewhere``
-    naming the steps its engine runs as tasks (``align_all`` of
-    :func:`~dedupe.passages.find_passages`, ``document_findings`` and ``keyed_findings`` of
-    :func:`~dedupe.rules.run_rules`). ``documents``: the corpus's documents when already read;
-    ``rules_job``: the rules' findings, started elsewhere (a
-    :class:`~dedupe.parallel.Background`), taken when the passages are done."""
+    naming the steps its engine runs as tasks (``find_reuse``: the passages,
+    ``document_findings`` and ``keyed_findings`` of :func:`~dedupe.rules.run_rules`) and
+    ``documents``, the corpus' documents reading their texts only when asked.
+    ``documents``: the corpus's documents when already read; ``rules_job``: the rules'
+    findings, started elsewhere (a :class:`~dedupe.parallel.Background`), taken when the
+    passages are done."""
     elsewhere = elsewhere or {}
     for i, (cid, keep) in assignment.items():
         corpus.results[i].cluster = cid
@@ -137,9 +138,14 @@ def finish(
 
     # the texts, read once for the stages that need them (re-read from source when streaming)
     # and handed on to the writers; without those stages the writers read them on demand
-    if documents is None:
-        documents = corpus.documents if (config.passages or config.rules) else []
-    texts = {d.id: d.text for d in documents} if documents else corpus.texts()
+    # (a staged run names its ``documents``, whose texts are read only when asked, and runs
+    # ``find_reuse`` as tasks: no text is held here)
+    if "documents" in elsewhere:
+        documents, texts = elsewhere["documents"], corpus.texts()
+    else:
+        if documents is None:
+            documents = corpus.documents if (config.passages or config.rules) else []
+        texts = {d.id: d.text for d in documents} if documents else corpus.texts()
     if rules_job is not None and progress:
         progress("rules", 0, len(documents))
     passages = _passages(corpus, documents, texts, config, drafts, archive_df, progress, elsewhere)
@@ -180,7 +186,10 @@ def _passages(corpus, documents, texts, config, drafts, archive_df, progress, el
         from .derivation import apply_derivation
         from .passages import apply_reuse, find_reuse
 
-        reuse = find_reuse(documents, config, progress, archive_df, drafts or (), align_all=elsewhere.get("align_all"))
+        if "find_reuse" in elsewhere:
+            reuse = elsewhere["find_reuse"]()
+        else:
+            reuse = find_reuse(documents, config, progress, archive_df, drafts or ())
         passages = reuse.passages
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]

@@ -39,7 +39,9 @@ class Corpus:
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
 
-    def add_batch(self, docs, results, sizes, signatures: np.ndarray) -> int:
+    def add_batch(self, docs, results, sizes, signatures: Optional[np.ndarray]) -> int:
+        """Add documents (``signatures``: None for a corpus that does not search for
+        near-duplicates itself, e.g. a staged scan's)."""
         for doc, result in zip(docs, results):
             i = len(self._ids)
             self._ids.append(doc.id)
@@ -59,8 +61,9 @@ class Corpus:
             self._index[doc.id] = i
             self.results.append(result)
         self.sizes.extend(int(s) for s in sizes)
-        self._signature_blocks.append(np.asarray(signatures, dtype=np.uint64).reshape(-1, self._num_perm))
-        self._signatures = None
+        if signatures is not None:
+            self._signature_blocks.append(np.asarray(signatures, dtype=np.uint64).reshape(-1, self._num_perm))
+            self._signatures = None
         return len(self._ids) - 1
 
     @property
@@ -77,6 +80,8 @@ class Corpus:
                 at += block.shape[0]
             self._signatures = out
             self._signature_blocks = [out]
+        if self._signatures.shape[0] != len(self._ids):
+            raise ValueError("this corpus was built without signatures")
         return self._signatures
 
     def __len__(self) -> int:

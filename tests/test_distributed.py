@@ -110,25 +110,37 @@ def test_ray_scan_report_same_as_local(ray_cluster, tmp_path):
     assert report["clusters"] and report["passages"] and report["findings"]
     _keyed_rules_ran_as_tasks(tmp_path / "w", report, partitions=7)
     tasks = {s["stage"]: s["tasks"] for s in json.loads((tmp_path / "w" / "stats.json").read_text(encoding="utf-8"))}
-    assert tasks["7-passages"] > 1 and tasks["7-rules"] > 1  # one task per shard, not one on the driver
+    assert tasks["7-rules"] > 1  # one task per shard, not one on the driver
+    # the passages' candidates from keyed files: per shard, per partition, per shard
+    assert tasks["7-grams"] == tasks["7-units"] == tasks["7-passages"] > 1 and tasks["7-stock"] == tasks["7-pairs"] == 7
     assert {p.name for p in (tmp_path / "w" / "7-rules").glob("s*")} >= {"s00000", "s00001"}
 
 
 def _keyed_rules_ran_as_tasks(work: Path, report: dict, partitions: int) -> None:
-    """name-variant and quote-drift found something, in tasks per shard and per partition."""
-    assert {"name-variant", "quote-drift"} <= {f["rule"] for f in report["findings"]}
+    """name-variant, quote-drift and boilerplate found something, in tasks per shard and per partition."""
+    assert {"name-variant", "quote-drift", "boilerplate"} <= {f["rule"] for f in report["findings"]}
     tasks = {s["stage"]: s["tasks"] for s in json.loads((work / "stats.json").read_text(encoding="utf-8"))}
-    for rule in ("name-variant", "quote-drift"):
+    for rule in ("name-variant", "quote-drift", "boilerplate"):
         assert tasks[f"7-keyed/{rule}/collect"] > 1 and tasks[f"7-keyed/{rule}/compare"] == partitions
 
 
 @pytest.mark.parametrize("partitions", [1, 7])
-def test_staged_scan_same_as_in_process(tmp_path, partitions):
+def test_staged_scan_same_as_in_process(tmp_path, partitions, monkeypatch):
     """The report of a staged scan on the local engine (several shards; the keyed corpus
-    rules' items in P partitions) equals the in-process one."""
+    rules' items in P partitions) equals the in-process one; the driver neither finds the
+    passages itself nor holds every text."""
     paths = [NEAR, ROOT / "seeds"]
     common = ["--no-timestamp", "-q", "--no-html", "--workers", 2]
     one = run("scan", *paths, "--json", tmp_path / "one.json", *common)
+
+    def not_on_the_driver(*args, **kwargs):
+        raise AssertionError("a staged scan ran an in-process step on the driver")
+
+    import dedupe.passages
+    from dedupe.corpus import Corpus
+
+    monkeypatch.setattr(dedupe.passages, "find_reuse", not_on_the_driver)
+    monkeypatch.setattr(Corpus, "documents", property(not_on_the_driver))
     staged = run("scan", *paths, "--json", tmp_path / "staged.json", *common, "--work-dir", tmp_path / "w",
                  "--partitions", partitions, "--shard-bytes", 40_000)
     assert one.exit_code == staged.exit_code

@@ -14,6 +14,7 @@ from typing import Optional
 import numpy as np
 
 from ..near import banding
+from .sign import read_bands
 from .workdir import save, task_output
 
 
@@ -25,24 +26,23 @@ class BucketTask:
     shards: int
     bands: tuple  # ((r, j, is_jaccard_band, is_containment_band), ...)
     excluded: tuple  # document keys left out (duplicate ids)
-    ensemble: Optional[tuple]  # (size values, counts, threshold, num_perm, num_part, weights)
+    ensemble: Optional[banding.Ensemble]  # the containment index's size partitions and (b, r) per query
 
 
 def bucket_partition(task: BucketTask) -> int:
     final = Path(task.folder) / f"p{task.partition:05d}"
     if final.exists():
         return int(np.load(final / "lo.npy", mmap_mode="r").size)
-    parts = {"band": [], "key": [], "doc": [], "size": []}
-    for s in range(task.shards):  # one file open at a time
-        with np.load(Path(task.sign_folder) / f"s{s:05d}" / f"bands-p{task.partition}.npz") as z:
-            for name in parts:
-                parts[name].append(z[name])
-    band, key, doc, size = (np.concatenate(parts[name]) for name in ("band", "key", "doc", "size"))
+    parts = [read_bands(Path(task.sign_folder) / f"s{s:05d}", s, task.partition) for s in range(task.shards)]  # one file open at a time
+    band, key, doc, size = (np.concatenate([p[k] for p in parts]) for k in range(4))
     del parts
     if task.excluded:
         keep = ~np.isin(doc, np.array(task.excluded, dtype=np.int64))
         band, key, doc, size = band[keep], key[keep], doc[keep], size[keep]
-    ensemble = banding.Ensemble(*task.ensemble) if task.ensemble else None
+    ensemble = task.ensemble
+    if ensemble is not None:  # the queries depend on the size alone: computed once per distinct size
+        distinct, size_at = np.unique(size, return_inverse=True)
+        queries = ensemble.queries(distinct.astype(np.int64))
     order = np.argsort(band, kind="stable")
     bounds = np.searchsorted(band[order], np.arange(len(task.bands) + 1))
     lo, hi, jac = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, bool)]
@@ -55,7 +55,8 @@ def bucket_partition(task: BucketTask) -> int:
             a, c = banding.jaccard_band_pairs(keys, docs)
             lo.append(a), hi.append(c), jac.append(np.ones(a.size, bool))
         if is_containment and ensemble is not None:
-            part, qb, qr = ensemble.queries(size[take].astype(np.int64))
+            at = size_at[take]
+            part, qb, qr = queries[0][at], queries[1][:, at], queries[2][:, at]
             a, c = banding.containment_band_pairs(keys, docs, part, qb, qr, r, j)
             lo.append(a), hi.append(c), jac.append(np.zeros(a.size, bool))
     lo, hi, jac = unique_edges(np.concatenate(lo), np.concatenate(hi), np.concatenate(jac))

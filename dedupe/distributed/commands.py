@@ -81,16 +81,16 @@ def scan_files(inputs: Inputs, config, staging: Staging, progress=None, timestam
         runner = pipeline.Runner(work, engine, progress)
         report = finish(
             corpus, staged.errors(work), staged.clusters, assignment, config, accepted=accepted, progress=progress,
-            timestamp=timestamp, elsewhere=review.elsewhere(runner, documents, keys, corpus.ids, config, staging.partitions),
+            timestamp=timestamp, elsewhere=review.elsewhere(runner, documents, corpus, keys, staged.excluded, config, staging.partitions),
         )
         write_json(work.root / "stats.json", staged.stats + runner.stats)
         return report
 
 
 def corpus_of(staged: Staged, work: WorkDir, inputs: Inputs, config) -> tuple[Corpus, np.ndarray]:
-    """The corpus one process would have built (per document: metadata, signature; texts
-    read again from their source, or held when they cannot be), from the sign stage's
-    files; and the document key of each corpus index."""
+    """The corpus one process would have built (per document: metadata; texts read again from
+    their source, or held when they cannot be; no signatures, which the stages used), from
+    the sign stage's files; and the document key of each corpus index."""
     corpus = Corpus(num_perm=config.num_perm)
     excluded = staged.excluded
     keys: list = []
@@ -98,7 +98,6 @@ def corpus_of(staged: Staged, work: WorkDir, inputs: Inputs, config) -> tuple[Co
         folder = work.root / "1-sign" / f"s{shard.index:05d}"
         index = load(folder, "index")
         chars, words, sizes, offsets = (load(folder, n) for n in ("chars", "words", "sizes", "offsets"))
-        signatures = load(folder, "signatures")
         held = None
         if any(k is None for k in index["kind"]):
             held = list(valid_documents(shard, inputs.format, inputs.id_field, inputs.text_field))
@@ -122,5 +121,5 @@ def corpus_of(staged: Staged, work: WorkDir, inputs: Inputs, config) -> tuple[Co
             )
             keys.append(shard.key(r))
         if docs:
-            corpus.add_batch(docs, results, sizes[rows], signatures[rows])
+            corpus.add_batch(docs, results, sizes[rows], None)  # no signatures: the stages used them
     return corpus, np.array(keys, dtype=np.int64)

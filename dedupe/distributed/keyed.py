@@ -52,7 +52,7 @@ def collect_shard(task: CollectTask) -> int:
         parts[_keyed.partition_of(item[0], task.partitions)].append(item)
     with task_output(final) as out:
         for p, part in enumerate(parts):
-            save(out, f"p{p:05d}", part)
+            save(out, f"p{p:05d}", part, compress=True)
         save(out, "tally", tally)
     return len(items)
 

@@ -186,7 +186,8 @@ def run(
     if config.containment < 1.0 and nonempty > 1:
         values = np.array(sorted(sizes), dtype=np.int64)
         counts = np.array([sizes[v] for v in values.tolist()], dtype=np.int64)
-        ensemble = (values, counts, config.containment, config.num_perm, min(ENSEMBLE_PARTITIONS, nonempty), ENSEMBLE_WEIGHTS)
+        # (built once here: its size partitions are a dynamic programme over the distinct sizes)
+        ensemble = banding.Ensemble(values, counts, config.containment, config.num_perm, min(ENSEMBLE_PARTITIONS, nonempty), ENSEMBLE_WEIGHTS)
     excluded = tuple(sorted({*duplicate_keys, *twins[:, 1].tolist()}))  # twins enter no band: their firsts do
     runner.stage(
         "3-bucket",

@@ -1,19 +1,18 @@
 """Passages and document-scope rules of a staged scan, as tasks per shard (see
 ``docs/distributed.md``).
 
-- passages: the driver finds the candidate pairs (:func:`~dedupe.passages.find_passages`:
-  stock n-grams and the candidate index need the whole corpus); one task per shard aligns
-  the pairs whose first document is in it (:func:`~dedupe.passages.align_pairs`, as in one
-  process), reading both ends' texts again. Output ``7-passages/s<shard>/``.
+- passages: stages of tasks per shard and per partition (:mod:`.passages`), the candidate
+  pairs from keyed files as the bucket stage finds near-duplicates. Output ``7-passages/``.
 - document-scope rules: one task per shard reads its documents again and runs the rules
   on those the driver checks (:func:`~dedupe.rules.document_findings`, as in one process).
   Output ``7-rules/s<shard>/``.
 - keyed corpus-scope rules (name-variant, quote-drift): tasks per shard and per partition
-  of their keyed items (:mod:`.keyed`). The other corpus-scope rules, the findings'
-  fingerprints and the report stay on the driver.
+  of their keyed items (:mod:`.keyed`). The other corpus-scope rules (boilerplate,
+  gender-mismatch), the findings' fingerprints and the report stay on the driver, which
+  reads texts only when they ask (:class:`LazyDocument`), not holding them.
 
-Tasks get small metadata only (pairs of document keys, rows, per-document results); the
-texts are read where the task runs.
+Tasks get small metadata only (rows, per-document results); the texts are read where the
+task runs.
 """
 
 from __future__ import annotations
@@ -23,39 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..passages import SEED_NGRAM, Reuse, align_pairs
-from ..passages.tokens import words_of
 from ..rules import document_findings
 from . import shards as sh
 from .keyed import keyed_findings
+from .passages import find_reuse
 from .texts import Documents, valid_documents
 from .workdir import load, save, task_output
 
 RULE_BATCH = 200  # documents per call of the rules, as in one process
-
-
-@dataclass(frozen=True)
-class AlignTask:
-    shard: int
-    pairs: np.ndarray  # (n, 2) document keys, in pair order
-    stop_folder: str
-    documents: Documents
-    folder: str
-    config: object
-
-
-def align_shard(task: AlignTask) -> int:
-    final = Path(task.folder) / f"s{task.shard:05d}"
-    if not final.exists():
-        keys = np.unique(task.pairs).tolist()
-        words = {k: words_of(t, SEED_NGRAM) for k, t in zip(keys, task.documents.texts(keys))}
-        ids, _ = task.documents.ids_and_chars(keys)
-        stop = load(Path(task.stop_folder), "stop")
-        reuse = align_pairs([tuple(p) for p in task.pairs.tolist()], ids, words, stop, task.config)
-        with task_output(final) as out:
-            save(out, "passages", reuse.passages)
-            save(out, "related", reuse.related)
-    return int(len(task.pairs))
 
 
 @dataclass(frozen=True)
@@ -84,24 +58,16 @@ def rules_shard(task: RulesTask) -> int:
     return len(found)
 
 
-def elsewhere(runner, documents: Documents, keys: np.ndarray, ids: list, config, partitions: int) -> dict:
-    """The steps of :func:`dedupe.api.finish` that run as tasks (``runner``: a pipeline
-    runner; ``keys[i]``, ``ids[i]``: the document key and id of corpus index ``i``;
-    ``partitions``: of the keyed corpus rules' items)."""
+def elsewhere(runner, documents: Documents, corpus, keys: np.ndarray, excluded_keys, config, partitions: int) -> dict:
+    """The steps of :func:`dedupe.api.finish` that run as tasks, and the corpus' documents
+    as :class:`LazyDocument` (``runner``: a pipeline runner; ``keys[i]``: the document key of
+    corpus index ``i``; ``excluded_keys``: the keys left out of the corpus; ``partitions``:
+    of the passages' and the keyed corpus rules' items)."""
+    ids = corpus.ids
     key_of = dict(zip(ids, keys.tolist()))
-
-    def align_all(pairs: list, stop: np.ndarray) -> Reuse:
-        folder = runner.work.stage("7-passages")
-        save(folder, "stop", stop)
-        pk = keys[np.asarray(pairs, dtype=np.int64).reshape(-1, 2)]
-        bounds = np.flatnonzero(np.diff(sh.shard_of(pk[:, 0]))) + 1  # pairs are sorted: one run per shard
-        parts = np.split(pk, bounds) if len(pk) else []
-        tasks = [AlignTask(int(sh.shard_of(p[0, 0])), p, str(folder), documents, str(folder), config) for p in parts]
-        runner.stage("7-passages", align_shard, tasks)
-        return Reuse(
-            passages=[x for t in tasks for x in load(folder / f"s{t.shard:05d}", "passages")],
-            related=[x for t in tasks for x in load(folder / f"s{t.shard:05d}", "related")],
-        )
+    excluded: dict = {}
+    for key in excluded_keys:
+        excluded.setdefault(int(sh.shard_of(key)), set()).add(int(sh.row_of(key)))
 
     def rules(rule_ids: tuple, docs: list, results) -> list:
         folder = runner.work.stage("7-rules")
@@ -119,5 +85,25 @@ def elsewhere(runner, documents: Documents, keys: np.ndarray, ids: list, config,
         runner.stage("7-rules", rules_shard, tasks)
         return [f for t in tasks for f in load(folder / f"s{t.shard.index:05d}", "findings")]
 
-    return {"align_all": align_all, "document_findings": rules,
+    return {"find_reuse": lambda: find_reuse(runner, documents, excluded, config, partitions),
+            "documents": [LazyDocument(doc_id, corpus, i) for i, doc_id in enumerate(ids)],
+            "document_findings": rules,
             "keyed_findings": keyed_findings(runner, documents, partitions, key_of)}
+
+
+class LazyDocument:
+    """A corpus document whose text (and other fields) are read when asked, not held."""
+
+    __slots__ = ("id", "_corpus", "_i")
+
+    def __init__(self, doc_id: str, corpus, i: int):
+        self.id, self._corpus, self._i = doc_id, corpus, i
+
+    @property
+    def text(self) -> str:
+        return self._corpus.text(self._i)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # (copy and pickle probe for these before the slots are set)
+            raise AttributeError(name)
+        return getattr(self._corpus.document(self._i), name)

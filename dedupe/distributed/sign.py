@@ -6,7 +6,7 @@ writes, in ``1-sign/s<shard>/``:
 - ``index.pkl``: per row its id, line (from the shard's first line), path and language;
   the input errors with their place among the shard's items;
 - ``bands-p<p>.npz``: the band keys of its documents that fall in key partition p (band,
-  key, document key, size), for every band the Jaccard and containment indexes read;
+  key, row: 14 bytes each), for every band the Jaccard and containment indexes read;
 - ``ids-p<p>.pkl``: every document id read, in id partition p (for duplicate ids).
 
 It returns small metadata: counts, and the histogram of sizes (for the size partitions).
@@ -130,14 +130,27 @@ def _write_bands(out, task: SignTask, signatures: np.ndarray, sizes: np.ndarray)
     nb = len(task.bands)
     band = np.repeat(np.arange(nb, dtype=np.uint16), docs.size)
     key = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
-    doc = np.tile(task.shard.key(docs.astype(np.int64)), nb)
-    size = np.tile(sizes[docs].astype(np.uint32), nb)
+    row = np.tile(docs.astype(np.uint32), nb)  # (the shard is the file's; the size is in sizes.npy)
     part = key_partition(key, task.partitions)
     order = np.argsort(part, kind="stable")  # radix sort (16-bit keys)
     bounds = np.searchsorted(part[order], np.arange(task.partitions + 1))
     for p in range(task.partitions):
         take = order[bounds[p] : bounds[p + 1]]
-        np.savez(out / f"bands-p{p}.npz", band=band[take], key=key[take], doc=doc[take], size=size[take])
+        np.savez(out / f"bands-p{p}.npz", band=band[take], key=key[take], row=row[take])
+
+
+def read_bands(folder, shard: int, partition: int, band: Optional[int] = None) -> tuple:
+    """``(band, key, document key, size)`` arrays of a shard's band keys in ``partition``
+    (``folder``: the shard's sign folder; ``band``: only that band's)."""
+    from .workdir import load
+
+    with np.load(folder / f"bands-p{partition}.npz") as z:
+        bands, key, row = z["band"], z["key"], z["row"]
+    if band is not None:
+        take = bands == band
+        bands, key, row = bands[take], key[take], row[take]
+    doc = (np.int64(shard) << np.int64(sh.ROW_BITS)) | row.astype(np.int64)
+    return bands, key, doc, load(folder, "sizes", mmap=True)[row].astype(np.uint32)
 
 
 def load_meta(folder) -> dict:

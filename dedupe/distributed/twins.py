@@ -15,6 +15,7 @@ import numpy as np
 from ..near import ShingleCache, twins_of_group
 from ..near.banding import _groups_of_equal
 from .texts import Documents
+from .sign import read_bands
 from .workdir import load, save, task_output
 
 
@@ -33,12 +34,8 @@ def find_twins(task: TwinsTask) -> list:
     final = Path(task.folder) / f"p{task.partition:05d}"
     if final.exists():
         return load(final, "sizes")
-    keys, docs, sizes = [], [], []
-    for s in range(len(task.documents.shards)):  # one file open at a time
-        with np.load(task.documents.folder(s) / f"bands-p{task.partition}.npz") as z:
-            take = z["band"] == task.band
-            keys.append(z["key"][take]), docs.append(z["doc"][take]), sizes.append(z["size"][take])
-    key, doc, size = (np.concatenate(v) for v in (keys, docs, sizes))
+    parts = [read_bands(task.documents.folder(s), s, task.partition, task.band) for s in range(len(task.documents.shards))]
+    key, doc, size = (np.concatenate([p[k] for p in parts]) for k in (1, 2, 3))
     if task.excluded:
         keep = ~np.isin(doc, np.array(task.excluded, dtype=np.int64))
         key, doc, size = key[keep], doc[keep], size[keep]

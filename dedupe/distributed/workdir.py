@@ -15,13 +15,16 @@ import os
 import pickle
 import shutil
 import tempfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import numpy as np
 
-STAGES = ("1-sign", "2-ids", "2-twins", "3-bucket", "4-verify", "5-cluster", "6-emit", "7-passages", "7-rules", "7-keyed")
+ZLIB_LEVEL = 3  # fast; text pickles shrink 3-5x
+
+STAGES = ("1-sign", "2-ids", "2-twins", "3-bucket", "4-verify", "5-cluster", "6-emit", "7-grams", "7-stock", "7-units", "7-pairs", "7-passages", "7-rules", "7-keyed")
 
 
 class WorkDir:
@@ -71,22 +74,28 @@ def task_output(final: Path) -> Iterator[Path]:
         raise
 
 
-def save(folder: Path, name: str, value: Any) -> None:
-    """``name.npy`` (arrays) or ``name.pkl`` in ``folder``, written under a temporary name
-    and renamed."""
+def save(folder: Path, name: str, value: Any, compress: bool = False) -> None:
+    """``name.npy`` (arrays), ``name.pkl``, or with ``compress`` ``name.pkl.z`` (zlib: for
+    objects holding text) in ``folder``, written under a temporary name and renamed."""
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     with os.fdopen(fd, "wb") as f:
         if isinstance(value, np.ndarray):
             np.save(f, value)
+        elif compress:
+            f.write(zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), ZLIB_LEVEL))
         else:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, Path(folder) / f"{name}.{'npy' if isinstance(value, np.ndarray) else 'pkl'}")
+    suffix = "npy" if isinstance(value, np.ndarray) else "pkl.z" if compress else "pkl"
+    os.replace(tmp, Path(folder) / f"{name}.{suffix}")
 
 
 def load(folder: Path, name: str, mmap: bool = False) -> Any:
     npy = folder / f"{name}.npy"
     if npy.exists():
         return np.load(npy, mmap_mode="r" if mmap else None)
+    packed = folder / f"{name}.pkl.z"
+    if packed.exists():
+        return pickle.loads(zlib.decompress(packed.read_bytes()))
     with open(folder / f"{name}.pkl", "rb") as f:
         return pickle.load(f)
 

@@ -66,7 +66,6 @@ def find_passages(
     progress: Optional[Callable] = None,
     archive_df: Optional[Callable] = None,
     drafts=(),
-    align_all: Optional[Callable] = None,
 ) -> list[Passage]:
     """The passages of :func:`find_reuse`: every pair of near-verbatim shared spans between two different ``documents`` (in order;
     a :class:`~dedupe.corpus.Corpus` will do).
@@ -82,8 +81,7 @@ def find_passages(
     with ``archive_df`` too (the n-gram document frequencies of a stored archive, see
     :func:`~dedupe.passages.tokens.common_grams`), only the ``drafts`` are counted here.
 
-    ``align_all(pairs, stop)`` (for a staged run) aligns the candidate pairs of document
-    indexes elsewhere, with :func:`align_pairs`, and returns their passages in pair order.
+    A staged run finds the same passages with tasks over files (:mod:`dedupe.distributed.passages`).
 
     >>> from dedupe.api import ingest
     >>> from dedupe.config import Config
@@ -93,7 +91,7 @@ def find_passages(
     >>> [(p.a.doc, p.b.doc, p.words, p.kind) for p in find_passages(c, Config())]
     [('0', '1', 16, 'verbatim')]
     """
-    return find_reuse(documents, config, progress, archive_df, drafts, align_all).passages
+    return find_reuse(documents, config, progress, archive_df, drafts).passages
 
 
 def find_reuse(
@@ -102,7 +100,6 @@ def find_reuse(
     progress: Optional[Callable] = None,
     archive_df: Optional[Callable] = None,
     drafts=(),
-    align_all: Optional[Callable] = None,
 ) -> Reuse:
     """Passages, related pairs and stock n-grams of ``documents`` (see :class:`Reuse` and
     :func:`find_passages`, whose arguments it takes)."""
@@ -118,16 +115,13 @@ def find_reuse(
         stop = common_grams(all_words, config.passage_max_df, [i in drafts for i in ids], archive_df)
     only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
     pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
-    if align_all is not None:
-        out = align_all(pairs, stop)
-    else:
-        out = Reuse()
-        shared = (ids, all_words, stop, config)
-        for k, part in enumerate(pmap(_align_job, batches(pairs, PAIRS_PER_JOB), workers, shared), start=1):
-            out.passages.extend(part.passages)
-            out.related.extend(part.related)
-            if progress:
-                progress("passages", min(k * PAIRS_PER_JOB, len(pairs)), len(pairs))
+    out = Reuse()
+    shared = (ids, all_words, stop, config)
+    for k, part in enumerate(pmap(_align_job, batches(pairs, PAIRS_PER_JOB), workers, shared), start=1):
+        out.passages.extend(part.passages)
+        out.related.extend(part.related)
+        if progress:
+            progress("passages", min(k * PAIRS_PER_JOB, len(pairs)), len(pairs))
     out.stock = stop
     out.words = dict(zip(ids, all_words))
     return out

@@ -70,6 +70,11 @@ def unit_ranges(text: str, words: Words) -> list[tuple[int, int]]:
     return out
 
 
+def unit_shape() -> tuple[int, int]:
+    """Bands and rows ``(b, r)`` of the units' LSH."""
+    return recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL)
+
+
 def candidate_pairs(
     texts: list[str],
     all_words: list[Words],
@@ -82,7 +87,7 @@ def candidate_pairs(
 ) -> list[tuple[int, int]]:
     """Sorted document index pairs ``(i, j)``, ``i < j``, that may share a passage (with
     ``only``, a set of document indexes, the pairs holding one of them)."""
-    bands, rows = recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL)
+    bands, rows = unit_shape()
     shared = (texts, all_words, stop, n, config.seed)
     parts = []
     for part in pmap(_signed_units, batches(range(len(texts)), DOCS_PER_JOB), getattr(config, "workers", 1), shared):
@@ -134,11 +139,29 @@ def _bucket_pairs(block: np.ndarray, of_unit: np.ndarray, docs: int, max_df: int
     return i * docs + j
 
 
+def colliding_pairs(block: np.ndarray, of_unit: np.ndarray, max_df: int, only: Optional[set] = None) -> list:
+    """The document pairs ``(d, e)``, ``d < e``, whose units share a row of ``block`` (the
+    buckets of one band; ``of_unit``: the document key of each row, any integers), except in
+    buckets of more than ``max_df`` documents; with ``only``, the pairs holding one of them
+    (may repeat: a pair shares several buckets)."""
+    keys, dense = np.unique(of_unit, return_inverse=True)
+    member = None if only is None else np.isin(keys, np.fromiter(only, dtype=np.int64))
+    codes = _bucket_pairs(block, dense.ravel(), keys.size, max_df, member)
+    return list(zip(keys[codes // keys.size].tolist(), keys[codes % keys.size].tolist()))
+
+
 def _signed_units(shared, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """The MinHash signatures of the units of documents ``docs`` (their distinct non-stock
-    n-grams), all signed at once, and the document of each unit (a worker job; ``shared``:
-    the texts, their words, the stock n-grams, ``n`` and the seed)."""
+    """:func:`signed_units` of documents ``docs`` (a worker job; ``shared``: the texts, their
+    words, the stock n-grams, ``n`` and the seed)."""
     texts, all_words, stop, n, seed = shared
+    return signed_units(texts, all_words, stop, n, seed, docs)
+
+
+def signed_units(texts, all_words, stop: np.ndarray, n: int, seed: int, docs=None) -> tuple[np.ndarray, np.ndarray]:
+    """The MinHash signatures of the units of documents ``docs`` (default: all; their
+    distinct non-stock n-grams), all signed at once, and the document of each unit."""
+    if docs is None:
+        docs = range(len(texts))
     grams, first, last, unit_doc = [], [], [], []
     base = 0
     for d in docs:

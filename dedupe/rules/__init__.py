@@ -238,6 +238,7 @@ def run_rules(
                     found.extend(_keyed.run(rule.id, docs, getattr(config, "workers", 1)))
     found.extend(_untranslated(skipped, len(docs), rules))
     findings = [f for f in found if severity_rank(f.severity) >= floor]
-    findings = with_fingerprints(findings, {d.id: d.text for d in docs})
+    flagged = {f.doc for f in findings}  # (only their texts: a staged run reads texts when asked)
+    findings = with_fingerprints(findings, {d.id: d.text for d in docs if d.id in flagged})
     findings.sort(key=Finding.sort_key)
     return findings

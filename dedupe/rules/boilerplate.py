@@ -18,8 +18,8 @@ Evidence says which: ``{"pattern": name}`` or ``{"repeated_in": n}``.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
+from ._keyed import Excerpt, Keyed, Part, run
 from .base import Rule, analysis
 
 MIN_REPEAT_DOCS = 3
@@ -104,37 +104,59 @@ def _pattern_findings(doc, lines):
             yield s, e, "related-headline"
 
 
+# Two passes (see ``_keyed``): each line is keyed by its normalised form, with its document,
+# its surroundings and whether it could be a repeated-line finding (with an excerpt of its
+# text); the pattern findings, which need no other document, are items of one key of their
+# own. Per key: the documents and surroundings counted, the findings made.
+_PATTERNS = "\0patterns"  # (no normalised line is empty or starts with a NUL)
+
+
+def _collect(doc, index):
+    text = doc.text
+    lines = analysis(doc).paragraphs
+    flagged = []
+    for seq, (s, e, name) in enumerate(_pattern_findings(doc, lines)):
+        flagged.append((s, e))
+        yield _PATTERNS, (index, 0, seq, Part(doc.id, Excerpt(text[s:e], s), index), s, e, name)
+    norms = [_norm(text[s:e]) for s, e in lines]
+    for n, key in enumerate(norms):
+        if not key:
+            continue
+        s, e = lines[n]
+        around = (norms[n - 1] if n else "", norms[n + 1] if n + 1 < len(norms) else "")
+        line = text[s:e]
+        can_flag = not (len(line.split()) > MAX_REPEAT_WORDS and _ends_sentence(line)) \
+            and not any(fs <= s and fe >= e for fs, fe in flagged)
+        part = Part(doc.id, Excerpt(line, s), index) if can_flag else None
+        yield key, (index, 1, n, part, s, e, around)
+
+
+def _compare(key: str, items: list, plan) -> list:
+    """Matches ``(index, kind, seq, part, start, end, evidence)``: the key's pattern
+    findings, or its lines that are findings (found in enough documents and surroundings)."""
+    if key == _PATTERNS:
+        return items
+    n_docs = len({item[0] for item in items})
+    if n_docs < MIN_REPEAT_DOCS or len({item[6] for item in items}) < MIN_REPEAT_DOCS:
+        return []
+    return [(*item[:6], n_docs) for item in items if item[3] is not None]
+
+
+def _findings(matches: list, plan, totals):
+    for _, kind, _, part, s, e, evidence in sorted(matches, key=lambda m: m[:3]):  # as one document's check yields them
+        if kind == 0:
+            yield RULE.finding(part, s, e, f"scrape leftover ({evidence.replace('-', ' ')}), not part of the article",
+                               confidence=0.9 if evidence != "related-headline" else 0.7, evidence={"pattern": evidence})
+        else:
+            yield RULE.finding(part, s, e, f"line repeated in {evidence} documents: site furniture, not article text",
+                               confidence=min(1.0, 0.5 + 0.1 * evidence), evidence={"repeated_in": evidence})
+
+
+KEYED = Keyed(collect=_collect, compare=_compare, report=_findings)
+
+
 def check(docs, ctx):
-    lines_of = {d.id: list(analysis(d).paragraphs) for d in docs}
-    norms_of = {d.id: [_norm(d.text[s:e]) for s, e in lines_of[d.id]] for d in docs}
-    # repetition across documents, counted in distinct surroundings
-    contexts = defaultdict(set)
-    docs_with = defaultdict(set)
-    for d in docs:
-        norms = norms_of[d.id]
-        for n, key in enumerate(norms):
-            if not key:
-                continue
-            around = (norms[n - 1] if n else "", norms[n + 1] if n + 1 < len(norms) else "")
-            contexts[key].add(around)
-            docs_with[key].add(d.id)
-    for d in docs:
-        flagged = []
-        for s, e, name in _pattern_findings(d, lines_of[d.id]):
-            flagged.append((s, e))
-            yield RULE.finding(d, s, e, f"scrape leftover ({name.replace('-', ' ')}), not part of the article",
-                               confidence=0.9 if name != "related-headline" else 0.7, evidence={"pattern": name})
-        for (s, e), key in zip(lines_of[d.id], norms_of[d.id]):
-            line = d.text[s:e]
-            n_docs = len(docs_with.get(key, ()))
-            if n_docs < MIN_REPEAT_DOCS or len(contexts[key]) < MIN_REPEAT_DOCS:
-                continue
-            if len(line.split()) > MAX_REPEAT_WORDS and _ends_sentence(line):
-                continue
-            if any(fs <= s and fe >= e for fs, fe in flagged):
-                continue
-            yield RULE.finding(d, s, e, f"line repeated in {n_docs} documents: site furniture, not article text",
-                               confidence=min(1.0, 0.5 + 0.1 * n_docs), evidence={"repeated_in": n_docs})
+    return run(RULE.id, docs)
 
 
 RULE = Rule(
@@ -143,6 +165,7 @@ RULE = Rule(
     description="Scrape leftovers: photo credits, promos, SEE ALSO lines, related headlines, subscription prompts.",
     check=check,
     scope="corpus",
+    keyed=KEYED,
     should_flag=(
         "Floods hit the north.\n[[Photo: Jan Kowal / Reuters]]\nRivers rose overnight.",
         "The vote was close.\n[[Video of the day]]",

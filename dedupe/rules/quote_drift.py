@@ -60,13 +60,14 @@ class _Unit:
     text), its span, its position among the document's units (``seq``), and what is derived
     from its text: lower-cased words, their spans, content words, and ``form``, a digest of
     the words equal in every process (one form: one quotation, however often copied). Pickled
-    as its text and span only, the rest derived again where it is read."""
+    as its part and span only (the units of one quotation share its part, pickled once), the
+    rest derived again where it is read."""
 
     __slots__ = ("part", "doc", "start", "end", "seq", "words", "spans", "content", "form")
 
     def __init__(self, part: Part, start: int, end: int, seq: int):
         self.part, self.doc, self.start, self.end, self.seq = part, part.index, start, end, seq
-        ms = list(_WORD_RE.finditer(part.text.text))
+        ms = list(_WORD_RE.finditer(part.text[start:end]))
         self.words = tuple(m.group().lower().replace("’", "'") for m in ms)
         self.spans = [(start + m.start(), start + m.end()) for m in ms]
         self.content = frozenset(_content(self.words))
@@ -83,8 +84,9 @@ def _units(text: str, doc_index: int, doc_id: str = "") -> list[_Unit]:
         sents = list(sentences(text, q.start, q.end))
         if len(sents) > 1:
             pieces += sents
+        part = Part(doc_id, Excerpt(text[q.start : q.end], q.start), doc_index)  # one excerpt for the quotation and its sentences
         for s, e in pieces:
-            unit = _Unit(Part(doc_id, Excerpt(text[s:e], s), doc_index), s, e, len(out))
+            unit = _Unit(part, s, e, len(out))
             if len(unit.words) >= MIN_WORDS:
                 out.append(unit)
     return out
