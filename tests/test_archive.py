@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import jsonschema
@@ -23,6 +24,7 @@ from dedupe import Config, scan
 from dedupe.archive import Archive, ArchiveError
 from dedupe.archive.check import check
 from dedupe.archive.keys import batch_keys, short_grams
+from dedupe.archive.store import SQLiteStore
 from dedupe.cli import app
 from dedupe.io.readers import read_inputs
 from dedupe.io.writers.json import schema
@@ -125,13 +127,13 @@ def test_remove_restores_the_indexes(tmp_path, seeds_dir):
     with Archive.open(tmp_path / "a.db", CONFIG) as a:
         a.add(_paths(files[:3]))
         before = a.info()
-        grams = dict(a.store.db.execute("SELECT gram, df FROM grams"))
+        grams = a.store.all_df()
         a.add(_paths(files[3:]))
         assert a.remove([f.stem for f in files[3:]] + ["nope"]) == ["nope"]
         after = a.info()
         assert {k: after[k] for k in ("documents", "index_keys", "word_ngrams")} == \
                {k: before[k] for k in ("documents", "index_keys", "word_ngrams")}
-        assert dict(a.store.db.execute("SELECT gram, df FROM grams")) == grams
+        assert a.store.all_df() == grams
 
 
 def test_cli_archive_workflow(tmp_path, seeds_dir, monkeypatch):
@@ -192,7 +194,7 @@ def test_kill_during_add_loses_nothing_committed(tmp_path):
         assert [s.id for s in stored] == [f"d{i}" for i in range(n)]
         keys = batch_keys([s.text for s in stored], a.config)  # every committed key is there
         assert a.info()["index_keys"] == len(keys.bands)
-        df = dict(a.store.db.execute("SELECT gram, df FROM grams"))
+        df = a.store.all_df()
         values, counts = np.unique(np.concatenate([np.unique(short_grams(g)) for g in keys.grams]), return_counts=True)
         assert df == dict(zip(values.tolist(), counts.tolist()))
     # adding again completes the archive
@@ -242,19 +244,70 @@ def test_batch_keys_are_each_documents_own():
         assert alone.quotes[0] == keys.quotes[d]
 
 
-def test_schema_2_is_migrated(tmp_path, seeds_dir):
+def _as_version_3(con) -> None:
+    """An archive of this version in the layout of version 3 (one level, 8-byte Jaccard
+    keys, 32-bit quotation words)."""
+    from dedupe.archive.keys import quote_blob, unpack_keys
+
+    store = SQLiteStore.__new__(SQLiteStore)
+    store.db = con
+    store.merge()
+    con.execute("DROP TABLE keys_new")
+    con.execute("DROP TABLE grams_new")
+    con.execute("DELETE FROM meta WHERE key LIKE 'rows_%'")
+    for n, j, t in con.execute("SELECT doc, jaccard, text FROM docs").fetchall():
+        con.execute("UPDATE docs SET jaccard = ? WHERE doc = ?", (unpack_keys(j).tobytes(), n))
+        con.execute("UPDATE quotes SET units = ? WHERE doc = ?", (quote_blob(zlib.decompress(t).decode(), bits=32), n))
+    con.execute("PRAGMA user_version = 3")
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
     db = tmp_path / "a.db"
+    files = sorted(seeds_dir.glob("*.txt"))
     with Archive.open(str(db), CONFIG) as a:
-        a.add(read_inputs([str(seeds_dir)]))
-        expected = {s.id: s.quotes for s in a.documents(range(1, 100), text=False)}
-    assert any(expected.values())
-    with sqlite3.connect(db) as con:  # the layout of version 2
-        con.execute("DROP TABLE quotes")
-        con.execute("PRAGMA user_version = 2")
+        a.add(_paths(files))
+        expected = {s.id: (s.quotes, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)}
+        grams, info = a.store.all_df(), a.info()
+        draft = ("draft", files[3].read_text(encoding="utf-8")[:2000])
+        report = check([draft], a, timestamp=False).to_dict()
+    assert any(q for q, _ in expected.values())
+    with sqlite3.connect(db, isolation_level=None) as con:
+        _as_version_3(con)
+        if version == 2:
+            con.execute("DROP TABLE quotes")
+            con.execute("PRAGMA user_version = 2")
     with pytest.raises(ArchiveError, match="needs migrating"):
         Archive.open(str(db), readonly=True)
     with Archive.open(str(db)) as a:
-        assert {s.id: s.quotes for s in a.documents(range(1, 100), text=False)} == expected
+        assert {s.id: (s.quotes, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)} == expected
+        assert a.store.all_df() == grams
+        assert {k: a.info()[k] for k in ("documents", "index_keys", "word_ngrams")} == \
+               {k: info[k] for k in ("documents", "index_keys", "word_ngrams")}
+        assert check([draft], a, timestamp=False).to_dict() == report
+
+
+def test_merging_the_second_level_changes_no_lookup(tmp_path, seeds_dir, monkeypatch):
+    """Rows merged from the second level into the main tables (as a bulk add does once the
+    second level has grown) are found as before, and removing documents after a merge
+    takes their rows out of both levels."""
+    import dedupe.archive.store as store
+
+    files = sorted(seeds_dir.glob("*.txt"))
+    with Archive.open(str(tmp_path / "a.db"), CONFIG) as a:
+        a.add(_paths(files[:3]))
+        draft = ("draft", files[3].read_text(encoding="utf-8")[:2000])
+        before, grams, info = check([draft], a, timestamp=False).to_dict(), a.store.all_df(), a.info()
+        monkeypatch.setattr(store, "MERGE_MIN", 1)
+        a.add(_paths(files[3:]))  # merges both batches' rows into the main tables
+        assert a.store.db.execute("SELECT count(*) FROM keys_new").fetchone()[0] == 0
+        assert a.store.db.execute("SELECT count(*) FROM keys").fetchone()[0] == a.info()["index_keys"] > 0
+        monkeypatch.setattr(store, "MERGE_MIN", 10**9)
+        assert a.remove([f.stem for f in files[3:]]) == []
+        assert check([draft], a, timestamp=False).to_dict() == before
+        assert a.store.all_df() == grams
+        assert {k: a.info()[k] for k in ("documents", "index_keys", "word_ngrams")} == \
+               {k: info[k] for k in ("documents", "index_keys", "word_ngrams")}
 
 
 def test_quotation_candidates_are_verified(tmp_path):
