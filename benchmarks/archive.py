@@ -50,12 +50,13 @@ def build(args) -> dict:
     cpu0 = time.process_time()
     with Archive.open(args.db, config) as a:
         result = a.add(read_records(args.corpus, args.docs))
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         info = a.info()
-    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     n = info["documents"]
     return {
         "documents": n, "seconds": wall, "cpu_seconds": cpu, "docs_per_s": n / wall, "docs_per_cpu_s": n / cpu,
         "file_bytes": info["file_bytes"], "text_bytes": info["text_bytes_compressed"],
+        "disk_bytes": os.path.getsize(args.db), "runs": info["runs"],
         "bytes_per_doc_beyond_text": (info["file_bytes"] - info["text_bytes_compressed"]) / n,
         "index_keys_per_doc": info["index_keys"] / n, "ngrams": info["word_ngrams"], "added": result.added,
     }
@@ -191,7 +192,8 @@ def main(argv=None):
               f"{b['docs_per_cpu_s']:.0f} docs per CPU-second (one process; target >= 5,000 per core)")
         print(f"on disk: {b['file_bytes'] / 1e6:.1f} MB, compressed text {b['text_bytes'] / 1e6:.1f} MB, "
               f"{b['bytes_per_doc_beyond_text']:.0f} bytes/doc beyond the text (target < 4,096); "
-              f"{b['index_keys_per_doc']:.0f} index keys/doc, {b['ngrams']} distinct word 3-grams")
+              f"{b['index_keys_per_doc']:.0f} index keys/doc, {b['ngrams']} distinct word 3-grams; "
+              f"file on disk {b['disk_bytes'] / 1e6:.1f} MB (with free pages), {b['runs']} index runs")
     texts = drafts(args)
     tmp = Path(tempfile.mkdtemp(prefix="dedupe-archive-bench-"))
     files = {}

@@ -245,20 +245,26 @@ def test_batch_keys_are_each_documents_own():
 
 
 def _as_version_3(con) -> None:
-    """An archive of this version in the layout of version 3 (one level, 8-byte Jaccard
-    keys, 32-bit quotation words)."""
+    """An archive of this version in the layout of version 3 (tables of key and n-gram rows,
+    8-byte Jaccard keys, 32-bit quotation words)."""
     from dedupe.archive.keys import quote_blob, unpack_keys
 
     store = SQLiteStore.__new__(SQLiteStore)
     store.db = con
-    store.merge()
-    con.execute("DROP TABLE keys_new")
-    con.execute("DROP TABLE grams_new")
-    con.execute("DELETE FROM meta WHERE key LIKE 'rows_%'")
+    con.execute("BEGIN")
+    keys, grams = list(store._net("keys")), list(store._net("grams"))
+    con.execute("CREATE TABLE keys (key INTEGER, doc INTEGER, PRIMARY KEY (key, doc)) WITHOUT ROWID")
+    con.execute("CREATE TABLE grams (gram INTEGER PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID")
+    for table, pairs in (("keys", keys), ("grams", grams)):
+        for k, v in pairs:
+            con.executemany(f"INSERT INTO {table} VALUES (?, ?)", zip(k.tolist(), v.tolist()))
+    con.execute("DROP TABLE runs")
+    con.execute("DROP TABLE blocks")
     for n, j, t in con.execute("SELECT doc, jaccard, text FROM docs").fetchall():
         con.execute("UPDATE docs SET jaccard = ? WHERE doc = ?", (unpack_keys(j).tobytes(), n))
         con.execute("UPDATE quotes SET units = ? WHERE doc = ?", (quote_blob(zlib.decompress(t).decode(), bits=32), n))
     con.execute("PRAGMA user_version = 3")
+    con.execute("COMMIT")
 
 
 @pytest.mark.parametrize("version", [2, 3])
@@ -287,27 +293,30 @@ def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
         assert check([draft], a, timestamp=False).to_dict() == report
 
 
-def test_merging_the_second_level_changes_no_lookup(tmp_path, seeds_dir, monkeypatch):
-    """Rows merged from the second level into the main tables (as a bulk add does once the
-    second level has grown) are found as before, and removing documents after a merge
-    takes their rows out of both levels."""
-    import dedupe.archive.store as store
+def test_merged_runs_change_no_lookup(tmp_path, seeds_dir, monkeypatch):
+    """Index runs merged (as a bulk add does when runs pile up) are read as before, and
+    removing documents after a merge takes their keys and n-grams out."""
+    import dedupe.archive.runs as runs
 
+    monkeypatch.setattr(runs, "FANOUT", 2)
+    monkeypatch.setattr(runs, "PART_PAIRS", 500)  # merged in several parts of the key space
     files = sorted(seeds_dir.glob("*.txt"))
-    with Archive.open(str(tmp_path / "a.db"), CONFIG) as a:
+    with Archive.open(str(tmp_path / "a.db"), Config(detect_language=False, batch_size=1)) as a:
         a.add(_paths(files[:3]))
         draft = ("draft", files[3].read_text(encoding="utf-8")[:2000])
         before, grams, info = check([draft], a, timestamp=False).to_dict(), a.store.all_df(), a.info()
-        monkeypatch.setattr(store, "MERGE_MIN", 1)
-        a.add(_paths(files[3:]))  # merges both batches' rows into the main tables
-        assert a.store.db.execute("SELECT count(*) FROM keys_new").fetchone()[0] == 0
-        assert a.store.db.execute("SELECT count(*) FROM keys").fetchone()[0] == a.info()["index_keys"] > 0
-        monkeypatch.setattr(store, "MERGE_MIN", 10**9)
+        a.add(_paths(files[3:]))
+        assert a.store.db.execute("SELECT max(level) FROM runs").fetchone()[0] >= 2  # merged twice over
         assert a.remove([f.stem for f in files[3:]]) == []
         assert check([draft], a, timestamp=False).to_dict() == before
         assert a.store.all_df() == grams
         assert {k: a.info()[k] for k in ("documents", "index_keys", "word_ngrams")} == \
                {k: info[k] for k in ("documents", "index_keys", "word_ngrams")}
+        a.store.merge("keys")
+        a.store.merge("grams")
+        assert a.store.db.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+        assert check([draft], a, timestamp=False).to_dict() == before
+        assert a.store.all_df() == grams
 
 
 def test_quotation_candidates_are_verified(tmp_path):
@@ -322,3 +331,19 @@ def test_quotation_candidates_are_verified(tmp_path):
         a.add([("w1", f'The mayor said: "{reworded}." Traffic moved.'), ("w2", f'A grower said: "{other}."')])
         numbers = candidate_numbers(a, [Document(id="draft", text=f'Officials said: "{quote}," on Monday.')])
         assert [s.id for s in a.documents(numbers, text=False)] == ["w1"]
+
+
+def test_run_blocks_round_trip():
+    from dedupe.archive import runs
+
+    rng = np.random.default_rng(0)
+    for values in (rng.integers(-2**31 + 1, 2**31, 3000), rng.integers(-3, 4, 3000), rng.integers(1, 70000, 3000)):
+        keys = np.sort(rng.integers(0, 2**47, values.size))
+        for shift in (12, 32):
+            rows = runs.encode(keys, values, shift)
+            assert [d for _, d in rows] == [runs.encode(keys[keys >> shift == b], values[keys >> shift == b], shift)[0][1]
+                                            for b, _ in rows[:20]] + [d for _, d in rows[20:]]
+            k, v = runs.decode(rows, shift)
+            assert k.tolist() == keys.tolist() and v.tolist() == values.tolist()
+            k, v = runs.decode(rows[3:4], shift)
+            assert k.tolist() == keys[keys >> shift == rows[3][0]].tolist()
