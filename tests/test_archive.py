@@ -347,3 +347,15 @@ def test_run_blocks_round_trip():
             assert k.tolist() == keys.tolist() and v.tolist() == values.tolist()
             k, v = runs.decode(rows[3:4], shift)
             assert k.tolist() == keys[keys >> shift == rows[3][0]].tolist()
+
+
+def test_a_removed_documents_number_is_not_given_again(tmp_path):
+    """Its keys' removal pairs stay in the index runs until merged: a new document under its
+    number would be counted out with it."""
+    text = "the council voted on Tuesday to close the old harbour bridge for repairs lasting a year"
+    with Archive.open(tmp_path / "a.db", CONFIG) as a:
+        a.add([("w1", "gardens bloom early in the hills this spring"), ("w2", text)])
+        assert a.remove(["w2"]) == []
+        a.add([("w3", text)])
+        assert [(d.doc, d.id) for d in a.documents(range(1, 5), text=False)] == [(1, "w1"), (3, "w3")]
+        assert [d.id for d in check([("d", text)], a).documents if d.id != "d"] == ["w3"]

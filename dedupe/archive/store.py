@@ -281,8 +281,12 @@ class SQLiteStore(Store):
 
     def insert(self, docs: list[tuple]) -> list[int]:
         """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text, quotes)."""
-        start = (self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0) + 1
+        # never a removed document's number again: its keys' -doc pairs stay in the runs until
+        # merged, and a pair's + and - must each be counted once
+        last = self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0
+        start = max(last, int(self.meta().get("last_doc", 0))) + 1
         numbers = list(range(start, start + len(docs)))
+        self.set_meta({"last_doc": str(numbers[-1] if numbers else start - 1)})
         paths = self._path_numbers({d[1] for d in docs})
         self.db.executemany(
             "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
