@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import jsonschema
@@ -23,6 +24,7 @@ from dedupe import Config, scan
 from dedupe.archive import Archive, ArchiveError
 from dedupe.archive.check import check
 from dedupe.archive.keys import batch_keys, short_grams
+from dedupe.archive.store import SQLiteStore
 from dedupe.cli import app
 from dedupe.io.readers import read_inputs
 from dedupe.io.writers.json import schema
@@ -125,13 +127,13 @@ def test_remove_restores_the_indexes(tmp_path, seeds_dir):
     with Archive.open(tmp_path / "a.db", CONFIG) as a:
         a.add(_paths(files[:3]))
         before = a.info()
-        grams = dict(a.store.db.execute("SELECT gram, df FROM grams"))
+        grams = a.store.all_df()
         a.add(_paths(files[3:]))
         assert a.remove([f.stem for f in files[3:]] + ["nope"]) == ["nope"]
         after = a.info()
         assert {k: after[k] for k in ("documents", "index_keys", "word_ngrams")} == \
                {k: before[k] for k in ("documents", "index_keys", "word_ngrams")}
-        assert dict(a.store.db.execute("SELECT gram, df FROM grams")) == grams
+        assert a.store.all_df() == grams
 
 
 def test_cli_archive_workflow(tmp_path, seeds_dir, monkeypatch):
@@ -192,7 +194,7 @@ def test_kill_during_add_loses_nothing_committed(tmp_path):
         assert [s.id for s in stored] == [f"d{i}" for i in range(n)]
         keys = batch_keys([s.text for s in stored], a.config)  # every committed key is there
         assert a.info()["index_keys"] == len(keys.bands)
-        df = dict(a.store.db.execute("SELECT gram, df FROM grams"))
+        df = a.store.all_df()
         values, counts = np.unique(np.concatenate([np.unique(short_grams(g)) for g in keys.grams]), return_counts=True)
         assert df == dict(zip(values.tolist(), counts.tolist()))
     # adding again completes the archive
@@ -242,19 +244,79 @@ def test_batch_keys_are_each_documents_own():
         assert alone.quotes[0] == keys.quotes[d]
 
 
-def test_schema_2_is_migrated(tmp_path, seeds_dir):
+def _as_version_3(con) -> None:
+    """An archive of this version in the layout of version 3 (tables of key and n-gram rows,
+    8-byte Jaccard keys, 32-bit quotation words)."""
+    from dedupe.archive.keys import quote_blob, unpack_keys
+
+    store = SQLiteStore.__new__(SQLiteStore)
+    store.db = con
+    con.execute("BEGIN")
+    keys, grams = list(store._net("keys")), list(store._net("grams"))
+    con.execute("CREATE TABLE keys (key INTEGER, doc INTEGER, PRIMARY KEY (key, doc)) WITHOUT ROWID")
+    con.execute("CREATE TABLE grams (gram INTEGER PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID")
+    for table, pairs in (("keys", keys), ("grams", grams)):
+        for k, v in pairs:
+            con.executemany(f"INSERT INTO {table} VALUES (?, ?)", zip(k.tolist(), v.tolist()))
+    con.execute("DROP TABLE runs")
+    con.execute("DROP TABLE blocks")
+    for n, j, t in con.execute("SELECT doc, jaccard, text FROM docs").fetchall():
+        con.execute("UPDATE docs SET jaccard = ? WHERE doc = ?", (unpack_keys(j).tobytes(), n))
+        con.execute("UPDATE quotes SET units = ? WHERE doc = ?", (quote_blob(zlib.decompress(t).decode(), bits=32), n))
+    con.execute("PRAGMA user_version = 3")
+    con.execute("COMMIT")
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
     db = tmp_path / "a.db"
+    files = sorted(seeds_dir.glob("*.txt"))
     with Archive.open(str(db), CONFIG) as a:
-        a.add(read_inputs([str(seeds_dir)]))
-        expected = {s.id: s.quotes for s in a.documents(range(1, 100), text=False)}
-    assert any(expected.values())
-    with sqlite3.connect(db) as con:  # the layout of version 2
-        con.execute("DROP TABLE quotes")
-        con.execute("PRAGMA user_version = 2")
+        a.add(_paths(files))
+        expected = {s.id: (s.quotes, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)}
+        grams, info = a.store.all_df(), a.info()
+        draft = ("draft", files[3].read_text(encoding="utf-8")[:2000])
+        report = check([draft], a, timestamp=False).to_dict()
+    assert any(q for q, _ in expected.values())
+    with sqlite3.connect(db, isolation_level=None) as con:
+        _as_version_3(con)
+        if version == 2:
+            con.execute("DROP TABLE quotes")
+            con.execute("PRAGMA user_version = 2")
     with pytest.raises(ArchiveError, match="needs migrating"):
         Archive.open(str(db), readonly=True)
     with Archive.open(str(db)) as a:
-        assert {s.id: s.quotes for s in a.documents(range(1, 100), text=False)} == expected
+        assert {s.id: (s.quotes, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)} == expected
+        assert a.store.all_df() == grams
+        assert {k: a.info()[k] for k in ("documents", "index_keys", "word_ngrams")} == \
+               {k: info[k] for k in ("documents", "index_keys", "word_ngrams")}
+        assert check([draft], a, timestamp=False).to_dict() == report
+
+
+def test_merged_runs_change_no_lookup(tmp_path, seeds_dir, monkeypatch):
+    """Index runs merged (as a bulk add does when runs pile up) are read as before, and
+    removing documents after a merge takes their keys and n-grams out."""
+    import dedupe.archive.runs as runs
+
+    monkeypatch.setattr(runs, "FANOUT", 2)
+    monkeypatch.setattr(runs, "PART_PAIRS", 500)  # merged in several parts of the key space
+    files = sorted(seeds_dir.glob("*.txt"))
+    with Archive.open(str(tmp_path / "a.db"), Config(detect_language=False, batch_size=1)) as a:
+        a.add(_paths(files[:3]))
+        draft = ("draft", files[3].read_text(encoding="utf-8")[:2000])
+        before, grams, info = check([draft], a, timestamp=False).to_dict(), a.store.all_df(), a.info()
+        a.add(_paths(files[3:]))
+        assert a.store.db.execute("SELECT max(level) FROM runs").fetchone()[0] >= 2  # merged twice over
+        assert a.remove([f.stem for f in files[3:]]) == []
+        assert check([draft], a, timestamp=False).to_dict() == before
+        assert a.store.all_df() == grams
+        assert {k: a.info()[k] for k in ("documents", "index_keys", "word_ngrams")} == \
+               {k: info[k] for k in ("documents", "index_keys", "word_ngrams")}
+        a.store.merge("keys")
+        a.store.merge("grams")
+        assert a.store.db.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+        assert check([draft], a, timestamp=False).to_dict() == before
+        assert a.store.all_df() == grams
 
 
 def test_quotation_candidates_are_verified(tmp_path):
@@ -269,3 +331,31 @@ def test_quotation_candidates_are_verified(tmp_path):
         a.add([("w1", f'The mayor said: "{reworded}." Traffic moved.'), ("w2", f'A grower said: "{other}."')])
         numbers = candidate_numbers(a, [Document(id="draft", text=f'Officials said: "{quote}," on Monday.')])
         assert [s.id for s in a.documents(numbers, text=False)] == ["w1"]
+
+
+def test_run_blocks_round_trip():
+    from dedupe.archive import runs
+
+    rng = np.random.default_rng(0)
+    for values in (rng.integers(-2**31 + 1, 2**31, 3000), rng.integers(-3, 4, 3000), rng.integers(1, 70000, 3000)):
+        keys = np.sort(rng.integers(0, 2**47, values.size))
+        for shift in (12, 32):
+            rows = runs.encode(keys, values, shift)
+            assert [d for _, d in rows] == [runs.encode(keys[keys >> shift == b], values[keys >> shift == b], shift)[0][1]
+                                            for b, _ in rows[:20]] + [d for _, d in rows[20:]]
+            k, v = runs.decode(rows, shift)
+            assert k.tolist() == keys.tolist() and v.tolist() == values.tolist()
+            k, v = runs.decode(rows[3:4], shift)
+            assert k.tolist() == keys[keys >> shift == rows[3][0]].tolist()
+
+
+def test_a_removed_documents_number_is_not_given_again(tmp_path):
+    """Its keys' removal pairs stay in the index runs until merged: a new document under its
+    number would be counted out with it."""
+    text = "the council voted on Tuesday to close the old harbour bridge for repairs lasting a year"
+    with Archive.open(tmp_path / "a.db", CONFIG) as a:
+        a.add([("w1", "gardens bloom early in the hills this spring"), ("w2", text)])
+        assert a.remove(["w2"]) == []
+        a.add([("w3", text)])
+        assert [(d.doc, d.id) for d in a.documents(range(1, 5), text=False)] == [(1, "w1"), (3, "w3")]
+        assert [d.id for d in check([("d", text)], a).documents if d.id != "d"] == ["w3"]

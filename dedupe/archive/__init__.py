@@ -170,6 +170,7 @@ class Archive:
             numbers = self.store.insert([_row(d, keys, i, own[i]) for i, d in enumerate(docs)])
             self.store.add_keys(stored, np.asarray(numbers, dtype=np.int64)[keys.bands[:, 2]])
             self.store.add_df(*_df_rows(keys.grams))
+            self.store.settle()
         result.added += len(docs) - (len(existing) if on_duplicate == "replace" else 0)
 
     def remove(self, ids: Iterable[str]) -> list[str]:
@@ -178,6 +179,7 @@ class Archive:
         with self.store.transaction():
             found = self.store.numbers(ids)
             self._remove_numbers(list(found.values()))
+            self.store.settle()
         return [i for i in ids if i not in found]
 
     def _remove_numbers(self, numbers: list[int]) -> None:

@@ -104,49 +104,105 @@ def _rows(band, keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
     return out
 
 
-def _set_bands(sets: list[np.ndarray], owners: list[int], seed: int, first: int, b: int, r: int) -> np.ndarray:
-    """Band rows (bands ``first .. first + b - 1``) of small hash sets, signed in one batch."""
-    if not sets:
+def _set_bands(flat: np.ndarray, sizes: np.ndarray, owners: np.ndarray, seed: int, first: int, b: int, r: int) -> np.ndarray:
+    """Band rows (bands ``first .. first + b - 1``) of small hash sets (``flat`` cut into
+    ``sizes``; ``owners``: each set's document), signed in one batch."""
+    if not sizes.size:
         return np.zeros((0, 3), dtype=np.int64)
-    offsets = np.concatenate(([0], np.cumsum([s.size for s in sets]))).astype(np.int64)
-    sig = batch_signatures(np.concatenate(sets), offsets, b * r, seed, "kperm")
-    docs = np.asarray(owners, dtype=np.int64)
-    return np.concatenate([_rows(first + j, banding.band_key(sig, j * r, (j + 1) * r), docs) for j in range(b)])
+    offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    sig = batch_signatures(flat, offsets, b * r, seed, "kperm")
+    return np.concatenate([_rows(first + j, banding.band_key(sig, j * r, (j + 1) * r), owners) for j in range(b)])
 
 
-def _quote_hashes(content: list, hashes: dict) -> np.ndarray:
-    for w in content:
-        if w not in hashes:
-            hashes[w] = token_hash(w)
-    return np.fromiter((hashes[w] for w in content), dtype=np.uint64, count=len(content))
+QUOTE_WORD_BITS = 16  # stored bits of a quotation's content word hash
 
 
-def _encode_quotes(sets: list[np.ndarray]) -> bytes:
-    """``[units, size of each unit, the units' distinct content word hashes cut to 32 bits]``
-    as uint32 bytes (empty without quotations)."""
-    if not sets:
-        return b""
-    cut = [np.unique((s & np.uint64(0xFFFFFFFF)).astype(np.uint32)) for s in sets]
-    return np.concatenate([np.array([len(cut), *(c.size for c in cut)], dtype=np.uint32), *cut]).tobytes()
+def _quote_hashes(contents: list[list], hashes: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The word hashes of non-empty content word lists, concatenated, and each list's size."""
+    contents = [c for c in contents if c]
+    for c in contents:
+        for w in c:
+            if w not in hashes:
+                hashes[w] = token_hash(w)
+    flat = np.fromiter((hashes[w] for c in contents for w in c), dtype=np.uint64, count=sum(map(len, contents)))
+    return flat, np.array([len(c) for c in contents], dtype=np.int64)
 
 
-def quote_blob(text: str) -> bytes:
+def _encode_quotes(flat: np.ndarray, sizes: np.ndarray, owner: np.ndarray, texts: int, bits: int = QUOTE_WORD_BITS) -> list:
+    """Per text: ``[units, size of each unit]`` (uint32) then the units' distinct content
+    word hashes cut to ``bits`` (16, or 32 in schema 3), sorted per unit (empty without
+    quotations). ``flat``/``sizes``: the units' words, ``owner``: each unit's text."""
+    if not sizes.size:
+        return [b""] * texts
+    unit = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
+    cut = (flat & np.uint64((1 << bits) - 1)).astype(np.int64)
+    distinct = np.unique((unit << 32) | cut)  # per unit, sorted, each value once
+    unit, cut = distinct >> 32, distinct & 0xFFFFFFFF
+    counts = np.bincount(unit, minlength=sizes.size)
+    dtype = np.uint16 if bits == 16 else np.uint32
+    values = cut.astype(dtype)
+    unit_bounds = np.searchsorted(owner, np.arange(texts + 1))  # owner ascending
+    value_bounds = np.concatenate(([0], np.cumsum(counts)))
+    out = []
+    for t in range(texts):
+        a, b = unit_bounds[t], unit_bounds[t + 1]
+        if a == b:
+            out.append(b"")
+            continue
+        head = np.concatenate(([b - a], counts[a:b])).astype(np.uint32)
+        out.append(head.tobytes() + values[value_bounds[a] : value_bounds[b]].tobytes())
+    return out
+
+
+def quote_blob(text: str, bits: int = QUOTE_WORD_BITS) -> bytes:
     """The stored content words of a text's quotations (see :func:`quote_sets`)."""
     from ..rules.quote_drift import quotation_content
 
-    return _encode_quotes([_quote_hashes(c, {}) for c in quotation_content(text) if c])
+    flat, sizes = _quote_hashes(quotation_content(text), {})
+    return _encode_quotes(flat, sizes, np.zeros(sizes.size, dtype=np.int64), 1, bits)[0]
+
+
+def _split_quotes(blob: bytes, dtype) -> list[np.ndarray]:
+    if not blob:
+        return []
+    n = int(np.frombuffer(blob, dtype=np.uint32, count=1)[0])
+    sizes = np.frombuffer(blob, dtype=np.uint32, count=n, offset=4)
+    values = np.frombuffer(blob, dtype=dtype, offset=4 * (n + 1))
+    return np.split(values, np.cumsum(sizes, dtype=np.int64)[:-1])
 
 
 def quote_sets(blob: bytes) -> list[np.ndarray]:
-    """The content word sets (sorted uint32 hashes) of a document's quotation units, which
-    the quote-drift rule compares (two 32-bit hashes of one unit's words collide with
-    probability ~1e-7, which can only drop a candidate the rule would then compare)."""
-    if not blob:
-        return []
-    values = np.frombuffer(blob, dtype=np.uint32)
-    n = int(values[0])
-    ends = n + 1 + np.cumsum(values[1 : n + 1], dtype=np.int64)
-    return np.split(values[n + 1 :], ends[:-1] - n - 1)
+    """The content word sets (sorted 16-bit hashes) of a document's quotation units, which
+    the quote-drift rule compares. Only a pre-filter reads them (the rule's own test on the
+    texts follows): two different words sharing 16 bits (1 word pair in 65,536) can only add
+    a candidate, never drop one."""
+    return _split_quotes(blob, np.uint16)
+
+
+def narrowed_quotes(blob: bytes) -> bytes:
+    """A schema-3 quotation blob (32-bit hashes) in the schema-4 form (16 bits)."""
+    sets = _split_quotes(blob, np.uint32)
+    if not sets:
+        return b""
+    sizes = np.array([x.size for x in sets], dtype=np.int64)
+    flat = np.concatenate(sets).astype(np.uint64)
+    return _encode_quotes(flat, sizes, np.zeros(sizes.size, dtype=np.int64), 1)[0]
+
+
+JACCARD_BYTES = 6  # a stored key (< 2**KEY_BITS) in a document's blob of its Jaccard keys
+
+
+def pack_keys(keys: np.ndarray) -> bytes:
+    """Stored keys (int64, ``0 <= key < 2**48``) as 6 little-endian bytes each."""
+    return np.ascontiguousarray(keys, dtype="<i8").view(np.uint8).reshape(-1, 8)[:, :JACCARD_BYTES].tobytes()
+
+
+def unpack_keys(blob: bytes, width: int = JACCARD_BYTES) -> np.ndarray:
+    """:func:`pack_keys` undone (``width=8``: a schema-3 blob of int64)."""
+    raw = np.frombuffer(blob, dtype=np.uint8).reshape(-1, width)
+    out = np.zeros((raw.shape[0], 8), dtype=np.uint8)
+    out[:, :width] = raw
+    return out.view("<i8").ravel().astype(np.int64)
 
 
 def batch_tokens(texts: list[str]) -> list[np.ndarray]:
@@ -250,16 +306,14 @@ def batch_keys(texts: list[str], config) -> BatchKeys:
     grams, owner = _distinct_per_text(*_batch_ngrams(tokens, SEED_NGRAM))
     per_text = np.split(grams, np.searchsorted(owner, np.arange(1, len(texts))))
     fingerprints, fp_owner = batch_winnowed(*_batch_ngrams(tokens, FINGERPRINT_NGRAM))
-    hashes: dict = {}  # word -> hash, once per batch
-    quotes, quoted_in, blobs = [], [], []
-    for d, text in enumerate(texts):
-        mine = [_quote_hashes(c, hashes) for c in quotation_content(text) if c]  # function words would pair every quotation
-        quotes += mine
-        quoted_in += [d] * len(mine)
-        blobs.append(_encode_quotes(mine))
+    # function words would pair every quotation: a unit's content words only
+    contents = [quotation_content(text) for text in texts]
+    flat, sizes = _quote_hashes([c for doc in contents for c in doc], {})
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), [sum(1 for c in doc if c) for doc in contents])
+    blobs = _encode_quotes(flat, sizes, owner, len(texts))
     # Jaccard rows and fingerprints are distinct already; two quotations of one document can
     # share a band key
-    quote_rows = _set_bands(quotes, quoted_in, config.seed, QUOTE_BAND, QUOTE_BANDS, QUOTE_ROWS)
+    quote_rows = _set_bands(flat, sizes, owner, config.seed, QUOTE_BAND, QUOTE_BANDS, QUOTE_ROWS)
     units = _rows(UNIT_BAND, fingerprints, fp_owner)
     bands = np.concatenate([document_bands(sk.signatures, sk.sizes, config), units, _distinct_rows(quote_rows)])
     return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, per_text, blobs)

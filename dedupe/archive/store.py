@@ -4,13 +4,15 @@ The archive code talks only to :class:`Store`, so a server database can be added
 implementing the same methods. :class:`SQLiteStore` uses the standard library's ``sqlite3``:
 WAL mode (one writer and any number of readers at once), one transaction per batch (a
 killed ``add`` leaves the archive as it was before that batch), a schema version with
-migrations, and ``WITHOUT ROWID`` primary keys so that a key lookup (``WHERE key = ?``; the
-band is folded into the key, see :func:`dedupe.archive.keys.folded`) is an index seek, never
-a scan.
+migrations. The index rows (key -> document, word n-gram -> document frequency) are sorted
+runs (:mod:`dedupe.archive.runs`) in the table ``blocks``: a key lookup reads one block per
+run by its primary key ``(run, block)``, an index seek, never a scan (the band is folded
+into the key, see :func:`dedupe.archive.keys.folded`).
 
-Compact on disk: keys and word n-gram hashes are 47-bit integers (SQLite stores them in 6
-bytes), a document's own Jaccard keys are one blob, paths are numbered once, and texts are
-zlib-compressed.
+Compact on disk: keys and word n-gram hashes are 47-bit integers stored as 32 low bits in
+their block, a document's own Jaccard keys are one blob of 6-byte keys, paths are numbered
+once, texts are zlib-compressed, and pages are 16 KB (a page of 4 KB held two compressed
+articles and ~550 bytes of nothing per article).
 """
 
 from __future__ import annotations
@@ -26,8 +28,12 @@ from typing import Iterable, Iterator, Optional
 import numpy as np
 
 from ..errors import DedupeError
+from . import runs as R
+from .keys import pack_keys, unpack_keys
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+PAGE_SIZE = 16384  # a new archive's
+KINDS = {"keys": True, "grams": False}  # run kinds, and whether their values are documents
 
 
 class ArchiveError(DedupeError):
@@ -81,21 +87,16 @@ class Store(ABC):
     @abstractmethod
     def add_df(self, grams: np.ndarray, counts: np.ndarray) -> None: ...
 
+    def settle(self) -> bool:
+        """After a batch, inside its transaction: reorganise the indexes if the store wants
+        to (see :meth:`SQLiteStore.settle`); whether it did."""
+        return False
+
     @abstractmethod
     def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]:
-        """Per key of ``keys``: the archive documents holding it (at most ``limit``), by
-        primary-key seeks (without a limit, one query per chunk of keys)."""
-        values = keys.tolist()
-        if limit:
-            cur = self.db.cursor()
-            q = f"SELECT doc FROM keys WHERE key = ? LIMIT {int(limit)}"
-            return [np.array([r[0] for r in cur.execute(q, (k,))], dtype=np.int64) for k in values]
-        found: dict = {}
-        for part in _chunks(values):
-            for key, doc in self.db.execute(f"SELECT key, doc FROM keys WHERE key IN ({','.join('?' * len(part))})", part):
-                found.setdefault(key, []).append(doc)
-        return [np.array(found.get(k, ()), dtype=np.int64) for k in values]
+        """Per key of ``keys``: the archive documents holding it (at most ``limit``)."""
 
+    @abstractmethod
     def df(self, grams: np.ndarray) -> np.ndarray: ...
 
     @abstractmethod
@@ -111,6 +112,13 @@ class Store(ABC):
     def close(self) -> None: ...
 
 
+# the index rows (version 4): runs of sorted (key, value) pairs, cut into blocks
+_RUNS = [
+    """CREATE TABLE IF NOT EXISTS runs (run INTEGER PRIMARY KEY, kind TEXT NOT NULL, level INTEGER NOT NULL,
+        shift INTEGER NOT NULL, pairs INTEGER NOT NULL)""",
+    "CREATE TABLE IF NOT EXISTS blocks (run INTEGER, block INTEGER, data BLOB NOT NULL, PRIMARY KEY (run, block)) "
+    "WITHOUT ROWID",
+]
 _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     """CREATE TABLE IF NOT EXISTS docs (
@@ -118,10 +126,9 @@ _SCHEMA = [
         date TEXT, chars INTEGER NOT NULL, words INTEGER NOT NULL, shingles INTEGER NOT NULL,
         language TEXT, jaccard BLOB NOT NULL, text BLOB NOT NULL)""",
     "CREATE TABLE IF NOT EXISTS paths (path INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
-    "CREATE TABLE IF NOT EXISTS keys (key INTEGER, doc INTEGER, PRIMARY KEY (key, doc)) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS grams (gram INTEGER PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
     # a table of its own: in docs the blob would push rows past half a page (one row a page)
     "CREATE TABLE IF NOT EXISTS quotes (doc INTEGER PRIMARY KEY, units BLOB NOT NULL)",
+    *_RUNS,
 ]
 
 
@@ -130,20 +137,64 @@ def _add_quotes(db) -> None:
     from its text, so that a check verifies quotation candidates without reading texts."""
     from .keys import quote_blob
 
-    db.execute(_SCHEMA[-1])
+    db.execute("CREATE TABLE quotes (doc INTEGER PRIMARY KEY, units BLOB NOT NULL)")
+    for rows in _batches(db, "SELECT doc, text FROM docs WHERE doc > ? ORDER BY doc LIMIT 1000"):
+        blobs = [(n, quote_blob(zlib.decompress(t).decode("utf-8"), bits=32)) for n, t in rows]
+        db.executemany("INSERT INTO quotes VALUES (?, ?)", [b for b in blobs if b[1]])
+
+
+def _batches(db, query: str):
+    """The rows of ``query`` (its first column ascending, ``> ?`` the last one seen) in parts."""
     last = 0
     while True:
-        rows = db.execute("SELECT doc, text FROM docs WHERE doc > ? ORDER BY doc LIMIT 1000", (last,)).fetchall()
+        rows = db.execute(query, (last,)).fetchall()
         if not rows:
             return
-        blobs = [(n, quote_blob(zlib.decompress(t).decode("utf-8"))) for n, t in rows]
-        db.executemany("INSERT INTO quotes VALUES (?, ?)", [b for b in blobs if b[1]])
+        yield rows
         last = rows[-1][0]
+
+
+def _to_runs(db) -> None:
+    """Version 3 to 4: the tables ``keys`` and ``grams`` become one run each; Jaccard key
+    blobs of 6-byte keys instead of 8; quotation words cut to 16 bits."""
+    from .keys import narrowed_quotes
+
+    for statement in _RUNS:
+        db.execute(statement)
+    for kind, table, columns in (("keys", "keys", "key, doc"), ("grams", "grams", "gram, df")):
+        pairs = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        key = columns.split(",")[0]
+
+        def read(lo, hi, table=table, columns=columns, key=key):
+            rows = db.execute(f"SELECT {columns} FROM {table} WHERE {key} >= ? AND {key} < ? ORDER BY {columns}",
+                              (lo, hi)).fetchall()
+            return tuple(np.array(c, dtype=np.int64).reshape(-1) for c in (zip(*rows) if rows else ((), ())))
+
+        _write_run(db, kind, 0, pairs, (read(lo, hi) for lo, hi in R.parts(pairs)))
+        db.execute(f"DROP TABLE {table}")
+    for rows in _batches(db, "SELECT doc, jaccard FROM docs WHERE doc > ? ORDER BY doc LIMIT 5000"):
+        db.executemany("UPDATE docs SET jaccard = ? WHERE doc = ?", [(pack_keys(unpack_keys(j, 8)), n) for n, j in rows])
+    for rows in _batches(db, "SELECT doc, units FROM quotes WHERE doc > ? ORDER BY doc LIMIT 5000"):
+        db.executemany("UPDATE quotes SET units = ? WHERE doc = ?", [(narrowed_quotes(u), n) for n, u in rows])
+
+
+def _write_run(db, kind: str, level: int, pairs: int, sorted_parts) -> None:
+    """A run of about ``pairs`` pairs from ``(keys, values)`` parts in key order."""
+    shift = R.shift_for(pairs)
+    run = db.execute("INSERT INTO runs (kind, level, shift, pairs) VALUES (?, ?, ?, 0)", (kind, level, shift)).lastrowid
+    written = 0
+    for keys, values in sorted_parts:
+        db.executemany(f"INSERT INTO blocks VALUES ({run}, ?, ?)", R.encode(keys, values, shift))
+        written += keys.size
+    if written:
+        db.execute("UPDATE runs SET pairs = ? WHERE run = ?", (written, run))
+    else:
+        db.execute("DELETE FROM runs WHERE run = ?", (run,))
 
 
 # MIGRATIONS[v] takes a version-v database to version v + 1. Version 1 (band, key, doc rows
 # and 64-bit keys) was never released: such an archive is refused and must be rebuilt.
-MIGRATIONS: dict = {2: _add_quotes}
+MIGRATIONS: dict = {2: _add_quotes, 3: _to_runs}
 
 _DOC_COLUMNS = "doc, id, paths.name, line, source, date, chars, words, shingles, language, jaccard, text, units"
 # rows written per executemany call
@@ -165,6 +216,7 @@ class SQLiteStore(Store):
             self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA busy_timeout = 30000")
             if not readonly:
+                self.db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new archive's (before WAL; else no effect)
                 self.db.execute("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA cache_size = -262144")
@@ -229,12 +281,16 @@ class SQLiteStore(Store):
 
     def insert(self, docs: list[tuple]) -> list[int]:
         """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text, quotes)."""
-        start = (self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0) + 1
+        # never a removed document's number again: its keys' -doc pairs stay in the runs until
+        # merged, and a pair's + and - must each be counted once
+        last = self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0
+        start = max(last, int(self.meta().get("last_doc", 0))) + 1
         numbers = list(range(start, start + len(docs)))
+        self.set_meta({"last_doc": str(numbers[-1] if numbers else start - 1)})
         paths = self._path_numbers({d[1] for d in docs})
         self.db.executemany(
             "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(n, d[0], paths.get(d[1]), *d[2:9], np.asarray(d[9], dtype=np.int64).tobytes(),
+            [(n, d[0], paths.get(d[1]), *d[2:9], pack_keys(np.asarray(d[9], dtype=np.int64)),
               zlib.compress(d[10].encode("utf-8"), 6)) for n, d in zip(numbers, docs)],
         )
         self.db.executemany("INSERT INTO quotes VALUES (?, ?)", [(n, d[11]) for n, d in zip(numbers, docs) if d[11]])
@@ -245,38 +301,93 @@ class SQLiteStore(Store):
         self.db.executemany("DELETE FROM quotes WHERE doc = ?", [(n,) for n in numbers])
 
     def add_keys(self, keys: np.ndarray, docs: np.ndarray) -> None:
-        """Index rows ``(key, doc)``, written in key order (pages fill in order, fewer splits)."""
-        order = np.lexsort((docs, keys))
-        self.db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)",
-                            zip(keys[order].tolist(), docs[order].tolist()))
+        """Index pairs ``(key, doc)``: a new run (merged with others later, see :meth:`settle`)."""
+        self._add_run("keys", keys, docs)
 
     def remove_keys(self, keys: np.ndarray, docs: np.ndarray) -> None:
-        self.db.executemany("DELETE FROM keys WHERE key = ? AND doc = ?", zip(keys.tolist(), docs.tolist()))
+        self._add_run("keys", keys, -docs)
 
     def add_df(self, grams: np.ndarray, counts: np.ndarray) -> None:
         """Add ``counts`` (negative to subtract) to the document frequencies of ``grams``."""
-        order = np.argsort(grams, kind="stable")
-        self.db.executemany(
-            "INSERT INTO grams VALUES (?, ?) ON CONFLICT (gram) DO UPDATE SET df = df + excluded.df",
-            zip(grams[order].tolist(), counts[order].tolist()),
-        )
-        if (counts < 0).any():
-            self.db.execute("DELETE FROM grams WHERE df <= 0")
+        self._add_run("grams", grams, counts)
+
+    def _add_run(self, kind: str, keys: np.ndarray, values: np.ndarray) -> None:
+        keys, values = R.normalised(np.asarray(keys, dtype=np.int64), np.asarray(values, dtype=np.int64), KINDS[kind])
+        _write_run(self.db, kind, 0, keys.size, [(keys, values)])
+
+    def settle(self) -> bool:
+        """Merge runs, inside the caller's transaction: while ``FANOUT`` runs of one kind
+        share a level, into one run of the next level; whether any was merged."""
+        merged = False
+        while True:
+            full = self.db.execute("SELECT kind, level FROM runs GROUP BY kind, level HAVING count(*) >= ? "
+                                   "ORDER BY level LIMIT 1", (R.FANOUT,)).fetchone()
+            if full is None:
+                return merged
+            self.merge(*full)
+            merged = True
+
+    def merge(self, kind: str, level: Optional[int] = None) -> None:
+        """The runs of ``kind`` (those of ``level``, or all) into one run of the next level
+        (or of the highest), part of the key space by part."""
+        where, args = ("kind = ?", (kind,)) if level is None else ("kind = ? AND level = ?", (kind, level))
+        inputs = self.db.execute(f"SELECT run, shift, pairs, level FROM runs WHERE {where}", args).fetchall()
+        if len(inputs) < 2:
+            return
+        pairs = sum(r[2] for r in inputs)
+        target = max(r[3] for r in inputs) + 1
+
+        def merged_parts():
+            for lo, hi in R.parts(pairs):
+                found = [self._pairs(run, shift, lo, hi) for run, shift, _, _ in inputs]
+                yield R.normalised(np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
+                                   KINDS[kind])
+
+        _write_run(self.db, kind, target, pairs, merged_parts())
+        for run, *_ in inputs:
+            self.db.execute("DELETE FROM blocks WHERE run = ?", (run,))
+            self.db.execute("DELETE FROM runs WHERE run = ?", (run,))
+
+    def _pairs(self, run: int, shift: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs of ``run`` with keys in ``[lo, hi)`` (whole blocks: ``lo``, ``hi`` are
+        multiples of every block's size)."""
+        rows = self.db.execute("SELECT block, data FROM blocks WHERE run = ? AND block >= ? AND block < ? ORDER BY block",
+                               (run, lo >> shift, hi >> shift)).fetchall()
+        return R.decode(rows, shift)
+
+    def _read(self, kind: str, keys: np.ndarray) -> list:
+        """The pairs of the blocks holding ``keys`` in every run of ``kind``, by primary-key seeks."""
+        found = []
+        for run, shift in self.db.execute("SELECT run, shift FROM runs WHERE kind = ?", (kind,)).fetchall():
+            blocks = np.unique(keys >> shift).tolist()
+            for part in _chunks(blocks):
+                q = f"SELECT block, data FROM blocks WHERE run = {run} AND block IN ({','.join('?' * len(part))})"
+                found.append(R.decode(self.db.execute(q, part).fetchall(), shift))
+        return found
 
     def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]:
-        """Per key of ``keys``: the archive documents holding it (at most ``limit``), by
-        primary-key seeks."""
-        cur = self.db.cursor()
-        q = "SELECT doc FROM keys WHERE key = ?" + (f" LIMIT {int(limit)}" if limit else "")
-        return [np.array([r[0] for r in cur.execute(q, (k,))], dtype=np.int64) for k in keys.tolist()]
+        """Per key of ``keys``: the archive documents holding it (the first ``limit``)."""
+        keys = np.asarray(keys, dtype=np.int64)
+        out = R.lookup(keys, self._read("keys", keys), True)
+        return [d[:limit] for d in out] if limit else out
 
     def df(self, grams: np.ndarray) -> np.ndarray:
-        """Document frequencies of ``grams`` (0 for unknown ones), by primary-key seeks."""
-        values = grams.tolist()
-        found: dict = {}
-        for part in _chunks(values):
-            found.update(self.db.execute(f"SELECT gram, df FROM grams WHERE gram IN ({','.join('?' * len(part))})", part))
-        return np.array([found.get(g, 0) for g in values], dtype=np.int64)
+        """Document frequencies of ``grams`` (0 for unknown ones)."""
+        grams = np.asarray(grams, dtype=np.int64)
+        return R.lookup(grams, self._read("grams", grams), False)
+
+    def _net(self, kind: str):
+        """Every pair of ``kind`` over all runs, added up, part of the key space by part."""
+        inputs = self.db.execute("SELECT run, shift, pairs FROM runs WHERE kind = ?", (kind,)).fetchall()
+        for lo, hi in R.parts(sum(r[2] for r in inputs)):
+            found = [self._pairs(run, shift, lo, hi) for run, shift, _ in inputs]
+            keys, values = R.normalised(np.concatenate([np.zeros(0, dtype=np.int64), *(f[0] for f in found)]),
+                                        np.concatenate([np.zeros(0, dtype=np.int64), *(f[1] for f in found)]), KINDS[kind])
+            yield keys, values
+
+    def all_df(self) -> dict:
+        """Every stored n-gram's document frequency (for tests)."""
+        return {k: v for keys, values in self._net("grams") for k, v in zip(keys.tolist(), values.tolist()) if v > 0}
 
     def documents(self, numbers: Iterable[int], text: bool = True) -> list[StoredDocument]:
         """The documents by number (``text=False``: without reading their texts)."""
@@ -287,7 +398,7 @@ class SQLiteStore(Store):
             q = (f"SELECT {columns} FROM docs LEFT JOIN paths USING (path) LEFT JOIN quotes USING (doc) "
                  f"WHERE doc IN ({','.join('?' * len(part))})")
             for row in self.db.execute(q, part):
-                found[row[0]] = StoredDocument(*row[:10], np.frombuffer(row[10], dtype=np.int64),
+                found[row[0]] = StoredDocument(*row[:10], unpack_keys(row[10]),
                                                zlib.decompress(row[11]).decode("utf-8") if text else "",
                                                row[12] or b"")
         return [found[n] for n in numbers if n in found]
@@ -297,8 +408,9 @@ class SQLiteStore(Store):
         page = one("PRAGMA page_size")
         return {
             "documents": one("SELECT count(*) FROM docs"),
-            "index_keys": one("SELECT count(*) FROM keys"),
-            "word_ngrams": one("SELECT count(*) FROM grams"),
+            "index_keys": sum(int((v > 0).sum()) for _, v in self._net("keys")),
+            "word_ngrams": sum(int((v > 0).sum()) for _, v in self._net("grams")),
+            "runs": one("SELECT count(*) FROM runs"),
             "text_bytes_compressed": one("SELECT coalesce(sum(length(text)), 0) FROM docs"),
             "file_bytes": (one("PRAGMA page_count") - one("PRAGMA freelist_count")) * page,
         }

@@ -68,7 +68,7 @@ class _Unit:
     def __init__(self, part: Part, start: int, end: int, seq: int):
         self.part, self.doc, self.start, self.end, self.seq = part, part.index, start, end, seq
         ms = list(_WORD_RE.finditer(part.text[start:end]))
-        self.words = tuple(m.group().lower().replace("’", "'") for m in ms)
+        self.words = _lower(m.group() for m in ms)
         self.spans = [(start + m.start(), start + m.end()) for m in ms]
         self.content = frozenset(_content(self.words))
         self.form = hashlib.blake2b("\0".join(self.words).encode("utf-8", "surrogatepass"), digest_size=12).digest()
@@ -77,15 +77,23 @@ class _Unit:
         return _Unit, (self.part, self.start, self.end, self.seq)
 
 
+def _lower(words) -> tuple:
+    return tuple(w.lower().replace("’", "'") for w in words)
+
+
+def _pieces(text: str):
+    """Per quotation, the spans of its units: the quotation, and each of its sentences when
+    it has several."""
+    for q in analysis(text).quotations:
+        sents = list(sentences(text, q.start, q.end))
+        yield q, [(q.start, q.end)] + (sents if len(sents) > 1 else [])
+
+
 def _units(text: str, doc_index: int, doc_id: str = "") -> list[_Unit]:
     out = []
-    for q in analysis(text).quotations:
-        pieces = [(q.start, q.end)]
-        sents = list(sentences(text, q.start, q.end))
-        if len(sents) > 1:
-            pieces += sents
+    for q, spans in _pieces(text):
         part = Part(doc_id, Excerpt(text[q.start : q.end], q.start), doc_index)  # one excerpt for the quotation and its sentences
-        for s, e in pieces:
+        for s, e in spans:
             unit = _Unit(part, s, e, len(out))
             if len(unit.words) >= MIN_WORDS:
                 out.append(unit)
@@ -101,7 +109,13 @@ def _is_content(word: str) -> bool:
 
 def quotation_content(text: str) -> list[list]:
     """The content words of each unit this rule compares (for an archive's quotation index)."""
-    return [_content(u.words) for u in _units(text, 0)]
+    words = (_piece_words(text[s:e]) for _, spans in _pieces(text) for s, e in spans)  # the units' words, nothing else
+    return [_content(w) for w in words if len(w) >= MIN_WORDS]
+
+
+def _piece_words(piece: str) -> tuple:
+    """``_Unit(piece).words`` (lower-casing ASCII text first changes no word boundary)."""
+    return tuple(_WORD_RE.findall(piece.lower())) if piece.isascii() else _lower(_WORD_RE.findall(piece))
 
 
 def _content(words) -> list:
