@@ -62,7 +62,7 @@ def add(
     seed: c.Seed = None,
     scheme: c.Scheme = None,
     threshold: c.Threshold = None,
-    no_language: Annotated[bool, typer.Option("--no-language", help="Skip language identification.")] = False,
+    no_language: c.NoLanguage = False,
     config_file: c.ConfigFile = None,
     quiet: c.Quiet = False,
 ):

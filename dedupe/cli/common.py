@@ -19,108 +19,92 @@ from .app import STATE
 EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
 
 # ----- option types: the same flag means the same thing in every command -----
+def option(kind, *decls: str, metavar: Optional[str] = None, help: str):
+    """The type of a command parameter that is the option ``decls`` (``"--seed"``, or ``"--quiet", "-q"``)."""
+    return Annotated[kind, typer.Option(*decls, metavar=metavar, help=help)]
+
+
 Inputs = Annotated[
     list[str],
     typer.Argument(metavar="INPUT...", help="Folders, .txt/.md, .jsonl/.ndjson, .csv or .parquet files; '-' reads JSONL from stdin."),
 ]
-Format = Annotated[
-    Optional[str],
-    typer.Option("--format", metavar="FORMAT", help="Input format for every input: folder, text, jsonl, csv, parquet (default: by suffix)."),
-]
-IdField = Annotated[str, typer.Option("--id-field", metavar="FIELD", help="Field holding the document id (JSONL, CSV, Parquet).")]
-TextField = Annotated[str, typer.Option("--text-field", metavar="FIELD", help="Field holding the text (JSONL, CSV, Parquet).")]
-Threshold = Annotated[Optional[float], typer.Option("--threshold", metavar="X", help="Jaccard threshold for near-duplicates [default: 0.8].")]
-Containment = Annotated[
-    Optional[float],
-    typer.Option("--containment", metavar="X", help="Containment threshold: a text this much inside another is a duplicate [default: 0.8]."),
-]
-Ngram = Annotated[Optional[int], typer.Option("--ngram", metavar="N", help="Shingle size in words (or characters) [default: 5].")]
-Shingle = Annotated[Optional[str], typer.Option("--shingle", metavar="KIND", help="Shingle kind: word or char [default: word].")]
-NumPerm = Annotated[Optional[int], typer.Option("--num-perm", metavar="N", help="MinHash permutations [default: 128].")]
-Seed = Annotated[Optional[int], typer.Option("--seed", metavar="N", help="MinHash seed [default: 1].")]
-Keep = Annotated[
-    Optional[str],
-    typer.Option("--keep", metavar="POLICY", help="Which cluster member to keep: longest, first or shortest [default: longest]."),
-]
-ConfigFile = Annotated[
-    Optional[Path],
-    typer.Option("--config", metavar="FILE", help="Settings file (dedupe.toml or pyproject.toml); default: the nearest one found."),
-]
-Select = Annotated[
-    Optional[list[str]],
-    typer.Option("--select", metavar="RULES", help="Run only these rule ids (repeat or comma-separate; see 'dedupe rules')."),
-]
-Ignore = Annotated[
-    Optional[list[str]],
-    typer.Option("--ignore", metavar="RULES", help="Skip these rule ids (repeat or comma-separate)."),
-]
-MinSeverity = Annotated[
-    Optional[str],
-    typer.Option("--min-severity", metavar="LEVEL", help="Report findings at or above: info, warning or error [default: info]."),
-]
-Baseline = Annotated[
-    Optional[Path],
-    typer.Option("--baseline", metavar="FILE", help="A previous JSON report: hide the findings it already holds (accepted ones)."),
-]
-LshBands = Annotated[
-    Optional[int],
-    typer.Option(
-        "--lsh-bands",
-        metavar="N",
-        help="LSH bands (with --lsh-rows; bands x rows at most --num-perm) [default: chosen from the "
-        "threshold for 99.9% recall, recorded in the report].",
-    ),
-]
-LshRows = Annotated[
-    Optional[int], typer.Option("--lsh-rows", metavar="N", help="Rows (signature values) per LSH band (with --lsh-bands).")
-]
-Workers = Annotated[Optional[int], typer.Option("--workers", metavar="N", help="Worker processes [default: all cores].")]
-JsonPath = Annotated[
-    Optional[str],
-    typer.Option("--json", metavar="PATH", help="JSON report path; '-' for stdout [default: reports/report.json]."),
-]
-HtmlPath = Annotated[
-    Optional[str], typer.Option("--html", metavar="PATH", help="HTML report path [default: reports/report.html].")
-]
-NoHtml = Annotated[bool, typer.Option("--no-html", help="Write no HTML report.")]
-NoTimestamp = Annotated[
-    bool, typer.Option("--no-timestamp", help="Leave generated_at out, for byte-identical reports.")
-]
-FailOn = Annotated[
-    Optional[str],
-    typer.Option(
-        "--fail-on",
-        metavar="WHEN",
-        help="Exit 1 when met: never, duplicate (any near-duplicate cluster), or a severity "
-        "(any finding at or above it) [default: never].",
-    ),
-]
-NoRules = Annotated[bool, typer.Option("--no-rules", help="Run no translation-artifact rules.")]
-NoPassages = Annotated[bool, typer.Option("--no-passages", help="Skip shared-passage detection.")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary and no progress (errors still go to stderr).")]
-Engine = Annotated[
-    str,
-    typer.Option("--engine", metavar="ENGINE", help="Where the near-duplicate stages run: local (this machine) or ray (pip install 'dedupe-news[ray]')."),
-]
-RayAddress = Annotated[
-    Optional[str],
-    typer.Option("--ray-address", metavar="ADDRESS", help="Ray cluster to join ('auto': the one running here) [default: start a local Ray]."),
-]
-WorkDir = Annotated[
-    Optional[str],
-    typer.Option(
-        "--work-dir",
-        metavar="DIR",
-        help="Folder for the stages' files; a rerun with the same inputs and settings skips the finished "
-        "stages (with --engine local, runs the same stages) [default: a temporary folder].",
-    ),
-]
-Partitions = Annotated[int, typer.Option("--partitions", metavar="N", help="Band-key partitions of a staged run (one bucket task each).")]
-ShardBytes = Annotated[int, typer.Option("--shard-bytes", metavar="BYTES", help="Bytes of JSONL per sign task in a staged run.")]
-Scheme = Annotated[
-    Optional[str],
-    typer.Option("--scheme", metavar="SCHEME", help="MinHash scheme: oph (one permutation, densified) or kperm (classic) [default: oph]."),
-]
+Format = option(
+    Optional[str], "--format", metavar="FORMAT",
+    help="Input format for every input: folder, text, jsonl, csv, parquet (default: by suffix).",
+)
+IdField = option(str, "--id-field", metavar="FIELD", help="Field holding the document id (JSONL, CSV, Parquet).")
+TextField = option(str, "--text-field", metavar="FIELD", help="Field holding the text (JSONL, CSV, Parquet).")
+Threshold = option(Optional[float], "--threshold", metavar="X", help="Jaccard threshold for near-duplicates [default: 0.8].")
+Containment = option(
+    Optional[float], "--containment", metavar="X",
+    help="Containment threshold: a text this much inside another is a duplicate [default: 0.8].",
+)
+Ngram = option(Optional[int], "--ngram", metavar="N", help="Shingle size in words (or characters) [default: 5].")
+Shingle = option(Optional[str], "--shingle", metavar="KIND", help="Shingle kind: word or char [default: word].")
+NumPerm = option(Optional[int], "--num-perm", metavar="N", help="MinHash permutations [default: 128].")
+Seed = option(Optional[int], "--seed", metavar="N", help="MinHash seed [default: 1].")
+Keep = option(
+    Optional[str], "--keep", metavar="POLICY",
+    help="Which cluster member to keep: longest, first or shortest [default: longest].",
+)
+ConfigFile = option(
+    Optional[Path], "--config", metavar="FILE",
+    help="Settings file (dedupe.toml or pyproject.toml); default: the nearest one found.",
+)
+Select = option(
+    Optional[list[str]], "--select", metavar="RULES",
+    help="Run only these rule ids (repeat or comma-separate; see 'dedupe rules').",
+)
+Ignore = option(Optional[list[str]], "--ignore", metavar="RULES", help="Skip these rule ids (repeat or comma-separate).")
+MinSeverity = option(
+    Optional[str], "--min-severity", metavar="LEVEL",
+    help="Report findings at or above: info, warning or error [default: info].",
+)
+Baseline = option(
+    Optional[Path], "--baseline", metavar="FILE",
+    help="A previous JSON report: hide the findings it already holds (accepted ones).",
+)
+LshBands = option(
+    Optional[int], "--lsh-bands", metavar="N",
+    help="LSH bands (with --lsh-rows; bands x rows at most --num-perm) [default: chosen from the "
+    "threshold for 99.9% recall, recorded in the report].",
+)
+LshRows = option(Optional[int], "--lsh-rows", metavar="N", help="Rows (signature values) per LSH band (with --lsh-bands).")
+Workers = option(Optional[int], "--workers", metavar="N", help="Worker processes [default: all cores].")
+JsonPath = option(
+    Optional[str], "--json", metavar="PATH", help="JSON report path; '-' for stdout [default: reports/report.json]."
+)
+HtmlPath = option(Optional[str], "--html", metavar="PATH", help="HTML report path [default: reports/report.html].")
+NoHtml = option(bool, "--no-html", help="Write no HTML report.")
+NoTimestamp = option(bool, "--no-timestamp", help="Leave generated_at out, for byte-identical reports.")
+FailOn = option(
+    Optional[str], "--fail-on", metavar="WHEN",
+    help="Exit 1 when met: never, duplicate (any near-duplicate cluster), or a severity "
+    "(any finding at or above it) [default: never].",
+)
+NoRules = option(bool, "--no-rules", help="Run no translation-artifact rules.")
+NoPassages = option(bool, "--no-passages", help="Skip shared-passage detection.")
+NoLanguage = option(bool, "--no-language", help="Skip language identification.")
+Quiet = option(bool, "--quiet", "-q", help="Print no summary and no progress (errors still go to stderr).")
+Engine = option(
+    str, "--engine", metavar="ENGINE",
+    help="Where the near-duplicate stages run: local (this machine) or ray (pip install 'dedupe-news[ray]').",
+)
+RayAddress = option(
+    Optional[str], "--ray-address", metavar="ADDRESS",
+    help="Ray cluster to join ('auto': the one running here) [default: start a local Ray].",
+)
+WorkDir = option(
+    Optional[str], "--work-dir", metavar="DIR",
+    help="Folder for the stages' files; a rerun with the same inputs and settings skips the finished "
+    "stages (with --engine local, runs the same stages) [default: a temporary folder].",
+)
+Partitions = option(int, "--partitions", metavar="N", help="Band-key partitions of a staged run (one bucket task each).")
+ShardBytes = option(int, "--shard-bytes", metavar="BYTES", help="Bytes of JSONL per sign task in a staged run.")
+Scheme = option(
+    Optional[str], "--scheme", metavar="SCHEME",
+    help="MinHash scheme: oph (one permutation, densified) or kperm (classic) [default: oph].",
+)
 
 
 def given_settings(config_file: Optional[Path], **cli) -> tuple[dict, dict]:

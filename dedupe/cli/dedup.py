@@ -38,7 +38,7 @@ def dedup(
     partitions: c.Partitions = defaults.PARTITIONS,
     shard_bytes: c.ShardBytes = defaults.SHARD_BYTES,
     config_file: c.ConfigFile = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary and no progress (errors still go to stderr).")] = False,
+    quiet: c.Quiet = False,
 ):
     """Drop near-duplicates: keep one representative per cluster, with all its input fields.
 

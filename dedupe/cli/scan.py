@@ -57,7 +57,7 @@ def scan(
     work_dir: c.WorkDir = None,
     partitions: c.Partitions = defaults.PARTITIONS,
     shard_bytes: c.ShardBytes = defaults.SHARD_BYTES,
-    no_language: Annotated[bool, typer.Option("--no-language", help="Skip language identification.")] = False,
+    no_language: c.NoLanguage = False,
     select: c.Select = None,
     ignore: c.Ignore = None,
     min_severity: c.MinSeverity = None,
