@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 import sys
 import time
+import typing
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
@@ -12,6 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..config import Config, default_workers, find_config_file, load_file_settings
+from ..distributed import defaults  # two constants, cheap
 from ..errors import DedupeError
 from ..io.writers import stdout_closed
 from .app import STATE
@@ -105,6 +109,102 @@ Scheme = option(
     Optional[str], "--scheme", metavar="SCHEME",
     help="MinHash scheme: oph (one permutation, densified) or kperm (classic) [default: oph].",
 )
+
+
+# ----- option groups: options several commands take together, each declared once -----
+OPTIONS = {  # parameter name -> (option type, default), for the groups below
+    "format": (Format, None),
+    "id_field": (IdField, "id"),
+    "text_field": (TextField, "text"),
+    "threshold": (Threshold, None),
+    "containment": (Containment, None),
+    "ngram": (Ngram, None),
+    "shingle": (Shingle, None),
+    "num_perm": (NumPerm, None),
+    "lsh_bands": (LshBands, None),
+    "lsh_rows": (LshRows, None),
+    "seed": (Seed, None),
+    "keep": (Keep, None),
+    "scheme": (Scheme, None),
+    "workers": (Workers, None),
+    "engine": (Engine, "local"),
+    "ray_address": (RayAddress, None),
+    "work_dir": (WorkDir, None),
+    "partitions": (Partitions, defaults.PARTITIONS),
+    "shard_bytes": (ShardBytes, defaults.SHARD_BYTES),
+    "json_path": (JsonPath, None),
+    "html_path": (HtmlPath, None),
+    "no_html": (NoHtml, False),
+    "select": (Select, None),
+    "ignore": (Ignore, None),
+    "min_severity": (MinSeverity, None),
+    "no_rules": (NoRules, False),
+}
+
+
+class Group:
+    """A command parameter whose default is a Group stands for these options, in this order
+    (see :func:`grouped`); the command receives their values as one :class:`Given`."""
+
+    def __init__(self, *names: str):
+        self.names = names
+
+
+class Given(dict):
+    """The values of a group's options, by parameter name: ``reader.format``, or ``**hashing``."""
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+READER = Group("format", "id_field", "text_field")  # in the order read_inputs takes them
+HASHING = Group(  # the near-duplicate settings of a run in this process (scan, dedup)
+    "threshold", "containment", "ngram", "shingle", "num_perm", "lsh_bands", "lsh_rows", "seed", "keep", "scheme", "workers"
+)
+ARCHIVE_HASHING = Group("ngram", "shingle", "num_perm", "seed", "scheme", "threshold")  # recorded by an archive
+STAGING = Group("engine", "ray_address", "work_dir", "partitions", "shard_bytes")
+REPORT_PATHS = Group("json_path", "html_path", "no_html")
+RULES = Group("select", "ignore", "min_severity", "no_rules")
+
+
+def grouped(command):
+    """``command`` with each :class:`Group` parameter spelt out as its options (for typer, which
+    reads the signature); they are gathered back into a :class:`Given` when it runs."""
+    hints = typing.get_type_hints(command, include_extras=True)
+    params, groups = [], {}
+    for p in inspect.signature(command).parameters.values():
+        if isinstance(p.default, Group):
+            groups[p.name] = p.default.names
+            params += [p.replace(name=n, annotation=OPTIONS[n][0], default=OPTIONS[n][1]) for n in p.default.names]
+        else:
+            params.append(p.replace(annotation=hints[p.name]))
+
+    @functools.wraps(command)
+    def run(**values):
+        for name, names in groups.items():
+            values[name] = Given({n: values.pop(n) for n in names})
+        return command(**values)
+
+    run.__signature__ = inspect.Signature(params)
+    run.__annotations__ = {p.name: p.annotation for p in params}
+    return run
+
+
+def rule_settings(rules: Given) -> dict:
+    """The Config settings of the RULES options."""
+    return dict(select=rules.select, ignore=rules.ignore, min_severity=rules.min_severity,
+                rules=False if rules.no_rules else None)
+
+
+def check_format(format: Optional[str]) -> None:
+    """--format names a reader (checked before any reading)."""
+    from ..io.readers import FORMATS  # not at start-up: numpy
+
+    if format is not None and format not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
 
 
 def given_settings(config_file: Optional[Path], **cli) -> tuple[dict, dict]:

@@ -6,37 +6,21 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..distributed import defaults  # two constants, cheap
 from . import common as c
 from .app import app
 
 
 @app.command()
+@c.grouped
 def dedup(
     inputs: c.Inputs,
     out: Annotated[str, typer.Option("--out", metavar="PATH", help="JSONL file for the kept documents ('-' for stdout).")],
     dropped: Annotated[
         Optional[str], typer.Option("--dropped", metavar="PATH", help="JSONL file for the dropped documents, with their cluster and representative.")
     ] = None,
-    format: c.Format = None,
-    id_field: c.IdField = "id",
-    text_field: c.TextField = "text",
-    threshold: c.Threshold = None,
-    containment: c.Containment = None,
-    ngram: c.Ngram = None,
-    shingle: c.Shingle = None,
-    num_perm: c.NumPerm = None,
-    lsh_bands: c.LshBands = None,
-    lsh_rows: c.LshRows = None,
-    seed: c.Seed = None,
-    keep: c.Keep = None,
-    scheme: c.Scheme = None,
-    workers: c.Workers = None,
-    engine: c.Engine = "local",
-    ray_address: c.RayAddress = None,
-    work_dir: c.WorkDir = None,
-    partitions: c.Partitions = defaults.PARTITIONS,
-    shard_bytes: c.ShardBytes = defaults.SHARD_BYTES,
+    reader: c.Given = c.READER,
+    hashing: c.Given = c.HASHING,
+    staged: c.Given = c.STAGING,
     config_file: c.ConfigFile = None,
     quiet: c.Quiet = False,
 ):
@@ -53,17 +37,7 @@ def dedup(
     with c.errors_to_exit():
         config, _ = c.build_config(
             config_file,
-            threshold=threshold,
-            containment=containment,
-            ngram=ngram,
-            shingle=shingle,
-            num_perm=num_perm,
-            lsh_bands=lsh_bands,
-            lsh_rows=lsh_rows,
-            seed=seed,
-            keep=keep,
-            scheme=scheme,
-            workers=workers,
+            **hashing,
             detect_language=False,
             passages=False,
             rules=False,
@@ -75,13 +49,13 @@ def dedup(
                 if source != "-" and same_output(path, source):
                     c.fail(f"{option} {path} is an input: it would replace its own input (write elsewhere)")
             check_writable(path)  # before a long scan, not after
-        staging = c.staging(engine, ray_address, work_dir, partitions, shard_bytes)
+        staging = c.staging(**staged)
         if staging is not None:
             from ..distributed.commands import dedup_files
             from ..distributed.pipeline import Inputs
 
             kept_n, dropped_n, clusters, errors = dedup_files(
-                Inputs(tuple(inputs), format, id_field, text_field), config, staging, out, dropped
+                Inputs(tuple(inputs), *reader.values()), config, staging, out, dropped
             )
             _summary(errors, kept_n, dropped_n, clusters, quiet)
             return
@@ -89,7 +63,7 @@ def dedup(
         held: list = []  # stdin cannot be read twice: only then are its documents held
 
         def source():
-            items = read_inputs(inputs, format, id_field, text_field)
+            items = read_inputs(inputs, *reader.values())
             return items if readable_again else (held.append(i) or i for i in items)
 
         progress = c.StageProgress(quiet=quiet)
@@ -98,9 +72,9 @@ def dedup(
         finally:
             progress.close()
         if readable_again:
-            kept_n, dropped_n = write_split_inputs(report, inputs, out, dropped, format, id_field, text_field)
+            kept_n, dropped_n = write_split_inputs(report, inputs, out, dropped, *reader.values())
         else:
-            kept_n, dropped_n = write_split(report, held, out, dropped, id_field, text_field)
+            kept_n, dropped_n = write_split(report, held, out, dropped, reader.id_field, reader.text_field)
         _summary(report.errors, kept_n, dropped_n, len(report.clusters), quiet)
 
 
