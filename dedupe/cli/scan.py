@@ -8,7 +8,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..distributed import defaults  # two constants, cheap
 from ..model import FAIL_ON
 from ..rules import select_rules
 from . import common as c
@@ -16,6 +15,7 @@ from .app import app
 
 
 @app.command()
+@c.grouped
 def scan(
     inputs: c.Inputs,
     against: Annotated[
@@ -28,9 +28,7 @@ def scan(
             "findings in INPUT are reported.",
         ),
     ] = None,
-    json_path: c.JsonPath = None,
-    html_path: c.HtmlPath = None,
-    no_html: c.NoHtml = False,
+    paths: c.Given = c.REPORT_PATHS,
     min_passage_words: Annotated[
         Optional[int],
         typer.Option("--min-passage-words", metavar="N", help="Shortest shared passage reported, in words in common [default: 8]."),
@@ -38,30 +36,11 @@ def scan(
     no_passages: c.NoPassages = False,
     no_timestamp: c.NoTimestamp = False,
     fail_on: c.FailOn = None,
-    format: c.Format = None,
-    id_field: c.IdField = "id",
-    text_field: c.TextField = "text",
-    threshold: c.Threshold = None,
-    containment: c.Containment = None,
-    ngram: c.Ngram = None,
-    shingle: c.Shingle = None,
-    num_perm: c.NumPerm = None,
-    lsh_bands: c.LshBands = None,
-    lsh_rows: c.LshRows = None,
-    seed: c.Seed = None,
-    keep: c.Keep = None,
-    scheme: c.Scheme = None,
-    workers: c.Workers = None,
-    engine: c.Engine = "local",
-    ray_address: c.RayAddress = None,
-    work_dir: c.WorkDir = None,
-    partitions: c.Partitions = defaults.PARTITIONS,
-    shard_bytes: c.ShardBytes = defaults.SHARD_BYTES,
+    reader: c.Given = c.READER,
+    hashing: c.Given = c.HASHING,
+    staged: c.Given = c.STAGING,
     no_language: c.NoLanguage = False,
-    select: c.Select = None,
-    ignore: c.Ignore = None,
-    min_severity: c.MinSeverity = None,
-    no_rules: c.NoRules = False,
+    rules: c.Given = c.RULES,
     baseline: c.Baseline = None,
     config_file: c.ConfigFile = None,
     quiet: c.Quiet = False,
@@ -74,36 +53,22 @@ def scan(
     """
     # imported here, not at start-up: ``dedupe --help`` need not load numpy or the writers
     from .. import api
-    from ..io.readers import FORMATS, read_inputs
+    from ..io.readers import read_inputs
 
     with c.errors_to_exit():
         config, extras = c.build_config(
             config_file,
-            threshold=threshold,
-            containment=containment,
-            ngram=ngram,
-            shingle=shingle,
-            num_perm=num_perm,
-            lsh_bands=lsh_bands,
-            lsh_rows=lsh_rows,
-            seed=seed,
-            keep=keep,
-            scheme=scheme,
-            workers=workers,
+            **hashing,
             detect_language=False if no_language else None,
-            select=select,
-            ignore=ignore,
-            min_severity=min_severity,
-            rules=False if no_rules else None,
+            **c.rule_settings(rules),
             passage_min_words=min_passage_words,
             passages=False if no_passages else None,
         )
         if config.rules:
             select_rules(config.select, config.ignore)  # unknown rule ids fail before reading
-        if format is not None and format not in FORMATS:
-            c.fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
-        out = Outputs.of(extras, json_path, html_path, no_html, fail_on, baseline, quiet)
-        staging = c.staging(engine, ray_address, work_dir, partitions, shard_bytes)
+        c.check_format(reader.format)
+        out = Outputs.of(extras, **paths, fail_on=fail_on, baseline=baseline, quiet=quiet)
+        staging = c.staging(**staged)
         if staging is not None and against:
             c.fail("--against runs in one process only (not with --engine ray or --work-dir)")
         progress = c.StageProgress(quiet=quiet)
@@ -113,14 +78,14 @@ def scan(
                 from ..distributed.pipeline import Inputs
 
                 report = scan_files(
-                    Inputs(tuple(inputs), format, id_field, text_field), config, staging, progress, not no_timestamp,
+                    Inputs(tuple(inputs), *reader.values()), config, staging, progress, not no_timestamp,
                     baseline=out.baseline,
                 )
             else:
                 report = api.scan(
-                    read_inputs(inputs, format, id_field, text_field),
+                    read_inputs(inputs, *reader.values()),
                     config,
-                    archive=read_inputs(against, format, id_field, text_field) if against else None,
+                    archive=read_inputs(against, *reader.values()) if against else None,
                     baseline=out.baseline,  # read before the documents: a bad file fails early
                     progress=progress,
                     timestamp=not no_timestamp,
