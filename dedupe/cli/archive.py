@@ -46,6 +46,7 @@ def open_archive(db: str, given: dict, create: bool) -> "Archive":
 
 
 @archive_app.command("add")
+@c.grouped
 def add(
     inputs: c.Inputs,
     db: Db,
@@ -53,15 +54,8 @@ def add(
         str,
         typer.Option("--on-duplicate", metavar="WHAT", help="An id already in the archive: error (default, names the id), skip or replace."),
     ] = "error",
-    format: c.Format = None,
-    id_field: c.IdField = "id",
-    text_field: c.TextField = "text",
-    ngram: c.Ngram = None,
-    shingle: c.Shingle = None,
-    num_perm: c.NumPerm = None,
-    seed: c.Seed = None,
-    scheme: c.Scheme = None,
-    threshold: c.Threshold = None,
+    reader: c.Given = c.READER,
+    hashing: c.Given = c.ARCHIVE_HASHING,
     no_language: c.NoLanguage = False,
     config_file: c.ConfigFile = None,
     quiet: c.Quiet = False,
@@ -72,19 +66,15 @@ def add(
     Exit codes: 0 success; 2 usage or input errors (readable documents are still added).
     """
     from ..archive import ON_DUPLICATE
-    from ..io.readers import FORMATS, read_inputs
+    from ..io.readers import read_inputs
 
     with c.errors_to_exit():
         if on_duplicate not in ON_DUPLICATE:
             c.fail(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}, got {on_duplicate!r}")
-        if format is not None and format not in FORMATS:
-            c.fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
-        given, _ = c.given_settings(
-            config_file, ngram=ngram, shingle=shingle, num_perm=num_perm, seed=seed, scheme=scheme,
-            threshold=threshold, detect_language=False if no_language else None,
-        )
+        c.check_format(reader.format)
+        given, _ = c.given_settings(config_file, **hashing, detect_language=False if no_language else None)
         with open_archive(db, given, create=True) as archive:
-            result = archive.add(read_inputs(inputs, format, id_field, text_field), on_duplicate)
+            result = archive.add(read_inputs(inputs, *reader.values()), on_duplicate)
         c.report_input_errors(result.errors)
         if not quiet:
             typer.echo(f"added {result.added}, replaced {result.replaced}, skipped {result.skipped}, "

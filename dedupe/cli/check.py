@@ -16,24 +16,18 @@ Archive = Annotated[str, typer.Option("--archive", metavar="FILE", help="The arc
 
 
 @app.command()
+@c.grouped
 def check(
     inputs: c.Inputs,
     archive: Archive,
-    json_path: c.JsonPath = None,
-    html_path: c.HtmlPath = None,
-    no_html: c.NoHtml = False,
+    paths: c.Given = c.REPORT_PATHS,
     no_passages: c.NoPassages = False,
     no_timestamp: c.NoTimestamp = False,
     fail_on: c.FailOn = None,
-    format: c.Format = None,
-    id_field: c.IdField = "id",
-    text_field: c.TextField = "text",
+    reader: c.Given = c.READER,
     containment: c.Containment = None,
     keep: c.Keep = None,
-    select: c.Select = None,
-    ignore: c.Ignore = None,
-    min_severity: c.MinSeverity = None,
-    no_rules: c.NoRules = False,
+    rules: c.Given = c.RULES,
     baseline: c.Baseline = None,
     config_file: c.ConfigFile = None,
     quiet: c.Quiet = False,
@@ -44,17 +38,16 @@ def check(
 
     Exit codes: 0 success; 1 when --fail-on is met; 2 usage or input errors.
     """
-    from ..io.readers import FORMATS, read_inputs  # not at start-up: numpy
+    from ..io.readers import read_inputs  # not at start-up: numpy
 
     with c.errors_to_exit():
         given, extras = c.given_settings(
-            config_file, containment=containment, keep=keep, select=select, ignore=ignore,
-            min_severity=min_severity, rules=False if no_rules else None, passages=False if no_passages else None,
+            config_file, containment=containment, keep=keep, **c.rule_settings(rules),
+            passages=False if no_passages else None,
         )
         given = {k: v for k, v in given.items() if k in CHECK_SETTINGS}
-        if format is not None and format not in FORMATS:
-            c.fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
-        out = Outputs.of(extras, json_path, html_path, no_html, fail_on, baseline, quiet)
+        c.check_format(reader.format)
+        out = Outputs.of(extras, **paths, fail_on=fail_on, baseline=baseline, quiet=quiet)
         from ..archive.check import check as run_check
 
         with open_archive(archive, given, create=False) as store:
@@ -63,7 +56,7 @@ def check(
             progress = c.StageProgress(quiet=quiet)
             try:
                 report = run_check(
-                    read_inputs(inputs, format, id_field, text_field),
+                    read_inputs(inputs, *reader.values()),
                     store,
                     baseline=out.baseline,
                     progress=progress,
