@@ -53,18 +53,15 @@ def check(
         with open_archive(archive, given, create=False) as store:
             if store.config.rules:
                 select_rules(store.config.select, store.config.ignore)
-            progress = c.StageProgress(quiet=quiet)
-            try:
-                report = run_check(
+            report = out.make(
+                lambda progress: run_check(
                     read_inputs(inputs, *reader.values()),
                     store,
                     baseline=out.baseline,
                     progress=progress,
                     timestamp=not no_timestamp,
                 )
-                out.write(report, progress)
-            finally:
-                progress.close()
+            )
         out.finish(report)
 
 

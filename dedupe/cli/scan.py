@@ -71,28 +71,26 @@ def scan(
         staging = c.staging(**staged)
         if staging is not None and against:
             c.fail("--against runs in one process only (not with --engine ray or --work-dir)")
-        progress = c.StageProgress(quiet=quiet)
-        try:
+
+        def run(progress):
             if staging is not None:
                 from ..distributed.commands import scan_files
                 from ..distributed.pipeline import Inputs
 
-                report = scan_files(
+                return scan_files(
                     Inputs(tuple(inputs), *reader.values()), config, staging, progress, not no_timestamp,
                     baseline=out.baseline,
                 )
-            else:
-                report = api.scan(
-                    read_inputs(inputs, *reader.values()),
-                    config,
-                    archive=read_inputs(against, *reader.values()) if against else None,
-                    baseline=out.baseline,  # read before the documents: a bad file fails early
-                    progress=progress,
-                    timestamp=not no_timestamp,
-                )
-            out.write(report, progress)
-        finally:
-            progress.close()
+            return api.scan(
+                read_inputs(inputs, *reader.values()),
+                config,
+                archive=read_inputs(against, *reader.values()) if against else None,
+                baseline=out.baseline,  # read before the documents: a bad file fails early
+                progress=progress,
+                timestamp=not no_timestamp,
+            )
+
+        report = out.make(run)
         out.finish(report)
 
 
@@ -123,6 +121,16 @@ class Outputs:
             if path:
                 check_writable(path)
         return cls(json_path, html_path, fail_on, baseline, quiet)
+
+    def make(self, run):
+        """The report of ``run(progress)``, written; progress on stderr unless --quiet."""
+        progress = c.StageProgress(quiet=self.quiet)
+        try:
+            report = run(progress)
+            self.write(report, progress)
+        finally:
+            progress.close()
+        return report
 
     def write(self, report, progress) -> None:
         from ..io.writers import json as json_writer
