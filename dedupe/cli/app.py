@@ -4,6 +4,7 @@ are imported only when their command runs (``COMMANDS``)."""
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 import sys
 from typing import Annotated, Optional
@@ -136,5 +137,13 @@ def main(argv: Optional[list] = None) -> None:
     except (Stopped, typer.Abort, KeyboardInterrupt) as e:
         signum = e.signum if isinstance(e, Stopped) else signal.SIGINT
         say("interrupted" if signum == signal.SIGINT else "terminated")
-        code = 128 + signum
+        # everything is unwound (temporary files removed, workers ended): exit now, without
+        # the interpreter's exit handlers, which would join the threads of a process pool
+        # that the signal cut short (a "Bad file descriptor" traceback, now and then)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(128 + signum)
     sys.exit(code if isinstance(code, int) else 0)
