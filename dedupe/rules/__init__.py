@@ -115,7 +115,7 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
             parts[start] = out[1]
             if len(parts) == len(spans):  # pass 1 done
                 for rid in keyed:
-                    by_rule[rid] = _keyed.conclude(rid, (parts[s][rid] for s in sorted(parts)), docs)
+                    by_rule[rid] = _keyed.conclude(rid, (parts[s][rid] for s in sorted(parts)), docs, only)
     found = [f for start in sorted(document) for f in document[start]]
     for rule in rules:
         found.extend(by_rule.get(rule.id, ()))

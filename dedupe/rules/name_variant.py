@@ -19,6 +19,7 @@ A hyphen or space written or left out ("Coca-Cola"/"CocaCola") is ``info`` where
 from __future__ import annotations
 
 import re
+from typing import Optional
 from collections import Counter, defaultdict
 
 from ._keyed import Excerpt, Keyed, Part, run
@@ -266,8 +267,14 @@ def _prepare() -> None:
         importlib.import_module(module)
 
 
+def _holder(key: str, item) -> Optional[int]:
+    """A surname's findings are on its own mentions; a word form's occurrences are read by
+    the plan's groups of forms (every group is compared)."""
+    return item[1][0].index if key[0] == "p" else None
+
+
 KEYED = Keyed(collect=_collect, compare=_compare, report=_report, census=_census, plan=_plan, tally=_terms,
-              prepare=_prepare)
+              prepare=_prepare, holder=_holder)
 
 
 def _check(docs, ctx):
