@@ -17,7 +17,9 @@ A keyed rule (:class:`Keyed`) says:
   when the key's group must be compared whatever documents it holds. With it, a run that
   keeps the findings of some documents only (drafts against an archive) compares only the
   groups holding an item of one of them: the rule says that a group without one makes no
-  finding in them (each finding is on an item of the group that matched).
+  finding in them (each finding is on an item of the group that matched);
+- ``together(plan)``, optional: lists of keys whose groups are compared all or none (a
+  report that reads them as one), for ``holder``.
 
 :func:`run` runs them in this process (pass 1 over batches in ``workers`` processes, the
 items grouped in memory); :mod:`dedupe.distributed.keyed` runs the same functions as tasks
@@ -48,6 +50,7 @@ class Keyed:
     # starts workers while others are busy, rather than at its end
     prepare: Optional[Callable] = None
     holder: Optional[Callable] = None  # (key, item) -> document index or None, see above
+    together: Optional[Callable] = None  # (plan) -> lists of keys, see above
 
 
 @dataclass
@@ -163,14 +166,16 @@ def conclude(rule_id: str, parts, docs: list, only: Optional[set] = None) -> lis
     del items
     plan = make_plan(keyed, census(keyed, groups), totals)
     if only is not None and keyed.holder is not None:
-        groups = held(keyed, groups, {i for i, d in enumerate(docs) if d.id in only})
+        groups = held(keyed, groups, {i for i, d in enumerate(docs) if d.id in only}, plan)
     return list(keyed.report(compare(keyed, groups, plan), plan, totals))
 
 
-def held(keyed: Keyed, groups: dict, mine: set) -> dict:
-    """The groups holding an item of a document of ``mine`` (indexes), or one whose holder is
-    not known (None)."""
-    def wanted(key, items):
-        return any((h := keyed.holder(key, item)) is None or h in mine for item in items)
-
-    return {k: items for k, items in groups.items() if wanted(k, items)}
+def held(keyed: Keyed, groups: dict, mine: set, plan) -> dict:
+    """The groups holding an item of a document of ``mine`` (indexes) or one whose holder is
+    not known (None), and those compared together with one of them (``together``)."""
+    wanted = {k for k, items in groups.items()
+              if any((h := keyed.holder(k, item)) is None or h in mine for item in items)}
+    for keys in keyed.together(plan) if keyed.together is not None else ():
+        if wanted.intersection(keys):
+            wanted.update(k for k in keys if k in groups)
+    return {k: items for k, items in groups.items() if k in wanted}
