@@ -700,9 +700,10 @@ def _resolved_for(docs, only: set, people: list, surnames: set, resolved) -> lis
     refs = {i: resolved(i) for i in sorted(mine)}
     people_read = [m for rs in refs.values() for r in rs for m in (r.person, *r.others) if m is not None]
     keys, names = {m.key for m in people_read}, {fold(m.surname) for m in people_read}
+    lone = surnames & (keys | names)  # a lone surname's key and surname are the word itself
     for i, d in enumerate(docs):
         if i not in mine and any(m.key in keys or fold(m.surname) in names
-                                 for m in (*people[i], *_lone_surnames(d.text, people[i], surnames))):
+                                 for m in (*people[i], *_lone_surnames(d.text, people[i], lone))):
             refs[i] = resolved(i)
     return [refs[i] for i in sorted(refs)]
 
