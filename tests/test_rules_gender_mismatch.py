@@ -265,3 +265,21 @@ def test_a_name_the_table_does_not_know_takes_the_gender_of_its_pronouns():
     assert flagged(text.format("He")) == []
     # a single pronoun is no evidence
     assert flagged("Zhvania Tebidze arrived on Monday. He said the talks went well. She also met workers.") == []
+
+
+def test_drafts_only_keep_evidence_from_other_documents():
+    """With ``only`` (drafts against an archive) the other documents are resolved only when
+    they name a person the drafts' pronouns may refer to; their pronouns still count as
+    evidence of that person's gender (a name the table does not know)."""
+    from dedupe.config import Config
+    from dedupe.model import Document
+    from dedupe.rules import run_rules
+
+    docs = [Document("draft", "Zorblat Kettering opened the new plant on Monday. She said it would hire forty workers from the town."),
+            Document("a1", "Zorblat Kettering visited the harbour on Friday. He toured the docks with the mayor. He said the work was going well."),
+            Document("a2", "Officials met Zorblat Kettering at the airport. He thanked them for the welcome. He left for the capital."),
+            Document("a3", "Rain fell across the region for a third day. Farmers said the harvest would be late.")]
+    config = Config(select=("gender-mismatch",))
+    full = [(f.doc, f.start, f.text) for f in run_rules(docs, config)]
+    assert full == [("draft", docs[0].text.index("She"), "She")]
+    assert [(f.doc, f.start, f.text) for f in run_rules(docs, config, only={"draft"}) if f.doc == "draft"] == full

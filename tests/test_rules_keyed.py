@@ -84,3 +84,26 @@ def test_terms_are_those_of_scikit_learn():
     theirs = TfidfVectorizer(stop_words="english").build_analyzer()
     texts = [d.text for d in CORPORA["seeds"]()] + ["It's the 2nd élan of Zürich's co-op — naïve_user 42 x y"]
     assert all(_analyzer()(t) == theirs(t) for t in texts)
+
+
+CORPUS_RULES = ("boilerplate", "gender-mismatch", "name-variant", "quote-drift")
+
+
+def test_only_drafts_keep_their_findings():
+    """With ``only`` (drafts against an archive) the corpus rules skip the key groups and
+    documents that make no finding in the drafts (``Keyed.holder``/``together``,
+    gender-mismatch's ``_resolved_for``): the drafts' findings are those of the full run."""
+    import random
+
+    from dedupe.rules import run_rules
+
+    docs = [d for name in sorted(CORPORA) for d in CORPORA[name]()]
+    config = Config(select=CORPUS_RULES)
+    full = run_rules(docs, config)
+    flagged = sorted({f.doc for f in full})
+    assert {f.rule for f in full} == set(CORPUS_RULES)
+    rng = random.Random(11)
+    for _ in range(3):
+        only = set(rng.sample(flagged, 6)) | set(rng.sample([d.id for d in docs], 2))
+        expected = _canonical(f for f in full if f.doc in only)  # (the caller drops the others)
+        assert expected and _canonical(f for f in run_rules(docs, config, only=only) if f.doc in only) == expected

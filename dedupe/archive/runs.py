@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..passages.tokens import in_sorted
+
 FANOUT = 4  # runs of one level merged into one run of the next
 BLOCK_PAIRS = 128  # aimed at per block
 KEY_BITS = 47
@@ -130,7 +132,7 @@ def lookup(keys: np.ndarray, found: list[tuple[np.ndarray, np.ndarray]], doc_val
     read, one ``(keys, values)`` per run (several blocks concatenated)."""
     ks = np.concatenate([np.zeros(0, dtype=np.int64), *(k for k, _ in found)])
     vs = np.concatenate([np.zeros(0, dtype=np.int64), *(v for _, v in found)])
-    wanted = np.isin(ks, keys)
+    wanted = in_sorted(ks, np.unique(keys))  # (np.isin sorts both, the pairs read too)
     ks, vs = normalised(ks[wanted], vs[wanted], doc_values)
     if not doc_values:
         pos = np.searchsorted(ks, keys)

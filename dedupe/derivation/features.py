@@ -24,7 +24,7 @@ import numpy as np
 
 from ..near.shingles import combine_ngrams
 from ..passages import inside
-from ..passages.tokens import Words
+from ..passages.tokens import Words, in_sorted
 
 FEATURES = ("coverage", "containment_1", "containment_2", "containment_3", "containment_5", "longest", "runs", "sources", "edited")
 NGRAMS = (1, 2, 3, 5)
@@ -34,8 +34,7 @@ def ngram_sets(words: Words, stock: np.ndarray) -> dict[int, np.ndarray]:
     """Sorted distinct word n-gram hashes of a document, for each n in ``NGRAMS``, without
     the ``stock`` ones (hashes of word 3-grams in many documents; see the passages stage)."""
     out = {n: np.unique(combine_ngrams(words.hashes, n)) for n in NGRAMS}
-    if stock.size:
-        out[3] = out[3][~np.isin(out[3], stock, assume_unique=True)]
+    out[3] = out[3][~in_sorted(out[3], stock)]
     return out
 
 

@@ -22,7 +22,7 @@ from ..near.signatures import kperm_signatures
 from ..parallel import batches, pmap
 from ..rules.base import analysis
 from ..textutil import sentences, unwrapped
-from .tokens import Words, ranges
+from .tokens import Words, in_sorted, ranges
 
 # documents per worker job (words, units) when the passages stage runs in several processes
 DOCS_PER_JOB = 200
@@ -183,7 +183,7 @@ def signed_units(texts, all_words, stop: np.ndarray, n: int, seed: int, docs=Non
     counts = last - first
     ends = np.cumsum(counts)
     at = ranges(first, counts)
-    kept = ~np.isin(grams_all, stop)[at] if stop.size else np.ones(at.size, dtype=bool)
+    kept = ~in_sorted(grams_all, stop)[at]
     kept_before = np.concatenate(([0], np.cumsum(kept)))
     sizes = kept_before[ends] - kept_before[ends - counts]
     nonempty = sizes > 0  # a unit made only of stock n-grams has no signature

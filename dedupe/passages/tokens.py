@@ -35,7 +35,7 @@ class Words:
         if key not in self._vocabulary:
             v = np.unique(self.grams)
             self._vocabulary.clear()
-            self._vocabulary[key] = v[~np.isin(v, stop)] if stop.size else v
+            self._vocabulary[key] = v[~in_sorted(v, stop)]
         return self._vocabulary[key]
 
     def index(self) -> tuple[np.ndarray, np.ndarray]:
@@ -59,6 +59,20 @@ class Words:
     def chars(self, first: int, last: int) -> tuple[int, int]:
         """Character span ``(start, end)`` of words ``first .. last - 1``."""
         return int(self.starts[first]), int(self.ends[last - 1])
+
+
+def in_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Per value: whether it is in ``table`` (sorted, e.g. the stock n-grams of
+    :func:`common_grams`). A binary search per value: ``np.isin`` would sort the table again
+    on every call, and the passage stage asks once per document of the pairs it aligns.
+
+    >>> in_sorted(np.array([3, 1, 7], dtype=np.uint64), np.array([1, 3, 5], dtype=np.uint64)).tolist()
+    [True, True, False]
+    """
+    if not table.size or not values.size:
+        return np.zeros(values.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(table, values), table.size - 1)
+    return table[at] == values
 
 
 def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -115,7 +115,7 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
             parts[start] = out[1]
             if len(parts) == len(spans):  # pass 1 done
                 for rid in keyed:
-                    by_rule[rid] = _keyed.conclude(rid, (parts[s][rid] for s in sorted(parts)), docs)
+                    by_rule[rid] = _keyed.conclude(rid, (parts[s][rid] for s in sorted(parts)), docs, only)
     found = [f for start in sorted(document) for f in document[start]]
     for rule in rules:
         found.extend(by_rule.get(rule.id, ()))
@@ -145,7 +145,7 @@ def _rules_job(shared, job) -> tuple:
     findings of the document-scope rules (``check``) and the pass-1 items of the keyed rules
     (``collect``)."""
     docs, per_doc, keyed, config, results, only = shared
-    ctx = RuleContext(config=config, results=results)
+    ctx = RuleContext(config=config, results=results, only=only)
     if job[0] == "rule":
         return list({r.id: r for r in all_rules()}[job[1]].run(docs, ctx))
     _, start, end, check, collect = job
@@ -215,7 +215,7 @@ def run_rules(
     docs = list(docs)
     skipped = [d for d in docs if d.id in skip]
     docs = [d for d in docs if d.id not in skip]
-    ctx = RuleContext(config=config, results=results)
+    ctx = RuleContext(config=config, results=results, only=only)
     floor = severity_rank(config.min_severity)
     rules = select_rules(config.select, config.ignore)
     per_doc = tuple(r.id for r in rules if r.scope == "document")

@@ -12,7 +12,14 @@ A keyed rule (:class:`Keyed`) says:
 - ``compare(key, items, plan)``, pass 2, per key: the matches found among the items of one
   key, in corpus order (documents in input order, then the order ``collect`` gave them:
   pass 1 keeps that order, and grouping keeps it);
-- ``report(matches, plan, totals)`` on the driver: the findings, from the matches alone.
+- ``report(matches, plan, totals)`` on the driver: the findings, from the matches alone;
+- ``holder(key, item)``, optional: the index of the document holding the item, or None
+  when the key's group must be compared whatever documents it holds. With it, a run that
+  keeps the findings of some documents only (drafts against an archive) compares only the
+  groups holding an item of one of them: the rule says that a group without one makes no
+  finding in them (each finding is on an item of the group that matched);
+- ``together(plan)``, optional: lists of keys whose groups are compared all or none (a
+  report that reads them as one), for ``holder``.
 
 :func:`run` runs them in this process (pass 1 over batches in ``workers`` processes, the
 items grouped in memory); :mod:`dedupe.distributed.keyed` runs the same functions as tasks
@@ -42,6 +49,8 @@ class Keyed:
     # () -> None: what pass 2 loads (modules, tables), for a process to load before it
     # starts workers while others are busy, rather than at its end
     prepare: Optional[Callable] = None
+    holder: Optional[Callable] = None  # (key, item) -> document index or None, see above
+    together: Optional[Callable] = None  # (plan) -> lists of keys, see above
 
 
 @dataclass
@@ -141,9 +150,12 @@ def run(rule_id: str, docs: list, workers: int = 1) -> list:
     return conclude(rule_id, (part[rule_id] for part in parts), docs)
 
 
-def conclude(rule_id: str, parts, docs: list) -> list:
+def conclude(rule_id: str, parts, docs: list, only: Optional[set] = None) -> list:
     """Pass 2 of the keyed rule ``rule_id`` in this process: its findings, given the pass-1
-    ``(items, tally)`` of each batch of ``docs`` in corpus order (what :func:`collect` gives)."""
+    ``(items, tally)`` of each batch of ``docs`` in corpus order (what :func:`collect` gives).
+    With ``only`` (document ids) and the rule's ``holder``, the findings in those documents
+    (others may be missing): the groups holding no item of theirs are not compared (the
+    census and plan still see every group)."""
     keyed = keyed_rule(rule_id)
     items: list = []
     totals = Totals(documents=len(docs), texts=lambda indices: [docs[i].text for i in indices])
@@ -153,4 +165,17 @@ def conclude(rule_id: str, parts, docs: list) -> list:
     groups = grouped(items)
     del items
     plan = make_plan(keyed, census(keyed, groups), totals)
+    if only is not None and keyed.holder is not None:
+        groups = held(keyed, groups, {i for i, d in enumerate(docs) if d.id in only}, plan)
     return list(keyed.report(compare(keyed, groups, plan), plan, totals))
+
+
+def held(keyed: Keyed, groups: dict, mine: set, plan) -> dict:
+    """The groups holding an item of a document of ``mine`` (indexes) or one whose holder is
+    not known (None), and those compared together with one of them (``together``)."""
+    wanted = {k for k, items in groups.items()
+              if any((h := keyed.holder(k, item)) is None or h in mine for item in items)}
+    for keys in keyed.together(plan) if keyed.together is not None else ():
+        if wanted.intersection(keys):
+            wanted.update(k for k in keys if k in groups)
+    return {k: items for k, items in groups.items() if k in wanted}

@@ -106,6 +106,9 @@ class RuleContext:
     # what ingest learned per document id (language and its probability, chars, words); empty
     # when the rules run on documents that were not ingested (examples, direct calls)
     results: Mapping[str, DocumentResult] = field(default_factory=dict)
+    # the ids of the documents whose findings are kept (drafts against an archive), or None:
+    # a corpus rule may skip work that makes findings only elsewhere
+    only: Optional[set] = None
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ def _findings(matches: list, plan, totals):
                                confidence=min(1.0, 0.5 + 0.1 * evidence), evidence={"repeated_in": evidence})
 
 
-KEYED = Keyed(collect=_collect, compare=_compare, report=_findings)
+KEYED = Keyed(collect=_collect, compare=_compare, report=_findings, holder=lambda key, item: item[0])
 
 
 def check(docs, ctx):

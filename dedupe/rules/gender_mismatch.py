@@ -631,7 +631,6 @@ def _mostly(counts: dict, gender: str, least: float, share: float) -> bool:
 
 
 def _check(docs, ctx):
-    per_doc = []
     ev = _Evidence()
     full_names: dict = defaultdict(set)  # person key -> docs naming them in full
     by_surname: dict = defaultdict(lambda: defaultdict(set))  # doc -> surname -> first given names
@@ -653,11 +652,17 @@ def _check(docs, ctx):
                 ev.surname_genders[fold(m.surname)].add(m.honorific or (lexicon_gender(m.given, LEXICON_P) or "?")[0])
     case = WordCase(texts)
     brands = _brands(people)
-    for i, t in enumerate(texts):
-        refs = _resolve(t, people[i], surnames, case, brands)
+
+    def resolved(i):
+        refs = _resolve(texts[i], people[i], surnames, case, brands)
         for r in refs:
             r.doc_index = i
-        per_doc.append(refs)
+        return refs
+
+    if ctx.only is None:
+        per_doc = [resolved(i) for i in range(len(texts))]
+    else:
+        per_doc = _resolved_for(docs, ctx.only, people, surnames, resolved)
     # pronouns that point unambiguously at a named person: evidence for their gender
     for refs in per_doc:
         for r in refs:
@@ -683,6 +688,24 @@ def _check(docs, ctx):
                 flagged[j] = g if g is not None and g[0] != r.gender else None
             if flagged[j] is not None:
                 yield _finding(docs[r.doc_index], r, *flagged[j])
+
+
+def _resolved_for(docs, only: set, people: list, surnames: set, resolved) -> list:
+    """The resolved pronouns (``resolved(i)``) of the documents of ``only`` and of the other
+    documents that may give evidence about a person they refer to: a mention (or a lone
+    surname, as ``_resolve`` finds them) with the key or the surname of one. A pronoun of
+    another document counts only for its own person's key and surname (``add_pronoun``), so
+    the findings in ``only`` are those of resolving every document."""
+    mine = {i for i, d in enumerate(docs) if d.id in only}
+    refs = {i: resolved(i) for i in sorted(mine)}
+    people_read = [m for rs in refs.values() for r in rs for m in (r.person, *r.others) if m is not None]
+    keys, names = {m.key for m in people_read}, {fold(m.surname) for m in people_read}
+    lone = surnames & (keys | names)  # a lone surname's key and surname are the word itself
+    for i, d in enumerate(docs):
+        if i not in mine and any(m.key in keys or fold(m.surname) in names
+                                 for m in (*people[i], *_lone_surnames(d.text, people[i], lone))):
+            refs[i] = resolved(i)
+    return [refs[i] for i in sorted(refs)]
 
 
 BRAND_DOCS = 3  # "several" documents

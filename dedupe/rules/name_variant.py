@@ -166,6 +166,8 @@ def _report(matches: list, plan: dict, totals):
     seen = {(f.doc, f.start) for f in people}
     words = {m[1]: m[2] for m in matches if m[0] == "w"}
     for members, why in plan["groups"]:
+        if any(m not in words for m in members):  # not compared: no document asked about uses it
+            continue
         group = _within_related({m: words[m] for m in members}, totals)
         if len(group) < 2:
             continue
@@ -266,8 +268,18 @@ def _prepare() -> None:
         importlib.import_module(module)
 
 
+def _holder(key: str, item) -> int:
+    """A surname's findings are on its own mentions, a group of word forms' on the forms'
+    occurrences (its forms compared together, ``_together``)."""
+    return item[1][0].index if key[0] == "p" else item[0]
+
+
+def _together(plan: dict) -> list:
+    return [[f"w\0{m}" for m in members] for members, _ in plan["groups"]]
+
+
 KEYED = Keyed(collect=_collect, compare=_compare, report=_report, census=_census, plan=_plan, tally=_terms,
-              prepare=_prepare)
+              prepare=_prepare, holder=_holder, together=_together)
 
 
 def _check(docs, ctx):

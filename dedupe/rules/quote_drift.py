@@ -262,7 +262,12 @@ def _findings(matches: list, plan, totals):
         yield from _report(found, occ_b, occ_a, flagged, side=1)
 
 
-KEYED = Keyed(collect=_collect, compare=_compare_key, report=_findings, census=_census, plan=_plan)
+def _holder(word: str, unit) -> int:
+    # a pair's findings are on occurrences of its two forms, all in the group of its key
+    return unit.doc
+
+
+KEYED = Keyed(collect=_collect, compare=_compare_key, report=_findings, census=_census, plan=_plan, holder=_holder)
 
 
 def _check(docs, ctx):
