@@ -17,6 +17,13 @@ agency material, one third the newspapers' own reporting on the same story.
 
 Newspaper articles are dated on day 2. A gold span is a copied stretch minus the words an
 edit put in; an article's label is its type.
+
+``spliced=True`` builds a variant closer to how papers really take wire copy, otherwise the
+same corpus (same agency versions, stretches, edits, own sentences and labels): each copied
+stretch becomes, with probability one half, a *mixed* sentence, a window of 4-12 of its words
+with the article's own words around it (the start and/or the end of a sentence, 2-8 words
+each side, taken from the other split's articles so that no two articles share them); the
+other stretches keep the forms above. The default corpus is unchanged (the shipped model is trained on it).
 """
 
 from __future__ import annotations
@@ -95,11 +102,12 @@ class _Writer:
         self.at += len(text)
 
 
-def build(split: str = "test", seed: int = 1) -> list[Article]:
+def build(split: str = "test", seed: int = 1, spliced: bool = False) -> list[Article]:
     rng = random.Random(seed)
     stories, filler = _load(split)
     rng.shuffle(filler)
     vocab = sorted({w for _, s in stories for x in s for w in x.split() if w.isalpha() and w.islower()})
+    splicer = _Splicer(split, seed) if spliced else None
     out: list[Article] = []
     for sid, sents in stories:
         agency = [s for i, s in enumerate(sents) if i % 3 != 2]
@@ -122,7 +130,7 @@ def build(split: str = "test", seed: int = 1) -> list[Article]:
             texts.append(vid)
             out.append(Article(vid, _layout(paras, rng, rng.random() < 0.5), f"2020-01-01T0{v + 1}:00:00", "source", sid))
         for label in ("wholly", "partially", "none"):
-            out.append(_article(f"{sid}-{label}", label, sid, versions, texts, own, filler, vocab, rng))
+            out.append(_article(f"{sid}-{label}", label, sid, versions, texts, own, filler, vocab, rng, splicer))
     return out
 
 
@@ -137,7 +145,40 @@ def _stretch(sentence: str, rng: random.Random, whole_bias: float) -> list[str]:
     return w[i : i + n]
 
 
-def _article(aid, label, sid, versions, version_ids, own, filler, vocab, rng) -> Article:
+class _Splicer:
+    """Turns half of the copied stretches into mixed sentences, with a random generator of
+    its own (the variant keeps the default corpus's agency versions, stretches, edits and own
+    sentences). The own words come from sentences of the other split, each used once."""
+
+    def __init__(self, split: str, seed: int):
+        self.rng = random.Random(seed)
+        others, more = _load("train" if split == "test" else "test")
+        self.spare = [x for _, s in others for x in s] + more
+        self.rng.shuffle(self.spare)
+
+    def __call__(self, copy: list[str], made: set) -> tuple[list[str], set]:
+        """``copy`` (words; ``made``: indices of those an edit put in) as they are, or a
+        window of 4-12 of them with the start and/or the end of a spare sentence around it;
+        its words and the indices of those not copied."""
+        rng = self.rng
+        if rng.random() >= 0.5:
+            return copy, made
+        n = min(len(copy), rng.randint(4, 12))
+        at = rng.randrange(0, len(copy) - n + 1)
+        copy, made = copy[at : at + n], {j - at for j in made if at <= j < at + n}
+        mine = self.spare.pop().split()
+        side = rng.choice(("before", "after", "both"))
+        before = mine[: rng.randint(2, min(8, len(mine)))] if side != "after" else []
+        after = mine[-rng.randint(2, min(8, len(mine))) :] if side != "before" else []
+        if after and len(copy[-1]) > 1 and copy[-1][-1] in ".!?":  # no longer ends the sentence
+            copy = copy[:-1] + [copy[-1][:-1]]
+        if before and before[-1].rstrip(".!?"):
+            before = before[:-1] + [before[-1].rstrip(".!?")]
+        k, m = len(before), len(before) + len(copy)
+        return before + copy + after, set(range(k)) | {k + j for j in made} | set(range(m, m + len(after)))
+
+
+def _article(aid, label, sid, versions, version_ids, own, filler, vocab, rng, splicer=None) -> Article:
     pieces: list[tuple[str, list[str], set]] = []  # ("copy" | "own", words, words not copied)
     if label != "none":
         order = list(range(max(len(v) for v in versions)))
@@ -153,6 +194,8 @@ def _article(aid, label, sid, versions, version_ids, own, filler, vocab, rng) ->
             made: set = set()
             if len(words) >= 5 and rng.random() < 0.3:
                 words, made = _edit(words, rng, vocab)
+            if splicer is not None:
+                words, made = splicer(words, made)
             pieces.append(("copy", words, made))
     own_count = {"wholly": rng.randint(0, 1), "partially": rng.randint(3, 6), "none": rng.randint(4, 7)}[label]
     for _ in range(own_count):
@@ -211,10 +254,10 @@ def scan_features(docs: list[dict], judged: list[str], drafts=None):
     return X, reuse, seconds
 
 
-def featured(split: str = "test", seed: int = 1):
+def featured(split: str = "test", seed: int = 1, spliced: bool = False):
     """The split's articles (agency versions included), its judged (newspaper) articles, and
-    :func:`scan_features` of them."""
-    arts = build(split, seed)
+    :func:`scan_features` of them (``spliced``: the mixed-sentence variant of :func:`build`)."""
+    arts = build(split, seed, spliced)
     judged = [a for a in arts if a.label != "source"]
     X, reuse, seconds = scan_features([{"id": a.id, "text": a.text, "date": a.date} for a in arts], [a.id for a in judged])
     return arts, judged, X, reuse, seconds
