@@ -82,11 +82,13 @@ def scan(
     aside = config.rules and config.passages and _rules_aside(config, len(corpus))
     read = corpus.documents if aside else None  # every text, read once for both
     rules = partial(_findings, read, config, {r.id: r for r in corpus.results}, drafts, None, None, True)
-    with background(rules) if aside else nullcontext() as rules_job:
-        if aside:
-            from .rules._lex import load_english
+    if aside:
+        from .rules._lex import load_english
 
-            load_english()  # the passages' workers, started after this, share it
+        # the rules' process and the passages' workers, all forked after this, share it
+        # (loaded here, not in both the rules' process and this one)
+        load_english()
+    with background(rules) if aside else nullcontext() as rules_job:
         clusters, assignment = find_clusters(corpus, config, progress)
         return finish(
             corpus,

@@ -94,7 +94,10 @@ def ingest(
 
     size = config.batch_size
     if config.workers > 1 and config.detect_language:
+        from .lang import load_profiles
+
         size = min(size, LANGUAGE_JOB)  # (the results do not depend on the batches)
+        load_profiles()  # here, not in each worker (and the rules' process, forked later, shares them)
 
     def jobs():
         for batch in _valid_batches(items, errors, size):

@@ -88,6 +88,12 @@ def _factory():
     return factory
 
 
+def load_profiles() -> None:
+    """Load langdetect's profiles now: a process about to fork workers that identify
+    languages loads them once, and the workers (and any process forked later) share them."""
+    _factory()
+
+
 def clearly_english(text: str, max_chars: int = 2000) -> bool:
     """Is ``text[:max_chars]`` so plainly English prose (by its share of English grammar words
     and its letters) that language identification would only confirm it?"""
