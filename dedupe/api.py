@@ -120,6 +120,7 @@ def finish(
     timestamp: bool = True,
     elsewhere: Optional[dict] = None,
     documents: Optional[list] = None,
+    texts=None,
     rules_job=None,
 ) -> Report:
     """The stages after the near-duplicate search (keep/drop, passages, rules) and the
@@ -128,11 +129,11 @@ def finish(
     findings, hidden. :func:`scan` runs it in one
     process; a staged run (:mod:`dedupe.distributed`) after its clusters, with ``elsewhere``
     naming the steps its engine runs as tasks (``find_reuse``: the passages,
-    ``document_findings`` and ``keyed_findings`` of :func:`~dedupe.rules.run_rules`) and
-    ``documents``, the corpus' documents reading their texts only when asked.
-    ``documents``: the corpus's documents when already read; ``rules_job``: the rules'
-    findings, started elsewhere (a :class:`~dedupe.parallel.Background`), taken when the
-    passages are done."""
+    ``document_findings`` and ``keyed_findings`` of :func:`~dedupe.rules.run_rules`).
+    ``documents``: the corpus's documents when already read (or read lazily); ``texts``:
+    document id -> text for the writers (default: from ``documents``, or read on demand);
+    ``rules_job``: the rules' findings, started elsewhere (a
+    :class:`~dedupe.parallel.Background`), taken when the passages are done."""
     elsewhere = elsewhere or {}
     for i, (cid, keep) in assignment.items():
         corpus.results[i].cluster = cid
@@ -140,13 +141,11 @@ def finish(
 
     # the texts, read once for the stages that need them (re-read from source when streaming)
     # and handed on to the writers; without those stages the writers read them on demand
-    # (a staged run names its ``documents``, whose texts are read only when asked, and runs
-    # ``find_reuse`` as tasks: no text is held here)
-    if "documents" in elsewhere:
-        documents, texts = elsewhere["documents"], corpus.texts()
-    else:
-        if documents is None:
-            documents = corpus.documents if (config.passages or config.rules) else []
+    # (a staged run passes documents whose texts are read only when asked, with ``texts`` read
+    # on demand too, and runs ``find_reuse`` as tasks: no text is held here)
+    if documents is None:
+        documents = corpus.documents if (config.passages or config.rules) else []
+    if texts is None:
         texts = {d.id: d.text for d in documents} if documents else corpus.texts()
     if rules_job is not None and progress:
         progress("rules", 0, len(documents))

@@ -82,6 +82,7 @@ def scan_files(inputs: Inputs, config, staging: Staging, progress=None, timestam
         report = finish(
             corpus, staged.errors(work), staged.clusters, assignment, config, accepted=accepted, progress=progress,
             timestamp=timestamp, elsewhere=review.elsewhere(runner, documents, corpus, keys, staged.excluded, config, staging.partitions),
+            documents=review.lazy_documents(corpus), texts=corpus.texts(),
         )
         write_json(work.root / "stats.json", staged.stats + runner.stats)
         return report

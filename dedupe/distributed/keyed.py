@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..rules import _keyed
 from . import shards as sh
-from .texts import Documents, valid_documents
+from .texts import Documents
 from .workdir import load, save, task_output
 
 
@@ -43,9 +43,7 @@ def collect_shard(task: CollectTask) -> int:
     final = Path(task.folder) / f"s{task.shard.index:05d}"
     if final.exists():
         return 0
-    d = task.documents
-    docs = [(task.shard.key(row), doc) for row, doc in enumerate(valid_documents(task.shard, d.format, d.id_field, d.text_field))
-            if row in task.rows]
+    docs = [(task.shard.key(row), doc) for row, doc in task.documents.of_shard(task.shard) if row in task.rows]
     items, tally = _keyed.collect((task.rule_id,), docs)[task.rule_id]
     parts: list = [[] for _ in range(task.partitions)]
     for item in items:

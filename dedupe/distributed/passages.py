@@ -33,7 +33,8 @@ from ..passages import SEED_NGRAM, Reuse, align_pairs
 from ..passages.candidates import colliding_pairs, signed_units, unit_shape
 from ..passages.tokens import words_of
 from . import shards as sh
-from .texts import Documents, valid_documents
+from .sign import by_partition
+from .texts import Documents
 from .workdir import load, save, task_output
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # spreads (band, value) over the partitions
@@ -56,17 +57,9 @@ class ShardTask:
 
 def _corpus_documents(task: ShardTask):
     """``(key, text)`` of the shard's documents in the corpus, in row order."""
-    d = task.documents
-    for row, doc in enumerate(valid_documents(task.shard, d.format, d.id_field, d.text_field)):
+    for row, doc in task.documents.of_shard(task.shard):
         if row not in task.excluded:
             yield task.shard.key(row), doc.text
-
-
-def _parts(part: np.ndarray, partitions: int) -> list:
-    """Per partition the positions (in order) of the rows whose partition is ``part``."""
-    order = np.argsort(part, kind="stable")
-    bounds = np.searchsorted(part[order], np.arange(partitions + 1))
-    return [order[bounds[p] : bounds[p + 1]] for p in range(partitions)]
 
 
 def grams_shard(task: ShardTask) -> int:
@@ -76,7 +69,7 @@ def grams_shard(task: ShardTask) -> int:
     grams = [np.unique(words_of(text, SEED_NGRAM).grams) for _, text in _corpus_documents(task)]
     values = np.concatenate(grams) if grams else np.zeros(0, dtype=np.uint64)
     with task_output(final) as out:
-        for p, take in enumerate(_parts((values % np.uint64(task.partitions)).astype(np.int64), task.partitions)):
+        for p, take in enumerate(by_partition((values % np.uint64(task.partitions)).astype(np.int64), task.partitions)):
             save(out, _name(p), values[take])
     return int(values.size)
 
@@ -124,7 +117,7 @@ def units_shard(task: ShardTask) -> int:
     values = sig[:, : bands * r].reshape(n, bands, r).transpose(1, 0, 2).reshape(-1, r)  # band by band
     part = ((values[:, 0] ^ (band.astype(np.uint64) * _MIX)) % np.uint64(task.partitions)).astype(np.int64)
     with task_output(final) as out:
-        for p, take in enumerate(_parts(part, task.partitions)):
+        for p, take in enumerate(by_partition(part, task.partitions)):
             np.savez(out / f"{_name(p)}.npz", band=band[take], row=row[take], values=values[take])
     return n
 

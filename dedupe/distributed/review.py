@@ -26,7 +26,7 @@ from ..rules import document_findings
 from . import shards as sh
 from .keyed import keyed_findings
 from .passages import find_reuse
-from .texts import Documents, valid_documents
+from .texts import Documents
 from .workdir import load, save, task_output
 
 RULE_BATCH = 200  # documents per call of the rules, as in one process
@@ -47,8 +47,7 @@ def rules_shard(task: RulesTask) -> int:
     final = Path(task.folder) / f"s{task.shard.index:05d}"
     if final.exists():
         return len(load(final, "findings"))
-    d = task.documents
-    docs = [doc for row, doc in enumerate(valid_documents(task.shard, d.format, d.id_field, d.text_field)) if row in task.rows]
+    docs = [doc for row, doc in task.documents.of_shard(task.shard) if row in task.rows]
     found = []
     for k in range(0, len(docs), RULE_BATCH):
         chunk = docs[k : k + RULE_BATCH]
@@ -59,8 +58,7 @@ def rules_shard(task: RulesTask) -> int:
 
 
 def elsewhere(runner, documents: Documents, corpus, keys: np.ndarray, excluded_keys, config, partitions: int) -> dict:
-    """The steps of :func:`dedupe.api.finish` that run as tasks, and the corpus' documents
-    as :class:`LazyDocument` (``runner``: a pipeline runner; ``keys[i]``: the document key of
+    """The steps of :func:`dedupe.api.finish` that run as tasks (``runner``: a pipeline runner; ``keys[i]``: the document key of
     corpus index ``i``; ``excluded_keys``: the keys left out of the corpus; ``partitions``:
     of the passages' and the keyed corpus rules' items)."""
     ids = corpus.ids
@@ -86,9 +84,13 @@ def elsewhere(runner, documents: Documents, corpus, keys: np.ndarray, excluded_k
         return [f for t in tasks for f in load(folder / f"s{t.shard.index:05d}", "findings")]
 
     return {"find_reuse": lambda: find_reuse(runner, documents, excluded, config, partitions),
-            "documents": [LazyDocument(doc_id, corpus, i) for i, doc_id in enumerate(ids)],
             "document_findings": rules,
             "keyed_findings": keyed_findings(runner, documents, partitions, key_of)}
+
+
+def lazy_documents(corpus) -> list:
+    """The corpus' documents as :class:`LazyDocument`: their texts are read when asked."""
+    return [LazyDocument(doc_id, corpus, i) for i, doc_id in enumerate(corpus.ids)]
 
 
 class LazyDocument:

@@ -48,6 +48,13 @@ def key_partition(keys: np.ndarray, partitions: int) -> np.ndarray:
     return (((keys >> np.uint64(32)) * np.uint64(partitions)) >> np.uint64(32)).astype(np.uint16)
 
 
+def by_partition(part: np.ndarray, partitions: int) -> list:
+    """Per partition the positions (in order) of the rows whose partition is ``part``."""
+    order = np.argsort(part, kind="stable")  # radix sort for 16-bit partitions
+    bounds = np.searchsorted(part[order], np.arange(partitions + 1))
+    return [order[bounds[p] : bounds[p + 1]] for p in range(partitions)]
+
+
 def id_partition(doc_id: str, partitions: int) -> int:
     return zlib.crc32(doc_id.encode("utf-8", "surrogatepass")) % partitions
 
@@ -131,11 +138,7 @@ def _write_bands(out, task: SignTask, signatures: np.ndarray, sizes: np.ndarray)
     band = np.repeat(np.arange(nb, dtype=np.uint16), docs.size)
     key = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
     row = np.tile(docs.astype(np.uint32), nb)  # (the shard is the file's; the size is in sizes.npy)
-    part = key_partition(key, task.partitions)
-    order = np.argsort(part, kind="stable")  # radix sort (16-bit keys)
-    bounds = np.searchsorted(part[order], np.arange(task.partitions + 1))
-    for p in range(task.partitions):
-        take = order[bounds[p] : bounds[p + 1]]
+    for p, take in enumerate(by_partition(key_partition(key, task.partitions), task.partitions)):
         np.savez(out / f"bands-p{p}.npz", band=band[take], key=key[take], row=row[take])
 
 

@@ -37,6 +37,10 @@ class Documents:
             texts.update(zip(ks.tolist(), self.shard_texts(s, sh.row_of(ks).tolist())))
         return [texts[k] for k in keys]
 
+    def of_shard(self, shard: sh.Shard):
+        """``(row, document)`` of every valid document of ``shard``, read in order."""
+        return enumerate(valid_documents(shard, self.format, self.id_field, self.text_field))
+
     def shard_texts(self, s: int, rows: list) -> list[str]:
         """The texts of these rows of shard ``s``: read again by byte offset (JSONL records,
         text files), or, for inputs that cannot be read by offset (CSV, Parquet, gzip), by
@@ -50,7 +54,7 @@ class Documents:
             return [read_record(index["path"][r], Source(index["kind"][r], int(offsets[r]), self.text_field))[0] for r in rows]
         wanted = {r: n for n, r in enumerate(rows)}
         out: list = [None] * len(rows)
-        for row, doc in enumerate(valid_documents(shard, self.format, self.id_field, self.text_field)):
+        for row, doc in self.of_shard(shard):
             n = wanted.get(row)
             if n is not None:
                 out[n] = doc.text
