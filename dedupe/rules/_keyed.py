@@ -179,7 +179,7 @@ def revisit(keyed: Keyed, plan, docs: list, mine: Optional[set] = None) -> tuple
     last plan)``. With ``mine`` (indexes of the documents whose findings are kept), the first
     pass visits those and the others its ``wider`` asks for (all without it)."""
     carried: dict = {}
-    matches: dict = {}
+    found: list = []
     todo = list(enumerate(docs))
     for n, step in enumerate(keyed.passes):
         if n == 0 and mine is not None and step.wider is not None:
@@ -190,9 +190,10 @@ def revisit(keyed: Keyed, plan, docs: list, mine: Optional[set] = None) -> tuple
             tally.update(more[1])
         else:
             carried, tally, matches = visit(step, plan, todo, carried)
+        found.extend(m for i in sorted(matches) for m in matches[i])
         todo = [(i, docs[i]) for i in sorted(carried)]
         plan = step.then(plan, tally) if step.then is not None else plan
-    return [m for i in sorted(matches) for m in matches[i]], plan
+    return found, plan
 
 
 def run(rule_id: str, docs: list, workers: int = 1, only: Optional[set] = None) -> list:
