@@ -1,5 +1,5 @@
-"""The keyed corpus rules of a staged scan (name-variant, quote-drift: :mod:`dedupe.rules._keyed`)
-as tasks, as the bucket stage groups band keys:
+"""The keyed corpus rules of a staged scan (name-variant, quote-drift, boilerplate,
+gender-mismatch: :mod:`dedupe.rules._keyed`) as tasks, as the bucket stage groups band keys:
 
 1. collect: one task per shard reads its documents again and runs pass 1 of the rule on the
    ones the driver checks; it writes the keyed items split into P files by key
