@@ -209,7 +209,8 @@ def run(rule_id: str, docs: list, workers: int = 1, only: Optional[set] = None) 
 
 def conclude(rule_id: str, parts, docs: list, only: Optional[set] = None) -> list:
     """Pass 2 of the keyed rule ``rule_id`` in this process: its findings, given the pass-1
-    ``(items, tally)`` of each batch of ``docs`` in corpus order (what :func:`collect` gives).
+    ``(items, tally)`` of each batch of ``docs`` in corpus order (what :func:`collect` gives;
+    the tallies may come added up already, in corpus order).
     With ``only`` (document ids) and the rule's ``holder``, the findings in those documents
     (others may be missing): the groups holding no item of theirs are not compared (the
     census and plan still see every group; the passes visit the documents ``Pass.wider`` says)."""
