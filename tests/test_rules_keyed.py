@@ -92,7 +92,7 @@ CORPUS_RULES = ("boilerplate", "gender-mismatch", "name-variant", "quote-drift")
 def test_only_drafts_keep_their_findings():
     """With ``only`` (drafts against an archive) the corpus rules skip the key groups and
     documents that make no finding in the drafts (``Keyed.holder``/``together``,
-    gender-mismatch's ``_resolved_for``): the drafts' findings are those of the full run."""
+    gender-mismatch's ``Pass.wider``): the drafts' findings are those of the full run."""
     import random
 
     from dedupe.rules import run_rules
