@@ -100,11 +100,18 @@ def plain_zipf(word: str, lang: str, wordlist: str = "best"):
         return None
     from wordfreq import freq_to_zipf, zipf_to_freq
 
-    minimum = zipf_to_freq(0.0)
     freq = freqs.get(word)
     if freq is None:
-        return round(freq_to_zipf(minimum), 2)
-    freq = max(freq, minimum)
+        return round(freq_to_zipf(zipf_to_freq(0.0)), 2)
+    return _zipf_of(freq)
+
+
+def _zipf_of(freq: float) -> float:
+    """A word's Zipf frequency from its (combined) frequency as wordfreq's ``zipf_frequency``
+    reports it: at least its minimum, rounded to three significant digits, then to 0.01 Zipf."""
+    from wordfreq import freq_to_zipf, zipf_to_freq
+
+    freq = max(freq, zipf_to_freq(0.0))
     return round(freq_to_zipf(round(freq, math.floor(-math.log(freq, 10)) + 3)), 2)
 
 
@@ -246,8 +253,63 @@ def native_spelling(word: str) -> bool:
     diacritics no language writes it with ("Sizzlér") is not."""
     if fold(word) == word.lower():
         return False
-    return any(zipf(word, lang) >= NATIVE_SPELLING_ZIPF for lang in sorted(_wordfreq_languages())
+    return any(reaches_zipf(word, lang, NATIVE_SPELLING_ZIPF) for lang in sorted(_wordfreq_languages())
                if lang != "en" and _may_hold(word, lang))
+
+
+def reaches_zipf(word: str, lang: str, least: float) -> bool:
+    """``zipf(word, lang) >= least`` (``least`` > 0), reading only the top of the word list of
+    ``lang`` (:func:`_frequent`: the tokens that can reach ``least``; for 2.0 about a third of
+    a full list) instead of building wordfreq's dictionary of the whole list. A word of several
+    tokens is as frequent as wordfreq combines them (``1/f = 1/f1 + 1/f2 ...``, a digit
+    sequence at its share of its form), less than each token: a token below the top makes the
+    word miss ``least``. A language whose tokeniser is not wordfreq's regular expressions
+    is asked through :func:`zipf`."""
+    from wordfreq import lossy_tokenize
+    from wordfreq.language_info import get_language_info
+    from wordfreq.numbers import digit_freq, smash_numbers
+
+    lang = lang.split("-")[0]
+    if lang not in _wordfreq_languages():
+        return False
+    if get_language_info(lang)["tokenizer"] != "regex":
+        return zipf(word, lang) >= least
+    frequent = _frequent(lang, least)
+    one_over = 0.0
+    tokens = lossy_tokenize(word, lang)
+    for token in tokens:
+        smashed = smash_numbers(token)
+        freq = frequent.get(smashed)
+        if freq is None:
+            return False
+        if smashed != token:
+            freq *= digit_freq(token)
+        one_over += 1.0 / freq
+    return bool(tokens) and _zipf_of(1.0 / one_over) >= least
+
+
+@lru_cache(maxsize=None)
+def _frequent(lang: str, least: float) -> dict:
+    """The tokens of the word list of ``lang`` (wordfreq's best) whose Zipf frequency may
+    round to ``least`` or more -> their frequency, as wordfreq's ``get_frequency_dict`` gives
+    it. The list is stored from its most frequent tokens down (one bucket per 0.01 Zipf), so
+    only its top is decompressed and decoded."""
+    import msgpack
+    from wordfreq import available_languages, cB_to_freq
+
+    last = math.ceil((9 - least) * 100) + 1  # bucket index: Zipf 9 - index / 100
+    out: dict = {}
+    with gzip.open(available_languages()[lang], "rb") as fh:
+        unpacker = msgpack.Unpacker(fh, raw=False)
+        buckets = unpacker.read_array_header() - 1
+        header = unpacker.unpack()
+        if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+            raise ValueError(f"unexpected wordfreq header: {header!r}")
+        for index in range(min(buckets, last + 1)):
+            freq = cB_to_freq(-index)
+            for token in unpacker.unpack():
+                out[token] = freq
+    return out
 
 
 def _may_hold(word: str, lang: str) -> bool:
