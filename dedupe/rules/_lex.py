@@ -306,9 +306,7 @@ def _frequent(lang: str, least: float) -> dict:
         if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
             raise ValueError(f"unexpected wordfreq header: {header!r}")
         for index in range(min(buckets, last + 1)):
-            freq = cB_to_freq(-index)
-            for token in unpacker.unpack():
-                out[token] = freq
+            out.update(dict.fromkeys(unpacker.unpack(), cB_to_freq(-index)))
     return out
 
 
