@@ -59,8 +59,6 @@ def zipf(word: str, lang: str) -> float:
     """The Zipf frequency of ``word`` in ``lang`` (wordfreq: 0 = unknown, 3 = once per million
     words, 7 = 'the'); a region is ignored (``zh-cn`` -> ``zh``), and a language wordfreq has
     no list for (or needs an optional tokeniser for, such as Chinese) gives 0."""
-    from wordfreq import zipf_frequency
-
     lang = lang.split("-")[0]
     if lang not in _wordfreq_languages():
         return 0.0
@@ -68,7 +66,7 @@ def zipf(word: str, lang: str) -> float:
     if plain is not None:
         return plain
     try:
-        return zipf_frequency(word, lang)
+        return _wordfreq().zipf_frequency(word, lang)
     except ImportError:  # Chinese/Japanese need optional tokenisers (jieba, mecab)
         return 0.0
 
@@ -98,21 +96,29 @@ def plain_zipf(word: str, lang: str, wordlist: str = "best"):
     freqs = _frequencies(lang, wordlist)
     if freqs is None:
         return None
-    from wordfreq import freq_to_zipf, zipf_to_freq
-
     freq = freqs.get(word)
     if freq is None:
-        return round(freq_to_zipf(zipf_to_freq(0.0)), 2)
+        wf = _wordfreq()
+        return round(wf.freq_to_zipf(wf.zipf_to_freq(0.0)), 2)
     return _zipf_of(freq)
 
 
 def _zipf_of(freq: float) -> float:
     """A word's Zipf frequency from its (combined) frequency as wordfreq's ``zipf_frequency``
     reports it: at least its minimum, rounded to three significant digits, then to 0.01 Zipf."""
-    from wordfreq import freq_to_zipf, zipf_to_freq
+    wf = _wordfreq()
+    freq = max(freq, wf.zipf_to_freq(0.0))
+    return round(wf.freq_to_zipf(round(freq, math.floor(-math.log(freq, 10)) + 3)), 2)
 
-    freq = max(freq, zipf_to_freq(0.0))
-    return round(freq_to_zipf(round(freq, math.floor(-math.log(freq, 10)) + 3)), 2)
+
+@lru_cache(maxsize=1)
+def _wordfreq():
+    """The wordfreq module, imported on first use: the per-word functions here take its
+    functions from it (a ``from wordfreq import ...`` in a function called per word costs
+    more than the lookup itself)."""
+    import wordfreq
+
+    return wordfreq
 
 
 # Zipf at which a word is ordinary in a language (once per million words): wordfreq's "small"
@@ -128,25 +134,26 @@ def zipf_common(word: str, lang: str) -> float:
     wordfreq's small list of a language holds every word above COMMON_ZIPF with the value of
     the full list; the words at exactly COMMON_ZIPF are shipped in ``data/zipf_floor.tsv``
     (``scripts/build_zipf_floor.py``). A language not there is looked up in its full list."""
-    from wordfreq import lossy_tokenize, zipf_frequency
-    from wordfreq.numbers import smash_numbers
-
+    wf = _wordfreq()
     lang = lang.split("-")[0]
     floor = _zipf_floor().get(lang)
     if floor is None:
         z = zipf(word, lang)
         return z if z >= COMMON_ZIPF else 0.0
     z = plain_zipf(word, lang, "small")
-    if z is None:
-        z = zipf_frequency(word, lang, wordlist="small")
+    plain = z is not None
+    if not plain:
+        z = wf.zipf_frequency(word, lang, wordlist="small")
     if z:  # every token is in the small list: the full list's value
         return z if z >= COMMON_ZIPF else 0.0
     # a token below the small list: only a single word at exactly the floor reaches it (the
     # frequency of several tokens is below each one's)
-    tokens = lossy_tokenize(word, lang)
+    if plain:  # a plain word is one token, itself, without digits (see plain_zipf)
+        return floor.get(word, 0.0)
+    tokens = wf.lossy_tokenize(word, lang)
     if len(tokens) != 1:
         return 0.0
-    smashed = smash_numbers(tokens[0])
+    smashed = wf.smash_numbers(tokens[0])
     if smashed != tokens[0]:
         # a number of several digits counts as its digits' form ("2019" as "0000") at a share
         # of that form's frequency: when the form is a floor word, the full list decides
@@ -265,25 +272,22 @@ def reaches_zipf(word: str, lang: str, least: float) -> bool:
     sequence at its share of its form), less than each token: a token below the top makes the
     word miss ``least``. A language whose tokeniser is not wordfreq's regular expressions
     is asked through :func:`zipf`."""
-    from wordfreq import lossy_tokenize
-    from wordfreq.language_info import get_language_info
-    from wordfreq.numbers import digit_freq, smash_numbers
-
+    wf = _wordfreq()
     lang = lang.split("-")[0]
     if lang not in _wordfreq_languages():
         return False
-    if get_language_info(lang)["tokenizer"] != "regex":
+    if wf.get_language_info(lang)["tokenizer"] != "regex":
         return zipf(word, lang) >= least
     frequent = _frequent(lang, least)
     one_over = 0.0
-    tokens = lossy_tokenize(word, lang)
+    tokens = wf.lossy_tokenize(word, lang)
     for token in tokens:
-        smashed = smash_numbers(token)
+        smashed = wf.smash_numbers(token)
         freq = frequent.get(smashed)
         if freq is None:
             return False
         if smashed != token:
-            freq *= digit_freq(token)
+            freq *= wf.digit_freq(token)
         one_over += 1.0 / freq
     return bool(tokens) and _zipf_of(1.0 / one_over) >= least
 
