@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import threading
 from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
@@ -87,13 +88,24 @@ def fewer_collections(threshold: int = GC_THRESHOLD):
     walking the whole growing heap again, about 1 CPU second of 9 (12%), for no memory
     (peak RSS the same with the collector off). With this threshold the youngest generation
     holds at most ``threshold`` objects, so cyclic garbage is still collected, in bounded
-    time; forked workers inherit the setting."""
-    old = gc.get_threshold()
-    gc.set_threshold(max(old[0], threshold), *old[1:])
+    time; forked workers inherit the setting. Scans running at once (threads) share one
+    setting: the first to start raises it, the last to end restores it."""
+    with _GC_LOCK:
+        if not _gc_raised:
+            _gc_raised.append(gc.get_threshold())
+            gc.set_threshold(max(_gc_raised[0][0], threshold), *_gc_raised[0][1:])
+        _gc_raised.append(None)
     try:
         yield
     finally:
-        gc.set_threshold(*old)
+        with _GC_LOCK:
+            _gc_raised.pop()
+            if len(_gc_raised) == 1:
+                gc.set_threshold(*_gc_raised.pop())
+
+
+_GC_LOCK = threading.Lock()
+_gc_raised: list = []  # the thresholds before the first scan still running, then one entry per scan
 
 
 def _scan(documents, config: Config, archive, archive_df, baseline, progress, timestamp: bool) -> Report:
