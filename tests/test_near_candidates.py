@@ -88,3 +88,44 @@ def test_groups_of_equal_keys_with_slot_collisions():
         for i, k in enumerate(keys.tolist()):
             expected.setdefault(k, []).append(i)
         assert [sorted(g) for g in groups] == [v for _, v in sorted(expected.items()) if len(v) > 1]
+
+
+def test_at_least_decides_as_scipy_bdtr():
+    """``lsh.at_least`` (the plausibility test without scipy) says what ``bdtr(k, n, p) >=
+    bound`` says, at the edges too (p 0 or 1, k 0 or n, sums near the bound)."""
+    from scipy.special import bdtr
+
+    from dedupe.near.lsh import at_least
+
+    rng = np.random.default_rng(0)
+    for n in (64, 128):
+        k = rng.integers(0, n + 1, 100_000)
+        p = np.concatenate([rng.random(60_000), rng.choice([0.0, 1.0, 0.5, 0.8], 40_000)])
+        reference = bdtr(k, n, p)
+        for bound in (1e-7, 1e-3):
+            assert (at_least(k, n, p, bound) == (reference >= bound)).all()
+        near = np.flatnonzero((reference > 1e-9) & (reference < 1e-5))  # bounds right at a sum
+        assert (at_least(k[near], n, p[near], reference[near][0]) == (reference[near] >= reference[near][0])).all()
+
+
+def test_components_equal_scipy_connected_components():
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from dedupe.near.clusters import components
+
+    def reference(lo, hi):
+        nodes, inverse = np.unique(np.concatenate([lo, hi]), return_inverse=True)
+        graph = coo_matrix((np.ones(lo.size, dtype=np.int8), (inverse[: lo.size], inverse[lo.size :])),
+                           shape=(nodes.size, nodes.size))
+        labels = connected_components(graph, directed=True, connection="weak")[1]
+        return sorted((sorted(nodes[labels == c].tolist()) for c in set(labels.tolist())), key=lambda g: g[0])
+
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        size, edges = int(rng.integers(2, 2000)), int(rng.integers(1, 2000))
+        lo, hi = rng.integers(0, size, edges) * 7 + 3, rng.integers(0, size, edges) * 7 + 3
+        assert components(lo, hi) == reference(lo, hi)
+    path = np.arange(20_000, 0, -1)  # a long chain given from its far end
+    assert components(path, path - 1) == [list(range(20_001))]
+    assert components(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)) == []

@@ -66,7 +66,16 @@ class Mention:
 
 
 def strip_possessive(word: str) -> str:
-    return _POSSESSIVE_RE.sub("", word) if len(word) > 2 else word
+    """The word without a final possessive ("Novak's", "Novak’s", "Jones'" -> "Novak", "Jones")."""
+    if len(word) <= 2:
+        return word
+    if "\n" in word:  # (the pattern's ``$`` also matches before a final line break)
+        return _POSSESSIVE_RE.sub("", word)
+    if word[-1] in "'’":
+        return word[:-1]
+    if word[-1] == "s" and word[-2] in "'’":
+        return word[:-2]
+    return word
 
 
 _NON_SPACE_RE = re.compile(r"\S+")
