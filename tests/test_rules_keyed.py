@@ -107,39 +107,3 @@ def test_only_drafts_keep_their_findings():
         only = set(rng.sample(flagged, 6)) | set(rng.sample([d.id for d in docs], 2))
         expected = _canonical(f for f in full if f.doc in only)  # (the caller drops the others)
         assert expected and _canonical(f for f in run_rules(docs, config, only=only) if f.doc in only) == expected
-
-
-def test_relatedness_is_scikit_learns_bit_for_bit():
-    """name-variant's TF-IDF vectors and cosine distances, computed without scikit-learn, equal
-    ``normalize(norm="l2")`` and ``cosine_distances`` bit for bit (a distance at the threshold
-    decides whether two documents tell the same story)."""
-    import random
-
-    from sklearn.metrics.pairwise import cosine_distances
-    from sklearn.preprocessing import normalize
-
-    from dedupe.rules import name_variant
-    from dedupe.rules._keyed import Totals
-
-    docs = [d for name in sorted(CORPORA) for d in CORPORA[name]()]
-    totals = Totals(documents=len(docs), texts=lambda ix: [docs[i].text for i in ix])
-    for d in docs:
-        totals.tally.update(name_variant._terms(d))
-    related = name_variant.Related(totals, range(len(docs)))
-    matrix = related.matrix
-    counts = name_variant.Related.__new__(name_variant.Related)
-    counts.totals, counts.indices = totals, related.indices
-    original = name_variant._normalized
-    try:
-        name_variant._normalized = lambda m: normalize(m, norm="l2", copy=False)
-        theirs = counts._vectors()
-    finally:
-        name_variant._normalized = original
-    assert (theirs.data == matrix.data).all() and (theirs.indices == matrix.indices).all()
-    rng = random.Random(5)
-    for _ in range(5):
-        rows = rng.sample(range(len(docs)), len(docs))
-        k = rng.randint(1, len(docs) - 1)
-        mine, others = matrix[rows[:k]], matrix[rows[k:]]
-        ours = name_variant._cosine_distances(mine, name_variant._normalized(others.copy()).T)
-        assert (ours == cosine_distances(mine, others)).all()

@@ -18,7 +18,6 @@ A hyphen or space written or left out ("Coca-Cola"/"CocaCola") is ``info`` where
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -221,6 +220,7 @@ class Related:
     def _vectors(self):
         import numpy as np
         from scipy.sparse import csr_matrix
+        from sklearn.preprocessing import normalize
 
         counts = [Counter(_analyzer()(t)) for t in self.totals.texts(self.indices)]
         vocabulary = {t: n for n, t in enumerate(sorted({t for c in counts for t in c}))}
@@ -237,7 +237,7 @@ class Related:
         np.log(matrix.data, matrix.data)
         matrix.data += 1.0
         matrix.data *= idf[matrix.indices]
-        return _normalized(matrix)
+        return normalize(matrix, norm="l2", copy=False)
 
     def related_to_any(self, mine: set, others: set) -> set:
         """The documents of ``mine`` related to at least one of ``others``."""
@@ -245,44 +245,15 @@ class Related:
         rest = sorted(mine - others)
         if not rest or not others or self.matrix is None:
             return found
-        theirs = _normalized(self.matrix[[self.row[j] for j in sorted(others)]]).T
+        from sklearn.metrics.pairwise import cosine_distances
+
+        theirs = self.matrix[[self.row[j] for j in sorted(others)]]
         step = max(1, self.CHUNK // len(others))
         for k in range(0, len(rest), step):
             chunk = rest[k : k + step]
-            near = (_cosine_distances(self.matrix[[self.row[i] for i in chunk]], theirs) <= 1 - RELATED_DOCS).any(axis=1)
+            near = (cosine_distances(self.matrix[[self.row[i] for i in chunk]], theirs) <= 1 - RELATED_DOCS).any(axis=1)
             found.update(i for i, hit in zip(chunk, near) if hit)
         return found
-
-
-def _normalized(matrix):
-    """The rows of a CSR matrix scaled to unit length, in place, bit for bit as scikit-learn's
-    ``normalize(matrix, norm="l2")`` scales them (each row's sum of squares added up in the
-    order of its entries, then its square root; an empty row left as it is), without
-    importing scikit-learn (about half a second)."""
-    import numpy as np
-
-    data, bounds = matrix.data, matrix.indptr.tolist()
-    norms = []
-    for start, end in zip(bounds, bounds[1:]):
-        total = 0.0
-        for v in data[start:end].tolist():
-            total += v * v
-        norms.append(math.sqrt(total) if total else 1.0)
-    data /= np.repeat(np.array(norms), np.diff(matrix.indptr))
-    return matrix
-
-
-def _cosine_distances(mine, theirs_t):
-    """scikit-learn's ``cosine_distances(mine, theirs)`` for rows of unit length (``theirs_t``:
-    the other rows normalised again and transposed, as it does): both normalised again, the
-    dot products summed in the order of ``mine``'s entries (as scipy's sparse product and
-    scikit-learn's dense one add them), ``1 - similarity`` clipped to [0, 2]."""
-    import numpy as np
-
-    distance = (_normalized(mine.copy()) @ theirs_t).toarray()
-    distance *= -1
-    distance += 1
-    return np.clip(distance, 0.0, 2.0)
 
 
 def _within_related(forms: dict, totals) -> dict:
@@ -300,10 +271,11 @@ def _within_related(forms: dict, totals) -> dict:
 
 
 def _prepare() -> None:
-    """Import what :class:`Related` uses (scipy's sparse matrices)."""
+    """Import what :class:`Related` uses (scikit-learn: about half a second)."""
     import importlib
 
-    importlib.import_module("scipy.sparse")
+    for module in ("scipy.sparse", "sklearn.preprocessing", "sklearn.metrics.pairwise"):
+        importlib.import_module(module)
 
 
 def _holder(key: str, item) -> int:
