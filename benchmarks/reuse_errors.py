@@ -10,7 +10,8 @@ words) and what it shares with which documents, and names the cause:
   ``passage_min_words``, so none of them counts in ``coverage``);
 - a non-derived article called derived: a passage with a document of another story, with its
   own story's agency text (the Wikinews article repeats itself), or with a newspaper article
-  of its story (same date); or short runs only;
+  of its story (same date); or no passage, only short runs (names and phrases of one story
+  or subject);
 - wholly against partially: the article's copied share (the two constructions overlap).
 """
 
@@ -54,14 +55,15 @@ def cause(article, predicted: str, by_id: dict, reuse, passages_with: set, copie
         if best >= Config().passage_min_words:
             return f"short runs with one version, {best} words together, none a passage (no evidence)"
         return f"short runs only, at most {best} words with one version"
+    story = lambda o: by_id[o].story  # noqa: E731
     if passages_with:
-        story = lambda o: by_id[o].story  # noqa: E731
         if any(story(o) != article.story for o in passages_with):
             return "passage with a document of another story"
         if any(by_id[o].label == "source" for o in passages_with):
             return "passage with its own story's agency text (the Wikinews article repeats itself)"
         return "passage with a newspaper article of its story (same date)"
-    return "short runs only"
+    where = "its own story's documents" if any(story(o) == article.story for o in sources) else "other stories only"
+    return f"no passage, short runs with {where} (phrases of one story or subject)"
 
 
 def _related(reuse, doc: str) -> set:
