@@ -15,7 +15,7 @@ word against the copied spans known by construction. ``--spliced`` evaluates (b)
 spliced-copy variant instead (copied stretches of 4-12 words inside the article's own
 sentences; the held-out protocol still fits everything on the default train half).
 
-    python benchmarks/reuse.py [--folds 10] [--repeats 10] [--seed 1] [--spliced]
+    python benchmarks/reuse.py [--folds 10] [--repeats 10] [--seed 1] [--spliced] [--errors]
 """
 
 from __future__ import annotations
@@ -83,8 +83,9 @@ def apply_thresholds(x: np.ndarray, cuts: list[float], ordered: list[str]) -> np
 
 def cross_validated(X: np.ndarray, b: np.ndarray, y: np.ndarray, ordered: list[str], folds: int, repeats: int):
     """Macro-F1 (mean and standard deviation over repeats) of the baseline (thresholds on
-    ``b``) and of a logistic regression on ``X``, on the same folds; and the confusion
-    matrices of the first repeat (rows: truth, columns: prediction, both in ``ordered``)."""
+    ``b``) and of a logistic regression on ``X``, on the same folds; the confusion
+    matrices of the first repeat (rows: truth, columns: prediction, both in ``ordered``) and
+    dedupe's predictions in it (``predicted``)."""
     scores = {"baseline": [], "dedupe": []}
     confusion = {}
     for r in range(repeats):
@@ -98,8 +99,10 @@ def cross_validated(X: np.ndarray, b: np.ndarray, y: np.ndarray, ordered: list[s
         scores["dedupe"].append(f1_score(y, pred_d, average="macro"))
         if r == 0:
             confusion = {k: confusion_matrix(y, p, labels=ordered) for k, p in (("baseline", pred_b), ("dedupe", pred_d))}
+            first = pred_d
     out = {k: (float(np.mean(v)), float(np.std(v))) for k, v in scores.items()}
     out["confusion"] = confusion
+    out["predicted"] = first  # dedupe's predictions in the first repeat
     return out
 
 
@@ -210,7 +213,7 @@ def clough(folds: int, repeats: int, held: HeldOut) -> None:
 
 
 # ----- (b) -----
-def synthetic(folds: int, repeats: int, seed: int, held: HeldOut, spliced: bool = False) -> None:
+def synthetic(folds: int, repeats: int, seed: int, held: HeldOut, spliced: bool = False, errors: bool = False) -> None:
     from reuse_corpus import featured
 
     arts, judged, X, reuse, seconds = featured("test", seed, spliced)
@@ -248,6 +251,10 @@ def synthetic(folds: int, repeats: int, seed: int, held: HeldOut, spliced: bool 
     print_confusion("three-way", three, ["none", "partially", "wholly"])
     print_confusion("binary", two, ["none", "derived"])
     print_held_out("trained on the train half (disjoint stories), nothing fitted on this test half:", held.evaluate(X, b, y3))
+    if errors:
+        from reuse_errors import print_errors
+
+        print_errors(arts, judged, X, reuse, three["predicted"])
 
 
 def main() -> None:
@@ -256,6 +263,9 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--only", choices=["clough", "synthetic"])
+    ap.add_argument("--errors", action="store_true",
+                    help="(b): list the articles dedupe misclassifies three-way (first repeat) with their features, "
+                    "gold construction, shared runs and the cause")
     ap.add_argument("--spliced", action="store_true",
                     help="(b): the spliced-copy variant (copied stretches inside the article's own sentences)")
     args = ap.parse_args()
@@ -264,7 +274,7 @@ def main() -> None:
     if args.only != "synthetic":
         clough(args.folds, args.repeats, held)
     if args.only != "clough":
-        synthetic(args.folds, args.repeats, args.seed, held, args.spliced)
+        synthetic(args.folds, args.repeats, args.seed, held, args.spliced, args.errors)
 
 
 if __name__ == "__main__":
