@@ -107,10 +107,15 @@ def _is_content(word: str) -> bool:
     return _CONTRACTION_RE.sub("", word) not in function_words()  # he's, don't, we're
 
 
+def quotation_words(text: str) -> list[tuple]:
+    """The words of each unit this rule compares, in order (``_Unit.words`` of each)."""
+    words = (_piece_words(text[s:e]) for _, spans in _pieces(text) for s, e in spans)  # the units' words, nothing else
+    return [w for w in words if len(w) >= MIN_WORDS]
+
+
 def quotation_content(text: str) -> list[list]:
     """The content words of each unit this rule compares (for an archive's quotation index)."""
-    words = (_piece_words(text[s:e]) for _, spans in _pieces(text) for s, e in spans)  # the units' words, nothing else
-    return [_content(w) for w in words if len(w) >= MIN_WORDS]
+    return [_content(w) for w in quotation_words(text)]
 
 
 def _piece_words(piece: str) -> tuple:
@@ -146,17 +151,23 @@ def _substitution(wa: list, wb: list) -> bool:
     return not _same_word(wa, wb)
 
 
-def _compare(a: _Unit, b: _Unit):
+def _compare(a: tuple, b: tuple):
     """``(region_a, region_b, differences, substitutions, substituted content words,
-    agreement)`` when b renders a's statement in other words, else None."""
-    sm = difflib.SequenceMatcher(None, a.words, b.words, autojunk=False)
+    agreement)`` when unit words ``b`` render the statement of unit words ``a`` in other
+    words, else None."""
+    shorter = min(len(a), len(b))
+    # the matched words (below) are at most the words the two share, counted with repeats; a
+    # match needs MIN_WORDS of them and MIN_AGREE of a stretch covering MIN_COVER of the shorter
+    shared = sum((Counter(a) & Counter(b)).values())
+    if shared < MIN_WORDS or shared < MIN_AGREE * MIN_COVER * shorter - 1e-9:
+        return None
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     blocks = [blk for blk in sm.get_matching_blocks() if blk.size]
     if not blocks:
         return None
     a0, a1 = blocks[0].a, blocks[-1].a + blocks[-1].size
     b0, b1 = blocks[0].b, blocks[-1].b + blocks[-1].size
     matched = sum(blk.size for blk in blocks)
-    shorter = min(len(a.words), len(b.words))
     if min(a1 - a0, b1 - b0) < MIN_COVER * shorter or matched < MIN_WORDS:
         return None
     agreement = matched / max(a1 - a0, b1 - b0)
@@ -167,13 +178,13 @@ def _compare(a: _Unit, b: _Unit):
         if tag == "equal":
             continue
         # a word replaced at either end is a substitution; one only on one side is a trim
-        edge = tag == "replace" and ((i0, j0) == (0, 0) or (i1, j1) == (len(a.words), len(b.words)))
+        edge = tag == "replace" and ((i0, j0) == (0, 0) or (i1, j1) == (len(a), len(b)))
         if edge:
             a0, a1, b0, b1 = min(a0, i0), max(a1, i1), min(b0, j0), max(b1, j1)
         elif i0 < a0 or i1 > a1 or j0 < b0 or j1 > b1:
             continue
         diffs.append((i0, i1, j0, j1))
-        wa, wb = list(a.words[i0:i1]), list(b.words[j0:j1])
+        wa, wb = list(a[i0:i1]), list(b[j0:j1])
         if tag == "replace" and _substitution(wa, wb):
             subs.append((i0, i1, j0, j1))
             swapped += min(len(_content(wa)), len(_content(wb)))  # "firmly defend" / "strongly protect": 2
@@ -246,7 +257,7 @@ def _compare_key(word: str, units: list, no_key: frozenset) -> list:
             occ_a, occ_b = forms[firsts[i].form], forms[firsts[j].form]
             if len({u.doc for u in occ_a} | {u.doc for u in occ_b}) < 2:
                 continue
-            found = _compare(occ_a[0], occ_b[0])
+            found = _compare(occ_a[0].words, occ_b[0].words)
             if found is not None:
                 # longest first, so a whole quotation is reported before its sentences; then
                 # in the order of the forms' first occurrences
