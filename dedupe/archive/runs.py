@@ -130,25 +130,27 @@ def lookup(keys: np.ndarray, found: list[tuple[np.ndarray, np.ndarray]], doc_val
     """Per key of ``keys``: for document values, the documents indexed under it (net
     positive over every run); for counts, the sum. ``found``: the pairs of the blocks
     read, one ``(keys, values)`` per run (several blocks concatenated)."""
+    if not doc_values:  # per wanted key, the sum over the pairs read (no sort of the pairs)
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        total = np.zeros(distinct.size, dtype=np.int64)
+        for ks, vs in found:
+            pos = np.minimum(np.searchsorted(distinct, ks), max(distinct.size - 1, 0))
+            hit = distinct[pos] == ks if distinct.size else np.zeros(ks.size, dtype=bool)
+            np.add.at(total, pos[hit], vs[hit])
+        return total[inverse.reshape(-1)]
     ks = np.concatenate([np.zeros(0, dtype=np.int64), *(k for k, _ in found)])
     vs = np.concatenate([np.zeros(0, dtype=np.int64), *(v for _, v in found)])
     wanted = in_sorted(ks, np.unique(keys))  # (np.isin sorts both, the pairs read too)
     ks, vs = normalised(ks[wanted], vs[wanted], doc_values)
-    if not doc_values:
-        pos = np.searchsorted(ks, keys)
-        hit = (pos < ks.size) & (ks[np.minimum(pos, max(ks.size - 1, 0))] == keys) if ks.size else np.zeros(keys.size, bool)
-        out = np.zeros(keys.size, dtype=np.int64)
-        out[hit] = vs[pos[hit]]
-        return out
     keep = vs > 0
     ks, vs = ks[keep], vs[keep]
     lo, hi = np.searchsorted(ks, keys, "left"), np.searchsorted(ks, keys, "right")
     return [vs[a:b] for a, b in zip(lo.tolist(), hi.tolist())]
 
 
-def search(rows: list, shift: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def search(rows: list, shift: int, keys: np.ndarray, doc_values: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """The pairs of ``(block, data)`` rows of one run whose key is one of ``keys`` (sorted,
-    distinct): what
+    distinct; ``doc_values=False``: a run of counts, one pair per key): what
     :func:`decode` gives, kept where the key is wanted, without decoding the rest. Per
     wanted key, a binary search in its block's sorted low bits (all keys at once: one array
     step per halving), then only the matching pairs' values are read."""
@@ -186,8 +188,11 @@ def search(rows: list, shift: int, keys: np.ndarray) -> tuple[np.ndarray, np.nda
             lo = np.where(open_ & below, mid + 1, lo)
             hi = np.where(open_ & ~below, mid, hi)
 
-    start, stop = bisect(False), bisect(True)
-    n = stop - start
+    start = bisect(False)
+    if doc_values:
+        n = bisect(True) - start
+    else:
+        n = ((start < counts[row]) & (low_at(np.minimum(start, np.maximum(counts[row] - 1, 0))) == low)).astype(np.int64)
     if not n.any():
         return empty, empty.copy()
     which = np.repeat(np.arange(keys.size), n)

@@ -63,15 +63,22 @@ class _Unit:
     as its part and span only (the units of one quotation share its part, pickled once), the
     rest derived again where it is read."""
 
-    __slots__ = ("part", "doc", "start", "end", "seq", "words", "spans", "content", "form")
+    __slots__ = ("part", "doc", "start", "end", "seq", "words", "_spans", "content", "form")
 
     def __init__(self, part: Part, start: int, end: int, seq: int):
         self.part, self.doc, self.start, self.end, self.seq = part, part.index, start, end, seq
-        ms = list(_WORD_RE.finditer(part.text[start:end]))
-        self.words = _lower(m.group() for m in ms)
-        self.spans = [(start + m.start(), start + m.end()) for m in ms]
+        self.words = _piece_words(part.text[start:end])
+        self._spans = None
         self.content = frozenset(_content(self.words))
         self.form = hashlib.blake2b("\0".join(self.words).encode("utf-8", "surrogatepass"), digest_size=12).digest()
+
+    @property
+    def spans(self) -> list:
+        """The span of each word (read only for a finding: found when first asked)."""
+        if self._spans is None:
+            found = _WORD_RE.finditer(self.part.text[self.start : self.end])
+            self._spans = [(self.start + m.start(), self.start + m.end()) for m in found]
+        return self._spans
 
     def __reduce__(self):
         return _Unit, (self.part, self.start, self.end, self.seq)
