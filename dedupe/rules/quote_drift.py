@@ -27,6 +27,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
+from typing import Optional
 
 from ..textutil import sentences
 from ._lex import function_words
@@ -65,9 +66,9 @@ class _Unit:
 
     __slots__ = ("part", "doc", "start", "end", "seq", "words", "_spans", "content", "form")
 
-    def __init__(self, part: Part, start: int, end: int, seq: int):
+    def __init__(self, part: Part, start: int, end: int, seq: int, words: Optional[tuple] = None):
         self.part, self.doc, self.start, self.end, self.seq = part, part.index, start, end, seq
-        self.words = _piece_words(part.text[start:end])
+        self.words = _piece_words(part.text[start:end]) if words is None else words
         self._spans = None
         self.content = frozenset(_content(self.words))
         self.form = hashlib.blake2b("\0".join(self.words).encode("utf-8", "surrogatepass"), digest_size=12).digest()
@@ -96,14 +97,21 @@ def _pieces(text: str):
         yield q, [(q.start, q.end)] + (sents if len(sents) > 1 else [])
 
 
-def _units(text: str, doc_index: int, doc_id: str = "") -> list[_Unit]:
-    out = []
+def _units(text: str, doc_index: int, doc_id: str = "", near: Optional[frozenset] = None) -> list[_Unit]:
+    """The units of a document (with ``near``, those holding one of these content words;
+    ``seq`` counts them all)."""
+    out, seq = [], 0
     for q, spans in _pieces(text):
-        part = Part(doc_id, Excerpt(text[q.start : q.end], q.start), doc_index)  # one excerpt for the quotation and its sentences
+        part = None  # one excerpt for the quotation and its sentences
         for s, e in spans:
-            unit = _Unit(part, s, e, len(out))
-            if len(unit.words) >= MIN_WORDS:
-                out.append(unit)
+            words = _piece_words(text[s:e])
+            if len(words) < MIN_WORDS:
+                continue
+            seq += 1
+            if near is not None and near.isdisjoint(_content(words)):
+                continue
+            part = part or Part(doc_id, Excerpt(text[q.start : q.end], q.start), doc_index)
+            out.append(_Unit(part, s, e, seq - 1, words))
     return out
 
 
@@ -228,6 +236,22 @@ def _collect(doc, index):
             yield word, unit
 
 
+def _focus(drafts: list):
+    """Pass 1 when only the drafts' findings are kept: the units holding a content word of
+    a draft's unit. A finding in a draft is on a pair of forms one of which a draft holds,
+    compared in the group of a key both hold, and both share at least ``MIN_SHARED`` of a
+    draft unit's content words (which of them are no key is counted over the units holding
+    them: the others' units are no part of it)."""
+    near = frozenset(w for d in drafts for c in quotation_content(d.text) for w in c)
+
+    def collect(doc, index):
+        for unit in _units(doc.text, index, doc.id, near):
+            for word in sorted(unit.content):
+                yield word, unit
+
+    return collect
+
+
 def _census(word: str, units: list) -> bool:
     return len({u.form for u in units}) > MAX_KEY_FORMS  # no key
 
@@ -285,7 +309,8 @@ def _holder(word: str, unit) -> int:
     return unit.doc
 
 
-KEYED = Keyed(collect=_collect, compare=_compare_key, report=_findings, census=_census, plan=_plan, holder=_holder)
+KEYED = Keyed(collect=_collect, compare=_compare_key, report=_findings, census=_census, plan=_plan, holder=_holder,
+              focus=_focus)
 
 
 def _check(docs, ctx):
