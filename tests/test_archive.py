@@ -422,3 +422,22 @@ def test_stock_ngrams_of_documents_no_draft_reaches_are_not_looked_up(seeds_dir,
     reached = {s.doc for p in reuse.passages for s in (p.a, p.b)} | {x for pair in reuse.related for x in pair}
     seen = np.unique(np.concatenate([w.grams for d, w in zip(docs, words) if d.id in reached]))
     assert np.isin(seen, reuse.stock).tolist() == np.isin(seen, everything.stock).tolist()
+
+
+def test_quotation_pairs_read_are_those_the_rule_compares(tmp_path, seeds_dir, near_corpus):
+    """Only the unit pairs the stored content words pass are compared on the texts: the
+    documents kept are those of comparing every unit of every document with the drafts'."""
+    from dedupe.archive.check import _compared, quoted, quoting
+
+    quote = "the harbour bridge will stay closed until engineers finish checking every cable and bolt"
+    reworded = "the harbour bridge shall remain shut until engineers finish inspecting every cable and bolt"
+    texts = [f.read_text(encoding="utf-8") for f in sorted(seeds_dir.glob("*.txt"))] + [r["text"] for r in near_corpus]
+    texts.insert(7, f'Late on Sunday the mayor said: "{reworded}." Traffic moved.')
+    drafts = [Document("draft", f'Officials said: "{quote}," on Monday. ' + texts[2][:1500])]
+    with Archive.open(str(tmp_path / "a.db"), CONFIG) as a:
+        a.add([(f"d{i}", t) for i, t in enumerate(texts)])
+        numbers = list(range(1, len(texts) + 1))
+        kept = quoting(a, numbers, drafts, batch_keys([d.text for d in drafts], CONFIG).quotes)
+        ours = quoted(drafts[0].text)
+        every = [s.doc for s in a.documents(numbers) if any(_compared(u, v) for u in ours for v in quoted(s.text))]
+    assert kept == every and 8 in kept

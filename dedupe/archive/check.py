@@ -16,8 +16,8 @@ documents alone are not reported; corpus-wide statistics of the rules (TF-IDF we
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
-from typing import Iterable
+from itertools import islice
+from typing import Iterable, Optional
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from ..api import as_document, scan
 from ..model import Document, Report
 from . import Archive
 from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE, _compare, _content, quotation_words
-from .keys import batch_keys, quote_sets
+from .keys import QUOTE_WORD_BITS, batch_keys, quote_sets, quote_words
 
 # rounds of following Jaccard bands from candidates to their own near-duplicates
 CLUSTER_ROUNDS = 3
@@ -60,36 +60,41 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     mine = [u for blob in draft_quotes for u in quote_sets(blob)]
     if not mine or not len(numbers):
         return []
-    stored = archive.documents(numbers, text=False)
-    units = [(s.doc, k, u) for s in stored for k, u in enumerate(quote_sets(s.quotes))]
-    if not units:
+    stored = [(s.doc, *quote_words(s.quotes)) for s in archive.documents(numbers, text=False)]
+    stored = [x for x in stored if x[1].size]
+    if not stored:
         return []
-    words = np.concatenate([u for _, _, u in units])
-    unit_of = np.repeat(np.arange(len(units)), [u.size for _, _, u in units])
-    sizes = np.array([u.size for _, _, u in units])
+    sizes = np.concatenate([x[1] for x in stored]).astype(np.int64)  # per unit
+    words = np.concatenate([x[2] for x in stored])
+    unit_doc = np.repeat([x[0] for x in stored], [x[1].size for x in stored])
+    unit_k = np.concatenate([np.arange(x[1].size) for x in stored])  # its place among its document's
+    unit_of = np.repeat(np.arange(sizes.size), sizes)
+    member = np.zeros(1 << QUOTE_WORD_BITS, dtype=bool)
     pairs: dict = {}  # archive document -> {its unit (stored order): [draft units]}
     for i, u in enumerate(mine):
-        shared = np.bincount(unit_of, weights=np.isin(words, u), minlength=len(units))
+        member[u] = True
+        shared = np.bincount(unit_of, weights=member[words], minlength=sizes.size)
+        member[u] = False
         for x in np.flatnonzero(shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size))).tolist():
-            doc, k, _ = units[x]
-            pairs.setdefault(doc, {}).setdefault(k, []).append(i)
+            pairs.setdefault(int(unit_doc[x]), {}).setdefault(int(unit_k[x]), []).append(i)
     ours = [u for d in drafts for u in quoted(d.text)]  # in the order of ``mine``
-    units_of = Counter(doc for doc, _, _ in units)
     out = []
     for s in archive.documents(sorted(pairs)):
-        theirs = quoted(s.text)
         wanted = pairs[s.doc]
-        if len(theirs) != units_of[s.doc] or len(ours) != len(mine):  # stored by another version: every pair
+        theirs = quoted(s.text, max(wanted) + 1)  # the units up to the last one wanted
+        if len(ours) != len(mine) or len(theirs) <= max(wanted):  # stored by another quotation finder: every pair
+            theirs = quoted(s.text)
             wanted = {k: range(len(ours)) for k in range(len(theirs))}
         if any(_compared(ours[i], theirs[k]) for k, mine_of in wanted.items() for i in mine_of):
             out.append(s.doc)
     return out
 
 
-def quoted(text: str) -> list[tuple]:
+def quoted(text: str, limit: Optional[int] = None) -> list[tuple]:
     """``(words, content words)`` of the quotation units of ``text`` that have content words,
-    in the order of the stored sets (:func:`~dedupe.archive.keys.quote_sets`)."""
-    return [(w, c) for w in quotation_words(text) if (c := set(_content(w)))]
+    in the order of the stored sets (:func:`~dedupe.archive.keys.quote_sets`): the first
+    ``limit`` of them."""
+    return list(islice(((w, c) for w in quotation_words(text) if (c := set(_content(w)))), limit))
 
 
 def _compared(ours: tuple, theirs: tuple) -> bool:

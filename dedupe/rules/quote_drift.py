@@ -122,10 +122,11 @@ def _is_content(word: str) -> bool:
     return _CONTRACTION_RE.sub("", word) not in function_words()  # he's, don't, we're
 
 
-def quotation_words(text: str) -> list[tuple]:
-    """The words of each unit this rule compares, in order (``_Unit.words`` of each)."""
+def quotation_words(text: str):
+    """The words of each unit this rule compares, in order (``_Unit.words`` of each), found
+    as they are read."""
     words = (_piece_words(text[s:e]) for _, spans in _pieces(text) for s, e in spans)  # the units' words, nothing else
-    return [w for w in words if len(w) >= MIN_WORDS]
+    return (w for w in words if len(w) >= MIN_WORDS)
 
 
 def quotation_content(text: str) -> list[list]:
