@@ -352,8 +352,23 @@ class WordCase:
         self.lower: Counter = Counter()
         self.capital: Counter = Counter()
         for text in texts:
-            self.lower.update(self._LOWER_RE.findall(text))
-            self.capital.update((a or b).lower() for a, b in self._CAPITAL_RE.findall(text))
+            lower, capital = self.counts(text)
+            self.lower.update(lower)
+            self.capital.update(capital)
+
+    @classmethod
+    def counts(cls, text: str) -> tuple[Counter, Counter]:
+        """How one text writes its words: ``(lower case, capitalised)`` counts, which add up
+        over a corpus (see :meth:`of`)."""
+        return (Counter(cls._LOWER_RE.findall(text)),
+                Counter((a or b).lower() for a, b in cls._CAPITAL_RE.findall(text)))
+
+    @classmethod
+    def of(cls, lower: Counter, capital: Counter) -> "WordCase":
+        """The corpus' word case from its summed :meth:`counts`."""
+        case = cls(())
+        case.lower, case.capital = lower, capital
+        return case
 
     def mostly_lower(self, word: str) -> bool:
         w = strip_possessive(word).lower()
