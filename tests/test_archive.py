@@ -359,3 +359,85 @@ def test_a_removed_documents_number_is_not_given_again(tmp_path):
         a.add([("w3", text)])
         assert [(d.doc, d.id) for d in a.documents(range(1, 5), text=False)] == [(1, "w1"), (3, "w3")]
         assert [d.id for d in check([("d", text)], a).documents if d.id != "d"] == ["w3"]
+
+
+def test_run_search_is_the_decoded_pairs_of_the_keys():
+    """A lookup reads only the wanted pairs of a block (binary search in its low bits): the
+    same pairs as decoding the blocks and keeping those keys."""
+    from dedupe.archive import runs
+
+    rng = np.random.default_rng(1)
+    for trial in range(60):
+        n, doc_values = int(rng.integers(0, 3000)), bool(trial % 2)
+        keys = rng.integers(0, 2**20 if trial % 3 else 2**47, n)
+        values = rng.integers(1, 2 ** int(rng.integers(1, 31)), n)
+        if doc_values:  # several documents per key
+            keys, values = np.concatenate([keys, keys[: n // 3]]), np.concatenate([values, values[: n // 3] + 1])
+        else:
+            values = values * rng.choice([-1, 1], n)
+        keys, values = runs.normalised(keys, values, doc_values)
+        shift = runs.shift_for(keys.size) if trial % 4 else int(rng.integers(0, 33))
+        rows = runs.encode(keys, values, shift)
+        rng.shuffle(rows)
+        read = rows[: len(rows) * 2 // 3]
+        wanted = np.unique(np.concatenate([keys[rng.random(keys.size) < 0.3], rng.integers(0, 2**47, 50)]))
+        k, v = runs.decode(sorted(read), shift)
+        found = runs.search(read, shift, wanted, doc_values)
+        assert found[0].tolist() == k[np.isin(k, wanted)].tolist() and found[1].tolist() == v[np.isin(k, wanted)].tolist()
+
+
+def test_stock_ngrams_of_documents_no_draft_reaches_are_not_looked_up(seeds_dir, near_corpus, monkeypatch):
+    """With drafts against an archive, only the n-grams of the drafts and of the documents
+    sharing a non-stock n-gram with one are looked up in the archive's frequencies; the
+    passages, related pairs and derivation are those of every n-gram looked up."""
+    import dedupe.passages as P
+    from dedupe.api import ingest
+    from dedupe.derivation import derive
+    from dedupe.passages.tokens import common_grams, words_of
+
+    files = sorted(seeds_dir.glob("*.txt"))
+    texts = [f.read_text(encoding="utf-8") for f in files] + [r["text"] for r in near_corpus[::10]]
+    draft = texts[0][:1500] + "\n\n" + texts[1][:900] + "\n\n" + texts[2][-900:]
+    docs = [Document("draft", draft)] + [Document(f"a{i}", t) for i, t in enumerate(texts[1:])]
+    asked = []
+    # stock: an n-gram in three of these documents (a common phrase) or every seventh one
+    common, counts = np.unique(np.concatenate([np.unique(words_of(d.text, P.SEED_NGRAM).grams) for d in docs]),
+                               return_counts=True)
+    common = common[counts >= 3]
+
+    def archive_df(grams):
+        asked.append(grams.size)
+        return np.where(np.isin(grams, common) | (grams % np.uint64(7) == 0), 500, 1)
+
+    corpus, _ = ingest(docs, CONFIG)
+    reuse = P.find_reuse(docs, CONFIG, archive_df=archive_df, drafts={"draft"})
+    looked_up = sum(asked)
+    monkeypatch.setattr(P, "draft_stock", common_grams)
+    asked.clear()
+    everything = P.find_reuse(docs, CONFIG, archive_df=archive_df, drafts={"draft"})
+    assert reuse.passages and reuse.passages == everything.passages and reuse.related == everything.related
+    assert derive(corpus, reuse, {"draft"}) == derive(corpus, everything, {"draft"})
+    assert looked_up < sum(asked)  # some documents were not reached
+    words = [words_of(d.text, P.SEED_NGRAM) for d in docs]
+    reached = {s.doc for p in reuse.passages for s in (p.a, p.b)} | {x for pair in reuse.related for x in pair}
+    seen = np.unique(np.concatenate([w.grams for d, w in zip(docs, words) if d.id in reached]))
+    assert np.isin(seen, reuse.stock).tolist() == np.isin(seen, everything.stock).tolist()
+
+
+def test_quotation_pairs_read_are_those_the_rule_compares(tmp_path, seeds_dir, near_corpus):
+    """Only the unit pairs the stored content words pass are compared on the texts: the
+    documents kept are those of comparing every unit of every document with the drafts'."""
+    from dedupe.archive.check import _compared, quoted, quoting
+
+    quote = "the harbour bridge will stay closed until engineers finish checking every cable and bolt"
+    reworded = "the harbour bridge shall remain shut until engineers finish inspecting every cable and bolt"
+    texts = [f.read_text(encoding="utf-8") for f in sorted(seeds_dir.glob("*.txt"))] + [r["text"] for r in near_corpus]
+    texts.insert(7, f'Late on Sunday the mayor said: "{reworded}." Traffic moved.')
+    drafts = [Document("draft", f'Officials said: "{quote}," on Monday. ' + texts[2][:1500])]
+    with Archive.open(str(tmp_path / "a.db"), CONFIG) as a:
+        a.add([(f"d{i}", t) for i, t in enumerate(texts)])
+        numbers = list(range(1, len(texts) + 1))
+        kept = quoting(a, numbers, drafts, batch_keys([d.text for d in drafts], CONFIG).quotes)
+        ours = quoted(drafts[0].text)
+        every = [s.doc for s in a.documents(numbers) if any(_compared(u, v) for u in ours for v in quoted(s.text))]
+    assert kept == every and 8 in kept

@@ -16,15 +16,16 @@ documents alone are not reported; corpus-wide statistics of the rules (TF-IDF we
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable
+from itertools import islice
+from typing import Iterable, Optional
 
 import numpy as np
 
 from ..api import as_document, scan
 from ..model import Document, Report
 from . import Archive
-from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE, _compare, _content, _units
-from .keys import batch_keys, quote_sets
+from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE, _compare, _content, quotation_words
+from .keys import QUOTE_WORD_BITS, batch_keys, quote_sets, quote_words
 
 # rounds of following Jaccard bands from candidates to their own near-duplicates
 CLUSTER_ROUNDS = 3
@@ -51,39 +52,57 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
 def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: list[bytes]) -> list[int]:
     """Of the archive documents ``numbers``, those with a quotation the quote-drift rule may
     report against one of the drafts'. First from the stored content words (no text read):
-    a quotation unit sharing at least ``MIN_SHARED`` content words and ``SHARED_SHARE`` of
-    the content words of the unit with fewer (the rule's own candidate test, over all
-    content words: a superset of its pairs); then, for those, the rule's own comparison of
+    the pairs of a draft's and a stored quotation unit sharing at least ``MIN_SHARED``
+    content words and ``SHARED_SHARE`` of the content words of the unit with fewer (the
+    rule's own candidate test, over all content words: a superset of its pairs); then, for
+    those pairs only, the same test on the words themselves and the rule's comparison of
     the two units' wording (either way round)."""
     mine = [u for blob in draft_quotes for u in quote_sets(blob)]
     if not mine or not len(numbers):
         return []
-    stored = archive.documents(numbers, text=False)
-    units = [(s.doc, u) for s in stored for u in quote_sets(s.quotes)]
-    if not units:
+    stored = [(s.doc, *quote_words(s.quotes)) for s in archive.documents(numbers, text=False)]
+    stored = [x for x in stored if x[1].size]
+    if not stored:
         return []
-    words = np.concatenate([u for _, u in units])
-    unit_of = np.repeat(np.arange(len(units)), [u.size for _, u in units])
-    sizes = np.array([u.size for _, u in units])
-    keep = np.zeros(len(units), dtype=bool)
-    for u in mine:
-        shared = np.bincount(unit_of, weights=np.isin(words, u), minlength=len(units))
-        keep |= shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size))
-    near = sorted({units[k][0] for k in np.flatnonzero(keep)})
-    ours = [(u, set(_content(u.words))) for d in drafts for u in _units(d.text, 0)]
-    return [s.doc for s in archive.documents(near) if _compared(ours, _units(s.text, 1))]
+    sizes = np.concatenate([x[1] for x in stored]).astype(np.int64)  # per unit
+    words = np.concatenate([x[2] for x in stored])
+    unit_doc = np.repeat([x[0] for x in stored], [x[1].size for x in stored])
+    unit_k = np.concatenate([np.arange(x[1].size) for x in stored])  # its place among its document's
+    unit_of = np.repeat(np.arange(sizes.size), sizes)
+    member = np.zeros(1 << QUOTE_WORD_BITS, dtype=bool)
+    pairs: dict = {}  # archive document -> {its unit (stored order): [draft units]}
+    for i, u in enumerate(mine):
+        member[u] = True
+        shared = np.bincount(unit_of, weights=member[words], minlength=sizes.size)
+        member[u] = False
+        for x in np.flatnonzero(shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size))).tolist():
+            pairs.setdefault(int(unit_doc[x]), {}).setdefault(int(unit_k[x]), []).append(i)
+    ours = [u for d in drafts for u in quoted(d.text)]  # in the order of ``mine``
+    out = []
+    for s in archive.documents(sorted(pairs)):
+        wanted = pairs[s.doc]
+        theirs = quoted(s.text, max(wanted) + 1)  # the units up to the last one wanted
+        if len(ours) != len(mine) or len(theirs) <= max(wanted):  # stored by another quotation finder: every pair
+            theirs = quoted(s.text)
+            wanted = {k: range(len(ours)) for k in range(len(theirs))}
+        if any(_compared(ours[i], theirs[k]) for k, mine_of in wanted.items() for i in mine_of):
+            out.append(s.doc)
+    return out
 
 
-def _compared(ours: list, theirs: list) -> bool:
-    """Whether a unit of ``theirs`` passes the quote-drift rule's candidate test and wording
-    comparison with one of ``ours`` (``(unit, content words)`` pairs)."""
-    for v in theirs:
-        cv = set(_content(v.words))
-        for u, cu in ours:
-            n = len(cu & cv)
-            if n >= max(MIN_SHARED, SHARED_SHARE * min(len(cu), len(cv))) and (_compare(u, v) or _compare(v, u)):
-                return True
-    return False
+def quoted(text: str, limit: Optional[int] = None) -> list[tuple]:
+    """``(words, content words)`` of the quotation units of ``text`` that have content words,
+    in the order of the stored sets (:func:`~dedupe.archive.keys.quote_sets`): the first
+    ``limit`` of them."""
+    return list(islice(((w, c) for w in quotation_words(text) if (c := set(_content(w)))), limit))
+
+
+def _compared(ours: tuple, theirs: tuple) -> bool:
+    """Whether two quotation units (``(words, content words)``) pass the quote-drift rule's
+    candidate test and its comparison of their wording."""
+    (u, cu), (v, cv) = ours, theirs
+    n = len(cu & cv)
+    return n >= max(MIN_SHARED, SHARED_SHARE * min(len(cu), len(cv))) and bool(_compare(u, v) or _compare(v, u))
 
 
 def check(drafts: Iterable, archive: Archive, *, baseline=None, progress=None, timestamp: bool = True) -> Report:

@@ -162,13 +162,17 @@ def quote_blob(text: str, bits: int = QUOTE_WORD_BITS) -> bytes:
     return _encode_quotes(flat, sizes, np.zeros(sizes.size, dtype=np.int64), 1, bits)[0]
 
 
-def _split_quotes(blob: bytes, dtype) -> list[np.ndarray]:
+def quote_words(blob: bytes, dtype=np.uint16) -> tuple[np.ndarray, np.ndarray]:
+    """A quotation blob as the size of each unit's set and their words concatenated."""
     if not blob:
-        return []
+        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=dtype)
     n = int(np.frombuffer(blob, dtype=np.uint32, count=1)[0])
-    sizes = np.frombuffer(blob, dtype=np.uint32, count=n, offset=4)
-    values = np.frombuffer(blob, dtype=dtype, offset=4 * (n + 1))
-    return np.split(values, np.cumsum(sizes, dtype=np.int64)[:-1])
+    return np.frombuffer(blob, dtype=np.uint32, count=n, offset=4), np.frombuffer(blob, dtype=dtype, offset=4 * (n + 1))
+
+
+def _split_quotes(blob: bytes, dtype) -> list[np.ndarray]:
+    sizes, values = quote_words(blob, dtype)
+    return np.split(values, np.cumsum(sizes, dtype=np.int64)[:-1]) if sizes.size else []
 
 
 def quote_sets(blob: bytes) -> list[np.ndarray]:

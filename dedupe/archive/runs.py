@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..passages.tokens import in_sorted
+from ..passages.tokens import in_sorted, ranges
 
 FANOUT = 4  # runs of one level merged into one run of the next
 BLOCK_PAIRS = 128  # aimed at per block
@@ -130,17 +130,77 @@ def lookup(keys: np.ndarray, found: list[tuple[np.ndarray, np.ndarray]], doc_val
     """Per key of ``keys``: for document values, the documents indexed under it (net
     positive over every run); for counts, the sum. ``found``: the pairs of the blocks
     read, one ``(keys, values)`` per run (several blocks concatenated)."""
+    if not doc_values:  # per wanted key, the sum over the pairs read (no sort of the pairs)
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        total = np.zeros(distinct.size, dtype=np.int64)
+        for ks, vs in found:
+            pos = np.minimum(np.searchsorted(distinct, ks), max(distinct.size - 1, 0))
+            hit = distinct[pos] == ks if distinct.size else np.zeros(ks.size, dtype=bool)
+            np.add.at(total, pos[hit], vs[hit])
+        return total[inverse.reshape(-1)]
     ks = np.concatenate([np.zeros(0, dtype=np.int64), *(k for k, _ in found)])
     vs = np.concatenate([np.zeros(0, dtype=np.int64), *(v for _, v in found)])
     wanted = in_sorted(ks, np.unique(keys))  # (np.isin sorts both, the pairs read too)
     ks, vs = normalised(ks[wanted], vs[wanted], doc_values)
-    if not doc_values:
-        pos = np.searchsorted(ks, keys)
-        hit = (pos < ks.size) & (ks[np.minimum(pos, max(ks.size - 1, 0))] == keys) if ks.size else np.zeros(keys.size, bool)
-        out = np.zeros(keys.size, dtype=np.int64)
-        out[hit] = vs[pos[hit]]
-        return out
     keep = vs > 0
     ks, vs = ks[keep], vs[keep]
     lo, hi = np.searchsorted(ks, keys, "left"), np.searchsorted(ks, keys, "right")
     return [vs[a:b] for a, b in zip(lo.tolist(), hi.tolist())]
+
+
+def search(rows: list, shift: int, keys: np.ndarray, doc_values: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of ``(block, data)`` rows of one run whose key is one of ``keys`` (sorted,
+    distinct; ``doc_values=False``: a run of counts, one pair per key): what
+    :func:`decode` gives, kept where the key is wanted, without decoding the rest. Per
+    wanted key, a binary search in its block's sorted low bits (all keys at once: one array
+    step per halving), then only the matching pairs' values are read."""
+    empty = np.zeros(0, dtype=np.int64)
+    if not rows or not keys.size:
+        return empty, empty.copy()
+    rows = sorted(rows)
+    blocks = np.array([b for b, _ in rows], dtype=np.int64)
+    buf = np.frombuffer(b"".join(d for _, d in rows) + bytes(8), dtype=np.uint8)
+    sizes = np.array([len(d) for _, d in rows], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(sizes)))[:-1]
+    width = buf[offsets].astype(np.int64)
+    counts = (sizes - 1) // (4 + width)
+    row = np.searchsorted(blocks, keys >> shift)
+    present = row < blocks.size
+    present[present] = blocks[row[present]] == keys[present] >> shift
+    keys, row = keys[present], row[present]
+    low = keys & ((1 << shift) - 1)
+    first = offsets[row] + 1  # each key's block: where its low bits start
+
+    def low_at(pos):
+        at = first + 4 * pos
+        return (buf[at].astype(np.int64) | buf[at + 1].astype(np.int64) << 8
+                | buf[at + 2].astype(np.int64) << 16 | buf[at + 3].astype(np.int64) << 24)
+
+    def bisect(right: bool):
+        lo, hi = np.zeros(keys.size, dtype=np.int64), counts[row].copy()
+        while True:
+            open_ = lo < hi
+            if not open_.any():
+                return lo
+            mid = (lo + hi) >> 1
+            v = low_at(np.where(open_, mid, 0))
+            below = (v <= low) if right else (v < low)
+            lo = np.where(open_ & below, mid + 1, lo)
+            hi = np.where(open_ & ~below, mid, hi)
+
+    start = bisect(False)
+    if doc_values:
+        n = bisect(True) - start
+    else:
+        n = ((start < counts[row]) & (low_at(np.minimum(start, np.maximum(counts[row] - 1, 0))) == low)).astype(np.int64)
+    if not n.any():
+        return empty, empty.copy()
+    which = np.repeat(np.arange(keys.size), n)
+    pos = ranges(start, n)
+    r = row[which]
+    w = width[r]
+    at = offsets[r] + 1 + 4 * counts[r] + w * pos
+    zig = np.zeros(pos.size, dtype=np.int64)
+    for j in range(4):
+        zig |= np.where(w > j, buf[at + j], 0).astype(np.int64) << (8 * j)
+    return keys[which], (zig >> 1) ^ -(zig & 1)

@@ -356,13 +356,18 @@ class SQLiteStore(Store):
         return R.decode(rows, shift)
 
     def _read(self, kind: str, keys: np.ndarray) -> list:
-        """The pairs of the blocks holding ``keys`` in every run of ``kind``, by primary-key seeks."""
+        """The pairs of ``keys`` in every run of ``kind`` (their blocks read by primary-key seeks)."""
         found = []
-        for run, shift in self.db.execute("SELECT run, shift FROM runs WHERE kind = ?", (kind,)).fetchall():
+        keys = np.unique(keys)
+        for run, shift, pairs in self.db.execute("SELECT run, shift, pairs FROM runs WHERE kind = ?", (kind,)).fetchall():
             blocks = np.unique(keys >> shift).tolist()
+            if len(blocks) * R.BLOCK_PAIRS >= pairs:  # most of its blocks: the whole run in one pass
+                rows = self.db.execute("SELECT block, data FROM blocks WHERE run = ?", (run,)).fetchall()
+                found.append(R.search(rows, shift, keys, KINDS[kind]))
+                continue
             for part in _chunks(blocks):
                 q = f"SELECT block, data FROM blocks WHERE run = {run} AND block IN ({','.join('?' * len(part))})"
-                found.append(R.decode(self.db.execute(q, part).fetchall(), shift))
+                found.append(R.search(self.db.execute(q, part).fetchall(), shift, keys, KINDS[kind]))
         return found
 
     def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]:

@@ -21,7 +21,7 @@ from ..model import Document, DocumentResult, Passage, Span
 from ..parallel import batches, pmap
 from .align import ANCHOR_WORDS, align, containment, similarity
 from .candidates import DOCS_PER_JOB, candidate_pairs
-from .tokens import Words, common_grams, words_of
+from .tokens import Words, common_grams, draft_stock, words_of
 
 __all__ = ["Reuse", "find_reuse", "find_passages", "align_pairs", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
 
@@ -112,7 +112,8 @@ def find_reuse(
     if archive_df is None:
         stop = common_grams(all_words, config.passage_max_df)
     else:
-        stop = common_grams(all_words, config.passage_max_df, [i in drafts for i in ids], archive_df)
+        stop = (draft_stock if drafts else common_grams)(all_words, config.passage_max_df, [i in drafts for i in ids],
+                                                          archive_df)
     only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
     pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
     out = Reuse()

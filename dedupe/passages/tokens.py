@@ -146,3 +146,25 @@ def common_grams(all_words: list[Words], max_df: int, counted=None, extra_df=Non
         np.add.at(counts, np.searchsorted(values, np.concatenate(mine)), 1)
     counts += extra_df(values)
     return values[counts > max_df]
+
+
+def draft_stock(all_words: list[Words], max_df: int, drafts: list, extra_df) -> np.ndarray:
+    """What :func:`common_grams` gives (``drafts`` as ``counted``) as far as the pairs holding
+    a draft can tell, when only those are aligned (drafts against a stored archive): the
+    stock n-grams among those of the drafts and of the documents that share a non-stock
+    n-gram with a draft. The other documents' n-grams are not looked up in ``extra_df``:
+    their units collide with no draft's (a unit's signature is its n-grams' minima under
+    permutations of the 64-bit hashes, so two equal minima are one shared n-gram), they
+    make no pair with a draft, and the stock status of their n-grams changes no pair,
+    bucket, alignment or derivation feature of one."""
+    uniq = [np.unique(w.grams) for w in all_words]
+    mine = [u for u, d in zip(uniq, drafts) if d]
+    values, counts = np.unique(np.concatenate([np.zeros(0, dtype=np.uint64), *mine]), return_counts=True)
+    stock = values[counts + extra_df(values) > max_df] if values.size else values
+    open_ = values[~in_sorted(values, stock)]
+    reached = [u for u, d in zip(uniq, drafts) if not d and in_sorted(u, open_).any()]
+    if not reached:
+        return stock
+    others = np.unique(np.concatenate(reached))
+    others = others[~in_sorted(others, values)]  # in no draft: the archive's frequency alone
+    return np.union1d(stock, others[extra_df(others) > max_df])

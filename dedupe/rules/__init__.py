@@ -162,7 +162,8 @@ def _rules_job(shared, job) -> tuple:
         checked = batch if only is None else [d for d in batch if d.id in only]
         rules = {r.id: r for r in all_rules()}
         findings = [f for rid in per_doc for f in rules[rid].run(checked, ctx)]
-    return findings, _keyed.collect(keyed, list(enumerate(batch, start))) if collect else None
+    drafts = None if only is None else [d for d in docs if d.id in only]
+    return findings, _keyed.collect(keyed, list(enumerate(batch, start)), drafts) if collect else None
 
 
 # documents at least this long whose detected language is not English are not checked: the

@@ -20,6 +20,9 @@ A keyed rule (:class:`Keyed`) says:
   finding in them (each finding is on an item of the group that matched);
 - ``together(plan)``, optional: lists of keys whose groups are compared all or none (a
   report that reads them as one), for ``holder``;
+- ``focus(drafts)``, optional: pass 1 (a ``collect``) for such a run, given the drafts'
+  documents: the items that a finding in a draft, and the census of the keys it is
+  compared under, can depend on (fewer documents read in full);
 - ``passes``, optional: further passes over the documents after the plan (:class:`Pass`),
   for evidence that comes in dependent rounds (gender-mismatch resolves each document's
   pronouns with the corpus' evidence, adds up the pronouns per person, then judges each
@@ -59,6 +62,7 @@ class Keyed:
     prepare: Optional[Callable] = None
     holder: Optional[Callable] = None  # (key, item) -> document index or None, see above
     together: Optional[Callable] = None  # (plan) -> lists of keys, see above
+    focus: Optional[Callable] = None  # (drafts) -> collect, see above
     passes: tuple = ()  # of Pass, after the plan, see above
 
 
@@ -121,15 +125,17 @@ def partition_of(key: str, partitions: int) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) % partitions
 
 
-def collect(rule_ids: tuple, indexed_docs) -> dict:
+def collect(rule_ids: tuple, indexed_docs, drafts: Optional[list] = None) -> dict:
     """Pass 1 over ``(index, doc)`` pairs: ``{rule id: (items, tally)}``, items as
-    ``(key, item)`` in corpus order (equal keys made one string)."""
+    ``(key, item)`` in corpus order (equal keys made one string). With ``drafts`` (documents:
+    only their findings are kept), a rule's ``focus`` collects where it has one."""
     out = {}
     for rid in rule_ids:
         keyed = keyed_rule(rid)
+        take = keyed.focus(drafts) if drafts is not None and keyed.focus is not None else keyed.collect
         items, tally, keys = [], Counter(), {}
         for index, doc in indexed_docs:
-            for key, item in keyed.collect(doc, index):
+            for key, item in take(doc, index):
                 items.append((keys.setdefault(key, key), item))
             if keyed.tally is not None:
                 tally.update(keyed.tally(doc))

@@ -27,6 +27,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
+from typing import Optional
 
 from ..textutil import sentences
 from ._lex import function_words
@@ -63,15 +64,22 @@ class _Unit:
     as its part and span only (the units of one quotation share its part, pickled once), the
     rest derived again where it is read."""
 
-    __slots__ = ("part", "doc", "start", "end", "seq", "words", "spans", "content", "form")
+    __slots__ = ("part", "doc", "start", "end", "seq", "words", "_spans", "content", "form")
 
-    def __init__(self, part: Part, start: int, end: int, seq: int):
+    def __init__(self, part: Part, start: int, end: int, seq: int, words: Optional[tuple] = None):
         self.part, self.doc, self.start, self.end, self.seq = part, part.index, start, end, seq
-        ms = list(_WORD_RE.finditer(part.text[start:end]))
-        self.words = _lower(m.group() for m in ms)
-        self.spans = [(start + m.start(), start + m.end()) for m in ms]
+        self.words = _piece_words(part.text[start:end]) if words is None else words
+        self._spans = None
         self.content = frozenset(_content(self.words))
         self.form = hashlib.blake2b("\0".join(self.words).encode("utf-8", "surrogatepass"), digest_size=12).digest()
+
+    @property
+    def spans(self) -> list:
+        """The span of each word (read only for a finding: found when first asked)."""
+        if self._spans is None:
+            found = _WORD_RE.finditer(self.part.text[self.start : self.end])
+            self._spans = [(self.start + m.start(), self.start + m.end()) for m in found]
+        return self._spans
 
     def __reduce__(self):
         return _Unit, (self.part, self.start, self.end, self.seq)
@@ -89,14 +97,21 @@ def _pieces(text: str):
         yield q, [(q.start, q.end)] + (sents if len(sents) > 1 else [])
 
 
-def _units(text: str, doc_index: int, doc_id: str = "") -> list[_Unit]:
-    out = []
+def _units(text: str, doc_index: int, doc_id: str = "", near: Optional[frozenset] = None) -> list[_Unit]:
+    """The units of a document (with ``near``, those holding one of these content words;
+    ``seq`` counts them all)."""
+    out, seq = [], 0
     for q, spans in _pieces(text):
-        part = Part(doc_id, Excerpt(text[q.start : q.end], q.start), doc_index)  # one excerpt for the quotation and its sentences
+        part = None  # one excerpt for the quotation and its sentences
         for s, e in spans:
-            unit = _Unit(part, s, e, len(out))
-            if len(unit.words) >= MIN_WORDS:
-                out.append(unit)
+            words = _piece_words(text[s:e])
+            if len(words) < MIN_WORDS:
+                continue
+            seq += 1
+            if near is not None and near.isdisjoint(_content(words)):
+                continue
+            part = part or Part(doc_id, Excerpt(text[q.start : q.end], q.start), doc_index)
+            out.append(_Unit(part, s, e, seq - 1, words))
     return out
 
 
@@ -107,10 +122,16 @@ def _is_content(word: str) -> bool:
     return _CONTRACTION_RE.sub("", word) not in function_words()  # he's, don't, we're
 
 
+def quotation_words(text: str):
+    """The words of each unit this rule compares, in order (``_Unit.words`` of each), found
+    as they are read."""
+    words = (_piece_words(text[s:e]) for _, spans in _pieces(text) for s, e in spans)  # the units' words, nothing else
+    return (w for w in words if len(w) >= MIN_WORDS)
+
+
 def quotation_content(text: str) -> list[list]:
     """The content words of each unit this rule compares (for an archive's quotation index)."""
-    words = (_piece_words(text[s:e]) for _, spans in _pieces(text) for s, e in spans)  # the units' words, nothing else
-    return [_content(w) for w in words if len(w) >= MIN_WORDS]
+    return [_content(w) for w in quotation_words(text)]
 
 
 def _piece_words(piece: str) -> tuple:
@@ -146,17 +167,23 @@ def _substitution(wa: list, wb: list) -> bool:
     return not _same_word(wa, wb)
 
 
-def _compare(a: _Unit, b: _Unit):
+def _compare(a: tuple, b: tuple):
     """``(region_a, region_b, differences, substitutions, substituted content words,
-    agreement)`` when b renders a's statement in other words, else None."""
-    sm = difflib.SequenceMatcher(None, a.words, b.words, autojunk=False)
+    agreement)`` when unit words ``b`` render the statement of unit words ``a`` in other
+    words, else None."""
+    shorter = min(len(a), len(b))
+    # the matched words (below) are at most the words the two share, counted with repeats; a
+    # match needs MIN_WORDS of them and MIN_AGREE of a stretch covering MIN_COVER of the shorter
+    shared = sum((Counter(a) & Counter(b)).values())
+    if shared < MIN_WORDS or shared < MIN_AGREE * MIN_COVER * shorter - 1e-9:
+        return None
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     blocks = [blk for blk in sm.get_matching_blocks() if blk.size]
     if not blocks:
         return None
     a0, a1 = blocks[0].a, blocks[-1].a + blocks[-1].size
     b0, b1 = blocks[0].b, blocks[-1].b + blocks[-1].size
     matched = sum(blk.size for blk in blocks)
-    shorter = min(len(a.words), len(b.words))
     if min(a1 - a0, b1 - b0) < MIN_COVER * shorter or matched < MIN_WORDS:
         return None
     agreement = matched / max(a1 - a0, b1 - b0)
@@ -167,13 +194,13 @@ def _compare(a: _Unit, b: _Unit):
         if tag == "equal":
             continue
         # a word replaced at either end is a substitution; one only on one side is a trim
-        edge = tag == "replace" and ((i0, j0) == (0, 0) or (i1, j1) == (len(a.words), len(b.words)))
+        edge = tag == "replace" and ((i0, j0) == (0, 0) or (i1, j1) == (len(a), len(b)))
         if edge:
             a0, a1, b0, b1 = min(a0, i0), max(a1, i1), min(b0, j0), max(b1, j1)
         elif i0 < a0 or i1 > a1 or j0 < b0 or j1 > b1:
             continue
         diffs.append((i0, i1, j0, j1))
-        wa, wb = list(a.words[i0:i1]), list(b.words[j0:j1])
+        wa, wb = list(a[i0:i1]), list(b[j0:j1])
         if tag == "replace" and _substitution(wa, wb):
             subs.append((i0, i1, j0, j1))
             swapped += min(len(_content(wa)), len(_content(wb)))  # "firmly defend" / "strongly protect": 2
@@ -208,6 +235,22 @@ def _collect(doc, index):
     for unit in _units(doc.text, index, doc.id):
         for word in sorted(unit.content):
             yield word, unit
+
+
+def _focus(drafts: list):
+    """Pass 1 when only the drafts' findings are kept: the units holding a content word of
+    a draft's unit. A finding in a draft is on a pair of forms one of which a draft holds,
+    compared in the group of a key both hold, and both share at least ``MIN_SHARED`` of a
+    draft unit's content words (which of them are no key is counted over the units holding
+    them: the others' units are no part of it)."""
+    near = frozenset(w for d in drafts for c in quotation_content(d.text) for w in c)
+
+    def collect(doc, index):
+        for unit in _units(doc.text, index, doc.id, near):
+            for word in sorted(unit.content):
+                yield word, unit
+
+    return collect
 
 
 def _census(word: str, units: list) -> bool:
@@ -246,7 +289,7 @@ def _compare_key(word: str, units: list, no_key: frozenset) -> list:
             occ_a, occ_b = forms[firsts[i].form], forms[firsts[j].form]
             if len({u.doc for u in occ_a} | {u.doc for u in occ_b}) < 2:
                 continue
-            found = _compare(occ_a[0], occ_b[0])
+            found = _compare(occ_a[0].words, occ_b[0].words)
             if found is not None:
                 # longest first, so a whole quotation is reported before its sentences; then
                 # in the order of the forms' first occurrences
@@ -267,7 +310,8 @@ def _holder(word: str, unit) -> int:
     return unit.doc
 
 
-KEYED = Keyed(collect=_collect, compare=_compare_key, report=_findings, census=_census, plan=_plan, holder=_holder)
+KEYED = Keyed(collect=_collect, compare=_compare_key, report=_findings, census=_census, plan=_plan, holder=_holder,
+              focus=_focus)
 
 
 def _check(docs, ctx):
