@@ -267,7 +267,22 @@ def _as_version_3(con) -> None:
     con.execute("COMMIT")
 
 
-@pytest.mark.parametrize("version", [2, 3])
+def _as_version_4(con) -> None:
+    """An archive of this version with its run blocks in the layout of version 4 (low key
+    bits as uint32, values in whole bytes)."""
+    from dedupe.archive import runs
+
+    con.execute("BEGIN")
+    for run, shift in con.execute("SELECT run, shift FROM runs").fetchall():
+        rows = con.execute("SELECT block, data FROM blocks WHERE run = ? ORDER BY block", (run,)).fetchall()
+        old = runs.encode4(*runs.decode(rows, shift), shift)
+        assert [b for b, _ in old] == [b for b, _ in rows] and [d for _, d in old] != [d for _, d in rows]
+        con.executemany(f"UPDATE blocks SET data = ? WHERE run = {run} AND block = ?", [(d, b) for b, d in old])
+    con.execute("PRAGMA user_version = 4")
+    con.execute("COMMIT")
+
+
+@pytest.mark.parametrize("version", [2, 3, 4])
 def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
     db = tmp_path / "a.db"
     files = sorted(seeds_dir.glob("*.txt"))
@@ -279,7 +294,7 @@ def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
         report = check([draft], a, timestamp=False).to_dict()
     assert any(q for q, _ in expected.values())
     with sqlite3.connect(db, isolation_level=None) as con:
-        _as_version_3(con)
+        _as_version_4(con) if version == 4 else _as_version_3(con)
         if version == 2:
             con.execute("DROP TABLE quotes")
             con.execute("PRAGMA user_version = 2")

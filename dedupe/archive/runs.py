@@ -58,8 +58,106 @@ def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool) -> tuple[
     return keys[new][keep], total[keep]
 
 
+HEADER = 6  # bytes of a block before its bits: key width, value width, pair count (uint32)
+
+
+def bit_length(values: np.ndarray) -> np.ndarray:
+    """``int.bit_length`` of each of ``values`` (non-negative, below 2**53)."""
+    return np.frexp(values.astype(np.float64))[1].astype(np.int64)
+
+
+def _pack(buf: np.ndarray, bits: np.ndarray, values: np.ndarray) -> None:
+    """Write ``values`` (below 2**32) into ``buf`` at bit offsets ``bits`` (ascending, each
+    value's bits disjoint from the others' and zero in ``buf``), little-endian bit order."""
+    if not values.size:
+        return
+    at, shifted = bits >> 3, values.astype(np.uint64) << (bits & 7).astype(np.uint64)
+    starts = np.flatnonzero(np.concatenate(([True], at[1:] != at[:-1])))
+    if starts.size == at.size:
+        starts = None  # every value starts in a byte of its own
+    else:
+        at = at[starts]
+    for j in range(5):  # a value of <= 32 bits shifted by <= 7 spans <= 5 bytes
+        piece = ((shifted >> np.uint64(8 * j)) & np.uint64(0xFF)).astype(np.uint8)
+        buf[at + j] |= piece if starts is None else np.bitwise_or.reduceat(piece, starts)
+
+
+def _windows(buf: np.ndarray) -> np.ndarray:
+    """The little-endian uint64 starting at each byte of ``buf`` (a view; ``buf`` padded
+    with 7 bytes)."""
+    return np.ndarray(shape=(buf.size - 7,), dtype="<u8", buffer=buf, strides=(1,))
+
+
+def _unpack(windows: np.ndarray, bits: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """The values of ``widths`` bits (<= 32) at bit offsets ``bits`` (:func:`_pack` undone)."""
+    out = windows[bits >> 3].astype(np.int64)
+    return (out >> (bits & 7)) & ((np.int64(1) << widths) - 1)
+
+
 def encode(keys: np.ndarray, values: np.ndarray, shift: int) -> list[tuple[int, bytes]]:
-    """``(block, data)`` rows of sorted pairs: per block, one byte giving the width of its
+    """``(block, data)`` rows of sorted pairs (schema 5). Per block: the bit width of its key
+    gaps and of its values (one byte each), its number of pairs (uint32), then the gaps
+    between consecutive keys (the first one's from the block's first possible key) in that
+    many bits each, and the values zigzag-encoded (0, -1, 1, -2, ... as 0, 1, 2, 3, ...) in
+    theirs, each part padded to a byte. Keys spread uniformly over ``2**47``: a gap takes
+    about ``log2(2**47 / pairs in the run) + 2`` bits (22-27 for 0.1-100M pairs) where the
+    low bits took 32; a document number 18-24 bits where it took 24; most n-gram frequency
+    changes 2 bits where they took 8. Array operations over all blocks."""
+    if not keys.size:
+        return []
+    blocks = keys >> shift
+    starts = np.flatnonzero(np.concatenate(([True], blocks[1:] != blocks[:-1])))
+    counts = np.diff(np.append(starts, keys.size))
+    gaps = np.diff(keys, prepend=0)
+    gaps[starts] = keys[starts] - (blocks[starts] << shift)
+    zig = (values << 1) ^ (values >> 63)  # |value| < 2**31
+    kw = bit_length(np.maximum.reduceat(gaps, starts))
+    vw = bit_length(np.maximum.reduceat(zig, starts))
+    key_bytes, value_bytes = (counts * kw + 7) >> 3, (counts * vw + 7) >> 3
+    sizes = HEADER + key_bytes + value_bytes
+    offsets = np.concatenate(([0], np.cumsum(sizes)))
+    buf = np.zeros(offsets[-1] + 5, dtype=np.uint8)  # (:func:`_pack` may touch 4 bytes past the end, with zeros)
+    buf[offsets[:-1]] = kw
+    buf[offsets[:-1] + 1] = vw
+    count_bytes = counts.astype("<u4").view(np.uint8).reshape(-1, 4)
+    for j in range(4):
+        buf[offsets[:-1] + 2 + j] = count_bytes[:, j]
+    block_of = np.repeat(np.arange(starts.size), counts)
+    index = np.arange(keys.size) - starts[block_of]
+    first = offsets[:-1] + HEADER
+    _pack(buf, first[block_of] * 8 + index * kw[block_of], gaps)
+    _pack(buf, (first + key_bytes)[block_of] * 8 + index * vw[block_of], zig)
+    data = buf.tobytes()
+    return [(b, data[x:y]) for b, x, y in zip(blocks[starts].tolist(), offsets[:-1].tolist(), offsets[1:].tolist())]
+
+
+def decode(rows: list, shift: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of ``(block, data)`` rows of one run (:func:`encode` undone), concatenated."""
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    blocks = np.array([b for b, _ in rows], dtype=np.int64)
+    buf = np.frombuffer(b"".join(d for _, d in rows) + bytes(8), dtype=np.uint8)
+    sizes = np.array([len(d) for _, d in rows], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(sizes)))[:-1]
+    kw, vw = buf[offsets].astype(np.int64), buf[offsets + 1].astype(np.int64)
+    counts = np.zeros(offsets.size, dtype=np.int64)
+    for j in range(4):
+        counts |= buf[offsets + 2 + j].astype(np.int64) << (8 * j)
+    first = offsets + HEADER
+    block_of = np.repeat(np.arange(offsets.size), counts)
+    before = np.cumsum(counts) - counts
+    index = np.arange(block_of.size) - before[block_of]
+    windows = _windows(buf)
+    gaps = _unpack(windows, first[block_of] * 8 + index * kw[block_of], kw[block_of])
+    zig = _unpack(windows, (first + ((counts * kw + 7) >> 3))[block_of] * 8 + index * vw[block_of], vw[block_of])
+    total = np.cumsum(gaps)
+    keys = total - np.repeat(total[before] - gaps[before], counts) + (blocks[block_of] << shift)
+    return keys, (zig >> 1) ^ -(zig & 1)
+
+
+def encode4(keys: np.ndarray, values: np.ndarray, shift: int) -> list[tuple[int, bytes]]:
+    """Schema 4's blocks (the migration to 5 reads them): ``(block, data)`` rows of sorted
+    pairs: per block, one byte giving the width of its
     values, the keys' low ``shift`` bits (uint32), then the values zigzag-encoded (0, -1, 1,
     -2, ... as 0, 1, 2, 3, ...) in that many little-endian bytes (1 for the frequencies of
     most n-grams, 3 for document numbers up to 8 million). Array operations over all blocks."""
@@ -93,8 +191,8 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int) -> list[tuple[int, 
     return [(b, data[x:y]) for b, x, y in zip(blocks[starts].tolist(), offsets[:-1].tolist(), offsets[1:].tolist())]
 
 
-def decode(rows: list, shift: int) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs of ``(block, data)`` rows of one run (:func:`encode` undone), concatenated."""
+def decode4(rows: list, shift: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of schema-4 ``(block, data)`` rows of one run (:func:`encode4` undone)."""
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     blocks = np.array([b for b, _ in rows], dtype=np.int64)

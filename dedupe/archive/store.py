@@ -31,7 +31,7 @@ from ..errors import DedupeError
 from . import runs as R
 from .keys import pack_keys, unpack_keys
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 PAGE_SIZE = 16384  # a new archive's
 KINDS = {"keys": True, "grams": False}  # run kinds, and whether their values are documents
 
@@ -143,9 +143,9 @@ def _add_quotes(db) -> None:
         db.executemany("INSERT INTO quotes VALUES (?, ?)", [b for b in blobs if b[1]])
 
 
-def _batches(db, query: str):
+def _batches(db, query: str, first: int = 0):
     """The rows of ``query`` (its first column ascending, ``> ?`` the last one seen) in parts."""
-    last = 0
+    last = first
     while True:
         rows = db.execute(query, (last,)).fetchall()
         if not rows:
@@ -170,7 +170,7 @@ def _to_runs(db) -> None:
                               (lo, hi)).fetchall()
             return tuple(np.array(c, dtype=np.int64).reshape(-1) for c in (zip(*rows) if rows else ((), ())))
 
-        _write_run(db, kind, 0, pairs, (read(lo, hi) for lo, hi in R.parts(pairs)))
+        _write_run(db, kind, 0, pairs, (read(lo, hi) for lo, hi in R.parts(pairs)), R.encode4)
         db.execute(f"DROP TABLE {table}")
     for rows in _batches(db, "SELECT doc, jaccard FROM docs WHERE doc > ? ORDER BY doc LIMIT 5000"):
         db.executemany("UPDATE docs SET jaccard = ? WHERE doc = ?", [(pack_keys(unpack_keys(j, 8)), n) for n, j in rows])
@@ -178,13 +178,14 @@ def _to_runs(db) -> None:
         db.executemany("UPDATE quotes SET units = ? WHERE doc = ?", [(narrowed_quotes(u), n) for n, u in rows])
 
 
-def _write_run(db, kind: str, level: int, pairs: int, sorted_parts) -> None:
-    """A run of about ``pairs`` pairs from ``(keys, values)`` parts in key order."""
+def _write_run(db, kind: str, level: int, pairs: int, sorted_parts, encode=R.encode) -> None:
+    """A run of about ``pairs`` pairs from ``(keys, values)`` parts in key order (``encode``:
+    the blocks' format, schema 4's in the migration from 3)."""
     shift = R.shift_for(pairs)
     run = db.execute("INSERT INTO runs (kind, level, shift, pairs) VALUES (?, ?, ?, 0)", (kind, level, shift)).lastrowid
     written = 0
     for keys, values in sorted_parts:
-        db.executemany(f"INSERT INTO blocks VALUES ({run}, ?, ?)", R.encode(keys, values, shift))
+        db.executemany(f"INSERT INTO blocks VALUES ({run}, ?, ?)", encode(keys, values, shift))
         written += keys.size
     if written:
         db.execute("UPDATE runs SET pairs = ? WHERE run = ?", (written, run))
@@ -192,9 +193,19 @@ def _write_run(db, kind: str, level: int, pairs: int, sorted_parts) -> None:
         db.execute("DELETE FROM runs WHERE run = ?", (run,))
 
 
+def _bit_packed(db) -> None:
+    """Version 4 to 5: run blocks re-encoded, key gaps and values bit-packed
+    (:func:`dedupe.archive.runs.encode`); runs, blocks and pairs stay as they were."""
+    for run, shift in db.execute("SELECT run, shift FROM runs").fetchall():
+        for rows in _batches(db, f"SELECT block, data FROM blocks WHERE run = {run} AND block > ? ORDER BY block LIMIT 5000",
+                             first=-1):
+            db.executemany(f"UPDATE blocks SET data = ? WHERE run = {run} AND block = ?",
+                           [(d, b) for b, d in R.encode(*R.decode4(rows, shift), shift)])
+
+
 # MIGRATIONS[v] takes a version-v database to version v + 1. Version 1 (band, key, doc rows
 # and 64-bit keys) was never released: such an archive is refused and must be rebuilt.
-MIGRATIONS: dict = {2: _add_quotes, 3: _to_runs}
+MIGRATIONS: dict = {2: _add_quotes, 3: _to_runs, 4: _bit_packed}
 
 _DOC_COLUMNS = "doc, id, paths.name, line, source, date, chars, words, shingles, language, jaccard, text, units"
 # rows written per executemany call
@@ -342,10 +353,13 @@ class SQLiteStore(Store):
                 found = [self._pairs(run, shift, lo, hi) for run, shift, _, _ in inputs]
                 yield R.normalised(np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
                                    KINDS[kind])
+                # the part is written: its input blocks go, and their pages hold the next part
+                for run, shift, _, _ in inputs:
+                    self.db.execute("DELETE FROM blocks WHERE run = ? AND block >= ? AND block < ?",
+                                    (run, lo >> shift, hi >> shift))
 
         _write_run(self.db, kind, target, pairs, merged_parts())
         for run, *_ in inputs:
-            self.db.execute("DELETE FROM blocks WHERE run = ?", (run,))
             self.db.execute("DELETE FROM runs WHERE run = ?", (run,))
 
     def _pairs(self, run: int, shift: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
