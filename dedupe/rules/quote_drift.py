@@ -108,9 +108,18 @@ def _is_content(word: str) -> bool:
 
 
 def quotation_content(text: str) -> list[list]:
-    """The content words of each unit this rule compares (for an archive's quotation index)."""
-    words = (_piece_words(text[s:e]) for _, spans in _pieces(text) for s, e in spans)  # the units' words, nothing else
-    return [_content(w) for w in words if len(w) >= MIN_WORDS]
+    """The content words of each unit this rule compares (for an archive's quotation index):
+    ``_content(unit.words)`` of each of :func:`_units`. A quotation of several sentences is
+    read sentence by sentence, its words being theirs (only white space lies between them,
+    and no word crosses a sentence's end)."""
+    out = []
+    for _, spans in _pieces(text):
+        words = [_piece_words(text[s:e]) for s, e in spans[1:] or spans]
+        content = [_content(w) for w in words]
+        if len(spans) > 1 and sum(map(len, words)) >= MIN_WORDS:
+            out.append([w for c in content for w in c])
+        out.extend(c for w, c in zip(words, content) if len(w) >= MIN_WORDS)
+    return out
 
 
 def _piece_words(piece: str) -> tuple:
