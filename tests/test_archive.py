@@ -364,6 +364,42 @@ def test_run_blocks_round_trip():
             assert k.tolist() == keys[keys >> shift == rows[3][0]].tolist()
 
 
+def test_normalised_pairs_add_up():
+    """Pairs sorted by (key, document) with +doc and -doc netted, whether the key span and the
+    documents fit one packed sort or not (a part of a merge, a wide batch)."""
+    from dedupe.archive import runs
+
+    rng = np.random.default_rng(1)
+    for key_range, doc_range in ((40, 9), (2**47, 1000), (2**47, 2**23)):
+        keys = rng.integers(0, key_range, 5000)
+        values = rng.integers(1, doc_range, 5000) * rng.choice([1, 1, -1], 5000)
+        net: dict = {}
+        for k, v in zip(keys.tolist(), values.tolist()):
+            net[k, abs(v)] = net.get((k, abs(v)), 0) + (1 if v > 0 else -1)
+        expected = [(k, d if n > 0 else -d) for (k, d), n in sorted(net.items()) if n]
+        k, v = runs.normalised(keys, values, True)
+        assert list(zip(k.tolist(), v.tolist())) == expected
+
+
+def test_quotation_content_is_the_rules_units():
+    """The archive's quotation words are the quote-drift rule's units' content words, for
+    quotations of one and of several sentences, curly and straight quotes, non-ASCII words."""
+    from dedupe.rules.quote_drift import _content, _units, quotation_content
+
+    texts = [
+        'The minister said: "We will build the new bridge next year. It will cost a great deal of money. '
+        'Nobody should doubt it." Then she left.',
+        "“Über die Brücke gehen wir nicht mehr, sagte der Bürgermeister am Dienstag,” so the report. "
+        "He added, “Ça ne va pas. Die Straße bleibt gesperrt bis zum nächsten Frühling.”",
+        '"An unclosed quotation that runs to the end of its paragraph, as wire copy often has it\n'
+        "Another paragraph without quotes. ‘A single curly quote with enough words in it to count.’",
+        'Dr. Smith said "the U.S. economy grew 3.5 percent. Mr. Jones didn\'t agree, at all!" on Monday.',
+    ]
+    for text in texts:
+        assert quotation_content(text) == [_content(u.words) for u in _units(text, 0)]
+    assert any(len(quotation_content(t)) > 1 for t in texts)
+
+
 def test_a_removed_documents_number_is_not_given_again(tmp_path):
     """Its keys' removal pairs stay in the index runs until merged: a new document under its
     number would be counted out with it."""

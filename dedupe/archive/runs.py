@@ -44,6 +44,18 @@ def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool) -> tuple[
         return keys.astype(np.int64), values.astype(np.int64)
     if doc_values:
         docs = np.abs(values)
+        k0, d0 = int(keys.min()), int(docs.min())
+        bits = int(bit_length(np.array([docs.max() - d0]))[0]) + 1
+        if int(bit_length(np.array([keys.max() - k0]))[0]) + bits <= 63:
+            # one sort of (key, doc, sign) packed in an int64 (keys of a merged part of the
+            # key space, see parts(), or of a batch's documents)
+            packed = np.sort(((keys - k0) << bits) | ((docs - d0) << 1) | (values < 0))
+            pair = packed >> 1
+            starts = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))
+            net = np.diff(np.append(starts, packed.size)) - 2 * np.add.reduceat(packed & 1, starts)
+            keep = net != 0
+            pair = pair[starts][keep]
+            return (pair >> (bits - 1)) + k0, ((pair & ((1 << (bits - 1)) - 1)) + d0) * np.sign(net[keep])
         order = np.lexsort((docs, keys))
         keys, docs, signs = keys[order], docs[order], np.sign(values[order])
         new = np.concatenate(([True], (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])))
@@ -215,13 +227,19 @@ def decode4(rows: list, shift: int) -> tuple[np.ndarray, np.ndarray]:
     return (blocks[block_of] << shift) | low, (zig >> 1) ^ -(zig & 1)
 
 
-def parts(pairs: int) -> list[tuple[int, int]]:
+def parts(pairs: int, span_bits: int = KEY_BITS) -> list[tuple[int, int]]:
     """Key ranges ``[lo, hi)`` covering the key space in parts of about ``PART_PAIRS``
-    pairs (keys are uniform hashes), each a whole number of ``2**MAX_SHIFT`` units."""
+    pairs (keys are uniform hashes) and at most ``2**span_bits`` keys, each a whole number
+    of ``2**MAX_SHIFT`` units."""
     units = 1 << (KEY_BITS - MAX_SHIFT)
-    n = min(units, max(1, -(-pairs // PART_PAIRS)))
+    n = min(units, max(1, -(-pairs // PART_PAIRS), 1 << max(KEY_BITS - span_bits, 0)))
     edges = np.linspace(0, units, n + 1).astype(np.int64)
     return [(int(a) * _UNIT, int(b) * _UNIT) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+
+
+def doc_span_bits(last_doc: int) -> int:
+    """The key span of a part of document pairs that :func:`normalised` sorts in one int64."""
+    return 63 - (int(last_doc).bit_length() + 1)
 
 
 def lookup(keys: np.ndarray, found: list[tuple[np.ndarray, np.ndarray]], doc_values: bool):

@@ -349,7 +349,7 @@ class SQLiteStore(Store):
         target = max(r[3] for r in inputs) + 1
 
         def merged_parts():
-            for lo, hi in R.parts(pairs):
+            for lo, hi in R.parts(pairs, self._span_bits(kind)):
                 found = [self._pairs(run, shift, lo, hi) for run, shift, _, _ in inputs]
                 yield R.normalised(np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
                                    KINDS[kind])
@@ -361,6 +361,13 @@ class SQLiteStore(Store):
         _write_run(self.db, kind, target, pairs, merged_parts())
         for run, *_ in inputs:
             self.db.execute("DELETE FROM runs WHERE run = ?", (run,))
+
+    def _span_bits(self, kind: str) -> int:
+        """The key span of a part of the runs of ``kind`` read at once (:func:`R.parts`)."""
+        if not KINDS[kind]:
+            return R.KEY_BITS
+        last = self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0
+        return R.doc_span_bits(max(last, int(self.meta().get("last_doc", 0))))
 
     def _pairs(self, run: int, shift: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """The pairs of ``run`` with keys in ``[lo, hi)`` (whole blocks: ``lo``, ``hi`` are
@@ -393,7 +400,7 @@ class SQLiteStore(Store):
     def _net(self, kind: str):
         """Every pair of ``kind`` over all runs, added up, part of the key space by part."""
         inputs = self.db.execute("SELECT run, shift, pairs FROM runs WHERE kind = ?", (kind,)).fetchall()
-        for lo, hi in R.parts(sum(r[2] for r in inputs)):
+        for lo, hi in R.parts(sum(r[2] for r in inputs), self._span_bits(kind)):
             found = [self._pairs(run, shift, lo, hi) for run, shift, _ in inputs]
             keys, values = R.normalised(np.concatenate([np.zeros(0, dtype=np.int64), *(f[0] for f in found)]),
                                         np.concatenate([np.zeros(0, dtype=np.int64), *(f[1] for f in found)]), KINDS[kind])
