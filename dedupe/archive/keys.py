@@ -43,7 +43,6 @@ import numpy as np
 from ..near import banding
 from ..near.fast import Shingled, _normalise_batch, _is_word, hash_tokens, token_hashes
 from ..near.shingles import combine_ngrams
-from ..near.shingles import token_hashes as token_hashes_of
 from ..near.sketch import SketchSettings, sketch_batch
 from ..near.signatures import batch_signatures
 from ..passages import SEED_NGRAM
@@ -215,7 +214,7 @@ def batch_tokens(texts: list[str], shingled: Optional[list] = None) -> list[np.n
     th = np.concatenate([sh.tokens for sh in shingled])
     bounds = np.concatenate(([0], np.cumsum(np.concatenate([sh.token_counts for sh in shingled]))))
     same = [f for sh in shingled for f in sh.exact]
-    return [th[bounds[i] : bounds[i + 1]] if same[i] else token_hashes_of(list(words_of(text, SEED_NGRAM).tokens))
+    return [th[bounds[i] : bounds[i + 1]] if same[i] else words_of(text, SEED_NGRAM).hashes
             for i, text in enumerate(texts)]
 
 
