@@ -28,7 +28,7 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
-from ..textutil import sentences
+from ..textutil import sentences, single_sentence
 from ._lex import function_words
 from ._keyed import Excerpt, Keyed, Part, run
 from .base import Rule, analysis
@@ -85,7 +85,7 @@ def _pieces(text: str):
     """Per quotation, the spans of its units: the quotation, and each of its sentences when
     it has several."""
     for q in analysis(text).quotations:
-        sents = list(sentences(text, q.start, q.end))
+        sents = [] if single_sentence(text, q.start, q.end) else list(sentences(text, q.start, q.end))
         yield q, [(q.start, q.end)] + (sents if len(sents) > 1 else [])
 
 
