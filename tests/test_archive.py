@@ -269,15 +269,18 @@ def _as_version_3(con) -> None:
 
 def _as_version_4(con) -> None:
     """An archive of this version with its run blocks in the layout of version 4 (low key
-    bits as uint32, values in whole bytes)."""
+    bits as uint32, so blocks of 2**32 keys at most; values in whole bytes)."""
     from dedupe.archive import runs
 
     con.execute("BEGIN")
     for run, shift in con.execute("SELECT run, shift FROM runs").fetchall():
         rows = con.execute("SELECT block, data FROM blocks WHERE run = ? ORDER BY block", (run,)).fetchall()
-        old = runs.encode4(*runs.decode(rows, shift), shift)
-        assert [b for b, _ in old] == [b for b, _ in rows] and [d for _, d in old] != [d for _, d in rows]
-        con.executemany(f"UPDATE blocks SET data = ? WHERE run = {run} AND block = ?", [(d, b) for b, d in old])
+        old_shift = min(shift, runs.SCHEMA4_SHIFT)
+        old = runs.encode4(*runs.decode(rows, shift), old_shift)
+        assert [d for _, d in old] != [d for _, d in rows]
+        con.execute("DELETE FROM blocks WHERE run = ?", (run,))
+        con.executemany(f"INSERT INTO blocks VALUES ({run}, ?, ?)", old)
+        con.execute("UPDATE runs SET shift = ? WHERE run = ?", (old_shift, run))
     con.execute("PRAGMA user_version = 4")
     con.execute("COMMIT")
 
@@ -354,7 +357,7 @@ def test_run_blocks_round_trip():
     rng = np.random.default_rng(0)
     for values in (rng.integers(-2**31 + 1, 2**31, 3000), rng.integers(-3, 4, 3000), rng.integers(1, 70000, 3000)):
         keys = np.sort(rng.integers(0, 2**47, values.size))
-        for shift in (12, 32):
+        for shift in (12, 32, 36):
             rows = runs.encode(keys, values, shift)
             assert [d for _, d in rows] == [runs.encode(keys[keys >> shift == b], values[keys >> shift == b], shift)[0][1]
                                             for b, _ in rows[:20]] + [d for _, d in rows[20:]]

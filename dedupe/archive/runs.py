@@ -25,15 +25,19 @@ from ..passages.tokens import in_sorted
 FANOUT = 4  # runs of one level merged into one run of the next
 BLOCK_PAIRS = 128  # aimed at per block
 KEY_BITS = 47
-MAX_SHIFT = 32  # low bits must fit a uint32
+# the largest block shift: parts of a merge are whole multiples of 2**MAX_SHIFT keys (every
+# block lies in one part). Schema 4 stored the low bits as uint32 (shift 32 at most), which
+# cut a run of 300,000 pairs (a batch's) into 32,768 blocks of ~9 pairs: a row, a header and
+# a Python object per 9 pairs made writing and merging runs ~2.5x slower than blocks of ~128
+SCHEMA4_SHIFT = 32
+MAX_SHIFT = 36
 PART_PAIRS = 4_000_000  # a merge reads and writes the key space in parts of about this many pairs
-_UNIT = 1 << MAX_SHIFT  # parts are whole multiples of this (every block lies in one part)
 
 
-def shift_for(pairs: int) -> int:
+def shift_for(pairs: int, max_shift: int = MAX_SHIFT) -> int:
     """The block shift of a run of ``pairs`` pairs (about ``BLOCK_PAIRS`` pairs a block)."""
     blocks = max(pairs // BLOCK_PAIRS, 1)
-    return min(MAX_SHIFT, KEY_BITS - int(blocks).bit_length() + 1)
+    return min(max_shift, KEY_BITS - int(blocks).bit_length() + 1)
 
 
 def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -79,17 +83,18 @@ def bit_length(values: np.ndarray) -> np.ndarray:
 
 
 def _pack(buf: np.ndarray, bits: np.ndarray, values: np.ndarray) -> None:
-    """Write ``values`` (below 2**32) into ``buf`` at bit offsets ``bits`` (ascending, each
+    """Write ``values`` (below 2**56) into ``buf`` at bit offsets ``bits`` (ascending, each
     value's bits disjoint from the others' and zero in ``buf``), little-endian bit order."""
     if not values.size:
         return
     at, shifted = bits >> 3, values.astype(np.uint64) << (bits & 7).astype(np.uint64)
+    spans = (int(bit_length(np.array([values.max()]))[0]) + 14) // 8  # bytes a value shifted by <= 7 can touch
     starts = np.flatnonzero(np.concatenate(([True], at[1:] != at[:-1])))
     if starts.size == at.size:
         starts = None  # every value starts in a byte of its own
     else:
         at = at[starts]
-    for j in range(5):  # a value of <= 32 bits shifted by <= 7 spans <= 5 bytes
+    for j in range(spans):
         piece = ((shifted >> np.uint64(8 * j)) & np.uint64(0xFF)).astype(np.uint8)
         buf[at + j] |= piece if starts is None else np.bitwise_or.reduceat(piece, starts)
 
@@ -101,7 +106,7 @@ def _windows(buf: np.ndarray) -> np.ndarray:
 
 
 def _unpack(windows: np.ndarray, bits: np.ndarray, widths: np.ndarray) -> np.ndarray:
-    """The values of ``widths`` bits (<= 32) at bit offsets ``bits`` (:func:`_pack` undone)."""
+    """The values of ``widths`` bits (<= 56) at bit offsets ``bits`` (:func:`_pack` undone)."""
     out = windows[bits >> 3].astype(np.int64)
     return (out >> (bits & 7)) & ((np.int64(1) << widths) - 1)
 
@@ -128,7 +133,7 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int) -> list[tuple[int, 
     key_bytes, value_bytes = (counts * kw + 7) >> 3, (counts * vw + 7) >> 3
     sizes = HEADER + key_bytes + value_bytes
     offsets = np.concatenate(([0], np.cumsum(sizes)))
-    buf = np.zeros(offsets[-1] + 5, dtype=np.uint8)  # (:func:`_pack` may touch 4 bytes past the end, with zeros)
+    buf = np.zeros(offsets[-1] + 8, dtype=np.uint8)  # (:func:`_pack` may touch 7 bytes past the end, with zeros)
     buf[offsets[:-1]] = kw
     buf[offsets[:-1] + 1] = vw
     count_bytes = counts.astype("<u4").view(np.uint8).reshape(-1, 4)
@@ -234,7 +239,7 @@ def parts(pairs: int, span_bits: int = KEY_BITS) -> list[tuple[int, int]]:
     units = 1 << (KEY_BITS - MAX_SHIFT)
     n = min(units, max(1, -(-pairs // PART_PAIRS), 1 << max(KEY_BITS - span_bits, 0)))
     edges = np.linspace(0, units, n + 1).astype(np.int64)
-    return [(int(a) * _UNIT, int(b) * _UNIT) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+    return [(int(a) << MAX_SHIFT, int(b) << MAX_SHIFT) for a, b in zip(edges[:-1], edges[1:]) if b > a]
 
 
 def doc_span_bits(last_doc: int) -> int:

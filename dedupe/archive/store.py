@@ -170,7 +170,7 @@ def _to_runs(db) -> None:
                               (lo, hi)).fetchall()
             return tuple(np.array(c, dtype=np.int64).reshape(-1) for c in (zip(*rows) if rows else ((), ())))
 
-        _write_run(db, kind, 0, pairs, (read(lo, hi) for lo, hi in R.parts(pairs)), R.encode4)
+        _write_run(db, kind, 0, pairs, (read(lo, hi) for lo, hi in R.parts(pairs)), schema4=True)
         db.execute(f"DROP TABLE {table}")
     for rows in _batches(db, "SELECT doc, jaccard FROM docs WHERE doc > ? ORDER BY doc LIMIT 5000"):
         db.executemany("UPDATE docs SET jaccard = ? WHERE doc = ?", [(pack_keys(unpack_keys(j, 8)), n) for n, j in rows])
@@ -178,10 +178,11 @@ def _to_runs(db) -> None:
         db.executemany("UPDATE quotes SET units = ? WHERE doc = ?", [(narrowed_quotes(u), n) for n, u in rows])
 
 
-def _write_run(db, kind: str, level: int, pairs: int, sorted_parts, encode=R.encode) -> None:
-    """A run of about ``pairs`` pairs from ``(keys, values)`` parts in key order (``encode``:
-    the blocks' format, schema 4's in the migration from 3)."""
-    shift = R.shift_for(pairs)
+def _write_run(db, kind: str, level: int, pairs: int, sorted_parts, schema4: bool = False) -> None:
+    """A run of about ``pairs`` pairs from ``(keys, values)`` parts in key order (``schema4``:
+    in the blocks of schema 4, for the migration from 3)."""
+    shift = R.shift_for(pairs, R.SCHEMA4_SHIFT if schema4 else R.MAX_SHIFT)
+    encode = R.encode4 if schema4 else R.encode
     run = db.execute("INSERT INTO runs (kind, level, shift, pairs) VALUES (?, ?, ?, 0)", (kind, level, shift)).lastrowid
     written = 0
     for keys, values in sorted_parts:
