@@ -9,10 +9,10 @@ runs (:mod:`dedupe.archive.runs`) in the table ``blocks``: a key lookup reads on
 run by its primary key ``(run, block)``, an index seek, never a scan (the band is folded
 into the key, see :func:`dedupe.archive.keys.folded`).
 
-Compact on disk: keys and word n-gram hashes are 47-bit integers stored as bit-packed gaps
-in their block (:func:`dedupe.archive.runs.encode`), a document's own Jaccard keys are one blob of 6-byte keys, paths are numbered
-once, texts are zlib-compressed, and pages are 16 KB (a page of 4 KB held two compressed
-articles and ~550 bytes of nothing per article).
+Compact on disk: keys and word n-gram hashes are 47-bit integers stored as bit-packed
+gaps in their block (:func:`dedupe.archive.runs.encode`), a document's own Jaccard keys are
+one blob of 6-byte keys, paths are numbered once, texts are zlib-compressed, and pages are
+16 KB (a page of 4 KB held two compressed articles and ~550 bytes of nothing per article).
 """
 
 from __future__ import annotations
