@@ -156,9 +156,10 @@ def decode(rows: list, shift: int) -> tuple[np.ndarray, np.ndarray]:
     """The pairs of ``(block, data)`` rows of one run (:func:`encode` undone), concatenated."""
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    blocks = np.array([b for b, _ in rows], dtype=np.int64)
-    buf = np.frombuffer(b"".join(d for _, d in rows) + bytes(8), dtype=np.uint8)
-    sizes = np.array([len(d) for _, d in rows], dtype=np.int64)
+    numbers, datas = zip(*rows)
+    blocks = np.array(numbers, dtype=np.int64)
+    buf = np.frombuffer(b"".join(datas) + bytes(8), dtype=np.uint8)
+    sizes = np.fromiter(map(len, datas), dtype=np.int64, count=len(datas))
     offsets = np.concatenate(([0], np.cumsum(sizes)))[:-1]
     kw, vw = buf[offsets].astype(np.int64), buf[offsets + 1].astype(np.int64)
     counts = np.zeros(offsets.size, dtype=np.int64)
