@@ -94,13 +94,15 @@ def _pack(buf: np.ndarray, bits: np.ndarray, values: np.ndarray) -> None:
     at, shifted = bits >> 3, values.astype(np.uint64) << (bits & 7).astype(np.uint64)
     spans = (int(bit_length(np.array([values.max()]))[0]) + 14) // 8  # bytes a value shifted by <= 7 can touch
     starts = np.flatnonzero(np.concatenate(([True], at[1:] != at[:-1])))
-    if starts.size == at.size:
-        starts = None  # every value starts in a byte of its own
-    else:
-        at = at[starts]
+    if starts.size == at.size:  # every value starts in a byte of its own: values 8 apart
+        windows = _windows(buf)  # touch disjoint 8-byte words, OR-ed in whole
+        for c in range(8):
+            windows[at[c::8]] |= shifted[c::8]
+        return
+    at = at[starts]
     for j in range(spans):
         piece = ((shifted >> np.uint64(8 * j)) & np.uint64(0xFF)).astype(np.uint8)
-        buf[at + j] |= piece if starts is None else np.bitwise_or.reduceat(piece, starts)
+        buf[at + j] |= np.bitwise_or.reduceat(piece, starts)
 
 
 def _windows(buf: np.ndarray) -> np.ndarray:
