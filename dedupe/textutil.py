@@ -73,6 +73,14 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tup
         yield s, e
 
 
+def single_sentence(text: str, start: int, end: int) -> bool:
+    """Whether :func:`sentences` of ``text[start:end]`` is at most one sentence, for certain
+    (True when the first sentence end it would consider, if any, closes the span; False
+    may still be one sentence, after an abbreviation). One regular-expression search."""
+    m = _SENT_END_RE.search(text, start, end)
+    return m is None or m.end() == end
+
+
 _ABBREV_CHARS = max(map(len, _ABBREV))
 
 

@@ -267,7 +267,25 @@ def _as_version_3(con) -> None:
     con.execute("COMMIT")
 
 
-@pytest.mark.parametrize("version", [2, 3])
+def _as_version_4(con) -> None:
+    """An archive of this version with its run blocks in the layout of version 4 (low key
+    bits as uint32, so blocks of 2**32 keys at most; values in whole bytes)."""
+    from dedupe.archive import runs
+
+    con.execute("BEGIN")
+    for run, shift in con.execute("SELECT run, shift FROM runs").fetchall():
+        rows = con.execute("SELECT block, data FROM blocks WHERE run = ? ORDER BY block", (run,)).fetchall()
+        old_shift = min(shift, runs.SCHEMA4_SHIFT)
+        old = runs.encode4(*runs.decode(rows, shift), old_shift)
+        assert [d for _, d in old] != [d for _, d in rows]
+        con.execute("DELETE FROM blocks WHERE run = ?", (run,))
+        con.executemany(f"INSERT INTO blocks VALUES ({run}, ?, ?)", old)
+        con.execute("UPDATE runs SET shift = ? WHERE run = ?", (old_shift, run))
+    con.execute("PRAGMA user_version = 4")
+    con.execute("COMMIT")
+
+
+@pytest.mark.parametrize("version", [2, 3, 4])
 def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
     db = tmp_path / "a.db"
     files = sorted(seeds_dir.glob("*.txt"))
@@ -279,7 +297,7 @@ def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
         report = check([draft], a, timestamp=False).to_dict()
     assert any(q for q, _ in expected.values())
     with sqlite3.connect(db, isolation_level=None) as con:
-        _as_version_3(con)
+        _as_version_4(con) if version == 4 else _as_version_3(con)
         if version == 2:
             con.execute("DROP TABLE quotes")
             con.execute("PRAGMA user_version = 2")
@@ -339,7 +357,7 @@ def test_run_blocks_round_trip():
     rng = np.random.default_rng(0)
     for values in (rng.integers(-2**31 + 1, 2**31, 3000), rng.integers(-3, 4, 3000), rng.integers(1, 70000, 3000)):
         keys = np.sort(rng.integers(0, 2**47, values.size))
-        for shift in (12, 32):
+        for shift in (12, 32, 36):
             rows = runs.encode(keys, values, shift)
             assert [d for _, d in rows] == [runs.encode(keys[keys >> shift == b], values[keys >> shift == b], shift)[0][1]
                                             for b, _ in rows[:20]] + [d for _, d in rows[20:]]
@@ -347,6 +365,42 @@ def test_run_blocks_round_trip():
             assert k.tolist() == keys.tolist() and v.tolist() == values.tolist()
             k, v = runs.decode(rows[3:4], shift)
             assert k.tolist() == keys[keys >> shift == rows[3][0]].tolist()
+
+
+def test_normalised_pairs_add_up():
+    """Pairs sorted by (key, document) with +doc and -doc netted, whether the key span and the
+    documents fit one packed sort or not (a part of a merge, a wide batch)."""
+    from dedupe.archive import runs
+
+    rng = np.random.default_rng(1)
+    for key_range, doc_range in ((40, 9), (2**47, 1000), (2**47, 2**23)):
+        keys = rng.integers(0, key_range, 5000)
+        values = rng.integers(1, doc_range, 5000) * rng.choice([1, 1, -1], 5000)
+        net: dict = {}
+        for k, v in zip(keys.tolist(), values.tolist()):
+            net[k, abs(v)] = net.get((k, abs(v)), 0) + (1 if v > 0 else -1)
+        expected = [(k, d if n > 0 else -d) for (k, d), n in sorted(net.items()) if n]
+        k, v = runs.normalised(keys, values, True)
+        assert list(zip(k.tolist(), v.tolist())) == expected
+
+
+def test_quotation_content_is_the_rules_units():
+    """The archive's quotation words are the quote-drift rule's units' content words, for
+    quotations of one and of several sentences, curly and straight quotes, non-ASCII words."""
+    from dedupe.rules.quote_drift import _content, _units, quotation_content
+
+    texts = [
+        'The minister said: "We will build the new bridge next year. It will cost a great deal of money. '
+        'Nobody should doubt it." Then she left.',
+        "“Über die Brücke gehen wir nicht mehr, sagte der Bürgermeister am Dienstag,” so the report. "
+        "He added, “Ça ne va pas. Die Straße bleibt gesperrt bis zum nächsten Frühling.”",
+        '"An unclosed quotation that runs to the end of its paragraph, as wire copy often has it\n'
+        "Another paragraph without quotes. ‘A single curly quote with enough words in it to count.’",
+        'Dr. Smith said "the U.S. economy grew 3.5 percent. Mr. Jones didn\'t agree, at all!" on Monday.',
+    ]
+    for text in texts:
+        assert quotation_content(text) == [_content(u.words) for u in _units(text, 0)]
+    assert any(len(quotation_content(t)) > 1 for t in texts)
 
 
 def test_a_removed_documents_number_is_not_given_again(tmp_path):
@@ -362,8 +416,8 @@ def test_a_removed_documents_number_is_not_given_again(tmp_path):
 
 
 def test_run_search_is_the_decoded_pairs_of_the_keys():
-    """A lookup reads only the wanted pairs of a block (binary search in its low bits): the
-    same pairs as decoding the blocks and keeping those keys."""
+    """A lookup decodes the values of the wanted pairs of a block only: the same pairs as
+    decoding the blocks and keeping those keys."""
     from dedupe.archive import runs
 
     rng = np.random.default_rng(1)

@@ -36,14 +36,13 @@ computed with array operations over a whole batch (no sentence splitting).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
 from ..near import banding
-from ..near.fast import _normalise_batch, _is_word, token_hashes
+from ..near.fast import Shingled, _normalise_batch, _is_word, hash_tokens, token_hashes
 from ..near.shingles import combine_ngrams
-from ..near.shingles import token_hash
-from ..near.shingles import token_hashes as token_hashes_of
 from ..near.sketch import SketchSettings, sketch_batch
 from ..near.signatures import batch_signatures
 from ..passages import SEED_NGRAM
@@ -117,15 +116,10 @@ def _set_bands(flat: np.ndarray, sizes: np.ndarray, owners: np.ndarray, seed: in
 QUOTE_WORD_BITS = 16  # stored bits of a quotation's content word hash
 
 
-def _quote_hashes(contents: list[list], hashes: dict) -> tuple[np.ndarray, np.ndarray]:
+def _quote_hashes(contents: list[list]) -> tuple[np.ndarray, np.ndarray]:
     """The word hashes of non-empty content word lists, concatenated, and each list's size."""
     contents = [c for c in contents if c]
-    for c in contents:
-        for w in c:
-            if w not in hashes:
-                hashes[w] = token_hash(w)
-    flat = np.fromiter((hashes[w] for c in contents for w in c), dtype=np.uint64, count=sum(map(len, contents)))
-    return flat, np.array([len(c) for c in contents], dtype=np.int64)
+    return hash_tokens([w for c in contents for w in c]), np.array([len(c) for c in contents], dtype=np.int64)
 
 
 def _encode_quotes(flat: np.ndarray, sizes: np.ndarray, owner: np.ndarray, texts: int, bits: int = QUOTE_WORD_BITS) -> list:
@@ -158,7 +152,7 @@ def quote_blob(text: str, bits: int = QUOTE_WORD_BITS) -> bytes:
     """The stored content words of a text's quotations (see :func:`quote_sets`)."""
     from ..rules.quote_drift import quotation_content
 
-    flat, sizes = _quote_hashes(quotation_content(text), {})
+    flat, sizes = _quote_hashes(quotation_content(text))
     return _encode_quotes(flat, sizes, np.zeros(sizes.size, dtype=np.int64), 1, bits)[0]
 
 
@@ -209,17 +203,22 @@ def unpack_keys(blob: bytes, width: int = JACCARD_BYTES) -> np.ndarray:
     return out.view("<i8").ravel().astype(np.int64)
 
 
-def batch_tokens(texts: list[str]) -> list[np.ndarray]:
+def batch_tokens(texts: list[str], shingled: Optional[list] = None) -> list[np.ndarray]:
     """The word hashes of each text, those of :func:`~dedupe.passages.tokens.words_of`
     (array operations over the whole batch; a text that NFKC or lower-casing changes is read
-    by ``words_of`` itself)."""
-    codes, lengths, same = _normalise_batch(texts)
-    edges = np.diff(_is_word(codes).view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    th = token_hashes(codes, starts, ends)
-    doc_starts = np.concatenate(([0], np.cumsum(np.asarray(lengths) + 1)[:-1]))
-    bounds = np.searchsorted(starts, np.concatenate((doc_starts, [codes.size + 1])))
-    return [th[bounds[i] : bounds[i + 1]] if same[i] else token_hashes_of(list(words_of(text, SEED_NGRAM).tokens))
+    by ``words_of`` itself). ``shingled``: the batch's word shingles, sub-batch by sub-batch
+    (:func:`~dedupe.near.sketch.sketch_batch` with ``keep``), whose tokens are these."""
+    if shingled is None:
+        codes, lengths, same = _normalise_batch(texts)
+        edges = np.diff(_is_word(codes).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        doc_starts = np.concatenate(([0], np.cumsum(np.asarray(lengths) + 1)[:-1]))
+        shingled = [Shingled(None, None, None, token_hashes(codes, starts, ends),
+                             np.diff(np.searchsorted(starts, np.append(doc_starts, codes.size + 1))), same)]
+    th = np.concatenate([sh.tokens for sh in shingled])
+    bounds = np.concatenate(([0], np.cumsum(np.concatenate([sh.token_counts for sh in shingled]))))
+    same = [f for sh in shingled for f in sh.exact]
+    return [th[bounds[i] : bounds[i + 1]] if same[i] else words_of(text, SEED_NGRAM).hashes
             for i, text in enumerate(texts)]
 
 
@@ -303,16 +302,17 @@ def batch_winnowed(grams: np.ndarray, owner: np.ndarray, w: int = WINNOW) -> tup
 
 def batch_keys(texts: list[str], config) -> BatchKeys:
     """Every key of a batch of texts (see the module notes)."""
-    sk = sketch_batch((texts, SketchSettings.of(config)))
+    settings = SketchSettings.of(config)
+    sk = sketch_batch((texts, settings), keep=True)
     from ..rules.quote_drift import quotation_content
 
-    tokens = batch_tokens(texts)
+    tokens = batch_tokens(texts, sk.shingled if settings.shingle == "word" else None)
     grams, owner = _distinct_per_text(*_batch_ngrams(tokens, SEED_NGRAM))
     per_text = np.split(grams, np.searchsorted(owner, np.arange(1, len(texts))))
     fingerprints, fp_owner = batch_winnowed(*_batch_ngrams(tokens, FINGERPRINT_NGRAM))
     # function words would pair every quotation: a unit's content words only
     contents = [quotation_content(text) for text in texts]
-    flat, sizes = _quote_hashes([c for doc in contents for c in doc], {})
+    flat, sizes = _quote_hashes([c for doc in contents for c in doc])
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), [sum(1 for c in doc if c) for doc in contents])
     blobs = _encode_quotes(flat, sizes, owner, len(texts))
     # Jaccard rows and fingerprints are distinct already; two quotations of one document can

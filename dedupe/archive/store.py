@@ -9,10 +9,10 @@ runs (:mod:`dedupe.archive.runs`) in the table ``blocks``: a key lookup reads on
 run by its primary key ``(run, block)``, an index seek, never a scan (the band is folded
 into the key, see :func:`dedupe.archive.keys.folded`).
 
-Compact on disk: keys and word n-gram hashes are 47-bit integers stored as 32 low bits in
-their block, a document's own Jaccard keys are one blob of 6-byte keys, paths are numbered
-once, texts are zlib-compressed, and pages are 16 KB (a page of 4 KB held two compressed
-articles and ~550 bytes of nothing per article).
+Compact on disk: keys and word n-gram hashes are 47-bit integers stored as bit-packed
+gaps in their block (:func:`dedupe.archive.runs.encode`), a document's own Jaccard keys are
+one blob of 6-byte keys, paths are numbered once, texts are zlib-compressed, and pages are
+16 KB (a page of 4 KB held two compressed articles and ~550 bytes of nothing per article).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from ..errors import DedupeError
 from . import runs as R
 from .keys import pack_keys, unpack_keys
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 PAGE_SIZE = 16384  # a new archive's
 KINDS = {"keys": True, "grams": False}  # run kinds, and whether their values are documents
 
@@ -143,9 +143,9 @@ def _add_quotes(db) -> None:
         db.executemany("INSERT INTO quotes VALUES (?, ?)", [b for b in blobs if b[1]])
 
 
-def _batches(db, query: str):
+def _batches(db, query: str, first: int = 0):
     """The rows of ``query`` (its first column ascending, ``> ?`` the last one seen) in parts."""
-    last = 0
+    last = first
     while True:
         rows = db.execute(query, (last,)).fetchall()
         if not rows:
@@ -170,7 +170,7 @@ def _to_runs(db) -> None:
                               (lo, hi)).fetchall()
             return tuple(np.array(c, dtype=np.int64).reshape(-1) for c in (zip(*rows) if rows else ((), ())))
 
-        _write_run(db, kind, 0, pairs, (read(lo, hi) for lo, hi in R.parts(pairs)))
+        _write_run(db, kind, 0, pairs, (read(lo, hi) for lo, hi in R.parts(pairs)), schema4=True)
         db.execute(f"DROP TABLE {table}")
     for rows in _batches(db, "SELECT doc, jaccard FROM docs WHERE doc > ? ORDER BY doc LIMIT 5000"):
         db.executemany("UPDATE docs SET jaccard = ? WHERE doc = ?", [(pack_keys(unpack_keys(j, 8)), n) for n, j in rows])
@@ -178,13 +178,15 @@ def _to_runs(db) -> None:
         db.executemany("UPDATE quotes SET units = ? WHERE doc = ?", [(narrowed_quotes(u), n) for n, u in rows])
 
 
-def _write_run(db, kind: str, level: int, pairs: int, sorted_parts) -> None:
-    """A run of about ``pairs`` pairs from ``(keys, values)`` parts in key order."""
-    shift = R.shift_for(pairs)
+def _write_run(db, kind: str, level: int, pairs: int, sorted_parts, schema4: bool = False) -> None:
+    """A run of about ``pairs`` pairs from ``(keys, values)`` parts in key order (``schema4``:
+    in the blocks of schema 4, for the migration from 3)."""
+    shift = R.shift_for(pairs, R.SCHEMA4_SHIFT if schema4 else R.MAX_SHIFT)
+    encode = R.encode4 if schema4 else R.encode
     run = db.execute("INSERT INTO runs (kind, level, shift, pairs) VALUES (?, ?, ?, 0)", (kind, level, shift)).lastrowid
     written = 0
     for keys, values in sorted_parts:
-        db.executemany(f"INSERT INTO blocks VALUES ({run}, ?, ?)", R.encode(keys, values, shift))
+        db.executemany(f"INSERT INTO blocks VALUES ({run}, ?, ?)", encode(keys, values, shift))
         written += keys.size
     if written:
         db.execute("UPDATE runs SET pairs = ? WHERE run = ?", (written, run))
@@ -192,9 +194,19 @@ def _write_run(db, kind: str, level: int, pairs: int, sorted_parts) -> None:
         db.execute("DELETE FROM runs WHERE run = ?", (run,))
 
 
+def _bit_packed(db) -> None:
+    """Version 4 to 5: run blocks re-encoded, key gaps and values bit-packed
+    (:func:`dedupe.archive.runs.encode`); runs, blocks and pairs stay as they were."""
+    for run, shift in db.execute("SELECT run, shift FROM runs").fetchall():
+        for rows in _batches(db, f"SELECT block, data FROM blocks WHERE run = {run} AND block > ? ORDER BY block LIMIT 5000",
+                             first=-1):
+            db.executemany(f"UPDATE blocks SET data = ? WHERE run = {run} AND block = ?",
+                           [(d, b) for b, d in R.encode(*R.decode4(rows, shift), shift)])
+
+
 # MIGRATIONS[v] takes a version-v database to version v + 1. Version 1 (band, key, doc rows
 # and 64-bit keys) was never released: such an archive is refused and must be rebuilt.
-MIGRATIONS: dict = {2: _add_quotes, 3: _to_runs}
+MIGRATIONS: dict = {2: _add_quotes, 3: _to_runs, 4: _bit_packed}
 
 _DOC_COLUMNS = "doc, id, paths.name, line, source, date, chars, words, shingles, language, jaccard, text, units"
 # rows written per executemany call
@@ -338,15 +350,25 @@ class SQLiteStore(Store):
         target = max(r[3] for r in inputs) + 1
 
         def merged_parts():
-            for lo, hi in R.parts(pairs):
+            for lo, hi in R.parts(pairs, self._span_bits(kind)):
                 found = [self._pairs(run, shift, lo, hi) for run, shift, _, _ in inputs]
                 yield R.normalised(np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
                                    KINDS[kind])
+                # the part is written: its input blocks go, and their pages hold the next part
+                for run, shift, _, _ in inputs:
+                    self.db.execute("DELETE FROM blocks WHERE run = ? AND block >= ? AND block < ?",
+                                    (run, lo >> shift, hi >> shift))
 
         _write_run(self.db, kind, target, pairs, merged_parts())
         for run, *_ in inputs:
-            self.db.execute("DELETE FROM blocks WHERE run = ?", (run,))
             self.db.execute("DELETE FROM runs WHERE run = ?", (run,))
+
+    def _span_bits(self, kind: str) -> int:
+        """The key span of a part of the runs of ``kind`` read at once (:func:`R.parts`)."""
+        if not KINDS[kind]:
+            return R.KEY_BITS
+        last = self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0
+        return R.doc_span_bits(max(last, int(self.meta().get("last_doc", 0))))
 
     def _pairs(self, run: int, shift: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """The pairs of ``run`` with keys in ``[lo, hi)`` (whole blocks: ``lo``, ``hi`` are
@@ -384,7 +406,7 @@ class SQLiteStore(Store):
     def _net(self, kind: str):
         """Every pair of ``kind`` over all runs, added up, part of the key space by part."""
         inputs = self.db.execute("SELECT run, shift, pairs FROM runs WHERE kind = ?", (kind,)).fetchall()
-        for lo, hi in R.parts(sum(r[2] for r in inputs)):
+        for lo, hi in R.parts(sum(r[2] for r in inputs), self._span_bits(kind)):
             found = [self._pairs(run, shift, lo, hi) for run, shift, _ in inputs]
             keys, values = R.normalised(np.concatenate([np.zeros(0, dtype=np.int64), *(f[0] for f in found)]),
                                         np.concatenate([np.zeros(0, dtype=np.int64), *(f[1] for f in found)]), KINDS[kind])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
@@ -51,6 +52,11 @@ class Shingled:
     hashes: np.ndarray
     offsets: np.ndarray
     words: np.ndarray
+    # word shingles: every token's hash (in order), each document's number of tokens, and
+    # whether they are its words as read (see _normalise_batch)
+    tokens: Optional[np.ndarray] = None
+    token_counts: Optional[np.ndarray] = None
+    exact: Optional[list] = None
 
     def document(self, i: int) -> np.ndarray:
         return self.hashes[self.offsets[i] : self.offsets[i + 1]]
@@ -208,7 +214,7 @@ def shingle_batch(texts: list[str], ngram: int = 5, kind: str = "word") -> Shing
     words = np.array(
         [_word_count(t, c, f) for t, c, f in zip(texts, counts.tolist(), fast_count)], dtype=np.int64
     )
-    return Shingled(grams, np.concatenate(([0], np.cumsum(per_doc))), words)
+    return Shingled(grams, np.concatenate(([0], np.cumsum(per_doc))), words, th, counts, fast_count)
 
 
 def _char_batch(texts: list[str], ngram: int) -> Shingled:

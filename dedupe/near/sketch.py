@@ -7,7 +7,7 @@ and settings (cheap to pickle) and returns arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 
@@ -38,6 +38,7 @@ class Sketches:
     sizes: np.ndarray
     signatures: np.ndarray  # documents x num_perm
     languages: list  # [(language, probability)], probability None when not detected
+    shingled: Optional[list] = None  # with ``keep=True``: the Shingled of each sub-batch
 
 
 # code points shingled at once: the arrays of a sub-batch (several per code point) stay in
@@ -58,15 +59,16 @@ def sub_batches(texts: list[str]):
     yield start, len(texts)
 
 
-def _sketch(texts: list[str], s: SketchSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _sketch(texts: list[str], s: SketchSettings) -> tuple:
     sh = shingle_batch(texts, s.ngram, s.shingle)
     signatures = batch_signatures(sh.hashes, sh.offsets, s.num_perm, s.seed, s.scheme)
-    return sh.words, unique_sizes(sh), signatures
+    return sh.words, unique_sizes(sh), signatures, sh
 
 
-def sketch_batch(job: tuple[list[str], SketchSettings]) -> Sketches:
+def sketch_batch(job: tuple[list[str], SketchSettings], keep: bool = False) -> Sketches:
     """Sketches of a batch, computed sub-batch by sub-batch (each document's sketch depends
-    only on its own text, so the result is the same)."""
+    only on its own text, so the result is the same); ``keep``: with the sub-batches'
+    shingles and tokens (:class:`~dedupe.near.fast.Shingled`)."""
     texts, s = job
     parts = [_sketch(texts[a:b], s) for a, b in sub_batches(texts)]
     if s.detect_language:
@@ -76,4 +78,4 @@ def sketch_batch(job: tuple[list[str], SketchSettings]) -> Sketches:
     else:
         languages = [("unknown", None)] * len(texts)
     words, sizes, signatures = (np.concatenate([p[k] for p in parts]) for k in range(3))
-    return Sketches(words, sizes, signatures, languages)
+    return Sketches(words, sizes, signatures, languages, [p[3] for p in parts] if keep else None)

@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Optional
 
-from ..textutil import sentences
+from ..textutil import sentences, single_sentence
 from ._lex import function_words
 from ._keyed import Excerpt, Keyed, Part, run
 from .base import Rule, analysis
@@ -93,7 +93,7 @@ def _pieces(text: str):
     """Per quotation, the spans of its units: the quotation, and each of its sentences when
     it has several."""
     for q in analysis(text).quotations:
-        sents = list(sentences(text, q.start, q.end))
+        sents = [] if single_sentence(text, q.start, q.end) else list(sentences(text, q.start, q.end))
         yield q, [(q.start, q.end)] + (sents if len(sents) > 1 else [])
 
 
@@ -124,13 +124,18 @@ def _is_content(word: str) -> bool:
 
 def quotation_words(text: str):
     """The words of each unit this rule compares, in order (``_Unit.words`` of each), found
-    as they are read."""
-    words = (_piece_words(text[s:e]) for _, spans in _pieces(text) for s, e in spans)  # the units' words, nothing else
-    return (w for w in words if len(w) >= MIN_WORDS)
+    as they are read. A quotation of several sentences is read sentence by sentence, its words
+    being theirs (only white space lies between them, and no word crosses a sentence's end)."""
+    for _, spans in _pieces(text):
+        words = [_piece_words(text[s:e]) for s, e in spans[1:] or spans]
+        if len(spans) > 1 and sum(map(len, words)) >= MIN_WORDS:
+            yield tuple(w for ws in words for w in ws)
+        yield from (w for w in words if len(w) >= MIN_WORDS)
 
 
 def quotation_content(text: str) -> list[list]:
-    """The content words of each unit this rule compares (for an archive's quotation index)."""
+    """The content words of each unit this rule compares (for an archive's quotation index):
+    ``_content(unit.words)`` of each of :func:`_units`."""
     return [_content(w) for w in quotation_words(text)]
 
 
