@@ -247,7 +247,7 @@ class SQLiteStore(Store):
             raise ArchiveError(f"{self.path}: archive schema version {version} was a development version "
                                "that cannot be migrated; build the archive again")
         if readonly:
-            raise ArchiveError(f"{self.path}: archive schema version {version} needs migrating; open it writable")
+            raise ArchiveError(f"{self.path}: archive schema version {version} needs migrating; open it writable (`dedupe check`, `dedupe archive add` and `remove` migrate it)")
         with self.transaction():
             if version == 0:
                 tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
