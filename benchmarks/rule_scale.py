@@ -32,11 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def corpus(docs: int, folder: Path) -> Path:
-    path = folder / f"generated_{docs}.jsonl"
-    if not path.exists():
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--docs", str(docs),
-                        "--out", str(path)], check=True)
-    return path
+    """The pool-mode generated corpus (the one of the published figures)."""
+    from generate import corpus_file
+
+    return corpus_file(folder, docs, "pool")
 
 
 def _cpu() -> float:
