@@ -73,7 +73,7 @@ CLUSTER_SIZES, CLUSTER_EXPONENT = (2, 30), 2.5
 WINDOW = 2000  # a story's articles appear within this many articles
 WIRE_EDIT = 0.3  # probability that a taken wire sentence is edited
 OWN_SENTENCES = (3, 15)  # own sentences of a story's article beside the wire run
-SHAPES = 12  # most frequent (leading punctuation, trailing punctuation, capitalised) of content words
+SHAPES = 16  # most frequent (leading punctuation, trailing punctuation, case or number) of word and number slots
 TOKEN = re.compile(r"^([\"'(“‘]*)(.*?)([\"'”’.,;:!?)]*)$")
 
 
@@ -226,15 +226,18 @@ class NewsText:
         names = list(tokens)
         shape_of: dict = {}
         first, inner = [], []  # each token's shape key at the start of a sentence and inside it
-        for w in names:
+        for w in names:  # word slots take a content word, number slots a number
             lead, core, trail = TOKEN.match(w).groups()
-            if not core.isalpha() or core.lower() in function:
-                first.append(None)
-                inner.append(None)
-                continue
-            lower = core.islower()
-            first.append((lead, trail, True) if lower or core[1:].islower() else None)
-            inner.append((lead, trail, False) if lower else None)
+            if core.lower() in function:
+                kind = None
+            elif any(c.isdigit() for c in core):
+                kind = "number"
+            elif any(c.isalpha() for c in core):
+                kind = "lower" if core.islower() else "capital"
+            else:
+                kind = None
+            first.append(kind and (lead, trail, "number" if kind == "number" else "capital"))
+            inner.append(kind and (lead, trail, kind))
         counts: dict = {}
         flat_arr = np.frombuffer(flat, dtype=np.int32)
         del flat
@@ -249,16 +252,28 @@ class NewsText:
                     counts[key] = counts.get(key, 0) + u
         for key, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:SHAPES]:
             shape_of[key] = len(shape_of)
-        first_shape = np.array([shape_of.get(k, -1) for k in first], dtype=np.int8)
-        inner_shape = np.array([shape_of.get(k, -1) for k in inner], dtype=np.int8)
+        for kind in ("lower", "capital", "number"):  # a rarer shape loses its punctuation
+            shape_of.setdefault(("", "", kind), len(shape_of))
+
+        def shape(key) -> int:
+            return -1 if key is None else shape_of.get(key, shape_of[("", "", key[2])])
+
+        first_shape = np.array([shape(k) for k in first], dtype=np.int8)
+        inner_shape = np.array([shape(k) for k in inner], dtype=np.int8)
         self.shape = np.where(starts, first_shape[flat_arr], inner_shape[flat_arr]).astype(np.int8)
         self.flat = flat_arr
         self.offsets = offsets_arr
         self.lengths = np.diff(offsets_arr)
         self.base = len(names)
+        # numbers: small ones and years first (drawn most often), then thousands and decimals
+        numbers = [str(i) for i in range(1, 101)] + [str(y) for y in range(2026, 1899, -1)] + [str(i) for i in range(101, 1000)]
+        numbers += [f"{i / 10:.1f}" for i in range(1, 1000)] + [f"{i:,}" for i in range(1000, 1000 + 17 * len(content), 17)]
         block = []
-        for (lead, trail, cap), _ in sorted(shape_of.items(), key=lambda kv: kv[1]):
-            block += [lead + (w.capitalize() if cap else w) + trail for w in content]
+        for (lead, trail, kind), _ in sorted(shape_of.items(), key=lambda kv: kv[1]):
+            if kind == "number":
+                block += [lead + w + trail for w in numbers[: len(content)]]
+            else:
+                block += [lead + (w.capitalize() if kind == "capital" else w) + trail for w in content]
         self.vocab = np.array(names + block, dtype=object)
         self.n_content = len(content)
 
