@@ -51,6 +51,8 @@ def main(argv=None) -> int:
     from dedupe.rules import RuleContext, _keyed, not_english, select_rules
 
     config = Config(workers=1)
+    if hasattr(api, "fewer_collections"):  # the garbage collector's setting of a scan
+        api.fewer_collections().__enter__()
     lap("imports")
     corpus, _ = api.ingest(read_input(str(args.corpus)), config)
     lap("ingest")

@@ -13,7 +13,9 @@ A scan runs in stages that share one Config and one Corpus:
 from __future__ import annotations
 
 import datetime as _dt
-from contextlib import nullcontext
+import gc
+import threading
+from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
@@ -68,7 +70,45 @@ def scan(
     >>> [c.members for c in r.clusters]
     [('a', 'b')]
     """
-    config = config or Config()
+    with fewer_collections():
+        return _scan(documents, config or Config(), archive, archive_df, baseline, progress, timestamp)
+
+
+# new container objects between two runs of the garbage collector's youngest generation while
+# a scan runs (Python's default: 700)
+GC_THRESHOLD = 20_000
+
+
+@contextmanager
+def fewer_collections(threshold: int = GC_THRESHOLD):
+    """Run the cyclic garbage collector less often inside the block (the previous thresholds
+    are restored after it). A scan allocates millions of small objects that live for a stage
+    or the whole run (analyses, words, keyed items) and almost never form cycles: with the
+    default threshold the collector ran about 1,200 times on ECB+, its full collections
+    walking the whole growing heap again, about 1 CPU second of 9 (12%), for no memory
+    (peak RSS the same with the collector off). With this threshold the youngest generation
+    holds at most ``threshold`` objects, so cyclic garbage is still collected, in bounded
+    time; forked workers inherit the setting. Scans running at once (threads) share one
+    setting: the first to start raises it, the last to end restores it."""
+    with _GC_LOCK:
+        if not _gc_raised:
+            _gc_raised.append(gc.get_threshold())
+            gc.set_threshold(max(_gc_raised[0][0], threshold), *_gc_raised[0][1:])
+        _gc_raised.append(None)
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_raised.pop()
+            if len(_gc_raised) == 1:
+                gc.set_threshold(*_gc_raised.pop())
+
+
+_GC_LOCK = threading.Lock()
+_gc_raised: list = []  # the thresholds before the first scan still running, then one entry per scan
+
+
+def _scan(documents, config: Config, archive, archive_df, baseline, progress, timestamp: bool) -> Report:
     accepted = load_baseline(baseline) if isinstance(baseline, (str, Path)) else baseline
     drafts: Optional[set] = None
     if archive is not None:

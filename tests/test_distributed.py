@@ -117,18 +117,23 @@ def test_ray_scan_report_same_as_local(ray_cluster, tmp_path):
 
 
 def _keyed_rules_ran_as_tasks(work: Path, report: dict, partitions: int) -> None:
-    """name-variant, quote-drift and boilerplate found something, in tasks per shard and per partition."""
-    assert {"name-variant", "quote-drift", "boilerplate"} <= {f["rule"] for f in report["findings"]}
+    """name-variant, quote-drift, boilerplate and gender-mismatch found something, in tasks per
+    shard and per partition (gender-mismatch: per shard, in three passes)."""
+    assert {"name-variant", "quote-drift", "boilerplate", "gender-mismatch"} <= {f["rule"] for f in report["findings"]}
     tasks = {s["stage"]: s["tasks"] for s in json.loads((work / "stats.json").read_text(encoding="utf-8"))}
     for rule in ("name-variant", "quote-drift", "boilerplate"):
         assert tasks[f"7-keyed/{rule}/collect"] > 1 and tasks[f"7-keyed/{rule}/compare"] == partitions
+    shards = tasks["7-keyed/gender-mismatch/collect"]
+    assert shards > 1 and tasks["7-keyed/gender-mismatch/pass0"] == tasks["7-keyed/gender-mismatch/pass1"] == shards
+    assert "7-keyed/gender-mismatch/compare" not in tasks  # no keyed items: no partition stages
 
 
 @pytest.mark.parametrize("partitions", [1, 7])
 def test_staged_scan_same_as_in_process(tmp_path, partitions, monkeypatch):
     """The report of a staged scan on the local engine (several shards; the keyed corpus
     rules' items in P partitions) equals the in-process one; the driver neither finds the
-    passages itself nor holds every text."""
+    passages itself nor holds every text, and its rules step reads only the texts of the
+    documents with findings (their fingerprints): every corpus rule runs as tasks."""
     paths = [NEAR, ROOT / "seeds"]
     common = ["--no-timestamp", "-q", "--no-html", "--workers", 2]
     one = run("scan", *paths, "--json", tmp_path / "one.json", *common)
@@ -137,15 +142,36 @@ def test_staged_scan_same_as_in_process(tmp_path, partitions, monkeypatch):
         raise AssertionError("a staged scan ran an in-process step on the driver")
 
     import dedupe.passages
+    import dedupe.rules
     from dedupe.corpus import Corpus
+
+    read, in_rules = set(), []
+    text, run_rules = Corpus.text, dedupe.rules.run_rules
+
+    def read_by_the_rules(self, key):
+        if in_rules:
+            read.add(self.ids[self._i(key)])
+        return text(self, key)
+
+    def rules_step(*args, **kwargs):
+        in_rules.append(True)
+        try:
+            return run_rules(*args, **kwargs)
+        finally:
+            in_rules.pop()
 
     monkeypatch.setattr(dedupe.passages, "find_reuse", not_on_the_driver)
     monkeypatch.setattr(Corpus, "documents", property(not_on_the_driver))
+    monkeypatch.setattr(Corpus, "text", read_by_the_rules)
+    monkeypatch.setattr(dedupe.rules, "run_rules", rules_step)
     staged = run("scan", *paths, "--json", tmp_path / "staged.json", *common, "--work-dir", tmp_path / "w",
                  "--partitions", partitions, "--shard-bytes", 40_000)
     assert one.exit_code == staged.exit_code
     assert (tmp_path / "one.json").read_bytes() == (tmp_path / "staged.json").read_bytes()
-    _keyed_rules_ran_as_tasks(tmp_path / "w", json.loads((tmp_path / "one.json").read_text(encoding="utf-8")), partitions)
+    report = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))
+    flagged = {f["doc"] for f in report["findings"]}
+    assert read and read <= flagged and len(flagged) < len(report["documents"]) / 2
+    _keyed_rules_ran_as_tasks(tmp_path / "w", report, partitions)
 
 
 class Killed(Exception):

@@ -1,9 +1,9 @@
-"""The keyed corpus rules (name-variant, quote-drift: ``dedupe.rules._keyed``) find what the
-all-at-once implementation found, whatever the number of workers.
+"""The keyed corpus rules (name-variant, quote-drift, gender-mismatch: ``dedupe.rules._keyed``)
+find what the all-at-once implementation found, whatever the number of workers.
 
 ``fixtures/keyed/findings_before.json`` holds the findings of the implementation that saw
-every document at once (main at 8f6b3d5, before the rules were keyed) on the fixture
-corpora. The staged runs (partitions, shards, Ray) are compared with the in-process run in
+every document at once (main at 8f6b3d5, before the rules were keyed; gender-mismatch: main
+at 8271d46) on the fixture corpora. The staged runs (partitions, shards, Ray) are compared with the in-process run in
 ``test_distributed.py``."""
 
 import glob
@@ -17,7 +17,7 @@ from dedupe.model import Document
 from dedupe.rules import RuleContext, _keyed, all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = ("name-variant", "quote-drift")
+RULES = ("name-variant", "quote-drift", "gender-mismatch")
 
 
 def _jsonl(path: Path) -> list:
@@ -92,7 +92,7 @@ CORPUS_RULES = ("boilerplate", "gender-mismatch", "name-variant", "quote-drift")
 def test_only_drafts_keep_their_findings():
     """With ``only`` (drafts against an archive) the corpus rules skip the key groups and
     documents that make no finding in the drafts (``Keyed.holder``/``together``,
-    gender-mismatch's ``_resolved_for``): the drafts' findings are those of the full run."""
+    gender-mismatch's ``Pass.wider``): the drafts' findings are those of the full run."""
     import random
 
     from dedupe.rules import run_rules

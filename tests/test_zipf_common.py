@@ -76,3 +76,25 @@ def test_native_spelling_asks_only_the_lists_that_may_hold_the_word():
         answers.append(native_spelling(w))
         assert answers[-1] == (fold(w) != w.lower() and every_list), w
     assert True in answers and False in answers
+
+
+def test_reaches_zipf_reads_only_the_top_of_a_list_with_the_same_answers():
+    """``reaches_zipf`` (native_spelling's question, from the top of a list) answers as
+    wordfreq's ``zipf_frequency >= least`` does: tokens at the edge of the top (Zipf 1.9-2.1),
+    capitalised, joined by a hyphen or an apostrophe, with digits, several words."""
+    import random
+
+    from wordfreq import get_frequency_list, zipf_frequency
+
+    from dedupe.rules._lex import reaches_zipf
+
+    rng = random.Random(3)
+    answers = set()
+    for lang in ("de", "pl"):
+        pack = get_frequency_list(lang)
+        words = [w for i in range(690, 712) for w in rng.sample(pack[i], min(10, len(pack[i])))]
+        words += [w for a, b in zip(words, words[1:]) for w in (a.capitalize(), f"{a}-{b}", f"{a}'{b}", f"{a}2019", f"{a} {b}")]
+        for w in words + ["Zürich", "Łódź", "Crêpe9", ""]:
+            answers.add(reaches_zipf(w, lang, 2.0))
+            assert reaches_zipf(w, lang, 2.0) == (zipf_frequency(w, lang) >= 2.0), (lang, w)
+    assert answers == {True, False}

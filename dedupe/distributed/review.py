@@ -6,10 +6,11 @@
 - document-scope rules: one task per shard reads its documents again and runs the rules
   on those the driver checks (:func:`~dedupe.rules.document_findings`, as in one process).
   Output ``7-rules/s<shard>/``.
-- keyed corpus-scope rules (name-variant, quote-drift): tasks per shard and per partition
-  of their keyed items (:mod:`.keyed`). The other corpus-scope rules (boilerplate,
-  gender-mismatch), the findings' fingerprints and the report stay on the driver, which
-  reads texts only when they ask (:class:`LazyDocument`), not holding them.
+- keyed corpus-scope rules (name-variant, quote-drift, boilerplate, gender-mismatch): tasks
+  per shard and per partition of their keyed items, and per shard for their further passes
+  (:mod:`.keyed`). The findings' fingerprints, the derivation verdicts and the report stay
+  on the driver, which reads texts only when they ask (:class:`LazyDocument`), not holding
+  them.
 
 Tasks get small metadata only (rows, per-document results); the texts are read where the
 task runs.

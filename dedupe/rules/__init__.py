@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections import Counter
 from functools import lru_cache
 from collections.abc import Mapping
 from typing import Callable, Iterable, Optional
@@ -93,6 +94,9 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     by_rule: dict = {}
     document: dict = {}  # batch start -> its findings of the document-scope rules
     parts: dict = {}  # batch start -> its pass-1 items
+    # the pass-1 tallies, added up as the batches come (pmap gives them in job order, which
+    # is corpus order): not held per batch
+    tallies: dict = {rid: Counter() for rid in keyed}
     # every job in flight (they are small: a rule id, a range), so that the workers go on
     # while pass 2 runs here
     for k, out in enumerate(pmap(_rules_job, jobs, workers, shared, ahead=len(jobs), here=here)):
@@ -112,10 +116,13 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
             if progress:
                 progress("rules", len(document), len(spans))
         if collect:
-            parts[start] = out[1]
+            parts[start] = {rid: items for rid, (items, _) in out[1].items()}
+            for rid, (_, tally) in out[1].items():
+                tallies[rid].update(tally)
             if len(parts) == len(spans):  # pass 1 done
                 for rid in keyed:
-                    by_rule[rid] = _keyed.conclude(rid, (parts[s][rid] for s in sorted(parts)), docs, only)
+                    batches = [*((parts[s][rid], ()) for s in sorted(parts)), ((), tallies[rid])]
+                    by_rule[rid] = _keyed.conclude(rid, batches, docs, only)
     found = [f for start in sorted(document) for f in document[start]]
     for rule in rules:
         found.extend(by_rule.get(rule.id, ()))

@@ -19,7 +19,15 @@ A keyed rule (:class:`Keyed`) says:
   groups holding an item of one of them: the rule says that a group without one makes no
   finding in them (each finding is on an item of the group that matched);
 - ``together(plan)``, optional: lists of keys whose groups are compared all or none (a
-  report that reads them as one), for ``holder``.
+  report that reads them as one), for ``holder``;
+- ``passes``, optional: further passes over the documents after the plan (:class:`Pass`),
+  for evidence that comes in dependent rounds (gender-mismatch resolves each document's
+  pronouns with the corpus' evidence, adds up the pronouns per person, then judges each
+  document with those sums). A pass visits one document at a time with the plan and what
+  the document carried from the pass before, and gives what it carries on, a tally added up
+  over the corpus (which makes the next pass's plan: ``then``) and matches. Only tallies
+  (small: per key or word, not per document) meet; what a document carries stays with its
+  shard. A rule may key no items at all (``compare`` None): its matches are its passes'.
 
 :func:`run` runs them in this process (pass 1 over batches in ``workers`` processes, the
 items grouped in memory); :mod:`dedupe.distributed.keyed` runs the same functions as tasks
@@ -41,7 +49,7 @@ BATCH = 200  # documents per pass-1 job
 @dataclass(frozen=True)
 class Keyed:
     collect: Callable  # (doc, index) -> iterable of (key, item)
-    compare: Callable  # (key, items, plan) -> list of matches
+    compare: Optional[Callable]  # (key, items, plan) -> list of matches; None: no items
     report: Callable  # (matches, plan, totals) -> iterable of findings
     census: Optional[Callable] = None  # (key, items) -> note the key?
     plan: Optional[Callable] = None  # (noted keys, totals) -> plan
@@ -51,6 +59,23 @@ class Keyed:
     prepare: Optional[Callable] = None
     holder: Optional[Callable] = None  # (key, item) -> document index or None, see above
     together: Optional[Callable] = None  # (plan) -> lists of keys, see above
+    passes: tuple = ()  # of Pass, after the plan, see above
+
+
+@dataclass(frozen=True)
+class Pass:
+    """A pass over the documents after the plan: ``visit(doc, index, plan, carried)`` ->
+    ``(carried, tally, matches)`` (``carried``: what the document carries to the next pass,
+    None into the first; ``tally``: a Counter added up over the corpus; ``matches`` of the
+    document); ``then(plan, tally)`` -> the plan of the next pass (and of ``report``).
+    ``wider(plan, carried)``, optional, for a run that keeps the findings of some documents
+    only: given what those documents carry out of this pass (by index), a test
+    ``(doc, index) -> bool`` of the other documents this pass must visit too (whose tallies
+    may change their findings); later passes visit the documents this one visited."""
+
+    visit: Callable
+    then: Optional[Callable] = None
+    wider: Optional[Callable] = None
 
 
 @dataclass
@@ -139,23 +164,56 @@ def make_plan(keyed: Keyed, noted: list, totals: Totals):
     return keyed.plan(noted, totals) if keyed.plan is not None else None
 
 
-def run(rule_id: str, docs: list, workers: int = 1) -> list:
+def visit(step: Pass, plan, indexed, carried: dict) -> tuple:
+    """One pass over ``(index, doc)`` pairs (``carried``: index -> what the document carries
+    in): ``(carried out, by index; tally; matches, by index)``."""
+    out, tally, matches = {}, Counter(), {}
+    for index, doc in indexed:
+        out[index], found, matches[index] = step.visit(doc, index, plan, carried.get(index))
+        tally.update(found)
+    return out, tally, matches
+
+
+def revisit(keyed: Keyed, plan, docs: list, mine: Optional[set] = None) -> tuple:
+    """The passes of ``keyed`` over ``docs`` in this process: ``(matches in corpus order, the
+    last plan)``. With ``mine`` (indexes of the documents whose findings are kept), the first
+    pass visits those and the others its ``wider`` asks for (all without it)."""
+    carried: dict = {}
+    found: list = []
+    todo = list(enumerate(docs))
+    for n, step in enumerate(keyed.passes):
+        if n == 0 and mine is not None and step.wider is not None:
+            carried, tally, matches = visit(step, plan, [(i, docs[i]) for i in sorted(mine)], carried)
+            wanted = step.wider(plan, carried)
+            more = visit(step, plan, [(i, d) for i, d in todo if i not in mine and wanted(d, i)], carried)
+            carried, matches = {**carried, **more[0]}, {**matches, **more[2]}
+            tally.update(more[1])
+        else:
+            carried, tally, matches = visit(step, plan, todo, carried)
+        found.extend(m for i in sorted(matches) for m in matches[i])
+        todo = [(i, docs[i]) for i in sorted(carried)]
+        plan = step.then(plan, tally) if step.then is not None else plan
+    return found, plan
+
+
+def run(rule_id: str, docs: list, workers: int = 1, only: Optional[set] = None) -> list:
     """The findings of the keyed rule ``rule_id`` over ``docs``, in this process (pass 1 in
-    ``workers`` processes when there are many documents)."""
+    ``workers`` processes when there are many documents; ``only``: see :func:`conclude`)."""
     from ..parallel import batches, pmap
 
     indexed = list(enumerate(docs))
     jobs = (((rule_id,), chunk) for chunk in batches(indexed, BATCH))
     parts = pmap(_collect_job, jobs, workers if len(docs) > BATCH else 1)
-    return conclude(rule_id, (part[rule_id] for part in parts), docs)
+    return conclude(rule_id, (part[rule_id] for part in parts), docs, only)
 
 
 def conclude(rule_id: str, parts, docs: list, only: Optional[set] = None) -> list:
     """Pass 2 of the keyed rule ``rule_id`` in this process: its findings, given the pass-1
-    ``(items, tally)`` of each batch of ``docs`` in corpus order (what :func:`collect` gives).
+    ``(items, tally)`` of each batch of ``docs`` in corpus order (what :func:`collect` gives;
+    the tallies may come added up already, in corpus order).
     With ``only`` (document ids) and the rule's ``holder``, the findings in those documents
     (others may be missing): the groups holding no item of theirs are not compared (the
-    census and plan still see every group)."""
+    census and plan still see every group; the passes visit the documents ``Pass.wider`` says)."""
     keyed = keyed_rule(rule_id)
     items: list = []
     totals = Totals(documents=len(docs), texts=lambda indices: [docs[i].text for i in indices])
@@ -165,9 +223,14 @@ def conclude(rule_id: str, parts, docs: list, only: Optional[set] = None) -> lis
     groups = grouped(items)
     del items
     plan = make_plan(keyed, census(keyed, groups), totals)
+    mine = None if only is None else {i for i, d in enumerate(docs) if d.id in only}
     if only is not None and keyed.holder is not None:
-        groups = held(keyed, groups, {i for i, d in enumerate(docs) if d.id in only}, plan)
-    return list(keyed.report(compare(keyed, groups, plan), plan, totals))
+        groups = held(keyed, groups, mine, plan)
+    matches = compare(keyed, groups, plan)
+    if keyed.passes:
+        found, plan = revisit(keyed, plan, docs, mine)
+        matches.extend(found)
+    return list(keyed.report(matches, plan, totals))
 
 
 def held(keyed: Keyed, groups: dict, mine: set, plan) -> dict:

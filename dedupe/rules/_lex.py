@@ -59,8 +59,6 @@ def zipf(word: str, lang: str) -> float:
     """The Zipf frequency of ``word`` in ``lang`` (wordfreq: 0 = unknown, 3 = once per million
     words, 7 = 'the'); a region is ignored (``zh-cn`` -> ``zh``), and a language wordfreq has
     no list for (or needs an optional tokeniser for, such as Chinese) gives 0."""
-    from wordfreq import zipf_frequency
-
     lang = lang.split("-")[0]
     if lang not in _wordfreq_languages():
         return 0.0
@@ -68,7 +66,7 @@ def zipf(word: str, lang: str) -> float:
     if plain is not None:
         return plain
     try:
-        return zipf_frequency(word, lang)
+        return _wordfreq().zipf_frequency(word, lang)
     except ImportError:  # Chinese/Japanese need optional tokenisers (jieba, mecab)
         return 0.0
 
@@ -98,14 +96,29 @@ def plain_zipf(word: str, lang: str, wordlist: str = "best"):
     freqs = _frequencies(lang, wordlist)
     if freqs is None:
         return None
-    from wordfreq import freq_to_zipf, zipf_to_freq
-
-    minimum = zipf_to_freq(0.0)
     freq = freqs.get(word)
     if freq is None:
-        return round(freq_to_zipf(minimum), 2)
-    freq = max(freq, minimum)
-    return round(freq_to_zipf(round(freq, math.floor(-math.log(freq, 10)) + 3)), 2)
+        wf = _wordfreq()
+        return round(wf.freq_to_zipf(wf.zipf_to_freq(0.0)), 2)
+    return _zipf_of(freq)
+
+
+def _zipf_of(freq: float) -> float:
+    """A word's Zipf frequency from its (combined) frequency as wordfreq's ``zipf_frequency``
+    reports it: at least its minimum, rounded to three significant digits, then to 0.01 Zipf."""
+    wf = _wordfreq()
+    freq = max(freq, wf.zipf_to_freq(0.0))
+    return round(wf.freq_to_zipf(round(freq, math.floor(-math.log(freq, 10)) + 3)), 2)
+
+
+@lru_cache(maxsize=1)
+def _wordfreq():
+    """The wordfreq module, imported on first use: the per-word functions here take its
+    functions from it (a ``from wordfreq import ...`` in a function called per word costs
+    more than the lookup itself)."""
+    import wordfreq
+
+    return wordfreq
 
 
 # Zipf at which a word is ordinary in a language (once per million words): wordfreq's "small"
@@ -121,25 +134,26 @@ def zipf_common(word: str, lang: str) -> float:
     wordfreq's small list of a language holds every word above COMMON_ZIPF with the value of
     the full list; the words at exactly COMMON_ZIPF are shipped in ``data/zipf_floor.tsv``
     (``scripts/build_zipf_floor.py``). A language not there is looked up in its full list."""
-    from wordfreq import lossy_tokenize, zipf_frequency
-    from wordfreq.numbers import smash_numbers
-
+    wf = _wordfreq()
     lang = lang.split("-")[0]
     floor = _zipf_floor().get(lang)
     if floor is None:
         z = zipf(word, lang)
         return z if z >= COMMON_ZIPF else 0.0
     z = plain_zipf(word, lang, "small")
-    if z is None:
-        z = zipf_frequency(word, lang, wordlist="small")
+    plain = z is not None
+    if not plain:
+        z = wf.zipf_frequency(word, lang, wordlist="small")
     if z:  # every token is in the small list: the full list's value
         return z if z >= COMMON_ZIPF else 0.0
     # a token below the small list: only a single word at exactly the floor reaches it (the
     # frequency of several tokens is below each one's)
-    tokens = lossy_tokenize(word, lang)
+    if plain:  # a plain word is one token, itself, without digits (see plain_zipf)
+        return floor.get(word, 0.0)
+    tokens = wf.lossy_tokenize(word, lang)
     if len(tokens) != 1:
         return 0.0
-    smashed = smash_numbers(tokens[0])
+    smashed = wf.smash_numbers(tokens[0])
     if smashed != tokens[0]:
         # a number of several digits counts as its digits' form ("2019" as "0000") at a share
         # of that form's frequency: when the form is a floor word, the full list decides
@@ -246,8 +260,58 @@ def native_spelling(word: str) -> bool:
     diacritics no language writes it with ("Sizzlér") is not."""
     if fold(word) == word.lower():
         return False
-    return any(zipf(word, lang) >= NATIVE_SPELLING_ZIPF for lang in sorted(_wordfreq_languages())
+    return any(reaches_zipf(word, lang, NATIVE_SPELLING_ZIPF) for lang in sorted(_wordfreq_languages())
                if lang != "en" and _may_hold(word, lang))
+
+
+def reaches_zipf(word: str, lang: str, least: float) -> bool:
+    """``zipf(word, lang) >= least`` (``least`` > 0), reading only the top of the word list of
+    ``lang`` (:func:`_frequent`: the tokens that can reach ``least``; for 2.0 about a third of
+    a full list) instead of building wordfreq's dictionary of the whole list. A word of several
+    tokens is as frequent as wordfreq combines them (``1/f = 1/f1 + 1/f2 ...``, a digit
+    sequence at its share of its form), less than each token: a token below the top makes the
+    word miss ``least``. A language whose tokeniser is not wordfreq's regular expressions
+    is asked through :func:`zipf`."""
+    wf = _wordfreq()
+    lang = lang.split("-")[0]
+    if lang not in _wordfreq_languages():
+        return False
+    if wf.get_language_info(lang)["tokenizer"] != "regex":
+        return zipf(word, lang) >= least
+    frequent = _frequent(lang, least)
+    one_over = 0.0
+    tokens = wf.lossy_tokenize(word, lang)
+    for token in tokens:
+        smashed = wf.smash_numbers(token)
+        freq = frequent.get(smashed)
+        if freq is None:
+            return False
+        if smashed != token:
+            freq *= wf.digit_freq(token)
+        one_over += 1.0 / freq
+    return bool(tokens) and _zipf_of(1.0 / one_over) >= least
+
+
+@lru_cache(maxsize=None)
+def _frequent(lang: str, least: float) -> dict:
+    """The tokens of the word list of ``lang`` (wordfreq's best) whose Zipf frequency may
+    round to ``least`` or more -> their frequency, as wordfreq's ``get_frequency_dict`` gives
+    it. The list is stored from its most frequent tokens down (one bucket per 0.01 Zipf), so
+    only its top is decompressed and decoded."""
+    import msgpack
+    from wordfreq import available_languages, cB_to_freq
+
+    last = math.ceil((9 - least) * 100) + 1  # bucket index: Zipf 9 - index / 100
+    out: dict = {}
+    with gzip.open(available_languages()[lang], "rb") as fh:
+        unpacker = msgpack.Unpacker(fh, raw=False)
+        buckets = unpacker.read_array_header() - 1
+        header = unpacker.unpack()
+        if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+            raise ValueError(f"unexpected wordfreq header: {header!r}")
+        for index in range(min(buckets, last + 1)):
+            out.update(dict.fromkeys(unpacker.unpack(), cB_to_freq(-index)))
+    return out
 
 
 def _may_hold(word: str, lang: str) -> bool:

@@ -66,7 +66,16 @@ class Mention:
 
 
 def strip_possessive(word: str) -> str:
-    return _POSSESSIVE_RE.sub("", word) if len(word) > 2 else word
+    """The word without a final possessive ("Novak's", "Novak’s", "Jones'" -> "Novak", "Jones")."""
+    if len(word) <= 2:
+        return word
+    if "\n" in word:  # (the pattern's ``$`` also matches before a final line break)
+        return _POSSESSIVE_RE.sub("", word)
+    if word[-1] in "'’":
+        return word[:-1]
+    if word[-1] == "s" and word[-2] in "'’":
+        return word[:-2]
+    return word
 
 
 _NON_SPACE_RE = re.compile(r"\S+")
@@ -352,8 +361,23 @@ class WordCase:
         self.lower: Counter = Counter()
         self.capital: Counter = Counter()
         for text in texts:
-            self.lower.update(self._LOWER_RE.findall(text))
-            self.capital.update((a or b).lower() for a, b in self._CAPITAL_RE.findall(text))
+            lower, capital = self.counts(text)
+            self.lower.update(lower)
+            self.capital.update(capital)
+
+    @classmethod
+    def counts(cls, text: str) -> tuple[Counter, Counter]:
+        """How one text writes its words: ``(lower case, capitalised)`` counts, which add up
+        over a corpus (see :meth:`of`)."""
+        return (Counter(cls._LOWER_RE.findall(text)),
+                Counter((a or b).lower() for a, b in cls._CAPITAL_RE.findall(text)))
+
+    @classmethod
+    def of(cls, lower: Counter, capital: Counter) -> "WordCase":
+        """The corpus' word case from its summed :meth:`counts`."""
+        case = cls(())
+        case.lower, case.capital = lower, capital
+        return case
 
     def mostly_lower(self, word: str) -> bool:
         w = strip_possessive(word).lower()

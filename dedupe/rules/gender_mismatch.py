@@ -37,7 +37,8 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections import defaultdict
+import copy
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Optional
 
@@ -46,6 +47,7 @@ from ._lex import fold, given_name, is_place, wordlist
 from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, noun_gender, plausible_person, role_words,
                       stopwords, strip_possessive)
 from ._quotes import Inside
+from ._keyed import Keyed, Pass, run
 from .base import Rule, analysis
 
 PRONOUNS = {"he": "m", "him": "m", "his": "m", "himself": "m",
@@ -548,23 +550,27 @@ _SEX_WORDS = {"female": "f", "woman": "f", "male": "m"}
 
 
 class _Evidence:
-    """What the corpus says of a person's gender: honorifics, and the pronouns that point at
-    them unambiguously (by person, and by surname for other documents)."""
+    """What the corpus says of its people and words, the plan of the passes (see ``KEYED``).
+    From pass 1's tallies: honorifics, nouns naming a person, the genders of each surname's
+    people named in full, those surnames, the families (``_family``), how the corpus writes
+    its words, the brands. After pass 2, ``pronouns``: the pronouns that point at a named
+    person unambiguously, summed over the corpus per person (``("p", key, gender)``) and per
+    surname (``("q", surname, gender)``); a document's own count is what it carries."""
 
     def __init__(self):
         self.honorifics: dict = defaultdict(set)
         self.described: dict = defaultdict(set)  # key -> genders of nouns naming the person
-        self.pronouns: dict = defaultdict(lambda: defaultdict(int))  # key -> (doc, gender) -> n
-        self.by_surname: dict = defaultdict(lambda: defaultdict(int))  # surname -> (doc, gender) -> n
         self.surname_genders: dict = defaultdict(set)  # surname -> genders of the people named in full
+        self.surnames: frozenset = frozenset()  # of people named in full anywhere in the corpus
+        self.families: dict = {}  # (key, surname) -> documents with namesakes of mixed gender, see _family
+        self.case = WordCase(())
+        self.brands: frozenset = frozenset()
+        self.pronouns: Counter = Counter()
 
-    def add_pronoun(self, person: Mention, doc_index: int, gender: str) -> None:
-        self.pronouns[person.key][(doc_index, gender)] += 1
-        self.by_surname[fold(person.surname)][(doc_index, gender)] += 1
-
-    def gender(self, person: Mention, doc_index: int, own: Optional[str] = None):
-        """``(gender, source, probability)`` or None. ``own``: the gender of the pronoun being
-        judged, when it is itself counted among the document's pronouns."""
+    def gender(self, person: Mention, here: Counter, own: Optional[str] = None):
+        """``(gender, source, probability)`` or None. ``here``: the pronouns counted in the
+        document being judged (pass 2); ``own``: the gender of the pronoun being judged, when
+        it is itself counted among them."""
         if person.honorific:  # "Mr. Kelly" is a man, even when the corpus also has a "Ms. Kelly"
             return person.honorific, "honorific", 1.0
         described = self.described.get(person.key, set())
@@ -581,18 +587,16 @@ class _Evidence:
             return next(iter(hon)), "honorific", 1.0
         if len(hon) > 1:
             return None
-        counts = self.pronouns.get(person.key, {})
-        other_n = _by_gender(counts, lambda d: d != doc_index)
-        here_n = _by_gender(counts, lambda d: d == doc_index)
+        other_n, here_n = self._split("p", person.key, here)
         if own:
             here_n[own] -= 1  # the document's other pronouns for this person
-        other, here = _unanimous(other_n), _unanimous(here_n)
+        other, here_g = _unanimous(other_n), _unanimous(here_n)
         lex = lexicon_gender(person.given, LEXICON_P)
         if lex:
             # the name table gives way to pronouns for the person that all say otherwise, as many
             # as its log-odds (a pronoun taken as e:1 evidence): 3 for p = 0.92, 7 for p = 0.999
             need = max(2.0, math.log(min(lex[1], 0.999) / (1 - min(lex[1], 0.999))))
-            surname = _by_gender(self.by_surname.get(fold(person.surname), {}), lambda d: d != doc_index)
+            surname = self._split("q", fold(person.surname), here)[0]
             against = "f" if lex[0] == "m" else "m"
             if (_mostly(other_n, against, need, 1.0) or _mostly(here_n, against, need, 1.0)
                     or _mostly(surname, against, need, 0.8)):
@@ -600,22 +604,20 @@ class _Evidence:
             return lex[0], "name lexicon (nomquamgender)", lex[1]
         if described:
             return described, "apposition", 1.0
-        if other and here and other != here:
+        if other and here_g and other != here_g:
             return None
         if other:
             return other, "corpus pronouns", 0.9
-        if here:
-            return here, "document pronouns", 0.9
+        if here_g:
+            return here_g, "document pronouns", 0.9
         return None
 
-
-def _by_gender(counts: dict, keep) -> dict:
-    """Pronoun counts per gender, summed over the documents ``keep`` accepts."""
-    out: dict = defaultdict(int)
-    for (d, g), n in counts.items():
-        if keep(d):
-            out[g] += n
-    return out
+    def _split(self, kind: str, name: str, here: Counter) -> tuple:
+        """Pronoun counts per gender for a person (``kind`` "p") or a surname ("q"): in the
+        other documents, and in this one."""
+        mine = {g: n for g in "mf" if (n := here.get((kind, name, g), 0))}
+        other = {g: n - mine.get(g, 0) for g in "mf" if (n := self.pronouns.get((kind, name, g), 0))}
+        return other, defaultdict(int, mine)
 
 
 def _unanimous(counts: dict) -> Optional[str]:
@@ -630,101 +632,151 @@ def _mostly(counts: dict, gender: str, least: float, share: float) -> bool:
     return n >= least and n >= share * sum(v for v in counts.values() if v > 0)
 
 
-def _check(docs, ctx):
+# gender-mismatch is keyed (rules/_keyed.py) as a pass-1 tally and two passes after the plan:
+# 1. per document (``_tally``): what it says of the corpus' people and words, as counts; the
+#    plan (``_plan``) makes the corpus' evidence of them;
+# 2. per document (``_resolve_pass``): its pronouns resolved with that evidence, and those
+#    pointing unambiguously at a named person counted; summed per person and surname (``_counted``);
+# 3. per document (``_flag_pass``): its pronouns judged with those sums. Only counts meet: each
+#    document's resolved pronouns stay with it (in a staged run, with its shard).
+
+
+def _tally(doc) -> Counter:
+    """Pass 1, one document: honorifics and nouns naming people (by key), surnames named in
+    full and their genders, families, lone names (brands), and its words' case, as counts."""
+    text, ms = doc.text, analysis(doc).mentions
+    out: Counter = Counter()
+    for m in ms:
+        if m.honorific:
+            out["h", m.key, m.honorific] = 1
+        if " " in m.person and not m.backref and (g := _described(text, m)):
+            out["d", m.key, g] = 1
+        if m.given and not m.weak:
+            out["s", fold(m.surname)] = 1
+            if not m.backref:
+                out["g", fold(m.surname), m.honorific or (lexicon_gender(m.given, LEXICON_P) or "?")[0]] = 1
+        if " " in m.person or m.honorific:  # named: no brand
+            out["n", fold(m.surname)] = 1
+        elif m.weak and not m.given:  # standing alone in this document
+            out["a", fold(m.person)] = 1
+    for key, surname in _families(ms):
+        out["f", key, surname] = 1
+    lower, capital = WordCase.counts(text)
+    out.update({("l", w): n for w, n in lower.items()})
+    out.update({("c", w): n for w, n in capital.items()})
+    return out
+
+
+def _plan(noted, totals) -> _Evidence:
+    """The corpus' evidence from pass 1's tallies (``totals.tally``)."""
     ev = _Evidence()
-    full_names: dict = defaultdict(set)  # person key -> docs naming them in full
-    by_surname: dict = defaultdict(lambda: defaultdict(set))  # doc -> surname -> first given names
-    texts = [doc.text for doc in docs]
-    people = [analysis(t).mentions for t in texts]
-    for i, ms in enumerate(people):
-        for m in ms:
-            if m.honorific:
-                ev.honorifics[m.key].add(m.honorific)
-            if " " in m.person and not m.backref and (g := _described(texts[i], m)):
-                ev.described[m.key].add(g)
-            if m.given and not m.weak and not m.backref:
-                full_names[m.key].add(i)
-                by_surname[i][fold(m.surname)].add(fold(m.given))
-    surnames = {fold(m.surname) for ms in people for m in ms if m.given and not m.weak}
-    for ms in people:
-        for m in ms:
-            if m.given and not m.weak and not m.backref:
-                ev.surname_genders[fold(m.surname)].add(m.honorific or (lexicon_gender(m.given, LEXICON_P) or "?")[0])
-    case = WordCase(texts)
-    brands = _brands(people)
-
-    def resolved(i):
-        refs = _resolve(texts[i], people[i], surnames, case, brands)
-        for r in refs:
-            r.doc_index = i
-        return refs
-
-    if ctx.only is None:
-        per_doc = [resolved(i) for i in range(len(texts))]
-    else:
-        per_doc = _resolved_for(docs, ctx.only, people, surnames, resolved)
-    # pronouns that point unambiguously at a named person: evidence for their gender
-    for refs in per_doc:
-        for r in refs:
-            base = refs[r.follows] if r.follows is not None else r
-            if (base.path in ("name", "subject") and (not base.person.weak or " " in base.person.person)
-                    and not base.others and not base.blocked):
-                r.counted = True
-                ev.add_pronoun(base.person, r.doc_index, r.gender)
-    for refs in per_doc:
-        flagged: list = [None] * len(refs)  # (gender, source, probability) when the pronoun is wrong
-        for j, r in enumerate(refs):
-            if r.follows is not None:
-                flagged[j] = flagged[r.follows]
-            elif r.blocked or any(flagged[i] is None for i in r.same_before):
-                continue  # something else the pronoun may point to
-            elif any((g := ev.gender(o, r.doc_index)) is None or g[0] == r.gender for o in r.others):
-                continue  # someone else mentioned nearby may be meant
-            elif r.path == "noun":
-                flagged[j] = (r.noun[2], "noun", 1.0)
-            elif ((not r.person.weak or " " in r.person.person or r.person.key in ev.described)
-                  and not _family(r.person, full_names, by_surname, r.doc_index)):
-                g = ev.gender(r.person, r.doc_index, r.gender if r.counted else None)
-                flagged[j] = g if g is not None and g[0] != r.gender else None
-            if flagged[j] is not None:
-                yield _finding(docs[r.doc_index], r, *flagged[j])
+    lower, capital, alone, named, surnames = Counter(), Counter(), {}, set(), set()
+    for (kind, *name), n in totals.tally.items():
+        if kind == "l":
+            lower[name[0]] = n
+        elif kind == "c":
+            capital[name[0]] = n
+        elif kind == "h":
+            ev.honorifics[name[0]].add(name[1])
+        elif kind == "d":
+            ev.described[name[0]].add(name[1])
+        elif kind == "g":
+            ev.surname_genders[name[0]].add(name[1])
+        elif kind == "s":
+            surnames.add(name[0])
+        elif kind == "f":
+            ev.families[tuple(name)] = n
+        elif kind == "a":
+            alone[name[0]] = n
+        elif kind == "n":
+            named.add(name[0])
+    ev.surnames, ev.case, ev.brands = frozenset(surnames), WordCase.of(lower, capital), _brands(alone, named)
+    return ev
 
 
-def _resolved_for(docs, only: set, people: list, surnames: set, resolved) -> list:
-    """The resolved pronouns (``resolved(i)``) of the documents of ``only`` and of the other
-    documents that may give evidence about a person they refer to: a mention (or a lone
-    surname, as ``_resolve`` finds them) with the key or the surname of one. A pronoun of
-    another document counts only for its own person's key and surname (``add_pronoun``), so
-    the findings in ``only`` are those of resolving every document."""
-    mine = {i for i, d in enumerate(docs) if d.id in only}
-    refs = {i: resolved(i) for i in sorted(mine)}
-    people_read = [m for rs in refs.values() for r in rs for m in (r.person, *r.others) if m is not None]
+def _resolve_pass(doc, index, ev: _Evidence, carried) -> tuple:
+    """Pass 2, one document: its pronouns resolved (``_resolve``) with the corpus' evidence;
+    those that point unambiguously at a named person counted, evidence of their gender. It
+    carries its pronouns, their counts and its families to pass 3."""
+    ms = analysis(doc).mentions
+    refs = _resolve(doc.text, ms, ev.surnames, ev.case, ev.brands)
+    counts: Counter = Counter()
+    for r in refs:
+        r.doc_index = index
+        base = refs[r.follows] if r.follows is not None else r
+        if (base.path in ("name", "subject") and (not base.person.weak or " " in base.person.person)
+                and not base.others and not base.blocked):
+            r.counted = True
+            counts["p", base.person.key, r.gender] += 1
+            counts["q", fold(base.person.surname), r.gender] += 1
+    return (refs, counts, _families(ms)), counts, []
+
+
+def _counted(ev: _Evidence, tally: Counter) -> _Evidence:
+    """The evidence with the corpus' pronoun counts (pass 2's tallies)."""
+    out = copy.copy(ev)
+    out.pronouns = tally
+    return out
+
+
+def _flag_pass(doc, index, ev: _Evidence, carried) -> tuple:
+    """Pass 3, one document: the findings on its pronouns (see the module docstring)."""
+    refs, here, families = carried
+    flagged: list = [None] * len(refs)  # (gender, source, probability) when the pronoun is wrong
+    found = []
+    for j, r in enumerate(refs):
+        if r.follows is not None:
+            flagged[j] = flagged[r.follows]
+        elif r.blocked or any(flagged[i] is None for i in r.same_before):
+            continue  # something else the pronoun may point to
+        elif any((g := ev.gender(o, here)) is None or g[0] == r.gender for o in r.others):
+            continue  # someone else mentioned nearby may be meant
+        elif r.path == "noun":
+            flagged[j] = (r.noun[2], "noun", 1.0)
+        elif ((not r.person.weak or " " in r.person.person or r.person.key in ev.described)
+              and not _family(r.person, ev, families)):
+            g = ev.gender(r.person, here, r.gender if r.counted else None)
+            flagged[j] = g if g is not None and g[0] != r.gender else None
+        if flagged[j] is not None:
+            found.append(_finding(doc, r, *flagged[j]))
+    return None, Counter(), found
+
+
+def _wider(ev: _Evidence, carried: dict):
+    """For a run keeping the findings of some documents only (``carried``: their pass 2): the
+    other documents that may give evidence about a person their pronouns refer to, a mention
+    (or a lone surname, as ``_resolve`` finds them) with the key or the surname of one. A
+    pronoun of another document counts only for its own person's key and surname, so the
+    findings are those of resolving every document."""
+    people_read = [m for refs, _, _ in carried.values() for r in refs for m in (r.person, *r.others) if m is not None]
     keys, names = {m.key for m in people_read}, {fold(m.surname) for m in people_read}
-    lone = surnames & (keys | names)  # a lone surname's key and surname are the word itself
-    for i, d in enumerate(docs):
-        if i not in mine and any(m.key in keys or fold(m.surname) in names
-                                 for m in (*people[i], *_lone_surnames(d.text, people[i], lone))):
-            refs[i] = resolved(i)
-    return [refs[i] for i in sorted(refs)]
+    lone = ev.surnames & (keys | names)  # a lone surname's key and surname are the word itself
+
+    def wanted(doc, index) -> bool:
+        ms = analysis(doc).mentions
+        return any(m.key in keys or fold(m.surname) in names for m in (*ms, *_lone_surnames(doc.text, ms, lone)))
+
+    return wanted
+
+
+KEYED = Keyed(collect=lambda doc, index: (), compare=None, report=lambda matches, plan, totals: matches,
+              plan=_plan, tally=_tally, passes=(Pass(_resolve_pass, then=_counted, wider=_wider), Pass(_flag_pass)))
+
+
+def _check(docs, ctx):
+    return run(RULE.id, docs, only=ctx.only)
 
 
 BRAND_DOCS = 3  # "several" documents
 
 
-def _brands(people: list) -> frozenset:
+def _brands(alone: dict, named: set) -> frozenset:
     """Lone capitalised words taken for people ("told Wikinews", "said Acme") that no person
     of the corpus bears as a surname, nor after an honorific, and that stand alone in several
-    documents (news introduces a person by full name): an outlet, a company, an agency."""
-    alone: dict = defaultdict(set)
-    named = set()
-    for i, ms in enumerate(people):
-        for m in ms:
-            if " " in m.person or m.honorific:
-                named.add(fold(m.surname))
-            elif m.weak and not m.given:
-                alone[fold(m.person)].add(i)
+    documents (news introduces a person by full name): an outlet, a company, an agency.
+    ``alone``: word -> the documents it stands alone in; ``named``: surnames of people."""
     return frozenset(w for w, docs in alone.items()
-                     if len(docs) >= BRAND_DOCS and w not in named and given_name(w) is None)
+                     if docs >= BRAND_DOCS and w not in named and given_name(w) is None)
 
 
 _DESCRIBED_AFTER_RE = re.compile(r",[ \u00a0]+(?:a|an|the)[ \u00a0]+(?:[\w'’\-]+[ \u00a0]+){0,3}?([a-z]+)(?=[,.;:]|[ \u00a0]+(?:and|who|of|from|in|at)\b)")
@@ -746,18 +798,29 @@ def _described(text: str, m: Mention, genders: str = "mf") -> Optional[str]:
     return None
 
 
-def _family(person: Mention, full_names: dict, by_surname: dict, doc_index: int) -> bool:
+def _family(person: Mention, ev: _Evidence, mine: set) -> bool:
     """Is a surname-only mention ambiguous as to gender: do the other documents that name this
     person in full also name someone else of that surname ("Katie Smith" and "Tom Smith": which
     is "Smith"?), not all of one gender by the name table ("Ahmed Smith" and his father "Omar
     Smith" are both men)? In the mention's own document a namesake named before it has made it
     weak already (``mentions``), and one named after it is not known yet. A mention with its
-    own honorific ("Mr. Smith") is not ambiguous."""
+    own honorific ("Mr. Smith") is not ambiguous. ``mine``: the document's own families."""
     if not person.backref or person.honorific:
         return False
-    surname = fold(person.surname)
-    return any(len(given) > 1 and _mixed(given) for d in full_names.get(person.key, ())
-               if d != doc_index and (given := by_surname[d][surname]))
+    family = (person.key, fold(person.surname))
+    return ev.families.get(family, 0) - (family in mine) > 0
+
+
+def _families(ms) -> set:
+    """``(key, surname)`` for each person a document names in full and each surname it gives
+    several given names of, not all of one gender by the name table (see ``_family``)."""
+    full, given = set(), defaultdict(set)
+    for m in ms:
+        if m.given and not m.weak and not m.backref:
+            full.add(m.key)
+            given[fold(m.surname)].add(fold(m.given))
+    mixed = [s for s, names in given.items() if len(names) > 1 and _mixed(names)]
+    return {(k, s) for k in full for s in mixed}
 
 
 def _mixed(given: set) -> bool:
@@ -805,6 +868,7 @@ RULE = Rule(
     description="A pronoun whose gender disagrees with the person it refers to (name, honorific or corpus pronouns).",
     check=_check,
     scope="corpus",
+    keyed=KEYED,
     confidence=tuple(_PRECISION.items()),
     should_flag=(
         "Finance Minister Margaret Olsen said the budget would pass. [[He]] added that taxes would not rise.",

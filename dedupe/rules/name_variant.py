@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from ._keyed import Excerpt, Keyed, Part, run
 from ._lex import fold, given_name, native_spelling, zipf_en
@@ -48,10 +49,19 @@ def _collect(doc, index):
         if text[m.start : m.end].startswith(m.given):  # a full mention, not a back-reference
             yield f"p\0{fold(m.surname)}", (m.given, _occurrence(doc, index, m.start, m.end))
     for m in _WORD_RE.finditer(text):
-        word = strip_possessive(m.group())
-        if len(word) < 4 or word.isupper() or fold(word) in stopwords() or given_name(word):
-            continue
-        yield f"w\0{word}", (index, doc.id, m.start())  # small: the word is the key
+        key = _word_key(m.group())
+        if key is not None:
+            yield key, (index, doc.id, m.start())  # small: the word is the key
+
+
+@lru_cache(maxsize=100_000)
+def _word_key(word: str):
+    """The key of a capitalised word compared by its form (without a possessive), or None for
+    a short word, an acronym, a stop word or a given name."""
+    word = strip_possessive(word)
+    if len(word) < 4 or word.isupper() or fold(word) in stopwords() or given_name(word):
+        return None
+    return f"w\0{word}"
 
 
 def _occurrence(doc, index: int, start: int, end: int) -> tuple:
