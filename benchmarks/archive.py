@@ -5,7 +5,7 @@ drafts against it: a near-copy of an archived article, a draft with two paragrap
 from two archived articles, and an unrelated draft (a seed article). Prints figures and the
 targets; nothing is asserted.
 
-    python benchmarks/generate.py --docs 100000 --out /tmp/bench_100k.jsonl
+    python benchmarks/generate.py --mode pool --docs 100000 --out /tmp/bench_100k.jsonl
     python benchmarks/archive.py --corpus /tmp/bench_100k.jsonl --db /tmp/bench_100k.db
 
 Language identification is off (``--no-language``) unless ``--language`` is given: it is a

@@ -96,10 +96,10 @@ def measure(cmd: list[str]) -> dict:
 
 
 def corpus(data: Path, docs: int) -> Path:
-    path = data / f"bench_{docs}.jsonl"
-    if not path.exists():
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--docs", str(docs), "--out", str(path)], check=True)
-    return path
+    """The pool-mode generated corpus (the one of the published figures)."""
+    from generate import corpus_file
+
+    return corpus_file(data, docs, "pool")
 
 
 def compare(docs: int, data: Path, workers: int, partitions: int, scan: bool = False, shard_bytes: int = 0) -> dict:

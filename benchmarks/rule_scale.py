@@ -31,12 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def corpus(docs: int, folder: Path) -> Path:
-    path = folder / f"generated_{docs}.jsonl"
-    if not path.exists():
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--docs", str(docs),
-                        "--out", str(path)], check=True)
-    return path
+def corpus(docs: int, folder: Path, mode: str = "pool") -> Path:
+    """The generated corpus (pool mode by default: the one of the published figures)."""
+    from generate import corpus_file
+
+    return corpus_file(folder, docs, mode)
 
 
 def _cpu() -> float:
@@ -99,6 +98,7 @@ def main(argv=None) -> None:
     ap.add_argument("--folder", default="/tmp", type=Path)
     ap.add_argument("--src", default=str(ROOT), help="source tree to import dedupe from")
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--mode", choices=("pool", "news"), default="pool", help="generate.py mode of the corpora")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -110,7 +110,7 @@ def main(argv=None) -> None:
     print(f"| {args.rule} ({args.src}, {args.workers} worker(s)): documents | words | findings | seconds | CPU s | peak MB |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for size in map(int, args.sizes.split(",")):
-        path = corpus(size, args.folder)
+        path = corpus(size, args.folder, args.mode)
         out = subprocess.run([sys.executable, __file__, "--rule", args.rule, "--child", str(path), "--src", args.src,
                               "--workers", str(args.workers), *(["--related"] if args.related else [])],
                              capture_output=True, text=True)

@@ -15,14 +15,19 @@ b. recall and precision of each pipeline's near-duplicate pairs against brute-fo
 c. ``dedupe scan --no-language`` (no rules, no passages) at each of ``--sizes``: wall time,
    peak resident memory, and time per document;
 d. the full scan (``--sections d``): ``dedupe scan --no-html`` as its own process on ECB+ (if
-   present, ``--ecb``) and on generated corpora of ``--full-sizes`` articles, every stage on and
+   present, ``--ecb``) and on generated corpora of ``--full-sizes`` articles (``--full-mode``:
+   the news mode by default, where reuse per article stays constant as the corpus grows; the
+   pool mode's candidate pairs grow with the square of the corpus), every stage on and
    each stage alone, with ``--full-workers``: wall and CPU time, MB/s per core, peak RSS, time
-   per document and the speed-up of two workers over one. 1M articles (~3 GB) is
-   ``--full-sizes 10000,100000,1000000`` (hours with rules on today).
+   per document and its growth from the smallest generated corpus, and the speed-up of two
+   workers over one. 1M articles (~3 GB) is ``--full-sizes 10000,100000,1000000`` (hours with
+   rules on today).
 r. (only when asked: ``--sections r``) ``dedupe dedup`` with the local engine against
    ``--engine ray`` at each of ``--sizes`` (``benchmarks/ray_engine.py``).
 
-Corpora come from ``benchmarks/generate.py`` (written to ``--data``, reused when present).
+Corpora come from ``benchmarks/generate.py`` (written to ``--data``, reused when present):
+``bench_N.jsonl`` in its pool mode for sections a-c (the corpus their published figures were
+measured on), ``news_N.jsonl`` in its news mode for section d.
 Nothing here runs in the tests. rensa is a benchmark-only install (``pip install rensa``).
 """
 
@@ -43,20 +48,19 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from generate import corpus_file  # noqa: E402
 
 THRESHOLD, NGRAM, NUM_PERM, SEED = 0.8, 5, 128, 1
 WORD_RE = re.compile(r"\w+")
 
 
 # ---------------------------------------------------------------- corpora
-def corpus(data: Path, docs: int) -> Path:
-    path = data / f"bench_{docs}.jsonl"
-    if not path.exists():
-        subprocess.run(
-            [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--docs", str(docs), "--out", str(path)],
-            check=True,
-        )
-    return path
+def corpus(data: Path, docs: int, mode: str = "pool") -> Path:
+    """A generated corpus (``benchmarks/generate.py``; sections a-c use the pool mode, the one their
+    figures in docs/performance.md were measured on)."""
+    return corpus_file(data, docs, mode)
 
 
 def python_shingles(text: str) -> list[str]:
@@ -283,7 +287,7 @@ def full_scan(paths: list[Path], workers: list[int], stages: list[str]) -> list[
     for path in paths:
         docs = sum(1 for _ in open(path, "rb"))
         mb = path.stat().st_size / 1e6
-        generated = path.name.startswith("bench_")
+        generated = path.name.startswith(("bench_", "news_"))
         for stage in stages:
             walls, cpus = {}, {}
             for w in workers:
@@ -325,6 +329,8 @@ def main(argv=None):
     ap.add_argument("--data", default="/tmp", help="folder for generated corpora")
     ap.add_argument("--sections", default="abc", help="a, b, c and d (full scan)")
     ap.add_argument("--full-sizes", default="1000,10000", help="generated corpus sizes for section d (1000000 is ~3 GB)")
+    ap.add_argument("--full-mode", choices=("news", "pool"), default="news",
+                    help="benchmarks/generate.py mode of section d's corpora (news: reuse per article constant)")
     ap.add_argument("--full-workers", default="1,2", help="worker counts for section d")
     ap.add_argument("--full-stages", default=",".join(STAGES), help=f"stage sets for section d: {', '.join(STAGES)}")
     ap.add_argument("--ecb", default="/work/shared/data/research/ecbplus.jsonl", help="ECB+ JSONL for section d (skipped if absent)")
@@ -384,7 +390,7 @@ def main(argv=None):
         out.append("")
     if "d" in args.sections:
         paths = [Path(args.ecb)] if Path(args.ecb).exists() else []
-        paths += [corpus(data, int(n)) for n in args.full_sizes.split(",") if n]
+        paths += [corpus(data, int(n), args.full_mode) for n in args.full_sizes.split(",") if n]
         out += start_up(paths[-1]) if paths else []
         out += full_scan(paths, [int(w) for w in args.full_workers.split(",")], args.full_stages.split(","))
     if "r" in args.sections:  # local against --engine ray (benchmarks/ray_engine.py)
