@@ -98,16 +98,22 @@ def train(source: str) -> dict:
     return chain
 
 
+def walk(chain: dict, rng: random.Random) -> list[str]:
+    """One sentence of the order-2 chain: at most 60 words."""
+    state, words = ("<s>", "<s>"), []
+    while len(words) < 60:
+        w = rng.choice(chain[state])
+        if w == "</s>":
+            break
+        words.append(w)
+        state = (state[1], w)
+    return words
+
+
 def sentence_pool(chain: dict, size: int, rng: random.Random) -> list[str]:
     pool = []
     while len(pool) < size:
-        state, words = ("<s>", "<s>"), []
-        while len(words) < 60:
-            w = rng.choice(chain[state])
-            if w == "</s>":
-                break
-            words.append(w)
-            state = (state[1], w)
+        words = walk(chain, rng)
         if len(words) >= 6:
             pool.append(" ".join(words))
     return pool
@@ -215,14 +221,7 @@ class NewsText:
         flat = array.array("i")
         offsets = [0]
         for _ in range(templates):
-            state = ("<s>", "<s>")
-            words: list = []
-            while len(words) < 60:
-                w = rng.choice(chain[state])
-                if w == "</s>":
-                    break
-                words.append(w)
-                state = (state[1], w)
+            words = walk(chain, rng)
             if len(words) < 6:
                 continue
             flat.extend([tokens.setdefault(w, len(tokens)) for w in words])
