@@ -11,7 +11,7 @@ the share of its words inside shared passages (``reused_fraction``) and per othe
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Optional
 
 import numpy as np
@@ -51,8 +51,9 @@ class Reuse:
     still show there; "for the first time" does not),
     and the stock n-gram hashes (``stock``: word 3-grams in more than ``passage_max_df``
     documents); ``words``: document id -> its :class:`~dedupe.passages.tokens.Words`, as
-    computed for the passages (the derivation features use them instead of computing them
-    again; a document missing there is read again)."""
+    computed for the passages, for the documents of ``passages`` and ``related`` (the
+    derivation features use them instead of computing them again; a document missing there
+    is read again)."""
 
     passages: list[Passage] = field(default_factory=list)
     related: list[tuple[str, str]] = field(default_factory=list)
@@ -109,6 +110,8 @@ def find_reuse(
     n = SEED_NGRAM
     workers = getattr(config, "workers", 1)
     all_words = [w for chunk in pmap(_words_of_all, batches(texts, DOCS_PER_JOB), workers) for w in chunk]
+    if workers > 1:  # the texts held here, not the copies that came back from the workers
+        all_words = [replace(w, text=t) for w, t in zip(all_words, texts)]
     if archive_df is None:
         stop = common_grams(all_words, config.passage_max_df)
     else:
@@ -124,7 +127,12 @@ def find_reuse(
         if progress:
             progress("passages", min(k * PAIRS_PER_JOB, len(pairs)), len(pairs))
     out.stock = stop
-    out.words = dict(zip(ids, all_words))
+    # the words of the documents the later stages ask about (those of a passage or a related
+    # pair), without their tokens (only the alignment reads them)
+    kept = {d for pair in out.related for d in pair} | {d for p in out.passages for d in (p.a.doc, p.b.doc)}
+    out.words = {i: w for i, w in zip(ids, all_words) if i in kept}
+    for w in out.words.values():
+        w.forget_tokens()
     return out
 
 

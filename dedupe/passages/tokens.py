@@ -22,10 +22,11 @@ from ..textutil import unwrapped
 class Words:
     starts: np.ndarray  # int64 character offset of each word
     ends: np.ndarray  # int64 end offset (exclusive) of each word
-    tokens: tuple  # normalised words
     grams: np.ndarray  # uint64 hash of the n words starting at each position (len - n + 1)
     breaks: np.ndarray  # bool: a sentence or paragraph ends between word i - 1 and word i
     hashes: np.ndarray  # uint64 hash of each word (:func:`~dedupe.near.shingles.token_hash`)
+    # the text (held by the caller anyway): :attr:`tokens` are made from it when asked
+    text: str = field(default="", repr=False, compare=False)
     _vocabulary: dict = field(default_factory=dict, repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -37,6 +38,18 @@ class Words:
             self._vocabulary.clear()
             self._vocabulary[key] = v[~in_sorted(v, stop)]
         return self._vocabulary[key]
+
+    @property
+    def tokens(self) -> tuple:
+        """The normalised words, made from the text when first asked (only the documents of
+        aligned pairs need them: as Python strings they would be most of the memory of the
+        words of a corpus); :meth:`forget_tokens` drops them."""
+        if "tokens" not in self._cache:
+            self._cache["tokens"] = _tokens(self.text, self.starts, self.ends)
+        return self._cache["tokens"]
+
+    def forget_tokens(self) -> None:
+        self._cache.pop("tokens", None)
 
     def index(self) -> tuple[np.ndarray, np.ndarray]:
         """``(order, sorted_grams)``: the n-gram positions (int32) in order of their hash (positions
@@ -54,7 +67,7 @@ class Words:
         return self._cache["breaks"]
 
     def __len__(self) -> int:
-        return len(self.tokens)
+        return int(self.starts.size)
 
     def chars(self, first: int, last: int) -> tuple[int, int]:
         """Character span ``(start, end)`` of words ``first .. last - 1``."""
@@ -101,15 +114,19 @@ def words_of(text: str, n: int) -> Words:
     edges = np.diff(_is_word(codes).view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     if lowers_in_place(text):
-        lowered = text.lower()
-        tokens = tuple(WORD_RE.findall(lowered))
-        hashes = token_hashes(np.frombuffer(lowered.encode("utf-32-le"), dtype=np.uint32), starts, ends)
+        hashes = token_hashes(np.frombuffer(text.lower().encode("utf-32-le"), dtype=np.uint32), starts, ends)
     else:
-        tokens = tuple(normalise(text[s:e]) for s, e in zip(starts.tolist(), ends.tolist()))
-        hashes = hash_tokens(tokens)
-    grams = combine_ngrams(hashes, n) if len(tokens) >= n else np.zeros(0, dtype=np.uint64)
+        hashes = hash_tokens(_tokens(text, starts, ends))
+    grams = combine_ngrams(hashes, n) if starts.size >= n else np.zeros(0, dtype=np.uint64)
     breaks = _breaks(unwrapped(text), starts, ends)  # same length: offsets hold
-    return Words(starts=starts, ends=ends, tokens=tokens, grams=grams, breaks=breaks, hashes=hashes)
+    return Words(starts=starts, ends=ends, grams=grams, breaks=breaks, hashes=hashes, text=text)
+
+
+def _tokens(text: str, starts: np.ndarray, ends: np.ndarray) -> tuple:
+    """The normalised words of ``text`` at ``starts``/``ends`` (as :func:`words_of` finds them)."""
+    if lowers_in_place(text):
+        return tuple(WORD_RE.findall(text.lower()))
+    return tuple(normalise(text[s:e]) for s, e in zip(starts.tolist(), ends.tolist()))
 
 
 def _breaks(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
