@@ -436,7 +436,7 @@ def test_run_search_is_the_decoded_pairs_of_the_keys():
         read = rows[: len(rows) * 2 // 3]
         wanted = np.unique(np.concatenate([keys[rng.random(keys.size) < 0.3], rng.integers(0, 2**47, 50)]))
         k, v = runs.decode(sorted(read), shift)
-        found = runs.search(read, shift, wanted, doc_values)
+        found = runs.search(read, shift, wanted)
         assert found[0].tolist() == k[np.isin(k, wanted)].tolist() and found[1].tolist() == v[np.isin(k, wanted)].tolist()
 
 

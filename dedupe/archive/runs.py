@@ -295,12 +295,11 @@ def lookup(keys: np.ndarray, found: list[tuple[np.ndarray, np.ndarray]], doc_val
     return [vs[a:b] for a, b in zip(lo.tolist(), hi.tolist())]
 
 
-def search(rows: list, shift: int, keys: np.ndarray, doc_values: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def search(rows: list, shift: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The pairs of ``(block, data)`` rows of one run whose key is one of ``keys`` (sorted,
     distinct): what :func:`decode` gives, kept where the key is wanted, in key order. The
     keys of the blocks read are decoded (their gaps add up), the values only of the pairs
-    wanted. ``doc_values`` is the run's kind (a run of counts holds one pair per key); the
-    pairs kept are the same for both."""
+    wanted."""
     empty = np.zeros(0, dtype=np.int64)
     if not rows or not keys.size:
         return empty, empty.copy()

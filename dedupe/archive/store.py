@@ -385,11 +385,11 @@ class SQLiteStore(Store):
             blocks = np.unique(keys >> shift).tolist()
             if len(blocks) * R.BLOCK_PAIRS >= pairs:  # most of its blocks: the whole run in one pass
                 rows = self.db.execute("SELECT block, data FROM blocks WHERE run = ?", (run,)).fetchall()
-                found.append(R.search(rows, shift, keys, KINDS[kind]))
+                found.append(R.search(rows, shift, keys))
                 continue
             for part in _chunks(blocks):
                 q = f"SELECT block, data FROM blocks WHERE run = {run} AND block IN ({','.join('?' * len(part))})"
-                found.append(R.search(self.db.execute(q, part).fetchall(), shift, keys, KINDS[kind]))
+                found.append(R.search(self.db.execute(q, part).fetchall(), shift, keys))
         return found
 
     def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]:

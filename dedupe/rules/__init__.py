@@ -90,7 +90,8 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     else:
         jobs = [*(("batch", *sp, True, True) for sp in spans), *whole]
     here = 1 if warm and spans else 0
-    shared = (docs, per_doc, keyed, config, results, only)
+    drafts = None if only is None else [d for d in docs if d.id in only]  # (a keyed rule's focus)
+    shared = (docs, per_doc, keyed, config, results, only, drafts)
     by_rule: dict = {}
     document: dict = {}  # batch start -> its findings of the document-scope rules
     parts: dict = {}  # batch start -> its pass-1 items
@@ -151,7 +152,7 @@ def _rules_job(shared, job) -> tuple:
     """A job of :func:`_findings`: a corpus rule's findings, or, for a batch of documents, the
     findings of the document-scope rules (``check``) and the pass-1 items of the keyed rules
     (``collect``)."""
-    docs, per_doc, keyed, config, results, only = shared
+    docs, per_doc, keyed, config, results, only, drafts = shared
     ctx = RuleContext(config=config, results=results, only=only)
     if job[0] == "rule":
         return list({r.id: r for r in all_rules()}[job[1]].run(docs, ctx))
@@ -162,7 +163,6 @@ def _rules_job(shared, job) -> tuple:
         checked = batch if only is None else [d for d in batch if d.id in only]
         rules = {r.id: r for r in all_rules()}
         findings = [f for rid in per_doc for f in rules[rid].run(checked, ctx)]
-    drafts = None if only is None else [d for d in docs if d.id in only]
     return findings, _keyed.collect(keyed, list(enumerate(batch, start)), drafts) if collect else None
 
 
