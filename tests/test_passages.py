@@ -345,6 +345,20 @@ def test_candidates_are_datasketch_minhashlsh_buckets(planted, max_df):
     assert ours and ours == _datasketch_candidate_pairs(items, ws, stop, 3, Config(), max_df)
 
 
+def test_candidates_when_band_keys_collide(planted, monkeypatch):
+    """Rows that share a 64-bit band key but differ are never one bucket: with every key
+    made equal, the exact sort gives the same pairs."""
+    import dedupe.passages.candidates as cand
+
+    _, texts, _ = planted
+    items = [t for _, t in sorted(texts.items())]
+    ws = [words_of(t, 3) for t in items]
+    stop = common_grams(ws, 100)
+    hashed = candidate_pairs(items, ws, stop, 3, Config(), 100)
+    monkeypatch.setattr(cand, "band_key", lambda block, start, end: np.zeros(block.shape[0], dtype=np.uint64))
+    assert hashed and candidate_pairs(items, ws, stop, 3, Config(), 100) == hashed
+
+
 def test_workers_find_the_same_reuse_as_one_process(planted, monkeypatch):
     """Words, units and alignments in two worker processes, several jobs each: the same
     passages, related pairs and stock n-grams as in one process."""

@@ -17,6 +17,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..config import Config
+from ..near.banding import _groups_of_equal, band_key
 from ..near.lsh import recall_params
 from ..near.signatures import kperm_signatures
 from ..parallel import batches, pmap
@@ -114,12 +115,33 @@ def _bucket_pairs(block: np.ndarray, of_unit: np.ndarray, docs: int, max_df: int
     (rows of ``block`` that are equal: MinHashLSH's buckets, without its per-unit dicts),
     leaving out buckets of more than ``max_df`` documents (a stock sentence would pair every
     document with every other); with ``member`` (per document, bool), only the pairs holding
-    a member."""
-    # the distinct (bucket, document) pairs, ordered by bucket, then document
-    order = np.lexsort((of_unit, *block.T[::-1]))
-    rows, doc = block[order], of_unit[order]
+    a member.
+
+    Most rows are in no bucket of two: the rows are hashed to one 64-bit key each and only
+    those whose key is shared are sorted (:func:`~dedupe.near.banding._groups_of_equal`).
+    Should two different rows share a key (probability ~2**-64), every row is sorted
+    instead, so the buckets are always exactly the equal rows."""
+    order, starts, sizes = _groups_of_equal(band_key(block, 0, block.shape[1]))
+    rows = block[order]
+    if not (rows == np.repeat(rows[starts], sizes, axis=0)).all():
+        order = np.lexsort((of_unit, *block.T[::-1]))
+        rows = block[order]
+        new_bucket = np.ones(order.size, dtype=bool)
+        new_bucket[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+        return _pairs_in_buckets(new_bucket, of_unit[order], docs, max_df, member)
+    # the (bucket, document) pairs of the shared keys, ordered by bucket, then document
+    group = np.repeat(np.arange(sizes.size), sizes)
+    doc = of_unit[order]
+    by_doc = np.lexsort((doc, group))
+    group, doc = group[by_doc], doc[by_doc]
     new_bucket = np.ones(doc.size, dtype=bool)
-    new_bucket[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    new_bucket[1:] = group[1:] != group[:-1]
+    return _pairs_in_buckets(new_bucket, doc, docs, max_df, member)
+
+
+def _pairs_in_buckets(new_bucket: np.ndarray, doc: np.ndarray, docs: int, max_df: int, member) -> np.ndarray:
+    """:func:`_bucket_pairs` from the documents of the rows ordered by bucket, then document
+    (``new_bucket``: where a bucket starts)."""
     distinct = new_bucket.copy()
     distinct[1:] |= doc[1:] != doc[:-1]
     bucket, doc = np.cumsum(new_bucket)[distinct], doc[distinct]
