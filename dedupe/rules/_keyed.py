@@ -6,7 +6,8 @@ A keyed rule (:class:`Keyed`) says:
 - ``collect(doc, index)``, pass 1, one document at a time: ``(key, item)`` pairs (a person
   mention keyed by its surname, a quotation keyed by each of its content words), and
   optionally ``tally(doc)``, a :class:`~collections.Counter` added up over the corpus
-  (document frequencies);
+  (document frequencies), or an iterable of keys, each occurrence counting one (added up by
+  ``Counter.update`` without a Python loop per key);
 - ``census(key, items)``, optional, per key: whether to note the key (a word in too many
   quotations to be a key; a name form), and ``plan(noted keys, totals)`` on the driver;
 - ``compare(key, items, plan)``, pass 2, per key: the matches found among the items of one

@@ -366,11 +366,17 @@ class WordCase:
             self.capital.update(capital)
 
     @classmethod
+    def words(cls, text: str) -> tuple[list, list]:
+        """How one text writes its words: ``(words in lower case, words capitalised inside a
+        sentence, lower-cased)``, every occurrence."""
+        return cls._LOWER_RE.findall(text), [(a or b).lower() for a, b in cls._CAPITAL_RE.findall(text)]
+
+    @classmethod
     def counts(cls, text: str) -> tuple[Counter, Counter]:
-        """How one text writes its words: ``(lower case, capitalised)`` counts, which add up
-        over a corpus (see :meth:`of`)."""
-        return (Counter(cls._LOWER_RE.findall(text)),
-                Counter((a or b).lower() for a, b in cls._CAPITAL_RE.findall(text)))
+        """:meth:`words` as ``(lower case, capitalised)`` counts, which add up over a corpus
+        (see :meth:`of`)."""
+        lower, capital = cls.words(text)
+        return Counter(lower), Counter(capital)
 
     @classmethod
     def of(cls, lower: Counter, capital: Counter) -> "WordCase":

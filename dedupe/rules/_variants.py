@@ -30,14 +30,21 @@ _SKELETON_SUBS = (("ph", "f"), ("th", "t"), ("kh", "h"), ("ck", "k"), ("x", "ks"
                   ("q", "k"), ("c", "k"), ("j", "y"))
 
 
+_DOUBLED_RE = re.compile(r"(.)\1+")
+_VOWELS_RE = re.compile(r"[aeiouy'’\-\s]")
+_HYPHEN_SPACE_RE = re.compile(r"[\-\s]")
+
+
+@lru_cache(maxsize=100_000)
 def skeleton(form: str) -> str:
     """Consonant skeleton: folded, a few spelling equivalences, vowels (and y) dropped,
-    doubled letters collapsed first ("Zelenskyy" -> "zlnsk", "Kyiv" and "Kiev" -> "kv")."""
+    doubled letters collapsed first ("Zelenskyy" -> "zlnsk", "Kyiv" and "Kiev" -> "kv").
+    (Once per distinct form: a form is in many candidate pairs.)"""
     s = fold(form)
     for a, b in _SKELETON_SUBS:
         s = s.replace(a, b)
-    s = re.sub(r"(.)\1+", r"\1", s)
-    return re.sub(r"[aeiouy'’\-\s]", "", s)
+    s = _DOUBLED_RE.sub(r"\1", s)
+    return _VOWELS_RE.sub("", s)
 
 
 @lru_cache(maxsize=1)
@@ -95,18 +102,20 @@ def _romanisation_swap(fa: str, fb: str) -> bool:
 # British and American spellings of one word (colour/color, centre/center, organise/organize,
 # analyse/analyze): a house style, not two spellings of a name. (Not -lled/-led: a doubled
 # letter dropped from a name, Miller/Miler, is a typing error.)
-_ENGLISH_SPELLINGS = ((r"our(s?)$", r"or\1"), (r"tre(s?)$", r"ter\1"), (r"is(e|es|ed|ing|ation)$", r"iz\1"),
-                      (r"ys(e|es|ed|ing)$", r"yz\1"))
+_ENGLISH_SPELLINGS = tuple((re.compile(pat), rep) for pat, rep in (
+    (r"our(s?)$", r"or\1"), (r"tre(s?)$", r"ter\1"), (r"is(e|es|ed|ing|ation)$", r"iz\1"), (r"ys(e|es|ed|ing)$", r"yz\1")))
+
+
+@lru_cache(maxsize=100_000)
+def _american(x: str) -> str:
+    for pat, rep in _ENGLISH_SPELLINGS:
+        x = pat.sub(rep, x)
+    return x
 
 
 def english_spellings(fa: str, fb: str) -> bool:
     """The folded forms are the British and the American spelling of one word."""
-    def american(x):
-        for pat, rep in _ENGLISH_SPELLINGS:
-            x = re.sub(pat, rep, x)
-        return x
-
-    return fa != fb and american(fa) == american(fb)
+    return fa != fb and _american(fa) == _american(fb)
 
 
 # patronymic surnames of two traditions: Danish/Norwegian -sen, Swedish/English -son (two families)
@@ -141,7 +150,7 @@ def variant_reason(a: str, b: str, allow_spelling: bool = False) -> Optional[str
     fa, fb = fold(a), fold(b)
     if fa == fb:
         return "diacritics" if a.lower() != b.lower() else None
-    if re.sub(r"[\-\s]", "", fa) == re.sub(r"[\-\s]", "", fb):
+    if _HYPHEN_SPACE_RE.sub("", fa) == _HYPHEN_SPACE_RE.sub("", fb):
         return "hyphen or space"
     if same_table_group(a, b):
         return "transliteration table"
@@ -166,12 +175,12 @@ def candidate_pairs(forms: list[str]) -> set:
     by_key: dict = {}
     for i, f in enumerate(forms):
         folded = fold(f)
-        keys = {("s", skeleton(f)), ("r", romanisation_key(f))}
-        keys.update(("d", folded[:k] + folded[k + 1 :]) for k in range(len(folded)))
-        keys.add(("d", folded))
+        keys = {"d" + folded[:k] + folded[k + 1 :] for k in range(len(folded))}
+        keys.update(("s" + skeleton(f), "r" + romanisation_key(f), "d" + folded))
         for key in keys:
             by_key.setdefault(key, []).append(i)
     pairs = set()
     for idx in by_key.values():
-        pairs.update((a, b) for k, a in enumerate(idx) for b in idx[k + 1 :])
+        if len(idx) > 1:
+            pairs.update((a, b) for k, a in enumerate(idx) for b in idx[k + 1 :])
     return pairs

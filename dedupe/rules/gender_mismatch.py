@@ -40,7 +40,8 @@ import re
 import copy
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from typing import Optional
+from itertools import chain, repeat
+from typing import Iterable, Optional
 
 from ..textutil import Cover
 from ._lex import fold, given_name, is_place, wordlist
@@ -641,9 +642,10 @@ def _mostly(counts: dict, gender: str, least: float, share: float) -> bool:
 #    document's resolved pronouns stay with it (in a staged run, with its shard).
 
 
-def _tally(doc) -> Counter:
+def _tally(doc) -> Iterable:
     """Pass 1, one document: honorifics and nouns naming people (by key), surnames named in
-    full and their genders, families, lone names (brands), and its words' case, as counts."""
+    full and their genders, families, lone names (brands), once each, and its words' case,
+    each occurrence: keys that pass 1 counts."""
     text, ms = doc.text, analysis(doc).mentions
     out: Counter = Counter()
     for m in ms:
@@ -661,10 +663,8 @@ def _tally(doc) -> Counter:
             out["a", fold(m.person)] = 1
     for key, surname in _families(ms):
         out["f", key, surname] = 1
-    lower, capital = WordCase.counts(text)
-    out.update({("l", w): n for w, n in lower.items()})
-    out.update({("c", w): n for w, n in capital.items()})
-    return out
+    lower, capital = WordCase.words(text)
+    return chain(out, zip(repeat("l"), lower), zip(repeat("c"), capital))
 
 
 def _plan(noted, totals) -> _Evidence:

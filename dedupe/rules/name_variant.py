@@ -175,10 +175,13 @@ def _report(matches: list, plan: dict, totals):
     yield from people
     seen = {(f.doc, f.start) for f in people}
     words = {m[1]: m[2] for m in matches if m[0] == "w"}
-    for members, why in plan["groups"]:
-        if any(m not in words for m in members):  # not compared: no document asked about uses it
-            continue
-        group = _within_related({m: words[m] for m in members}, totals)
+    # not compared: a group a form of which no document asked about uses
+    asked = [(members, why) for members, why in plan["groups"] if all(m in words for m in members)]
+    # the documents of every group asked about made vectors once (a document's vector does
+    # not depend on the others': its terms, the corpus' document frequencies)
+    related = Related(totals, [d.index for members, _ in asked for m in members for d, _, _ in words[m]]) if asked else None
+    for members, why in asked:
+        group = _within_related({m: words[m] for m in members}, related)
         if len(group) < 2:
             continue
         for f in _findings(sorted(group), why, group, "the name", whole_mention=False, order=_order(group)):
@@ -196,9 +199,10 @@ def _analyzer():
     return lambda text: [t for t in _TERM_RE.findall(text.lower()) if t not in stop]
 
 
-def _terms(doc) -> Counter:
-    """The document's terms once each (their document frequencies, added up in pass 1)."""
-    return Counter(set(_analyzer()(doc.text)))
+def _terms(doc) -> set:
+    """The document's terms once each (their document frequencies, added up in pass 1): the
+    distinct words of :func:`_analyzer`, as a set, without a list of every word first."""
+    return set(_TERM_RE.findall(doc.text.lower())) - stopwords()
 
 
 class Related:
@@ -256,10 +260,10 @@ class Related:
         return found
 
 
-def _within_related(forms: dict, totals) -> dict:
-    """Keep, of each form, the occurrences in a document related to one using another form."""
+def _within_related(forms: dict, related: Related) -> dict:
+    """Keep, of each form, the occurrences in a document related to one using another form
+    (``related``: the :class:`Related` of at least the forms' documents)."""
     docs = {form: {d.index for d, _, _ in occ} for form, occ in forms.items()}
-    related = Related(totals, [i for ds in docs.values() for i in ds])
     out = {}
     for form, occ in forms.items():
         others = {i for f, ds in docs.items() if f != form for i in ds}
