@@ -122,7 +122,7 @@ def _cannot_be_foreign(lower: list[str], doc_lang: str) -> bool:
     reach MIN_FOREIGN_SHARE is English, whatever langdetect would say."""
     if doc_lang != "en" or not lower:
         return False
-    english = sum(1 for w in lower if w in _surely_english())
+    english = sum(map(_surely_english().__contains__, lower))
     return (len(lower) - english) / len(lower) < MIN_FOREIGN_SHARE
 
 
@@ -135,7 +135,9 @@ def foreign_language(sentence: str, doc_lang: str):
     words = _WORD.findall(sentence)
     # words that are not names: lower-case ones, and words of scripts without case
     lower = [w.lower() for w in words if not w[:1].isupper()]
-    if _word_count(words) < MIN_WORDS or _word_count(lower) < MIN_LOWER_WORDS:
+    # (in an ASCII sentence every word has case: one word each)
+    counted = len if sentence.isascii() else _word_count
+    if counted(words) < MIN_WORDS or counted(lower) < MIN_LOWER_WORDS:
         return None
     if _cannot_be_foreign(lower, doc_lang):
         return None

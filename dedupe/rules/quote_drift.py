@@ -25,8 +25,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
+from itertools import chain
 from typing import Optional
 
 from ..textutil import sentences, single_sentence
@@ -287,7 +289,8 @@ def _compare_key(word: str, units: list, no_key: frozenset) -> list:
                 postings[k].append(i)
     out = []
     for i, ks in enumerate(keys):
-        shared = Counter(j for k in ks if k >= word for j in postings[k] if j > i)
+        # the later forms sharing each key (postings are in form order: a binary search each)
+        shared = Counter(chain.from_iterable(p[bisect_right(p, i) :] for p in (postings[k] for k in ks if k >= word)))
         for j, n in shared.items():
             if n < MIN_SHARED or n < SHARED_SHARE * min(sizes[i], sizes[j]) or min(ks & keys[j]) != word:
                 continue

@@ -11,6 +11,7 @@ good English. Time nouns ("The day after the vote he resigned") are not subjects
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .base import Rule, analysis
@@ -134,9 +135,19 @@ def _clause_starts(toks: list) -> list[int]:
     return starts
 
 
+# where a pronoun token of _TOKEN may be, over the whole text: not after a letter that starts
+# a token (that token would take the pronoun in), and before no word character (a token ends
+# before none); a superset of the pronoun tokens, so that a sentence without any is skipped
+_MAY_BE_PRONOUN = re.compile(r"(?<![A-Za-zÀ-ÖØ-öø-ÿĀ-ž])(?:he|she|it|they)(?!\w)", re.IGNORECASE)
+
+
 def check(doc, ctx):
     text = doc.text
+    pronouns = [m.start() for m in _MAY_BE_PRONOUN.finditer(text)]
     for ss, se in analysis(text).sentences:
+        at = bisect.bisect_left(pronouns, ss)
+        if at == len(pronouns) or pronouns[at] >= se:
+            continue  # no pronoun: no finding
         toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, ss, se)]
         while toks and toks[0][0] in ("\"", "“", "‘", "(", "’"):
             toks = toks[1:]

@@ -196,7 +196,7 @@ def _foreign_words(text: str, inside, parts):
     names = web = None
     # the distinct tokens first: only those with a part the vocabulary calls foreign are
     # looked for in the text (most texts have none)
-    suspect = {t for t in set(_TOKEN_RE.findall(text)) if _suspect_parts(t)}
+    suspect = set(filter(_suspect_parts, set(_TOKEN_RE.findall(text))))
     if not suspect:
         return
     for m in _TOKEN_RE.finditer(text):
