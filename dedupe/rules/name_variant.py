@@ -226,15 +226,23 @@ class Related:
         from scipy.sparse import csr_matrix
         from sklearn.preprocessing import normalize
 
-        counts = [Counter(_analyzer()(t)) for t in self.totals.texts(self.indices)]
-        vocabulary = {t: n for n, t in enumerate(sorted({t for c in counts for t in c}))}
-        rows = [sorted((vocabulary[t], k) for t, k in c.items()) for c in counts]
-        matrix = csr_matrix(
-            (np.array([k for r in rows for _, k in r], dtype=np.float64), np.array([j for r in rows for j, _ in r], dtype=np.int64),
-             np.cumsum([0] + [len(r) for r in rows])), shape=(len(rows), max(1, len(vocabulary))))
+        # each document's term counts as arrays at once (term ids in order of first sight), so
+        # that only one string per distinct term is held, not a Counter per document
+        analyse, seen, ids, counts, sizes = _analyzer(), {}, [], [], []
+        for t in self.totals.texts(self.indices):
+            c = Counter(analyse(t))
+            ids.append(np.fromiter((seen.setdefault(w, len(seen)) for w in c), dtype=np.int64, count=len(c)))
+            counts.append(np.fromiter(c.values(), dtype=np.float64, count=len(c)))
+            sizes.append(len(c))
+        vocabulary = sorted(seen)  # columns in term order
+        column = np.zeros(len(seen), dtype=np.int64)
+        column[[seen[t] for t in vocabulary]] = np.arange(len(vocabulary))
+        col = column[np.concatenate(ids)] if ids else np.zeros(0, dtype=np.int64)
+        data = np.concatenate(counts) if counts else np.zeros(0)
+        order = np.lexsort((col, np.repeat(np.arange(len(sizes)), sizes)))  # each row by column
+        matrix = csr_matrix((data[order], col[order], np.cumsum([0] + sizes)), shape=(len(sizes), max(1, len(vocabulary))))
         df = np.zeros(matrix.shape[1])
-        for t, j in vocabulary.items():
-            df[j] = self.totals.tally[t]
+        df[: len(vocabulary)] = [self.totals.tally[t] for t in vocabulary]
         idf = np.full_like(df, fill_value=self.totals.documents + 1) / (df + 1.0)
         np.log(idf, out=idf)
         idf += 1.0
