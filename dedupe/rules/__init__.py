@@ -107,19 +107,21 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     states: dict = {}  # keyed rule -> its plan, while its first pass runs in the workers
     visits: dict = {}  # keyed rule -> the futures of that pass, one per batch
     with Workers(workers, shared) as pool:
-        # every job in flight (they are small: a rule id, a range), so that the workers go
-        # on while pass 2 runs here
-        futures = [pool.submit(_rules_job, job) for job in jobs]
+        # the jobs in flight (they are small: a rule id, a range), so that the workers go on
+        # while pass 2 runs here; but of the document-scope jobs only one per worker before
+        # pass 1 is done, so that the first passes dealt out then come before the others
+        futures = [pool.submit(_rules_job, job) for job in jobs[: len(jobs) - len(spans) + 1 + workers]]
         for rid in keyed if warm else ():
             if _keyed.keyed_rule(rid).prepare is not None:
                 _keyed.keyed_rule(rid).prepare()
-        for job, future in zip(jobs, futures):
-            if not run.take(job, future.result()):
+        for k, job in enumerate(jobs):
+            if not run.take(job, futures[k].result()):
                 continue
             dealt = [rid for rid in keyed if _keyed.keyed_rule(rid).passes and only is None]
             for rid in dealt:
                 states[rid] = _keyed.planned(rid, run.pass1(rid), docs, only)
                 visits[rid] = [pool.submit(_rules_job, ("visit", rid, *sp, states[rid][0])) for sp in spans]
+            futures.extend(pool.submit(_rules_job, later) for later in jobs[len(futures) :])
             for rid in keyed:
                 if rid not in dealt:
                     run.by_rule[rid] = _keyed.conclude(rid, run.pass1(rid), docs, only)
