@@ -161,8 +161,9 @@ class _Collected:
         return len(self.parts) == len(self.spans)
 
     def pass1(self, rid: str) -> list:
-        """The pass-1 output of ``rid``, for :func:`_keyed.conclude`."""
-        return [*((self.parts[s][rid], ()) for s in sorted(self.parts)), ((), self.tallies[rid])]
+        """The pass-1 output of ``rid``, for :func:`_keyed.conclude`; no longer held here
+        afterwards, so that each rule's items are freed once it is concluded."""
+        return [*((self.parts[s].pop(rid), ()) for s in sorted(self.parts)), ((), self.tallies.pop(rid))]
 
     def found(self, rules) -> list:
         found = [f for start in sorted(self.document) for f in self.document[start]]
