@@ -77,9 +77,12 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     (gender-mismatch resolves every document's pronouns) is dealt out to the workers in jobs
     per batch, behind the others (:func:`_keyed.planned`, then :func:`_keyed.finished` with
     their results). The documents reach the workers once (:class:`~dedupe.parallel.Workers`'
-    ``shared``); a job names its rule or its batch. With ``warm``, the first batch runs here
-    before the workers start, which then share the word lists it loaded, and what pass 2
-    loads (``Keyed.prepare``) is loaded here while the workers are busy."""
+    ``shared``); a job names its rule or its batch. With ``warm`` (a process of its own beside
+    the other stages), the first batch runs here before the workers start, which then share
+    the word lists it loaded and the analyses computed ahead (:func:`_analyse_ahead`), and
+    pass 1 of the other batches runs here too while the workers run the document-scope jobs:
+    its items (tens of MB on a few thousand articles) are then not pickled in the workers and
+    unpickled here, which cost more CPU than the second process saved."""
     from ..parallel import Workers, pmap
 
     per_doc = tuple(r.id for r in rules if r.scope == "document")
@@ -107,21 +110,16 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     states: dict = {}  # keyed rule -> its plan, while its first pass runs in the workers
     visits: dict = {}  # keyed rule -> the futures of that pass, one per batch
     with Workers(workers, shared) as pool:
-        # the jobs in flight (they are small: a rule id, a range), so that the workers go on
-        # while pass 2 runs here; but of the document-scope jobs only one per worker before
-        # pass 1 is done, so that the first passes dealt out then come before the others
-        futures = [pool.submit(_rules_job, job) for job in jobs[: len(jobs) - len(spans) + 1 + workers]]
-        for rid in keyed if warm else ():
-            if _keyed.keyed_rule(rid).prepare is not None:
-                _keyed.keyed_rule(rid).prepare()
-        for k, job in enumerate(jobs):
-            if not run.take(job, futures[k].result()):
+        # every job in flight (they are small: a rule id, a range); with ``warm``, pass 1
+        # runs here meanwhile (its items are not pickled back from the workers)
+        futures = {job: pool.submit(_rules_job, job) for job in jobs if not (warm and job[0] == "batch" and job[4])}
+        for job in jobs:
+            if not run.take(job, futures[job].result() if job in futures else _rules_job(shared, job)):
                 continue
             dealt = [rid for rid in keyed if _keyed.keyed_rule(rid).passes and only is None]
             for rid in dealt:
                 states[rid] = _keyed.planned(rid, run.pass1(rid), docs, only)
                 visits[rid] = [pool.submit(_rules_job, ("visit", rid, *sp, states[rid][0])) for sp in spans]
-            futures.extend(pool.submit(_rules_job, later) for later in jobs[len(futures) :])
             for rid in keyed:
                 if rid not in dealt:
                     run.by_rule[rid] = _keyed.conclude(rid, run.pass1(rid), docs, only)

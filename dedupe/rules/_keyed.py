@@ -57,9 +57,6 @@ class Keyed:
     census: Optional[Callable] = None  # (key, items) -> note the key?
     plan: Optional[Callable] = None  # (noted keys, totals) -> plan
     tally: Optional[Callable] = None  # (doc) -> Counter
-    # () -> None: what pass 2 loads (modules, tables), for a process to load before it
-    # starts workers while others are busy, rather than at its end
-    prepare: Optional[Callable] = None
     holder: Optional[Callable] = None  # (key, item) -> document index or None, see above
     together: Optional[Callable] = None  # (plan) -> lists of keys, see above
     focus: Optional[Callable] = None  # (drafts) -> collect, see above
