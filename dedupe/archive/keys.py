@@ -300,6 +300,24 @@ def batch_winnowed(grams: np.ndarray, owner: np.ndarray, w: int = WINNOW) -> tup
     return _distinct_per_text(values[order], owners[order])
 
 
+def keys_of(texts: list[str], config) -> BatchKeys:
+    """:func:`batch_keys` of any number of texts, computed ``config.batch_size`` texts at a
+    time (each text's keys depend on its text only; the arrays of one chunk stay small)."""
+    size = config.batch_size
+    parts = [batch_keys(texts[i : i + size], config) for i in range(0, len(texts), size)]
+    return parts[0] if len(parts) == 1 else joined(parts)
+
+
+def joined(parts: list[BatchKeys]) -> BatchKeys:
+    """The keys of consecutive batches as the keys of one (document columns renumbered)."""
+    at = np.cumsum([0] + [p.words.size for p in parts[:-1]])
+    bands = np.concatenate([p.bands for p in parts])
+    bands[:, 2] += np.repeat(at, [p.bands.shape[0] for p in parts])
+    return BatchKeys(np.concatenate([p.words for p in parts]), np.concatenate([p.sizes for p in parts]),
+                     np.concatenate([p.signatures for p in parts]), [x for p in parts for x in p.languages], bands,
+                     [g for p in parts for g in p.grams], [q for p in parts for q in p.quotes])
+
+
 def batch_keys(texts: list[str], config) -> BatchKeys:
     """Every key of a batch of texts (see the module notes)."""
     settings = SketchSettings.of(config)
