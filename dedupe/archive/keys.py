@@ -134,18 +134,18 @@ def _encode_quotes(flat: np.ndarray, sizes: np.ndarray, owner: np.ndarray, texts
     unit, cut = distinct >> 32, distinct & 0xFFFFFFFF
     counts = np.bincount(unit, minlength=sizes.size)
     dtype = np.uint16 if bits == 16 else np.uint32
-    values = cut.astype(dtype)
     unit_bounds = np.searchsorted(owner, np.arange(texts + 1))  # owner ascending
-    value_bounds = np.concatenate(([0], np.cumsum(counts)))
-    out = []
-    for t in range(texts):
-        a, b = unit_bounds[t], unit_bounds[t + 1]
-        if a == b:
-            out.append(b"")
-            continue
-        head = np.concatenate(([b - a], counts[a:b])).astype(np.uint32)
-        out.append(head.tobytes() + values[value_bounds[a] : value_bounds[b]].tobytes())
-    return out
+    units = np.diff(unit_bounds)
+    # every text's head (its number of units, then each unit's size) in one uint32 array,
+    # then the bytes of each text's head and values cut from the two joined buffers
+    head = np.insert(counts, unit_bounds[:-1][units > 0], units[units > 0]).astype("<u4").tobytes()
+    values = cut.astype(dtype).tobytes()
+    width = np.dtype(dtype).itemsize
+    head_at = 4 * (unit_bounds + np.concatenate(([0], np.cumsum(units > 0))))
+    value_at = width * np.concatenate(([0], np.cumsum(counts)))[unit_bounds]
+    return [head[h0:h1] + values[v0:v1] if h1 > h0 else b""
+            for h0, h1, v0, v1 in zip(head_at[:-1].tolist(), head_at[1:].tolist(),
+                                      value_at[:-1].tolist(), value_at[1:].tolist())]
 
 
 def quote_blob(text: str, bits: int = QUOTE_WORD_BITS) -> bytes:
