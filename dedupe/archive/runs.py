@@ -19,6 +19,8 @@ A lookup reads the key's block in every run of its kind and adds up.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from ..passages.tokens import in_sorted
@@ -173,23 +175,29 @@ def _layout(rows: list):
     return blocks, buf, offsets + HEADER, kw, vw, counts
 
 
-def _keys(layout, shift: int):
-    """Every key of the rows, with its block and its index in the block."""
+def _keys(layout, shift: int) -> np.ndarray:
+    """Every key of the rows (per-block values spread to their pairs by ``np.repeat``)."""
     blocks, buf, first, kw, _, counts = layout
-    block_of = np.repeat(np.arange(first.size), counts)
     before = np.cumsum(counts) - counts
-    index = np.arange(block_of.size) - before[block_of]
-    gaps = _unpack(_windows(buf), first[block_of] * 8 + index * kw[block_of], kw[block_of])
+    width = np.repeat(kw, counts)
+    gaps = _unpack(_windows(buf), np.repeat(first * 8 - before * kw, counts) + np.arange(width.size) * width, width)
     total = np.cumsum(gaps)
-    keys = total - np.repeat(total[before] - gaps[before], counts) + (blocks[block_of] << shift)
-    return keys, block_of, index
+    return total + np.repeat((blocks << shift) - total[before] + gaps[before], counts)
 
 
-def _values(layout, block_of: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """The values of the pairs at ``index`` of blocks ``block_of``."""
+def _values(layout, pairs: Optional[np.ndarray] = None) -> np.ndarray:
+    """The values of the pairs at positions ``pairs`` of the rows (of all pairs without)."""
     _, buf, first, kw, vw, counts = layout
-    at = (first + ((counts * kw + 7) >> 3))[block_of] * 8 + index * vw[block_of]
-    zig = _unpack(_windows(buf), at, vw[block_of])
+    before = np.cumsum(counts) - counts
+    start = (first + ((counts * kw + 7) >> 3)) * 8 - before * vw  # bit of pair p of a block: start + p * width
+    if pairs is None:
+        width = np.repeat(vw, counts)
+        at = np.repeat(start, counts) + np.arange(width.size) * width
+    else:
+        block = np.searchsorted(before, pairs, side="right") - 1
+        width = vw[block]
+        at = start[block] + pairs * width
+    zig = _unpack(_windows(buf), at, width)
     return (zig >> 1) ^ -(zig & 1)
 
 
@@ -198,8 +206,7 @@ def decode(rows: list, shift: int) -> tuple[np.ndarray, np.ndarray]:
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     layout = _layout(rows)
-    keys, block_of, index = _keys(layout, shift)
-    return keys, _values(layout, block_of, index)
+    return _keys(layout, shift), _values(layout)
 
 
 def encode4(keys: np.ndarray, values: np.ndarray, shift: int) -> list[tuple[int, bytes]]:
@@ -308,7 +315,7 @@ def search(rows: list, shift: int, keys: np.ndarray) -> tuple[np.ndarray, np.nda
     if not rows or not keys.size:
         return empty, empty.copy()
     layout = _layout(sorted(rows))
-    found, block_of, index = _keys(layout, shift)
-    wanted = in_sorted(found, keys)
-    return found[wanted], _values(layout, block_of[wanted], index[wanted])
+    found = _keys(layout, shift)
+    wanted = np.flatnonzero(in_sorted(found, keys))
+    return found[wanted], _values(layout, wanted)
 
