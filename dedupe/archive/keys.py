@@ -130,7 +130,8 @@ def _encode_quotes(flat: np.ndarray, sizes: np.ndarray, owner: np.ndarray, texts
         return [b""] * texts
     unit = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
     cut = (flat & np.uint64((1 << bits) - 1)).astype(np.int64)
-    distinct = np.unique((unit << 32) | cut)  # per unit, sorted, each value once
+    distinct = np.sort((unit << 32) | cut)  # per unit, sorted, each value once
+    distinct = distinct[np.concatenate(([True], distinct[1:] != distinct[:-1]))]
     unit, cut = distinct >> 32, distinct & 0xFFFFFFFF
     counts = np.bincount(unit, minlength=sizes.size)
     dtype = np.uint16 if bits == 16 else np.uint32
