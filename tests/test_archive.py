@@ -401,6 +401,15 @@ def test_quotation_content_is_the_rules_units():
     for text in texts:
         assert quotation_content(text) == [_content(u.words) for u in _units(text, 0)]
     assert any(len(quotation_content(t)) > 1 for t in texts)
+    # the batch's hashes: each unit's content words, read once per piece over the batch
+    from dedupe.archive.keys import _quote_hashes
+    from dedupe.near.fast import hash_tokens
+
+    batch = texts + ["no quotes here", '"six words but all of them"', *texts]
+    flat, sizes, owner = _quote_hashes(batch)
+    units = [(t, c) for t, text in enumerate(batch) for c in quotation_content(text) if c]
+    assert owner.tolist() == [t for t, _ in units] and sizes.tolist() == [len(c) for _, c in units]
+    assert flat.tolist() == hash_tokens([w for _, c in units for w in c]).tolist()
 
 
 def test_a_removed_documents_number_is_not_given_again(tmp_path):

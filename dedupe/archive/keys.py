@@ -36,6 +36,7 @@ computed with array operations over a whole batch (no sentence splitting).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 from typing import Optional
 
 import numpy as np
@@ -116,10 +117,32 @@ def _set_bands(flat: np.ndarray, sizes: np.ndarray, owners: np.ndarray, seed: in
 QUOTE_WORD_BITS = 16  # stored bits of a quotation's content word hash
 
 
-def _quote_hashes(contents: list[list]) -> tuple[np.ndarray, np.ndarray]:
-    """The word hashes of non-empty content word lists, concatenated, and each list's size."""
-    contents = [c for c in contents if c]
-    return hash_tokens([w for c in contents for w in c]), np.array([len(c) for c in contents], dtype=np.int64)
+def _quote_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The content word hashes of every quotation unit of the texts that has content words
+    (function words would pair every quotation), concatenated unit by unit, in order
+    (``quotation_content`` of each text, hashed), each such unit's size and its text. Each
+    piece's words are read once and filtered once over the batch; a unit's content words are
+    those of its pieces, a range of the batch's content words."""
+    from ..rules.quote_drift import _is_content, quotation_pieces
+
+    words, bounds, lo, hi, owner = [], [0], [], [], []
+    for t, text in enumerate(texts):
+        pieces, units = quotation_pieces(text)
+        first = len(bounds) - 1
+        for p in pieces:
+            words += p
+            bounds.append(len(words))
+        lo += [first + a for a, _ in units]
+        hi += [first + b for _, b in units]
+        owner += [t] * len(units)
+    content = np.fromiter(map(_is_content, words), dtype=bool, count=len(words))
+    before = np.concatenate(([0], np.cumsum(content)))[np.asarray(bounds, dtype=np.int64)]  # per piece bound
+    start, end = before[np.asarray(lo, dtype=np.int64)], before[np.asarray(hi, dtype=np.int64)]
+    keep = end > start
+    start, sizes = start[keep], (end - start)[keep]
+    hashes = hash_tokens(list(compress(words, content.tolist())))
+    at = np.repeat(start - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
+    return hashes[at], sizes, np.asarray(owner, dtype=np.int64)[keep]
 
 
 def _encode_quotes(flat: np.ndarray, sizes: np.ndarray, owner: np.ndarray, texts: int, bits: int = QUOTE_WORD_BITS) -> list:
@@ -151,10 +174,7 @@ def _encode_quotes(flat: np.ndarray, sizes: np.ndarray, owner: np.ndarray, texts
 
 def quote_blob(text: str, bits: int = QUOTE_WORD_BITS) -> bytes:
     """The stored content words of a text's quotations (see :func:`quote_sets`)."""
-    from ..rules.quote_drift import quotation_content
-
-    flat, sizes = _quote_hashes(quotation_content(text))
-    return _encode_quotes(flat, sizes, np.zeros(sizes.size, dtype=np.int64), 1, bits)[0]
+    return _encode_quotes(*_quote_hashes([text]), 1, bits)[0]
 
 
 def quote_words(blob: bytes, dtype=np.uint16) -> tuple[np.ndarray, np.ndarray]:
@@ -323,16 +343,11 @@ def batch_keys(texts: list[str], config) -> BatchKeys:
     """Every key of a batch of texts (see the module notes)."""
     settings = SketchSettings.of(config)
     sk = sketch_batch((texts, settings), keep=True)
-    from ..rules.quote_drift import quotation_content
-
     tokens = batch_tokens(texts, sk.shingled if settings.shingle == "word" else None)
     grams, owner = _distinct_per_text(*_batch_ngrams(tokens, SEED_NGRAM))
     per_text = np.split(grams, np.searchsorted(owner, np.arange(1, len(texts))))
     fingerprints, fp_owner = batch_winnowed(*_batch_ngrams(tokens, FINGERPRINT_NGRAM))
-    # function words would pair every quotation: a unit's content words only
-    contents = [quotation_content(text) for text in texts]
-    flat, sizes = _quote_hashes([c for doc in contents for c in doc])
-    owner = np.repeat(np.arange(len(texts), dtype=np.int64), [sum(1 for c in doc if c) for doc in contents])
+    flat, sizes, owner = _quote_hashes(texts)
     blobs = _encode_quotes(flat, sizes, owner, len(texts))
     # Jaccard rows and fingerprints are distinct already; two quotations of one document can
     # share a band key
