@@ -104,25 +104,16 @@ def _rows(band, keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
     return out
 
 
-def _set_bands(flat: np.ndarray, sizes: np.ndarray, owners: np.ndarray, seed: int, first: int, b: int, r: int) -> np.ndarray:
-    """Band rows (bands ``first .. first + b - 1``) of small hash sets (``flat`` cut into
-    ``sizes``; ``owners``: each set's document), signed in one batch."""
-    if not sizes.size:
-        return np.zeros((0, 3), dtype=np.int64)
-    offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-    sig = batch_signatures(flat, offsets, b * r, seed, "kperm")
-    return np.concatenate([_rows(first + j, banding.band_key(sig, j * r, (j + 1) * r), owners) for j in range(b)])
-
-
 QUOTE_WORD_BITS = 16  # stored bits of a quotation's content word hash
 
 
-def _quote_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The content word hashes of every quotation unit of the texts that has content words
-    (function words would pair every quotation), concatenated unit by unit, in order
-    (``quotation_content`` of each text, hashed), each such unit's size and its text. Each
-    piece's words are read once and filtered once over the batch; a unit's content words are
-    those of its pieces, a range of the batch's content words."""
+def _quote_pieces(texts: list[str]):
+    """The quotation units of the texts that have content words (function words would pair
+    every quotation; ``quotation_content`` of each text), read piece by piece: the hashes of
+    the pieces' content words, concatenated, each piece's bounds in them (one more than the
+    pieces), and per unit its first piece, one past its last, and its text. Each piece's
+    words are read once and filtered once over the batch; a unit's content words are those
+    of its pieces."""
     from ..rules.quote_drift import _is_content, quotation_pieces
 
     words, bounds, lo, hi, owner = [], [0], [], [], []
@@ -136,13 +127,37 @@ def _quote_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         hi += [first + b for _, b in units]
         owner += [t] * len(units)
     content = np.fromiter(map(_is_content, words), dtype=bool, count=len(words))
-    before = np.concatenate(([0], np.cumsum(content)))[np.asarray(bounds, dtype=np.int64)]  # per piece bound
-    start, end = before[np.asarray(lo, dtype=np.int64)], before[np.asarray(hi, dtype=np.int64)]
-    keep = end > start
-    start, sizes = start[keep], (end - start)[keep]
-    hashes = hash_tokens(list(compress(words, content.tolist())))
+    before = np.concatenate(([0], np.cumsum(content)))[np.asarray(bounds, dtype=np.int64)]
+    lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+    keep = before[hi] > before[lo]
+    return hash_tokens(list(compress(words, content.tolist()))), before, lo[keep], hi[keep], np.asarray(owner, dtype=np.int64)[keep]
+
+
+def _unit_words(hashes, before, lo, hi, owner) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The content word hashes of the units of :func:`_quote_pieces`, concatenated unit by
+    unit, each unit's size and its text."""
+    start, sizes = before[lo], before[hi] - before[lo]
     at = np.repeat(start - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
-    return hashes[at], sizes, np.asarray(owner, dtype=np.int64)[keep]
+    return hashes[at], sizes, owner
+
+
+def _quote_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_unit_words` of the texts' quotation units."""
+    return _unit_words(*_quote_pieces(texts))
+
+
+def _quote_bands(hashes, before, lo, hi, owner, seed: int) -> np.ndarray:
+    """The band rows (bands ``QUOTE_BAND ..``) of the units of :func:`_quote_pieces`: each
+    piece signed once (``QUOTE_BANDS * QUOTE_ROWS`` permutations), a unit's signature the
+    minimum of its pieces' (a MinHash of a union), then banded."""
+    if not lo.size:
+        return np.zeros((0, 3), dtype=np.int64)
+    sig = batch_signatures(hashes, before, QUOTE_BANDS * QUOTE_ROWS, seed, "kperm")
+    sig = np.vstack([sig, sig[:1]])  # (a unit's last piece may be the last: ``hi`` is then a row)
+    sig = np.minimum.reduceat(sig, np.stack([lo, hi], axis=1).ravel(), axis=0)[::2]
+    r = QUOTE_ROWS
+    return np.concatenate([_rows(QUOTE_BAND + j, banding.band_key(sig, j * r, (j + 1) * r), owner)
+                           for j in range(QUOTE_BANDS)])
 
 
 def _encode_quotes(flat: np.ndarray, sizes: np.ndarray, owner: np.ndarray, texts: int, bits: int = QUOTE_WORD_BITS) -> list:
@@ -347,11 +362,11 @@ def batch_keys(texts: list[str], config) -> BatchKeys:
     grams, owner = _distinct_per_text(*_batch_ngrams(tokens, SEED_NGRAM))
     per_text = np.split(grams, np.searchsorted(owner, np.arange(1, len(texts))))
     fingerprints, fp_owner = batch_winnowed(*_batch_ngrams(tokens, FINGERPRINT_NGRAM))
-    flat, sizes, owner = _quote_hashes(texts)
-    blobs = _encode_quotes(flat, sizes, owner, len(texts))
+    pieces = _quote_pieces(texts)
+    blobs = _encode_quotes(*_unit_words(*pieces), len(texts))
     # Jaccard rows and fingerprints are distinct already; two quotations of one document can
     # share a band key
-    quote_rows = _set_bands(flat, sizes, owner, config.seed, QUOTE_BAND, QUOTE_BANDS, QUOTE_ROWS)
+    quote_rows = _quote_bands(*pieces, config.seed)
     units = _rows(UNIT_BAND, fingerprints, fp_owner)
     bands = np.concatenate([document_bands(sk.signatures, sk.sizes, config), units, _distinct_rows(quote_rows)])
     return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, per_text, blobs)
