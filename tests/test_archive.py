@@ -125,10 +125,10 @@ def test_on_duplicate_modes(tmp_path):
 def test_remove_restores_the_indexes(tmp_path, seeds_dir):
     files = sorted(seeds_dir.glob("*.txt"))
     with Archive.open(tmp_path / "a.db", CONFIG) as a:
-        a.add(_paths(files[:3]))
+        a.add(_paths(files[:3]), batch=1)
         before = a.info()
         grams = a.store.all_df()
-        a.add(_paths(files[3:]))
+        a.add(_paths(files[3:]), batch=1)
         assert a.remove([f.stem for f in files[3:]] + ["nope"]) == ["nope"]
         after = a.info()
         assert {k: after[k] for k in ("documents", "index_keys", "word_ngrams")} == \
@@ -165,7 +165,7 @@ from dedupe import Config
 from dedupe.archive import Archive
 docs = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8")]
 with Archive.open(sys.argv[1], Config(detect_language=False, batch_size=int(sys.argv[3]))) as a:
-    a.add(docs, on_duplicate="skip", progress=lambda *_: print("batch", flush=True))
+    a.add(docs, on_duplicate="skip", progress=lambda *_: print("batch", flush=True), batch=int(sys.argv[3]))
 """
 
 
@@ -319,11 +319,11 @@ def test_merged_runs_change_no_lookup(tmp_path, seeds_dir, monkeypatch):
     monkeypatch.setattr(runs, "FANOUT", 2)
     monkeypatch.setattr(runs, "PART_PAIRS", 500)  # merged in several parts of the key space
     files = sorted(seeds_dir.glob("*.txt"))
-    with Archive.open(str(tmp_path / "a.db"), Config(detect_language=False, batch_size=1)) as a:
-        a.add(_paths(files[:3]))
+    with Archive.open(str(tmp_path / "a.db"), Config(detect_language=False)) as a:
+        a.add(_paths(files[:3]), batch=1)
         draft = ("draft", files[3].read_text(encoding="utf-8")[:2000])
         before, grams, info = check([draft], a, timestamp=False).to_dict(), a.store.all_df(), a.info()
-        a.add(_paths(files[3:]))
+        a.add(_paths(files[3:]), batch=1)
         assert a.store.db.execute("SELECT max(level) FROM runs").fetchone()[0] >= 2  # merged twice over
         assert a.remove([f.stem for f in files[3:]]) == []
         assert check([draft], a, timestamp=False).to_dict() == before
@@ -401,6 +401,15 @@ def test_quotation_content_is_the_rules_units():
     for text in texts:
         assert quotation_content(text) == [_content(u.words) for u in _units(text, 0)]
     assert any(len(quotation_content(t)) > 1 for t in texts)
+    # the batch's hashes: each unit's content words, read once per piece over the batch
+    from dedupe.archive.keys import _quote_hashes
+    from dedupe.near.fast import hash_tokens
+
+    batch = texts + ["no quotes here", '"six words but all of them"', *texts]
+    flat, sizes, owner = _quote_hashes(batch)
+    units = [(t, c) for t, text in enumerate(batch) for c in quotation_content(text) if c]
+    assert owner.tolist() == [t for t, _ in units] and sizes.tolist() == [len(c) for _, c in units]
+    assert flat.tolist() == hash_tokens([w for _, c in units for w in c]).tolist()
 
 
 def test_a_removed_documents_number_is_not_given_again(tmp_path):

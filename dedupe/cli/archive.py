@@ -60,7 +60,7 @@ def add(
     config_file: c.ConfigFile = None,
     quiet: c.Quiet = False,
 ):
-    """Add INPUT... to the archive (created if missing), one transaction per batch of 1,000.
+    """Add INPUT... to the archive (created if missing), one transaction per batch of 10,000.
 
     The archive records its hashing settings; adding with other settings is an error.
     Exit codes: 0 success; 2 usage or input errors (readable documents are still added).
