@@ -241,7 +241,13 @@ def test_batch_keys_are_each_documents_own():
         mine = keys.bands[(keys.bands[:, 0] == UNIT_BAND) & (keys.bands[:, 2] == d), 1]
         assert sorted(mine.view(np.uint64).tolist()) == winnowed(ngrams(tokens, FINGERPRINT_NGRAM)).tolist()
         alone = batch_keys([text], CONFIG)
-        assert alone.quotes[0] == keys.quotes[d]
+        assert alone.quotes[0] == keys.quotes[d] and alone.unit_words[0] == keys.unit_words[d]
+
+
+def _as_version_5(con) -> None:
+    """An archive of this version in the layout of version 5 (no words of quotation units)."""
+    con.execute("ALTER TABLE quotes DROP COLUMN words")
+    con.execute("PRAGMA user_version = 5")
 
 
 def _as_version_3(con) -> None:
@@ -285,26 +291,28 @@ def _as_version_4(con) -> None:
     con.execute("COMMIT")
 
 
-@pytest.mark.parametrize("version", [2, 3, 4])
+@pytest.mark.parametrize("version", [2, 3, 4, 5])
 def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
     db = tmp_path / "a.db"
     files = sorted(seeds_dir.glob("*.txt"))
     with Archive.open(str(db), CONFIG) as a:
         a.add(_paths(files))
-        expected = {s.id: (s.quotes, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)}
+        expected = {s.id: (s.quotes, s.unit_words, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)}
         grams, info = a.store.all_df(), a.info()
         draft = ("draft", files[3].read_text(encoding="utf-8")[:2000])
         report = check([draft], a, timestamp=False).to_dict()
-    assert any(q for q, _ in expected.values())
+    assert any(q for q, _, _ in expected.values()) and any(w for _, w, _ in expected.values())
     with sqlite3.connect(db, isolation_level=None) as con:
-        _as_version_4(con) if version == 4 else _as_version_3(con)
+        _as_version_5(con)
+        if version < 5:
+            _as_version_4(con) if version == 4 else _as_version_3(con)
         if version == 2:
             con.execute("DROP TABLE quotes")
             con.execute("PRAGMA user_version = 2")
     with pytest.raises(ArchiveError, match="needs migrating"):
         Archive.open(str(db), readonly=True)
     with Archive.open(str(db)) as a:
-        assert {s.id: (s.quotes, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)} == expected
+        assert {s.id: (s.quotes, s.unit_words, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)} == expected
         assert a.store.all_df() == grams
         assert {k: a.info()[k] for k in ("documents", "index_keys", "word_ngrams")} == \
                {k: info[k] for k in ("documents", "index_keys", "word_ngrams")}
@@ -478,9 +486,10 @@ def test_stock_ngrams_of_documents_no_draft_reaches_are_not_looked_up(seeds_dir,
     assert np.isin(seen, reuse.stock).tolist() == np.isin(seen, everything.stock).tolist()
 
 
-def test_quotation_pairs_read_are_those_the_rule_compares(tmp_path, seeds_dir, near_corpus):
+def test_quotation_pairs_read_are_those_the_rule_compares(tmp_path, seeds_dir, near_corpus, monkeypatch):
     """Only the unit pairs the stored content words pass are compared on the texts: the
     documents kept are those of comparing every unit of every document with the drafts'."""
+    import dedupe.archive.check as check_module
     from dedupe.archive.check import _compared, quoted, quoting
 
     quote = "the harbour bridge will stay closed until engineers finish checking every cable and bolt"
@@ -491,7 +500,14 @@ def test_quotation_pairs_read_are_those_the_rule_compares(tmp_path, seeds_dir, n
     with Archive.open(str(tmp_path / "a.db"), CONFIG) as a:
         a.add([(f"d{i}", t) for i, t in enumerate(texts)])
         numbers = list(range(1, len(texts) + 1))
-        kept = quoting(a, numbers, drafts, batch_keys([d.text for d in drafts], CONFIG).quotes)
+        keys = batch_keys([d.text for d in drafts], CONFIG)
+        compared = []
+        monkeypatch.setattr(check_module, "_compared", lambda u, v: compared.append(1) or _compared(u, v))
+        kept = quoting(a, numbers, drafts, keys.quotes, keys.unit_words)
+        bounded = len(compared)
+        compared.clear()
+        assert quoting(a, numbers, drafts, keys.quotes) == kept  # without the stored words
         ours = quoted(drafts[0].text)
         every = [s.doc for s in a.documents(numbers) if any(_compared(u, v) for u in ours for v in quoted(s.text))]
     assert kept == every and 8 in kept
+    assert 0 < bounded < len(compared)  # the stored words rejected pairs before the texts were read

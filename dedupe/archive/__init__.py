@@ -239,6 +239,7 @@ def _select(keys, keep: np.ndarray):
         keys, words=keys.words[keep], sizes=keys.sizes[keep], signatures=keys.signatures[keep],
         languages=[x for x, k in zip(keys.languages, keep) if k], bands=bands,
         grams=[g for g, k in zip(keys.grams, keep) if k], quotes=[q for q, k in zip(keys.quotes, keep) if k],
+        unit_words=[q for q, k in zip(keys.unit_words, keep) if k],
     )
 
 
@@ -259,5 +260,5 @@ def _row(doc: Document, keys, i: int, jaccard: np.ndarray) -> tuple:
     source = fields.get("source")
     return (doc.id, doc.path, doc.line, None if source is None else str(source), None if date is None else str(date),
             len(doc.text), int(keys.words[i]), int(keys.sizes[i]), keys.languages[i][0],
-            jaccard, doc.text, keys.quotes[i])
+            jaccard, doc.text, keys.quotes[i], keys.unit_words[i])
 

@@ -16,7 +16,6 @@ documents alone are not reported; corpus-wide statistics of the rules (TF-IDF we
 from __future__ import annotations
 
 import dataclasses
-from itertools import islice
 from typing import Iterable, Optional
 
 import numpy as np
@@ -24,8 +23,8 @@ import numpy as np
 from ..api import as_document, scan
 from ..model import Document, Report
 from . import Archive
-from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE, _compare, _content, quotation_words
-from .keys import QUOTE_WORD_BITS, batch_keys, quote_sets, quote_words
+from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE, _compare, may_align
+from .keys import QUOTE_WORD_BITS, batch_keys, quotation_units, quote_sets, quote_words
 
 # rounds of following Jaccard bands from candidates to their own near-duplicates
 CLUSTER_ROUNDS = 3
@@ -37,7 +36,7 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
         return []
     keys = batch_keys([d.text for d in drafts], archive.config)
     found, quoted = archive.candidates(keys.bands)
-    found = set(found.tolist()) | set(quoting(archive, quoted, drafts, keys.quotes))
+    found = set(found.tolist()) | set(quoting(archive, quoted, drafts, keys.quotes, keys.unit_words))
     frontier = sorted(found)
     for _ in range(CLUSTER_ROUNDS):
         if not frontier:
@@ -49,18 +48,22 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
     return sorted(found)
 
 
-def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: list[bytes]) -> list[int]:
+def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: list[bytes],
+            draft_words: Optional[list[bytes]] = None) -> list[int]:
     """Of the archive documents ``numbers``, those with a quotation the quote-drift rule may
-    report against one of the drafts'. First from the stored content words (no text read):
-    the pairs of a draft's and a stored quotation unit sharing at least ``MIN_SHARED``
-    content words and ``SHARED_SHARE`` of the content words of the unit with fewer (the
-    rule's own candidate test, over all content words: a superset of its pairs); then, for
-    those pairs only, the same test on the words themselves and the rule's comparison of
-    the two units' wording (either way round)."""
+    report against one of the drafts'. First from the stored content words and words (no
+    text read): the pairs of a draft's and a stored quotation unit sharing at least
+    ``MIN_SHARED`` content words and ``SHARED_SHARE`` of the content words of the unit with
+    fewer (the rule's own candidate test, over all content words), and sharing as many
+    words, counted with repeats, as the rule's comparison needs to match (``may_align``;
+    with ``draft_words``, the drafts' :attr:`~dedupe.archive.keys.BatchKeys.unit_words`):
+    a superset of the rule's pairs; then, for those pairs only, the same tests on the words
+    themselves and the rule's comparison of the two units' wording (either way round)."""
     mine = [u for blob in draft_quotes for u in quote_sets(blob)]
     if not mine or not len(numbers):
         return []
-    stored = [(s.doc, *quote_words(s.quotes)) for s in archive.documents(numbers, text=False)]
+    mine_words = [u for blob in draft_words or () for u in quote_sets(blob)]
+    stored = [(s.doc, *quote_words(s.quotes), *quote_words(s.unit_words)) for s in archive.documents(numbers, text=False)]
     stored = [x for x in stored if x[1].size]
     if not stored:
         return []
@@ -70,12 +73,16 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     unit_k = np.concatenate([np.arange(x[1].size) for x in stored])  # its place among its document's
     unit_of = np.repeat(np.arange(sizes.size), sizes)
     member = np.zeros(1 << QUOTE_WORD_BITS, dtype=bool)
+    bound = _Words(stored, sizes.size) if len(mine_words) == len(mine) else None
     pairs: dict = {}  # archive document -> {its unit (stored order): [draft units]}
     for i, u in enumerate(mine):
         member[u] = True
         shared = np.bincount(unit_of, weights=member[words], minlength=sizes.size)
         member[u] = False
-        for x in np.flatnonzero(shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size))).tolist():
+        ok = shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size))
+        if bound is not None and ok.any():
+            ok &= bound.may_align(mine_words[i])
+        for x in np.flatnonzero(ok).tolist():
             pairs.setdefault(int(unit_doc[x]), {}).setdefault(int(unit_k[x]), []).append(i)
     ours = [u for d in drafts for u in quoted(d.text)]  # in the order of ``mine``
     out = []
@@ -90,11 +97,43 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     return out
 
 
+class _Words:
+    """Every word of the stored quotation units (``(doc, sizes, content words, words per
+    unit, words)`` per document, units numbered in that order), to bound the words, counted
+    with repeats, a draft's unit shares with each. A document whose stored words have other
+    units than its content words (or none: stored by an older version) is not bounded."""
+
+    def __init__(self, stored: list, units: int):
+        self.lengths, self.bounded = np.zeros(units, dtype=np.int64), np.zeros(units, dtype=bool)
+        values, owner, first = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], 0
+        for _, sizes, _, lengths, words in stored:
+            if lengths.size == sizes.size:
+                self.lengths[first : first + sizes.size], self.bounded[first : first + sizes.size] = lengths, True
+                values.append(words.astype(np.int64))
+                owner.append(np.repeat(np.arange(first, first + sizes.size), lengths.astype(np.int64)))
+            first += sizes.size
+        self.values, self.unit = np.concatenate(values), np.concatenate(owner)
+        # each word's rank among the equal values of its unit (stored sorted per unit): a
+        # unit holding a value c times shares min(c, c') of it with one holding it c' times
+        key = (self.unit << QUOTE_WORD_BITS) | self.values
+        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        self.rank = np.arange(key.size) - np.repeat(starts, np.diff(np.append(starts, key.size)))
+        self.count = np.zeros(1 << QUOTE_WORD_BITS, dtype=np.int64)
+
+    def may_align(self, words: np.ndarray) -> np.ndarray:
+        """Per stored unit: whether it may match a unit of ``words`` (its sorted values)."""
+        values, counts = np.unique(words, return_counts=True)
+        self.count[values] = counts
+        shared = np.bincount(self.unit, weights=self.rank < self.count[self.values], minlength=self.lengths.size)
+        self.count[values] = 0
+        return ~self.bounded | may_align(shared, np.minimum(self.lengths, words.size))
+
+
 def quoted(text: str, limit: Optional[int] = None) -> list[tuple]:
     """``(words, content words)`` of the quotation units of ``text`` that have content words,
     in the order of the stored sets (:func:`~dedupe.archive.keys.quote_sets`): the first
     ``limit`` of them."""
-    return list(islice(((w, c) for w in quotation_words(text) if (c := set(_content(w)))), limit))
+    return [(w, set(c)) for w, c in quotation_units(text, limit)]
 
 
 def _compared(ours: tuple, theirs: tuple) -> bool:

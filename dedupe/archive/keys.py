@@ -36,6 +36,7 @@ computed with array operations over a whole batch (no sentence splitting).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from typing import Optional
 
 import numpy as np
@@ -66,6 +67,7 @@ class BatchKeys:
     bands: np.ndarray  # int64 rows (band, key, doc), distinct
     grams: list  # per document: sorted distinct word n-gram hashes (uint64)
     quotes: list  # per document: its quotations' content words (:func:`quote_blob`)
+    unit_words: list  # per document: every word of those quotation units (:func:`unit_words_blobs`)
 
 
 KEY_BITS = 47
@@ -148,12 +150,56 @@ def _encode_quotes(flat: np.ndarray, sizes: np.ndarray, owner: np.ndarray, texts
     return out
 
 
+def quotation_units(text: str, limit: Optional[int] = None) -> list[tuple]:
+    """``(words, content words)`` of the quotation units of ``text`` that have content words
+    (the quote-drift rule's units, in order; the first ``limit`` of them)."""
+    from ..rules.quote_drift import _content, quotation_words
+
+    return list(islice(((w, c) for w in quotation_words(text) if (c := _content(w))), limit))
+
+
 def quote_blob(text: str, bits: int = QUOTE_WORD_BITS) -> bytes:
     """The stored content words of a text's quotations (see :func:`quote_sets`)."""
-    from ..rules.quote_drift import quotation_content
-
-    flat, sizes = _quote_hashes(quotation_content(text))
+    flat, sizes = _quote_hashes([c for _, c in quotation_units(text)])
     return _encode_quotes(flat, sizes, np.zeros(sizes.size, dtype=np.int64), 1, bits)[0]
+
+
+def unit_words_blobs(units: list[list]) -> list[bytes]:
+    """Per text (``units``: its units' words, those of :func:`quotation_units`): ``[units,
+    words of each unit]`` (uint32) then each unit's word hashes cut to ``QUOTE_WORD_BITS``,
+    every word (function words too) as often as it occurs, sorted per unit; empty without
+    quotations. A check bounds, without reading texts, the words two units share as
+    multisets (:func:`dedupe.rules.quote_drift.may_align`): 16-bit values shared by
+    different words only add to that count, never take from it."""
+    flat = hash_tokens([w for doc in units for ws in doc for w in ws])
+    sizes = np.array([len(ws) for doc in units for ws in doc], dtype=np.int64)
+    unit = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
+    values = np.sort((unit << 16) | (flat & np.uint64(0xFFFF)).astype(np.int64)).astype(np.uint16)
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
+    out, first = [], 0
+    for doc in units:
+        last = first + len(doc)
+        out.append(np.concatenate(([len(doc)], sizes[first:last])).astype(np.uint32).tobytes()
+                   + values[bounds[first] : bounds[last]].tobytes() if doc else b"")
+        first = last
+    return out
+
+
+def _quotations(texts: list[str]) -> tuple:
+    """The content word hashes of the quotation units of ``texts`` (concatenated), each
+    unit's size and text, and per text its two blobs (:func:`quote_blobs`)."""
+    # function words would pair every quotation: a unit's content words only
+    units = [quotation_units(t) for t in texts]
+    flat, sizes = _quote_hashes([c for doc in units for _, c in doc])
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), [len(doc) for doc in units])
+    return (flat, sizes, owner, _encode_quotes(flat, sizes, owner, len(texts)),
+            unit_words_blobs([[w for w, _ in doc] for doc in units]))
+
+
+def quote_blobs(texts: list[str]) -> tuple[list[bytes], list[bytes]]:
+    """Per text: its quotations' content words (:func:`quote_sets`) and all their words
+    (:func:`unit_words_blobs`), the units in the same order."""
+    return _quotations(texts)[3:]
 
 
 def quote_words(blob: bytes, dtype=np.uint16) -> tuple[np.ndarray, np.ndarray]:
@@ -304,20 +350,14 @@ def batch_keys(texts: list[str], config) -> BatchKeys:
     """Every key of a batch of texts (see the module notes)."""
     settings = SketchSettings.of(config)
     sk = sketch_batch((texts, settings), keep=True)
-    from ..rules.quote_drift import quotation_content
-
     tokens = batch_tokens(texts, sk.shingled if settings.shingle == "word" else None)
     grams, owner = _distinct_per_text(*_batch_ngrams(tokens, SEED_NGRAM))
     per_text = np.split(grams, np.searchsorted(owner, np.arange(1, len(texts))))
     fingerprints, fp_owner = batch_winnowed(*_batch_ngrams(tokens, FINGERPRINT_NGRAM))
-    # function words would pair every quotation: a unit's content words only
-    contents = [quotation_content(text) for text in texts]
-    flat, sizes = _quote_hashes([c for doc in contents for c in doc])
-    owner = np.repeat(np.arange(len(texts), dtype=np.int64), [sum(1 for c in doc if c) for doc in contents])
-    blobs = _encode_quotes(flat, sizes, owner, len(texts))
+    flat, sizes, owner, blobs, words = _quotations(texts)
     # Jaccard rows and fingerprints are distinct already; two quotations of one document can
     # share a band key
     quote_rows = _set_bands(flat, sizes, owner, config.seed, QUOTE_BAND, QUOTE_BANDS, QUOTE_ROWS)
     units = _rows(UNIT_BAND, fingerprints, fp_owner)
     bands = np.concatenate([document_bands(sk.signatures, sk.sizes, config), units, _distinct_rows(quote_rows)])
-    return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, per_text, blobs)
+    return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, per_text, blobs, words)

@@ -31,7 +31,7 @@ from ..errors import DedupeError
 from . import runs as R
 from .keys import pack_keys, unpack_keys
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 PAGE_SIZE = 16384  # a new archive's
 KINDS = {"keys": True, "grams": False}  # run kinds, and whether their values are documents
 
@@ -55,6 +55,7 @@ class StoredDocument:
     jaccard: np.ndarray  # its Jaccard LSH keys (int64), to follow its near-duplicates
     text: str
     quotes: bytes = b""  # its quotations' content words (see dedupe.archive.keys.quote_sets)
+    unit_words: bytes = b""  # all the words of those quotation units (dedupe.archive.keys.unit_words_blobs)
 
 
 class Store(ABC):
@@ -127,7 +128,8 @@ _SCHEMA = [
         language TEXT, jaccard BLOB NOT NULL, text BLOB NOT NULL)""",
     "CREATE TABLE IF NOT EXISTS paths (path INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
     # a table of its own: in docs the blob would push rows past half a page (one row a page)
-    "CREATE TABLE IF NOT EXISTS quotes (doc INTEGER PRIMARY KEY, units BLOB NOT NULL)",
+    # words: every word of the units (version 6), for a check to bound the words two units share
+    "CREATE TABLE IF NOT EXISTS quotes (doc INTEGER PRIMARY KEY, units BLOB NOT NULL, words BLOB)",
     *_RUNS,
 ]
 
@@ -204,11 +206,24 @@ def _bit_packed(db) -> None:
                            [(d, b) for b, d in R.encode(*R.decode4(rows, shift), shift)])
 
 
+def _add_unit_words(db) -> None:
+    """Version 5 to 6: every word of each stored quotation unit (``quotes.words``), read
+    from the texts holding quotations, so that a check bounds the words a pair of units
+    shares before reading texts (:func:`dedupe.archive.check.quoting`)."""
+    from .keys import quote_blobs
+
+    db.execute("ALTER TABLE quotes ADD COLUMN words BLOB")
+    for rows in _batches(db, "SELECT doc, text FROM quotes JOIN docs USING (doc) WHERE doc > ? ORDER BY doc LIMIT 1000"):
+        _, words = quote_blobs([zlib.decompress(t).decode("utf-8") for _, t in rows])
+        db.executemany("UPDATE quotes SET words = ? WHERE doc = ?", [(w, n) for (n, _), w in zip(rows, words)])
+
+
 # MIGRATIONS[v] takes a version-v database to version v + 1. Version 1 (band, key, doc rows
 # and 64-bit keys) was never released: such an archive is refused and must be rebuilt.
-MIGRATIONS: dict = {2: _add_quotes, 3: _to_runs, 4: _bit_packed}
+MIGRATIONS: dict = {2: _add_quotes, 3: _to_runs, 4: _bit_packed, 5: _add_unit_words}
 
-_DOC_COLUMNS = "doc, id, paths.name, line, source, date, chars, words, shingles, language, jaccard, text, units"
+_DOC_COLUMNS = ("doc, id, paths.name, line, source, date, chars, docs.words, shingles, language, jaccard, text, units, "
+                "quotes.words")
 # rows written per executemany call
 _CHUNK = 500
 
@@ -292,7 +307,8 @@ class SQLiteStore(Store):
         return out
 
     def insert(self, docs: list[tuple]) -> list[int]:
-        """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text, quotes)."""
+        """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text, quotes,
+        quotation unit words)."""
         # never a removed document's number again: its keys' -doc pairs stay in the runs until
         # merged, and a pair's + and - must each be counted once
         last = self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0
@@ -305,7 +321,7 @@ class SQLiteStore(Store):
             [(n, d[0], paths.get(d[1]), *d[2:9], pack_keys(np.asarray(d[9], dtype=np.int64)),
               zlib.compress(d[10].encode("utf-8"), 6)) for n, d in zip(numbers, docs)],
         )
-        self.db.executemany("INSERT INTO quotes VALUES (?, ?)", [(n, d[11]) for n, d in zip(numbers, docs) if d[11]])
+        self.db.executemany("INSERT INTO quotes VALUES (?, ?, ?)", [(n, d[11], d[12]) for n, d in zip(numbers, docs) if d[11]])
         return numbers
 
     def delete(self, numbers: list[int]) -> None:
@@ -427,7 +443,7 @@ class SQLiteStore(Store):
             for row in self.db.execute(q, part):
                 found[row[0]] = StoredDocument(*row[:10], unpack_keys(row[10]),
                                                zlib.decompress(row[11]).decode("utf-8") if text else "",
-                                               row[12] or b"")
+                                               row[12] or b"", row[13] or b"")
         return [found[n] for n in numbers if n in found]
 
     def counts(self) -> dict:
