@@ -511,3 +511,41 @@ def test_quotation_pairs_read_are_those_the_rule_compares(tmp_path, seeds_dir, n
         every = [s.doc for s in a.documents(numbers) if any(_compared(u, v) for u in ours for v in quoted(s.text))]
     assert kept == every and 8 in kept
     assert 0 < bounded < len(compared)  # the stored words rejected pairs before the texts were read
+
+
+def test_stored_unit_words_bound_the_words_units_share():
+    """The bound a check computes from stored quotation words (distinct content values,
+    repeated content words, other words with repeats, all cut to 16 bits) is never below
+    the words two units really share (as multisets), so it rejects no pair the quote-drift
+    rule's comparison could accept; and it rejects pairs."""
+    from collections import Counter
+
+    from dedupe.archive.check import _draft_words, _Words
+    from dedupe.archive.keys import _encode_quotes, _quote_hashes, quote_sets, quote_words, unit_words_blobs
+    from dedupe.rules.quote_drift import _content, may_align
+
+    rng = np.random.default_rng(5)
+    vocab = ["the", "a", "of", "to", "and", "we", "will", "not", "it", "is", "2024", "three"] + \
+            ["harbour", "bridge", "council", "engineers", "cable", "closed", "repairs", "minister", "budget", "vote",
+             "river", "flood", "schools", "teachers", "strike", "police", "court", "judge", "trial", "market"]
+    units = []
+    while len(units) < 300:
+        words = tuple(rng.choice(vocab, int(rng.integers(6, 30))).tolist())
+        if _content(words):
+            units.append((words, _content(words)))
+    rejected = 0
+    for a in range(0, 300, 2):
+        doc_a, doc_b = [units[a]], [units[a + 1], units[(a + 7) % 300]]
+        blobs = []
+        for doc in (doc_a, doc_b):
+            flat, sizes = _quote_hashes([c for _, c in doc])
+            blobs.append((_encode_quotes(flat, sizes, np.zeros(sizes.size, dtype=np.int64), 1)[0], unit_words_blobs([doc])[0]))
+        mine = _draft_words([blobs[0][1]], [quote_sets(blobs[0][0])])[0]
+        member = set(quote_sets(blobs[0][0])[0].tolist())
+        shared = np.array([len(member & set(s.tolist())) for s in quote_sets(blobs[1][0])])
+        bound = _Words([(2, *quote_words(blobs[1][0]), blobs[1][1])]).may_align(mine, np.arange(2), shared)
+        for k, (words, _) in enumerate(doc_b):
+            true = sum((Counter(units[a][0]) & Counter(words)).values())
+            assert bound[k] or not may_align(true, min(len(words), len(units[a][0])))
+            rejected += not bound[k]
+    assert rejected > 50

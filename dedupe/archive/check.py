@@ -24,7 +24,7 @@ from ..api import as_document, scan
 from ..model import Document, Report
 from . import Archive
 from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE, _compare, may_align
-from .keys import QUOTE_WORD_BITS, batch_keys, quotation_units, quote_sets, quote_words
+from .keys import QUOTE_WORD_BITS, batch_keys, quotation_units, quote_sets, quote_words, unit_words
 
 # rounds of following Jaccard bands from candidates to their own near-duplicates
 CLUSTER_ROUNDS = 3
@@ -59,11 +59,12 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     with ``draft_words``, the drafts' :attr:`~dedupe.archive.keys.BatchKeys.unit_words`):
     a superset of the rule's pairs; then, for those pairs only, the same tests on the words
     themselves and the rule's comparison of the two units' wording (either way round)."""
-    mine = [u for blob in draft_quotes for u in quote_sets(blob)]
+    sets = [quote_sets(blob) for blob in draft_quotes]
+    mine = [u for units in sets for u in units]
     if not mine or not len(numbers):
         return []
-    mine_words = [u for blob in draft_words or () for u in quote_sets(blob)]
-    stored = [(s.doc, *quote_words(s.quotes), *quote_words(s.unit_words)) for s in archive.documents(numbers, text=False)]
+    mine_words = _draft_words(draft_words, sets) if draft_words is not None else []
+    stored = [(s.doc, *quote_words(s.quotes), s.unit_words) for s in archive.documents(numbers, text=False)]
     stored = [x for x in stored if x[1].size]
     if not stored:
         return []
@@ -73,16 +74,16 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     unit_k = np.concatenate([np.arange(x[1].size) for x in stored])  # its place among its document's
     unit_of = np.repeat(np.arange(sizes.size), sizes)
     member = np.zeros(1 << QUOTE_WORD_BITS, dtype=bool)
-    bound = _Words(stored, sizes.size) if len(mine_words) == len(mine) else None
+    bound = _Words(stored) if len(mine_words) == len(mine) else None
     pairs: dict = {}  # archive document -> {its unit (stored order): [draft units]}
     for i, u in enumerate(mine):
         member[u] = True
         shared = np.bincount(unit_of, weights=member[words], minlength=sizes.size)
         member[u] = False
-        ok = shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size))
-        if bound is not None and ok.any():
-            ok &= bound.may_align(mine_words[i])
-        for x in np.flatnonzero(ok).tolist():
+        units = np.flatnonzero(shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size)))
+        if bound is not None and units.size:
+            units = units[bound.may_align(mine_words[i], units, shared[units])]
+        for x in units.tolist():
             pairs.setdefault(int(unit_doc[x]), {}).setdefault(int(unit_k[x]), []).append(i)
     ours = [u for d in drafts for u in quoted(d.text)]  # in the order of ``mine``
     out = []
@@ -98,35 +99,62 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
 
 
 class _Words:
-    """Every word of the stored quotation units (``(doc, sizes, content words, words per
-    unit, words)`` per document, units numbered in that order), to bound the words, counted
-    with repeats, a draft's unit shares with each. A document whose stored words have other
-    units than its content words (or none: stored by an older version) is not bounded."""
+    """The stored words of quotation units other than their content words (``(doc, sizes,
+    content words, unit words blob)`` per document, units numbered in that order), to bound
+    the words, counted with repeats, a draft's unit shares with each: at most the distinct
+    content values they share (what the content test counts), plus the fewer of the two
+    units' repeated content words (occurrences beyond their distinct values), plus the
+    other words they share, counted with repeats. A document whose blob has other units
+    than its content words (or none: stored by an older version) is not bounded."""
 
-    def __init__(self, stored: list, units: int):
-        self.lengths, self.bounded = np.zeros(units, dtype=np.int64), np.zeros(units, dtype=bool)
-        values, owner, first = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], 0
-        for _, sizes, _, lengths, words in stored:
-            if lengths.size == sizes.size:
-                self.lengths[first : first + sizes.size], self.bounded[first : first + sizes.size] = lengths, True
-                values.append(words.astype(np.int64))
-                owner.append(np.repeat(np.arange(first, first + sizes.size), lengths.astype(np.int64)))
-            first += sizes.size
-        self.values, self.unit = np.concatenate(values), np.concatenate(owner)
+    def __init__(self, stored: list):
+        parsed = [unit_words(x[3]) for x in stored]
+        same = [p[0].size == x[1].size for p, x in zip(parsed, stored)]
+        none = np.zeros(0, dtype=np.int64)
+        self.bounded = np.repeat(same, [x[1].size for x in stored])
+        self.lengths = np.concatenate([none, *(p[0] if ok else np.zeros(x[1].size, dtype=np.int64)
+                                               for p, x, ok in zip(parsed, stored, same))])
+        self.others = np.concatenate([none, *(p[1] if ok else np.zeros(x[1].size, dtype=np.int64)
+                                              for p, x, ok in zip(parsed, stored, same))])
+        distinct = np.concatenate([none, *(x[1] for x in stored)]).astype(np.int64)
+        self.repeats = np.maximum(self.lengths - self.others - distinct, 0)
+        self.starts = np.cumsum(self.others) - self.others
+        self.values = np.concatenate([none, *(p[2] for p, ok in zip(parsed, same) if ok)]).astype(np.int64)
         # each word's rank among the equal values of its unit (stored sorted per unit): a
         # unit holding a value c times shares min(c, c') of it with one holding it c' times
-        key = (self.unit << QUOTE_WORD_BITS) | self.values
+        key = (np.repeat(np.arange(self.others.size), self.others) << QUOTE_WORD_BITS) | self.values
         starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
         self.rank = np.arange(key.size) - np.repeat(starts, np.diff(np.append(starts, key.size)))
         self.count = np.zeros(1 << QUOTE_WORD_BITS, dtype=np.int64)
 
-    def may_align(self, words: np.ndarray) -> np.ndarray:
-        """Per stored unit: whether it may match a unit of ``words`` (its sorted values)."""
-        values, counts = np.unique(words, return_counts=True)
-        self.count[values] = counts
-        shared = np.bincount(self.unit, weights=self.rank < self.count[self.values], minlength=self.lengths.size)
-        self.count[values] = 0
-        return ~self.bounded | may_align(shared, np.minimum(self.lengths, words.size))
+    def may_align(self, mine: tuple, units: np.ndarray, shared: np.ndarray) -> np.ndarray:
+        """Whether each of the stored ``units`` (sharing ``shared`` distinct content values
+        with it) may match the draft's unit ``mine`` (its words, repeated content words and
+        other words' values)."""
+        length, repeats, values = mine
+        others = self.others[units]
+        owner = np.repeat(np.arange(units.size), others)
+        at = np.repeat(self.starts[units] - (np.cumsum(others) - others), others) + np.arange(owner.size)
+        distinct, counts = np.unique(values, return_counts=True)
+        self.count[distinct] = counts
+        common = np.bincount(owner, weights=self.rank[at] < self.count[self.values[at]], minlength=units.size)
+        self.count[distinct] = 0
+        bound = shared + np.minimum(self.repeats[units], repeats) + common
+        return ~self.bounded[units] | may_align(bound, np.minimum(self.lengths[units], length))
+
+
+def _draft_words(blobs: list[bytes], sets: list[list]) -> list[tuple]:
+    """Per draft unit (in the order of the content sets ``sets``, per draft): its number of
+    words, of repeated content words, and its other words' values; [] when a blob does not
+    hold the units of its content words."""
+    out = []
+    for blob, units in zip(blobs, sets):
+        lengths, others, values = unit_words(blob)
+        if lengths.size != len(units):
+            return []
+        out.extend((int(n), int(n - k - u.size), v) for n, k, u, v
+                   in zip(lengths, others, units, np.split(values, np.cumsum(others)[:-1])))
+    return out
 
 
 def quoted(text: str, limit: Optional[int] = None) -> list[tuple]:

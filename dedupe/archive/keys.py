@@ -67,7 +67,7 @@ class BatchKeys:
     bands: np.ndarray  # int64 rows (band, key, doc), distinct
     grams: list  # per document: sorted distinct word n-gram hashes (uint64)
     quotes: list  # per document: its quotations' content words (:func:`quote_blob`)
-    unit_words: list  # per document: every word of those quotation units (:func:`unit_words_blobs`)
+    unit_words: list  # per document: the other words of those quotation units (:func:`unit_words_blobs`)
 
 
 KEY_BITS = 47
@@ -164,25 +164,42 @@ def quote_blob(text: str, bits: int = QUOTE_WORD_BITS) -> bytes:
     return _encode_quotes(flat, sizes, np.zeros(sizes.size, dtype=np.int64), 1, bits)[0]
 
 
+WORDS_LIMIT = 1 << 16  # units of a text, and words of a unit, that a blob of unit words can count
+
+
 def unit_words_blobs(units: list[list]) -> list[bytes]:
-    """Per text (``units``: its units' words, those of :func:`quotation_units`): ``[units,
-    words of each unit]`` (uint32) then each unit's word hashes cut to ``QUOTE_WORD_BITS``,
-    every word (function words too) as often as it occurs, sorted per unit; empty without
-    quotations. A check bounds, without reading texts, the words two units share as
-    multisets (:func:`dedupe.rules.quote_drift.may_align`): 16-bit values shared by
-    different words only add to that count, never take from it."""
-    flat = hash_tokens([w for doc in units for ws in doc for w in ws])
-    sizes = np.array([len(ws) for doc in units for ws in doc], dtype=np.int64)
-    unit = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
+    """Per text (``units``: its ``(words, content words)`` of :func:`quotation_units`), as
+    uint16: the number of units, each unit's number of words, each unit's number of other
+    words (not content words: function words, numbers), then those other words' hashes cut
+    to ``QUOTE_WORD_BITS``, as often as each occurs, sorted per unit; empty without
+    quotations (or with a unit of ``WORDS_LIMIT`` words or more). With the content words
+    (:func:`quote_sets`), a check bounds the words two units share, counted with repeats
+    (:class:`dedupe.archive.check._Words`), without reading texts: 16-bit values shared by
+    different words only add to that bound, never take from it."""
+    from ..rules.quote_drift import _is_content
+
+    other = [[w for w in ws if not _is_content(w)] for doc in units for ws, _ in doc]
+    flat = hash_tokens([w for ws in other for w in ws])
+    counts = np.array([len(ws) for ws in other], dtype=np.int64)
+    unit = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
     values = np.sort((unit << 16) | (flat & np.uint64(0xFFFF)).astype(np.int64)).astype(np.uint16)
-    bounds = np.concatenate(([0], np.cumsum(sizes)))
+    bounds = np.concatenate(([0], np.cumsum(counts)))
     out, first = [], 0
     for doc in units:
         last = first + len(doc)
-        out.append(np.concatenate(([len(doc)], sizes[first:last])).astype(np.uint32).tobytes()
-                   + values[bounds[first] : bounds[last]].tobytes() if doc else b"")
+        lengths = [len(ws) for ws, _ in doc]
+        out.append(np.concatenate(([len(doc)], lengths, counts[first:last], values[bounds[first] : bounds[last]]))
+                   .astype(np.uint16).tobytes() if doc and max(len(doc), *lengths) < WORDS_LIMIT else b"")
         first = last
     return out
+
+
+def unit_words(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A blob of :func:`unit_words_blobs` as each unit's number of words, its number of other
+    words, and those words' values concatenated."""
+    raw = np.frombuffer(blob, dtype=np.uint16)
+    n = int(raw[0]) if raw.size else 0
+    return raw[1 : n + 1].astype(np.int64), raw[n + 1 : 2 * n + 1].astype(np.int64), raw[2 * n + 1 :]
 
 
 def _quotations(texts: list[str]) -> tuple:
@@ -193,11 +210,11 @@ def _quotations(texts: list[str]) -> tuple:
     flat, sizes = _quote_hashes([c for doc in units for _, c in doc])
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), [len(doc) for doc in units])
     return (flat, sizes, owner, _encode_quotes(flat, sizes, owner, len(texts)),
-            unit_words_blobs([[w for w, _ in doc] for doc in units]))
+            unit_words_blobs(units))
 
 
 def quote_blobs(texts: list[str]) -> tuple[list[bytes], list[bytes]]:
-    """Per text: its quotations' content words (:func:`quote_sets`) and all their words
+    """Per text: its quotations' content words (:func:`quote_sets`) and their other words
     (:func:`unit_words_blobs`), the units in the same order."""
     return _quotations(texts)[3:]
 

@@ -19,6 +19,8 @@ A lookup reads the key's block in every run of its kind and adds up.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from ..passages.tokens import in_sorted
@@ -169,23 +171,28 @@ def _layout(rows: list):
     return blocks, buf, offsets + HEADER, kw, vw, counts
 
 
-def _keys(layout, shift: int):
-    """Every key of the rows, with its block and its index in the block."""
+def _keys(layout, shift: int) -> np.ndarray:
+    """Every key of the rows, in order (per-block values repeated, not gathered)."""
     blocks, buf, first, kw, _, counts = layout
-    block_of = np.repeat(np.arange(first.size), counts)
-    before = np.cumsum(counts) - counts
-    index = np.arange(block_of.size) - before[block_of]
-    gaps = _unpack(_windows(buf), first[block_of] * 8 + index * kw[block_of], kw[block_of])
+    widths = np.repeat(kw, counts)
+    bits = np.cumsum(widths) - widths  # each gap's bit offset, were the blocks' gaps contiguous
+    starts = np.cumsum(counts) - counts
+    bits += np.repeat(first * 8 - bits[starts], counts)
+    gaps = (_windows(buf)[bits >> 3].astype(np.int64) >> (bits & 7)) & np.repeat((np.int64(1) << kw) - 1, counts)
     total = np.cumsum(gaps)
-    keys = total - np.repeat(total[before] - gaps[before], counts) + (blocks[block_of] << shift)
-    return keys, block_of, index
+    return total + np.repeat((blocks << shift) - (total[starts] - gaps[starts]), counts)
 
 
-def _values(layout, block_of: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """The values of the pairs at ``index`` of blocks ``block_of``."""
+def _values(layout, at: np.ndarray, block_of: Optional[np.ndarray] = None) -> np.ndarray:
+    """The values of the pairs at positions ``at`` (in the order of :func:`_keys`; their
+    blocks ``block_of`` when known)."""
     _, buf, first, kw, vw, counts = layout
-    at = (first + ((counts * kw + 7) >> 3))[block_of] * 8 + index * vw[block_of]
-    zig = _unpack(_windows(buf), at, vw[block_of])
+    starts = np.cumsum(counts) - counts
+    if block_of is None:
+        block_of = np.searchsorted(starts, at, "right") - 1  # (every block holds a pair)
+    index = at - starts[block_of]
+    bits = (first + ((counts * kw + 7) >> 3))[block_of] * 8 + index * vw[block_of]
+    zig = _unpack(_windows(buf), bits, vw[block_of])
     return (zig >> 1) ^ -(zig & 1)
 
 
@@ -194,8 +201,8 @@ def decode(rows: list, shift: int) -> tuple[np.ndarray, np.ndarray]:
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     layout = _layout(rows)
-    keys, block_of, index = _keys(layout, shift)
-    return keys, _values(layout, block_of, index)
+    keys = _keys(layout, shift)
+    return keys, _values(layout, np.arange(keys.size), np.repeat(np.arange(layout[5].size), layout[5]))
 
 
 def encode4(keys: np.ndarray, values: np.ndarray, shift: int) -> list[tuple[int, bytes]]:
@@ -304,7 +311,10 @@ def search(rows: list, shift: int, keys: np.ndarray) -> tuple[np.ndarray, np.nda
     if not rows or not keys.size:
         return empty, empty.copy()
     layout = _layout(sorted(rows))
-    found, block_of, index = _keys(layout, shift)
-    wanted = in_sorted(found, keys)
-    return found[wanted], _values(layout, block_of[wanted], index[wanted])
+    found = _keys(layout, shift)  # ascending (blocks in order, each sorted)
+    # each wanted key's pairs, by a binary search of the few wanted keys among those read
+    lo, hi = np.searchsorted(found, keys, "left"), np.searchsorted(found, keys, "right")
+    counts = hi - lo
+    at = np.repeat(lo - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    return found[at], _values(layout, at)
 
