@@ -64,7 +64,7 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     if not mine or not len(numbers):
         return []
     mine_words = _draft_words(draft_words, sets) if draft_words is not None else []
-    stored = [(s.doc, *quote_words(s.quotes), s.unit_words) for s in archive.documents(numbers, text=False)]
+    stored = [(n, *quote_words(units), words) for n, units, words in archive.store.quotations(int(n) for n in numbers)]
     stored = [x for x in stored if x[1].size]
     if not stored:
         return []

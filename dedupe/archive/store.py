@@ -104,6 +104,11 @@ class Store(ABC):
     def documents(self, numbers: Iterable[int], text: bool = True) -> list[StoredDocument]: ...
 
     @abstractmethod
+    def quotations(self, numbers: Iterable[int]) -> list[tuple]:
+        """``(doc, quotes, unit_words)`` of those of the documents ``numbers`` with quotations
+        (:attr:`StoredDocument.quotes`, :attr:`StoredDocument.unit_words`), in that order."""
+
+    @abstractmethod
     def counts(self) -> dict: ...
 
     @abstractmethod
@@ -398,7 +403,8 @@ class SQLiteStore(Store):
         found = []
         keys = np.unique(keys)
         for run, shift, pairs in self.db.execute("SELECT run, shift, pairs FROM runs WHERE kind = ?", (kind,)).fetchall():
-            blocks = np.unique(keys >> shift).tolist()
+            blocks = keys >> shift  # ascending: each block once by a comparison, not np.unique
+            blocks = blocks[np.concatenate(([True], blocks[1:] != blocks[:-1]))].tolist() if blocks.size else []
             if len(blocks) * R.BLOCK_PAIRS >= pairs:  # most of its blocks: the whole run in one pass
                 rows = self.db.execute("SELECT block, data FROM blocks WHERE run = ?", (run,)).fetchall()
                 found.append(R.search(rows, shift, keys))
@@ -444,6 +450,14 @@ class SQLiteStore(Store):
                 found[row[0]] = StoredDocument(*row[:10], unpack_keys(row[10]),
                                                zlib.decompress(row[11]).decode("utf-8") if text else "",
                                                row[12] or b"", row[13] or b"")
+        return [found[n] for n in numbers if n in found]
+
+    def quotations(self, numbers: Iterable[int]) -> list[tuple]:
+        found = {}
+        numbers = list(numbers)
+        for part in _chunks(numbers):
+            q = f"SELECT doc, units, words FROM quotes WHERE doc IN ({','.join('?' * len(part))})"
+            found.update((n, (n, u, w or b"")) for n, u, w in self.db.execute(q, part))
         return [found[n] for n in numbers if n in found]
 
     def counts(self) -> dict:
