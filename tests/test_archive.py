@@ -155,6 +155,17 @@ def test_cli_archive_workflow(tmp_path, seeds_dir, monkeypatch):
     assert "<html" in Path("r.html").read_text(encoding="utf-8").lower()
     res = runner.invoke(app, ["archive", "remove", "000_73e56ecfb8db3804", "nope", "--db", "a.db"])
     assert res.exit_code == 2 and "'nope' is not in the archive" in res.output
+    draft = ["check", str(seeds_dir / "003_811dcac62ff5ac35.txt"), "--archive", "a.db", "--json", "r.json",
+             "--no-html", "--no-timestamp", "-q"]
+    assert runner.invoke(app, draft).exit_code == 0
+    before = Path("r.json").read_text(encoding="utf-8")
+    with sqlite3.connect("a.db") as con:
+        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 4  # the removal's runs
+    res = runner.invoke(app, ["archive", "compact", "--db", "a.db"])
+    assert res.exit_code == 0, res.output
+    with sqlite3.connect("a.db") as con:
+        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+    assert runner.invoke(app, draft).exit_code == 0 and Path("r.json").read_text(encoding="utf-8") == before
     res = runner.invoke(app, ["check", "x.txt", "--archive", "missing.db"])
     assert res.exit_code == 2 and "no such archive" in res.output
 
@@ -338,8 +349,7 @@ def test_merged_runs_change_no_lookup(tmp_path, seeds_dir, monkeypatch):
         assert a.store.all_df() == grams
         assert {k: a.info()[k] for k in ("documents", "index_keys", "word_ngrams")} == \
                {k: info[k] for k in ("documents", "index_keys", "word_ngrams")}
-        a.store.merge("keys")
-        a.store.merge("grams")
+        a.compact()
         assert a.store.db.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
         assert check([draft], a, timestamp=False).to_dict() == before
         assert a.store.all_df() == grams

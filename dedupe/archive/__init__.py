@@ -173,6 +173,12 @@ class Archive:
             self.store.settle()
         result.added += len(docs) - (len(existing) if on_duplicate == "replace" else 0)
 
+    def compact(self) -> None:
+        """Merge the index runs of each kind into one (one transaction): a check then reads
+        one block per looked-up key instead of one per run."""
+        with self.store.transaction():
+            self.store.compact()
+
     def remove(self, ids: Iterable[str]) -> list[str]:
         """Remove documents by id (one transaction); the ids not found."""
         ids = list(ids)
