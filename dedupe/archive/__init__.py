@@ -182,6 +182,12 @@ class Archive:
             self.store.settle()
         result.added += len(docs) - (len(existing) if on_duplicate == "replace" else 0)
 
+    def compact(self) -> None:
+        """Merge the index runs of each kind into one (one transaction): a check then reads
+        one block per looked-up key instead of one per run."""
+        with self.store.transaction():
+            self.store.compact()
+
     def remove(self, ids: Iterable[str]) -> list[str]:
         """Remove documents by id (one transaction); the ids not found."""
         ids = list(ids)
@@ -248,6 +254,7 @@ def _select(keys, keep: np.ndarray):
         keys, words=keys.words[keep], sizes=keys.sizes[keep], signatures=keys.signatures[keep],
         languages=[x for x, k in zip(keys.languages, keep) if k], bands=bands,
         grams=[g for g, k in zip(keys.grams, keep) if k], quotes=[q for q, k in zip(keys.quotes, keep) if k],
+        unit_words=[q for q, k in zip(keys.unit_words, keep) if k],
     )
 
 
@@ -268,5 +275,5 @@ def _row(doc: Document, keys, i: int, jaccard: np.ndarray) -> tuple:
     source = fields.get("source")
     return (doc.id, doc.path, doc.line, None if source is None else str(source), None if date is None else str(date),
             len(doc.text), int(keys.words[i]), int(keys.sizes[i]), keys.languages[i][0],
-            jaccard, doc.text, keys.quotes[i])
+            jaccard, doc.text, keys.quotes[i], keys.unit_words[i])
 

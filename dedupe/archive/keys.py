@@ -36,7 +36,7 @@ computed with array operations over a whole batch (no sentence splitting).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, islice
 from typing import Optional
 
 import numpy as np
@@ -67,6 +67,7 @@ class BatchKeys:
     bands: np.ndarray  # int64 rows (band, key, doc), distinct
     grams: list  # per document: sorted distinct word n-gram hashes (uint64)
     quotes: list  # per document: its quotations' content words (:func:`quote_blob`)
+    unit_words: list  # per document: the other words of those quotation units (:func:`unit_words_blobs`)
 
 
 KEY_BITS = 47
@@ -107,13 +108,12 @@ def _rows(band, keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
 QUOTE_WORD_BITS = 16  # stored bits of a quotation's content word hash
 
 
-def _quote_pieces(texts: list[str]):
-    """The quotation units of the texts that have content words (function words would pair
-    every quotation; ``quotation_content`` of each text), read piece by piece: the hashes of
-    the pieces' content words, concatenated, each piece's bounds in them (one more than the
-    pieces), and per unit its first piece, one past its last, and its text. Each piece's
-    words are read once and filtered once over the batch; a unit's content words are those
-    of its pieces."""
+def _read_pieces(texts: list[str]):
+    """The quotation units of the texts (the quote-drift rule's, ``quotation_pieces`` of each
+    text), read piece by piece: every piece's words, concatenated, whether each is a content
+    word, each piece's bounds in them (one more than the pieces), and per unit its first
+    piece, one past its last, and its text. Each piece's words are read once and filtered
+    once over the batch; a unit's words are those of its pieces."""
     from ..rules.quote_drift import _is_content, quotation_pieces
 
     words, bounds, lo, hi, owner = [], [0], [], [], []
@@ -127,10 +127,19 @@ def _quote_pieces(texts: list[str]):
         hi += [first + b for _, b in units]
         owner += [t] * len(units)
     content = np.fromiter(map(_is_content, words), dtype=bool, count=len(words))
-    before = np.concatenate(([0], np.cumsum(content)))[np.asarray(bounds, dtype=np.int64)]
-    lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+    return (words, content, np.asarray(bounds, dtype=np.int64), np.asarray(lo, dtype=np.int64),
+            np.asarray(hi, dtype=np.int64), np.asarray(owner, dtype=np.int64))
+
+
+def _quote_pieces(read):
+    """Of :func:`_read_pieces`, the units that have content words (function words would pair
+    every quotation; ``quotation_content`` of each text): the hashes of the pieces' content
+    words, concatenated, the number of content words before each piece bound, and per unit
+    its first piece, one past its last, and its text."""
+    words, content, bounds, lo, hi, owner = read
+    before = np.concatenate(([0], np.cumsum(content)))[bounds]
     keep = before[hi] > before[lo]
-    return hash_tokens(list(compress(words, content.tolist()))), before, lo[keep], hi[keep], np.asarray(owner, dtype=np.int64)[keep]
+    return hash_tokens(list(compress(words, content.tolist()))), before, lo[keep], hi[keep], owner[keep]
 
 
 def _unit_words(hashes, before, lo, hi, owner) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -143,7 +152,7 @@ def _unit_words(hashes, before, lo, hi, owner) -> tuple[np.ndarray, np.ndarray, 
 
 def _quote_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_unit_words` of the texts' quotation units."""
-    return _unit_words(*_quote_pieces(texts))
+    return _unit_words(*_quote_pieces(_read_pieces(texts)))
 
 
 def _quote_bands(hashes, before, lo, hi, owner, seed: int) -> np.ndarray:
@@ -187,9 +196,76 @@ def _encode_quotes(flat: np.ndarray, sizes: np.ndarray, owner: np.ndarray, texts
                                       value_at[:-1].tolist(), value_at[1:].tolist())]
 
 
+def quotation_units(text: str, limit: Optional[int] = None) -> list[tuple]:
+    """``(words, content words)`` of the quotation units of ``text`` that have content words
+    (the quote-drift rule's units, in order; the first ``limit`` of them)."""
+    from ..rules.quote_drift import _content, quotation_words
+
+    return list(islice(((w, c) for w in quotation_words(text) if (c := _content(w))), limit))
+
+
 def quote_blob(text: str, bits: int = QUOTE_WORD_BITS) -> bytes:
     """The stored content words of a text's quotations (see :func:`quote_sets`)."""
     return _encode_quotes(*_quote_hashes([text]), 1, bits)[0]
+
+
+WORDS_LIMIT = 1 << 16  # units of a text, and words of a unit, that a blob of unit words can count
+
+
+def unit_words_blobs(units: list[list]) -> list[bytes]:
+    """Per text (``units``: its ``(words, content words)`` of :func:`quotation_units`), as
+    uint16: the number of units, each unit's number of words, each unit's number of other
+    words (not content words: function words, numbers), then those other words' hashes cut
+    to ``QUOTE_WORD_BITS``, as often as each occurs, sorted per unit; empty without
+    quotations (or with a unit of ``WORDS_LIMIT`` words or more). With the content words
+    (:func:`quote_sets`), a check bounds the words two units share, counted with repeats
+    (:class:`dedupe.archive.check._Words`), without reading texts: 16-bit values shared by
+    different words only add to that bound, never take from it."""
+    from ..rules.quote_drift import _is_content
+
+    words = [w for doc in units for ws, _ in doc for w in ws]
+    sizes = [len(ws) for doc in units for ws, _ in doc]
+    n = len(sizes)
+    return _words_blobs(words, np.fromiter(map(_is_content, words), dtype=bool, count=len(words)),
+                        np.concatenate(([0], np.cumsum(sizes, dtype=np.int64))), np.arange(n), np.arange(1, n + 1),
+                        np.repeat(np.arange(len(units)), [len(doc) for doc in units]), len(units))
+
+
+def _words_blobs(words, content, bounds, lo, hi, owner, texts: int) -> list[bytes]:
+    """:func:`unit_words_blobs` of the units of :func:`_read_pieces` that have content words."""
+    before = np.concatenate(([0], np.cumsum(content)))[bounds]
+    keep = before[hi] > before[lo]
+    lo, hi, owner = lo[keep], hi[keep], owner[keep]
+    other = ~content
+    before = np.concatenate(([0], np.cumsum(other)))[bounds]
+    flat = hash_tokens(list(compress(words, other.tolist())))
+    start, counts = before[lo], before[hi] - before[lo]
+    at = np.repeat(start - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    unit = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+    values = np.sort((unit << 16) | (flat[at] & np.uint64(0xFFFF)).astype(np.int64)).astype(np.uint16)
+    lengths = bounds[hi] - bounds[lo]
+    value_bounds = np.concatenate(([0], np.cumsum(counts)))
+    unit_bounds = np.searchsorted(owner, np.arange(texts + 1))  # owner ascending
+    out = []
+    for a, b in zip(unit_bounds[:-1].tolist(), unit_bounds[1:].tolist()):
+        out.append(np.concatenate(([b - a], lengths[a:b], counts[a:b], values[value_bounds[a] : value_bounds[b]]))
+                   .astype(np.uint16).tobytes() if b > a and max(b - a, int(lengths[a:b].max())) < WORDS_LIMIT else b"")
+    return out
+
+
+def unit_words(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A blob of :func:`unit_words_blobs` as each unit's number of words, its number of other
+    words, and those words' values concatenated."""
+    raw = np.frombuffer(blob, dtype=np.uint16)
+    n = int(raw[0]) if raw.size else 0
+    return raw[1 : n + 1].astype(np.int64), raw[n + 1 : 2 * n + 1].astype(np.int64), raw[2 * n + 1 :]
+
+
+def quote_blobs(texts: list[str]) -> tuple[list[bytes], list[bytes]]:
+    """Per text: its quotations' content words (:func:`quote_sets`) and their other words
+    (:func:`unit_words_blobs`), the units in the same order."""
+    read = _read_pieces(texts)
+    return _encode_quotes(*_unit_words(*_quote_pieces(read)), len(texts)), _words_blobs(*read, len(texts))
 
 
 def quote_words(blob: bytes, dtype=np.uint16) -> tuple[np.ndarray, np.ndarray]:
@@ -362,11 +438,13 @@ def batch_keys(texts: list[str], config) -> BatchKeys:
     grams, owner = _distinct_per_text(*_batch_ngrams(tokens, SEED_NGRAM))
     per_text = np.split(grams, np.searchsorted(owner, np.arange(1, len(texts))))
     fingerprints, fp_owner = batch_winnowed(*_batch_ngrams(tokens, FINGERPRINT_NGRAM))
-    pieces = _quote_pieces(texts)
+    read = _read_pieces(texts)
+    pieces = _quote_pieces(read)
     blobs = _encode_quotes(*_unit_words(*pieces), len(texts))
+    words = _words_blobs(*read, len(texts))
     # Jaccard rows and fingerprints are distinct already; two quotations of one document can
     # share a band key
     quote_rows = _quote_bands(*pieces, config.seed)
     units = _rows(UNIT_BAND, fingerprints, fp_owner)
     bands = np.concatenate([document_bands(sk.signatures, sk.sizes, config), units, _distinct_rows(quote_rows)])
-    return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, per_text, blobs)
+    return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, per_text, blobs, words)

@@ -315,7 +315,10 @@ def search(rows: list, shift: int, keys: np.ndarray) -> tuple[np.ndarray, np.nda
     if not rows or not keys.size:
         return empty, empty.copy()
     layout = _layout(sorted(rows))
-    found = _keys(layout, shift)
-    wanted = np.flatnonzero(in_sorted(found, keys))
-    return found[wanted], _values(layout, wanted)
+    found = _keys(layout, shift)  # ascending (blocks in order, each sorted)
+    # each wanted key's pairs, by a binary search of the few wanted keys among those read
+    lo, hi = np.searchsorted(found, keys, "left"), np.searchsorted(found, keys, "right")
+    counts = hi - lo
+    at = np.repeat(lo - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    return found[at], _values(layout, at)
 

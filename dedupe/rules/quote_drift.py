@@ -190,15 +190,20 @@ def _substitution(wa: list, wb: list) -> bool:
     return not _same_word(wa, wb)
 
 
+def may_align(shared, shorter):
+    """Whether two units sharing ``shared`` words (as multisets) can match, the shorter
+    having ``shorter`` words: the matched words (:func:`_compare`) are at most the words the
+    two share, and a match needs ``MIN_WORDS`` of them and ``MIN_AGREE`` of a stretch
+    covering ``MIN_COVER`` of the shorter. Numbers or arrays of them."""
+    return (shared >= MIN_WORDS) & (shared >= MIN_AGREE * MIN_COVER * shorter - 1e-9)
+
+
 def _compare(a: tuple, b: tuple):
     """``(region_a, region_b, differences, substitutions, substituted content words,
     agreement)`` when unit words ``b`` render the statement of unit words ``a`` in other
     words, else None."""
     shorter = min(len(a), len(b))
-    # the matched words (below) are at most the words the two share, counted with repeats; a
-    # match needs MIN_WORDS of them and MIN_AGREE of a stretch covering MIN_COVER of the shorter
-    shared = sum((Counter(a) & Counter(b)).values())
-    if shared < MIN_WORDS or shared < MIN_AGREE * MIN_COVER * shorter - 1e-9:
+    if not may_align(sum((Counter(a) & Counter(b)).values()), shorter):
         return None
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     blocks = [blk for blk in sm.get_matching_blocks() if blk.size]
