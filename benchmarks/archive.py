@@ -5,8 +5,12 @@ drafts against it: a near-copy of an archived article, a draft with two paragrap
 from two archived articles, and an unrelated draft (a seed article). Prints figures and the
 targets; nothing is asserted.
 
-    python benchmarks/generate.py --mode pool --docs 100000 --out /tmp/bench_100k.jsonl
-    python benchmarks/archive.py --corpus /tmp/bench_100k.jsonl --db /tmp/bench_100k.db
+    python benchmarks/generate.py --docs 100000 --out /tmp/news_100000.jsonl
+    python benchmarks/archive.py --corpus /tmp/news_100000.jsonl --db /tmp/news_100k.db
+
+The default (news-mode) corpus reuses text as news does; the figures before it used
+``generate.py --mode pool``, where every sentence recurs in more articles as the corpus
+grows (docs/archive.md, "Benchmark").
 
 Language identification is off (``--no-language``) unless ``--language`` is given: it is a
 per-document cost of its own (langdetect) that the bulk-add figure would otherwise hide.

@@ -16,6 +16,7 @@ import datetime as _dt
 import gc
 import threading
 from contextlib import contextmanager, nullcontext
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
@@ -189,7 +190,12 @@ def finish(
         texts = {d.id: d.text for d in documents} if documents else corpus.texts()
     if rules_job is not None and progress:
         progress("rules", 0, len(documents))
-    passages = _passages(corpus, documents, texts, config, drafts, archive_df, progress, elsewhere)
+    # the rules' process beside takes a core of the workers' (it and its workers keep the
+    # cores busy while the passages are found): the passages get the others, with two workers
+    # this process alone (their workers' start, the words pickled back and copy-on-write cost
+    # more CPU than the second core gave them)
+    at = replace(config, workers=config.workers - 1) if rules_job is not None else config
+    passages = _passages(corpus, documents, texts, at, drafts, archive_df, progress, elsewhere)
     if rules_job is not None:
         findings = rules_job.result()
         if progress:

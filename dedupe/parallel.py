@@ -18,6 +18,9 @@ their queue; on Linux each worker also asks the kernel for SIGTERM when its pare
 group, and only the parent decides what an interrupt means. Workers run at a lower priority
 than their parent (``WORKER_NICENESS``).
 
+``Workers(n, shared)`` is the pool under ``pmap``, for jobs submitted as earlier results
+come in (:meth:`Workers.submit`).
+
 ``background(fn, *args)`` runs one function in another process while this one goes on (the
 rules beside the passages); it may start its own workers.
 """
@@ -32,7 +35,7 @@ import os
 import signal
 import sys
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -116,6 +119,40 @@ def _with_shared(fn: Callable, chunk):
     return fn(_shared, chunk)
 
 
+class Workers:
+    """``workers`` processes that run jobs as they are submitted: ``submit(fn, chunk)`` (with
+    ``shared``: ``fn(shared, chunk)`` in the worker, ``shared`` reaching each worker once, when
+    it starts) returns a :class:`~concurrent.futures.Future`. The workers are forked at the
+    first submission, with this process's objects frozen (see :func:`_first_submit`). For a
+    caller whose later jobs depend on the results of earlier ones (the keyed rules' passes
+    after their pass 1); :func:`pmap` is the ordered map over it. Use it as a context manager:
+    leaving the block normally waits for the jobs, leaving it early (an error, an interrupt,
+    a generator closed) terminates the workers at once."""
+
+    def __init__(self, workers: int, shared=_NOTHING):
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(), shared)
+        )
+        self._shared = shared is not _NOTHING
+        self._started = False
+
+    def submit(self, fn: Callable, chunk) -> Future:
+        job = (_with_shared, fn, chunk) if self._shared else (fn, chunk)
+        if self._started:
+            return self._pool.submit(*job)
+        self._started = True
+        return _first_submit(self._pool, *job)
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        if kind is None:
+            self._pool.shutdown(wait=True)
+        else:  # an error, an interrupt, or a consumer that stopped early
+            _stop(self._pool)
+
+
 def pmap(
     fn: Callable[..., R], chunks: Iterable[T], workers: int = 1, shared=_NOTHING, ahead: int = 0, here: int = 0
 ) -> Iterator[R]:
@@ -136,25 +173,14 @@ def pmap(
         return
     for chunk in itertools.islice(chunks, here):
         yield fn(chunk) if shared is _NOTHING else fn(shared, chunk)
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(), shared)
-    )
-    finished = False
-    try:
+    with Workers(workers, shared) as pool:
         pending: deque = deque()
-        for n, chunk in enumerate(chunks):
-            job = (fn, chunk) if shared is _NOTHING else (_with_shared, fn, chunk)
-            pending.append(pool.submit(*job) if n else _first_submit(pool, *job))
+        for chunk in chunks:
+            pending.append(pool.submit(fn, chunk))
             if len(pending) >= max(ahead, 2 * workers):
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-        finished = True
-    finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:  # an error, an interrupt, or a consumer that stopped early
-            _stop(pool)
 
 
 def _run_shared():

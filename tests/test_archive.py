@@ -125,10 +125,10 @@ def test_on_duplicate_modes(tmp_path):
 def test_remove_restores_the_indexes(tmp_path, seeds_dir):
     files = sorted(seeds_dir.glob("*.txt"))
     with Archive.open(tmp_path / "a.db", CONFIG) as a:
-        a.add(_paths(files[:3]))
+        a.add(_paths(files[:3]), batch=1)
         before = a.info()
         grams = a.store.all_df()
-        a.add(_paths(files[3:]))
+        a.add(_paths(files[3:]), batch=1)
         assert a.remove([f.stem for f in files[3:]] + ["nope"]) == ["nope"]
         after = a.info()
         assert {k: after[k] for k in ("documents", "index_keys", "word_ngrams")} == \
@@ -155,6 +155,17 @@ def test_cli_archive_workflow(tmp_path, seeds_dir, monkeypatch):
     assert "<html" in Path("r.html").read_text(encoding="utf-8").lower()
     res = runner.invoke(app, ["archive", "remove", "000_73e56ecfb8db3804", "nope", "--db", "a.db"])
     assert res.exit_code == 2 and "'nope' is not in the archive" in res.output
+    draft = ["check", str(seeds_dir / "003_811dcac62ff5ac35.txt"), "--archive", "a.db", "--json", "r.json",
+             "--no-html", "--no-timestamp", "-q"]
+    assert runner.invoke(app, draft).exit_code == 0
+    before = Path("r.json").read_text(encoding="utf-8")
+    with sqlite3.connect("a.db") as con:
+        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 4  # the removal's runs
+    res = runner.invoke(app, ["archive", "compact", "--db", "a.db"])
+    assert res.exit_code == 0, res.output
+    with sqlite3.connect("a.db") as con:
+        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+    assert runner.invoke(app, draft).exit_code == 0 and Path("r.json").read_text(encoding="utf-8") == before
     res = runner.invoke(app, ["check", "x.txt", "--archive", "missing.db"])
     assert res.exit_code == 2 and "no such archive" in res.output
 
@@ -165,7 +176,7 @@ from dedupe import Config
 from dedupe.archive import Archive
 docs = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8")]
 with Archive.open(sys.argv[1], Config(detect_language=False, batch_size=int(sys.argv[3]))) as a:
-    a.add(docs, on_duplicate="skip", progress=lambda *_: print("batch", flush=True))
+    a.add(docs, on_duplicate="skip", progress=lambda *_: print("batch", flush=True), batch=int(sys.argv[3]))
 """
 
 
@@ -241,7 +252,13 @@ def test_batch_keys_are_each_documents_own():
         mine = keys.bands[(keys.bands[:, 0] == UNIT_BAND) & (keys.bands[:, 2] == d), 1]
         assert sorted(mine.view(np.uint64).tolist()) == winnowed(ngrams(tokens, FINGERPRINT_NGRAM)).tolist()
         alone = batch_keys([text], CONFIG)
-        assert alone.quotes[0] == keys.quotes[d]
+        assert alone.quotes[0] == keys.quotes[d] and alone.unit_words[0] == keys.unit_words[d]
+
+
+def _as_version_5(con) -> None:
+    """An archive of this version in the layout of version 5 (no words of quotation units)."""
+    con.execute("ALTER TABLE quotes DROP COLUMN words")
+    con.execute("PRAGMA user_version = 5")
 
 
 def _as_version_3(con) -> None:
@@ -285,26 +302,28 @@ def _as_version_4(con) -> None:
     con.execute("COMMIT")
 
 
-@pytest.mark.parametrize("version", [2, 3, 4])
+@pytest.mark.parametrize("version", [2, 3, 4, 5])
 def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
     db = tmp_path / "a.db"
     files = sorted(seeds_dir.glob("*.txt"))
     with Archive.open(str(db), CONFIG) as a:
         a.add(_paths(files))
-        expected = {s.id: (s.quotes, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)}
+        expected = {s.id: (s.quotes, s.unit_words, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)}
         grams, info = a.store.all_df(), a.info()
         draft = ("draft", files[3].read_text(encoding="utf-8")[:2000])
         report = check([draft], a, timestamp=False).to_dict()
-    assert any(q for q, _ in expected.values())
+    assert any(q for q, _, _ in expected.values()) and any(w for _, w, _ in expected.values())
     with sqlite3.connect(db, isolation_level=None) as con:
-        _as_version_4(con) if version == 4 else _as_version_3(con)
+        _as_version_5(con)
+        if version < 5:
+            _as_version_4(con) if version == 4 else _as_version_3(con)
         if version == 2:
             con.execute("DROP TABLE quotes")
             con.execute("PRAGMA user_version = 2")
     with pytest.raises(ArchiveError, match="needs migrating"):
         Archive.open(str(db), readonly=True)
     with Archive.open(str(db)) as a:
-        assert {s.id: (s.quotes, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)} == expected
+        assert {s.id: (s.quotes, s.unit_words, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)} == expected
         assert a.store.all_df() == grams
         assert {k: a.info()[k] for k in ("documents", "index_keys", "word_ngrams")} == \
                {k: info[k] for k in ("documents", "index_keys", "word_ngrams")}
@@ -319,19 +338,18 @@ def test_merged_runs_change_no_lookup(tmp_path, seeds_dir, monkeypatch):
     monkeypatch.setattr(runs, "FANOUT", 2)
     monkeypatch.setattr(runs, "PART_PAIRS", 500)  # merged in several parts of the key space
     files = sorted(seeds_dir.glob("*.txt"))
-    with Archive.open(str(tmp_path / "a.db"), Config(detect_language=False, batch_size=1)) as a:
-        a.add(_paths(files[:3]))
+    with Archive.open(str(tmp_path / "a.db"), Config(detect_language=False)) as a:
+        a.add(_paths(files[:3]), batch=1)
         draft = ("draft", files[3].read_text(encoding="utf-8")[:2000])
         before, grams, info = check([draft], a, timestamp=False).to_dict(), a.store.all_df(), a.info()
-        a.add(_paths(files[3:]))
+        a.add(_paths(files[3:]), batch=1)
         assert a.store.db.execute("SELECT max(level) FROM runs").fetchone()[0] >= 2  # merged twice over
         assert a.remove([f.stem for f in files[3:]]) == []
         assert check([draft], a, timestamp=False).to_dict() == before
         assert a.store.all_df() == grams
         assert {k: a.info()[k] for k in ("documents", "index_keys", "word_ngrams")} == \
                {k: info[k] for k in ("documents", "index_keys", "word_ngrams")}
-        a.store.merge("keys")
-        a.store.merge("grams")
+        a.compact()
         assert a.store.db.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
         assert check([draft], a, timestamp=False).to_dict() == before
         assert a.store.all_df() == grams
@@ -401,6 +419,15 @@ def test_quotation_content_is_the_rules_units():
     for text in texts:
         assert quotation_content(text) == [_content(u.words) for u in _units(text, 0)]
     assert any(len(quotation_content(t)) > 1 for t in texts)
+    # the batch's hashes: each unit's content words, read once per piece over the batch
+    from dedupe.archive.keys import _quote_hashes
+    from dedupe.near.fast import hash_tokens
+
+    batch = texts + ["no quotes here", '"six words but all of them"', *texts]
+    flat, sizes, owner = _quote_hashes(batch)
+    units = [(t, c) for t, text in enumerate(batch) for c in quotation_content(text) if c]
+    assert owner.tolist() == [t for t, _ in units] and sizes.tolist() == [len(c) for _, c in units]
+    assert flat.tolist() == hash_tokens([w for _, c in units for w in c]).tolist()
 
 
 def test_a_removed_documents_number_is_not_given_again(tmp_path):
@@ -478,9 +505,10 @@ def test_stock_ngrams_of_documents_no_draft_reaches_are_not_looked_up(seeds_dir,
     assert np.isin(seen, reuse.stock).tolist() == np.isin(seen, everything.stock).tolist()
 
 
-def test_quotation_pairs_read_are_those_the_rule_compares(tmp_path, seeds_dir, near_corpus):
+def test_quotation_pairs_read_are_those_the_rule_compares(tmp_path, seeds_dir, near_corpus, monkeypatch):
     """Only the unit pairs the stored content words pass are compared on the texts: the
     documents kept are those of comparing every unit of every document with the drafts'."""
+    import dedupe.archive.check as check_module
     from dedupe.archive.check import _compared, quoted, quoting
 
     quote = "the harbour bridge will stay closed until engineers finish checking every cable and bolt"
@@ -491,7 +519,53 @@ def test_quotation_pairs_read_are_those_the_rule_compares(tmp_path, seeds_dir, n
     with Archive.open(str(tmp_path / "a.db"), CONFIG) as a:
         a.add([(f"d{i}", t) for i, t in enumerate(texts)])
         numbers = list(range(1, len(texts) + 1))
-        kept = quoting(a, numbers, drafts, batch_keys([d.text for d in drafts], CONFIG).quotes)
+        keys = batch_keys([d.text for d in drafts], CONFIG)
+        compared = []
+        monkeypatch.setattr(check_module, "_compared", lambda u, v: compared.append(1) or _compared(u, v))
+        kept = quoting(a, numbers, drafts, keys.quotes, keys.unit_words)
+        bounded = len(compared)
+        compared.clear()
+        assert quoting(a, numbers, drafts, keys.quotes) == kept  # without the stored words
         ours = quoted(drafts[0].text)
         every = [s.doc for s in a.documents(numbers) if any(_compared(u, v) for u in ours for v in quoted(s.text))]
     assert kept == every and 8 in kept
+    assert 0 < bounded < len(compared)  # the stored words rejected pairs before the texts were read
+
+
+def test_stored_unit_words_bound_the_words_units_share():
+    """The bound a check computes from stored quotation words (distinct content values,
+    repeated content words, other words with repeats, all cut to 16 bits) is never below
+    the words two units really share (as multisets), so it rejects no pair the quote-drift
+    rule's comparison could accept; and it rejects pairs."""
+    from collections import Counter
+
+    from dedupe.archive.check import _draft_words, _Words
+    from dedupe.archive.keys import _encode_quotes, quote_sets, quote_words, unit_words_blobs
+    from dedupe.near.fast import hash_tokens
+    from dedupe.rules.quote_drift import _content, may_align
+
+    rng = np.random.default_rng(5)
+    vocab = ["the", "a", "of", "to", "and", "we", "will", "not", "it", "is", "2024", "three"] + \
+            ["harbour", "bridge", "council", "engineers", "cable", "closed", "repairs", "minister", "budget", "vote",
+             "river", "flood", "schools", "teachers", "strike", "police", "court", "judge", "trial", "market"]
+    units = []
+    while len(units) < 300:
+        words = tuple(rng.choice(vocab, int(rng.integers(6, 30))).tolist())
+        if _content(words):
+            units.append((words, _content(words)))
+    rejected = 0
+    for a in range(0, 300, 2):
+        doc_a, doc_b = [units[a]], [units[a + 1], units[(a + 7) % 300]]
+        blobs = []
+        for doc in (doc_a, doc_b):
+            flat, sizes = hash_tokens([w for _, c in doc for w in c]), np.array([len(c) for _, c in doc])
+            blobs.append((_encode_quotes(flat, sizes, np.zeros(sizes.size, dtype=np.int64), 1)[0], unit_words_blobs([doc])[0]))
+        mine = _draft_words([blobs[0][1]], [quote_sets(blobs[0][0])])[0]
+        member = set(quote_sets(blobs[0][0])[0].tolist())
+        shared = np.array([len(member & set(s.tolist())) for s in quote_sets(blobs[1][0])])
+        bound = _Words([(2, *quote_words(blobs[1][0]), blobs[1][1])]).may_align(mine, np.arange(2), shared)
+        for k, (words, _) in enumerate(doc_b):
+            true = sum((Counter(units[a][0]) & Counter(words)).values())
+            assert bound[k] or not may_align(true, min(len(words), len(units[a][0])))
+            rejected += not bound[k]
+    assert rejected > 50

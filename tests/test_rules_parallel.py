@@ -15,12 +15,14 @@ def test_findings_identical_with_one_or_two_workers(seeds_dir):
 
 
 def test_findings_identical_when_warm(seeds_dir):
-    """A rules process beside other work runs the first batch (and pass 2's imports) before its
-    workers start: same findings."""
+    """A rules process beside other work runs the first batch before its workers start, and
+    pass 1 of the others itself while they run the document-scope rules; gender-mismatch's
+    first pass runs in the workers, batch by batch: same findings."""
     docs = [d for d in read_inputs([str(seeds_dir)]) if hasattr(d, "text")]
     one = run_rules(docs, Config(workers=1), batch_size=2)
     warm = run_rules(docs, Config(workers=2), batch_size=2, warm=True)
     assert [f.to_dict() for f in one] == [f.to_dict() for f in warm]
+    assert "gender-mismatch" in {f.rule for f in warm}  # (its pass dealt out to the workers)
 
 
 def test_scan_with_rules_beside_passages_is_identical(seeds_dir, monkeypatch):

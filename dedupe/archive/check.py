@@ -16,7 +16,6 @@ documents alone are not reported; corpus-wide statistics of the rules (TF-IDF we
 from __future__ import annotations
 
 import dataclasses
-from itertools import islice
 from typing import Iterable, Optional
 
 import numpy as np
@@ -24,8 +23,8 @@ import numpy as np
 from ..api import as_document, scan
 from ..model import Document, Report
 from . import Archive
-from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE, _compare, _content, quotation_words
-from .keys import QUOTE_WORD_BITS, batch_keys, quote_sets, quote_words
+from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE, _compare, may_align
+from .keys import QUOTE_WORD_BITS, batch_keys, quotation_units, quote_sets, quote_words, unit_words
 
 # rounds of following Jaccard bands from candidates to their own near-duplicates
 CLUSTER_ROUNDS = 3
@@ -37,7 +36,7 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
         return []
     keys = batch_keys([d.text for d in drafts], archive.config)
     found, quoted = archive.candidates(keys.bands)
-    found = set(found.tolist()) | set(quoting(archive, quoted, drafts, keys.quotes))
+    found = set(found.tolist()) | set(quoting(archive, quoted, drafts, keys.quotes, keys.unit_words))
     frontier = sorted(found)
     for _ in range(CLUSTER_ROUNDS):
         if not frontier:
@@ -49,18 +48,23 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
     return sorted(found)
 
 
-def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: list[bytes]) -> list[int]:
+def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: list[bytes],
+            draft_words: Optional[list[bytes]] = None) -> list[int]:
     """Of the archive documents ``numbers``, those with a quotation the quote-drift rule may
-    report against one of the drafts'. First from the stored content words (no text read):
-    the pairs of a draft's and a stored quotation unit sharing at least ``MIN_SHARED``
-    content words and ``SHARED_SHARE`` of the content words of the unit with fewer (the
-    rule's own candidate test, over all content words: a superset of its pairs); then, for
-    those pairs only, the same test on the words themselves and the rule's comparison of
-    the two units' wording (either way round)."""
-    mine = [u for blob in draft_quotes for u in quote_sets(blob)]
+    report against one of the drafts'. First from the stored content words and words (no
+    text read): the pairs of a draft's and a stored quotation unit sharing at least
+    ``MIN_SHARED`` content words and ``SHARED_SHARE`` of the content words of the unit with
+    fewer (the rule's own candidate test, over all content words), and sharing as many
+    words, counted with repeats, as the rule's comparison needs to match (``may_align``;
+    with ``draft_words``, the drafts' :attr:`~dedupe.archive.keys.BatchKeys.unit_words`):
+    a superset of the rule's pairs; then, for those pairs only, the same tests on the words
+    themselves and the rule's comparison of the two units' wording (either way round)."""
+    sets = [quote_sets(blob) for blob in draft_quotes]
+    mine = [u for units in sets for u in units]
     if not mine or not len(numbers):
         return []
-    stored = [(s.doc, *quote_words(s.quotes)) for s in archive.documents(numbers, text=False)]
+    mine_words = _draft_words(draft_words, sets) if draft_words is not None else []
+    stored = [(n, *quote_words(units), words) for n, units, words in archive.store.quotations(int(n) for n in numbers)]
     stored = [x for x in stored if x[1].size]
     if not stored:
         return []
@@ -70,12 +74,16 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     unit_k = np.concatenate([np.arange(x[1].size) for x in stored])  # its place among its document's
     unit_of = np.repeat(np.arange(sizes.size), sizes)
     member = np.zeros(1 << QUOTE_WORD_BITS, dtype=bool)
+    bound = _Words(stored) if len(mine_words) == len(mine) else None
     pairs: dict = {}  # archive document -> {its unit (stored order): [draft units]}
     for i, u in enumerate(mine):
         member[u] = True
         shared = np.bincount(unit_of, weights=member[words], minlength=sizes.size)
         member[u] = False
-        for x in np.flatnonzero(shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size))).tolist():
+        units = np.flatnonzero(shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size)))
+        if bound is not None and units.size:
+            units = units[bound.may_align(mine_words[i], units, shared[units])]
+        for x in units.tolist():
             pairs.setdefault(int(unit_doc[x]), {}).setdefault(int(unit_k[x]), []).append(i)
     ours = [u for d in drafts for u in quoted(d.text)]  # in the order of ``mine``
     out = []
@@ -90,11 +98,70 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     return out
 
 
+class _Words:
+    """The stored words of quotation units other than their content words (``(doc, sizes,
+    content words, unit words blob)`` per document, units numbered in that order), to bound
+    the words, counted with repeats, a draft's unit shares with each: at most the distinct
+    content values they share (what the content test counts), plus the fewer of the two
+    units' repeated content words (occurrences beyond their distinct values), plus the
+    other words they share, counted with repeats. A document whose blob has other units
+    than its content words (or none: stored by an older version) is not bounded."""
+
+    def __init__(self, stored: list):
+        parsed = [unit_words(x[3]) for x in stored]
+        same = [p[0].size == x[1].size for p, x in zip(parsed, stored)]
+        none = np.zeros(0, dtype=np.int64)
+        self.bounded = np.repeat(same, [x[1].size for x in stored])
+        self.lengths = np.concatenate([none, *(p[0] if ok else np.zeros(x[1].size, dtype=np.int64)
+                                               for p, x, ok in zip(parsed, stored, same))])
+        self.others = np.concatenate([none, *(p[1] if ok else np.zeros(x[1].size, dtype=np.int64)
+                                              for p, x, ok in zip(parsed, stored, same))])
+        distinct = np.concatenate([none, *(x[1] for x in stored)]).astype(np.int64)
+        self.repeats = np.maximum(self.lengths - self.others - distinct, 0)
+        self.starts = np.cumsum(self.others) - self.others
+        self.values = np.concatenate([none, *(p[2] for p, ok in zip(parsed, same) if ok)]).astype(np.int64)
+        # each word's rank among the equal values of its unit (stored sorted per unit): a
+        # unit holding a value c times shares min(c, c') of it with one holding it c' times
+        key = (np.repeat(np.arange(self.others.size), self.others) << QUOTE_WORD_BITS) | self.values
+        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        self.rank = np.arange(key.size) - np.repeat(starts, np.diff(np.append(starts, key.size)))
+        self.count = np.zeros(1 << QUOTE_WORD_BITS, dtype=np.int64)
+
+    def may_align(self, mine: tuple, units: np.ndarray, shared: np.ndarray) -> np.ndarray:
+        """Whether each of the stored ``units`` (sharing ``shared`` distinct content values
+        with it) may match the draft's unit ``mine`` (its words, repeated content words and
+        other words' values)."""
+        length, repeats, values = mine
+        others = self.others[units]
+        owner = np.repeat(np.arange(units.size), others)
+        at = np.repeat(self.starts[units] - (np.cumsum(others) - others), others) + np.arange(owner.size)
+        distinct, counts = np.unique(values, return_counts=True)
+        self.count[distinct] = counts
+        common = np.bincount(owner, weights=self.rank[at] < self.count[self.values[at]], minlength=units.size)
+        self.count[distinct] = 0
+        bound = shared + np.minimum(self.repeats[units], repeats) + common
+        return ~self.bounded[units] | may_align(bound, np.minimum(self.lengths[units], length))
+
+
+def _draft_words(blobs: list[bytes], sets: list[list]) -> list[tuple]:
+    """Per draft unit (in the order of the content sets ``sets``, per draft): its number of
+    words, of repeated content words, and its other words' values; [] when a blob does not
+    hold the units of its content words."""
+    out = []
+    for blob, units in zip(blobs, sets):
+        lengths, others, values = unit_words(blob)
+        if lengths.size != len(units):
+            return []
+        out.extend((int(n), int(n - k - u.size), v) for n, k, u, v
+                   in zip(lengths, others, units, np.split(values, np.cumsum(others)[:-1])))
+    return out
+
+
 def quoted(text: str, limit: Optional[int] = None) -> list[tuple]:
     """``(words, content words)`` of the quotation units of ``text`` that have content words,
     in the order of the stored sets (:func:`~dedupe.archive.keys.quote_sets`): the first
     ``limit`` of them."""
-    return list(islice(((w, c) for w in quotation_words(text) if (c := set(_content(w)))), limit))
+    return [(w, set(c)) for w, c in quotation_units(text, limit)]
 
 
 def _compared(ours: tuple, theirs: tuple) -> bool:

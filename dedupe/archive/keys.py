@@ -36,6 +36,7 @@ computed with array operations over a whole batch (no sentence splitting).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress, islice
 from typing import Optional
 
 import numpy as np
@@ -66,6 +67,7 @@ class BatchKeys:
     bands: np.ndarray  # int64 rows (band, key, doc), distinct
     grams: list  # per document: sorted distinct word n-gram hashes (uint64)
     quotes: list  # per document: its quotations' content words (:func:`quote_blob`)
+    unit_words: list  # per document: the other words of those quotation units (:func:`unit_words_blobs`)
 
 
 KEY_BITS = 47
@@ -103,23 +105,68 @@ def _rows(band, keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
     return out
 
 
-def _set_bands(flat: np.ndarray, sizes: np.ndarray, owners: np.ndarray, seed: int, first: int, b: int, r: int) -> np.ndarray:
-    """Band rows (bands ``first .. first + b - 1``) of small hash sets (``flat`` cut into
-    ``sizes``; ``owners``: each set's document), signed in one batch."""
-    if not sizes.size:
-        return np.zeros((0, 3), dtype=np.int64)
-    offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-    sig = batch_signatures(flat, offsets, b * r, seed, "kperm")
-    return np.concatenate([_rows(first + j, banding.band_key(sig, j * r, (j + 1) * r), owners) for j in range(b)])
-
-
 QUOTE_WORD_BITS = 16  # stored bits of a quotation's content word hash
 
 
-def _quote_hashes(contents: list[list]) -> tuple[np.ndarray, np.ndarray]:
-    """The word hashes of non-empty content word lists, concatenated, and each list's size."""
-    contents = [c for c in contents if c]
-    return hash_tokens([w for c in contents for w in c]), np.array([len(c) for c in contents], dtype=np.int64)
+def _read_pieces(texts: list[str]):
+    """The quotation units of the texts (the quote-drift rule's, ``quotation_pieces`` of each
+    text), read piece by piece: every piece's words, concatenated, whether each is a content
+    word, each piece's bounds in them (one more than the pieces), and per unit its first
+    piece, one past its last, and its text. Each piece's words are read once and filtered
+    once over the batch; a unit's words are those of its pieces."""
+    from ..rules.quote_drift import _is_content, quotation_pieces
+
+    words, bounds, lo, hi, owner = [], [0], [], [], []
+    for t, text in enumerate(texts):
+        pieces, units = quotation_pieces(text)
+        first = len(bounds) - 1
+        for p in pieces:
+            words += p
+            bounds.append(len(words))
+        lo += [first + a for a, _ in units]
+        hi += [first + b for _, b in units]
+        owner += [t] * len(units)
+    content = np.fromiter(map(_is_content, words), dtype=bool, count=len(words))
+    return (words, content, np.asarray(bounds, dtype=np.int64), np.asarray(lo, dtype=np.int64),
+            np.asarray(hi, dtype=np.int64), np.asarray(owner, dtype=np.int64))
+
+
+def _quote_pieces(read):
+    """Of :func:`_read_pieces`, the units that have content words (function words would pair
+    every quotation; ``quotation_content`` of each text): the hashes of the pieces' content
+    words, concatenated, the number of content words before each piece bound, and per unit
+    its first piece, one past its last, and its text."""
+    words, content, bounds, lo, hi, owner = read
+    before = np.concatenate(([0], np.cumsum(content)))[bounds]
+    keep = before[hi] > before[lo]
+    return hash_tokens(list(compress(words, content.tolist()))), before, lo[keep], hi[keep], owner[keep]
+
+
+def _unit_words(hashes, before, lo, hi, owner) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The content word hashes of the units of :func:`_quote_pieces`, concatenated unit by
+    unit, each unit's size and its text."""
+    start, sizes = before[lo], before[hi] - before[lo]
+    at = np.repeat(start - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
+    return hashes[at], sizes, owner
+
+
+def _quote_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_unit_words` of the texts' quotation units."""
+    return _unit_words(*_quote_pieces(_read_pieces(texts)))
+
+
+def _quote_bands(hashes, before, lo, hi, owner, seed: int) -> np.ndarray:
+    """The band rows (bands ``QUOTE_BAND ..``) of the units of :func:`_quote_pieces`: each
+    piece signed once (``QUOTE_BANDS * QUOTE_ROWS`` permutations), a unit's signature the
+    minimum of its pieces' (a MinHash of a union), then banded."""
+    if not lo.size:
+        return np.zeros((0, 3), dtype=np.int64)
+    sig = batch_signatures(hashes, before, QUOTE_BANDS * QUOTE_ROWS, seed, "kperm")
+    sig = np.vstack([sig, sig[:1]])  # (a unit's last piece may be the last: ``hi`` is then a row)
+    sig = np.minimum.reduceat(sig, np.stack([lo, hi], axis=1).ravel(), axis=0)[::2]
+    r = QUOTE_ROWS
+    return np.concatenate([_rows(QUOTE_BAND + j, banding.band_key(sig, j * r, (j + 1) * r), owner)
+                           for j in range(QUOTE_BANDS)])
 
 
 def _encode_quotes(flat: np.ndarray, sizes: np.ndarray, owner: np.ndarray, texts: int, bits: int = QUOTE_WORD_BITS) -> list:
@@ -130,30 +177,95 @@ def _encode_quotes(flat: np.ndarray, sizes: np.ndarray, owner: np.ndarray, texts
         return [b""] * texts
     unit = np.repeat(np.arange(sizes.size, dtype=np.int64), sizes)
     cut = (flat & np.uint64((1 << bits) - 1)).astype(np.int64)
-    distinct = np.unique((unit << 32) | cut)  # per unit, sorted, each value once
+    distinct = np.sort((unit << 32) | cut)  # per unit, sorted, each value once
+    distinct = distinct[np.concatenate(([True], distinct[1:] != distinct[:-1]))]
     unit, cut = distinct >> 32, distinct & 0xFFFFFFFF
     counts = np.bincount(unit, minlength=sizes.size)
     dtype = np.uint16 if bits == 16 else np.uint32
-    values = cut.astype(dtype)
     unit_bounds = np.searchsorted(owner, np.arange(texts + 1))  # owner ascending
-    value_bounds = np.concatenate(([0], np.cumsum(counts)))
-    out = []
-    for t in range(texts):
-        a, b = unit_bounds[t], unit_bounds[t + 1]
-        if a == b:
-            out.append(b"")
-            continue
-        head = np.concatenate(([b - a], counts[a:b])).astype(np.uint32)
-        out.append(head.tobytes() + values[value_bounds[a] : value_bounds[b]].tobytes())
-    return out
+    units = np.diff(unit_bounds)
+    # every text's head (its number of units, then each unit's size) in one uint32 array,
+    # then the bytes of each text's head and values cut from the two joined buffers
+    head = np.insert(counts, unit_bounds[:-1][units > 0], units[units > 0]).astype("<u4").tobytes()
+    values = cut.astype(dtype).tobytes()
+    width = np.dtype(dtype).itemsize
+    head_at = 4 * (unit_bounds + np.concatenate(([0], np.cumsum(units > 0))))
+    value_at = width * np.concatenate(([0], np.cumsum(counts)))[unit_bounds]
+    return [head[h0:h1] + values[v0:v1] if h1 > h0 else b""
+            for h0, h1, v0, v1 in zip(head_at[:-1].tolist(), head_at[1:].tolist(),
+                                      value_at[:-1].tolist(), value_at[1:].tolist())]
+
+
+def quotation_units(text: str, limit: Optional[int] = None) -> list[tuple]:
+    """``(words, content words)`` of the quotation units of ``text`` that have content words
+    (the quote-drift rule's units, in order; the first ``limit`` of them)."""
+    from ..rules.quote_drift import _content, quotation_words
+
+    return list(islice(((w, c) for w in quotation_words(text) if (c := _content(w))), limit))
 
 
 def quote_blob(text: str, bits: int = QUOTE_WORD_BITS) -> bytes:
     """The stored content words of a text's quotations (see :func:`quote_sets`)."""
-    from ..rules.quote_drift import quotation_content
+    return _encode_quotes(*_quote_hashes([text]), 1, bits)[0]
 
-    flat, sizes = _quote_hashes(quotation_content(text))
-    return _encode_quotes(flat, sizes, np.zeros(sizes.size, dtype=np.int64), 1, bits)[0]
+
+WORDS_LIMIT = 1 << 16  # units of a text, and words of a unit, that a blob of unit words can count
+
+
+def unit_words_blobs(units: list[list]) -> list[bytes]:
+    """Per text (``units``: its ``(words, content words)`` of :func:`quotation_units`), as
+    uint16: the number of units, each unit's number of words, each unit's number of other
+    words (not content words: function words, numbers), then those other words' hashes cut
+    to ``QUOTE_WORD_BITS``, as often as each occurs, sorted per unit; empty without
+    quotations (or with a unit of ``WORDS_LIMIT`` words or more). With the content words
+    (:func:`quote_sets`), a check bounds the words two units share, counted with repeats
+    (:class:`dedupe.archive.check._Words`), without reading texts: 16-bit values shared by
+    different words only add to that bound, never take from it."""
+    from ..rules.quote_drift import _is_content
+
+    words = [w for doc in units for ws, _ in doc for w in ws]
+    sizes = [len(ws) for doc in units for ws, _ in doc]
+    n = len(sizes)
+    return _words_blobs(words, np.fromiter(map(_is_content, words), dtype=bool, count=len(words)),
+                        np.concatenate(([0], np.cumsum(sizes, dtype=np.int64))), np.arange(n), np.arange(1, n + 1),
+                        np.repeat(np.arange(len(units)), [len(doc) for doc in units]), len(units))
+
+
+def _words_blobs(words, content, bounds, lo, hi, owner, texts: int) -> list[bytes]:
+    """:func:`unit_words_blobs` of the units of :func:`_read_pieces` that have content words."""
+    before = np.concatenate(([0], np.cumsum(content)))[bounds]
+    keep = before[hi] > before[lo]
+    lo, hi, owner = lo[keep], hi[keep], owner[keep]
+    other = ~content
+    before = np.concatenate(([0], np.cumsum(other)))[bounds]
+    flat = hash_tokens(list(compress(words, other.tolist())))
+    start, counts = before[lo], before[hi] - before[lo]
+    at = np.repeat(start - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    unit = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+    values = np.sort((unit << 16) | (flat[at] & np.uint64(0xFFFF)).astype(np.int64)).astype(np.uint16)
+    lengths = bounds[hi] - bounds[lo]
+    value_bounds = np.concatenate(([0], np.cumsum(counts)))
+    unit_bounds = np.searchsorted(owner, np.arange(texts + 1))  # owner ascending
+    out = []
+    for a, b in zip(unit_bounds[:-1].tolist(), unit_bounds[1:].tolist()):
+        out.append(np.concatenate(([b - a], lengths[a:b], counts[a:b], values[value_bounds[a] : value_bounds[b]]))
+                   .astype(np.uint16).tobytes() if b > a and max(b - a, int(lengths[a:b].max())) < WORDS_LIMIT else b"")
+    return out
+
+
+def unit_words(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A blob of :func:`unit_words_blobs` as each unit's number of words, its number of other
+    words, and those words' values concatenated."""
+    raw = np.frombuffer(blob, dtype=np.uint16)
+    n = int(raw[0]) if raw.size else 0
+    return raw[1 : n + 1].astype(np.int64), raw[n + 1 : 2 * n + 1].astype(np.int64), raw[2 * n + 1 :]
+
+
+def quote_blobs(texts: list[str]) -> tuple[list[bytes], list[bytes]]:
+    """Per text: its quotations' content words (:func:`quote_sets`) and their other words
+    (:func:`unit_words_blobs`), the units in the same order."""
+    read = _read_pieces(texts)
+    return _encode_quotes(*_unit_words(*_quote_pieces(read)), len(texts)), _words_blobs(*read, len(texts))
 
 
 def quote_words(blob: bytes, dtype=np.uint16) -> tuple[np.ndarray, np.ndarray]:
@@ -300,24 +412,39 @@ def batch_winnowed(grams: np.ndarray, owner: np.ndarray, w: int = WINNOW) -> tup
     return _distinct_per_text(values[order], owners[order])
 
 
+def keys_of(texts: list[str], config) -> BatchKeys:
+    """:func:`batch_keys` of any number of texts, computed ``config.batch_size`` texts at a
+    time (each text's keys depend on its text only; the arrays of one chunk stay small)."""
+    size = config.batch_size
+    parts = [batch_keys(texts[i : i + size], config) for i in range(0, len(texts), size)]
+    return parts[0] if len(parts) == 1 else joined(parts)
+
+
+def joined(parts: list[BatchKeys]) -> BatchKeys:
+    """The keys of consecutive batches as the keys of one (document columns renumbered)."""
+    at = np.cumsum([0] + [p.words.size for p in parts[:-1]])
+    bands = np.concatenate([p.bands for p in parts])
+    bands[:, 2] += np.repeat(at, [p.bands.shape[0] for p in parts])
+    return BatchKeys(np.concatenate([p.words for p in parts]), np.concatenate([p.sizes for p in parts]),
+                     np.concatenate([p.signatures for p in parts]), [x for p in parts for x in p.languages], bands,
+                     [g for p in parts for g in p.grams], [q for p in parts for q in p.quotes])
+
+
 def batch_keys(texts: list[str], config) -> BatchKeys:
     """Every key of a batch of texts (see the module notes)."""
     settings = SketchSettings.of(config)
     sk = sketch_batch((texts, settings), keep=True)
-    from ..rules.quote_drift import quotation_content
-
     tokens = batch_tokens(texts, sk.shingled if settings.shingle == "word" else None)
     grams, owner = _distinct_per_text(*_batch_ngrams(tokens, SEED_NGRAM))
     per_text = np.split(grams, np.searchsorted(owner, np.arange(1, len(texts))))
     fingerprints, fp_owner = batch_winnowed(*_batch_ngrams(tokens, FINGERPRINT_NGRAM))
-    # function words would pair every quotation: a unit's content words only
-    contents = [quotation_content(text) for text in texts]
-    flat, sizes = _quote_hashes([c for doc in contents for c in doc])
-    owner = np.repeat(np.arange(len(texts), dtype=np.int64), [sum(1 for c in doc if c) for doc in contents])
-    blobs = _encode_quotes(flat, sizes, owner, len(texts))
+    read = _read_pieces(texts)
+    pieces = _quote_pieces(read)
+    blobs = _encode_quotes(*_unit_words(*pieces), len(texts))
+    words = _words_blobs(*read, len(texts))
     # Jaccard rows and fingerprints are distinct already; two quotations of one document can
     # share a band key
-    quote_rows = _set_bands(flat, sizes, owner, config.seed, QUOTE_BAND, QUOTE_BANDS, QUOTE_ROWS)
+    quote_rows = _quote_bands(*pieces, config.seed)
     units = _rows(UNIT_BAND, fingerprints, fp_owner)
     bands = np.concatenate([document_bands(sk.signatures, sk.sizes, config), units, _distinct_rows(quote_rows)])
-    return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, per_text, blobs)
+    return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, per_text, blobs, words)

@@ -19,6 +19,8 @@ A lookup reads the key's block in every run of its kind and adds up.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from ..passages.tokens import in_sorted
@@ -57,6 +59,10 @@ def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool) -> tuple[
         if int(bit_length(np.array([keys.max() - k0]))[0]) + bits <= 63:
             # one sort of (key, doc, sign) packed in an int64 (keys of a merged part of the
             # key space, see parts(), or of a batch's documents)
+            if values.min() > 0:  # additions only (a batch's run): each distinct pair once
+                pair = np.sort(((keys - k0) << (bits - 1)) | (docs - d0))
+                pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
+                return (pair >> (bits - 1)) + k0, (pair & ((1 << (bits - 1)) - 1)) + d0
             packed = np.sort(((keys - k0) << bits) | ((docs - d0) << 1) | (values < 0))
             pair = packed >> 1
             starts = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))
@@ -70,8 +76,9 @@ def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool) -> tuple[
         net = np.add.reduceat(signs, np.flatnonzero(new))
         keep = net != 0
         return keys[new][keep], (docs[new] * np.sign(net))[keep]
-    order = np.argsort(keys, kind="stable")
-    keys, values = keys[order], values[order]
+    if not (keys[1:] > keys[:-1]).all():  # (a batch's n-grams come distinct and sorted)
+        order = np.argsort(keys, kind="stable")
+        keys, values = keys[order], values[order]
     new = np.concatenate(([True], keys[1:] != keys[:-1]))
     total = np.add.reduceat(values, np.flatnonzero(new))
     keep = total != 0
@@ -86,23 +93,21 @@ def bit_length(values: np.ndarray) -> np.ndarray:
     return np.frexp(values.astype(np.float64))[1].astype(np.int64)
 
 
-def _pack(buf: np.ndarray, bits: np.ndarray, values: np.ndarray) -> None:
-    """Write ``values`` (below 2**56) into ``buf`` at bit offsets ``bits`` (ascending, each
-    value's bits disjoint from the others' and zero in ``buf``), little-endian bit order."""
+def _pack(words: np.ndarray, bits: np.ndarray, values: np.ndarray) -> None:
+    """OR ``values`` (below 2**56) into the bit stream ``words`` (uint64, little-endian, one
+    word more than the bits need) at bit offsets ``bits`` (ascending, each value's bits
+    disjoint from the others'), little-endian bit order. A value lies in the word of its
+    first bit and may spill into the next: the values of one word are disjoint bits, so
+    their OR is one ``reduceat`` per word (for the low parts and for the spills)."""
     if not values.size:
         return
-    at, shifted = bits >> 3, values.astype(np.uint64) << (bits & 7).astype(np.uint64)
-    spans = (int(bit_length(np.array([values.max()]))[0]) + 14) // 8  # bytes a value shifted by <= 7 can touch
-    starts = np.flatnonzero(np.concatenate(([True], at[1:] != at[:-1])))
-    if starts.size == at.size:  # every value starts in a byte of its own: values 8 apart
-        windows = _windows(buf)  # touch disjoint 8-byte words, OR-ed in whole
-        for c in range(8):
-            windows[at[c::8]] |= shifted[c::8]
-        return
-    at = at[starts]
-    for j in range(spans):
-        piece = ((shifted >> np.uint64(8 * j)) & np.uint64(0xFF)).astype(np.uint8)
-        buf[at + j] |= np.bitwise_or.reduceat(piece, starts)
+    word = bits >> 6
+    s = (bits & 63).astype(np.uint64)
+    v = values.astype(np.uint64)
+    starts = np.flatnonzero(np.concatenate(([True], word[1:] != word[:-1])))
+    at = word[starts]
+    words[at] |= np.bitwise_or.reduceat(v << s, starts)
+    words[at + 1] |= np.bitwise_or.reduceat((v >> np.uint64(1)) >> (np.uint64(63) - s), starts)  # (0 when s = 0)
 
 
 def _windows(buf: np.ndarray) -> np.ndarray:
@@ -139,18 +144,19 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int) -> list[tuple[int, 
     key_bytes, value_bytes = (counts * kw + 7) >> 3, (counts * vw + 7) >> 3
     sizes = HEADER + key_bytes + value_bytes
     offsets = np.concatenate(([0], np.cumsum(sizes)))
-    buf = np.zeros(offsets[-1] + 8, dtype=np.uint8)  # (:func:`_pack` may touch 7 bytes past the end, with zeros)
+    words = np.zeros((offsets[-1] >> 3) + 2, dtype="<u8")  # (:func:`_pack` may touch the word past the end)
+    buf = words.view(np.uint8)
     buf[offsets[:-1]] = kw
     buf[offsets[:-1] + 1] = vw
     count_bytes = counts.astype("<u4").view(np.uint8).reshape(-1, 4)
     for j in range(4):
         buf[offsets[:-1] + 2 + j] = count_bytes[:, j]
-    block_of = np.repeat(np.arange(starts.size), counts)
-    index = np.arange(keys.size) - starts[block_of]
-    first = offsets[:-1] + HEADER
-    _pack(buf, first[block_of] * 8 + index * kw[block_of], gaps)
-    _pack(buf, (first + key_bytes)[block_of] * 8 + index * vw[block_of], zig)
-    data = buf.tobytes()
+    # the bit offset of pair i of a block starting at pair p: its first bit + (i - p) * width
+    first = (offsets[:-1] + HEADER) * 8
+    n = np.arange(keys.size)
+    _pack(words, np.repeat(first - starts * kw, counts) + n * np.repeat(kw, counts), gaps)
+    _pack(words, np.repeat(first + key_bytes * 8 - starts * vw, counts) + n * np.repeat(vw, counts), zig)
+    data = buf[: offsets[-1]].tobytes()
     return [(b, data[x:y]) for b, x, y in zip(blocks[starts].tolist(), offsets[:-1].tolist(), offsets[1:].tolist())]
 
 
@@ -169,23 +175,29 @@ def _layout(rows: list):
     return blocks, buf, offsets + HEADER, kw, vw, counts
 
 
-def _keys(layout, shift: int):
-    """Every key of the rows, with its block and its index in the block."""
+def _keys(layout, shift: int) -> np.ndarray:
+    """Every key of the rows (per-block values spread to their pairs by ``np.repeat``)."""
     blocks, buf, first, kw, _, counts = layout
-    block_of = np.repeat(np.arange(first.size), counts)
     before = np.cumsum(counts) - counts
-    index = np.arange(block_of.size) - before[block_of]
-    gaps = _unpack(_windows(buf), first[block_of] * 8 + index * kw[block_of], kw[block_of])
+    width = np.repeat(kw, counts)
+    gaps = _unpack(_windows(buf), np.repeat(first * 8 - before * kw, counts) + np.arange(width.size) * width, width)
     total = np.cumsum(gaps)
-    keys = total - np.repeat(total[before] - gaps[before], counts) + (blocks[block_of] << shift)
-    return keys, block_of, index
+    return total + np.repeat((blocks << shift) - total[before] + gaps[before], counts)
 
 
-def _values(layout, block_of: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """The values of the pairs at ``index`` of blocks ``block_of``."""
+def _values(layout, pairs: Optional[np.ndarray] = None) -> np.ndarray:
+    """The values of the pairs at positions ``pairs`` of the rows (of all pairs without)."""
     _, buf, first, kw, vw, counts = layout
-    at = (first + ((counts * kw + 7) >> 3))[block_of] * 8 + index * vw[block_of]
-    zig = _unpack(_windows(buf), at, vw[block_of])
+    before = np.cumsum(counts) - counts
+    start = (first + ((counts * kw + 7) >> 3)) * 8 - before * vw  # bit of pair p of a block: start + p * width
+    if pairs is None:
+        width = np.repeat(vw, counts)
+        at = np.repeat(start, counts) + np.arange(width.size) * width
+    else:
+        block = np.searchsorted(before, pairs, side="right") - 1
+        width = vw[block]
+        at = start[block] + pairs * width
+    zig = _unpack(_windows(buf), at, width)
     return (zig >> 1) ^ -(zig & 1)
 
 
@@ -194,8 +206,7 @@ def decode(rows: list, shift: int) -> tuple[np.ndarray, np.ndarray]:
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     layout = _layout(rows)
-    keys, block_of, index = _keys(layout, shift)
-    return keys, _values(layout, block_of, index)
+    return _keys(layout, shift), _values(layout)
 
 
 def encode4(keys: np.ndarray, values: np.ndarray, shift: int) -> list[tuple[int, bytes]]:
@@ -304,7 +315,10 @@ def search(rows: list, shift: int, keys: np.ndarray) -> tuple[np.ndarray, np.nda
     if not rows or not keys.size:
         return empty, empty.copy()
     layout = _layout(sorted(rows))
-    found, block_of, index = _keys(layout, shift)
-    wanted = in_sorted(found, keys)
-    return found[wanted], _values(layout, block_of[wanted], index[wanted])
+    found = _keys(layout, shift)  # ascending (blocks in order, each sorted)
+    # each wanted key's pairs, by a binary search of the few wanted keys among those read
+    lo, hi = np.searchsorted(found, keys, "left"), np.searchsorted(found, keys, "right")
+    counts = hi - lo
+    at = np.repeat(lo - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    return found[at], _values(layout, at)
 

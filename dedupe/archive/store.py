@@ -31,7 +31,7 @@ from ..errors import DedupeError
 from . import runs as R
 from .keys import pack_keys, unpack_keys
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 PAGE_SIZE = 16384  # a new archive's
 KINDS = {"keys": True, "grams": False}  # run kinds, and whether their values are documents
 
@@ -55,6 +55,7 @@ class StoredDocument:
     jaccard: np.ndarray  # its Jaccard LSH keys (int64), to follow its near-duplicates
     text: str
     quotes: bytes = b""  # its quotations' content words (see dedupe.archive.keys.quote_sets)
+    unit_words: bytes = b""  # all the words of those quotation units (dedupe.archive.keys.unit_words_blobs)
 
 
 class Store(ABC):
@@ -92,6 +93,10 @@ class Store(ABC):
         to (see :meth:`SQLiteStore.settle`); whether it did."""
         return False
 
+    def compact(self) -> None:
+        """Inside a transaction: reorganise the indexes for the fastest lookups (see
+        :meth:`SQLiteStore.compact`)."""
+
     @abstractmethod
     def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]:
         """Per key of ``keys``: the archive documents holding it (at most ``limit``)."""
@@ -101,6 +106,11 @@ class Store(ABC):
 
     @abstractmethod
     def documents(self, numbers: Iterable[int], text: bool = True) -> list[StoredDocument]: ...
+
+    @abstractmethod
+    def quotations(self, numbers: Iterable[int]) -> list[tuple]:
+        """``(doc, quotes, unit_words)`` of those of the documents ``numbers`` with quotations
+        (:attr:`StoredDocument.quotes`, :attr:`StoredDocument.unit_words`), in that order."""
 
     @abstractmethod
     def counts(self) -> dict: ...
@@ -127,7 +137,8 @@ _SCHEMA = [
         language TEXT, jaccard BLOB NOT NULL, text BLOB NOT NULL)""",
     "CREATE TABLE IF NOT EXISTS paths (path INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
     # a table of its own: in docs the blob would push rows past half a page (one row a page)
-    "CREATE TABLE IF NOT EXISTS quotes (doc INTEGER PRIMARY KEY, units BLOB NOT NULL)",
+    # words: every word of the units (version 6), for a check to bound the words two units share
+    "CREATE TABLE IF NOT EXISTS quotes (doc INTEGER PRIMARY KEY, units BLOB NOT NULL, words BLOB)",
     *_RUNS,
 ]
 
@@ -204,11 +215,24 @@ def _bit_packed(db) -> None:
                            [(d, b) for b, d in R.encode(*R.decode4(rows, shift), shift)])
 
 
+def _add_unit_words(db) -> None:
+    """Version 5 to 6: every word of each stored quotation unit (``quotes.words``), read
+    from the texts holding quotations, so that a check bounds the words a pair of units
+    shares before reading texts (:func:`dedupe.archive.check.quoting`)."""
+    from .keys import quote_blobs
+
+    db.execute("ALTER TABLE quotes ADD COLUMN words BLOB")
+    for rows in _batches(db, "SELECT doc, text FROM quotes JOIN docs USING (doc) WHERE doc > ? ORDER BY doc LIMIT 1000"):
+        _, words = quote_blobs([zlib.decompress(t).decode("utf-8") for _, t in rows])
+        db.executemany("UPDATE quotes SET words = ? WHERE doc = ?", [(w, n) for (n, _), w in zip(rows, words)])
+
+
 # MIGRATIONS[v] takes a version-v database to version v + 1. Version 1 (band, key, doc rows
 # and 64-bit keys) was never released: such an archive is refused and must be rebuilt.
-MIGRATIONS: dict = {2: _add_quotes, 3: _to_runs, 4: _bit_packed}
+MIGRATIONS: dict = {2: _add_quotes, 3: _to_runs, 4: _bit_packed, 5: _add_unit_words}
 
-_DOC_COLUMNS = "doc, id, paths.name, line, source, date, chars, words, shingles, language, jaccard, text, units"
+_DOC_COLUMNS = ("doc, id, paths.name, line, source, date, chars, docs.words, shingles, language, jaccard, text, units, "
+                "quotes.words")
 # rows written per executemany call
 _CHUNK = 500
 
@@ -292,7 +316,8 @@ class SQLiteStore(Store):
         return out
 
     def insert(self, docs: list[tuple]) -> list[int]:
-        """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text, quotes)."""
+        """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text, quotes,
+        quotation unit words)."""
         # never a removed document's number again: its keys' -doc pairs stay in the runs until
         # merged, and a pair's + and - must each be counted once
         last = self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0
@@ -305,7 +330,7 @@ class SQLiteStore(Store):
             [(n, d[0], paths.get(d[1]), *d[2:9], pack_keys(np.asarray(d[9], dtype=np.int64)),
               zlib.compress(d[10].encode("utf-8"), 6)) for n, d in zip(numbers, docs)],
         )
-        self.db.executemany("INSERT INTO quotes VALUES (?, ?)", [(n, d[11]) for n, d in zip(numbers, docs) if d[11]])
+        self.db.executemany("INSERT INTO quotes VALUES (?, ?, ?)", [(n, d[11], d[12]) for n, d in zip(numbers, docs) if d[11]])
         return numbers
 
     def delete(self, numbers: list[int]) -> None:
@@ -338,6 +363,12 @@ class SQLiteStore(Store):
                 return merged
             self.merge(*full)
             merged = True
+
+    def compact(self) -> None:
+        """Every kind's runs merged into one: a lookup reads one block per key instead of
+        one per run (4-12 runs after a bulk add; the next batches add runs again)."""
+        for kind in KINDS:
+            self.merge(kind)
 
     def merge(self, kind: str, level: Optional[int] = None) -> None:
         """The runs of ``kind`` (those of ``level``, or all) into one run of the next level
@@ -382,7 +413,8 @@ class SQLiteStore(Store):
         found = []
         keys = np.unique(keys)
         for run, shift, pairs in self.db.execute("SELECT run, shift, pairs FROM runs WHERE kind = ?", (kind,)).fetchall():
-            blocks = np.unique(keys >> shift).tolist()
+            blocks = keys >> shift  # ascending: each block once by a comparison, not np.unique
+            blocks = blocks[np.concatenate(([True], blocks[1:] != blocks[:-1]))].tolist() if blocks.size else []
             if len(blocks) * R.BLOCK_PAIRS >= pairs:  # most of its blocks: the whole run in one pass
                 rows = self.db.execute("SELECT block, data FROM blocks WHERE run = ?", (run,)).fetchall()
                 found.append(R.search(rows, shift, keys))
@@ -427,7 +459,15 @@ class SQLiteStore(Store):
             for row in self.db.execute(q, part):
                 found[row[0]] = StoredDocument(*row[:10], unpack_keys(row[10]),
                                                zlib.decompress(row[11]).decode("utf-8") if text else "",
-                                               row[12] or b"")
+                                               row[12] or b"", row[13] or b"")
+        return [found[n] for n in numbers if n in found]
+
+    def quotations(self, numbers: Iterable[int]) -> list[tuple]:
+        found = {}
+        numbers = list(numbers)
+        for part in _chunks(numbers):
+            q = f"SELECT doc, units, words FROM quotes WHERE doc IN ({','.join('?' * len(part))})"
+            found.update((n, (n, u, w or b"")) for n, u, w in self.db.execute(q, part))
         return [found[n] for n in numbers if n in found]
 
     def counts(self) -> dict:

@@ -3,6 +3,7 @@ are imported only when their command runs (``COMMANDS``)."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import signal
@@ -146,4 +147,8 @@ def main(argv: Optional[list] = None) -> None:
             except (OSError, ValueError):
                 pass
         os._exit(128 + signum)
+    # the command is done and the process exits: the collector's last full pass at exit need
+    # not walk every object the command leaves behind (a scan's documents, words and report:
+    # 0.15-0.3 s of the exit on ECB+); they are freed with the process
+    gc.freeze()
     sys.exit(code if isinstance(code, int) else 0)

@@ -1,4 +1,4 @@
-"""``dedupe archive add|info|remove``: build and keep a persistent archive for ``dedupe check``."""
+"""``dedupe archive add|info|remove|compact``: build and keep a persistent archive for ``dedupe check``."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def add(
     config_file: c.ConfigFile = None,
     quiet: c.Quiet = False,
 ):
-    """Add INPUT... to the archive (created if missing), one transaction per batch of 1,000.
+    """Add INPUT... to the archive (created if missing), one transaction per batch of 10,000.
 
     The archive records its hashing settings; adding with other settings is an error.
     Exit codes: 0 success; 2 usage or input errors (readable documents are still added).
@@ -91,6 +91,17 @@ def info(db: Db):
     with c.errors_to_exit():
         with Archive.open(db, create=False, readonly=True) as archive:
             typer.echo(json.dumps(archive.info(), indent=2))
+
+
+@archive_app.command("compact")
+def compact(db: Db):
+    """Merge the archive's index runs into one per kind (one transaction): checks read fewer
+    rows (after a bulk add, or at a quiet hour)."""
+    from ..archive import Archive
+
+    with c.errors_to_exit():
+        with Archive.open(db, create=False) as archive:
+            archive.compact()
 
 
 @archive_app.command("remove")

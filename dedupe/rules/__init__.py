@@ -66,68 +66,108 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     """The findings of ``rules`` over ``docs``, in the order of :func:`run_rules`: those of the
     document-scope rules (on ``only`` when given) in document order, then each corpus rule's.
 
-    One map of jobs does the work, in ``config.workers`` processes when there are more than
+    One set of jobs does the work, in ``config.workers`` processes when there are more than
     ``batch_size`` documents. A batch job runs the document-scope rules and pass 1 of the
     keyed rules on a batch of documents, so that what they share of a document (sentences,
     quotations, person mentions) is computed once; each corpus rule without a keyed form runs
     over every document in one job. With several workers pass 1 of the other batches comes
     first, in jobs of its own, then the whole-corpus rules, then the document-scope rules of
     those batches: pass 2 of the keyed rules runs here as soon as pass 1 is done, while the
-    workers go on. The documents reach the workers once (:func:`~dedupe.parallel.pmap`'s
-    ``shared``); a job names its rule or its batch. With ``warm``, the first batch runs here
-    before the workers start, which then share the word lists it loaded, and what pass 2
-    loads (``Keyed.prepare``) is loaded here while the workers are busy."""
-    from ..parallel import pmap
+    workers go on, and the first pass over the documents of a keyed rule that has passes
+    (gender-mismatch resolves every document's pronouns) is dealt out to the workers in jobs
+    per batch, behind the others (:func:`_keyed.planned`, then :func:`_keyed.finished` with
+    their results). The documents reach the workers once (:class:`~dedupe.parallel.Workers`'
+    ``shared``); a job names its rule or its batch. With ``warm`` (a process of its own beside
+    the other stages), the first batch runs here before the workers start, which then share
+    the word lists it loaded and the analyses computed ahead (:func:`_analyse_ahead`), and
+    pass 1 of the other batches runs here too while the workers run the document-scope jobs:
+    its items (tens of MB on a few thousand articles) are then not pickled in the workers and
+    unpickled here, which cost more CPU than the second process saved."""
+    from ..parallel import Workers, pmap
 
     per_doc = tuple(r.id for r in rules if r.scope == "document")
     whole = [("rule", r.id) for r in rules if r.scope == "corpus" and r.keyed is None]
     keyed = tuple(r.id for r in rules if r.scope == "corpus" and r.keyed is not None)
     spans = [(s, min(s + batch_size, len(docs))) for s in range(0, len(docs), batch_size)] if per_doc or keyed else []
     workers = getattr(config, "workers", 1) if len(docs) > batch_size else 1
-    if workers > 1 and keyed:
-        jobs = [("batch", *spans[0], True, True), *(("batch", *sp, False, True) for sp in spans[1:]), *whole,
-                *(("batch", *sp, True, False) for sp in spans[1:])]
-    else:
-        jobs = [*(("batch", *sp, True, True) for sp in spans), *whole]
-    here = 1 if warm and spans else 0
     drafts = None if only is None else [d for d in docs if d.id in only]  # (a keyed rule's focus)
     shared = (docs, per_doc, keyed, config, results, only, drafts)
-    by_rule: dict = {}
-    document: dict = {}  # batch start -> its findings of the document-scope rules
-    parts: dict = {}  # batch start -> its pass-1 items
-    # the pass-1 tallies, added up as the batches come (pmap gives them in job order, which
-    # is corpus order): not held per batch
-    tallies: dict = {rid: Counter() for rid in keyed}
-    # every job in flight (they are small: a rule id, a range), so that the workers go on
-    # while pass 2 runs here
-    for k, out in enumerate(pmap(_rules_job, jobs, workers, shared, ahead=len(jobs), here=here)):
-        if warm and k == here - 1 and workers > 1:  # the workers start after this
-            _analyse_ahead(docs, docs[spans[0][0] : spans[0][1]])
-        if warm and k == here and workers > 1:
+    run = _Collected(keyed, spans, progress)
+    if workers <= 1 or not keyed:
+        jobs = [*(("batch", *sp, True, True) for sp in spans), *whole]
+        here = 1 if warm and spans else 0
+        for job, out in zip(jobs, pmap(_rules_job, jobs, workers, shared, ahead=len(jobs), here=here)):
+            if run.take(job, out):
+                for rid in keyed:
+                    run.by_rule[rid] = _keyed.conclude(rid, run.pass1(rid), docs, only)
+        return run.found(rules)
+    jobs = [("batch", *spans[0], True, True), *(("batch", *sp, False, True) for sp in spans[1:]), *whole,
+            *(("batch", *sp, True, False) for sp in spans[1:])]
+    if warm:  # the first batch here, then what it used of the analysis for every document
+        run.take(jobs[0], _rules_job(shared, jobs[0]))
+        _analyse_ahead(docs, docs[spans[0][0] : spans[0][1]])
+        jobs = jobs[1:]
+    states: dict = {}  # keyed rule -> its plan, while its first pass runs in the workers
+    visits: dict = {}  # keyed rule -> the futures of that pass, one per batch
+    with Workers(workers, shared) as pool:
+        # every job in flight (they are small: a rule id, a range); with ``warm``, pass 1
+        # runs here meanwhile (its items are not pickled back from the workers)
+        futures = {job: pool.submit(_rules_job, job) for job in jobs if not (warm and job[0] == "batch" and job[4])}
+        for job in jobs:
+            if not run.take(job, futures[job].result() if job in futures else _rules_job(shared, job)):
+                continue
+            dealt = [rid for rid in keyed if _keyed.keyed_rule(rid).passes and only is None]
+            for rid in dealt:
+                states[rid] = _keyed.planned(rid, run.pass1(rid), docs, only)
+                visits[rid] = [pool.submit(_rules_job, ("visit", rid, *sp, states[rid][0])) for sp in spans]
             for rid in keyed:
-                if _keyed.keyed_rule(rid).prepare is not None:
-                    _keyed.keyed_rule(rid).prepare()
-        job = jobs[k]
+                if rid not in dealt:
+                    run.by_rule[rid] = _keyed.conclude(rid, run.pass1(rid), docs, only)
+        for rid, parts in visits.items():
+            first = _keyed.merged(part.result() for part in parts)
+            run.by_rule[rid] = _keyed.finished(rid, states[rid], docs, first)
+    return run.found(rules)
+
+
+class _Collected:
+    """What the jobs of :func:`_findings` gave so far."""
+
+    def __init__(self, keyed: tuple, spans: list, progress):
+        self.keyed, self.spans, self.progress = keyed, spans, progress
+        self.by_rule: dict = {}  # rule id -> its findings
+        self.document: dict = {}  # batch start -> its findings of the document-scope rules
+        self.parts: dict = {}  # batch start -> its pass-1 items
+        # the pass-1 tallies, added up as the batches come (in job order, which is corpus
+        # order): not held per batch
+        self.tallies: dict = {rid: Counter() for rid in keyed}
+
+    def take(self, job: tuple, out) -> bool:
+        """Note the output of a job; True when it completes pass 1 of the keyed rules."""
         if job[0] == "rule":
-            by_rule[job[1]] = out
-            continue
+            self.by_rule[job[1]] = out
+            return False
         _, start, end, check, collect = job
         if check:
-            document[start] = out[0]
-            if progress:
-                progress("rules", len(document), len(spans))
-        if collect:
-            parts[start] = {rid: items for rid, (items, _) in out[1].items()}
-            for rid, (_, tally) in out[1].items():
-                tallies[rid].update(tally)
-            if len(parts) == len(spans):  # pass 1 done
-                for rid in keyed:
-                    batches = [*((parts[s][rid], ()) for s in sorted(parts)), ((), tallies[rid])]
-                    by_rule[rid] = _keyed.conclude(rid, batches, docs, only)
-    found = [f for start in sorted(document) for f in document[start]]
-    for rule in rules:
-        found.extend(by_rule.get(rule.id, ()))
-    return found
+            self.document[start] = out[0]
+            if self.progress:
+                self.progress("rules", len(self.document), len(self.spans))
+        if not collect:
+            return False
+        self.parts[start] = {rid: items for rid, (items, _) in out[1].items()}
+        for rid, (_, tally) in out[1].items():
+            self.tallies[rid].update(tally)
+        return len(self.parts) == len(self.spans)
+
+    def pass1(self, rid: str) -> list:
+        """The pass-1 output of ``rid``, for :func:`_keyed.conclude`; no longer held here
+        afterwards, so that each rule's items are freed once it is concluded."""
+        return [*((self.parts[s].pop(rid), ()) for s in sorted(self.parts)), ((), self.tallies.pop(rid))]
+
+    def found(self, rules) -> list:
+        found = [f for start in sorted(self.document) for f in self.document[start]]
+        for rule in rules:
+            found.extend(self.by_rule.get(rule.id, ()))
+        return found
 
 
 def _analyse_ahead(docs: list, sample: list) -> None:
@@ -149,10 +189,13 @@ def _analyse_ahead(docs: list, sample: list) -> None:
 
 
 def _rules_job(shared, job) -> tuple:
-    """A job of :func:`_findings`: a corpus rule's findings, or, for a batch of documents, the
+    """A job of :func:`_findings`: a corpus rule's findings; for a batch of documents, the
     findings of the document-scope rules (``check``) and the pass-1 items of the keyed rules
-    (``collect``)."""
+    (``collect``); or the first pass of a keyed rule over a batch (:func:`_keyed.visit`)."""
     docs, per_doc, keyed, config, results, only, drafts = shared
+    if job[0] == "visit":  # the first pass of a keyed rule over a batch, given its plan
+        _, rid, start, end, plan = job
+        return _keyed.visit(_keyed.keyed_rule(rid).passes[0], plan, list(enumerate(docs[start:end], start)), {})
     ctx = RuleContext(config=config, results=results, only=only)
     if job[0] == "rule":
         return list({r.id: r for r in all_rules()}[job[1]].run(docs, ctx))

@@ -58,9 +58,6 @@ class Keyed:
     census: Optional[Callable] = None  # (key, items) -> note the key?
     plan: Optional[Callable] = None  # (noted keys, totals) -> plan
     tally: Optional[Callable] = None  # (doc) -> Counter
-    # () -> None: what pass 2 loads (modules, tables), for a process to load before it
-    # starts workers while others are busy, rather than at its end
-    prepare: Optional[Callable] = None
     holder: Optional[Callable] = None  # (key, item) -> document index or None, see above
     together: Optional[Callable] = None  # (plan) -> lists of keys, see above
     focus: Optional[Callable] = None  # (drafts) -> collect, see above
@@ -181,15 +178,19 @@ def visit(step: Pass, plan, indexed, carried: dict) -> tuple:
     return out, tally, matches
 
 
-def revisit(keyed: Keyed, plan, docs: list, mine: Optional[set] = None) -> tuple:
+def revisit(keyed: Keyed, plan, docs: list, mine: Optional[set] = None, first: Optional[tuple] = None) -> tuple:
     """The passes of ``keyed`` over ``docs`` in this process: ``(matches in corpus order, the
     last plan)``. With ``mine`` (indexes of the documents whose findings are kept), the first
-    pass visits those and the others its ``wider`` asks for (all without it)."""
+    pass visits those and the others its ``wider`` asks for (all without it). ``first``: what
+    the first pass gave when it ran elsewhere (:func:`visit` over every document, in batches
+    whose results are merged in corpus order: :func:`merged`)."""
     carried: dict = {}
     found: list = []
     todo = list(enumerate(docs))
     for n, step in enumerate(keyed.passes):
-        if n == 0 and mine is not None and step.wider is not None:
+        if n == 0 and first is not None:
+            carried, tally, matches = first
+        elif n == 0 and mine is not None and step.wider is not None:
             carried, tally, matches = visit(step, plan, [(i, docs[i]) for i in sorted(mine)], carried)
             wanted = step.wider(plan, carried)
             more = visit(step, plan, [(i, d) for i, d in todo if i not in mine and wanted(d, i)], carried)
@@ -201,6 +202,17 @@ def revisit(keyed: Keyed, plan, docs: list, mine: Optional[set] = None) -> tuple
         todo = [(i, docs[i]) for i in sorted(carried)]
         plan = step.then(plan, tally) if step.then is not None else plan
     return found, plan
+
+
+def merged(visits) -> tuple:
+    """The results of :func:`visit` over consecutive batches of documents, in corpus order, as
+    one visit over all of them gives them."""
+    carried, tally, matches = {}, Counter(), {}
+    for c, t, m in visits:
+        carried.update(c)
+        tally.update(t)
+        matches.update(m)
+    return carried, tally, matches
 
 
 def run(rule_id: str, docs: list, workers: int = 1, only: Optional[set] = None) -> list:
@@ -221,6 +233,12 @@ def conclude(rule_id: str, parts, docs: list, only: Optional[set] = None) -> lis
     With ``only`` (document ids) and the rule's ``holder``, the findings in those documents
     (others may be missing): the groups holding no item of theirs are not compared (the
     census and plan still see every group; the passes visit the documents ``Pass.wider`` says)."""
+    return finished(rule_id, planned(rule_id, parts, docs, only), docs)
+
+
+def planned(rule_id: str, parts, docs: list, only: Optional[set] = None) -> tuple:
+    """The first part of :func:`conclude`, up to the passes: ``(plan, matches, totals, mine)``.
+    The first of the rule's passes may then run elsewhere (its visits need only the plan)."""
     keyed = keyed_rule(rule_id)
     items: list = []
     totals = Totals(documents=len(docs), texts=lambda indices: [docs[i].text for i in indices])
@@ -233,9 +251,16 @@ def conclude(rule_id: str, parts, docs: list, only: Optional[set] = None) -> lis
     mine = None if only is None else {i for i, d in enumerate(docs) if d.id in only}
     if only is not None and keyed.holder is not None:
         groups = held(keyed, groups, mine, plan)
-    matches = compare(keyed, groups, plan)
+    return plan, compare(keyed, groups, plan), totals, mine
+
+
+def finished(rule_id: str, state: tuple, docs: list, first: Optional[tuple] = None) -> list:
+    """The rest of :func:`conclude` after :func:`planned` (``state``): the passes (``first``:
+    see :func:`revisit`) and the findings."""
+    keyed = keyed_rule(rule_id)
+    plan, matches, totals, mine = state
     if keyed.passes:
-        found, plan = revisit(keyed, plan, docs, mine)
+        found, plan = revisit(keyed, plan, docs, mine, first)
         matches.extend(found)
     return list(keyed.report(matches, plan, totals))
 

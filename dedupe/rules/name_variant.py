@@ -282,14 +282,6 @@ def _within_related(forms: dict, related: Related) -> dict:
     return out
 
 
-def _prepare() -> None:
-    """Import what :class:`Related` uses (scikit-learn: about half a second)."""
-    import importlib
-
-    for module in ("scipy.sparse", "sklearn.preprocessing", "sklearn.metrics.pairwise"):
-        importlib.import_module(module)
-
-
 def _holder(key: str, item) -> int:
     """A surname's findings are on its own mentions, a group of word forms' on the forms'
     occurrences (its forms compared together, ``_together``)."""
@@ -301,7 +293,7 @@ def _together(plan: dict) -> list:
 
 
 KEYED = Keyed(collect=_collect, compare=_compare, report=_report, census=_census, plan=_plan, tally=_terms,
-              prepare=_prepare, holder=_holder, together=_together)
+              holder=_holder, together=_together)
 
 
 def _check(docs, ctx):

@@ -124,20 +124,37 @@ def _is_content(word: str) -> bool:
     return _CONTRACTION_RE.sub("", word) not in function_words()  # he's, don't, we're
 
 
-def quotation_words(text: str):
-    """The words of each unit this rule compares, in order (``_Unit.words`` of each), found
-    as they are read. A quotation of several sentences is read sentence by sentence, its words
-    being theirs (only white space lies between them, and no word crosses a sentence's end)."""
+def _quote_units(text: str):
+    """Per quotation, the words of its pieces (its sentences when it has several, else the
+    whole quotation) and its units (``_Unit.words`` of each, in order) as ranges of pieces:
+    the whole quotation (its sentences' words: only white space lies between them, and no
+    word crosses a sentence's end), then each piece long enough. Found as they are read."""
     for _, spans in _pieces(text):
         words = [_piece_words(text[s:e]) for s, e in spans[1:] or spans]
-        if len(spans) > 1 and sum(map(len, words)) >= MIN_WORDS:
-            yield tuple(w for ws in words for w in ws)
-        yield from (w for w in words if len(w) >= MIN_WORDS)
+        units = [range(len(words))] if len(spans) > 1 and sum(map(len, words)) >= MIN_WORDS else []
+        yield words, units + [range(i, i + 1) for i, w in enumerate(words) if len(w) >= MIN_WORDS]
+
+
+def quotation_words(text: str):
+    """The words of each unit this rule compares, in order (``_Unit.words`` of each)."""
+    for words, units in _quote_units(text):
+        for u in units:
+            yield words[u[0]] if len(u) == 1 else tuple(chain.from_iterable(words[i] for i in u))
+
+
+def quotation_pieces(text: str) -> tuple[list, list]:
+    """The words of every piece of the text's quotations, in order, and each unit this rule
+    compares as a range ``(first, last + 1)`` of pieces (its words are theirs, joined)."""
+    pieces, units = [], []
+    for words, ranges in _quote_units(text):
+        units += [(len(pieces) + r.start, len(pieces) + r.stop) for r in ranges]
+        pieces += words
+    return pieces, units
 
 
 def quotation_content(text: str) -> list[list]:
-    """The content words of each unit this rule compares (for an archive's quotation index):
-    ``_content(unit.words)`` of each of :func:`_units`."""
+    """The content words of each unit this rule compares (``_content(unit.words)`` of each
+    of :func:`_units`)."""
     return [_content(w) for w in quotation_words(text)]
 
 
@@ -174,15 +191,20 @@ def _substitution(wa: list, wb: list) -> bool:
     return not _same_word(wa, wb)
 
 
+def may_align(shared, shorter):
+    """Whether two units sharing ``shared`` words (as multisets) can match, the shorter
+    having ``shorter`` words: the matched words (:func:`_compare`) are at most the words the
+    two share, and a match needs ``MIN_WORDS`` of them and ``MIN_AGREE`` of a stretch
+    covering ``MIN_COVER`` of the shorter. Numbers or arrays of them."""
+    return (shared >= MIN_WORDS) & (shared >= MIN_AGREE * MIN_COVER * shorter - 1e-9)
+
+
 def _compare(a: tuple, b: tuple):
     """``(region_a, region_b, differences, substitutions, substituted content words,
     agreement)`` when unit words ``b`` render the statement of unit words ``a`` in other
     words, else None."""
     shorter = min(len(a), len(b))
-    # the matched words (below) are at most the words the two share, counted with repeats; a
-    # match needs MIN_WORDS of them and MIN_AGREE of a stretch covering MIN_COVER of the shorter
-    shared = sum((Counter(a) & Counter(b)).values())
-    if shared < MIN_WORDS or shared < MIN_AGREE * MIN_COVER * shorter - 1e-9:
+    if not may_align(sum((Counter(a) & Counter(b)).values()), shorter):
         return None
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     blocks = [blk for blk in sm.get_matching_blocks() if blk.size]
