@@ -197,14 +197,27 @@ def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, s
 
 
 def _several_runs(a: Words, b: Words, kept: list, min_words: int) -> bool:
-    """Evidence from several short runs: the anchored words of the short telling runs
-    (``kept``: alignments with their similarity) add up to ``min_words``, and at least one
-    of them is wording rather than names (:func:`_worded`, on both sides). Newspapers cut
-    agency sentences into stretches shorter than one passage, while two articles on one
-    story share its names ("the Ministry of Health in Cardiff"), which say nothing of
-    copying."""
-    total = sum(al.anchored for al, _ in kept)
-    return total >= min_words and any(_worded(a, al.a0, al.a1) and _worded(b, al.b0, al.b1) for al, _ in kept)
+    """Evidence from several short runs: short telling runs (``kept``: alignments in order of
+    A, with their similarity) in the same order in both documents whose anchored words add
+    up to ``min_words``, at least one of them wording rather than names (:func:`_worded`, on
+    both sides). Newspapers cut agency sentences into stretches shorter than one passage and
+    keep their order; two articles on one story share its names ("the Ministry of Health in
+    Cardiff"), and two speeches the same slogans, in any order: neither is copying."""
+    if sum(al.anchored for al, _ in kept) < min_words:
+        return False
+    # the heaviest sequence of runs rising in B too (few runs: quadratic is fine)
+    best: list[tuple[int, bool]] = []  # per run: (words, any worded) of the best sequence ending there
+    for k, (al, _) in enumerate(kept):
+        worded = _worded(a, al.a0, al.a1) and _worded(b, al.b0, al.b1)
+        words, has = al.anchored, worded
+        for j in range(k):
+            prev = kept[j][0]
+            if prev.b1 <= al.b0 and prev.a1 <= al.a0 and best[j][0] + al.anchored > words:
+                words, has = best[j][0] + al.anchored, best[j][1] or worded
+        best.append((words, has))
+        if words >= min_words and has:
+            return True
+    return False
 
 
 def _worded(words: Words, first: int, last: int) -> bool:
