@@ -308,6 +308,21 @@ def test_short_run_counts_only_in_a_pair_with_evidence():
     assert passages_of([("a", HOST_A + " " + short + "."), ("b", HOST_B + " " + short + ".")]) == []
 
 
+def test_several_short_runs_are_evidence_in_order_and_as_wording_only():
+    runs = ["the ferry operator cancelled crossings", "harbour walls were badly damaged"]  # 5 + 5 words
+    a = HOST_A + " Meanwhile " + runs[0] + ". Later " + runs[1] + "."
+    b = HOST_B + " Yesterday " + runs[0] + " again. Then " + runs[1] + " overnight."
+    assert sorted(b[p.b.start : p.b.end] for p in passages_of([("a", a), ("b", b)])) == sorted(runs)
+    # the same runs in the other order in one of them: two phrases, not a copy
+    swapped = HOST_B + " Yesterday " + runs[1] + " again. Then " + runs[0] + " overnight."
+    assert passages_of([("a", a), ("b", swapped)]) == []
+    # names shared by two articles on one story are not wording
+    names = ["the Severn Valley Railway Trust", "at Bewdley Station in Worcestershire"]
+    a = HOST_A + " Meanwhile " + names[0] + " spoke. Later " + names[1] + " too."
+    b = HOST_B + " Yesterday " + names[0] + " wrote. Then " + names[1] + " also."
+    assert passages_of([("a", a), ("b", b)]) == []
+
+
 def _datasketch_candidate_pairs(texts, all_words, stop, n, config, max_df):
     """The reference: units in datasketch's MinHashLSH, its buckets read back."""
     import numpy as np

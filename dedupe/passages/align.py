@@ -4,8 +4,8 @@
 2. Tiles: seeds on one diagonal joined into maximal exact runs of words, taken longest
    first so that every word is used at most once on each side (greedy string tiling).
 3. Chains: tiles in the same order on both sides, separated by small gaps (a changed
-   word, a name shortened, a clause cut) inside one sentence, merged while at least
-   ``MIN_DENSITY`` of the words of the merged span are inside tiles on both sides.
+   word, a name shortened, a clause cut), merged while at least ``MIN_DENSITY`` of the
+   words of the merged span are inside tiles on both sides.
 4. Extension: each chain grows over the identical words next to it (up to a sentence
    break), words a seed could not reach (too short a run, a stock n-gram).
 
@@ -134,19 +134,14 @@ def tiles(candidates: list[tuple[int, int, int]], a: Words, b: Words, n: int) ->
     return sorted(out)
 
 
-def chain(tile_list: list[tuple[int, int, int]], a: Words, b: Words) -> list[Alignment]:
-    """Merge tiles that follow each other on both sides across small gaps, within a
-    sentence: a gap whose words are cut off from a tile by a sentence break (on either side)
-    is the writer's own sentence or clause, not an edit inside a copied one."""
-    breaks_a, breaks_b = a.break_flags(), b.break_flags()
+def chain(tile_list: list[tuple[int, int, int]]) -> list[Alignment]:
+    """Merge tiles that follow each other on both sides across small gaps."""
     chains: list[Alignment] = []
     for a0, b0, length in tile_list:  # sorted by position in A
         anchored = length if length >= ANCHOR_WORDS else 0
         for c in reversed(chains):
             gap_a, gap_b = a0 - c.a1, b0 - c.b1
             if not (0 <= gap_a <= MAX_GAP and 0 <= gap_b <= MAX_GAP):
-                continue
-            if gap_a and gap_b and (1 in breaks_a[c.a1 : a0 + 1] or 1 in breaks_b[c.b1 : b0 + 1]):
                 continue
             merged = Alignment(c.a0, a0 + length, c.b0, b0 + length, c.matched + length, c.anchored + anchored)
             if merged.density() >= MIN_DENSITY:
@@ -181,7 +176,7 @@ def extend(chains: list[Alignment], a: Words, b: Words) -> list[Alignment]:
 def align(a: Words, b: Words, n: int, stop: np.ndarray) -> list[Alignment]:
     """Shared spans of A and B in word positions, in order of A (chains of tiles; the caller
     keeps those with enough ``anchored`` words)."""
-    return extend(chain(tiles(runs(seeds(a, b, stop), n), a, b, n), a, b), a, b)
+    return extend(chain(tiles(runs(seeds(a, b, stop), n), a, b, n)), a, b)
 
 
 def similarity(a: Words, b: Words, al: Alignment) -> float:

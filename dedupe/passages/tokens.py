@@ -129,21 +129,12 @@ def _tokens(text: str, starts: np.ndarray, ends: np.ndarray) -> tuple:
     return tuple(normalise(text[s:e]) for s, e in zip(starts.tolist(), ends.tolist()))
 
 
-def _elision(text: str, m: re.Match) -> bool:
-    """Whether a break match is an ellipsis followed by a lower-case word: words left out of
-    a quotation ("its sovereignty... and will maintain"), not the end of a sentence."""
-    if not (m.group()[0] == "…" or text.startswith("...", m.start() - 2)):
-        return False
-    rest = text[m.end() : m.end() + 8].lstrip()
-    return rest[:1].islower()
-
-
 def _breaks(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Per word: whether a break (``_BREAK_RE``, not an elision) lies between the word before it and it."""
+    """Per word: whether a break (``_BREAK_RE``) lies between the word before it and it."""
     out = np.zeros(starts.size, dtype=bool)
     if starts.size < 2:
         return out
-    found = np.fromiter((m.start() for m in _BREAK_RE.finditer(text) if not _elision(text, m)), dtype=np.int64)
+    found = np.fromiter((m.start() for m in _BREAK_RE.finditer(text)), dtype=np.int64)
     if found.size:
         # the first break at or after the end of word i - 1, if it starts before word i
         k = np.searchsorted(found, ends[:-1])
