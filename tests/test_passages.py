@@ -310,17 +310,21 @@ def test_short_run_counts_only_in_a_pair_with_evidence():
 
 def test_several_short_runs_are_evidence_in_order_and_as_wording_only():
     runs = ["the ferry operator cancelled crossings", "harbour walls were badly damaged"]  # 5 + 5 words
-    a = HOST_A + " Meanwhile " + runs[0] + ". Later " + runs[1] + "."
-    b = HOST_B + " Yesterday " + runs[0] + " again. Then " + runs[1] + " overnight."
-    found = [b[p.b.start : p.b.end] for p in passages_of([("a", a), ("b", b)])]
-    assert all(any(r in f for f in found) for r in runs), found  # (bridged into one edited passage)
+    # more than MAX_GAP words between the two runs: no chain of them makes a passage
+    own_a = " Our readers sent us many photographs of the storm from their gardens and windows."
+    own_b = " Residents told us that they had never seen waves so high along this part of the coast."
+
+    def pair(first, second):
+        return (HOST_A + " Meanwhile " + first + "." + own_a + " Later " + second + ".",
+                HOST_B + " Yesterday " + first + " again." + own_b + " Then " + second + " overnight.")
+
+    a, b = pair(*runs)
+    assert sorted(b[p.b.start : p.b.end] for p in passages_of([("a", a), ("b", b)])) == sorted(runs)
     # the same runs in the other order in one of them: two phrases, not a copy
-    swapped = HOST_B + " Yesterday " + runs[1] + " again. Then " + runs[0] + " overnight."
+    swapped = pair(*runs[::-1])[1]
     assert passages_of([("a", a), ("b", swapped)]) == []
     # names shared by two articles on one story are not wording
-    names = ["the Severn Valley Railway Trust", "at Bewdley Station in Worcestershire"]
-    a = HOST_A + " Meanwhile " + names[0] + " spoke. Later " + names[1] + " too."
-    b = HOST_B + " Yesterday " + names[0] + " wrote. Then " + names[1] + " also."
+    a, b = pair("the Severn Valley Railway Trust", "at Bewdley Station in Worcestershire")
     assert passages_of([("a", a), ("b", b)]) == []
 
 
