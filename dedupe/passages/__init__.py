@@ -74,8 +74,9 @@ def find_passages(
     A pair of documents is reported once it has evidence of copying: a passage with at least
     ``config.passage_min_words`` words in exact runs of at least four words (shorter runs
     only bridge small edits), several shorter telling runs (see below) of that many words
-    together, one of them wording rather than names (:func:`_several_runs`), or
-    ``EVIDENCE_CONTAINMENT`` of the n-grams of the smaller document. Then every shared run of at least four words between the two counts too
+    together in the same order on both sides, one of them wording rather than names
+    (:func:`_several_runs`), or ``EVIDENCE_CONTAINMENT`` of the n-grams of the smaller
+    document. Then every shared run of at least four words between the two counts too
     (newspapers cut agency sentences into short stretches). Word n-grams found in more than
     ``config.passage_max_df`` documents (stock phrases, boilerplate) neither propose nor
     seed a passage. Passages are ordered by document order of ``a``, then offsets.
