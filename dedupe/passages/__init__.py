@@ -41,6 +41,11 @@ SHORT_MIN_CONTENT = 2
 COMMON_ZIPF = 5.5
 # ... and must be mostly shared words (a short passage that is half gap shows nothing)
 SHORT_MIN_SIMILARITY = 0.75
+# several short runs together are evidence only from runs of at least this many words: in a
+# corpus of a few thousand unrelated articles two 4-word runs in order recur by chance (69
+# more pairs reported among 1,500 generated documents, benchmarks/passages.py), runs of 5+
+# words rarely (6 more)
+SEVERAL_RUN_WORDS = 5
 
 
 @dataclass
@@ -198,21 +203,22 @@ def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, s
 
 
 def _several_runs(a: Words, b: Words, kept: list, min_words: int) -> bool:
-    """Evidence from several short runs: short telling runs (``kept``: alignments in order of
-    A, with their similarity) in the same order in both documents whose anchored words add
-    up to ``min_words``, at least one of them wording rather than names (:func:`_worded`, on
-    both sides). Newspapers cut agency sentences into stretches shorter than one passage and
+    """Evidence from several short runs: short telling runs of ``SEVERAL_RUN_WORDS`` or more
+    (``kept``: alignments in order of A, with their similarity) in the same order in both
+    documents whose anchored words add up to ``min_words``, at least one of them wording
+    rather than names (:func:`_worded`, on both sides). Newspapers cut agency sentences into stretches shorter than one passage and
     keep their order; two articles on one story share its names ("the Ministry of Health in
     Cardiff"), and two speeches the same slogans, in any order: neither is copying."""
-    if sum(al.anchored for al, _ in kept) < min_words:
+    runs = [al for al, _ in kept if al.anchored >= SEVERAL_RUN_WORDS]
+    if sum(al.anchored for al in runs) < min_words:
         return False
     # the heaviest sequence of runs rising in B too (few runs: quadratic is fine)
     best: list[tuple[int, bool]] = []  # per run: (words, any worded) of the best sequence ending there
-    for k, (al, _) in enumerate(kept):
+    for k, al in enumerate(runs):
         worded = _worded(a, al.a0, al.a1) and _worded(b, al.b0, al.b1)
         words, has = al.anchored, worded
         for j in range(k):
-            prev = kept[j][0]
+            prev = runs[j]
             if prev.b1 <= al.b0 and prev.a1 <= al.a0 and best[j][0] + al.anchored > words:
                 words, has = best[j][0] + al.anchored, best[j][1] or worded
         best.append((words, has))
