@@ -46,6 +46,9 @@ SHORT_MIN_SIMILARITY = 0.75
 # more pairs reported among 1,500 generated documents, benchmarks/passages.py), runs of 5+
 # words rarely (6 more)
 SEVERAL_RUN_WORDS = 5
+# ... and of at most this many: short copied segments (a longer ``passage_min_words`` asks for
+# longer evidence, which a few ordinary passages added up would undo)
+SEVERAL_RUN_MAX_WORDS = 7
 
 
 @dataclass
@@ -203,13 +206,13 @@ def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, s
 
 
 def _several_runs(a: Words, b: Words, kept: list, min_words: int) -> bool:
-    """Evidence from several short runs: short telling runs of ``SEVERAL_RUN_WORDS`` or more
-    (``kept``: alignments in order of A, with their similarity) in the same order in both
+    """Evidence from several short runs: short telling runs of ``SEVERAL_RUN_WORDS`` to
+    ``SEVERAL_RUN_MAX_WORDS`` words (``kept``: alignments in order of A, with their similarity) in the same order in both
     documents whose anchored words add up to ``min_words``, at least one of them wording
     rather than names (:func:`_worded`, on both sides). Newspapers cut agency sentences into stretches shorter than one passage and
     keep their order; two articles on one story share its names ("the Ministry of Health in
     Cardiff"), and two speeches the same slogans, in any order: neither is copying."""
-    runs = [al for al, _ in kept if al.anchored >= SEVERAL_RUN_WORDS]
+    runs = [al for al, _ in kept if SEVERAL_RUN_WORDS <= al.anchored <= SEVERAL_RUN_MAX_WORDS]
     if sum(al.anchored for al in runs) < min_words:
         return False
     # the heaviest sequence of runs rising in B too (few runs: quadratic is fine)
