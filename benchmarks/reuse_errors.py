@@ -21,8 +21,9 @@ import numpy as np
 
 from dedupe.config import Config
 from dedupe.derivation import FEATURES
-from dedupe.passages import _telling, inside
+from dedupe.passages import SEED_NGRAM, _telling, inside
 from dedupe.passages.align import ANCHOR_WORDS, align
+from dedupe.passages.tokens import words_of
 
 
 def _lengths(mask: np.ndarray) -> list[int]:
@@ -80,7 +81,7 @@ def print_errors(arts, judged, X: np.ndarray, reuse, predicted: np.ndarray) -> N
     print(f"\nmisclassified three-way (first repeat): {len(wrong)} of {len(judged)}")
     for k in wrong:
         a = judged[k]
-        words = reuse.words[a.id]
+        words = reuse.words.get(a.id) or words_of(a.text, SEED_NGRAM)  # kept only for related documents
         gold = inside(words, a.gold)
         passages_with = shared.get(a.id, set())
         print(f"  {a.id}: {a.label} called {predicted[k]}; {len(words)} words, copied {gold.mean():.2f} "
