@@ -90,17 +90,11 @@ def test_against_judges_drafts_on_the_archive_only():
     assert d["wire"] is None
 
 
-# an article with two short stretches from the wire story, in the other order (no run of 8
-# words, and short runs out of the source's order are no evidence: no passage)
+# an article with a few short stretches from the wire story (no run of 8 words: no passage)
 SHORT = ("Councillors met in the town hall last night to discuss the budget for next year. "
-         "Engineers have been sent to repair the pumps, the mayor added. "
          "Reservoir levels had fallen to their lowest, one of them said. "
+         "Engineers have been sent to repair the pumps, the mayor added. "
          "The mayor promised a report on road repairs before the spring.")
-# ... and in the wire's order: 13 words together, evidence of copying
-SHORT_TWO = ("Councillors met in the town hall last night to discuss the budget for next year. "
-             "Reservoir levels had fallen to their lowest, one of them said. "
-             "Engineers have been sent to repair the pumps, the mayor added. "
-             "The mayor promised a report on road repairs before the spring.")
 
 
 def test_short_stretches_without_a_passage_still_compare_with_their_source():
@@ -120,17 +114,6 @@ def test_short_stretches_without_a_passage_still_compare_with_their_source():
     assert f["coverage"] == 0 and f["runs"] == 0 and f["sources"] > 0
     assert f["containment_3"] > 0.05  # "reservoir levels had fallen to their lowest"
     assert "far" not in table
-
-
-def test_several_short_stretches_in_order_are_passages():
-    from dedupe.api import ingest
-    from dedupe.passages import find_reuse
-
-    cfg = Config(detect_language=False)
-    corpus, _ = ingest([("wire", WIRE_1 + " " + OTHER), ("paper", SHORT_TWO)], cfg)
-    reuse = find_reuse(corpus, cfg)
-    assert sorted(SHORT_TWO[p.b.start : p.b.end] for p in reuse.passages) == [
-        "Engineers have been sent to repair", "Reservoir levels had fallen to their lowest"]
 
 
 def test_common_phrases_alone_relate_no_documents():

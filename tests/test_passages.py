@@ -308,26 +308,6 @@ def test_short_run_counts_only_in_a_pair_with_evidence():
     assert passages_of([("a", HOST_A + " " + short + "."), ("b", HOST_B + " " + short + ".")]) == []
 
 
-def test_several_short_runs_are_evidence_in_order_and_as_wording_only():
-    runs = ["the ferry operator cancelled crossings", "harbour walls were badly damaged"]  # 5 + 5 words
-    # more than MAX_GAP words between the two runs: no chain of them makes a passage
-    own_a = " Our readers sent us many photographs of the storm from their gardens and windows."
-    own_b = " Residents told us that they had never seen waves so high along this part of the coast."
-
-    def pair(first, second):
-        return (HOST_A + " Meanwhile " + first + "." + own_a + " Later " + second + ".",
-                HOST_B + " Yesterday " + first + " again." + own_b + " Then " + second + " overnight.")
-
-    a, b = pair(*runs)
-    assert sorted(b[p.b.start : p.b.end] for p in passages_of([("a", a), ("b", b)])) == sorted(runs)
-    # the same runs in the other order in one of them: two phrases, not a copy
-    swapped = pair(*runs[::-1])[1]
-    assert passages_of([("a", a), ("b", swapped)]) == []
-    # names shared by two articles on one story are not wording
-    a, b = pair("the Severn Valley Railway Trust", "at Bewdley Station in Worcestershire")
-    assert passages_of([("a", a), ("b", b)]) == []
-
-
 def _datasketch_candidate_pairs(texts, all_words, stop, n, config, max_df):
     """The reference: units in datasketch's MinHashLSH, its buckets read back."""
     import numpy as np

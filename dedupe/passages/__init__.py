@@ -41,14 +41,6 @@ SHORT_MIN_CONTENT = 2
 COMMON_ZIPF = 5.5
 # ... and must be mostly shared words (a short passage that is half gap shows nothing)
 SHORT_MIN_SIMILARITY = 0.75
-# several short runs together are evidence only from runs of at least this many words: in a
-# corpus of a few thousand unrelated articles two 4-word runs in order recur by chance (69
-# more pairs reported among 1,500 generated documents, benchmarks/passages.py), runs of 5+
-# words rarely (6 more)
-SEVERAL_RUN_WORDS = 5
-# ... and of at most this many: short copied segments (a longer ``passage_min_words`` asks for
-# longer evidence, which a few ordinary passages added up would undo)
-SEVERAL_RUN_MAX_WORDS = 7
 
 
 @dataclass
@@ -81,9 +73,7 @@ def find_passages(
 
     A pair of documents is reported once it has evidence of copying: a passage with at least
     ``config.passage_min_words`` words in exact runs of at least four words (shorter runs
-    only bridge small edits), several shorter telling runs (see below) of that many words
-    together in the same order on both sides, one of them wording rather than names
-    (:func:`_several_runs`), or ``EVIDENCE_CONTAINMENT`` of the n-grams of the smaller
+    only bridge small edits), or ``EVIDENCE_CONTAINMENT`` of the n-grams of the smaller
     document. Then every shared run of at least four words between the two counts too
     (newspapers cut agency sentences into short stretches). Word n-grams found in more than
     ``config.passage_max_df`` documents (stock phrases, boilerplate) neither propose nor
@@ -175,24 +165,21 @@ def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, p
 
 
 def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, stop: np.ndarray, min_words: int) -> list[Passage]:
-    kept = []  # (alignment, similarity): a passage once the pair has evidence
+    if not any(al.anchored >= min_words for al in alignments):
+        if not alignments or min(len(a), len(b)) < CONTAINMENT_MIN_FACTOR * min_words \
+                or containment(a, b, stop) < EVIDENCE_CONTAINMENT:
+            return []
+    out = []
     for al in alignments:
         if al.anchored < ANCHOR_WORDS:
             continue
         if al.anchored < min_words and not _telling(a.tokens[al.a0 : al.a1]):
             continue
+        sa, ea = a.chars(al.a0, al.a1)
+        sb, eb = b.chars(al.b0, al.b1)
         sim = similarity(a, b, al)
         if al.anchored < min_words and sim < SHORT_MIN_SIMILARITY:
             continue
-        kept.append((al, sim))
-    if not any(al.anchored >= min_words for al, _ in kept) and not _several_runs(a, b, kept, min_words):
-        if not alignments or min(len(a), len(b)) < CONTAINMENT_MIN_FACTOR * min_words \
-                or containment(a, b, stop) < EVIDENCE_CONTAINMENT:
-            return []
-    out = []
-    for al, sim in kept:
-        sa, ea = a.chars(al.a0, al.a1)
-        sb, eb = b.chars(al.b0, al.b1)
         out.append(
             Passage(
                 a=Span(id_a, sa, ea),
@@ -203,50 +190,6 @@ def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, s
             )
         )
     return out
-
-
-def _several_runs(a: Words, b: Words, kept: list, min_words: int) -> bool:
-    """Evidence from several short runs: short telling runs of ``SEVERAL_RUN_WORDS`` to
-    ``SEVERAL_RUN_MAX_WORDS`` words (``kept``: alignments in order of A, with their similarity) in the same order in both
-    documents whose anchored words add up to ``min_words``, at least one of them wording
-    rather than names (:func:`_worded`, on both sides). Newspapers cut agency sentences into stretches shorter than one passage and
-    keep their order; two articles on one story share its names ("the Ministry of Health in
-    Cardiff"), and two speeches the same slogans, in any order: neither is copying."""
-    runs = [al for al, _ in kept if SEVERAL_RUN_WORDS <= al.anchored <= SEVERAL_RUN_MAX_WORDS]
-    if sum(al.anchored for al in runs) < min_words:
-        return False
-    # the heaviest sequence of runs rising in B too (few runs: quadratic is fine)
-    best: list[tuple[int, bool]] = []  # per run: (words, any worded) of the best sequence ending there
-    for k, al in enumerate(runs):
-        worded = _worded(a, al.a0, al.a1) and _worded(b, al.b0, al.b1)
-        words, has = al.anchored, worded
-        for j in range(k):
-            prev = runs[j]
-            if prev.b1 <= al.b0 and prev.a1 <= al.a0 and best[j][0] + al.anchored > words:
-                words, has = best[j][0] + al.anchored, best[j][1] or worded
-        best.append((words, has))
-        if words >= min_words and has:
-            return True
-    return False
-
-
-def _worded(words: Words, first: int, last: int) -> bool:
-    """Whether words ``first .. last - 1`` hold ``SHORT_MIN_CONTENT`` uncommon words that are
-    not capitalised inside their sentence (a capital at a sentence start says nothing)."""
-    from ..rules._lex import zipf_en
-
-    tokens, text, breaks = words.tokens, words.text, words.break_flags()
-    found = set()
-    for k in range(first, last):
-        t = tokens[k]
-        if t in found or zipf_en(t) >= COMMON_ZIPF:
-            continue
-        if k and not breaks[k] and not text[words.starts[k]].islower():
-            continue  # a name (or a number): shared by every article on the story
-        found.add(t)
-        if len(found) >= SHORT_MIN_CONTENT:
-            return True
-    return False
 
 
 def _telling(tokens) -> bool:
