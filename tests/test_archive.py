@@ -255,6 +255,27 @@ def test_batch_keys_are_each_documents_own():
         assert alone.quotes[0] == keys.quotes[d] and alone.unit_words[0] == keys.unit_words[d]
 
 
+def test_keys_of_in_chunks_equal_one_batch():
+    """Keys computed ``batch_size`` texts at a time and joined are those of one batch, every
+    field (the words of quotation units included)."""
+    from dataclasses import fields, replace
+
+    from dedupe.archive.keys import keys_of
+
+    texts = [d.text for d in _paths(sorted((ROOT / "seeds").glob("*.txt")))] * 2
+    whole, chunked = batch_keys(texts, CONFIG), keys_of(texts, replace(CONFIG, batch_size=3))
+    for f in fields(whole):
+        a, b = getattr(whole, f.name), getattr(chunked, f.name)
+        if f.name == "bands":
+            assert sorted(map(tuple, a.tolist())) == sorted(map(tuple, b.tolist()))
+        elif isinstance(a, np.ndarray):
+            assert np.array_equal(a, b), f.name
+        else:
+            assert len(a) == len(b) == len(texts) and all(
+                np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y for x, y in zip(a, b)), f.name
+    assert any(whole.unit_words)
+
+
 def _as_version_5(con) -> None:
     """An archive of this version in the layout of version 5 (no words of quotation units)."""
     con.execute("ALTER TABLE quotes DROP COLUMN words")

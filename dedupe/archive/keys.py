@@ -427,7 +427,8 @@ def joined(parts: list[BatchKeys]) -> BatchKeys:
     bands[:, 2] += np.repeat(at, [p.bands.shape[0] for p in parts])
     return BatchKeys(np.concatenate([p.words for p in parts]), np.concatenate([p.sizes for p in parts]),
                      np.concatenate([p.signatures for p in parts]), [x for p in parts for x in p.languages], bands,
-                     [g for p in parts for g in p.grams], [q for p in parts for q in p.quotes])
+                     [g for p in parts for g in p.grams], [q for p in parts for q in p.quotes],
+                     [u for p in parts for u in p.unit_words])
 
 
 def batch_keys(texts: list[str], config) -> BatchKeys:
