@@ -129,9 +129,11 @@ def find_reuse(
             progress("passages", min(k * PAIRS_PER_JOB, codes.size), codes.size)
     out.stock = stop
     # the words of the documents the later stages ask about (those of a passage or a related
-    # pair)
+    # pair), without what only the aligner reads
     kept = {d for pair in out.related for d in pair} | {d for p in out.passages for d in (p.a.doc, p.b.doc)}
     out.words = {i: w for i, w in zip(ids, all_words) if i in kept}
+    for w in out.words.values():
+        w.forget()
     return out
 
 

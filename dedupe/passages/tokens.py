@@ -20,8 +20,8 @@ from ..textutil import unwrapped
 
 @dataclass(frozen=True)
 class Words:
-    starts: np.ndarray  # int64 character offset of each word
-    ends: np.ndarray  # int64 end offset (exclusive) of each word
+    starts: np.ndarray  # character offset of each word (int32; int64 for a text of 2G characters)
+    ends: np.ndarray  # end offset (exclusive) of each word
     grams: np.ndarray  # uint64 hash of the n words starting at each position (len - n + 1)
     breaks: np.ndarray  # bool: a sentence or paragraph ends between word i - 1 and word i
     hashes: np.ndarray  # uint64 hash of each word (:func:`~dedupe.near.shingles.token_hash`)
@@ -49,6 +49,12 @@ class Words:
     def tokens_of(self, first: int, last: int) -> tuple:
         """The normalised words ``first .. last - 1``, made from the text."""
         return _tokens(self.text, self.starts[first:last], self.ends[first:last], whole=first == 0 and last >= len(self))
+
+    def forget(self) -> None:
+        """Drop what the aligner computed and keeps (:meth:`vocabulary`, :meth:`index`,
+        :meth:`break_flags`)."""
+        self._vocabulary.clear()
+        self._cache.clear()
 
     def index(self) -> tuple[np.ndarray, np.ndarray]:
         """``(order, sorted_grams)``: the n-gram positions (int32) in order of their hash (positions
@@ -118,6 +124,8 @@ def words_of(text: str, n: int) -> Words:
         hashes = hash_tokens(_tokens(text, starts, ends))
     grams = combine_ngrams(hashes, n) if starts.size >= n else np.zeros(0, dtype=np.uint64)
     breaks = _breaks(unwrapped(text), starts, ends)  # same length: offsets hold
+    if len(text) < 2**31:  # offsets held for every document until the passages are aligned
+        starts, ends = starts.astype(np.int32), ends.astype(np.int32)
     return Words(starts=starts, ends=ends, grams=grams, breaks=breaks, hashes=hashes, text=text)
 
 
