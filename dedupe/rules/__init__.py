@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import lru_cache
 from collections.abc import Mapping
 from typing import Callable, Iterable, Optional
@@ -94,7 +94,9 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     shared = (docs, per_doc, keyed, config, results, only, drafts)
     by_rule: dict = {}
     document: dict = {}  # batch start -> its findings of the document-scope rules
-    parts: dict = {}  # batch start -> its pass-1 items
+    # the pass-1 items grouped by key as the batches come (in corpus order), not held per batch
+    groups: dict = {rid: defaultdict(list) for rid in keyed}
+    collected = 0
     # the pass-1 tallies, added up as the batches come (pmap gives them in job order, which
     # is corpus order): not held per batch
     tallies: dict = {rid: Counter() for rid in keyed}
@@ -117,13 +119,13 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
             if progress:
                 progress("rules", len(document), len(spans))
         if collect:
-            parts[start] = {rid: items for rid, (items, _) in out[1].items()}
-            for rid, (_, tally) in out[1].items():
+            for rid, (items, tally) in out[1].items():
+                _keyed.group_into(groups[rid], items)
                 tallies[rid].update(tally)
-            if len(parts) == len(spans):  # pass 1 done
+            collected += 1
+            if collected == len(spans):  # pass 1 done
                 for rid in keyed:
-                    batches = [*((parts[s][rid], ()) for s in sorted(parts)), ((), tallies[rid])]
-                    by_rule[rid] = _keyed.conclude(rid, batches, docs, only)
+                    by_rule[rid] = _keyed.conclude_grouped(rid, groups.pop(rid), tallies[rid], docs, only)
     found = [f for start in sorted(document) for f in document[start]]
     for rule in rules:
         found.extend(by_rule.get(rule.id, ()))
