@@ -37,6 +37,8 @@ def check(text: str, n: int = 3):
     starts, ends, tokens, hashes, breaks = reference(text, n)
     assert w.starts.tolist() == starts and w.ends.tolist() == ends
     assert w.tokens == tokens
+    for first, last in ((1, len(tokens) - 1), (len(tokens) // 2, len(tokens))):  # words of a run alone
+        assert w.tokens_of(first, last) == tokens[first:last], text
     assert w.hashes.tolist() == hashes.tolist()
     assert w.breaks.tolist() == breaks, text
     expected = shingles.combine_ngrams(hashes, n) if len(tokens) >= n else np.zeros(0, dtype=np.uint64)

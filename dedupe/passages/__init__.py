@@ -20,7 +20,7 @@ from ..config import Config
 from ..model import Document, DocumentResult, Passage, Span
 from ..parallel import batches, pmap
 from .align import ANCHOR_WORDS, align, containment, similarity
-from .candidates import DOCS_PER_JOB, candidate_pairs
+from .candidates import DOCS_PER_JOB, candidate_codes, pairs_of
 from .tokens import Words, common_grams, draft_stock, words_of
 
 __all__ = ["Reuse", "find_reuse", "find_passages", "align_pairs", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
@@ -118,21 +118,22 @@ def find_reuse(
         stop = (draft_stock if drafts else common_grams)(all_words, config.passage_max_df, [i in drafts for i in ids],
                                                           archive_df)
     only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
-    pairs = candidate_pairs(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
+    codes = candidate_codes(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
     out = Reuse()
     shared = (ids, all_words, stop, config)
-    for k, part in enumerate(pmap(_align_job, batches(pairs, PAIRS_PER_JOB), workers, shared), start=1):
+    jobs = (pairs_of(codes[k : k + PAIRS_PER_JOB], len(ids)) for k in range(0, codes.size, PAIRS_PER_JOB))
+    for k, part in enumerate(pmap(_align_job, jobs, workers, shared), start=1):
         out.passages.extend(part.passages)
         out.related.extend(part.related)
         if progress:
-            progress("passages", min(k * PAIRS_PER_JOB, len(pairs)), len(pairs))
+            progress("passages", min(k * PAIRS_PER_JOB, codes.size), codes.size)
     out.stock = stop
     # the words of the documents the later stages ask about (those of a passage or a related
-    # pair), without their tokens (only the alignment reads them)
+    # pair), without what only the aligner reads
     kept = {d for pair in out.related for d in pair} | {d for p in out.passages for d in (p.a.doc, p.b.doc)}
     out.words = {i: w for i, w in zip(ids, all_words) if i in kept}
     for w in out.words.values():
-        w.forget_tokens()
+        w.forget()
     return out
 
 
@@ -154,7 +155,7 @@ def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, p
         a, b = all_words[i], all_words[j]
         alignments = align(a, b, n, stop)
         found = _pair_passages(ids[i], ids[j], a, b, alignments, stop, config.passage_min_words)
-        if found or any(al.anchored >= ANCHOR_WORDS and _telling(a.tokens[al.a0 : al.a1]) for al in alignments):
+        if found or any(al.anchored >= ANCHOR_WORDS and _telling(a.tokens_of(al.a0, al.a1)) for al in alignments):
             out.related.append((ids[i], ids[j]))
             out.passages.extend(found)
         if progress and k % 500 == 0:
@@ -173,7 +174,7 @@ def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, s
     for al in alignments:
         if al.anchored < ANCHOR_WORDS:
             continue
-        if al.anchored < min_words and not _telling(a.tokens[al.a0 : al.a1]):
+        if al.anchored < min_words and not _telling(a.tokens_of(al.a0, al.a1)):
             continue
         sa, ea = a.chars(al.a0, al.a1)
         sb, eb = b.chars(al.b0, al.b1)
@@ -186,7 +187,7 @@ def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, s
                 b=Span(id_b, sb, eb),
                 words=min(al.a1 - al.a0, al.b1 - al.b0),
                 similarity=sim,
-                kind="verbatim" if a.tokens[al.a0 : al.a1] == b.tokens[al.b0 : al.b1] else "edited",
+                kind="verbatim" if np.array_equal(a.hashes[al.a0 : al.a1], b.hashes[al.b0 : al.b1]) else "edited",
             )
         )
     return out

@@ -159,7 +159,7 @@ def extend(chains: list[Alignment], a: Words, b: Words) -> list[Alignment]:
     for c in chains:
         used_a[c.a0 : c.a1] = b"\x01" * (c.a1 - c.a0)
         used_b[c.b0 : c.b1] = b"\x01" * (c.b1 - c.b0)
-    ta, tb = a.tokens, b.tokens
+    ta, tb = a.hashes, b.hashes  # equal words, equal hashes (no strings held per word)
     breaks_a, breaks_b = a.break_flags(), b.break_flags()
     for c in chains:
         while c.a0 > 0 and c.b0 > 0 and not (breaks_a[c.a0] or breaks_b[c.b0] or used_a[c.a0 - 1]
@@ -181,7 +181,7 @@ def align(a: Words, b: Words, n: int, stop: np.ndarray) -> list[Alignment]:
 
 def similarity(a: Words, b: Words, al: Alignment) -> float:
     """Word-level similarity of the two spans: ``2 * matching words / (words in A + words in B)``."""
-    ta, tb = a.tokens[al.a0 : al.a1], b.tokens[al.b0 : al.b1]
-    if ta == tb:
+    ta, tb = a.hashes[al.a0 : al.a1], b.hashes[al.b0 : al.b1]  # the words' hashes stand for them
+    if np.array_equal(ta, tb):
         return 1.0  # what SequenceMatcher says of two equal sequences
-    return difflib.SequenceMatcher(None, ta, tb, autojunk=False).ratio()
+    return difflib.SequenceMatcher(None, ta.tolist(), tb.tolist(), autojunk=False).ratio()

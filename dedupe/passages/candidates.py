@@ -88,6 +88,27 @@ def candidate_pairs(
 ) -> list[tuple[int, int]]:
     """Sorted document index pairs ``(i, j)``, ``i < j``, that may share a passage (with
     ``only``, a set of document indexes, the pairs holding one of them)."""
+    codes = candidate_codes(texts, all_words, stop, n, config, max_df, progress, only)
+    return pairs_of(codes, len(texts))
+
+
+def pairs_of(codes: np.ndarray, docs: int) -> list[tuple[int, int]]:
+    """The pairs ``(i, j)`` of pair codes ``i * docs + j``."""
+    return list(zip((codes // docs).tolist(), (codes % docs).tolist()))
+
+
+def candidate_codes(
+    texts: list[str],
+    all_words: list[Words],
+    stop: np.ndarray,
+    n: int,
+    config: Config,
+    max_df: int,
+    progress: Optional[Callable] = None,
+    only: Optional[set] = None,
+) -> np.ndarray:
+    """:func:`candidate_pairs` as sorted codes ``i * len(texts) + j`` (int64: 8 bytes a pair,
+    where a tuple of two Python integers takes about 100)."""
     bands, rows = unit_shape()
     shared = (texts, all_words, stop, n, config.seed)
     parts = []
@@ -95,19 +116,24 @@ def candidate_pairs(
         parts.append(part)
         if progress:
             progress("passage units", min(len(parts) * DOCS_PER_JOB, len(texts)), len(texts))
+    none = np.zeros(0, dtype=np.int64)
     if not parts:
-        return []
-    sig = np.concatenate([p[0] for p in parts])
+        return none
     of_unit = np.concatenate([p[1] for p in parts])
     if not of_unit.size:
-        return []
+        return none
     docs = len(texts)
     member = None if only is None else np.isin(np.arange(docs), np.fromiter(only, dtype=np.int64))
-    found = [np.zeros(0, dtype=np.int64)]
+    codes, found = none, []
     for band in range(bands):  # every bucket of every band: its units collide
-        found.append(_bucket_pairs(sig[:, band * rows : (band + 1) * rows], of_unit, docs, max_df, member))
-    codes = np.unique(np.concatenate(found))
-    return list(zip((codes // docs).tolist(), (codes % docs).tolist()))
+        # (the band's columns of every job, joined one band at a time: the signatures are
+        # held once, as the jobs gave them, not copied whole)
+        block = np.concatenate([p[0][:, band * rows : (band + 1) * rows] for p in parts])
+        found.append(_bucket_pairs(block, of_unit, docs, max_df, member))
+        del block
+        if sum(f.size for f in found) > codes.size:  # a pair repeats in many bands: merged as they come
+            codes, found = np.unique(np.concatenate([codes, *found])), []
+    return np.unique(np.concatenate([codes, *found]))
 
 
 def _bucket_pairs(block: np.ndarray, of_unit: np.ndarray, docs: int, max_df: int, member) -> np.ndarray:

@@ -20,8 +20,8 @@ from ..textutil import unwrapped
 
 @dataclass(frozen=True)
 class Words:
-    starts: np.ndarray  # int64 character offset of each word
-    ends: np.ndarray  # int64 end offset (exclusive) of each word
+    starts: np.ndarray  # character offset of each word (int32; int64 for a text of 2G characters)
+    ends: np.ndarray  # end offset (exclusive) of each word
     grams: np.ndarray  # uint64 hash of the n words starting at each position (len - n + 1)
     breaks: np.ndarray  # bool: a sentence or paragraph ends between word i - 1 and word i
     hashes: np.ndarray  # uint64 hash of each word (:func:`~dedupe.near.shingles.token_hash`)
@@ -41,15 +41,20 @@ class Words:
 
     @property
     def tokens(self) -> tuple:
-        """The normalised words, made from the text when first asked (only the documents of
-        aligned pairs need them: as Python strings they would be most of the memory of the
-        words of a corpus); :meth:`forget_tokens` drops them."""
-        if "tokens" not in self._cache:
-            self._cache["tokens"] = _tokens(self.text, self.starts, self.ends)
-        return self._cache["tokens"]
+        """The normalised words (made from the text each time asked, not held: as Python
+        strings they would be most of the memory of the words of a corpus; the aligner
+        compares :attr:`hashes` and reads words with :meth:`tokens_of`)."""
+        return self.tokens_of(0, len(self))
 
-    def forget_tokens(self) -> None:
-        self._cache.pop("tokens", None)
+    def tokens_of(self, first: int, last: int) -> tuple:
+        """The normalised words ``first .. last - 1``, made from the text."""
+        return _tokens(self.text, self.starts[first:last], self.ends[first:last], whole=first == 0 and last >= len(self))
+
+    def forget(self) -> None:
+        """Drop what the aligner computed and keeps (:meth:`vocabulary`, :meth:`index`,
+        :meth:`break_flags`)."""
+        self._vocabulary.clear()
+        self._cache.clear()
 
     def index(self) -> tuple[np.ndarray, np.ndarray]:
         """``(order, sorted_grams)``: the n-gram positions (int32) in order of their hash (positions
@@ -119,13 +124,19 @@ def words_of(text: str, n: int) -> Words:
         hashes = hash_tokens(_tokens(text, starts, ends))
     grams = combine_ngrams(hashes, n) if starts.size >= n else np.zeros(0, dtype=np.uint64)
     breaks = _breaks(unwrapped(text), starts, ends)  # same length: offsets hold
+    if len(text) < 2**31:  # offsets held for every document until the passages are aligned
+        starts, ends = starts.astype(np.int32), ends.astype(np.int32)
     return Words(starts=starts, ends=ends, grams=grams, breaks=breaks, hashes=hashes, text=text)
 
 
-def _tokens(text: str, starts: np.ndarray, ends: np.ndarray) -> tuple:
-    """The normalised words of ``text`` at ``starts``/``ends`` (as :func:`words_of` finds them)."""
+def _tokens(text: str, starts: np.ndarray, ends: np.ndarray, whole: bool = True) -> tuple:
+    """The normalised words of ``text`` at ``starts``/``ends`` (as :func:`words_of` finds them;
+    ``whole``: they are all the words of ``text``)."""
     if lowers_in_place(text):
-        return tuple(WORD_RE.findall(text.lower()))
+        if whole:
+            return tuple(WORD_RE.findall(text.lower()))
+        # lower-casing is code point by code point here: a word lowered alone is the same
+        return tuple(text[s:e].lower() for s, e in zip(starts.tolist(), ends.tolist()))
     return tuple(normalise(text[s:e]) for s, e in zip(starts.tolist(), ends.tolist()))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import lru_cache
 from collections.abc import Mapping
 from typing import Callable, Iterable, Optional
@@ -99,7 +99,7 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
         for job, out in zip(jobs, pmap(_rules_job, jobs, workers, shared, ahead=len(jobs), here=here)):
             if run.take(job, out):
                 for rid in keyed:
-                    run.by_rule[rid] = _keyed.conclude(rid, run.pass1(rid), docs, only)
+                    run.by_rule[rid] = _keyed.conclude_grouped(rid, *run.pass1(rid), docs, only)
         return run.found(rules)
     jobs = [("batch", *spans[0], True, True), *(("batch", *sp, False, True) for sp in spans[1:]), *whole,
             *(("batch", *sp, True, False) for sp in spans[1:])]
@@ -118,11 +118,11 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
                 continue
             dealt = [rid for rid in keyed if _keyed.keyed_rule(rid).passes and only is None]
             for rid in dealt:
-                states[rid] = _keyed.planned(rid, run.pass1(rid), docs, only)
+                states[rid] = _keyed.planned_grouped(rid, *run.pass1(rid), docs, only)
                 visits[rid] = [pool.submit(_rules_job, ("visit", rid, *sp, states[rid][0])) for sp in spans]
             for rid in keyed:
                 if rid not in dealt:
-                    run.by_rule[rid] = _keyed.conclude(rid, run.pass1(rid), docs, only)
+                    run.by_rule[rid] = _keyed.conclude_grouped(rid, *run.pass1(rid), docs, only)
         for rid, parts in visits.items():
             first = _keyed.merged(part.result() for part in parts)
             run.by_rule[rid] = _keyed.finished(rid, states[rid], docs, first)
@@ -136,7 +136,10 @@ class _Collected:
         self.keyed, self.spans, self.progress = keyed, spans, progress
         self.by_rule: dict = {}  # rule id -> its findings
         self.document: dict = {}  # batch start -> its findings of the document-scope rules
-        self.parts: dict = {}  # batch start -> its pass-1 items
+        # per keyed rule, its pass-1 items grouped by key as the batches come (in job order,
+        # which is corpus order): the items are not held per batch
+        self.groups: dict = {rid: defaultdict(list) for rid in keyed}
+        self.collected = 0  # batches whose pass 1 is in
         # the pass-1 tallies, added up as the batches come (in job order, which is corpus
         # order): not held per batch
         self.tallies: dict = {rid: Counter() for rid in keyed}
@@ -153,15 +156,17 @@ class _Collected:
                 self.progress("rules", len(self.document), len(self.spans))
         if not collect:
             return False
-        self.parts[start] = {rid: items for rid, (items, _) in out[1].items()}
-        for rid, (_, tally) in out[1].items():
+        for rid, (items, tally) in out[1].items():
+            _keyed.group_into(self.groups[rid], items)
             self.tallies[rid].update(tally)
-        return len(self.parts) == len(self.spans)
+        self.collected += 1
+        return self.collected == len(self.spans)
 
-    def pass1(self, rid: str) -> list:
-        """The pass-1 output of ``rid``, for :func:`_keyed.conclude`; no longer held here
-        afterwards, so that each rule's items are freed once it is concluded."""
-        return [*((self.parts[s].pop(rid), ()) for s in sorted(self.parts)), ((), self.tallies.pop(rid))]
+    def pass1(self, rid: str) -> tuple:
+        """The pass-1 items of ``rid`` grouped by key and its tally added up, for
+        :func:`_keyed.planned_grouped`; no longer held here afterwards, so that each rule's
+        items are freed once it is concluded."""
+        return self.groups.pop(rid), self.tallies.pop(rid)
 
     def found(self, rules) -> list:
         found = [f for start in sorted(self.document) for f in self.document[start]]

@@ -236,17 +236,36 @@ def conclude(rule_id: str, parts, docs: list, only: Optional[set] = None) -> lis
     return finished(rule_id, planned(rule_id, parts, docs, only), docs)
 
 
+def group_into(groups: dict, found) -> None:
+    """Add pass-1 ``(key, item)`` pairs to ``groups`` (a ``defaultdict(list)``: key -> its
+    items), as they come (in corpus order): the pairs themselves are not held."""
+    for key, item in found:
+        groups[key].append(item)
+
+
+def conclude_grouped(rule_id: str, groups: dict, tally: Counter, docs: list, only: Optional[set] = None) -> list:
+    """:func:`conclude` given the items already grouped by key (see :func:`planned_grouped`)."""
+    return finished(rule_id, planned_grouped(rule_id, groups, tally, docs, only), docs)
+
+
 def planned(rule_id: str, parts, docs: list, only: Optional[set] = None) -> tuple:
     """The first part of :func:`conclude`, up to the passes: ``(plan, matches, totals, mine)``.
     The first of the rule's passes may then run elsewhere (its visits need only the plan)."""
+    groups: dict = defaultdict(list)
+    tally: Counter = Counter()
+    for found, part_tally in parts:
+        group_into(groups, found)
+        tally.update(part_tally)
+    return planned_grouped(rule_id, groups, tally, docs, only)
+
+
+def planned_grouped(rule_id: str, groups: dict, tally: Counter, docs: list, only: Optional[set] = None) -> tuple:
+    """:func:`planned` given the items already grouped by key (in corpus order, as
+    :func:`group_into` adds them) and the tallies added up."""
     keyed = keyed_rule(rule_id)
-    items: list = []
     totals = Totals(documents=len(docs), texts=lambda indices: [docs[i].text for i in indices])
-    for found, tally in parts:
-        items.extend(found)
-        totals.tally.update(tally)
-    groups = grouped(items)
-    del items
+    totals.tally.update(tally)
+    groups = {k: groups[k] for k in sorted(groups)}
     plan = make_plan(keyed, census(keyed, groups), totals)
     mine = None if only is None else {i for i, d in enumerate(docs) if d.id in only}
     if only is not None and keyed.holder is not None:

@@ -17,6 +17,7 @@ Evidence says which: ``{"pattern": name}`` or ``{"repeated_in": n}``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from ._keyed import Excerpt, Keyed, Part, run
@@ -59,6 +60,13 @@ _PUNCT = re.compile(r"[^\w\s]")
 
 def _norm(line: str) -> str:
     return " ".join(_PUNCT.sub("", line.lower()).split())
+
+
+def _line_key(norm: str) -> str:
+    """A normalised line as a key: its digest (hex; "" for an empty line). Every line of the
+    corpus is an item until pass 2, with the keys of the lines around it: digests keep that
+    small, however long the lines."""
+    return hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest() if norm else ""
 
 
 def _inline_promo_end(text: str, start: int, line_end: int) -> int:
@@ -104,9 +112,9 @@ def _pattern_findings(doc, lines):
             yield s, e, "related-headline"
 
 
-# Two passes (see ``_keyed``): each line is keyed by its normalised form, with its document,
-# its surroundings and whether it could be a repeated-line finding (with an excerpt of its
-# text); the pattern findings, which need no other document, are items of one key of their
+# Two passes (see ``_keyed``): each line is keyed by its normalised form (a digest), with its
+# document, its surroundings and whether it could be a repeated-line finding (with an excerpt
+# of its text); the pattern findings, which need no other document, are items of one key of their
 # own. Per key: the documents and surroundings counted, the findings made.
 _PATTERNS = "\0patterns"  # (no normalised line is empty or starts with a NUL)
 
@@ -118,7 +126,7 @@ def _collect(doc, index):
     for seq, (s, e, name) in enumerate(_pattern_findings(doc, lines)):
         flagged.append((s, e))
         yield _PATTERNS, (index, 0, seq, Part(doc.id, Excerpt(text[s:e], s), index), s, e, name)
-    norms = [_norm(text[s:e]) for s, e in lines]
+    norms = [_line_key(_norm(text[s:e])) for s, e in lines]
     for n, key in enumerate(norms):
         if not key:
             continue

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import sys
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -61,7 +62,8 @@ _NUMBER_WORDS = frozenset(
 class _Unit:
     """A quotation or one of its sentences: its document (``part``: id, index, the unit's
     text), its span, its position among the document's units (``seq``), and what is derived
-    from its text: lower-cased words, their spans, content words, and ``form``, a digest of
+    from its text: lower-cased words (one string object per distinct word), their spans,
+    content words (distinct, sorted), and ``form``, a digest of
     the words equal in every process (one form: one quotation, however often copied). Pickled
     as its part and span only (the units of one quotation share its part, pickled once), the
     rest derived again where it is read."""
@@ -72,7 +74,9 @@ class _Unit:
         self.part, self.doc, self.start, self.end, self.seq = part, part.index, start, end, seq
         self.words = _piece_words(part.text[start:end]) if words is None else words
         self._spans = None
-        self.content = frozenset(_content(self.words))
+        # (a sorted tuple: a set of a few strings takes five times the memory, and every
+        # quotation of the corpus is held until pass 2)
+        self.content = tuple(sorted(set(_content(self.words))))
         self.form = hashlib.blake2b("\0".join(self.words).encode("utf-8", "surrogatepass"), digest_size=12).digest()
 
     @property
@@ -159,8 +163,11 @@ def quotation_content(text: str) -> list[list]:
 
 
 def _piece_words(piece: str) -> tuple:
-    """``_Unit(piece).words`` (lower-casing ASCII text first changes no word boundary)."""
-    return tuple(_WORD_RE.findall(piece.lower())) if piece.isascii() else _lower(_WORD_RE.findall(piece))
+    """``_Unit(piece).words`` (lower-casing ASCII text first changes no word boundary), each
+    word one string object however often it occurs (``sys.intern``: the units of every
+    quotation of the corpus are held until pass 2, their words would be most of it)."""
+    words = _WORD_RE.findall(piece.lower()) if piece.isascii() else _lower(_WORD_RE.findall(piece))
+    return tuple(map(sys.intern, words))
 
 
 def _content(words) -> list:
@@ -262,7 +269,7 @@ def _forms(units: list) -> dict:
 
 def _collect(doc, index):
     for unit in _units(doc.text, index, doc.id):
-        for word in sorted(unit.content):
+        for word in unit.content:
             yield word, unit
 
 
@@ -276,7 +283,7 @@ def _focus(drafts: list):
 
     def collect(doc, index):
         for unit in _units(doc.text, index, doc.id, near):
-            for word in sorted(unit.content):
+            for word in unit.content:
                 yield word, unit
 
     return collect
@@ -299,7 +306,7 @@ def _compare_key(word: str, units: list, no_key: frozenset) -> list:
     if len(forms) > MAX_KEY_FORMS:
         return []
     firsts = [occ[0] for occ in forms.values()]
-    content = [u.content for u in firsts]
+    content = [frozenset(u.content) for u in firsts]
     keys = [c - no_key for c in content] if no_key else content
     sizes = [len(c) for c in content]
     # the keys from ``word`` on, indexed within the group: a pair this group owns shares
