@@ -76,20 +76,10 @@ def unit_shape() -> tuple[int, int]:
     return recall_params(UNIT_THRESHOLD, UNIT_PERM, UNIT_RECALL)
 
 
-def candidate_pairs(
-    texts: list[str],
-    all_words: list[Words],
-    stop: np.ndarray,
-    n: int,
-    config: Config,
-    max_df: int,
-    progress: Optional[Callable] = None,
-    only: Optional[set] = None,
-) -> list[tuple[int, int]]:
-    """Sorted document index pairs ``(i, j)``, ``i < j``, that may share a passage (with
-    ``only``, a set of document indexes, the pairs holding one of them)."""
-    codes = candidate_codes(texts, all_words, stop, n, config, max_df, progress, only)
-    return pairs_of(codes, len(texts))
+def candidate_pairs(texts: list[str], *args, **kwargs) -> list[tuple[int, int]]:
+    """Sorted document index pairs ``(i, j)``, ``i < j``, that may share a passage: the pairs
+    of :func:`candidate_codes` (same arguments)."""
+    return pairs_of(candidate_codes(texts, *args, **kwargs), len(texts))
 
 
 def pairs_of(codes: np.ndarray, docs: int) -> list[tuple[int, int]]:
@@ -107,8 +97,9 @@ def candidate_codes(
     progress: Optional[Callable] = None,
     only: Optional[set] = None,
 ) -> np.ndarray:
-    """:func:`candidate_pairs` as sorted codes ``i * len(texts) + j`` (int64: 8 bytes a pair,
-    where a tuple of two Python integers takes about 100)."""
+    """Sorted codes ``i * len(texts) + j`` of the document index pairs ``(i, j)``, ``i < j``,
+    that may share a passage (with ``only``, a set of document indexes, the pairs holding one
+    of them); int64: 8 bytes a pair, where a tuple of two Python integers takes about 100."""
     bands, rows = unit_shape()
     shared = (texts, all_words, stop, n, config.seed)
     parts = []
