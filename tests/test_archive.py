@@ -276,6 +276,29 @@ def test_keys_of_in_chunks_equal_one_batch():
     assert any(whole.unit_words)
 
 
+def _as_version_6(con) -> None:
+    """An archive of this version in the layout of version 6 (run blocks in a WITHOUT ROWID
+    table, without the flag PLUS; quotation blobs not compressed)."""
+    from dedupe.archive import runs
+    from dedupe.archive.store import RUN_BITS
+
+    con.execute("BEGIN")
+    con.execute("CREATE TABLE blocks6 (run INTEGER, block INTEGER, data BLOB NOT NULL, PRIMARY KEY (run, block)) "
+                "WITHOUT ROWID")
+    for run, shift in con.execute("SELECT run, shift FROM runs").fetchall():
+        rows = con.execute(f"SELECT id - ({run} << {RUN_BITS}), data FROM blocks WHERE id >> {RUN_BITS} = ? ORDER BY id",
+                           (run,)).fetchall()
+        old = runs.encode(*runs.decode(rows, shift), shift, plus=False)
+        con.executemany(f"INSERT INTO blocks6 VALUES ({run}, ?, ?)", old)
+    con.execute("DROP TABLE blocks")
+    con.execute("ALTER TABLE blocks6 RENAME TO blocks")
+    for n, u, w in con.execute("SELECT doc, units, words FROM quotes").fetchall():
+        con.execute("UPDATE quotes SET units = ?, words = ? WHERE doc = ?",
+                    (zlib.decompress(u), zlib.decompress(w) if w else b"", n))
+    con.execute("PRAGMA user_version = 6")
+    con.execute("COMMIT")
+
+
 def _as_version_5(con) -> None:
     """An archive of this version in the layout of version 5 (no words of quotation units)."""
     con.execute("ALTER TABLE quotes DROP COLUMN words")
@@ -323,7 +346,7 @@ def _as_version_4(con) -> None:
     con.execute("COMMIT")
 
 
-@pytest.mark.parametrize("version", [2, 3, 4, 5])
+@pytest.mark.parametrize("version", [2, 3, 4, 5, 6])
 def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
     db = tmp_path / "a.db"
     files = sorted(seeds_dir.glob("*.txt"))
@@ -335,7 +358,10 @@ def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
         report = check([draft], a, timestamp=False).to_dict()
     assert any(q for q, _, _ in expected.values()) and any(w for _, w, _ in expected.values())
     with sqlite3.connect(db, isolation_level=None) as con:
-        _as_version_5(con)
+        if version >= 4:
+            _as_version_6(con)
+        if version <= 5:
+            _as_version_5(con)
         if version < 5:
             _as_version_4(con) if version == 4 else _as_version_3(con)
         if version == 2:
