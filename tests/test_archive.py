@@ -402,6 +402,22 @@ def test_merged_runs_change_no_lookup(tmp_path, seeds_dir, monkeypatch):
         assert a.store.all_df() == grams
 
 
+def test_a_bulk_add_ends_with_one_run_per_kind(tmp_path, seeds_dir):
+    """An add that at least doubles the pairs of a kind merges its runs into one at the end
+    (fuller blocks, one block read per key); a small add to a larger archive does not."""
+    files = sorted(seeds_dir.glob("*.txt"))
+    runs = "SELECT kind, count(*) FROM runs GROUP BY kind ORDER BY kind"
+    with Archive.open(str(tmp_path / "a.db"), Config(detect_language=False)) as a:
+        a.add(_paths(files[:-1]), batch=2)
+        assert a.store.db.execute(runs).fetchall() == [("grams", 1), ("keys", 1)]
+        draft = ("draft", files[3].read_text(encoding="utf-8")[:2000])
+        report = check([draft], a, timestamp=False).to_dict()
+        a.add(_paths(files[-1:]))
+        assert a.store.db.execute(runs).fetchall() == [("grams", 2), ("keys", 2)]
+        a.remove([files[-1].stem])
+        assert check([draft], a, timestamp=False).to_dict() == report
+
+
 def test_quotation_candidates_are_verified(tmp_path):
     """A document found through a quotation key is kept when a quotation shares the
     quote-drift rule's minimum of content words with the draft's, and only then."""
@@ -420,10 +436,17 @@ def test_run_blocks_round_trip():
     from dedupe.archive import runs
 
     rng = np.random.default_rng(0)
-    for values in (rng.integers(-2**31 + 1, 2**31, 3000), rng.integers(-3, 4, 3000), rng.integers(1, 70000, 3000)):
-        keys = np.sort(rng.integers(0, 2**47, values.size))
+    keys = np.sort(rng.integers(0, 2**47, 3000))
+    mixed = np.where(keys >> 40 < 64, rng.integers(1, 5, 3000), rng.integers(-3, 4, 3000))  # positive blocks and others
+    for values in (rng.integers(-2**31 + 1, 2**31, 3000), rng.integers(-3, 4, 3000), rng.integers(1, 70000, 3000),
+                   np.ones(3000, dtype=np.int64), mixed):
         for shift in (12, 32, 36):
             rows = runs.encode(keys, values, shift)
+            plain = runs.encode(keys, values, shift, plus=False)  # schema 5-6 blocks, read the same
+            assert [runs.decode([r], shift)[1].tolist() for r in rows[:50]] == \
+                   [runs.decode([r], shift)[1].tolist() for r in plain[:50]]
+            if values.min() >= 1:  # positive values stored minus 1: narrower than zigzag
+                assert sum(len(d) for _, d in rows) < sum(len(d) for _, d in plain)
             assert [d for _, d in rows] == [runs.encode(keys[keys >> shift == b], values[keys >> shift == b], shift)[0][1]
                                             for b, _ in rows[:20]] + [d for _, d in rows[20:]]
             k, v = runs.decode(rows, shift)

@@ -127,7 +127,8 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True) 
     """``(block, data)`` rows of sorted pairs (schema 5). Per block: the bit width of its key
     gaps and of its values (one byte each), its number of pairs (uint32), then the gaps
     between consecutive keys (the first one's from the block's first possible key) in that
-    many bits each, and the values zigzag-encoded (0, -1, 1, -2, ... as 0, 1, 2, 3, ...) in
+    many bits each, and the values zigzag-encoded (0, -1, 1, -2, ... as 0, 1, 2, 3, ...; a
+    block of positive values only: minus 1, flagged ``PLUS``, schema 7) in
     theirs, each part padded to a byte. Keys spread uniformly over ``2**47``: a gap takes
     about ``log2(2**47 / pairs in the run) + 2`` bits (22-27 for 0.1-100M pairs) where the
     low bits took 32; a document number 18-24 bits where it took 24; most n-gram frequency
