@@ -276,6 +276,29 @@ def test_keys_of_in_chunks_equal_one_batch():
     assert any(whole.unit_words)
 
 
+def _as_version_6(con) -> None:
+    """An archive of this version in the layout of version 6 (run blocks in a WITHOUT ROWID
+    table, without the flag PLUS; quotation blobs not compressed)."""
+    from dedupe.archive import runs
+    from dedupe.archive.store import RUN_BITS
+
+    con.execute("BEGIN")
+    con.execute("CREATE TABLE blocks6 (run INTEGER, block INTEGER, data BLOB NOT NULL, PRIMARY KEY (run, block)) "
+                "WITHOUT ROWID")
+    for run, shift in con.execute("SELECT run, shift FROM runs").fetchall():
+        rows = con.execute(f"SELECT id - ({run} << {RUN_BITS}), data FROM blocks WHERE id >> {RUN_BITS} = ? ORDER BY id",
+                           (run,)).fetchall()
+        old = runs.encode(*runs.decode(rows, shift), shift, plus=False)
+        con.executemany(f"INSERT INTO blocks6 VALUES ({run}, ?, ?)", old)
+    con.execute("DROP TABLE blocks")
+    con.execute("ALTER TABLE blocks6 RENAME TO blocks")
+    for n, u, w in con.execute("SELECT doc, units, words FROM quotes").fetchall():
+        con.execute("UPDATE quotes SET units = ?, words = ? WHERE doc = ?",
+                    (zlib.decompress(u), zlib.decompress(w) if w else b"", n))
+    con.execute("PRAGMA user_version = 6")
+    con.execute("COMMIT")
+
+
 def _as_version_5(con) -> None:
     """An archive of this version in the layout of version 5 (no words of quotation units)."""
     con.execute("ALTER TABLE quotes DROP COLUMN words")
@@ -323,7 +346,7 @@ def _as_version_4(con) -> None:
     con.execute("COMMIT")
 
 
-@pytest.mark.parametrize("version", [2, 3, 4, 5])
+@pytest.mark.parametrize("version", [2, 3, 4, 5, 6])
 def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
     db = tmp_path / "a.db"
     files = sorted(seeds_dir.glob("*.txt"))
@@ -335,7 +358,10 @@ def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
         report = check([draft], a, timestamp=False).to_dict()
     assert any(q for q, _, _ in expected.values()) and any(w for _, w, _ in expected.values())
     with sqlite3.connect(db, isolation_level=None) as con:
-        _as_version_5(con)
+        if version >= 4:
+            _as_version_6(con)
+        if version <= 5:
+            _as_version_5(con)
         if version < 5:
             _as_version_4(con) if version == 4 else _as_version_3(con)
         if version == 2:
@@ -376,6 +402,22 @@ def test_merged_runs_change_no_lookup(tmp_path, seeds_dir, monkeypatch):
         assert a.store.all_df() == grams
 
 
+def test_a_bulk_add_ends_with_one_run_per_kind(tmp_path, seeds_dir):
+    """An add that at least doubles the pairs of a kind merges its runs into one at the end
+    (fuller blocks, one block read per key); a small add to a larger archive does not."""
+    files = sorted(seeds_dir.glob("*.txt"))
+    runs = "SELECT kind, count(*) FROM runs GROUP BY kind ORDER BY kind"
+    with Archive.open(str(tmp_path / "a.db"), Config(detect_language=False)) as a:
+        a.add(_paths(files[:-1]), batch=2)
+        assert a.store.db.execute(runs).fetchall() == [("grams", 1), ("keys", 1)]
+        draft = ("draft", files[3].read_text(encoding="utf-8")[:2000])
+        report = check([draft], a, timestamp=False).to_dict()
+        a.add(_paths(files[-1:]))
+        assert a.store.db.execute(runs).fetchall() == [("grams", 2), ("keys", 2)]
+        a.remove([files[-1].stem])
+        assert check([draft], a, timestamp=False).to_dict() == report
+
+
 def test_quotation_candidates_are_verified(tmp_path):
     """A document found through a quotation key is kept when a quotation shares the
     quote-drift rule's minimum of content words with the draft's, and only then."""
@@ -394,10 +436,17 @@ def test_run_blocks_round_trip():
     from dedupe.archive import runs
 
     rng = np.random.default_rng(0)
-    for values in (rng.integers(-2**31 + 1, 2**31, 3000), rng.integers(-3, 4, 3000), rng.integers(1, 70000, 3000)):
-        keys = np.sort(rng.integers(0, 2**47, values.size))
+    keys = np.sort(rng.integers(0, 2**47, 3000))
+    mixed = np.where(keys >> 40 < 64, rng.integers(1, 5, 3000), rng.integers(-3, 4, 3000))  # positive blocks and others
+    for values in (rng.integers(-2**31 + 1, 2**31, 3000), rng.integers(-3, 4, 3000), rng.integers(1, 70000, 3000),
+                   np.ones(3000, dtype=np.int64), mixed):
         for shift in (12, 32, 36):
             rows = runs.encode(keys, values, shift)
+            plain = runs.encode(keys, values, shift, plus=False)  # schema 5-6 blocks, read the same
+            assert [runs.decode([r], shift)[1].tolist() for r in rows[:50]] == \
+                   [runs.decode([r], shift)[1].tolist() for r in plain[:50]]
+            if values.min() >= 1:  # positive values stored minus 1: narrower than zigzag
+                assert sum(len(d) for _, d in rows) < sum(len(d) for _, d in plain)
             assert [d for _, d in rows] == [runs.encode(keys[keys >> shift == b], values[keys >> shift == b], shift)[0][1]
                                             for b, _ in rows[:20]] + [d for _, d in rows[20:]]
             k, v = runs.decode(rows, shift)

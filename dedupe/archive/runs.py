@@ -86,6 +86,7 @@ def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool) -> tuple[
 
 
 HEADER = 6  # bytes of a block before its bits: key width, value width, pair count (uint32)
+PLUS = 0x80  # in the value width byte: the block's values are all positive, stored minus 1 (schema 7)
 
 
 def bit_length(values: np.ndarray) -> np.ndarray:
@@ -122,11 +123,12 @@ def _unpack(windows: np.ndarray, bits: np.ndarray, widths: np.ndarray) -> np.nda
     return (out >> (bits & 7)) & ((np.int64(1) << widths) - 1)
 
 
-def encode(keys: np.ndarray, values: np.ndarray, shift: int) -> list[tuple[int, bytes]]:
+def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True) -> list[tuple[int, bytes]]:
     """``(block, data)`` rows of sorted pairs (schema 5). Per block: the bit width of its key
     gaps and of its values (one byte each), its number of pairs (uint32), then the gaps
     between consecutive keys (the first one's from the block's first possible key) in that
-    many bits each, and the values zigzag-encoded (0, -1, 1, -2, ... as 0, 1, 2, 3, ...) in
+    many bits each, and the values zigzag-encoded (0, -1, 1, -2, ... as 0, 1, 2, 3, ...; a
+    block of positive values only: minus 1, flagged ``PLUS``, schema 7) in
     theirs, each part padded to a byte. Keys spread uniformly over ``2**47``: a gap takes
     about ``log2(2**47 / pairs in the run) + 2`` bits (22-27 for 0.1-100M pairs) where the
     low bits took 32; a document number 18-24 bits where it took 24; most n-gram frequency
@@ -138,7 +140,11 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int) -> list[tuple[int, 
     counts = np.diff(np.append(starts, keys.size))
     gaps = np.diff(keys, prepend=0)
     gaps[starts] = keys[starts] - (blocks[starts] << shift)
-    zig = (values << 1) ^ (values >> 63)  # |value| < 2**31
+    # a block of positive values only (document numbers, most frequencies) stores them
+    # minus 1 (flag PLUS in its value width byte): a bit narrower than zigzag, 0 bits for
+    # a block of frequencies all 1
+    plus = (np.minimum.reduceat(values, starts) >= 1) & plus  # (plus=False: schema 5-6 blocks, for tests)
+    zig = np.where(np.repeat(plus, counts), values - 1, (values << 1) ^ (values >> 63))  # |value| < 2**31
     kw = bit_length(np.maximum.reduceat(gaps, starts))
     vw = bit_length(np.maximum.reduceat(zig, starts))
     key_bytes, value_bytes = (counts * kw + 7) >> 3, (counts * vw + 7) >> 3
@@ -147,7 +153,7 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int) -> list[tuple[int, 
     words = np.zeros((offsets[-1] >> 3) + 2, dtype="<u8")  # (:func:`_pack` may touch the word past the end)
     buf = words.view(np.uint8)
     buf[offsets[:-1]] = kw
-    buf[offsets[:-1] + 1] = vw
+    buf[offsets[:-1] + 1] = vw | (plus * PLUS)
     count_bytes = counts.astype("<u4").view(np.uint8).reshape(-1, 4)
     for j in range(4):
         buf[offsets[:-1] + 2 + j] = count_bytes[:, j]
@@ -172,12 +178,12 @@ def _layout(rows: list):
     counts = np.zeros(offsets.size, dtype=np.int64)
     for j in range(4):
         counts |= buf[offsets + 2 + j].astype(np.int64) << (8 * j)
-    return blocks, buf, offsets + HEADER, kw, vw, counts
+    return blocks, buf, offsets + HEADER, kw, vw & (PLUS - 1), counts, (vw & PLUS) != 0
 
 
 def _keys(layout, shift: int) -> np.ndarray:
     """Every key of the rows (per-block values spread to their pairs by ``np.repeat``)."""
-    blocks, buf, first, kw, _, counts = layout
+    blocks, buf, first, kw, _, counts, _ = layout
     before = np.cumsum(counts) - counts
     width = np.repeat(kw, counts)
     gaps = _unpack(_windows(buf), np.repeat(first * 8 - before * kw, counts) + np.arange(width.size) * width, width)
@@ -187,18 +193,20 @@ def _keys(layout, shift: int) -> np.ndarray:
 
 def _values(layout, pairs: Optional[np.ndarray] = None) -> np.ndarray:
     """The values of the pairs at positions ``pairs`` of the rows (of all pairs without)."""
-    _, buf, first, kw, vw, counts = layout
+    _, buf, first, kw, vw, counts, plus = layout
     before = np.cumsum(counts) - counts
     start = (first + ((counts * kw + 7) >> 3)) * 8 - before * vw  # bit of pair p of a block: start + p * width
     if pairs is None:
         width = np.repeat(vw, counts)
         at = np.repeat(start, counts) + np.arange(width.size) * width
+        plus = np.repeat(plus, counts)
     else:
         block = np.searchsorted(before, pairs, side="right") - 1
         width = vw[block]
         at = start[block] + pairs * width
+        plus = plus[block]
     zig = _unpack(_windows(buf), at, width)
-    return (zig >> 1) ^ -(zig & 1)
+    return np.where(plus, zig + 1, (zig >> 1) ^ -(zig & 1))
 
 
 def decode(rows: list, shift: int) -> tuple[np.ndarray, np.ndarray]:

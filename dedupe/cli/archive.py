@@ -96,7 +96,8 @@ def info(db: Db):
 @archive_app.command("compact")
 def compact(db: Db):
     """Merge the archive's index runs into one per kind (one transaction): checks read fewer
-    rows (after a bulk add, or at a quiet hour)."""
+    rows (at a quiet hour after many small adds; an add that at least doubles the index
+    merges its runs itself)."""
     from ..archive import Archive
 
     with c.errors_to_exit():
