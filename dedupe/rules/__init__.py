@@ -99,7 +99,7 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
         for job, out in zip(jobs, pmap(_rules_job, jobs, workers, shared, ahead=len(jobs), here=here)):
             if run.take(job, out):
                 for rid in keyed:
-                    run.by_rule[rid] = _keyed.conclude_grouped(rid, *run.pass1(rid), docs, only)
+                    run.by_rule[rid] = _keyed.conclude(rid, *run.pass1(rid), docs, only)
         return run.found(rules)
     jobs = [("batch", *spans[0], True, True), *(("batch", *sp, False, True) for sp in spans[1:]), *whole,
             *(("batch", *sp, True, False) for sp in spans[1:])]
@@ -118,11 +118,11 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
                 continue
             dealt = [rid for rid in keyed if _keyed.keyed_rule(rid).passes and only is None]
             for rid in dealt:
-                states[rid] = _keyed.planned_grouped(rid, *run.pass1(rid), docs, only)
+                states[rid] = _keyed.planned(rid, *run.pass1(rid), docs, only)
                 visits[rid] = [pool.submit(_rules_job, ("visit", rid, *sp, states[rid][0])) for sp in spans]
             for rid in keyed:
                 if rid not in dealt:
-                    run.by_rule[rid] = _keyed.conclude_grouped(rid, *run.pass1(rid), docs, only)
+                    run.by_rule[rid] = _keyed.conclude(rid, *run.pass1(rid), docs, only)
         for rid, parts in visits.items():
             first = _keyed.merged(part.result() for part in parts)
             run.by_rule[rid] = _keyed.finished(rid, states[rid], docs, first)
@@ -164,7 +164,7 @@ class _Collected:
 
     def pass1(self, rid: str) -> tuple:
         """The pass-1 items of ``rid`` grouped by key and its tally added up, for
-        :func:`_keyed.planned_grouped`; no longer held here afterwards, so that each rule's
+        :func:`_keyed.planned`; no longer held here afterwards, so that each rule's
         items are freed once it is concluded."""
         return self.groups.pop(rid), self.tallies.pop(rid)
 

@@ -148,8 +148,7 @@ def _collect_job(job) -> dict:
 def grouped(items) -> dict:
     """``(key, item)`` pairs in corpus order -> {key: its items, in corpus order}, keys sorted."""
     groups: dict = defaultdict(list)
-    for key, item in items:
-        groups[key].append(item)
+    group_into(groups, items)
     return {k: groups[k] for k in sorted(groups)}
 
 
@@ -223,17 +222,17 @@ def run(rule_id: str, docs: list, workers: int = 1, only: Optional[set] = None) 
     indexed = list(enumerate(docs))
     jobs = (((rule_id,), chunk) for chunk in batches(indexed, BATCH))
     parts = pmap(_collect_job, jobs, workers if len(docs) > BATCH else 1)
-    return conclude(rule_id, (part[rule_id] for part in parts), docs, only)
+    return conclude(rule_id, *gathered(part[rule_id] for part in parts), docs, only)
 
 
-def conclude(rule_id: str, parts, docs: list, only: Optional[set] = None) -> list:
-    """Pass 2 of the keyed rule ``rule_id`` in this process: its findings, given the pass-1
-    ``(items, tally)`` of each batch of ``docs`` in corpus order (what :func:`collect` gives;
-    the tallies may come added up already, in corpus order).
+def conclude(rule_id: str, groups: dict, tally: Counter, docs: list, only: Optional[set] = None) -> list:
+    """Pass 2 of the keyed rule ``rule_id`` in this process: its findings, given its pass-1
+    items grouped by key (in corpus order, as :func:`group_into` adds them) and its tallies
+    added up over ``docs``.
     With ``only`` (document ids) and the rule's ``holder``, the findings in those documents
     (others may be missing): the groups holding no item of theirs are not compared (the
     census and plan still see every group; the passes visit the documents ``Pass.wider`` says)."""
-    return finished(rule_id, planned(rule_id, parts, docs, only), docs)
+    return finished(rule_id, planned(rule_id, groups, tally, docs, only), docs)
 
 
 def group_into(groups: dict, found) -> None:
@@ -243,25 +242,20 @@ def group_into(groups: dict, found) -> None:
         groups[key].append(item)
 
 
-def conclude_grouped(rule_id: str, groups: dict, tally: Counter, docs: list, only: Optional[set] = None) -> list:
-    """:func:`conclude` given the items already grouped by key (see :func:`planned_grouped`)."""
-    return finished(rule_id, planned_grouped(rule_id, groups, tally, docs, only), docs)
-
-
-def planned(rule_id: str, parts, docs: list, only: Optional[set] = None) -> tuple:
-    """The first part of :func:`conclude`, up to the passes: ``(plan, matches, totals, mine)``.
-    The first of the rule's passes may then run elsewhere (its visits need only the plan)."""
+def gathered(parts) -> tuple:
+    """The pass-1 ``(items, tally)`` of batches in corpus order (what :func:`collect` gives)
+    as the items grouped by key and the tallies added up, for :func:`conclude`."""
     groups: dict = defaultdict(list)
     tally: Counter = Counter()
     for found, part_tally in parts:
         group_into(groups, found)
         tally.update(part_tally)
-    return planned_grouped(rule_id, groups, tally, docs, only)
+    return groups, tally
 
 
-def planned_grouped(rule_id: str, groups: dict, tally: Counter, docs: list, only: Optional[set] = None) -> tuple:
-    """:func:`planned` given the items already grouped by key (in corpus order, as
-    :func:`group_into` adds them) and the tallies added up."""
+def planned(rule_id: str, groups: dict, tally: Counter, docs: list, only: Optional[set] = None) -> tuple:
+    """The first part of :func:`conclude`, up to the passes: ``(plan, matches, totals, mine)``.
+    The first of the rule's passes may then run elsewhere (its visits need only the plan)."""
     keyed = keyed_rule(rule_id)
     totals = Totals(documents=len(docs), texts=lambda indices: [docs[i].text for i in indices])
     totals.tally.update(tally)
