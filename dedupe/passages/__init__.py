@@ -109,9 +109,10 @@ def find_reuse(
     ids = [d.id for d in docs]
     n = SEED_NGRAM
     workers = getattr(config, "workers", 1)
-    all_words = [w for chunk in pmap(_words_of_all, batches(texts, DOCS_PER_JOB), workers) for w in chunk]
-    if workers > 1:  # the texts held here, not the copies that came back from the workers
-        all_words = [replace(w, text=t) for w, t in zip(all_words, texts)]
+    if workers > 1:  # the words come back from the workers without the texts, held here
+        all_words = [replace(w, text=t) for w, t in zip(_words_in_workers(texts, workers), texts)]
+    else:
+        all_words = _words_of_all(texts)
     if archive_df is None:
         stop = common_grams(all_words, config.passage_max_df)
     else:
@@ -139,6 +140,16 @@ def find_reuse(
 
 def _words_of_all(texts: list[str]) -> list[Words]:
     return [words_of(t, SEED_NGRAM) for t in texts]
+
+
+def _words_in_workers(texts: list[str], workers: int) -> list[Words]:
+    """:func:`_words_of_all` in ``workers`` processes, each :class:`Words` without its text
+    (not pickled back to the caller, which holds it)."""
+    return [w for chunk in pmap(_words_apart, batches(texts, DOCS_PER_JOB), workers) for w in chunk]
+
+
+def _words_apart(texts: list[str]) -> list[Words]:
+    return [replace(w, text="") for w in _words_of_all(texts)]
 
 
 def _align_job(shared, pairs: list) -> Reuse:
