@@ -53,6 +53,7 @@ def scan(
     baseline: Union[str, Path, list, None] = None,
     progress: Optional[Progress] = None,
     timestamp: bool = True,
+    related: Optional[set] = None,
 ) -> Report:
     """Find near-duplicates (and, where enabled, shared passages and findings) in ``documents``.
 
@@ -62,6 +63,12 @@ def scan(
     in drafts are reported, and every document gets ``role`` "draft" or "archive".
     ``archive_df`` gives the word n-gram document frequencies of a larger archive that
     ``archive`` is a part of (:func:`dedupe.archive.check.check` passes only the candidates).
+    With ``archive_df``, ``related`` (ids of archive documents related to a draft by other
+    evidence: a quotation the quote-drift rule compares) makes the rules read only the
+    drafts, those, the members of a draft's cluster and the documents sharing a non-stock
+    word n-gram with a draft; the other archive documents are listed (sizes,
+    near-duplicates) and take no part in the passages (they pair with no draft either way)
+    nor in the rules' corpus statistics.
 
     With ``baseline`` (a previous JSON report's path, or its findings as loaded by
     :func:`dedupe.baseline.load_baseline`), the findings it already holds are hidden and
@@ -72,7 +79,7 @@ def scan(
     [('a', 'b')]
     """
     with fewer_collections():
-        return _scan(documents, config or Config(), archive, archive_df, baseline, progress, timestamp)
+        return _scan(documents, config or Config(), archive, archive_df, baseline, progress, timestamp, related)
 
 
 # new container objects between two runs of the garbage collector's youngest generation while
@@ -109,7 +116,7 @@ _GC_LOCK = threading.Lock()
 _gc_raised: list = []  # the thresholds before the first scan still running, then one entry per scan
 
 
-def _scan(documents, config: Config, archive, archive_df, baseline, progress, timestamp: bool) -> Report:
+def _scan(documents, config: Config, archive, archive_df, baseline, progress, timestamp: bool, related=None) -> Report:
     accepted = load_baseline(baseline) if isinstance(baseline, (str, Path)) else baseline
     drafts: Optional[set] = None
     if archive is not None:
@@ -120,7 +127,8 @@ def _scan(documents, config: Config, archive, archive_df, baseline, progress, ti
     # the rules need only the documents and their languages, not the clusters nor the
     # passages: with several workers they run in a process of their own from here on, so that
     # neither stage waits for the other's serial parts (banding, derivation; pass 2)
-    aside = config.rules and config.passages and _rules_aside(config, len(corpus))
+    # (not with ``related``: the rules then read the documents the passage stage reached)
+    aside = config.rules and config.passages and related is None and _rules_aside(config, len(corpus))
     read = corpus.documents if aside else None  # every text, read once for both
     rules = partial(_findings, read, config, {r.id: r for r in corpus.results}, drafts, None, None, True)
     if aside:
@@ -144,6 +152,7 @@ def _scan(documents, config: Config, archive, archive_df, baseline, progress, ti
             timestamp=timestamp,
             documents=read,
             rules_job=rules_job,
+            related=related if archive_df is not None else None,
         )
 
 
@@ -163,6 +172,7 @@ def finish(
     documents: Optional[list] = None,
     texts=None,
     rules_job=None,
+    related: Optional[set] = None,
 ) -> Report:
     """The stages after the near-duplicate search (keep/drop, passages, rules) and the
     report, given the corpus and its clusters (``assignment``: document index -> (cluster
@@ -174,7 +184,8 @@ def finish(
     ``documents``: the corpus's documents when already read (or read lazily); ``texts``:
     document id -> text for the writers (default: from ``documents``, or read on demand);
     ``rules_job``: the rules' findings, started elsewhere (a
-    :class:`~dedupe.parallel.Background`), taken when the passages are done."""
+    :class:`~dedupe.parallel.Background`), taken when the passages are done; ``related``:
+    see :func:`scan`."""
     elsewhere = elsewhere or {}
     for i, (cid, keep) in assignment.items():
         corpus.results[i].cluster = cid
@@ -195,7 +206,9 @@ def finish(
     # this process alone (their workers' start, the words pickled back and copy-on-write cost
     # more CPU than the second core gave them)
     at = replace(config, workers=config.workers - 1) if rules_job is not None else config
-    passages = _passages(corpus, documents, texts, at, drafts, archive_df, progress, elsewhere)
+    passages, reached = _passages(corpus, documents, texts, at, drafts, archive_df, progress, elsewhere)
+    if related is not None and reached is not None and drafts is not None:
+        documents = _rules_documents(corpus, documents, drafts, related | reached)
     if rules_job is not None:
         findings = rules_job.result()
         if progress:
@@ -226,9 +239,11 @@ def finish(
     return report
 
 
-def _passages(corpus, documents, texts, config, drafts, archive_df, progress, elsewhere) -> list:
-    """Stage 3: the passages (and, on the corpus's results, reuse and derivation)."""
-    passages = []
+def _passages(corpus, documents, texts, config, drafts, archive_df, progress, elsewhere) -> tuple:
+    """Stage 3: the passages (and, on the corpus's results, reuse and derivation), and the
+    ids of the documents that can pair with a draft (:attr:`~dedupe.passages.Reuse.reached`,
+    or None)."""
+    passages, reached = [], None
     if config.passages:
         from .derivation import apply_derivation
         from .passages import apply_reuse, find_reuse
@@ -237,13 +252,21 @@ def _passages(corpus, documents, texts, config, drafts, archive_df, progress, el
             reuse = elsewhere["find_reuse"]()
         else:
             reuse = find_reuse(documents, config, progress, archive_df, drafts or ())
-        passages = reuse.passages
+        passages, reached = reuse.passages, reuse.reached
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
         apply_reuse(corpus.results, passages, texts, reuse.words)
         apply_derivation(corpus, reuse, drafts)
         del reuse  # its words: the rules do not need them
-    return passages
+    return passages, reached
+
+
+def _rules_documents(corpus, documents: list, drafts: set, related: set) -> list:
+    """Of ``documents``, the drafts, the ``related`` ones and the members of a draft's
+    cluster (in corpus order)."""
+    clusters = {r.cluster for r in corpus.results if r.id in drafts and r.cluster is not None}
+    keep = drafts | related | {r.id for r in corpus.results if r.cluster is not None and r.cluster in clusters}
+    return [d for d in documents if d.id in keep]
 
 
 def _rules_aside(config: Config, documents: int) -> bool:

@@ -32,11 +32,17 @@ CLUSTER_ROUNDS = 3
 
 def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
     """Archive document numbers (in archive order) a check of ``drafts`` must see."""
+    return candidates_of(archive, drafts)[0]
+
+
+def candidates_of(archive: Archive, drafts: list[Document]) -> tuple[list[int], set]:
+    """:func:`candidate_numbers`, and those of them kept for a quotation alone."""
     if not drafts:
-        return []
+        return [], set()
     keys = batch_keys([d.text for d in drafts], archive.config)
     found, quoted = archive.candidates(keys.bands)
-    found = set(found.tolist()) | set(quoting(archive, quoted, drafts, keys.quotes, keys.unit_words))
+    quoted = set(quoting(archive, quoted, drafts, keys.quotes, keys.unit_words))
+    found = set(found.tolist()) | quoted
     frontier = sorted(found)
     for _ in range(CLUSTER_ROUNDS):
         if not frontier:
@@ -45,7 +51,7 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
         new = set(np.concatenate([np.zeros(0, dtype=np.int64), *archive.follow(np.unique(own))]).tolist()) - found
         found |= new
         frontier = sorted(new)
-    return sorted(found)
+    return sorted(found), quoted
 
 
 def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: list[bytes],
@@ -187,13 +193,14 @@ def check(drafts: Iterable, archive: Archive, *, baseline=None, progress=None, t
     """
     items = [as_document(item, n) for n, item in enumerate(drafts)]
     docs = [d for d in items if isinstance(d, Document)]
-    numbers = candidate_numbers(archive, docs)
+    numbers, quoted = candidates_of(archive, docs)
     draft_ids = {d.id for d in docs}
-    candidates = [
-        Document(id=s.id, text=s.text, path=s.path or "", line=s.line)
-        for s in archive.documents(numbers)
-        if s.id not in draft_ids
-    ]
+    stored = [s for s in archive.documents(numbers) if s.id not in draft_ids]
+    candidates = [Document(id=s.id, text=s.text, path=s.path or "", line=s.line) for s in stored]
+    # the rules read these, the drafts' near-duplicates and the documents sharing a
+    # non-stock n-gram with a draft; the others (reached through stock fingerprints or a
+    # near-duplicate of one) are listed only (see docs/archive.md)
+    quoted_ids = {s.id for s in stored if s.doc in quoted}
     report = scan(
         items,
         archive.config,
@@ -202,6 +209,7 @@ def check(drafts: Iterable, archive: Archive, *, baseline=None, progress=None, t
         baseline=baseline,
         progress=progress,
         timestamp=timestamp,
+        related=quoted_ids,
     )
     return draft_clusters_only(report)
 

@@ -21,7 +21,7 @@ from ..model import Document, DocumentResult, Passage, Span
 from ..parallel import batches, pmap
 from .align import ANCHOR_WORDS, align, containment, similarity
 from .candidates import DOCS_PER_JOB, candidate_codes, pairs_of
-from .tokens import Words, common_grams, draft_stock, words_of
+from .tokens import Words, common_grams, draft_stock, reaching, words_of
 
 __all__ = ["Reuse", "find_reuse", "find_passages", "align_pairs", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
 
@@ -59,6 +59,9 @@ class Reuse:
     related: list[tuple[str, str]] = field(default_factory=list)
     stock: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     words: dict = field(default_factory=dict, repr=False)
+    # with drafts against a stored archive: the ids of the drafts and of the documents sharing
+    # a non-stock n-gram with one (the only ones that can pair with a draft); None otherwise
+    reached: Optional[set] = None
 
 
 def find_passages(
@@ -119,8 +122,18 @@ def find_reuse(
         stop = (draft_stock if drafts else common_grams)(all_words, config.passage_max_df, [i in drafts for i in ids],
                                                           archive_df)
     only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
-    codes = candidate_codes(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
     out = Reuse()
+    if drafts and archive_df is not None:
+        # the pairs holding a draft: only the documents sharing a non-stock n-gram with one
+        # can be in a bucket with a draft's unit (see ``draft_stock``), and the buckets
+        # without one make no such pair
+        near = np.flatnonzero(reaching(all_words, [i in only for i in range(len(ids))], stop))
+        out.reached = {ids[i] for i in near}
+        codes = candidate_codes([texts[i] for i in near], [all_words[i] for i in near], stop, n, config,
+                                config.passage_max_df, progress, {k for k, i in enumerate(near) if i in only})
+        codes = near[codes // near.size] * len(ids) + near[codes % near.size]
+    else:
+        codes = candidate_codes(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
     shared = (ids, all_words, stop, config)
     jobs = (pairs_of(codes[k : k + PAIRS_PER_JOB], len(ids)) for k in range(0, codes.size, PAIRS_PER_JOB))
     for k, part in enumerate(pmap(_align_job, jobs, workers, shared), start=1):

@@ -196,3 +196,12 @@ def draft_stock(all_words: list[Words], max_df: int, drafts: list, extra_df) -> 
     others = np.unique(np.concatenate(reached))
     others = others[~in_sorted(others, values)]  # in no draft: the archive's frequency alone
     return np.union1d(stock, others[extra_df(others) > max_df])
+
+
+def reaching(all_words: list[Words], drafts: list, stop: np.ndarray) -> np.ndarray:
+    """Per document (bool): a draft (``drafts``, flags) or a document sharing a word n-gram
+    that is not in ``stop`` (sorted) with a draft."""
+    mine = [w.grams for w, d in zip(all_words, drafts) if d]
+    open_ = np.unique(np.concatenate([np.zeros(0, dtype=np.uint64), *mine]))
+    open_ = open_[~in_sorted(open_, stop)]
+    return np.array([bool(d) or bool(in_sorted(w.grams, open_).any()) for w, d in zip(all_words, drafts)], dtype=bool)
