@@ -110,3 +110,27 @@ def test_only_drafts_keep_their_findings():
         only |= set(rng.sample([d.id for d in docs], 2))
         expected = _canonical(f for f in full if f.doc in only)  # (the caller drops the others)
         assert expected and _canonical(f for f in run_rules(docs, config, only=only) if f.doc in only) == expected
+
+
+def test_seeded_groups_are_the_groups_holding_a_seed():
+    """name-variant's plan for drafts (``Keyed.seeded``) grows the groups of variant forms
+    from the drafts' forms: they are the full plan's groups holding one, links and order
+    included."""
+    import random
+
+    from dedupe.rules.name_variant import _collect, _groups
+
+    forms = sorted({key[2:] for name in sorted(CORPORA) for i, d in enumerate(CORPORA[name]())
+                    for key, _ in _collect(d, i) if key.startswith("w")})
+    forms += ["Kharkiv", "Kharkov", "Kharkova", "Zaporizhzhia", "Zaporizhzhya", "Zaporizhia", "Renée", "Renee"]
+    full = list(_groups(forms, allow_spelling=False, is_given=False))
+    assert len(full) > 5
+    rng = random.Random(5)
+    for k in range(6):
+        seeds = rng.sample(forms, 40) + ([m for members, _ in rng.sample(full, 3) for m in members[:1]] if k else [])
+        expected = [g for g in full if set(g[0]) & set(seeds)]
+        assert list(_groups(forms, allow_spelling=False, is_given=False, seeds=seeds)) == expected
+        assert expected or not k
+    given = ["Andriy", "Andrii", "Andrei", "Andrey", "Gennadiy", "Hennadiy", "Maria", "Mario", "Olena", "Elena", "Yelena"]
+    for seed in given:
+        assert list(_groups(given, True, True, seeds=[seed])) == [g for g in _groups(given, True, True) if seed in g[0]]

@@ -21,6 +21,9 @@ A keyed rule (:class:`Keyed`) says:
   finding in them (each finding is on an item of the group that matched);
 - ``together(plan)``, optional: lists of keys whose groups are compared all or none (a
   report that reads them as one), for ``holder``;
+- ``seeded(noted keys, totals, seeds)``, optional, for such a run: the plan as far as the
+  groups compared can use it (``seeds``: the noted keys holding an item of one of the kept
+  documents), e.g. only the groups of ``together`` holding a seed;
 - ``focus(drafts)``, optional: pass 1 (a ``collect``) for such a run, given the drafts'
   documents: the items that a finding in a draft, and the census of the keys it is
   compared under, can depend on (fewer documents read in full);
@@ -60,6 +63,7 @@ class Keyed:
     tally: Optional[Callable] = None  # (doc) -> Counter
     holder: Optional[Callable] = None  # (key, item) -> document index or None, see above
     together: Optional[Callable] = None  # (plan) -> lists of keys, see above
+    seeded: Optional[Callable] = None  # (noted keys, totals, seeds) -> plan, see above
     focus: Optional[Callable] = None  # (drafts) -> collect, see above
     passes: tuple = ()  # of Pass, after the plan, see above
 
@@ -260,8 +264,12 @@ def planned(rule_id: str, groups: dict, tally: Counter, docs: list, only: Option
     totals = Totals(documents=len(docs), texts=lambda indices: [docs[i].text for i in indices])
     totals.tally.update(tally)
     groups = {k: groups[k] for k in sorted(groups)}
-    plan = make_plan(keyed, census(keyed, groups), totals)
+    noted = census(keyed, groups)
     mine = None if only is None else {i for i, d in enumerate(docs) if d.id in only}
+    if mine is not None and keyed.holder is not None and keyed.seeded is not None:
+        plan = keyed.seeded(noted, totals, [k for k in noted if _holds(keyed, k, groups[k], mine)])
+    else:
+        plan = make_plan(keyed, noted, totals)
     if only is not None and keyed.holder is not None:
         groups = held(keyed, groups, mine, plan)
     return plan, compare(keyed, groups, plan), totals, mine
@@ -281,9 +289,14 @@ def finished(rule_id: str, state: tuple, docs: list, first: Optional[tuple] = No
 def held(keyed: Keyed, groups: dict, mine: set, plan) -> dict:
     """The groups holding an item of a document of ``mine`` (indexes) or one whose holder is
     not known (None), and those compared together with one of them (``together``)."""
-    wanted = {k for k, items in groups.items()
-              if any((h := keyed.holder(k, item)) is None or h in mine for item in items)}
+    wanted = {k for k, items in groups.items() if _holds(keyed, k, items, mine)}
     for keys in keyed.together(plan) if keyed.together is not None else ():
         if wanted.intersection(keys):
             wanted.update(k for k in keys if k in groups)
     return {k: items for k, items in groups.items() if k in wanted}
+
+
+def _holds(keyed: Keyed, key: str, items: list, mine: set) -> bool:
+    """Whether the group of ``key`` holds an item of a document of ``mine`` or one whose
+    holder is not known."""
+    return any((h := keyed.holder(key, item)) is None or h in mine for item in items)

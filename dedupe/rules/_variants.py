@@ -172,15 +172,29 @@ def candidate_pairs(forms: list[str]) -> set:
     """Index pairs ``(i, j)``, i < j, of forms that may be variants: forms sharing a key (the
     consonant skeleton, the romanisation key, or the folded form with one letter deleted).
     Each form has a handful of keys, so the work follows the matches."""
+    pairs = set()
+    for idx in _by_key(forms)[0].values():
+        if len(idx) > 1:
+            pairs.update((a, b) for k, a in enumerate(idx) for b in idx[k + 1 :])
+    return pairs
+
+
+def candidate_neighbours(forms: list[str]):
+    """``neighbours(i)``: the indexes of the other forms sharing a key with form ``i``
+    (the pairs of :func:`candidate_pairs` holding ``i``), without listing every pair."""
+    by_key, keys_of = _by_key(forms)
+    return lambda i: {j for key in keys_of[i] for j in by_key[key] if j != i}
+
+
+def _by_key(forms: list[str]) -> tuple[dict, list]:
+    """{key: indexes of the forms having it}, and each form's keys."""
     by_key: dict = {}
+    keys_of = []
     for i, f in enumerate(forms):
         folded = fold(f)
         keys = {"d" + folded[:k] + folded[k + 1 :] for k in range(len(folded))}
         keys.update(("s" + skeleton(f), "r" + romanisation_key(f), "d" + folded))
         for key in keys:
             by_key.setdefault(key, []).append(i)
-    pairs = set()
-    for idx in by_key.values():
-        if len(idx) > 1:
-            pairs.update((a, b) for k, a in enumerate(idx) for b in idx[k + 1 :])
-    return pairs
+        keys_of.append(keys)
+    return by_key, keys_of

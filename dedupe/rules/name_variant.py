@@ -25,7 +25,7 @@ from functools import lru_cache
 from ._keyed import Excerpt, Keyed, Part, run
 from ._lex import fold, given_name, native_spelling, zipf_en
 from ._people import lexicon_gender, stopwords, strip_possessive
-from ._variants import candidate_pairs, variant_reason
+from ._variants import candidate_neighbours, candidate_pairs, variant_reason
 from .base import Rule, analysis
 
 _WORD_RE = re.compile(r"(?<![\w'’\-])[^\W\d_a-z][\w'’\-]*")
@@ -73,10 +73,26 @@ def _opposite_genders(a: str, b: str) -> bool:
     return bool(ga and gb and ga[0] != gb[0])
 
 
-def _groups(forms: dict, allow_spelling: bool, is_given: bool):
-    """Connected groups of variant forms, with the reason for each link."""
+def _link(a: str, b: str, allow_spelling: bool, is_given: bool):
+    """The reason two forms are variants of one name (a link of a group), or None."""
     from rapidfuzz.fuzz import ratio
 
+    reason = variant_reason(a, b, allow_spelling)
+    if reason is None:
+        return None
+    if is_given and _opposite_genders(a, b):
+        return None
+    if not is_given and reason.startswith("spelling") and (
+        max(zipf_en(fold(a)), zipf_en(fold(b))) >= COMMON_WORD or ratio(fold(a), fold(b)) < WORD_RATIO
+    ):
+        return None
+    return reason
+
+
+def _groups(forms, allow_spelling: bool, is_given: bool, seeds=None):
+    """Connected groups of variant forms, with the reason for each link (with ``seeds``,
+    forms, only the groups holding one of them: found from the seeds outwards, every link of
+    a member tried, so those groups and their links are the same)."""
     names = sorted(forms)
     parent = list(range(len(names)))
     reasons: dict = {}
@@ -87,19 +103,15 @@ def _groups(forms: dict, allow_spelling: bool, is_given: bool):
             i = parent[i]
         return i
 
-    for i, j in candidate_pairs(names):
-        a, b = names[i], names[j]
-        reason = variant_reason(a, b, allow_spelling)
+    if seeds is None:
+        links = ((i, j, _link(names[i], names[j], allow_spelling, is_given)) for i, j in candidate_pairs(names))
+    else:
+        links = _seeded_links(names, seeds, allow_spelling, is_given)
+    for i, j, reason in links:
         if reason is None:
             continue
-        if is_given and _opposite_genders(a, b):
-            continue
-        if not is_given and reason.startswith("spelling") and (
-            max(zipf_en(fold(a)), zipf_en(fold(b))) >= COMMON_WORD or ratio(fold(a), fold(b)) < WORD_RATIO
-        ):
-            continue
         parent[find(i)] = find(j)
-        reasons[frozenset((a, b))] = reason
+        reasons[frozenset((names[i], names[j]))] = reason
     groups = defaultdict(list)
     for i, n in enumerate(names):
         groups[find(i)].append(n)
@@ -107,6 +119,28 @@ def _groups(forms: dict, allow_spelling: bool, is_given: bool):
         if len(members) > 1:
             why = sorted({r for k, r in reasons.items() if k <= set(members)})
             yield members, why
+
+
+def _seeded_links(names: list, seeds, allow_spelling: bool, is_given: bool):
+    """``(i, j, reason or None)`` for the candidate pairs (:func:`candidate_pairs`) holding a
+    member of a group that holds one of ``seeds``: the groups grown from the seeds, each
+    member's candidates tried."""
+    neighbours = candidate_neighbours(names)
+    index = {n: i for i, n in enumerate(names)}
+    todo = sorted({index[s] for s in seeds if s in index})
+    seen, tried = set(todo), set()
+    while todo:
+        i = todo.pop()
+        for j in sorted(neighbours(i)):
+            pair = (min(i, j), max(i, j))
+            if pair in tried:
+                continue
+            tried.add(pair)
+            reason = _link(names[pair[0]], names[pair[1]], allow_spelling, is_given)
+            if reason is not None and j not in seen:
+                seen.add(j)
+                todo.append(j)
+            yield pair[0], pair[1], reason
 
 
 def _findings(members, why, forms, what, whole_mention: bool, order: dict):
@@ -145,10 +179,12 @@ def _census(key: str, items: list) -> bool:
     return key.startswith("w")  # the forms of capitalised words (a vocabulary)
 
 
-def _plan(forms: list, totals) -> dict:
+def _plan(forms: list, totals, seeds=None) -> dict:
     """The groups of variant word forms (found over the distinct forms, by key), and the
-    group of each form in one."""
-    groups = list(_groups([k[2:] for k in forms], allow_spelling=False, is_given=False))
+    group of each form in one (with ``seeds``, keys: only the groups holding one of them,
+    those a run keeping some documents' findings compares, ``Keyed.seeded``)."""
+    groups = list(_groups([k[2:] for k in forms], allow_spelling=False, is_given=False,
+                          seeds=None if seeds is None else [k[2:] for k in seeds]))
     return {"groups": groups, "group_of": {m: n for n, (members, _) in enumerate(groups) for m in members}}
 
 
@@ -293,7 +329,7 @@ def _together(plan: dict) -> list:
 
 
 KEYED = Keyed(collect=_collect, compare=_compare, report=_report, census=_census, plan=_plan, tally=_terms,
-              holder=_holder, together=_together)
+              holder=_holder, together=_together, seeded=_plan)
 
 
 def _check(docs, ctx):
