@@ -639,3 +639,32 @@ def test_stored_unit_words_bound_the_words_units_share():
             assert bound[k] or not may_align(true, min(len(words), len(units[a][0])))
             rejected += not bound[k]
     assert rejected > 50
+
+
+def test_documents_no_draft_reaches_are_listed_only(tmp_path, seeds_dir, near_corpus, monkeypatch):
+    """Archive documents that share no non-stock n-gram with a draft (reached through a
+    fingerprint of stock n-grams), are not its near-duplicates nor quotation candidates,
+    are listed but not read by the passage stage and the rules: the report is the one of
+    reading them all."""
+    import dedupe.api as api
+    import dedupe.passages as P
+
+    config = Config(detect_language=False, passage_max_df=2)
+    run = "alpha bravo charlie delta echo foxtrot golf hotel"  # 8 words: a shared fingerprint
+    words = run.split()
+    grams = [" ".join(words[k : k + 3]) for k in range(len(words) - 2)]
+    # its 3-grams (not its 4-grams) in three more documents: stock at passage_max_df 2
+    fillers = [" zz. ".join(grams) + f" and then story{k} ended." for k in range(3)]
+    stock_only = f"Lorem ipsum unusual{0} words here, {run}, then more unusual words follow."
+    texts = [f.read_text(encoding="utf-8") for f in sorted(seeds_dir.glob("*.txt"))] + [r["text"] for r in near_corpus[:40]]
+    draft = texts[2][:1200] + f"\n\nMeanwhile {run} said nobody else.\n\n" + near_corpus[5]["text"]
+    chosen, read = api._rules_documents, []
+    monkeypatch.setattr(api, "_rules_documents", lambda *a: read.append((len(a[1]), len(chosen(*a)))) or chosen(*a))
+    with Archive.open(tmp_path / "a.db", config) as a:
+        a.add([(f"d{i}", t) for i, t in enumerate(texts + fillers + [stock_only])])
+        listed = check([("draft", draft)], a, timestamp=False)
+        monkeypatch.setattr(P, "reaching", lambda words, drafts, stop: np.ones(len(words), dtype=bool))
+        everything = check([("draft", draft)], a, timestamp=False)
+    assert f"d{len(texts) + 3}" in {d.id for d in listed.documents}  # the stock-only document is listed
+    assert listed.passages and listed.to_dict() == everything.to_dict()
+    assert read[0][1] < read[0][0] and read[1][1] == read[1][0]  # it was not read the first time
