@@ -124,10 +124,8 @@ def find_reuse(
     only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
     out = Reuse()
     if drafts and archive_df is not None:
-        # the pairs holding a draft: only the documents sharing a non-stock n-gram with one
-        # can be in a bucket with a draft's unit (see ``draft_stock``), and the buckets
-        # without one make no such pair
-        near = np.flatnonzero(reaching(all_words, [i in only for i in range(len(ids))], stop))
+        # the pairs holding a draft: only the documents ``reaching`` keeps can make one
+        near = np.flatnonzero(reaching(all_words, [i in only for i in range(len(ids))], stop, config.passage_max_df))
         out.reached = {ids[i] for i in near}
         codes = candidate_codes([texts[i] for i in near], [all_words[i] for i in near], stop, n, config,
                                 config.passage_max_df, progress, {k for k, i in enumerate(near) if i in only})

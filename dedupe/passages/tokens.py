@@ -179,18 +179,20 @@ def common_grams(all_words: list[Words], max_df: int, counted=None, extra_df=Non
 def draft_stock(all_words: list[Words], max_df: int, drafts: list, extra_df) -> np.ndarray:
     """What :func:`common_grams` gives (``drafts`` as ``counted``) as far as the pairs holding
     a draft can tell, when only those are aligned (drafts against a stored archive): the
-    stock n-grams among those of the drafts and of the documents that share a non-stock
-    n-gram with a draft. The other documents' n-grams are not looked up in ``extra_df``:
+    stock n-grams among those of the drafts and of the documents that :func:`reaching`
+    keeps (those sharing a non-stock n-gram with a draft, or only those of them that may
+    align with one). The other documents' n-grams are not looked up in ``extra_df``:
     their units collide with no draft's (a unit's signature is its n-grams' minima under
-    permutations of the 64-bit hashes, so two equal minima are one shared n-gram), they
-    make no pair with a draft, and the stock status of their n-grams changes no pair,
-    bucket, alignment or derivation feature of one."""
+    permutations of the 64-bit hashes, so two equal minima are one shared n-gram) or, see
+    :func:`reaching`, make no pair that aligns and fill no bucket past ``max_df``, and the
+    stock status of their n-grams changes no pair, bucket, alignment or derivation feature
+    of one."""
     uniq = [np.unique(w.grams) for w in all_words]
     mine = [u for u, d in zip(uniq, drafts) if d]
     values, counts = np.unique(np.concatenate([np.zeros(0, dtype=np.uint64), *mine]), return_counts=True)
     stock = values[counts + extra_df(values) > max_df] if values.size else values
-    open_ = values[~in_sorted(values, stock)]
-    reached = [u for u, d in zip(uniq, drafts) if not d and in_sorted(u, open_).any()]
+    reach = reaching(all_words, drafts, stock, max_df)
+    reached = [u for u, d, r in zip(uniq, drafts, reach) if r and not d]
     if not reached:
         return stock
     others = np.unique(np.concatenate(reached))
@@ -198,10 +200,45 @@ def draft_stock(all_words: list[Words], max_df: int, drafts: list, extra_df) -> 
     return np.union1d(stock, others[extra_df(others) > max_df])
 
 
-def reaching(all_words: list[Words], drafts: list, stop: np.ndarray) -> np.ndarray:
-    """Per document (bool): a draft (``drafts``, flags) or a document sharing a word n-gram
-    that is not in ``stop`` (sorted) with a draft."""
+def reaching(all_words: list[Words], drafts: list, stop: np.ndarray, max_df: int) -> np.ndarray:
+    """Per document (bool): a draft (``drafts``, flags), or a document that may share a
+    passage or a related pair with a draft (``stop``: the stock n-grams, sorted). The
+    aligner keeps only alignments holding an exact run of ``ANCHOR_WORDS`` words, which
+    starts ``ANCHOR_WORDS - n + 1`` consecutive non-stock n-grams shared with a draft; a
+    document sharing no such run pairs with no draft. When at most ``max_df`` documents
+    share a non-stock n-gram with a draft, those that share no such run are left out too:
+    no bucket holding a draft's unit (its documents share that n-gram) can then pass
+    ``max_df``, so their units change no pair holding a draft. Otherwise every document
+    sharing a non-stock n-gram is kept."""
+    from . import SEED_NGRAM
+    from .align import ANCHOR_WORDS
+
     mine = [w.grams for w, d in zip(all_words, drafts) if d]
     open_ = np.unique(np.concatenate([np.zeros(0, dtype=np.uint64), *mine]))
     open_ = open_[~in_sorted(open_, stop)]
-    return np.array([bool(d) or bool(in_sorted(w.grams, open_).any()) for w, d in zip(all_words, drafts)], dtype=bool)
+    near = np.array([bool(d) or bool(in_sorted(w.grams, open_).any()) for w, d in zip(all_words, drafts)], dtype=bool)
+    if near.sum() > max_df:
+        return near
+    k = ANCHOR_WORDS - SEED_NGRAM + 1
+    runs = np.unique(np.concatenate([np.zeros(0, dtype=np.uint64), *(_runs(g, open_, k) for g in mine)]))
+    return np.array([bool(d) or (bool(x) and bool(in_sorted(_runs(w.grams, open_, k), runs).any()))
+                     for w, d, x in zip(all_words, drafts, near)], dtype=bool)
+
+
+_RUN_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _runs(grams: np.ndarray, open_: np.ndarray, k: int) -> np.ndarray:
+    """A hash of each ``k`` consecutive n-grams of ``grams`` that are all in ``open_``
+    (sorted); two equal runs, equal hashes (different runs may rarely share one: a document
+    kept for nothing)."""
+    m = grams.size - k + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    ok = in_sorted(grams, open_)
+    good, key = ok[:m].copy(), grams[:m].copy()
+    with np.errstate(over="ignore"):
+        for j in range(1, k):
+            good &= ok[j : j + m]
+            key = key * _RUN_MIX + grams[j : j + m]
+    return key[good]
