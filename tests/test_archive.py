@@ -663,7 +663,7 @@ def test_documents_no_draft_reaches_are_listed_only(tmp_path, seeds_dir, near_co
     with Archive.open(tmp_path / "a.db", config) as a:
         a.add([(f"d{i}", t) for i, t in enumerate(texts + fillers + [stock_only])])
         listed = check([("draft", draft)], a, timestamp=False)
-        monkeypatch.setattr(P, "reaching", lambda words, drafts, stop: np.ones(len(words), dtype=bool))
+        monkeypatch.setattr(P, "reaching", lambda words, *rest: np.ones(len(words), dtype=bool))
         everything = check([("draft", draft)], a, timestamp=False)
     assert f"d{len(texts) + 3}" in {d.id for d in listed.documents}  # the stock-only document is listed
     assert listed.passages and listed.to_dict() == everything.to_dict()
