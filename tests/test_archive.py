@@ -500,6 +500,27 @@ def test_quotation_content_is_the_rules_units():
     assert flat.tolist() == hash_tokens([w for _, c in units for w in c]).tolist()
 
 
+def test_piece_words_read_as_arrays_are_the_rules():
+    """The words of quotation pieces read with array operations (pieces ASCII once curly
+    apostrophes are straight) and by the rule's functions (others) are the rule's words
+    (``_piece_words``), hashed, and its content words (``_is_content``), in order."""
+    from dedupe.archive.keys import _piece_words
+    from dedupe.near.fast import hash_tokens
+    from dedupe.rules import quote_drift as qd
+
+    pieces = ["We Don't agree, won't we? It's 3.5 percent of 2024's budget_line", "", "''a''b'' c'd' 'e",
+              "I\u2019m sure they\u2019ll say \u2018no\u2019 to the UN\u2019s plan", "Die Stra\u00dfe bleibt gesperrt",
+              "shouldn't couldn't ain't can't they've we'd I'll HE'S", "x", "\u0130stanbul \u03a3\u039f\u03a3 caf\u00e9",
+              "one TWO three hundred per cent half-time don''t", "a" * 30 + " " + "'" * 3]
+    hashes, content, sizes = _piece_words(pieces)
+    words = [qd._piece_words(p) for p in pieces]
+    assert sizes.tolist() == [len(w) for w in words]
+    flat = [w for ws in words for w in ws]
+    assert hashes.tolist() == hash_tokens(flat).tolist()
+    assert content.tolist() == [qd._is_content(w) for w in flat]
+    assert 0 < content.sum() < content.size
+
+
 def test_a_removed_documents_number_is_not_given_again(tmp_path):
     """Its keys' removal pairs stay in the index runs until merged: a new document under its
     number would be counted out with it."""

@@ -128,14 +128,41 @@ def _is_content(word: str) -> bool:
     return _CONTRACTION_RE.sub("", word) not in function_words()  # he's, don't, we're
 
 
-def _quote_units(text: str):
-    """Per quotation, the words of its pieces (its sentences when it has several, else the
-    whole quotation) and its units (``_Unit.words`` of each, in order) as ranges of pieces:
-    the whole quotation (its sentences' words: only white space lies between them, and no
-    word crosses a sentence's end), then each piece long enough. Found as they are read."""
+def quote_pieces(text: str):
+    """Per quotation, the spans of its pieces (its sentences when it has several, else the
+    whole quotation) and whether it has several."""
     for _, spans in _pieces(text):
-        words = [_piece_words(text[s:e]) for s, e in spans[1:] or spans]
-        units = [range(len(words))] if len(spans) > 1 and sum(map(len, words)) >= MIN_WORDS else []
+        yield spans[1:] or spans, len(spans) > 1
+
+
+_CONTRACTIONS = ("'s", "'re", "'ve", "'ll", "'d", "'m", "'t", "n't")
+
+
+@lru_cache(maxsize=1)
+def other_words():
+    """The hashes (:func:`~dedupe.near.fast.hash_tokens`, sorted) of every word without a
+    digit that is not a content word (:func:`_is_content`): the function words, the number
+    words, and a function word with a contraction's ending (``_CONTRACTION_RE``, with the
+    straight apostrophe) that the rule strips back to a function word. A word outside these
+    holding no digit is a content word."""
+    import numpy as np
+
+    from ..near.fast import hash_tokens
+
+    base = {w.replace("’", "'") for w in (*function_words(), *_NUMBER_WORDS)} | set(function_words())
+    candidates = base | {w + c for w in base for c in _CONTRACTIONS}
+    found = sorted(w for w in candidates if not any(c.isdigit() for c in w) and not _is_content(w))
+    return np.unique(hash_tokens(found))
+
+
+def _quote_units(text: str):
+    """Per quotation, the words of its pieces (:func:`quote_pieces`) and its units
+    (``_Unit.words`` of each, in order) as ranges of pieces: the whole quotation (its
+    sentences' words: only white space lies between them, and no word crosses a sentence's
+    end), then each piece long enough. Found as they are read."""
+    for spans, several in quote_pieces(text):
+        words = [_piece_words(text[s:e]) for s, e in spans]
+        units = [range(len(words))] if several and sum(map(len, words)) >= MIN_WORDS else []
         yield words, units + [range(i, i + 1) for i, w in enumerate(words) if len(w) >= MIN_WORDS]
 
 
