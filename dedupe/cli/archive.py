@@ -57,6 +57,7 @@ def add(
     reader: c.Given = c.READER,
     hashing: c.Given = c.ARCHIVE_HASHING,
     no_language: c.NoLanguage = False,
+    workers: c.Workers = None,
     config_file: c.ConfigFile = None,
     quiet: c.Quiet = False,
 ):
@@ -72,7 +73,8 @@ def add(
         if on_duplicate not in ON_DUPLICATE:
             c.fail(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}, got {on_duplicate!r}")
         c.check_format(reader.format)
-        given, _ = c.given_settings(config_file, **hashing, detect_language=False if no_language else None)
+        given, _ = c.given_settings(config_file, **hashing, workers=workers,
+                                    detect_language=False if no_language else None)
         with open_archive(db, given, create=True) as archive:
             result = archive.add(read_inputs(inputs, *reader.values()), on_duplicate)
         c.report_input_errors(result.errors)
