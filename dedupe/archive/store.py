@@ -433,7 +433,7 @@ class SQLiteStore(Store):
             for lo, hi in R.parts(pairs, self._span_bits(kind)):
                 found = [self._pairs(run, shift, lo, hi) for run, shift, _, _ in inputs]
                 yield R.normalised(np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
-                                   KINDS[kind])
+                                   KINDS[kind], runs=True)
                 # the part is written: its input blocks go, and their pages hold the next part
                 for run, shift, _, _ in inputs:
                     self.db.execute("DELETE FROM blocks WHERE id >= ? AND id < ?",
