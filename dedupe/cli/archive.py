@@ -68,6 +68,7 @@ def add(
     """
     from ..archive import ON_DUPLICATE
     from ..io.readers import read_inputs
+    from ..parallel import keep_freed_memory
 
     with c.errors_to_exit():
         if on_duplicate not in ON_DUPLICATE:
@@ -75,6 +76,7 @@ def add(
         c.check_format(reader.format)
         given, _ = c.given_settings(config_file, **hashing, workers=workers,
                                     detect_language=False if no_language else None)
+        keep_freed_memory()  # (a bulk add makes and drops arrays of tens of MB per batch)
         with open_archive(db, given, create=True) as archive:
             result = archive.add(read_inputs(inputs, *reader.values()), on_duplicate)
         c.report_input_errors(result.errors)
