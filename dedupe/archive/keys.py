@@ -119,7 +119,7 @@ def _read_pieces(texts: list[str]):
 
     pieces, quote_first, quote_text, several = [], [], [], []
     for t, text in enumerate(texts):
-        for spans, whole in quote_pieces(text):
+        for spans, whole in quote_pieces(text, shared=False):
             quote_first.append(len(pieces))
             quote_text.append(t)
             several.append(whole)

@@ -95,10 +95,10 @@ def _lower(words) -> tuple:
     return tuple(w.lower().replace("’", "'") for w in words)
 
 
-def _pieces(text: str):
-    """Per quotation, the spans of its units: the quotation, and each of its sentences when
-    it has several."""
-    for q in analysis(text).quotations:
+def _pieces(text: str, quotes=None):
+    """Per quotation (``quotes``: the text's, or those of its shared analysis), the spans of
+    its units: the quotation, and each of its sentences when it has several."""
+    for q in analysis(text).quotations if quotes is None else quotes:
         sents = [] if single_sentence(text, q.start, q.end) else list(sentences(text, q.start, q.end))
         yield q, [(q.start, q.end)] + (sents if len(sents) > 1 else [])
 
@@ -128,10 +128,13 @@ def _is_content(word: str) -> bool:
     return _CONTRACTION_RE.sub("", word) not in function_words()  # he's, don't, we're
 
 
-def quote_pieces(text: str):
+def quote_pieces(text: str, shared: bool = True):
     """Per quotation, the spans of its pieces (its sentences when it has several, else the
-    whole quotation) and whether it has several."""
-    for _, spans in _pieces(text):
+    whole quotation) and whether it has several. ``shared=False``: the quotations found
+    here, without the text's shared analysis (an archived text is read once)."""
+    from ._quotes import quotations
+
+    for _, spans in _pieces(text, None if shared else quotations(text)):
         yield spans[1:] or spans, len(spans) > 1
 
 
