@@ -119,7 +119,7 @@ _known = None
 
 
 def _is_letter(codes):
-    """Per code point (uint32): is it one of _WORD_RE's letters (``[^\W\d_]``)?"""
+    """Per code point (uint32): is it one of _WORD_RE's letters (``[^\\W\\d_]``)?"""
     import numpy as np
 
     global _letters, _known

@@ -155,7 +155,7 @@ def _piece_words(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     A piece that is ASCII once its curly apostrophes are straight (``’``: the rule reads it
     as ``'``) is read with array operations over all such pieces at once: lower-cased,
     its words are the runs of letters and digits, with an apostrophe between two of them
-    (the rule's expression, ``[^\W_]+(?:['’][^\W_]+)*``); a word is not a content word
+    (the rule's expression, ``[^\\W_]+(?:['’][^\\W_]+)*``); a word is not a content word
     when it holds a digit or its hash is one of the rule's other words
     (``quote_drift.other_words``: function words, number words and contractions of
     function words; two different words sharing a 64-bit hash, about 1e-16 a word, are
