@@ -154,7 +154,7 @@ class Archive:
         for part, last in pmap(_batch_job, chunks(), self.config.workers, ahead=max(1, batch // size)):
             parts.append(part)
             if last:
-                self._add_batch(batches.popleft(), joined_parts(parts), on_duplicate, result)
+                self._add_batch(batches.popleft(), _joined_parts(parts), on_duplicate, result)
                 parts = []
                 if progress:
                     progress("archive", result.added, None)
@@ -327,7 +327,8 @@ def _batch_job(job: tuple) -> tuple:
     return (keys_of(texts, config), [zlib.compress(t.encode("utf-8"), TEXT_LEVEL) for t in texts]), last
 
 
-def joined_parts(parts: list) -> tuple:
+def _joined_parts(parts: list) -> tuple:
+    """The outputs of :func:`_batch_job` for one batch as one: its keys and its stored texts."""
     return joined([k for k, _ in parts]), [t for _, ts in parts for t in ts]
 
 
