@@ -26,7 +26,6 @@ import difflib
 import hashlib
 import re
 import sys
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import chain
@@ -43,6 +42,7 @@ MIN_AGREE = 0.6  # of the aligned stretch, this share of words is the same
 MIN_SHARED = 2  # candidate forms share at least this many content words ...
 SHARED_SHARE = 0.4  # ... and this share of the content words of the one with fewer
 MAX_KEY_FORMS = 100  # a content word in more distinct quotations than this is no key
+_BLOCK = 4096  # forms whose shared keys are counted at once (see _compare_groups)
 MAX_SUBSTITUTION = 3  # a replaced stretch longer than this (words) is a rewrite, not a synonym
 WARN_SUBSTITUTIONS = 2  # this many substitutions make a warning
 RESPELLING = 80  # rapidfuzz ratio at or above which two words are one word respelled
@@ -297,41 +297,60 @@ def _plan(no_key: list, totals) -> frozenset:
     return frozenset(no_key)
 
 
-def _compare_key(word: str, units: list, no_key: frozenset) -> list:
-    """Matches ``(order, found, occurrences of a, occurrences of b)`` among the forms
-    holding ``word``, for the pairs whose first shared key is ``word``."""
-    forms: dict = defaultdict(list)  # one form: one quotation, however often it is copied
-    for u in units:
-        forms[u.form].append(u)
-    if len(forms) > MAX_KEY_FORMS:
-        return []
-    firsts = [occ[0] for occ in forms.values()]
-    content = [frozenset(u.content) for u in firsts]
-    keys = [c - no_key for c in content] if no_key else content
-    sizes = [len(c) for c in content]
-    # the keys from ``word`` on, indexed within the group: a pair this group owns shares
-    # no key before ``word``
-    postings: dict = defaultdict(list)
-    for i, ks in enumerate(keys):
-        for k in ks:
-            if k >= word:
-                postings[k].append(i)
+def _compare_groups(groups: dict, no_key: frozenset) -> list:
+    """Matches ``(order, found, occurrences of a, occurrences of b)`` among the forms of
+    ``groups`` (key -> its units), each pair of forms compared in the group of the first key
+    they share (a word of ``no_key`` is no key), when that group is one of ``groups``.
+
+    The shared keys of every pair of forms are counted at once, as a product of the sparse
+    form-by-key matrix with its transpose (in blocks of forms, so that memory stays bounded),
+    and only the pairs sharing enough keys are read one by one."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    firsts: dict = {}  # form -> a unit of it (one form: one quotation, however often copied)
+    for units in groups.values():
+        for u in units:
+            firsts.setdefault(u.form, u)
+    forms = list(firsts.values())
+    keys = [[w for w in u.content if w not in no_key] for u in forms]
+    columns: dict = {}
+    cols = [columns.setdefault(w, len(columns)) for ks in keys for w in ks]
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    matrix = csr_matrix((np.ones(len(cols), dtype=np.int32), np.asarray(cols, dtype=np.int64), indptr),
+                        shape=(len(forms), len(columns)))
+    sizes = np.fromiter((len(u.content) for u in forms), dtype=np.int64, count=len(forms))
+    by_key: dict = {}  # key -> its group's forms (form -> its units, in group order)
     out = []
-    for i, ks in enumerate(keys):
-        # the later forms sharing each key (postings are in form order: a binary search each)
-        shared = Counter(chain.from_iterable(p[bisect_right(p, i) :] for p in (postings[k] for k in ks if k >= word)))
-        for j, n in shared.items():
-            if n < MIN_SHARED or n < SHARED_SHARE * min(sizes[i], sizes[j]) or min(ks & keys[j]) != word:
+    for lo in range(0, len(forms), _BLOCK):
+        shared = (matrix[lo : lo + _BLOCK] @ matrix.T).tocoo()
+        rows, other, n = shared.row + lo, shared.col, shared.data
+        keep = (other > rows) & (n >= MIN_SHARED) & (n >= SHARED_SHARE * np.minimum(sizes[rows], sizes[other]))
+        for i, j in zip(rows[keep].tolist(), other[keep].tolist()):
+            word = min(set(keys[i]).intersection(keys[j]))
+            if word not in groups:
                 continue
-            occ_a, occ_b = forms[firsts[i].form], forms[firsts[j].form]
+            if word not in by_key:
+                in_group: dict = defaultdict(list)
+                for u in groups[word]:
+                    in_group[u.form].append(u)
+                by_key[word] = in_group if len(in_group) <= MAX_KEY_FORMS else None
+            in_group = by_key[word]
+            if in_group is None:
+                continue
+            occ_a, occ_b = in_group[forms[i].form], in_group[forms[j].form]
+            if (occ_a[0].doc, occ_a[0].seq) > (occ_b[0].doc, occ_b[0].seq):
+                occ_a, occ_b = occ_b, occ_a  # the form that comes first in the group is a
             if len({u.doc for u in occ_a} | {u.doc for u in occ_b}) < 2:
                 continue
             found = _compare(occ_a[0].words, occ_b[0].words)
             if found is not None:
                 # longest first, so a whole quotation is reported before its sentences; then
                 # in the order of the forms' first occurrences
-                order = (-max(len(firsts[i].words), len(firsts[j].words)), (firsts[i].doc, firsts[i].seq), (firsts[j].doc, firsts[j].seq))
-                out.append((order, found, occ_a, occ_b))
+                a, b = occ_a[0], occ_b[0]
+                out.append(((-max(len(a.words), len(b.words)), (a.doc, a.seq), (b.doc, b.seq)), found, occ_a, occ_b))
+    out.sort(key=lambda m: m[0])
     return out
 
 
@@ -347,7 +366,7 @@ def _holder(word: str, unit) -> int:
     return unit.doc
 
 
-KEYED = Keyed(collect=_collect, compare=_compare_key, report=_findings, census=_census, plan=_plan, holder=_holder,
+KEYED = Keyed(collect=_collect, compare=_compare_groups, batched=True, report=_findings, census=_census, plan=_plan, holder=_holder,
               focus=_focus)
 
 
