@@ -42,7 +42,7 @@ MIN_AGREE = 0.6  # of the aligned stretch, this share of words is the same
 MIN_SHARED = 2  # candidate forms share at least this many content words ...
 SHARED_SHARE = 0.4  # ... and this share of the content words of the one with fewer
 MAX_KEY_FORMS = 100  # a content word in more distinct quotations than this is no key
-_BLOCK = 4096  # forms whose shared keys are counted at once (see _compare_groups)
+_BLOCK = 1024  # forms whose shared keys are counted at once (see _compare_groups)
 MAX_SUBSTITUTION = 3  # a replaced stretch longer than this (words) is a rewrite, not a synonym
 WARN_SUBSTITUTIONS = 2  # this many substitutions make a warning
 RESPELLING = 80  # rapidfuzz ratio at or above which two words are one word respelled
@@ -76,7 +76,7 @@ class _Unit:
         self._spans = None
         # (a sorted tuple: a set of a few strings takes five times the memory, and every
         # quotation of the corpus is held until pass 2)
-        self.content = tuple(sorted(set(_content(self.words))))
+        self.content = tuple(sorted(filter(_is_content, set(self.words))))
         self.form = hashlib.blake2b("\0".join(self.words).encode("utf-8", "surrogatepass"), digest_size=12).digest()
 
     @property
@@ -308,11 +308,17 @@ def _compare_groups(groups: dict, no_key: frozenset) -> list:
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    firsts: dict = {}  # form -> a unit of it (one form: one quotation, however often copied)
-    for units in groups.values():
+    # form -> (the first key whose group holds it, its units there): a group holding one unit
+    # of a form holds them all (they have the same content words), in corpus order
+    occurrences: dict = {}
+    for key, units in groups.items():
         for u in units:
-            firsts.setdefault(u.form, u)
-    forms = list(firsts.values())
+            occ = occurrences.get(u.form)
+            if occ is None:
+                occurrences[u.form] = occ = (key, [])
+            if occ[0] == key:
+                occ[1].append(u)
+    forms = [occ[0] for _, occ in occurrences.values()]  # a unit of each form, in order of first sight
     keys = [[w for w in u.content if w not in no_key] for u in forms]
     columns: dict = {}
     cols = [columns.setdefault(w, len(columns)) for ks in keys for w in ks]
@@ -320,8 +326,8 @@ def _compare_groups(groups: dict, no_key: frozenset) -> list:
     indptr = np.concatenate(([0], np.cumsum(lengths)))
     matrix = csr_matrix((np.ones(len(cols), dtype=np.int32), np.asarray(cols, dtype=np.int64), indptr),
                         shape=(len(forms), len(columns)))
+    in_group = np.bincount(matrix.indices, minlength=len(columns))  # key -> the forms its group holds
     sizes = np.fromiter((len(u.content) for u in forms), dtype=np.int64, count=len(forms))
-    by_key: dict = {}  # key -> its group's forms (form -> its units, in group order)
     out = []
     for lo in range(0, len(forms), _BLOCK):
         shared = (matrix[lo : lo + _BLOCK] @ matrix.T).tocoo()
@@ -329,17 +335,9 @@ def _compare_groups(groups: dict, no_key: frozenset) -> list:
         keep = (other > rows) & (n >= MIN_SHARED) & (n >= SHARED_SHARE * np.minimum(sizes[rows], sizes[other]))
         for i, j in zip(rows[keep].tolist(), other[keep].tolist()):
             word = min(set(keys[i]).intersection(keys[j]))
-            if word not in groups:
+            if word not in groups or in_group[columns[word]] > MAX_KEY_FORMS:
                 continue
-            if word not in by_key:
-                in_group: dict = defaultdict(list)
-                for u in groups[word]:
-                    in_group[u.form].append(u)
-                by_key[word] = in_group if len(in_group) <= MAX_KEY_FORMS else None
-            in_group = by_key[word]
-            if in_group is None:
-                continue
-            occ_a, occ_b = in_group[forms[i].form], in_group[forms[j].form]
+            occ_a, occ_b = occurrences[forms[i].form][1], occurrences[forms[j].form][1]
             if (occ_a[0].doc, occ_a[0].seq) > (occ_b[0].doc, occ_b[0].seq):
                 occ_a, occ_b = occ_b, occ_a  # the form that comes first in the group is a
             if len({u.doc for u in occ_a} | {u.doc for u in occ_b}) < 2:
