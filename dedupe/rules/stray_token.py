@@ -79,8 +79,10 @@ def _script(ch: str) -> str:
 
 
 # a word with a letter outside ASCII: the only words that can have letters of another script
-# (every ASCII letter is Latin), found by one regular expression over the text
-_NON_ASCII_WORD_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]*[^\W\d_\x00-\x7f][^\W\d_]*")
+# (every ASCII letter is Latin), found by one regular expression over the text: a run of
+# letters holding one outside ASCII, its ASCII letters before that one taken without
+# backtracking (a run of ASCII letters alone fails at once)
+_NON_ASCII_WORD_RE = re.compile(r"(?<![^\W\d_])[a-zA-Z]*+[^\W\d_\x00-\x7f][^\W\d_]*")
 
 
 def _other_script(word: str) -> bool:
