@@ -125,7 +125,8 @@ def mentions(text: str) -> list[Mention]:
             continue
         if len(toks) > 1 and is_place(" ".join(strip_possessive(w) for w, _, _ in toks)):
             continue  # "Santa Maria", "San Jose": a place named like a person
-        found = _person_in(text, toks, sent_starts, known, shared)
+        # (a person in full needs two words, or an honorific and a word)
+        found = _person_in(text, toks, sent_starts, known, shared) if len(toks) > 1 else None
         if found is not None:
             if not found.weak:
                 key = fold(found.surname)

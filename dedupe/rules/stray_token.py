@@ -94,6 +94,8 @@ def _foreign_script_runs(text: str):
     """Runs of words with letters in a script other than Latin (words joined by spaces form one
     run; any other word or character between two such words ends a run). Only alphabetic
     characters count: "km²" is Latin."""
+    if text.isascii():  # (no word with a letter outside ASCII)
+        return
     run_start = None
     last_end = None
     for m in _NON_ASCII_WORD_RE.finditer(text):
