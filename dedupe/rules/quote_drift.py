@@ -28,7 +28,8 @@ import re
 import sys
 from collections import Counter, defaultdict
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress, count
+from operator import attrgetter
 from typing import Optional
 
 from ..textutil import sentences, single_sentence
@@ -42,7 +43,8 @@ MIN_AGREE = 0.6  # of the aligned stretch, this share of words is the same
 MIN_SHARED = 2  # candidate forms share at least this many content words ...
 SHARED_SHARE = 0.4  # ... and this share of the content words of the one with fewer
 MAX_KEY_FORMS = 100  # a content word in more distinct quotations than this is no key
-_BLOCK = 1024  # forms whose shared keys are counted at once (see _compare_groups)
+_BLOCK = 256  # forms whose shared keys are counted at once (see _compare_groups)
+_FORM, _CONTENT = attrgetter("form"), attrgetter("content")
 MAX_SUBSTITUTION = 3  # a replaced stretch longer than this (words) is a rewrite, not a synonym
 WARN_SUBSTITUTIONS = 2  # this many substitutions make a warning
 RESPELLING = 80  # rapidfuzz ratio at or above which two words are one word respelled
@@ -308,36 +310,41 @@ def _compare_groups(groups: dict, no_key: frozenset) -> list:
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    # form -> (the first key whose group holds it, its units there): a group holding one unit
-    # of a form holds them all (they have the same content words), in corpus order
+    # form -> its units: a group holding one unit of a form holds them all (they have the
+    # same content words), in corpus order; a group's forms are read in C, and only the units
+    # of forms not seen before are taken one by one
     occurrences: dict = {}
-    for key, units in groups.items():
-        for u in units:
-            occ = occurrences.get(u.form)
-            if occ is None:
-                occurrences[u.form] = occ = (key, [])
-            if occ[0] == key:
-                occ[1].append(u)
-    forms = [occ[0] for _, occ in occurrences.values()]  # a unit of each form, in order of first sight
-    keys = [[w for w in u.content if w not in no_key] for u in forms]
-    columns: dict = {}
-    cols = [columns.setdefault(w, len(columns)) for ks in keys for w in ks]
-    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    indptr = np.concatenate(([0], np.cumsum(lengths)))
-    matrix = csr_matrix((np.ones(len(cols), dtype=np.int32), np.asarray(cols, dtype=np.int64), indptr),
-                        shape=(len(forms), len(columns)))
-    in_group = np.bincount(matrix.indices, minlength=len(columns))  # key -> the forms its group holds
-    sizes = np.fromiter((len(u.content) for u in forms), dtype=np.int64, count=len(forms))
+    for units in groups.values():
+        fresh = set(map(_FORM, units)).difference(occurrences)
+        if fresh:
+            for u in compress(units, map(fresh.__contains__, map(_FORM, units))):
+                occurrences.setdefault(u.form, []).append(u)
+    forms = [occ[0] for occ in occurrences.values()]  # a unit of each form, in order of first sight
+    # the form-by-key matrix from every form's content words (not from the groups at hand,
+    # which may be some keys only): words numbered in C, the words of no_key left out
+    sizes = np.fromiter(map(len, map(_CONTENT, forms)), dtype=np.int64, count=len(forms))
+    numbered = dict(zip(dict.fromkeys(chain.from_iterable(map(_CONTENT, forms))), count()))
+    cols = np.fromiter(map(numbered.__getitem__, chain.from_iterable(map(_CONTENT, forms))), dtype=np.int32,
+                       count=int(sizes.sum()))
+    is_key = np.fromiter((w not in no_key for w in numbered), dtype=bool, count=len(numbered))
+    kept = is_key[cols]
+    per_form = np.bincount(np.repeat(np.arange(len(forms), dtype=np.int32), sizes)[kept], minlength=len(forms))
+    indptr = np.concatenate(([0], np.cumsum(per_form)))
+    cols = cols[kept]
+    del kept
+    matrix = csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(len(forms), len(numbered)))
+    in_group = np.bincount(cols, minlength=len(numbered))  # key -> the forms its group holds
+    transposed = matrix.T.tocsr()
     out = []
     for lo in range(0, len(forms), _BLOCK):
-        shared = (matrix[lo : lo + _BLOCK] @ matrix.T).tocoo()
+        shared = (matrix[lo : lo + _BLOCK] @ transposed).tocoo()
         rows, other, n = shared.row + lo, shared.col, shared.data
         keep = (other > rows) & (n >= MIN_SHARED) & (n >= SHARED_SHARE * np.minimum(sizes[rows], sizes[other]))
         for i, j in zip(rows[keep].tolist(), other[keep].tolist()):
-            word = min(set(keys[i]).intersection(keys[j]))
-            if word not in groups or in_group[columns[word]] > MAX_KEY_FORMS:
+            word = min(set(forms[i].content).intersection(forms[j].content).difference(no_key))
+            if word not in groups or in_group[numbered[word]] > MAX_KEY_FORMS:
                 continue
-            occ_a, occ_b = occurrences[forms[i].form][1], occurrences[forms[j].form][1]
+            occ_a, occ_b = occurrences[forms[i].form], occurrences[forms[j].form]
             if (occ_a[0].doc, occ_a[0].seq) > (occ_b[0].doc, occ_b[0].seq):
                 occ_a, occ_b = occ_b, occ_a  # the form that comes first in the group is a
             if len({u.doc for u in occ_a} | {u.doc for u in occ_b}) < 2:
