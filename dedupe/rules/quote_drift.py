@@ -44,7 +44,7 @@ MIN_SHARED = 2  # candidate forms share at least this many content words ...
 SHARED_SHARE = 0.4  # ... and this share of the content words of the one with fewer
 MAX_KEY_FORMS = 100  # a content word in more distinct quotations than this is no key
 _BLOCK = 256  # forms whose shared keys are counted at once (see _compare_groups)
-_FORM, _CONTENT = attrgetter("form"), attrgetter("content")
+_FORM, _CONTENT, _DOC = attrgetter("form"), attrgetter("content"), attrgetter("doc")
 MAX_SUBSTITUTION = 3  # a replaced stretch longer than this (words) is a rewrite, not a synonym
 WARN_SUBSTITUTIONS = 2  # this many substitutions make a warning
 RESPELLING = 80  # rapidfuzz ratio at or above which two words are one word respelled
@@ -307,9 +307,6 @@ def _compare_groups(groups: dict, no_key: frozenset) -> list:
     The shared keys of every pair of forms are counted at once, as a product of the sparse
     form-by-key matrix with its transpose (in blocks of forms, so that memory stays bounded),
     and only the pairs sharing enough keys are read one by one."""
-    import numpy as np
-    from scipy.sparse import csr_matrix
-
     # form -> its units: a group holding one unit of a form holds them all (they have the
     # same content words), in corpus order; a group's forms are read in C, and only the units
     # of forms not seen before are taken one by one
@@ -319,6 +316,11 @@ def _compare_groups(groups: dict, no_key: frozenset) -> list:
         if fresh:
             for u in compress(units, map(fresh.__contains__, map(_FORM, units))):
                 occurrences.setdefault(u.form, []).append(u)
+    if len(set(map(_DOC, chain.from_iterable(occurrences.values())))) < 2:
+        return []  # a match is between two documents (a scan of one file imports no scipy)
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
     forms = [occ[0] for occ in occurrences.values()]  # a unit of each form, in order of first sight
     # the form-by-key matrix from every form's content words (not from the groups at hand,
     # which may be some keys only): words numbered in C, the words of no_key left out
