@@ -16,6 +16,7 @@ import numpy as np
 from ..near.fast import _is_word, hash_tokens, lowers_in_place, token_hashes
 from ..near.shingles import WORD_RE, combine_ngrams, normalise
 from ..textutil import unwrapped
+from .spill import Spill
 
 
 @dataclass(frozen=True)
@@ -163,10 +164,9 @@ def common_grams(all_words: list[Words], max_df: int, counted=None, extra_df=Non
     are counted here and ``extra_df`` is added for the others."""
     if not all_words:
         return np.zeros(0, dtype=np.uint64)
-    uniq = [np.unique(w.grams) for w in all_words]
     if extra_df is None:
-        values, counts = np.unique(np.concatenate(uniq), return_counts=True)
-        return values[counts > max_df]
+        return stock_grams((w.grams for w in all_words), max_df)
+    uniq = [np.unique(w.grams) for w in all_words]
     values = np.unique(np.concatenate(uniq))
     mine = [u for u, c in zip(uniq, counted) if c]
     counts = np.zeros(values.size, dtype=np.int64)
@@ -174,6 +174,46 @@ def common_grams(all_words: list[Words], max_df: int, counted=None, extra_df=Non
         np.add.at(counts, np.searchsorted(values, np.concatenate(mine)), 1)
     counts += extra_df(values)
     return values[counts > max_df]
+
+
+# the stock count reads the corpus's distinct n-grams back in 2**STOCK_BITS slices of the
+# hash range, one at a time
+STOCK_BITS = 6
+# distinct n-grams of this many documents' worth are sorted and written at a time
+STOCK_BUFFER = 1 << 20
+
+
+def stock_grams(grams, max_df: int) -> np.ndarray:
+    """The sorted n-gram hashes found in more than ``max_df`` documents (``grams``: the n-gram
+    hashes of each document, an iterable). The distinct n-grams of the documents go to a
+    temporary file by the top bits of their hash and are counted one slice of the hash range
+    at a time: the count holds a slice of them (a 64th), not those of the whole corpus
+    (~4 KB an article, with as much again to sort them)."""
+    shift = np.uint64(64 - STOCK_BITS)
+    slices = 1 << STOCK_BITS
+    edges = np.arange(1, slices, dtype=np.uint64) << shift
+    with Spill() as spill:
+        pending: list = []
+
+        def written():
+            values = np.sort(np.concatenate(pending))
+            for k, part in enumerate(np.split(values, np.searchsorted(values, edges))):
+                spill.add(k, part)
+            return []
+
+        held = 0
+        for g in grams:
+            pending.append(np.unique(g))
+            held += pending[-1].size
+            if held >= STOCK_BUFFER:
+                pending, held = written(), 0
+        if pending:
+            written()
+        out = [np.zeros(0, dtype=np.uint64)]
+        for k in range(slices):
+            values, counts = np.unique(spill.get(k, np.uint64), return_counts=True)
+            out.append(values[counts > max_df])
+    return np.concatenate(out)
 
 
 def draft_stock(all_words: list[Words], max_df: int, drafts: list, extra_df) -> np.ndarray:
