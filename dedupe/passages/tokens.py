@@ -23,22 +23,47 @@ from .spill import Spill
 class Words:
     starts: np.ndarray  # character offset of each word (int32; int64 for a text of 2G characters)
     ends: np.ndarray  # end offset (exclusive) of each word
-    grams: np.ndarray  # uint64 hash of the n words starting at each position (len - n + 1)
     breaks: np.ndarray  # bool: a sentence or paragraph ends between word i - 1 and word i
     hashes: np.ndarray  # uint64 hash of each word (:func:`~dedupe.near.shingles.token_hash`)
+    n: int = 3  # words per n-gram of :attr:`grams`
     # the text (held by the caller anyway): :attr:`tokens` are made from it when asked
     text: str = field(default="", repr=False, compare=False)
-    _vocabulary: dict = field(default_factory=dict, repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def grams(self) -> np.ndarray:
+        """uint64 hash of the ``n`` words starting at each position (``len - n + 1``), made
+        from :attr:`hashes` when asked (held for every document until the passages are
+        aligned, they were a third of the words' memory)."""
+        if self.hashes.size < self.n:
+            return np.zeros(0, dtype=np.uint64)
+        return combine_ngrams(self.hashes, self.n)
+
     def vocabulary(self, stop: np.ndarray) -> np.ndarray:
-        """The sorted unique n-gram hashes, without the stock ones (cached per ``stop``)."""
-        key = id(stop)
-        if key not in self._vocabulary:
-            v = np.unique(self.grams)
-            self._vocabulary.clear()
-            self._vocabulary[key] = v[~in_sorted(v, stop)]
-        return self._vocabulary[key]
+        """The sorted unique n-gram hashes, without the stock ones (see :meth:`index`)."""
+        return self.index(stop)[0]
+
+    def index(self, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(vocabulary, first, order)``: the sorted distinct n-gram hashes without the stock
+        ones (``stop``), and where each is: the positions of ``vocabulary[k]`` are
+        ``order[first[k] : first[k + 1]]``, ascending, so that the positions of any n-gram are
+        found by a binary search in the vocabulary (computed once per ``stop``; 16 bytes an
+        n-gram, where the vocabulary and the hashes in order, held apart, took 20)."""
+        got = self._cache.get("index")
+        if got is None or got[0] != id(stop):
+            order = np.argsort(self.grams, kind="stable")
+            ranked = self.grams[order]
+            new = np.ones(ranked.size, dtype=bool)
+            new[1:] = ranked[1:] != ranked[:-1]
+            starts = np.flatnonzero(new)
+            counts = np.diff(np.append(starts, ranked.size))
+            keep = ~in_sorted(ranked[starts], stop)
+            counts = counts[keep]
+            first = np.zeros(counts.size + 1, dtype=np.int32 if ranked.size < 2**31 else np.int64)
+            np.cumsum(counts, out=first[1:])
+            got = self._cache["index"] = (id(stop), ranked[starts][keep], first,
+                                          order[np.repeat(keep, np.diff(np.append(starts, ranked.size)))].astype(np.int32))
+        return got[1:]
 
     @property
     def tokens(self) -> tuple:
@@ -52,19 +77,8 @@ class Words:
         return _tokens(self.text, self.starts[first:last], self.ends[first:last], whole=first == 0 and last >= len(self))
 
     def forget(self) -> None:
-        """Drop what the aligner computed and keeps (:meth:`vocabulary`, :meth:`index`,
-        :meth:`break_flags`)."""
-        self._vocabulary.clear()
+        """Drop what the aligner computed and keeps (:meth:`index`, :meth:`break_flags`)."""
         self._cache.clear()
-
-    def index(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(order, sorted_grams)``: the n-gram positions (int32) in order of their hash (positions
-        of one hash ascending) and the hashes in that order, so that the positions of any
-        n-gram are found by a binary search (computed once)."""
-        if "index" not in self._cache:
-            order = np.argsort(self.grams, kind="stable")
-            self._cache["index"] = order.astype(np.int32), self.grams[order]
-        return self._cache["index"]
 
     def break_flags(self) -> bytes:
         """:attr:`breaks` as bytes (0 or 1 per word), read word by word by the aligner."""
@@ -123,11 +137,10 @@ def words_of(text: str, n: int) -> Words:
         hashes = token_hashes(np.frombuffer(text.lower().encode("utf-32-le"), dtype=np.uint32), starts, ends)
     else:
         hashes = hash_tokens(_tokens(text, starts, ends))
-    grams = combine_ngrams(hashes, n) if starts.size >= n else np.zeros(0, dtype=np.uint64)
     breaks = _breaks(unwrapped(text), starts, ends)  # same length: offsets hold
     if len(text) < 2**31:  # offsets held for every document until the passages are aligned
         starts, ends = starts.astype(np.int32), ends.astype(np.int32)
-    return Words(starts=starts, ends=ends, grams=grams, breaks=breaks, hashes=hashes, text=text)
+    return Words(starts=starts, ends=ends, breaks=breaks, hashes=hashes, n=n, text=text)
 
 
 def _tokens(text: str, starts: np.ndarray, ends: np.ndarray, whole: bool = True) -> tuple:
