@@ -25,6 +25,7 @@ import itertools
 import json
 import sys
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
@@ -81,24 +82,26 @@ def apply_thresholds(x: np.ndarray, cuts: list[float], ordered: list[str]) -> np
     return np.array(ordered, dtype=object)[np.searchsorted(np.asarray(cuts), x, side="right")]
 
 
-def cross_validated(X: np.ndarray, b: np.ndarray, y: np.ndarray, ordered: list[str], folds: int, repeats: int):
+def cross_validated(X: np.ndarray, b: Optional[np.ndarray], y: np.ndarray, ordered: list[str], folds: int, repeats: int):
     """Macro-F1 (mean and standard deviation over repeats) of the baseline (thresholds on
-    ``b``) and of a logistic regression on ``X``, on the same folds; the confusion
-    matrices of the first repeat (rows: truth, columns: prediction, both in ``ordered``) and
-    dedupe's predictions in it (``predicted``)."""
-    scores = {"baseline": [], "dedupe": []}
+    ``b``; left out when ``b`` is None) and of a logistic regression on ``X``, on the same
+    folds; the confusion matrices of the first repeat (rows: truth, columns: prediction, both
+    in ``ordered``) and dedupe's predictions in it (``predicted``)."""
+    scores = {"baseline": [], "dedupe": []} if b is not None else {"dedupe": []}
     confusion = {}
     for r in range(repeats):
         pred_b = np.empty(len(y), dtype=object)
         pred_d = np.empty(len(y), dtype=object)
         for train, test in StratifiedKFold(folds, shuffle=True, random_state=r).split(X, y):
-            pred_b[test] = apply_thresholds(b[test], fit_thresholds(b[train], y[train], ordered), ordered)
+            if b is not None:
+                pred_b[test] = apply_thresholds(b[test], fit_thresholds(b[train], y[train], ordered), ordered)
             model = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=5000))
             pred_d[test] = model.fit(X[train], y[train]).predict(X[test])
-        scores["baseline"].append(f1_score(y, pred_b, average="macro"))
+        if b is not None:
+            scores["baseline"].append(f1_score(y, pred_b, average="macro"))
         scores["dedupe"].append(f1_score(y, pred_d, average="macro"))
         if r == 0:
-            confusion = {k: confusion_matrix(y, p, labels=ordered) for k, p in (("baseline", pred_b), ("dedupe", pred_d))}
+            confusion = {k: confusion_matrix(y, p, labels=ordered) for k, p in (("baseline", pred_b), ("dedupe", pred_d)) if k in scores}
             first = pred_d
     out = {k: (float(np.mean(v)), float(np.std(v))) for k, v in scores.items()}
     out["confusion"] = confusion
@@ -186,19 +189,25 @@ TRAIN_SEEDS = (1, 2, 3)
 THREE_WAY = {"cut": "wholly", "light": "wholly", "heavy": "partially", "non": "none"}
 
 
-def clough(folds: int, repeats: int, held: HeldOut) -> None:
+def clough_data():
+    """Clough's documents, the answers' ids, their features, the passages stage's result, the
+    baseline (containment in the answer's own source) and the four-way labels."""
     rows = [json.loads(line) for line in CLOUGH.open(encoding="utf-8")]
     sources = {r["story"]: r["text"] for r in rows if r["label"] == "source"}
     answers = [r for r in rows if r["label"] != "source"]
     docs = [{"id": r["id"], "text": r["text"]} for r in rows]
     ids = [r["id"] for r in answers]
     X, reuse, _ = scan_features(docs, ids, drafts=set(ids))
-    passages = reuse.passages
     b = np.array([containment(r["text"], [sources[r["story"]]]) for r in answers])
-    y4 = np.array([r["label"] for r in answers], dtype=object)
+    return docs, ids, X, reuse, b, np.array([r["label"] for r in answers], dtype=object)
+
+
+def clough(folds: int, repeats: int, held: HeldOut) -> None:
+    docs, answers, X, reuse, b, y4 = clough_data()
+    passages = reuse.passages
     y3 = np.array([THREE_WAY[v] for v in y4], dtype=object)
     y2 = np.where(y4 == "non", "none", "derived").astype(object)
-    print(f"\n(a) Clough corpus: {len(answers)} answers, {len(sources)} sources, {len(passages)} passages; "
+    print(f"\n(a) Clough corpus: {len(answers)} answers, {len(docs) - len(answers)} sources, {len(passages)} passages; "
           f"{folds}-fold CV x {repeats} repeats; baseline = word containment in the answer's own source")
     print(f"{'macro-F1':<44}{'baseline':>16}{'dedupe':>16}{'gain':>10}  target (+{TARGET_GAIN})")
     tasks = (("four-way (cut/light/heavy/non)", y4, ["non", "heavy", "light", "cut"]),

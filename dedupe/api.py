@@ -129,8 +129,9 @@ def _scan(documents, config: Config, archive, archive_df, baseline, progress, ti
     # neither stage waits for the other's serial parts (banding, derivation; pass 2)
     # (not with ``related``: the rules then read the documents the passage stage reached)
     aside = config.rules and config.passages and related is None and _rules_aside(config, len(corpus))
-    read = corpus.documents if aside else None  # every text, read once for both
-    rules = partial(_findings, read, config, {r.id: r for r in corpus.results}, drafts, None, None, True)
+    # the rules' process reads the documents itself, and the passages read them again here
+    # (from their source when they can be read again): neither holds the other's copy
+    rules = partial(_findings, corpus, config, {r.id: r for r in corpus.results}, drafts, None, None, True)
     if aside:
         from .rules._lex import load_english
 
@@ -150,7 +151,7 @@ def _scan(documents, config: Config, archive, archive_df, baseline, progress, ti
             accepted=accepted,
             progress=progress,
             timestamp=timestamp,
-            documents=read,
+            documents=corpus if aside else None,
             rules_job=rules_job,
             related=related if archive_df is not None else None,
         )
@@ -181,7 +182,8 @@ def finish(
     process; a staged run (:mod:`dedupe.distributed`) after its clusters, with ``elsewhere``
     naming the steps its engine runs as tasks (``find_reuse``: the passages,
     ``document_findings`` and ``keyed_findings`` of :func:`~dedupe.rules.run_rules`).
-    ``documents``: the corpus's documents when already read (or read lazily); ``texts``:
+    ``documents``: the corpus's documents when already read (or read lazily; the corpus
+    itself: read as the passages go, and ``texts`` read on demand); ``texts``:
     document id -> text for the writers (default: from ``documents``, or read on demand);
     ``rules_job``: the rules' findings, started elsewhere (a
     :class:`~dedupe.parallel.Background`), taken when the passages are done; ``related``:
@@ -197,8 +199,8 @@ def finish(
     # on demand too, and runs ``find_reuse`` as tasks: no text is held here)
     if documents is None:
         documents = corpus.documents if (config.passages or config.rules) else []
-    if texts is None:
-        texts = {d.id: d.text for d in documents} if documents else corpus.texts()
+    if texts is None:  # (the corpus itself as ``documents``: read as the stages go, not held)
+        texts = corpus.texts() if documents is corpus or not documents else {d.id: d.text for d in documents}
     if rules_job is not None and progress:
         progress("rules", 0, len(documents))
     # the rules' process beside takes a core of the workers' (it and its workers keep the

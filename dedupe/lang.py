@@ -98,13 +98,91 @@ def clearly_english(text: str, max_chars: int = 2000) -> bool:
     """Is ``text[:max_chars]`` so plainly English prose (by its share of English grammar words
     and its letters) that language identification would only confirm it?"""
     sample = text[:max_chars]
-    words = _WORD_RE.findall(sample)
+    ascii = sample.isascii()
+    # an ASCII text lowers letter for letter, so its words lowered are the words of it lowered
+    words = _WORD_RE.findall(sample.lower() if ascii else sample)
     if len(words) < CLEARLY_ENGLISH_WORDS:
         return False
-    markers = sum(1 for w in words if w.lower() in ENGLISH_MARKERS)
+    markers = sum(map(ENGLISH_MARKERS.__contains__, words if ascii else map(str.lower, words)))
     if markers < CLEARLY_ENGLISH_SHARE * len(words):
         return False
-    return len(_NON_ASCII_LETTER_RE.findall(sample)) <= MAX_OTHER_LETTERS * sum(map(len, words))
+    return ascii or len(_NON_ASCII_LETTER_RE.findall(sample)) <= MAX_OTHER_LETTERS * sum(map(len, words))
+
+
+_MARKER_LETTERS = max(map(len, ENGLISH_MARKERS))  # at most 8: a word is compared as one uint64
+_MARKERS = sorted(int.from_bytes(w.encode("ascii"), "little") for w in ENGLISH_MARKERS)
+assert _MARKER_LETTERS < 8 and all(w.isalpha() and w.islower() for w in ENGLISH_MARKERS)
+
+
+_letters = None  # per code point: a letter of _WORD_RE (filled as code points are met)
+_known = None
+
+
+def _is_letter(codes):
+    """Per code point (uint32): is it one of _WORD_RE's letters (``[^\\W\\d_]``)?"""
+    import numpy as np
+
+    global _letters, _known
+    if _letters is None:
+        _letters, _known = np.zeros(0x110000, dtype=bool), np.zeros(0x110000, dtype=bool)
+        ascii = np.arange(128)
+        _letters[ascii] = [bool(_WORD_RE.fullmatch(chr(c))) for c in range(128)]
+        _known[ascii] = True
+    letter = (codes | 32) - 97 < 26  # ASCII letters (and code points from 128 on, set below)
+    high = np.flatnonzero(codes >= 128)
+    if high.size:
+        found = codes[high]
+        for c in np.unique(found[~_known[found]]).tolist():
+            _letters[c] = bool(_WORD_RE.fullmatch(chr(c)))
+            _known[c] = True
+        letter[high] = _letters[found]
+    return letter
+
+
+def clearly_english_all(texts: list[str], max_chars: int = 2000) -> list[bool]:
+    """:func:`clearly_english` of each text, with array operations over all of them at once
+    for the texts whose letters are all ASCII (other code points, such as curly quotes, are
+    not letters: they only part words): their words are then the runs of ASCII letters of
+    the sample, a marker one of the lower-case words of ENGLISH_MARKERS, compared as exact
+    numbers, and no letter is other than ASCII. The other texts are read one by one."""
+    import numpy as np
+
+    samples = [t[:max_chars] for t in texts]
+    lengths = np.fromiter(map(len, samples), dtype=np.int64, count=len(samples))
+    codes = np.frombuffer(("\n".join(samples) + "\n").encode("utf-32-le"), dtype=np.uint32)
+    letter = _is_letter(codes)
+    sample_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    other = np.add.reduceat(letter & (codes >= 128), sample_starts) if codes.size else np.zeros(0, dtype=np.int64)
+    fast = (other == 0) if len(samples) else np.zeros(0, dtype=bool)
+    edges = np.diff(letter.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    # each word of at most 8 letters as the number its lower-case ASCII bytes make
+    # (little-endian), read as the 8 bytes from its start with the bytes past its end cut
+    # (a word's letters are ASCII in the texts read here: OR 32 lowers them; the bytes of
+    # other code points are never read)
+    lower = codes.astype(np.uint8) | np.uint8(32)
+    padded = np.concatenate([lower, np.zeros(8, dtype=np.uint8)])
+    windows = np.ndarray(shape=(lower.size + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    size = ends - starts
+    short = np.flatnonzero(size <= _MARKER_LETTERS)
+    cut = (np.uint64(1) << (np.uint64(8) * size[short].astype(np.uint64))) - np.uint64(1)
+    code = windows[starts[short]] & cut
+    table = np.array(_MARKERS, dtype=np.uint64)
+    found = short[table[np.minimum(np.searchsorted(table, code), table.size - 1)] == code]
+    # per sample: its words and markers (counted between the sample's first and next start)
+    bounds = np.append(sample_starts, codes.size)
+    words = np.diff(np.searchsorted(starts, bounds))
+    markers = np.diff(np.searchsorted(starts[found], bounds))
+    result = (fast & (words >= CLEARLY_ENGLISH_WORDS) & (markers >= CLEARLY_ENGLISH_SHARE * words)).tolist()
+    for i in np.flatnonzero(~fast).tolist():
+        result[i] = clearly_english(texts[i], max_chars)
+    return result
+
+
+def languages(texts: list[str], max_chars: int = 2000) -> list[tuple[str, float]]:
+    """:func:`language` of each text (:func:`clearly_english_all` first)."""
+    english = clearly_english_all(texts, max_chars)
+    return [("en", 1.0) if e else detect_probs(t, max_chars)[0] for t, e in zip(texts, english)]
 
 
 def language(text: str, max_chars: int = 2000) -> tuple[str, float]:

@@ -7,7 +7,7 @@ read, half-open: ``text[start:end]``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 SCHEMA_VERSION = "1.1"  # 1.1: a cluster lists a spanning set of pairs (pairs_not_listed, min_jaccard)
 SEVERITIES = ("info", "warning", "error")
@@ -266,15 +266,18 @@ class Report:
                 return d
         return None
 
-    def to_dict(self) -> dict:
-        out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "tool": self.tool}
+    def sections(self) -> Iterator[tuple[str, Any, bool]]:
+        """The report's top-level keys in order, each with its value and whether that value is
+        a list made one item at a time (an iterator of dicts: the documents, clusters,
+        passages, findings and errors), so that a writer need not hold them all at once."""
+        yield "schema_version", SCHEMA_VERSION, False
+        yield "tool", self.tool, False
         if self.generated_at is not None:
-            out["generated_at"] = self.generated_at
-        out["parameters"] = self.parameters
-        out["documents"] = [d.to_dict() for d in self.documents]
-        out["clusters"] = [c.to_dict() for c in self.clusters]
-        out["passages"] = [p.to_dict() for p in self.passages]
-        out["findings"] = [f.to_dict() for f in self.findings]
-        out["errors"] = [e.to_dict() for e in self.errors]
-        out["summary"] = self.summary
-        return out
+            yield "generated_at", self.generated_at, False
+        yield "parameters", self.parameters, False
+        for name in ("documents", "clusters", "passages", "findings", "errors"):
+            yield name, (x.to_dict() for x in getattr(self, name)), True
+        yield "summary", self.summary, False
+
+    def to_dict(self) -> dict:
+        return {key: list(value) if listed else value for key, value, listed in self.sections()}

@@ -5,6 +5,7 @@ are concerned (docs/archive.md says where and why the two may differ); the compa
 runs on the fixtures.
 """
 
+import dataclasses
 import json
 import os
 import signal
@@ -175,12 +176,14 @@ import json, sys
 from dedupe import Config
 from dedupe.archive import Archive
 docs = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8")]
-with Archive.open(sys.argv[1], Config(detect_language=False, batch_size=int(sys.argv[3]))) as a:
+workers = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+with Archive.open(sys.argv[1], Config(detect_language=False, batch_size=int(sys.argv[3]) // workers, workers=workers)) as a:
     a.add(docs, on_duplicate="skip", progress=lambda *_: print("batch", flush=True), batch=int(sys.argv[3]))
 """
 
 
-def test_kill_during_add_loses_nothing_committed(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_kill_during_add_loses_nothing_committed(tmp_path, workers):
     rng = np.random.default_rng(7)
     vocab = [f"w{i}" for i in range(3000)]
     corpus = tmp_path / "c.jsonl"
@@ -189,7 +192,7 @@ def test_kill_during_add_loses_nothing_committed(tmp_path):
             f.write(json.dumps({"id": f"d{i}", "text": " ".join(rng.choice(vocab, 120)) + "."}) + "\n")
     db = tmp_path / "a.db"
     batch = 100
-    proc = subprocess.Popen([sys.executable, "-c", ADDER, str(db), str(corpus), str(batch)],
+    proc = subprocess.Popen([sys.executable, "-c", ADDER, str(db), str(corpus), str(batch), str(workers)],
                             stdout=subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     for _ in range(3):  # a few batches committed, then killed in the middle of the next ones
         assert proc.stdout.readline().startswith(b"batch")
@@ -498,6 +501,49 @@ def test_quotation_content_is_the_rules_units():
     units = [(t, c) for t, text in enumerate(batch) for c in quotation_content(text) if c]
     assert owner.tolist() == [t for t, _ in units] and sizes.tolist() == [len(c) for _, c in units]
     assert flat.tolist() == hash_tokens([w for _, c in units for w in c]).tolist()
+
+
+def test_workers_build_the_same_archive(tmp_path):
+    """Keys and compressed texts computed by worker processes (the next batch's while one is
+    written) make the archive one process makes, table by table, row by row; an id twice in
+    the input still fails after the batches before it are written."""
+    lines = (ROOT / "fixtures" / "wikinews" / "wikinews.jsonl").read_text(encoding="utf-8").splitlines()
+    docs = [(f"d{i}", json.loads(line)["text"]) for i, line in enumerate(lines[:90])]
+    dbs = []
+    for workers in (1, 2):
+        db = tmp_path / f"w{workers}.db"
+        with Archive.open(db, dataclasses.replace(CONFIG, batch_size=7, workers=workers)) as a:
+            assert a.add(docs, batch=20).added == len(docs)
+        dbs.append(db)
+    tables = ("docs", "quotes", "paths", "runs", "blocks", "meta")
+    with sqlite3.connect(dbs[0]) as one, sqlite3.connect(dbs[1]) as two:
+        for table in tables:
+            assert one.execute(f"SELECT * FROM {table}").fetchall() == two.execute(f"SELECT * FROM {table}").fetchall()
+    with Archive.open(tmp_path / "dup.db", dataclasses.replace(CONFIG, batch_size=7, workers=2)) as a:
+        with pytest.raises(ArchiveError, match="duplicate id"):
+            a.add(docs[:45] + [docs[41]], batch=20)  # (the third batch holds d41 twice)
+        assert a.info()["documents"] == 40
+
+
+def test_piece_words_read_as_arrays_are_the_rules():
+    """The words of quotation pieces read with array operations (pieces ASCII once curly
+    apostrophes are straight) and by the rule's functions (others) are the rule's words
+    (``_piece_words``), hashed, and its content words (``_is_content``), in order."""
+    from dedupe.archive.keys import _piece_words
+    from dedupe.near.fast import hash_tokens
+    from dedupe.rules import quote_drift as qd
+
+    pieces = ["We Don't agree, won't we? It's 3.5 percent of 2024's budget_line", "", "''a''b'' c'd' 'e",
+              "I\u2019m sure they\u2019ll say \u2018no\u2019 to the UN\u2019s plan", "Die Stra\u00dfe bleibt gesperrt",
+              "shouldn't couldn't ain't can't they've we'd I'll HE'S", "x", "\u0130stanbul \u03a3\u039f\u03a3 caf\u00e9",
+              "one TWO three hundred per cent half-time don''t", "a" * 30 + " " + "'" * 3]
+    hashes, content, sizes = _piece_words(pieces)
+    words = [qd._piece_words(p) for p in pieces]
+    assert sizes.tolist() == [len(w) for w in words]
+    flat = [w for ws in words for w in ws]
+    assert hashes.tolist() == hash_tokens(flat).tolist()
+    assert content.tolist() == [qd._is_content(w) for w in flat]
+    assert 0 < content.sum() < content.size
 
 
 def test_a_removed_documents_number_is_not_given_again(tmp_path):

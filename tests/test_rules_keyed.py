@@ -77,13 +77,15 @@ def test_excerpt_slices_with_document_offsets():
 def test_terms_are_those_of_scikit_learn():
     """name-variant's document frequencies use the terms TfidfVectorizer(stop_words="english")
     would (its relatedness was computed with it), without importing scikit-learn in pass 1."""
+    from collections import Counter
+
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from dedupe.rules.name_variant import _analyzer
+    from dedupe.rules.name_variant import _term_counts
 
     theirs = TfidfVectorizer(stop_words="english").build_analyzer()
     texts = [d.text for d in CORPORA["seeds"]()] + ["It's the 2nd élan of Zürich's co-op — naïve_user 42 x y"]
-    assert all(_analyzer()(t) == theirs(t) for t in texts)
+    assert all(list(_term_counts(t).items()) == list(Counter(theirs(t)).items()) for t in texts)
 
 
 CORPUS_RULES = ("boilerplate", "gender-mismatch", "name-variant", "quote-drift")

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import zlib
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -22,8 +24,9 @@ import numpy as np
 
 from ..config import Config
 from ..model import Document, InputError
-from .keys import QUOTE_BAND, UNIT_BAND, distinct_counts, folded, keys_of, short_grams
-from .store import ArchiveError, SQLiteStore, Store, StoredDocument
+from ..parallel import pmap
+from .keys import QUOTE_BAND, UNIT_BAND, distinct_counts, folded, joined, keys_of, short_grams
+from .store import TEXT_LEVEL, ArchiveError, SQLiteStore, Store, StoredDocument
 
 __all__ = ["Archive", "ArchiveError", "AddResult", "INDEX_FIELDS", "ON_DUPLICATE"]
 
@@ -124,14 +127,47 @@ class Archive:
         already archived (or twice in the input) is an ArchiveError naming it
         (``on_duplicate="error"``; that batch is not written), left as it was (``"skip"``)
         or replaced (``"replace"``)."""
-        from ..api import as_document
-
         if on_duplicate not in ON_DUPLICATE:
             raise ArchiveError(f"on_duplicate must be one of {', '.join(ON_DUPLICATE)}, got {on_duplicate!r}")
         if batch < 1:
             raise ArchiveError(f"batch must be at least 1, got {batch!r}")
         result = AddResult()
         before = self.store.pair_counts()
+        size = self.config.batch_size
+        batches: deque = deque()  # read, their keys not yet written
+        failed: list = []
+
+        def chunks():
+            try:
+                for docs in self._batches(documents, on_duplicate, batch, result):
+                    batches.append(docs)
+                    texts = [d.text for d in docs]
+                    for i in range(0, len(texts), size):
+                        yield texts[i : i + size], i + size >= len(texts), self.config
+            except Exception as error:  # raised once the batches read before it are written
+                failed.append(error)
+
+        parts = []
+        # each batch's keys and compressed texts, ``batch_size`` documents a job, in order:
+        # with workers, the next batch's are computed while this process writes one (up to a
+        # batch ahead)
+        for part, last in pmap(_batch_job, chunks(), self.config.workers, ahead=max(1, batch // size)):
+            parts.append(part)
+            if last:
+                self._add_batch(batches.popleft(), _joined_parts(parts), on_duplicate, result)
+                parts = []
+                if progress:
+                    progress("archive", result.added, None)
+        if failed:
+            raise failed[0]
+        self._settle_add(before)
+        return result
+
+    def _batches(self, documents: Iterable, on_duplicate: str, batch: int, result: AddResult):
+        """The documents in batches of ``batch``; an id twice in the input is an error, or
+        its first document is kept, or its last, as ``on_duplicate`` says."""
+        from ..api import as_document
+
         pending: dict[str, Document] = {}
         for n, item in enumerate(documents):
             doc = as_document(item, n)
@@ -148,14 +184,10 @@ class Archive:
                 result.replaced += 1
             pending[doc.id] = doc
             if len(pending) >= batch:
-                self._add_batch(list(pending.values()), on_duplicate, result)
+                yield list(pending.values())
                 pending = {}
-                if progress:
-                    progress("archive", result.added, None)
         if pending:
-            self._add_batch(list(pending.values()), on_duplicate, result)
-        self._settle_add(before)
-        return result
+            yield list(pending.values())
 
     def _settle_add(self, before: dict) -> None:
         """After an add: the runs of a kind merged into one (:meth:`compact`) when this add
@@ -172,8 +204,9 @@ class Archive:
                 for kind in grown:
                     self.store.merge(kind)
 
-    def _add_batch(self, docs: list[Document], on_duplicate: str, result: AddResult) -> None:
-        keys = keys_of([d.text for d in docs], self.config)
+    def _add_batch(self, docs: list[Document], stored: tuple, on_duplicate: str, result: AddResult) -> None:
+        """One transaction: ``docs`` with their keys and compressed texts (:func:`_batch_job`)."""
+        keys, texts = stored
         with self.store.transaction():
             existing = self.store.numbers(d.id for d in docs)
             if existing and on_duplicate == "error":
@@ -185,6 +218,7 @@ class Archive:
                 result.skipped += len(existing)
                 keys = _select(keys, keep)
                 docs = [d for d, k in zip(docs, keep) if k]
+                texts = [t for t, k in zip(texts, keep) if k]
             elif existing:
                 self._remove_numbers(list(existing.values()))
                 result.replaced += len(existing)
@@ -193,7 +227,7 @@ class Archive:
             jaccard = jaccard[np.argsort(keys.bands[jaccard, 2], kind="stable")]
             bounds = np.searchsorted(keys.bands[jaccard, 2], np.arange(len(docs) + 1))
             own = [stored[jaccard[bounds[i] : bounds[i + 1]]] for i in range(len(docs))]
-            numbers = self.store.insert([_row(d, keys, i, own[i]) for i, d in enumerate(docs)])
+            numbers = self.store.insert([_row(d, keys, i, own[i], texts[i]) for i, d in enumerate(docs)])
             self.store.add_keys(stored, np.asarray(numbers, dtype=np.int64)[keys.bands[:, 2]])
             self.store.add_df(*_df_rows(keys.grams))
             self.store.settle()
@@ -286,11 +320,23 @@ def _df_rows(grams: list) -> tuple[np.ndarray, np.ndarray]:
     return distinct_counts(per_doc)
 
 
-def _row(doc: Document, keys, i: int, jaccard: np.ndarray) -> tuple:
+def _batch_job(job: tuple) -> tuple:
+    """The keys of a chunk of texts and the texts as stored (zlib), and whether the chunk is
+    its batch's last (run in a worker process with ``workers``)."""
+    texts, last, config = job
+    return (keys_of(texts, config), [zlib.compress(t.encode("utf-8"), TEXT_LEVEL) for t in texts]), last
+
+
+def _joined_parts(parts: list) -> tuple:
+    """The outputs of :func:`_batch_job` for one batch as one: its keys and its stored texts."""
+    return joined([k for k, _ in parts]), [t for _, ts in parts for t in ts]
+
+
+def _row(doc: Document, keys, i: int, jaccard: np.ndarray, text: bytes) -> tuple:
     fields = doc.fields or {}
     date = fields.get("date")
     source = fields.get("source")
     return (doc.id, doc.path, doc.line, None if source is None else str(source), None if date is None else str(date),
             len(doc.text), int(keys.words[i]), int(keys.sizes[i]), keys.languages[i][0],
-            jaccard, doc.text, keys.quotes[i], keys.unit_words[i])
+            jaccard, text, keys.quotes[i], keys.unit_words[i])
 

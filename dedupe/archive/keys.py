@@ -47,7 +47,7 @@ from ..near.shingles import combine_ngrams
 from ..near.sketch import SketchSettings, sketch_batch
 from ..near.signatures import batch_signatures
 from ..passages import SEED_NGRAM
-from ..passages.tokens import words_of
+from ..passages.tokens import in_sorted, words_of
 
 UNIT_BAND = 1000
 FINGERPRINT_NGRAM = 4  # words per fingerprinted n-gram
@@ -110,25 +110,92 @@ QUOTE_WORD_BITS = 16  # stored bits of a quotation's content word hash
 
 def _read_pieces(texts: list[str]):
     """The quotation units of the texts (the quote-drift rule's, ``quotation_pieces`` of each
-    text), read piece by piece: every piece's words, concatenated, whether each is a content
-    word, each piece's bounds in them (one more than the pieces), and per unit its first
-    piece, one past its last, and its text. Each piece's words are read once and filtered
-    once over the batch; a unit's words are those of its pieces."""
-    from ..rules.quote_drift import _is_content, quotation_pieces
+    text), read piece by piece: the hashes (:func:`~dedupe.near.fast.hash_tokens`) of every
+    piece's words, concatenated, whether each is a content word, each piece's bounds in them
+    (one more than the pieces), and per unit its first piece, one past its last, and its
+    text. The quotations and their sentences are found text by text (the rule's
+    ``quote_pieces``); the words of all pieces are read at once (:func:`_piece_words`)."""
+    from ..rules.quote_drift import MIN_WORDS, quote_pieces
 
-    words, bounds, lo, hi, owner = [], [0], [], [], []
+    pieces, quote_first, quote_text, several = [], [], [], []
     for t, text in enumerate(texts):
-        pieces, units = quotation_pieces(text)
-        first = len(bounds) - 1
-        for p in pieces:
-            words += p
-            bounds.append(len(words))
-        lo += [first + a for a, _ in units]
-        hi += [first + b for _, b in units]
-        owner += [t] * len(units)
-    content = np.fromiter(map(_is_content, words), dtype=bool, count=len(words))
-    return (words, content, np.asarray(bounds, dtype=np.int64), np.asarray(lo, dtype=np.int64),
-            np.asarray(hi, dtype=np.int64), np.asarray(owner, dtype=np.int64))
+        for spans, whole in quote_pieces(text, shared=False):
+            quote_first.append(len(pieces))
+            quote_text.append(t)
+            several.append(whole)
+            pieces += [text[s:e] for s, e in spans]
+    hashes, content, sizes = _piece_words(pieces)
+    bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    # the units, in the rule's order: per quotation the whole quotation (its sentences' words,
+    # when it has several and enough words in all), then each of its pieces long enough
+    first = np.asarray(quote_first, dtype=np.int64)
+    last = np.append(first[1:], len(pieces)).astype(np.int64)
+    piece_text = np.repeat(np.asarray(quote_text, dtype=np.int64), last - first)
+    whole = np.asarray(several, dtype=bool) & (bounds[last] - bounds[first] >= MIN_WORDS)
+    long = np.flatnonzero(sizes >= MIN_WORDS)
+    lo = np.concatenate([first[whole], long])
+    hi = np.concatenate([last[whole], long + 1])
+    owner = np.concatenate([np.asarray(quote_text, dtype=np.int64)[whole], piece_text[long]])
+    order = np.argsort(np.concatenate([2 * first[whole], 2 * long + 1]), kind="stable")
+    return hashes, content, bounds, lo[order], hi[order], owner[order]
+
+
+# ASCII code points of the quote-drift rule's word characters (``[^\W_]``) and its apostrophe
+_ALNUM = np.zeros(256, dtype=bool)
+_ALNUM[[c for c in range(128) if chr(c).isalnum()]] = True
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[[c for c in range(128) if chr(c).isdigit()]] = True
+
+
+def _piece_words(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The quote-drift rule's words (``quote_drift._piece_words``) of each piece, as their
+    hashes (:func:`~dedupe.near.fast.hash_tokens`), concatenated, whether each is a content
+    word (``quote_drift._is_content``), and each piece's number of words.
+
+    A piece that is ASCII once its curly apostrophes are straight (``’``: the rule reads it
+    as ``'``) is read with array operations over all such pieces at once: lower-cased,
+    its words are the runs of letters and digits, with an apostrophe between two of them
+    (the rule's expression, ``[^\\W_]+(?:['’][^\\W_]+)*``); a word is not a content word
+    when it holds a digit or its hash is one of the rule's other words
+    (``quote_drift.other_words``: function words, number words and contractions of
+    function words; two different words sharing a 64-bit hash, about 1e-16 a word, are
+    the only way this can differ from the rule). Other pieces are read by the rule's own
+    functions."""
+    from ..rules.quote_drift import _is_content, other_words
+    from ..rules.quote_drift import _piece_words as rule_words
+
+    straight = [p.replace("\u2019", "'") if "\u2019" in p else p for p in pieces]
+    fast = np.fromiter(map(str.isascii, straight), dtype=bool, count=len(pieces))
+    sizes = np.zeros(len(pieces), dtype=np.int64)
+    # the array pass: the pieces joined by a line break (no word character), lower-cased
+    fast_at = np.flatnonzero(fast)
+    joined = "\n".join(compress(straight, fast.tolist())).lower().encode("ascii")
+    codes = np.frombuffer(joined, dtype=np.uint8)
+    alnum = _ALNUM[codes]
+    word = alnum.copy()
+    if codes.size > 2:
+        word[1:-1] |= (codes[1:-1] == 39) & alnum[:-2] & alnum[2:]
+    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    piece_starts = np.concatenate(([0], np.cumsum(np.fromiter(
+        (len(straight[i]) + 1 for i in fast_at.tolist()), dtype=np.int64, count=fast_at.size))[:-1]))
+    owner = fast_at[np.searchsorted(piece_starts, starts, side="right") - 1] if starts.size else fast_at[:0]
+    hashes = token_hashes(codes, starts, ends) if starts.size else np.zeros(0, dtype=np.uint64)
+    digits = np.concatenate(([0], np.cumsum(_DIGIT[codes], dtype=np.int64)))
+    content = (digits[ends] == digits[starts]) & ~in_sorted(hashes, other_words())
+    # the other pieces, by the rule's functions
+    slow = np.flatnonzero(~fast)
+    if slow.size:
+        words = [rule_words(pieces[i]) for i in slow.tolist()]
+        flat = [w for ws in words for w in ws]
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        hashes = np.concatenate([hashes, hash_tokens(flat)])
+        content = np.concatenate([content, np.fromiter(map(_is_content, flat), dtype=bool, count=len(flat))])
+        owner = np.concatenate([owner, np.repeat(slow, lengths)])
+        order = np.argsort(owner, kind="stable")
+        hashes, content, owner = hashes[order], content[order], owner[order]
+    sizes += np.bincount(owner, minlength=len(pieces))
+    return hashes, content, sizes
 
 
 def _quote_pieces(read):
@@ -136,10 +203,10 @@ def _quote_pieces(read):
     every quotation; ``quotation_content`` of each text): the hashes of the pieces' content
     words, concatenated, the number of content words before each piece bound, and per unit
     its first piece, one past its last, and its text."""
-    words, content, bounds, lo, hi, owner = read
+    hashes, content, bounds, lo, hi, owner = read
     before = np.concatenate(([0], np.cumsum(content)))[bounds]
     keep = before[hi] > before[lo]
-    return hash_tokens(list(compress(words, content.tolist()))), before, lo[keep], hi[keep], owner[keep]
+    return hashes[content], before, lo[keep], hi[keep], owner[keep]
 
 
 def _unit_words(hashes, before, lo, hi, owner) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -226,19 +293,20 @@ def unit_words_blobs(units: list[list]) -> list[bytes]:
     words = [w for doc in units for ws, _ in doc for w in ws]
     sizes = [len(ws) for doc in units for ws, _ in doc]
     n = len(sizes)
-    return _words_blobs(words, np.fromiter(map(_is_content, words), dtype=bool, count=len(words)),
+    return _words_blobs(hash_tokens(words), np.fromiter(map(_is_content, words), dtype=bool, count=len(words)),
                         np.concatenate(([0], np.cumsum(sizes, dtype=np.int64))), np.arange(n), np.arange(1, n + 1),
                         np.repeat(np.arange(len(units)), [len(doc) for doc in units]), len(units))
 
 
-def _words_blobs(words, content, bounds, lo, hi, owner, texts: int) -> list[bytes]:
-    """:func:`unit_words_blobs` of the units of :func:`_read_pieces` that have content words."""
+def _words_blobs(hashes, content, bounds, lo, hi, owner, texts: int) -> list[bytes]:
+    """:func:`unit_words_blobs` of the units of :func:`_read_pieces` that have content words
+    (``hashes``: every word's, :func:`~dedupe.near.fast.hash_tokens`)."""
     before = np.concatenate(([0], np.cumsum(content)))[bounds]
     keep = before[hi] > before[lo]
     lo, hi, owner = lo[keep], hi[keep], owner[keep]
     other = ~content
     before = np.concatenate(([0], np.cumsum(other)))[bounds]
-    flat = hash_tokens(list(compress(words, other.tolist())))
+    flat = hashes[other]
     start, counts = before[lo], before[hi] - before[lo]
     at = np.repeat(start - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
     unit = np.repeat(np.arange(counts.size, dtype=np.int64), counts)

@@ -46,10 +46,13 @@ def shift_for(pairs: int, max_shift: int = MAX_SHIFT) -> int:
     return min(max_shift, KEY_BITS - int(blocks).bit_length() + 1)
 
 
-def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool) -> tuple[np.ndarray, np.ndarray]:
+def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool, runs: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Pairs sorted by key, with equal pairs' effects added up: for document values, the
     net number of ``+doc`` and ``-doc`` per ``(key, doc)`` (a pair whose net is 0 is
-    dropped; the sign kept); for counts, the sum per key (0 dropped)."""
+    dropped; the sign kept); for counts, the sum per key (0 dropped). ``runs``: the pairs
+    are a few sorted runs one after the other (a merge's parts), sorted by merging them
+    (numpy's stable sort finds the runs)."""
+    kind = "stable" if runs else None
     if not keys.size:
         return keys.astype(np.int64), values.astype(np.int64)
     if doc_values:
@@ -60,10 +63,10 @@ def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool) -> tuple[
             # one sort of (key, doc, sign) packed in an int64 (keys of a merged part of the
             # key space, see parts(), or of a batch's documents)
             if values.min() > 0:  # additions only (a batch's run): each distinct pair once
-                pair = np.sort(((keys - k0) << (bits - 1)) | (docs - d0))
+                pair = np.sort(((keys - k0) << (bits - 1)) | (docs - d0), kind=kind)
                 pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
                 return (pair >> (bits - 1)) + k0, (pair & ((1 << (bits - 1)) - 1)) + d0
-            packed = np.sort(((keys - k0) << bits) | ((docs - d0) << 1) | (values < 0))
+            packed = np.sort(((keys - k0) << bits) | ((docs - d0) << 1) | (values < 0), kind=kind)
             pair = packed >> 1
             starts = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))
             net = np.diff(np.append(starts, packed.size)) - 2 * np.add.reduceat(packed & 1, starts)
@@ -103,8 +106,8 @@ def _pack(words: np.ndarray, bits: np.ndarray, values: np.ndarray) -> None:
     if not values.size:
         return
     word = bits >> 6
-    s = (bits & 63).astype(np.uint64)
-    v = values.astype(np.uint64)
+    s = np.ascontiguousarray(bits, dtype=np.int64).view(np.uint64) & np.uint64(63)  # (bits, values >= 0: views)
+    v = np.ascontiguousarray(values, dtype=np.int64).view(np.uint64)
     starts = np.flatnonzero(np.concatenate(([True], word[1:] != word[:-1])))
     at = word[starts]
     words[at] |= np.bitwise_or.reduceat(v << s, starts)
@@ -144,7 +147,10 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True) 
     # minus 1 (flag PLUS in its value width byte): a bit narrower than zigzag, 0 bits for
     # a block of frequencies all 1
     plus = (np.minimum.reduceat(values, starts) >= 1) & plus  # (plus=False: schema 5-6 blocks, for tests)
-    zig = np.where(np.repeat(plus, counts), values - 1, (values << 1) ^ (values >> 63))  # |value| < 2**31
+    if plus.all():
+        zig = values - 1
+    else:
+        zig = np.where(np.repeat(plus, counts), values - 1, (values << 1) ^ (values >> 63))  # |value| < 2**31
     kw = bit_length(np.maximum.reduceat(gaps, starts))
     vw = bit_length(np.maximum.reduceat(zig, starts))
     key_bytes, value_bytes = (counts * kw + 7) >> 3, (counts * vw + 7) >> 3
@@ -159,9 +165,10 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True) 
         buf[offsets[:-1] + 2 + j] = count_bytes[:, j]
     # the bit offset of pair i of a block starting at pair p: its first bit + (i - p) * width
     first = (offsets[:-1] + HEADER) * 8
+    block = np.repeat(np.arange(starts.size), counts)
     n = np.arange(keys.size)
-    _pack(words, np.repeat(first - starts * kw, counts) + n * np.repeat(kw, counts), gaps)
-    _pack(words, np.repeat(first + key_bytes * 8 - starts * vw, counts) + n * np.repeat(vw, counts), zig)
+    _pack(words, (first - starts * kw)[block] + n * kw[block], gaps)
+    _pack(words, (first + key_bytes * 8 - starts * vw)[block] + n * vw[block], zig)
     data = buf[: offsets[-1]].tobytes()
     return [(b, data[x:y]) for b, x, y in zip(blocks[starts].tolist(), offsets[:-1].tolist(), offsets[1:].tolist())]
 

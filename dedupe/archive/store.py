@@ -157,6 +157,9 @@ _SCHEMA = [
 ]
 
 
+TEXT_LEVEL = 6  # zlib level of the stored texts
+
+
 def _squeezed(blob: Optional[bytes]) -> bytes:
     """A quotation blob as stored (version 7): zlib-compressed, empty as empty."""
     return zlib.compress(blob, 6) if blob else b""
@@ -358,7 +361,7 @@ class SQLiteStore(Store):
 
     def insert(self, docs: list[tuple]) -> list[int]:
         """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text, quotes,
-        quotation unit words)."""
+        quotation unit words); the text as a str, or as stored (bytes: zlib at ``TEXT_LEVEL``)."""
         # never a removed document's number again: its keys' -doc pairs stay in the runs until
         # merged, and a pair's + and - must each be counted once
         last = self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0
@@ -369,7 +372,8 @@ class SQLiteStore(Store):
         self.db.executemany(
             "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(n, d[0], paths.get(d[1]), *d[2:9], pack_keys(np.asarray(d[9], dtype=np.int64)),
-              zlib.compress(d[10].encode("utf-8"), 6)) for n, d in zip(numbers, docs)],
+              d[10] if isinstance(d[10], bytes) else zlib.compress(d[10].encode("utf-8"), TEXT_LEVEL))
+             for n, d in zip(numbers, docs)],
         )
         self.db.executemany("INSERT INTO quotes VALUES (?, ?, ?)",
                             [(n, _squeezed(d[11]), _squeezed(d[12])) for n, d in zip(numbers, docs) if d[11]])
@@ -429,7 +433,7 @@ class SQLiteStore(Store):
             for lo, hi in R.parts(pairs, self._span_bits(kind)):
                 found = [self._pairs(run, shift, lo, hi) for run, shift, _, _ in inputs]
                 yield R.normalised(np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
-                                   KINDS[kind])
+                                   KINDS[kind], runs=True)
                 # the part is written: its input blocks go, and their pages hold the next part
                 for run, shift, _, _ in inputs:
                     self.db.execute("DELETE FROM blocks WHERE id >= ? AND id < ?",

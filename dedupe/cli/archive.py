@@ -57,6 +57,7 @@ def add(
     reader: c.Given = c.READER,
     hashing: c.Given = c.ARCHIVE_HASHING,
     no_language: c.NoLanguage = False,
+    workers: c.Workers = None,
     config_file: c.ConfigFile = None,
     quiet: c.Quiet = False,
 ):
@@ -67,12 +68,15 @@ def add(
     """
     from ..archive import ON_DUPLICATE
     from ..io.readers import read_inputs
+    from ..parallel import keep_freed_memory
 
     with c.errors_to_exit():
         if on_duplicate not in ON_DUPLICATE:
             c.fail(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}, got {on_duplicate!r}")
         c.check_format(reader.format)
-        given, _ = c.given_settings(config_file, **hashing, detect_language=False if no_language else None)
+        given, _ = c.given_settings(config_file, **hashing, workers=workers,
+                                    detect_language=False if no_language else None)
+        keep_freed_memory()  # (a bulk add makes and drops arrays of tens of MB per batch)
         with open_archive(db, given, create=True) as archive:
             result = archive.add(read_inputs(inputs, *reader.values()), on_duplicate)
         c.report_input_errors(result.errors)

@@ -72,9 +72,9 @@ def sketch_batch(job: tuple[list[str], SketchSettings], keep: bool = False) -> S
     texts, s = job
     parts = [_sketch(texts[a:b], s) for a, b in sub_batches(texts)]
     if s.detect_language:
-        from ..lang import language
+        from ..lang import languages as identified
 
-        languages = [language(t) for t in texts]
+        languages = identified(texts)
     else:
         languages = [("unknown", None)] * len(texts)
     words, sizes, signatures = (np.concatenate([p[k] for p in parts]) for k in range(3))

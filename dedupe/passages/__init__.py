@@ -107,9 +107,10 @@ def find_reuse(
 ) -> Reuse:
     """Passages, related pairs and stock n-grams of ``documents`` (see :class:`Reuse` and
     :func:`find_passages`, whose arguments it takes)."""
-    docs = list(documents)  # each text read once
-    texts = [d.text for d in docs]
-    ids = [d.id for d in docs]
+    ids, texts = [], []  # each text read once (and the documents' other fields not held)
+    for d in documents:
+        ids.append(d.id)
+        texts.append(d.text)
     n = SEED_NGRAM
     workers = getattr(config, "workers", 1)
     if workers > 1:  # the words come back from the workers without the texts, held here

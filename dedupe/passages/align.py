@@ -66,10 +66,10 @@ def seeds(a: Words, b: Words, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     none = np.zeros(0, dtype=np.int64)
     if shared.size == 0:
         return none, none
-    (order_a, sorted_a), (order_b, sorted_b) = a.index(), b.index()
-    first_a, first_b = np.searchsorted(sorted_a, shared), np.searchsorted(sorted_b, shared)
-    count_a = np.searchsorted(sorted_a, shared, side="right") - first_a
-    count_b = np.searchsorted(sorted_b, shared, side="right") - first_b
+    (vocabulary_a, at_a, order_a), (vocabulary_b, at_b, order_b) = a.index(stop), b.index(stop)
+    k_a, k_b = np.searchsorted(vocabulary_a, shared), np.searchsorted(vocabulary_b, shared)
+    first_a, first_b = at_a[k_a].astype(np.int64), at_b[k_b].astype(np.int64)
+    count_a, count_b = at_a[k_a + 1] - first_a, at_b[k_b + 1] - first_b
     repeats = count_a * count_b
     if repeats.max() == 1:  # each shared n-gram once on each side (most pairs): one seed each
         return order_a[first_a], order_b[first_b]

@@ -23,6 +23,7 @@ from ..near.signatures import kperm_signatures
 from ..parallel import batches, pmap
 from ..rules.base import analysis
 from ..textutil import sentences, unwrapped
+from .spill import Spill
 from .tokens import Words, in_sorted, ranges
 
 # documents per worker job (words, units) when the passages stage runs in several processes
@@ -102,28 +103,28 @@ def candidate_codes(
     of them); int64: 8 bytes a pair, where a tuple of two Python integers takes about 100."""
     bands, rows = unit_shape()
     shared = (texts, all_words, stop, n, config.seed)
-    parts = []
-    for part in pmap(_signed_units, batches(range(len(texts)), DOCS_PER_JOB), getattr(config, "workers", 1), shared):
-        parts.append(part)
-        if progress:
-            progress("passage units", min(len(parts) * DOCS_PER_JOB, len(texts)), len(texts))
     none = np.zeros(0, dtype=np.int64)
-    if not parts:
-        return none
-    of_unit = np.concatenate([p[1] for p in parts])
-    if not of_unit.size:
-        return none
-    docs = len(texts)
-    member = None if only is None else np.isin(np.arange(docs), np.fromiter(only, dtype=np.int64))
-    codes, found = none, []
-    for band in range(bands):  # every bucket of every band: its units collide
-        # (the band's columns of every job, joined one band at a time: the signatures are
-        # held once, as the jobs gave them, not copied whole)
-        block = np.concatenate([p[0][:, band * rows : (band + 1) * rows] for p in parts])
-        found.append(_bucket_pairs(block, of_unit, docs, max_df, member))
-        del block
-        if sum(f.size for f in found) > codes.size:  # a pair repeats in many bands: merged as they come
-            codes, found = np.unique(np.concatenate([codes, *found])), []
+    jobs = pmap(_signed_units, batches(range(len(texts)), DOCS_PER_JOB), getattr(config, "workers", 1), shared)
+    # the signatures go to a temporary file band by band as the jobs give them, and come back
+    # one band at a time: held whole they were ~18 KB an article (UNIT_PERM values a unit),
+    # one band is 16 bytes a unit
+    with Spill() as spill:
+        for k, (sig, of_unit) in enumerate(jobs, start=1):
+            for band in range(bands):
+                spill.add(band, sig[:, band * rows : (band + 1) * rows])
+            spill.add("doc", of_unit)
+            if progress:
+                progress("passage units", min(k * DOCS_PER_JOB, len(texts)), len(texts))
+        of_unit = spill.get("doc", np.int64)
+        if not of_unit.size:
+            return none
+        docs = len(texts)
+        member = None if only is None else np.isin(np.arange(docs), np.fromiter(only, dtype=np.int64))
+        codes, found = none, []
+        for band in range(bands):  # every bucket of every band: its units collide
+            found.append(_bucket_pairs(spill.get(band), of_unit, docs, max_df, member))
+            if sum(f.size for f in found) > codes.size:  # a pair repeats in many bands: merged as they come
+                codes, found = np.unique(np.concatenate([codes, *found])), []
     return np.unique(np.concatenate([codes, *found]))
 
 

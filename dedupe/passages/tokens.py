@@ -16,28 +16,54 @@ import numpy as np
 from ..near.fast import _is_word, hash_tokens, lowers_in_place, token_hashes
 from ..near.shingles import WORD_RE, combine_ngrams, normalise
 from ..textutil import unwrapped
+from .spill import Spill
 
 
 @dataclass(frozen=True)
 class Words:
     starts: np.ndarray  # character offset of each word (int32; int64 for a text of 2G characters)
     ends: np.ndarray  # end offset (exclusive) of each word
-    grams: np.ndarray  # uint64 hash of the n words starting at each position (len - n + 1)
     breaks: np.ndarray  # bool: a sentence or paragraph ends between word i - 1 and word i
     hashes: np.ndarray  # uint64 hash of each word (:func:`~dedupe.near.shingles.token_hash`)
+    n: int = 3  # words per n-gram of :attr:`grams`
     # the text (held by the caller anyway): :attr:`tokens` are made from it when asked
     text: str = field(default="", repr=False, compare=False)
-    _vocabulary: dict = field(default_factory=dict, repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def grams(self) -> np.ndarray:
+        """uint64 hash of the ``n`` words starting at each position (``len - n + 1``), made
+        from :attr:`hashes` when asked (held for every document until the passages are
+        aligned, they were a third of the words' memory)."""
+        if self.hashes.size < self.n:
+            return np.zeros(0, dtype=np.uint64)
+        return combine_ngrams(self.hashes, self.n)
+
     def vocabulary(self, stop: np.ndarray) -> np.ndarray:
-        """The sorted unique n-gram hashes, without the stock ones (cached per ``stop``)."""
-        key = id(stop)
-        if key not in self._vocabulary:
-            v = np.unique(self.grams)
-            self._vocabulary.clear()
-            self._vocabulary[key] = v[~in_sorted(v, stop)]
-        return self._vocabulary[key]
+        """The sorted unique n-gram hashes, without the stock ones (see :meth:`index`)."""
+        return self.index(stop)[0]
+
+    def index(self, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(vocabulary, first, order)``: the sorted distinct n-gram hashes without the stock
+        ones (``stop``), and where each is: the positions of ``vocabulary[k]`` are
+        ``order[first[k] : first[k + 1]]``, ascending, so that the positions of any n-gram are
+        found by a binary search in the vocabulary (computed once per ``stop``; 16 bytes an
+        n-gram, where the vocabulary and the hashes in order, held apart, took 20)."""
+        got = self._cache.get("index")
+        if got is None or got[0] != id(stop):
+            order = np.argsort(self.grams, kind="stable")
+            ranked = self.grams[order]
+            new = np.ones(ranked.size, dtype=bool)
+            new[1:] = ranked[1:] != ranked[:-1]
+            starts = np.flatnonzero(new)
+            counts = np.diff(np.append(starts, ranked.size))
+            keep = ~in_sorted(ranked[starts], stop)
+            counts = counts[keep]
+            first = np.zeros(counts.size + 1, dtype=np.int32 if ranked.size < 2**31 else np.int64)
+            np.cumsum(counts, out=first[1:])
+            got = self._cache["index"] = (id(stop), ranked[starts][keep], first,
+                                          order[np.repeat(keep, np.diff(np.append(starts, ranked.size)))].astype(np.int32))
+        return got[1:]
 
     @property
     def tokens(self) -> tuple:
@@ -51,19 +77,8 @@ class Words:
         return _tokens(self.text, self.starts[first:last], self.ends[first:last], whole=first == 0 and last >= len(self))
 
     def forget(self) -> None:
-        """Drop what the aligner computed and keeps (:meth:`vocabulary`, :meth:`index`,
-        :meth:`break_flags`)."""
-        self._vocabulary.clear()
+        """Drop what the aligner computed and keeps (:meth:`index`, :meth:`break_flags`)."""
         self._cache.clear()
-
-    def index(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(order, sorted_grams)``: the n-gram positions (int32) in order of their hash (positions
-        of one hash ascending) and the hashes in that order, so that the positions of any
-        n-gram are found by a binary search (computed once)."""
-        if "index" not in self._cache:
-            order = np.argsort(self.grams, kind="stable")
-            self._cache["index"] = order.astype(np.int32), self.grams[order]
-        return self._cache["index"]
 
     def break_flags(self) -> bytes:
         """:attr:`breaks` as bytes (0 or 1 per word), read word by word by the aligner."""
@@ -122,11 +137,10 @@ def words_of(text: str, n: int) -> Words:
         hashes = token_hashes(np.frombuffer(text.lower().encode("utf-32-le"), dtype=np.uint32), starts, ends)
     else:
         hashes = hash_tokens(_tokens(text, starts, ends))
-    grams = combine_ngrams(hashes, n) if starts.size >= n else np.zeros(0, dtype=np.uint64)
     breaks = _breaks(unwrapped(text), starts, ends)  # same length: offsets hold
     if len(text) < 2**31:  # offsets held for every document until the passages are aligned
         starts, ends = starts.astype(np.int32), ends.astype(np.int32)
-    return Words(starts=starts, ends=ends, grams=grams, breaks=breaks, hashes=hashes, text=text)
+    return Words(starts=starts, ends=ends, breaks=breaks, hashes=hashes, n=n, text=text)
 
 
 def _tokens(text: str, starts: np.ndarray, ends: np.ndarray, whole: bool = True) -> tuple:
@@ -163,10 +177,9 @@ def common_grams(all_words: list[Words], max_df: int, counted=None, extra_df=Non
     are counted here and ``extra_df`` is added for the others."""
     if not all_words:
         return np.zeros(0, dtype=np.uint64)
-    uniq = [np.unique(w.grams) for w in all_words]
     if extra_df is None:
-        values, counts = np.unique(np.concatenate(uniq), return_counts=True)
-        return values[counts > max_df]
+        return stock_grams((w.grams for w in all_words), max_df)
+    uniq = [np.unique(w.grams) for w in all_words]
     values = np.unique(np.concatenate(uniq))
     mine = [u for u, c in zip(uniq, counted) if c]
     counts = np.zeros(values.size, dtype=np.int64)
@@ -174,6 +187,46 @@ def common_grams(all_words: list[Words], max_df: int, counted=None, extra_df=Non
         np.add.at(counts, np.searchsorted(values, np.concatenate(mine)), 1)
     counts += extra_df(values)
     return values[counts > max_df]
+
+
+# the stock count reads the corpus's distinct n-grams back in 2**STOCK_BITS slices of the
+# hash range, one at a time
+STOCK_BITS = 6
+# distinct n-grams of this many documents' worth are sorted and written at a time
+STOCK_BUFFER = 1 << 20
+
+
+def stock_grams(grams, max_df: int) -> np.ndarray:
+    """The sorted n-gram hashes found in more than ``max_df`` documents (``grams``: the n-gram
+    hashes of each document, an iterable). The distinct n-grams of the documents go to a
+    temporary file by the top bits of their hash and are counted one slice of the hash range
+    at a time: the count holds a slice of them (a 64th), not those of the whole corpus
+    (~4 KB an article, with as much again to sort them)."""
+    shift = np.uint64(64 - STOCK_BITS)
+    slices = 1 << STOCK_BITS
+    edges = np.arange(1, slices, dtype=np.uint64) << shift
+    with Spill() as spill:
+        pending: list = []
+
+        def written():
+            values = np.sort(np.concatenate(pending))
+            for k, part in enumerate(np.split(values, np.searchsorted(values, edges))):
+                spill.add(k, part)
+            return []
+
+        held = 0
+        for g in grams:
+            pending.append(np.unique(g))
+            held += pending[-1].size
+            if held >= STOCK_BUFFER:
+                pending, held = written(), 0
+        if pending:
+            written()
+        out = [np.zeros(0, dtype=np.uint64)]
+        for k in range(slices):
+            values, counts = np.unique(spill.get(k, np.uint64), return_counts=True)
+            out.append(values[counts > max_df])
+    return np.concatenate(out)
 
 
 def draft_stock(all_words: list[Words], max_df: int, drafts: list, extra_df) -> np.ndarray:

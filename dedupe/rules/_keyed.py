@@ -12,7 +12,9 @@ A keyed rule (:class:`Keyed`) says:
   quotations to be a key; a name form), and ``plan(noted keys, totals)`` on the driver;
 - ``compare(key, items, plan)``, pass 2, per key: the matches found among the items of one
   key, in corpus order (documents in input order, then the order ``collect`` gave them:
-  pass 1 keeps that order, and grouping keeps it);
+  pass 1 keeps that order, and grouping keeps it); with ``batched``, ``compare(groups, plan)``
+  over all the groups at hand at once (every group here, a partition's in a staged run), for
+  a rule whose pairs are counted over many keys at once (quote-drift);
 - ``report(matches, plan, totals)`` on the driver: the findings, from the matches alone;
 - ``holder(key, item)``, optional: the index of the document holding the item, or None
   when the key's group must be compared whatever documents it holds. With it, a run that
@@ -66,6 +68,7 @@ class Keyed:
     seeded: Optional[Callable] = None  # (noted keys, totals, seeds) -> plan, see above
     focus: Optional[Callable] = None  # (drafts) -> collect, see above
     passes: tuple = ()  # of Pass, after the plan, see above
+    batched: bool = False  # compare takes every group at hand at once, see above
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,8 @@ def census(keyed: Keyed, groups: dict) -> list:
 
 
 def compare(keyed: Keyed, groups: dict, plan) -> list:
+    if keyed.batched:
+        return keyed.compare(groups, plan)
     return [m for k, items in groups.items() for m in keyed.compare(k, items, plan)]
 
 

@@ -93,14 +93,26 @@ def plain_zipf(word: str, lang: str, wordlist: str = "best"):
     word (or language), to be looked up through wordfreq."""
     if not _PLAIN_RE.fullmatch(word):
         return None
+    table = _zipf_table(lang, wordlist)
+    if table is None:
+        return None
+    freq = _frequencies(lang, wordlist).get(word)
+    return table[freq]
+
+
+@lru_cache(maxsize=None)
+def _zipf_table(lang: str, wordlist: str):
+    """Frequency -> Zipf frequency (:func:`_zipf_of`) for every frequency of the word list of
+    ``lang`` (wordfreq stores frequencies in centibel bins: a few hundred distinct values for
+    hundreds of thousands of words, each converted once), and None -> that of an unknown word;
+    None when the language has no such list (see :func:`_frequencies`)."""
     freqs = _frequencies(lang, wordlist)
     if freqs is None:
         return None
-    freq = freqs.get(word)
-    if freq is None:
-        wf = _wordfreq()
-        return round(wf.freq_to_zipf(wf.zipf_to_freq(0.0)), 2)
-    return _zipf_of(freq)
+    wf = _wordfreq()
+    table = {freq: _zipf_of(freq) for freq in set(freqs.values())}
+    table[None] = round(wf.freq_to_zipf(wf.zipf_to_freq(0.0)), 2)
+    return table
 
 
 def _zipf_of(freq: float) -> float:

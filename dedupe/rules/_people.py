@@ -125,7 +125,8 @@ def mentions(text: str) -> list[Mention]:
             continue
         if len(toks) > 1 and is_place(" ".join(strip_possessive(w) for w, _, _ in toks)):
             continue  # "Santa Maria", "San Jose": a place named like a person
-        found = _person_in(text, toks, sent_starts, known, shared)
+        # (a person in full needs two words, or an honorific and a word)
+        found = _person_in(text, toks, sent_starts, known, shared) if len(toks) > 1 else None
         if found is not None:
             if not found.weak:
                 key = fold(found.surname)
@@ -287,8 +288,8 @@ def _unnamed(word: str, start: int):
         yield Mention(start, start + len(word), word, word, None, weak=True)
 
 
-_UNNAMED_RES = (
-    re.compile(r"\b([A-Za-z]+)\.?[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"),
+_UNNAMED_RES = (  # (``++``: a shorter run of letters or spaces cannot be followed by the rest)
+    re.compile(r"\b([A-Za-z]++)\.?[ \u00a0]++([^\W\d_a-z][\w'’\-]+)"),
     re.compile(rf"([^\W\d_a-z][\w'’\-]+)[ \u00a0]+{_SPEECH_VERBS}\b"),
     re.compile(rf"\b{_SPEECH_VERBS}[ \u00a0]+([^\W\d_a-z][\w'’\-]+)"),
 )
@@ -352,10 +353,12 @@ class WordCase:
     while being frequent in English (Zipf >= 3.5: "Prevention" in an agency's name), is an
     ordinary word, not a name."""
 
-    _LOWER_RE = re.compile(r"(?<![\w'’\-])[^\W\d_A-Z]+(?![\w'’\-])")
+    # (``++``, possessive: a shorter run would end before a letter, which no match may do, so
+    # nothing is lost by not backtracking into the run)
+    _LOWER_RE = re.compile(r"(?<![\w'’\-])[^\W\d_A-Z]++(?![\w'’\-])")
     # capitalised inside a sentence: after a lower-case letter, a digit or a comma
-    _CAPITAL_RE = re.compile(r"(?<=[^\W_A-Z][ \u00a0])(?<![.!?] )([^\W\d_a-z][^\W\d_A-Z]+)(?![\w'’\-])|"
-                             r"(?<=[,;][ \u00a0])([^\W\d_a-z][^\W\d_A-Z]+)(?![\w'’\-])")
+    _CAPITAL_RE = re.compile(r"(?<=[^\W_A-Z][ \u00a0])(?<![.!?] )([^\W\d_a-z][^\W\d_A-Z]++)(?![\w'’\-])|"
+                             r"(?<=[,;][ \u00a0])([^\W\d_a-z][^\W\d_A-Z]++)(?![\w'’\-])")
 
     def __init__(self, texts):
         self.lower: Counter = Counter()

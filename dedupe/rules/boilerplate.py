@@ -91,6 +91,9 @@ def _pattern_findings(doc, lines):
     text = doc.text
     body = [n for n, (s, e) in enumerate(lines) if _is_body(text[s:e])]
     first_body, last_body = (body[0], body[-1]) if body else (len(lines), -1)
+    # a line holding a match holds it in the whole text too: a text without one has no line
+    # to search (most texts)
+    click, promo = _CLICK_HERE.search(text) is not None, _INLINE_PROMO.search(text) is not None
     for n, (s, e) in enumerate(lines):
         line = text[s:e]
         words = len(line.split())
@@ -98,18 +101,21 @@ def _pattern_findings(doc, lines):
         if matched:
             yield s, e, matched
             continue
-        if _CLICK_HERE.search(line) and words <= 80:
+        if click and _CLICK_HERE.search(line) and words <= 80:
             yield s, e, "click-here-promo"
             continue
-        m = _INLINE_PROMO.search(line)
+        m = _INLINE_PROMO.search(line) if promo else None
         if m and (m.start() == 0 or line[m.start() - 1] in " \t"):
             ps = s + m.start()
             yield ps, _inline_promo_end(text, s + m.end(), e), "see-also-line"
             continue
         between_body = first_body < n < last_body  # a body paragraph before it and one after
-        alpha_words = len(re.findall(r"[^\W\d_]{2,}", line))
-        if between_body and not _ends_sentence(line) and 7 <= alpha_words and words <= 30 and _HEADLINE_MARK.search(line):
+        if (between_body and not _ends_sentence(line) and words <= 30 and 7 <= len(_ALPHA_WORD.findall(line))
+                and _HEADLINE_MARK.search(line)):
             yield s, e, "related-headline"
+
+
+_ALPHA_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 # Two passes (see ``_keyed``): each line is keyed by its normalised form (a digest), with its

@@ -126,7 +126,8 @@ def _cannot_be_foreign(lower: list[str], doc_lang: str) -> bool:
     return (len(lower) - english) / len(lower) < MIN_FOREIGN_SHARE
 
 
-_REDUPLICATION = re.compile(r"\b([^\W\d_]+)(?:[-‐ ]\1\b)+", re.IGNORECASE)
+# (``++``: a shorter word would end before a letter, not a separator)
+_REDUPLICATION = re.compile(r"\b([^\W\d_]++)(?:[-‐ ]\1\b)+", re.IGNORECASE)
 
 
 def foreign_language(sentence: str, doc_lang: str):

@@ -228,16 +228,20 @@ def _report(matches: list, plan: dict, totals):
 _TERM_RE = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
 
-def _analyzer():
-    """The terms of a text as ``TfidfVectorizer(stop_words="english")`` analyses it (lower
-    case, its token pattern, its English stop words left out), without importing it."""
-    stop = stopwords()
-    return lambda text: [t for t in _TERM_RE.findall(text.lower()) if t not in stop]
+def _term_counts(text: str) -> Counter:
+    """How often each term of a text occurs, as ``TfidfVectorizer(stop_words="english")``
+    analyses it (lower case, its token pattern, its English stop words left out), without
+    importing it; in order of first occurrence. Every token is counted at once, and the stop
+    words are then dropped, once per distinct word."""
+    counts = Counter(_TERM_RE.findall(text.lower()))
+    for word in stopwords().intersection(counts):
+        del counts[word]
+    return counts
 
 
 def _terms(doc) -> set:
     """The document's terms once each (their document frequencies, added up in pass 1): the
-    distinct words of :func:`_analyzer`, as a set, without a list of every word first."""
+    distinct words of :func:`_term_counts`, as a set, without a list of every word first."""
     return set(_TERM_RE.findall(doc.text.lower())) - stopwords()
 
 
@@ -264,9 +268,9 @@ class Related:
 
         # each document's term counts as arrays at once (term ids in order of first sight), so
         # that only one string per distinct term is held, not a Counter per document
-        analyse, seen, ids, counts, sizes = _analyzer(), {}, [], [], []
+        seen, ids, counts, sizes = {}, [], [], []
         for t in self.totals.texts(self.indices):
-            c = Counter(analyse(t))
+            c = _term_counts(t)
             ids.append(np.fromiter((seen.setdefault(w, len(seen)) for w in c), dtype=np.int64, count=len(c)))
             counts.append(np.fromiter(c.values(), dtype=np.float64, count=len(c)))
             sizes.append(len(c))

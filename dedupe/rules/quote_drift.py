@@ -26,10 +26,10 @@ import difflib
 import hashlib
 import re
 import sys
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress, count
+from operator import attrgetter
 from typing import Optional
 
 from ..textutil import sentences, single_sentence
@@ -43,6 +43,8 @@ MIN_AGREE = 0.6  # of the aligned stretch, this share of words is the same
 MIN_SHARED = 2  # candidate forms share at least this many content words ...
 SHARED_SHARE = 0.4  # ... and this share of the content words of the one with fewer
 MAX_KEY_FORMS = 100  # a content word in more distinct quotations than this is no key
+_BLOCK = 256  # forms whose shared keys are counted at once (see _compare_groups)
+_FORM, _CONTENT, _DOC = attrgetter("form"), attrgetter("content"), attrgetter("doc")
 MAX_SUBSTITUTION = 3  # a replaced stretch longer than this (words) is a rewrite, not a synonym
 WARN_SUBSTITUTIONS = 2  # this many substitutions make a warning
 RESPELLING = 80  # rapidfuzz ratio at or above which two words are one word respelled
@@ -76,7 +78,7 @@ class _Unit:
         self._spans = None
         # (a sorted tuple: a set of a few strings takes five times the memory, and every
         # quotation of the corpus is held until pass 2)
-        self.content = tuple(sorted(set(_content(self.words))))
+        self.content = tuple(sorted(filter(_is_content, set(self.words))))
         self.form = hashlib.blake2b("\0".join(self.words).encode("utf-8", "surrogatepass"), digest_size=12).digest()
 
     @property
@@ -95,10 +97,10 @@ def _lower(words) -> tuple:
     return tuple(w.lower().replace("’", "'") for w in words)
 
 
-def _pieces(text: str):
-    """Per quotation, the spans of its units: the quotation, and each of its sentences when
-    it has several."""
-    for q in analysis(text).quotations:
+def _pieces(text: str, quotes=None):
+    """Per quotation (``quotes``: the text's, or those of its shared analysis), the spans of
+    its units: the quotation, and each of its sentences when it has several."""
+    for q in analysis(text).quotations if quotes is None else quotes:
         sents = [] if single_sentence(text, q.start, q.end) else list(sentences(text, q.start, q.end))
         yield q, [(q.start, q.end)] + (sents if len(sents) > 1 else [])
 
@@ -128,14 +130,44 @@ def _is_content(word: str) -> bool:
     return _CONTRACTION_RE.sub("", word) not in function_words()  # he's, don't, we're
 
 
+def quote_pieces(text: str, shared: bool = True):
+    """Per quotation, the spans of its pieces (its sentences when it has several, else the
+    whole quotation) and whether it has several. ``shared=False``: the quotations found
+    here, without the text's shared analysis (an archived text is read once)."""
+    from ._quotes import quotations
+
+    for _, spans in _pieces(text, None if shared else quotations(text)):
+        yield spans[1:] or spans, len(spans) > 1
+
+
+_CONTRACTIONS = ("'s", "'re", "'ve", "'ll", "'d", "'m", "'t", "n't")
+
+
+@lru_cache(maxsize=1)
+def other_words():
+    """The hashes (:func:`~dedupe.near.fast.hash_tokens`, sorted) of every word without a
+    digit that is not a content word (:func:`_is_content`): the function words, the number
+    words, and a function word with a contraction's ending (``_CONTRACTION_RE``, with the
+    straight apostrophe) that the rule strips back to a function word. A word outside these
+    holding no digit is a content word."""
+    import numpy as np
+
+    from ..near.fast import hash_tokens
+
+    base = {w.replace("’", "'") for w in (*function_words(), *_NUMBER_WORDS)} | set(function_words())
+    candidates = base | {w + c for w in base for c in _CONTRACTIONS}
+    found = sorted(w for w in candidates if not any(c.isdigit() for c in w) and not _is_content(w))
+    return np.unique(hash_tokens(found))
+
+
 def _quote_units(text: str):
-    """Per quotation, the words of its pieces (its sentences when it has several, else the
-    whole quotation) and its units (``_Unit.words`` of each, in order) as ranges of pieces:
-    the whole quotation (its sentences' words: only white space lies between them, and no
-    word crosses a sentence's end), then each piece long enough. Found as they are read."""
-    for _, spans in _pieces(text):
-        words = [_piece_words(text[s:e]) for s, e in spans[1:] or spans]
-        units = [range(len(words))] if len(spans) > 1 and sum(map(len, words)) >= MIN_WORDS else []
+    """Per quotation, the words of its pieces (:func:`quote_pieces`) and its units
+    (``_Unit.words`` of each, in order) as ranges of pieces: the whole quotation (its
+    sentences' words: only white space lies between them, and no word crosses a sentence's
+    end), then each piece long enough. Found as they are read."""
+    for spans, several in quote_pieces(text):
+        words = [_piece_words(text[s:e]) for s, e in spans]
+        units = [range(len(words))] if several and sum(map(len, words)) >= MIN_WORDS else []
         yield words, units + [range(i, i + 1) for i, w in enumerate(words) if len(w) >= MIN_WORDS]
 
 
@@ -297,41 +329,65 @@ def _plan(no_key: list, totals) -> frozenset:
     return frozenset(no_key)
 
 
-def _compare_key(word: str, units: list, no_key: frozenset) -> list:
-    """Matches ``(order, found, occurrences of a, occurrences of b)`` among the forms
-    holding ``word``, for the pairs whose first shared key is ``word``."""
-    forms: dict = defaultdict(list)  # one form: one quotation, however often it is copied
-    for u in units:
-        forms[u.form].append(u)
-    if len(forms) > MAX_KEY_FORMS:
-        return []
-    firsts = [occ[0] for occ in forms.values()]
-    content = [frozenset(u.content) for u in firsts]
-    keys = [c - no_key for c in content] if no_key else content
-    sizes = [len(c) for c in content]
-    # the keys from ``word`` on, indexed within the group: a pair this group owns shares
-    # no key before ``word``
-    postings: dict = defaultdict(list)
-    for i, ks in enumerate(keys):
-        for k in ks:
-            if k >= word:
-                postings[k].append(i)
+def _compare_groups(groups: dict, no_key: frozenset) -> list:
+    """Matches ``(order, found, occurrences of a, occurrences of b)`` among the forms of
+    ``groups`` (key -> its units), each pair of forms compared in the group of the first key
+    they share (a word of ``no_key`` is no key), when that group is one of ``groups``.
+
+    The shared keys of every pair of forms are counted at once, as a product of the sparse
+    form-by-key matrix with its transpose (in blocks of forms, so that memory stays bounded),
+    and only the pairs sharing enough keys are read one by one."""
+    # form -> its units: a group holding one unit of a form holds them all (they have the
+    # same content words), in corpus order; a group's forms are read in C, and only the units
+    # of forms not seen before are taken one by one
+    occurrences: dict = {}
+    for units in groups.values():
+        fresh = set(map(_FORM, units)).difference(occurrences)
+        if fresh:
+            for u in compress(units, map(fresh.__contains__, map(_FORM, units))):
+                occurrences.setdefault(u.form, []).append(u)
+    if len(set(map(_DOC, chain.from_iterable(occurrences.values())))) < 2:
+        return []  # a match is between two documents (a scan of one file imports no scipy)
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    forms = [occ[0] for occ in occurrences.values()]  # a unit of each form, in order of first sight
+    # the form-by-key matrix from every form's content words (not from the groups at hand,
+    # which may be some keys only): words numbered in C, the words of no_key left out
+    sizes = np.fromiter(map(len, map(_CONTENT, forms)), dtype=np.int64, count=len(forms))
+    numbered = dict(zip(dict.fromkeys(chain.from_iterable(map(_CONTENT, forms))), count()))
+    cols = np.fromiter(map(numbered.__getitem__, chain.from_iterable(map(_CONTENT, forms))), dtype=np.int32,
+                       count=int(sizes.sum()))
+    is_key = np.fromiter((w not in no_key for w in numbered), dtype=bool, count=len(numbered))
+    kept = is_key[cols]
+    per_form = np.bincount(np.repeat(np.arange(len(forms), dtype=np.int32), sizes)[kept], minlength=len(forms))
+    indptr = np.concatenate(([0], np.cumsum(per_form)))
+    cols = cols[kept]
+    del kept
+    matrix = csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(len(forms), len(numbered)))
+    in_group = np.bincount(cols, minlength=len(numbered))  # key -> the forms its group holds
+    transposed = matrix.T.tocsr()
     out = []
-    for i, ks in enumerate(keys):
-        # the later forms sharing each key (postings are in form order: a binary search each)
-        shared = Counter(chain.from_iterable(p[bisect_right(p, i) :] for p in (postings[k] for k in ks if k >= word)))
-        for j, n in shared.items():
-            if n < MIN_SHARED or n < SHARED_SHARE * min(sizes[i], sizes[j]) or min(ks & keys[j]) != word:
+    for lo in range(0, len(forms), _BLOCK):
+        shared = (matrix[lo : lo + _BLOCK] @ transposed).tocoo()
+        rows, other, n = shared.row + lo, shared.col, shared.data
+        keep = (other > rows) & (n >= MIN_SHARED) & (n >= SHARED_SHARE * np.minimum(sizes[rows], sizes[other]))
+        for i, j in zip(rows[keep].tolist(), other[keep].tolist()):
+            word = min(set(forms[i].content).intersection(forms[j].content).difference(no_key))
+            if word not in groups or in_group[numbered[word]] > MAX_KEY_FORMS:
                 continue
-            occ_a, occ_b = forms[firsts[i].form], forms[firsts[j].form]
+            occ_a, occ_b = occurrences[forms[i].form], occurrences[forms[j].form]
+            if (occ_a[0].doc, occ_a[0].seq) > (occ_b[0].doc, occ_b[0].seq):
+                occ_a, occ_b = occ_b, occ_a  # the form that comes first in the group is a
             if len({u.doc for u in occ_a} | {u.doc for u in occ_b}) < 2:
                 continue
             found = _compare(occ_a[0].words, occ_b[0].words)
             if found is not None:
                 # longest first, so a whole quotation is reported before its sentences; then
                 # in the order of the forms' first occurrences
-                order = (-max(len(firsts[i].words), len(firsts[j].words)), (firsts[i].doc, firsts[i].seq), (firsts[j].doc, firsts[j].seq))
-                out.append((order, found, occ_a, occ_b))
+                a, b = occ_a[0], occ_b[0]
+                out.append(((-max(len(a.words), len(b.words)), (a.doc, a.seq), (b.doc, b.seq)), found, occ_a, occ_b))
+    out.sort(key=lambda m: m[0])
     return out
 
 
@@ -347,7 +403,7 @@ def _holder(word: str, unit) -> int:
     return unit.doc
 
 
-KEYED = Keyed(collect=_collect, compare=_compare_key, report=_findings, census=_census, plan=_plan, holder=_holder,
+KEYED = Keyed(collect=_collect, compare=_compare_groups, batched=True, report=_findings, census=_census, plan=_plan, holder=_holder,
               focus=_focus)
 
 

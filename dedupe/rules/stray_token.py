@@ -79,8 +79,10 @@ def _script(ch: str) -> str:
 
 
 # a word with a letter outside ASCII: the only words that can have letters of another script
-# (every ASCII letter is Latin), found by one regular expression over the text
-_NON_ASCII_WORD_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]*[^\W\d_\x00-\x7f][^\W\d_]*")
+# (every ASCII letter is Latin), found by one regular expression over the text: a run of
+# letters holding one outside ASCII, its ASCII letters before that one taken without
+# backtracking (a run of ASCII letters alone fails at once)
+_NON_ASCII_WORD_RE = re.compile(r"(?<![^\W\d_])[a-zA-Z]*+[^\W\d_\x00-\x7f][^\W\d_]*")
 
 
 def _other_script(word: str) -> bool:
@@ -92,6 +94,8 @@ def _foreign_script_runs(text: str):
     """Runs of words with letters in a script other than Latin (words joined by spaces form one
     run; any other word or character between two such words ends a run). Only alphabetic
     characters count: "km²" is Latin."""
+    if text.isascii():  # (no word with a letter outside ASCII)
+        return
     run_start = None
     last_end = None
     for m in _NON_ASCII_WORD_RE.finditer(text):
