@@ -196,7 +196,7 @@ def _gaps(layout) -> np.ndarray:
     bits = np.arange(int(counts.sum()), dtype=np.int64)
     bits *= np.repeat(kw, counts)
     bits += np.repeat(first * 8 - before * kw, counts)
-    gaps = _windows(buf)[bits >> 3].view(np.int64)  # (a new array: its bits as int64)
+    gaps = _windows(buf)[bits >> 3].view("<i8")  # (a new array: its bits as int64, little-endian as stored)
     bits &= 7
     gaps >>= bits
     gaps &= np.repeat((np.int64(1) << kw) - 1, counts)
