@@ -161,7 +161,7 @@ def _words_in_workers(texts: list[str], workers: int) -> list[Words]:
 
 
 def _words_apart(texts: list[str]) -> list[Words]:
-    return [replace(w, text="") for w in _words_of_all(texts)]
+    return [w.without_text() for w in _words_of_all(texts)]
 
 
 def _align_job(shared, pairs: list) -> Reuse:

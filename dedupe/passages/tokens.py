@@ -7,7 +7,7 @@ of the ``n`` words starting at word ``i``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import re
 
@@ -23,12 +23,28 @@ from .spill import Spill
 class Words:
     starts: np.ndarray  # character offset of each word (int32; int64 for a text of 2G characters)
     ends: np.ndarray  # end offset (exclusive) of each word
-    breaks: np.ndarray  # bool: a sentence or paragraph ends between word i - 1 and word i
     hashes: np.ndarray  # uint64 hash of each word (:func:`~dedupe.near.shingles.token_hash`)
     n: int = 3  # words per n-gram of :attr:`grams`
     # the text (held by the caller anyway): :attr:`tokens` are made from it when asked
     text: str = field(default="", repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    _held: dict = field(default_factory=dict, repr=False, compare=False)  # :attr:`breaks` once made
+
+    @property
+    def breaks(self) -> np.ndarray:
+        """bool per word: a sentence or paragraph ends between word ``i - 1`` and word ``i``
+        (see :func:`words_of`), made from the text when first asked and kept: only the aligner
+        reads them, and a check against an archive aligns few of the documents it tokenises
+        (the breaks were over a third of :func:`words_of`)."""
+        got = self._held.get("breaks")
+        if got is None:
+            got = self._held["breaks"] = _breaks(unwrapped(self.text), self.starts, self.ends)  # same length: offsets hold
+        return got
+
+    def without_text(self) -> "Words":
+        """These words without their text (to send to another process), the breaks made first."""
+        self.breaks  # noqa: B018 (made here, where the text is)
+        return replace(self, text="")
 
     @property
     def grams(self) -> np.ndarray:
@@ -137,10 +153,9 @@ def words_of(text: str, n: int) -> Words:
         hashes = token_hashes(np.frombuffer(text.lower().encode("utf-32-le"), dtype=np.uint32), starts, ends)
     else:
         hashes = hash_tokens(_tokens(text, starts, ends))
-    breaks = _breaks(unwrapped(text), starts, ends)  # same length: offsets hold
     if len(text) < 2**31:  # offsets held for every document until the passages are aligned
         starts, ends = starts.astype(np.int32), ends.astype(np.int32)
-    return Words(starts=starts, ends=ends, breaks=breaks, hashes=hashes, n=n, text=text)
+    return Words(starts=starts, ends=ends, hashes=hashes, n=n, text=text)
 
 
 def _tokens(text: str, starts: np.ndarray, ends: np.ndarray, whole: bool = True) -> tuple:
