@@ -90,7 +90,8 @@ class Pass:
 @dataclass
 class Totals:
     """What pass 1 adds up over the corpus: the number of documents and the tallies; and how
-    to read the texts of a few documents again (``texts(indices)``), for the report."""
+    to read the texts of a few documents again (``texts(indices)``, an iterable read once: each
+    text read as its turn comes), for the report."""
 
     documents: int = 0
     tally: Counter = field(default_factory=Counter)
@@ -194,22 +195,27 @@ def revisit(keyed: Keyed, plan, docs: list, mine: Optional[set] = None, first: O
     whose results are merged in corpus order: :func:`merged`)."""
     carried: dict = {}
     found: list = []
-    todo = list(enumerate(docs))
+    todo = range(len(docs))  # the indexes of the documents to visit (read as visited, not held)
     for n, step in enumerate(keyed.passes):
         if n == 0 and first is not None:
             carried, tally, matches = first
         elif n == 0 and mine is not None and step.wider is not None:
             carried, tally, matches = visit(step, plan, [(i, docs[i]) for i in sorted(mine)], carried)
             wanted = step.wider(plan, carried)
-            more = visit(step, plan, [(i, d) for i, d in todo if i not in mine and wanted(d, i)], carried)
+            more = visit(step, plan, ((i, d) for i, d in _read(docs, todo) if i not in mine and wanted(d, i)), carried)
             carried, matches = {**carried, **more[0]}, {**matches, **more[2]}
             tally.update(more[1])
         else:
-            carried, tally, matches = visit(step, plan, todo, carried)
+            carried, tally, matches = visit(step, plan, _read(docs, todo), carried)
         found.extend(m for i in sorted(matches) for m in matches[i])
-        todo = [(i, docs[i]) for i in sorted(carried)]
+        todo = sorted(carried)
         plan = step.then(plan, tally) if step.then is not None else plan
     return found, plan
+
+
+def _read(docs, indexes):
+    """``(index, document)`` for each of ``indexes``, each document read when its turn comes."""
+    return ((i, docs[i]) for i in indexes)
 
 
 def merged(visits) -> tuple:
@@ -266,7 +272,7 @@ def planned(rule_id: str, groups: dict, tally: Counter, docs: list, only: Option
     """The first part of :func:`conclude`, up to the passes: ``(plan, matches, totals, mine)``.
     The first of the rule's passes may then run elsewhere (its visits need only the plan)."""
     keyed = keyed_rule(rule_id)
-    totals = Totals(documents=len(docs), texts=lambda indices: [docs[i].text for i in indices])
+    totals = Totals(documents=len(docs), texts=lambda indices: (docs[i].text for i in indices))
     totals.tally.update(tally)
     groups = {k: groups[k] for k in sorted(groups)}
     noted = census(keyed, groups)
