@@ -243,7 +243,7 @@ def run(rule_id: str, docs: list, workers: int = 1, only: Optional[set] = None) 
 def conclude(rule_id: str, groups: dict, tally: Counter, docs: list, only: Optional[set] = None) -> list:
     """Pass 2 of the keyed rule ``rule_id`` in this process: its findings, given its pass-1
     items grouped by key (in corpus order, as :func:`group_into` adds them) and its tallies
-    added up over ``docs``.
+    added up over ``docs`` (a ``Counter``, taken over: not copied).
     With ``only`` (document ids) and the rule's ``holder``, the findings in those documents
     (others may be missing): the groups holding no item of theirs are not compared (the
     census and plan still see every group; the passes visit the documents ``Pass.wider`` says)."""
@@ -272,8 +272,9 @@ def planned(rule_id: str, groups: dict, tally: Counter, docs: list, only: Option
     """The first part of :func:`conclude`, up to the passes: ``(plan, matches, totals, mine)``.
     The first of the rule's passes may then run elsewhere (its visits need only the plan)."""
     keyed = keyed_rule(rule_id)
-    totals = Totals(documents=len(docs), texts=lambda indices: (docs[i].text for i in indices))
-    totals.tally.update(tally)
+    # the tally taken over, not copied (the callers give theirs up): two copies of a tally
+    # over the corpus' vocabulary were held through pass 2
+    totals = Totals(documents=len(docs), tally=tally, texts=lambda indices: (docs[i].text for i in indices))
     groups = {k: groups[k] for k in sorted(groups)}
     noted = census(keyed, groups)
     mine = None if only is None else {i for i, d in enumerate(docs) if d.id in only}
