@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Iterator, Optional
 
 import numpy as np
@@ -148,6 +148,30 @@ class Corpus:
     def texts(self) -> "CorpusTexts":
         """A read-only mapping id -> text, reading texts only when asked."""
         return CorpusTexts(self)
+
+    def view(self, indices) -> "CorpusDocuments":
+        """The documents at ``indices`` (in that order) as a sequence, each read when asked."""
+        return CorpusDocuments(self, indices)
+
+
+class CorpusDocuments(Sequence):
+    """Some documents of a corpus as a read-only sequence that holds none of them: an item or
+    a slice is read from the corpus when asked (a slice as a list), so that a stage going over
+    the documents in batches (the rules) holds a batch at a time, not the corpus."""
+
+    def __init__(self, corpus: Corpus, indices):
+        self._corpus, self._indices = corpus, array("q", indices)
+
+    def __len__(self) -> int:
+        return len(self._indices)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._corpus.document(j) for j in self._indices[i]]
+        return self._corpus.document(self._indices[i])
+
+    def __iter__(self) -> Iterator[Document]:
+        return map(self._corpus.document, self._indices)
 
 
 class CorpusTexts(Mapping):

@@ -36,3 +36,20 @@ def test_scan_with_rules_beside_passages_is_identical(seeds_dir, monkeypatch):
     one = render(scan(docs, Config(workers=1), timestamp=False))
     monkeypatch.setattr(dedupe.rules, "BATCH", 2)
     assert render(scan(docs, Config(workers=2), timestamp=False)) == one
+
+
+def test_findings_identical_over_a_corpus_read_again(seeds_dir):
+    """Given the corpus (as the scan's rules process is), the rules read the documents from
+    their source in batches as they go, holding no list of them: same findings."""
+    from dedupe.api import ingest
+    from dedupe.corpus import CorpusDocuments
+
+    docs = [d for d in read_inputs([str(seeds_dir)]) if hasattr(d, "text")]
+    corpus, _ = ingest(iter(docs), Config(workers=1))
+    assert corpus._held == {}  # (files: every text is read again from its source)
+    view = corpus.view(range(len(corpus)))
+    assert isinstance(view, CorpusDocuments) and [d.text for d in view[1:3]] == [d.text for d in docs[1:3]]
+    one = run_rules(docs, Config(workers=1), batch_size=2)
+    for workers, warm in ((1, False), (2, True)):
+        again = run_rules(corpus, Config(workers=workers), batch_size=2, warm=warm)
+        assert [f.to_dict() for f in again] == [f.to_dict() for f in one]

@@ -98,7 +98,7 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
         here = 1 if warm and spans else 0
         for job, out in zip(jobs, pmap(_rules_job, jobs, workers, shared, ahead=len(jobs), here=here)):
             if run.take(job, out):
-                for rid in keyed:
+                for rid in run.largest_first():
                     run.by_rule[rid] = _keyed.conclude(rid, *run.pass1(rid), docs, only)
         return run.found(rules)
     jobs = [("batch", *spans[0], True, True), *(("batch", *sp, False, True) for sp in spans[1:]), *whole,
@@ -120,7 +120,7 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
             for rid in dealt:
                 states[rid] = _keyed.planned(rid, *run.pass1(rid), docs, only)
                 visits[rid] = [pool.submit(_rules_job, ("visit", rid, *sp, states[rid][0])) for sp in spans]
-            for rid in keyed:
+            for rid in run.largest_first():
                 if rid not in dealt:
                     run.by_rule[rid] = _keyed.conclude(rid, *run.pass1(rid), docs, only)
         for rid, parts in visits.items():
@@ -143,6 +143,7 @@ class _Collected:
         # the pass-1 tallies, added up as the batches come (in job order, which is corpus
         # order): not held per batch
         self.tallies: dict = {rid: Counter() for rid in keyed}
+        self.items: Counter = Counter()  # keyed rule -> its pass-1 items so far
 
     def take(self, job: tuple, out) -> bool:
         """Note the output of a job; True when it completes pass 1 of the keyed rules."""
@@ -159,8 +160,17 @@ class _Collected:
         for rid, (items, tally) in out[1].items():
             _keyed.group_into(self.groups[rid], items)
             self.tallies[rid].update(tally)
+            self.items[rid] += len(items)
         self.collected += 1
         return self.collected == len(self.spans)
+
+    def largest_first(self) -> list:
+        """The keyed rules, those with the most pass-1 items first (then by id): each rule's
+        items are freed once it is concluded, so the largest set of items is not held while
+        another rule's pass 2 builds its own tables (name-variant's relatedness held
+        quote-drift's 1.4M items at 10k articles). Each rule's findings do not depend on this
+        order (:meth:`found` orders them by rule)."""
+        return sorted(self.keyed, key=lambda rid: (-self.items[rid], rid))
 
     def pass1(self, rid: str) -> tuple:
         """The pass-1 items of ``rid`` grouped by key and its tally added up, for
@@ -268,9 +278,16 @@ def run_rules(
     """
     results = results or {}
     skip = not_english(results.values())
-    docs = list(docs)
-    skipped = [d for d in docs if d.id in skip]
-    docs = [d for d in docs if d.id not in skip]
+    from ..corpus import Corpus  # (not at import: numpy)
+
+    if isinstance(docs, Corpus):  # read in batches as the rules go, not held (see Corpus.view)
+        ids = docs.ids
+        skipped = [docs.document(i) for i, d in enumerate(ids) if d in skip]
+        docs = docs.view(i for i, d in enumerate(ids) if d not in skip)
+    else:
+        docs = list(docs)
+        skipped = [d for d in docs if d.id in skip]
+        docs = [d for d in docs if d.id not in skip]
     ctx = RuleContext(config=config, results=results, only=only)
     floor = severity_rank(config.min_severity)
     rules = select_rules(config.select, config.ignore)

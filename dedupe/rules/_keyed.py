@@ -90,7 +90,8 @@ class Pass:
 @dataclass
 class Totals:
     """What pass 1 adds up over the corpus: the number of documents and the tallies; and how
-    to read the texts of a few documents again (``texts(indices)``), for the report."""
+    to read the texts of a few documents again (``texts(indices)``, an iterable read once: each
+    text read as its turn comes), for the report."""
 
     documents: int = 0
     tally: Counter = field(default_factory=Counter)
@@ -194,22 +195,27 @@ def revisit(keyed: Keyed, plan, docs: list, mine: Optional[set] = None, first: O
     whose results are merged in corpus order: :func:`merged`)."""
     carried: dict = {}
     found: list = []
-    todo = list(enumerate(docs))
+    todo = range(len(docs))  # the indexes of the documents to visit (read as visited, not held)
     for n, step in enumerate(keyed.passes):
         if n == 0 and first is not None:
             carried, tally, matches = first
         elif n == 0 and mine is not None and step.wider is not None:
             carried, tally, matches = visit(step, plan, [(i, docs[i]) for i in sorted(mine)], carried)
             wanted = step.wider(plan, carried)
-            more = visit(step, plan, [(i, d) for i, d in todo if i not in mine and wanted(d, i)], carried)
+            more = visit(step, plan, ((i, d) for i, d in _read(docs, todo) if i not in mine and wanted(d, i)), carried)
             carried, matches = {**carried, **more[0]}, {**matches, **more[2]}
             tally.update(more[1])
         else:
-            carried, tally, matches = visit(step, plan, todo, carried)
+            carried, tally, matches = visit(step, plan, _read(docs, todo), carried)
         found.extend(m for i in sorted(matches) for m in matches[i])
-        todo = [(i, docs[i]) for i in sorted(carried)]
+        todo = sorted(carried)
         plan = step.then(plan, tally) if step.then is not None else plan
     return found, plan
+
+
+def _read(docs, indexes):
+    """``(index, document)`` for each of ``indexes``, each document read when its turn comes."""
+    return ((i, docs[i]) for i in indexes)
 
 
 def merged(visits) -> tuple:
@@ -237,7 +243,7 @@ def run(rule_id: str, docs: list, workers: int = 1, only: Optional[set] = None) 
 def conclude(rule_id: str, groups: dict, tally: Counter, docs: list, only: Optional[set] = None) -> list:
     """Pass 2 of the keyed rule ``rule_id`` in this process: its findings, given its pass-1
     items grouped by key (in corpus order, as :func:`group_into` adds them) and its tallies
-    added up over ``docs``.
+    added up over ``docs`` (a ``Counter``, taken over: not copied).
     With ``only`` (document ids) and the rule's ``holder``, the findings in those documents
     (others may be missing): the groups holding no item of theirs are not compared (the
     census and plan still see every group; the passes visit the documents ``Pass.wider`` says)."""
@@ -266,8 +272,9 @@ def planned(rule_id: str, groups: dict, tally: Counter, docs: list, only: Option
     """The first part of :func:`conclude`, up to the passes: ``(plan, matches, totals, mine)``.
     The first of the rule's passes may then run elsewhere (its visits need only the plan)."""
     keyed = keyed_rule(rule_id)
-    totals = Totals(documents=len(docs), texts=lambda indices: [docs[i].text for i in indices])
-    totals.tally.update(tally)
+    # the tally taken over, not copied (the callers give theirs up): two copies of a tally
+    # over the corpus' vocabulary were held through pass 2
+    totals = Totals(documents=len(docs), tally=tally, texts=lambda indices: (docs[i].text for i in indices))
     groups = {k: groups[k] for k in sorted(groups)}
     noted = census(keyed, groups)
     mine = None if only is None else {i for i, d in enumerate(docs) if d.id in only}
