@@ -213,7 +213,7 @@ def signed_units(texts, all_words, stop: np.ndarray, n: int, seed: int, docs=Non
             last.append(np.maximum(w0, w1 - n + 1) + base)  # the unit's n-grams: first .. last - 1
             unit_doc.append(np.full(w0.size, d, dtype=np.int64))
         grams.append(words.grams)
-        base += words.grams.size
+        base += grams[-1].size
     if not first:
         return np.zeros((0, UNIT_PERM), dtype=np.uint64), np.zeros(0, dtype=np.int64)
     grams_all = np.concatenate(grams)

@@ -67,18 +67,18 @@ class Words:
         n-gram, where the vocabulary and the hashes in order, held apart, took 20)."""
         got = self._cache.get("index")
         if got is None or got[0] != id(stop):
-            order = np.argsort(self.grams, kind="stable")
-            ranked = self.grams[order]
+            grams = self.grams  # (made from the hashes: once here)
+            order = np.argsort(grams, kind="stable")
+            ranked = grams[order]
             new = np.ones(ranked.size, dtype=bool)
             new[1:] = ranked[1:] != ranked[:-1]
             starts = np.flatnonzero(new)
             counts = np.diff(np.append(starts, ranked.size))
             keep = ~in_sorted(ranked[starts], stop)
-            counts = counts[keep]
-            first = np.zeros(counts.size + 1, dtype=np.int32 if ranked.size < 2**31 else np.int64)
-            np.cumsum(counts, out=first[1:])
+            first = np.zeros(int(keep.sum()) + 1, dtype=np.int32 if ranked.size < 2**31 else np.int64)
+            np.cumsum(counts[keep], out=first[1:])
             got = self._cache["index"] = (id(stop), ranked[starts][keep], first,
-                                          order[np.repeat(keep, np.diff(np.append(starts, ranked.size)))].astype(np.int32))
+                                          order[np.repeat(keep, counts)].astype(np.int32))
         return got[1:]
 
     @property
@@ -281,32 +281,24 @@ def reaching(all_words: list[Words], drafts: list, stop: np.ndarray, max_df: int
     from . import SEED_NGRAM
     from .align import ANCHOR_WORDS
 
-    mine = [w.grams for w, d in zip(all_words, drafts) if d]
+    grams = [w.grams for w in all_words]  # (made from the hashes: once here)
+    mine = [g for g, d in zip(grams, drafts) if d]
     open_ = np.unique(np.concatenate([np.zeros(0, dtype=np.uint64), *mine]))
     open_ = open_[~in_sorted(open_, stop)]
-    near = np.array([bool(d) or bool(in_sorted(w.grams, open_).any()) for w, d in zip(all_words, drafts)], dtype=bool)
+    near = np.array([bool(d) or bool(in_sorted(g, open_).any()) for g, d in zip(grams, drafts)], dtype=bool)
     if near.sum() > max_df:
         return near
     k = ANCHOR_WORDS - SEED_NGRAM + 1
     runs = np.unique(np.concatenate([np.zeros(0, dtype=np.uint64), *(_runs(g, open_, k) for g in mine)]))
-    return np.array([bool(d) or (bool(x) and bool(in_sorted(_runs(w.grams, open_, k), runs).any()))
-                     for w, d, x in zip(all_words, drafts, near)], dtype=bool)
-
-
-_RUN_MIX = np.uint64(0x9E3779B97F4A7C15)
+    return np.array([bool(d) or (bool(x) and bool(in_sorted(_runs(g, open_, k), runs).any()))
+                     for g, d, x in zip(grams, drafts, near)], dtype=bool)
 
 
 def _runs(grams: np.ndarray, open_: np.ndarray, k: int) -> np.ndarray:
-    """A hash of each ``k`` consecutive n-grams of ``grams`` that are all in ``open_``
-    (sorted); two equal runs, equal hashes (different runs may rarely share one: a document
-    kept for nothing)."""
-    m = grams.size - k + 1
-    if m <= 0:
+    """A hash (:func:`~dedupe.near.shingles.combine_ngrams`) of each ``k`` consecutive n-grams
+    of ``grams`` that are all in ``open_`` (sorted); two equal runs, equal hashes (different
+    runs may rarely share one: a document kept for nothing)."""
+    if grams.size < k:
         return np.zeros(0, dtype=np.uint64)
-    ok = in_sorted(grams, open_)
-    good, key = ok[:m].copy(), grams[:m].copy()
-    with np.errstate(over="ignore"):
-        for j in range(1, k):
-            good &= ok[j : j + m]
-            key = key * _RUN_MIX + grams[j : j + m]
-    return key[good]
+    good = np.lib.stride_tricks.sliding_window_view(in_sorted(grams, open_), k).all(axis=1)
+    return combine_ngrams(grams, k)[good]

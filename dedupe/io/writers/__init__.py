@@ -17,7 +17,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Iterable, Iterator, Union
 
 from ...errors import DedupeError
 
@@ -156,11 +156,13 @@ def atomic_writer(path: str) -> Iterator[IO[str]]:
         raise
 
 
-def atomic_write_text(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` (see :func:`atomic_writer`); ``-`` is stdout."""
+def atomic_write_text(path: str, text: Union[str, Iterable[str]]) -> None:
+    """Write ``text`` to ``path`` (see :func:`atomic_writer`); ``-`` is stdout. ``text`` may
+    be given in parts (an iterable of strings, written as they come: the whole is not held)."""
     with atomic_writer(path) as f:
         try:
-            f.write(text)
+            for part in (text,) if isinstance(text, str) else text:
+                f.write(part)
         except OSError as e:  # disk full, quota
             if path == "-":
                 raise  # the stdout writer decides

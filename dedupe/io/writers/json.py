@@ -7,7 +7,7 @@ from importlib import resources
 from typing import Iterator
 
 from ...model import Report
-from . import OutputError, atomic_writer
+from . import atomic_write_text
 
 
 def render(report: Report) -> str:
@@ -37,14 +37,7 @@ def chunks(report: Report) -> Iterator[str]:
 
 
 def write(report: Report, path: str) -> None:
-    with atomic_writer(path) as f:
-        try:
-            for part in chunks(report):
-                f.write(part)
-        except OSError as e:  # disk full, quota
-            if path == "-":
-                raise  # the stdout writer decides
-            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+    atomic_write_text(path, chunks(report))
 
 
 def schema() -> dict:
