@@ -48,7 +48,7 @@ def candidates_of(archive: Archive, drafts: list[Document]) -> tuple[list[int], 
     for _ in range(CLUSTER_ROUNDS):
         if not frontier:
             break
-        own = np.unique(np.concatenate([s.jaccard for s in archive.documents(frontier, text=False)]))
+        own = np.unique(np.concatenate([s.jaccard for s in archive.store.documents(frontier, text=False, quotes=False)]))
         own = own[archive.store.shared(own)]  # (a key no other document holds leads nowhere new)
         new = set(np.concatenate([np.zeros(0, dtype=np.int64), *archive.follow(own)]).tolist()) - found
         found |= new
@@ -95,7 +95,7 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
             pairs.setdefault(int(unit_doc[x]), {}).setdefault(int(unit_k[x]), []).append(i)
     ours = [u for d in drafts for u in quoted(d.text)]  # in the order of ``mine``
     out = []
-    for s in archive.documents(sorted(pairs)):
+    for s in archive.store.documents(sorted(pairs), quotes=False):
         wanted = pairs[s.doc]
         theirs = quoted(s.text, max(wanted) + 1)  # the units up to the last one wanted
         if len(ours) != len(mine) or len(theirs) <= max(wanted):  # stored by another quotation finder: every pair
@@ -197,7 +197,7 @@ def check(drafts: Iterable, archive: Archive, *, baseline=None, progress=None, t
     docs = [d for d in items if isinstance(d, Document)]
     numbers, quoted = candidates_of(archive, docs)
     draft_ids = {d.id for d in docs}
-    stored = [s for s in archive.documents(numbers) if s.id not in draft_ids]
+    stored = [s for s in archive.store.documents(numbers, quotes=False) if s.id not in draft_ids]
     candidates = [Document(id=s.id, text=s.text, path=s.path or "", line=s.line) for s in stored]
     # the rules read these, the drafts' near-duplicates and the documents sharing a
     # non-stock n-gram with a draft; the others (reached through stock fingerprints or a

@@ -133,7 +133,9 @@ class Store(ABC):
         where they are above it and at most ``above`` where they are not."""
 
     @abstractmethod
-    def documents(self, numbers: Iterable[int], text: bool = True) -> list[StoredDocument]: ...
+    def documents(self, numbers: Iterable[int], text: bool = True, quotes: bool = True) -> list[StoredDocument]:
+        """The documents by number (``text=False``: without their texts; ``quotes=False``:
+        without their quotation blobs)."""
 
     @abstractmethod
     def quotations(self, numbers: Iterable[int]) -> list[tuple]:
@@ -638,13 +640,14 @@ class SQLiteStore(Store):
         """Every stored n-gram's document frequency (for tests)."""
         return {k: v for keys, values in self._net("grams") for k, v in zip(keys.tolist(), values.tolist()) if v > 0}
 
-    def documents(self, numbers: Iterable[int], text: bool = True) -> list[StoredDocument]:
-        """The documents by number (``text=False``: without reading their texts)."""
+    def documents(self, numbers: Iterable[int], text: bool = True, quotes: bool = True) -> list[StoredDocument]:
         found = {}
         numbers = list(numbers)
         columns = _DOC_COLUMNS if text else _DOC_COLUMNS.replace("text", "''")
+        columns = columns if quotes else columns.replace("units, quotes.words", "NULL, NULL")
+        joined = "LEFT JOIN quotes USING (doc) " if quotes else ""
         for part in _chunks(numbers):
-            q = (f"SELECT {columns} FROM docs LEFT JOIN paths USING (path) LEFT JOIN quotes USING (doc) "
+            q = (f"SELECT {columns} FROM docs LEFT JOIN paths USING (path) {joined}"
                  f"WHERE doc IN ({','.join('?' * len(part))})")
             for row in self.db.execute(q, part):
                 found[row[0]] = StoredDocument(*row[:10], unpack_keys(row[10]),
