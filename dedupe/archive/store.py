@@ -138,9 +138,10 @@ class Store(ABC):
         without their quotation blobs)."""
 
     @abstractmethod
-    def quotations(self, numbers: Iterable[int]) -> list[tuple]:
+    def quotations(self, numbers: Iterable[int], words: bool = True) -> list[tuple]:
         """``(doc, quotes, unit_words)`` of those of the documents ``numbers`` with quotations
-        (:attr:`StoredDocument.quotes`, :attr:`StoredDocument.unit_words`), in that order."""
+        (:attr:`StoredDocument.quotes`, :attr:`StoredDocument.unit_words`; ``words=False``:
+        ``b""`` for the latter), in that order."""
 
     @abstractmethod
     def counts(self) -> dict: ...
@@ -655,11 +656,11 @@ class SQLiteStore(Store):
                                                _unsqueezed(row[12]), _unsqueezed(row[13]))
         return [found[n] for n in numbers if n in found]
 
-    def quotations(self, numbers: Iterable[int]) -> list[tuple]:
+    def quotations(self, numbers: Iterable[int], words: bool = True) -> list[tuple]:
         found = {}
         numbers = list(numbers)
         for part in _chunks(numbers):
-            q = f"SELECT doc, units, words FROM quotes WHERE doc IN ({','.join('?' * len(part))})"
+            q = f"SELECT doc, units, {'words' if words else 'NULL'} FROM quotes WHERE doc IN ({','.join('?' * len(part))})"
             found.update((n, (n, _unsqueezed(u), _unsqueezed(w))) for n, u, w in self.db.execute(q, part))
         return [found[n] for n in numbers if n in found]
 
