@@ -43,6 +43,7 @@ KINDS = {"keys": True, "grams": False, "jaccard": False}
 # ``summaries``), read whole by a check: the Jaccard keys held by two documents or more, and
 # the n-grams frequent enough to be stock under any ``passage_max_df`` above it
 SUMMARY_FLOOR = {"jaccard": 2, "grams": 50}
+SUMMARY_VALUES = {"grams"}  # the kinds whose summaries keep the values (the others: the keys alone)
 
 
 class ArchiveError(DedupeError):
@@ -164,7 +165,7 @@ _RUNS = [
 # than the WITHOUT ROWID B-tree, whose pages kept ~10% empty)
 _BLOCKS = "CREATE TABLE IF NOT EXISTS blocks (id INTEGER PRIMARY KEY, data BLOB NOT NULL)"
 # version 8: per run of a kind of SUMMARY_FLOOR, its pairs of a value at least the floor
-# (one row of :func:`dedupe.archive.runs.encode`, every key in block 0)
+# (see _write_summary)
 _SUMMARIES = "CREATE TABLE IF NOT EXISTS summaries (run INTEGER PRIMARY KEY, data BLOB NOT NULL)"
 _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -263,22 +264,27 @@ def _write_run(db, kind: str, level: int, pairs: int, sorted_parts, schema4: boo
     if written:
         db.execute("UPDATE runs SET pairs = ? WHERE run = ?", (written, run))
         if floor is not None:
-            _write_summary(db, run, summary)
+            _write_summary(db, run, kind, summary)
     else:
         db.execute("DELETE FROM runs WHERE run = ?", (run,))
 
 
-def _write_summary(db, run: int, parts: list) -> None:
-    """The summary of ``run`` (see :data:`SUMMARY_FLOOR`) from its ``(keys, values)`` parts."""
+def _write_summary(db, run: int, kind: str, parts: list) -> None:
+    """The summary of ``run`` (see :data:`SUMMARY_FLOOR`) from its ``(keys, values)`` parts:
+    the keys as 6-byte integers (:func:`~dedupe.archive.keys.pack_keys`), then, for a kind of
+    :data:`SUMMARY_VALUES`, the values as uint32 (read without decoding: a check reads a
+    summary of ~1M keys once per process)."""
     none = np.zeros(0, dtype=np.int64)
-    keys = np.concatenate([none, *(k for k, _ in parts)])
-    values = np.concatenate([none, *(v for _, v in parts)])
-    rows = R.encode(keys, values, R.KEY_BITS)
-    db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?)", (run, rows[0][1] if rows else b""))
+    data = pack_keys(np.concatenate([none, *(k for k, _ in parts)]))
+    if kind in SUMMARY_VALUES:
+        data += np.concatenate([none, *(v for _, v in parts)]).astype("<u4").tobytes()
+    db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?)", (run, data))
 
 
-def _read_summary(data: bytes) -> tuple[np.ndarray, np.ndarray]:
-    return R.decode([(0, data)] if data else [], R.KEY_BITS)
+def _read_summary(kind: str, data: bytes) -> tuple[np.ndarray, Optional[np.ndarray]]:
+    n = len(data) // (JACCARD_BYTES + (4 if kind in SUMMARY_VALUES else 0))
+    keys = unpack_keys(data[: n * JACCARD_BYTES])
+    return keys, np.frombuffer(data, "<u4", n, n * JACCARD_BYTES).astype(np.int64) if kind in SUMMARY_VALUES else None
 
 
 def _bit_packed(db) -> None:
@@ -333,7 +339,7 @@ def _add_summaries(db) -> None:
                                                "ORDER BY id", ((run << RUN_BITS) + (lo >> shift),
                                                                (run << RUN_BITS) + (hi >> shift))).fetchall(), shift)
             parts.append((keys[values >= SUMMARY_FLOOR[kind]], values[values >= SUMMARY_FLOOR[kind]]))
-        _write_summary(db, run, parts)
+        _write_summary(db, run, kind, parts)
     level = db.execute("SELECT coalesce(max(level), 0) FROM runs WHERE kind = 'keys'").fetchone()[0]
     total = db.execute(f"SELECT coalesce(sum(length(jaccard)), 0) / {JACCARD_BYTES} FROM docs").fetchone()[0]
 
@@ -584,7 +590,7 @@ class SQLiteStore(Store):
             row = self.db.execute("SELECT data FROM summaries WHERE run = ?", (run[0],)).fetchone()
             if row is None:
                 return None
-            self._summaries[kind] = cached = (run, _read_summary(row[0]))
+            self._summaries[kind] = cached = (run, _read_summary(kind, row[0]))
         return cached[1]
 
     def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]:
