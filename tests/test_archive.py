@@ -161,11 +161,11 @@ def test_cli_archive_workflow(tmp_path, seeds_dir, monkeypatch):
     assert runner.invoke(app, draft).exit_code == 0
     before = Path("r.json").read_text(encoding="utf-8")
     with sqlite3.connect("a.db") as con:
-        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 4  # the removal's runs
+        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 6  # the removal's runs (3 kinds)
     res = runner.invoke(app, ["archive", "compact", "--db", "a.db"])
     assert res.exit_code == 0, res.output
     with sqlite3.connect("a.db") as con:
-        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 3
     assert runner.invoke(app, draft).exit_code == 0 and Path("r.json").read_text(encoding="utf-8") == before
     res = runner.invoke(app, ["check", "x.txt", "--archive", "missing.db"])
     assert res.exit_code == 2 and "no such archive" in res.output
