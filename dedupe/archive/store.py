@@ -329,8 +329,6 @@ def _add_summaries(db) -> None:
     check looks up only the Jaccard keys of its candidates that another document holds, and
     the frequencies of the n-grams of a draft that are not in a summary only where they can
     make one stock."""
-    from .keys import unpack_keys
-
     db.execute(_SUMMARIES)
     for run, kind, shift, pairs in db.execute("SELECT run, kind, shift, pairs FROM runs WHERE kind = 'grams'").fetchall():
         parts = []
