@@ -341,8 +341,9 @@ def _add_summaries(db) -> None:
     level = db.execute("SELECT coalesce(max(level), 0) FROM runs WHERE kind = 'keys'").fetchone()[0]
     total = db.execute(f"SELECT coalesce(sum(length(jaccard)), 0) / {JACCARD_BYTES} FROM docs").fetchone()[0]
 
-    def counted():  # the documents' own keys read once per part of the key space
-        for lo, hi in R.parts(total):
+    def counted():  # every document's own keys read once per part of the key space: parts of
+        # ~8 * PART_PAIRS keys (one pass at 1M articles, ~300 MB of keys and their sort)
+        for lo, hi in R.parts(-(-total // 8)):
             found = [np.zeros(0, dtype=np.int64)]
             for rows in _batches(db, "SELECT doc, jaccard FROM docs WHERE doc > ? ORDER BY doc LIMIT 20000"):
                 keys = unpack_keys(b"".join(j for _, j in rows))
