@@ -341,15 +341,21 @@ def _add_summaries(db) -> None:
     level = db.execute("SELECT coalesce(max(level), 0) FROM runs WHERE kind = 'keys'").fetchone()[0]
     total = db.execute(f"SELECT coalesce(sum(length(jaccard)), 0) / {JACCARD_BYTES} FROM docs").fetchone()[0]
 
-    def counted():  # every document's own keys read once per part of the key space: parts of
-        # ~8 * PART_PAIRS keys (one pass at 1M articles, ~300 MB of keys and their sort)
-        for lo, hi in R.parts(-(-total // 8)):
+    def counted():  # the parts of a run (of PART_PAIRS keys), every document's keys read once
+        parts = R.parts(total)  # per 4 of them (2 passes at 1M articles, ~13M keys each)
+        for group in (parts[k : k + 4] for k in range(0, len(parts), 4)):
+            lo, hi = group[0][0], group[-1][1]
             found = [np.zeros(0, dtype=np.int64)]
             for rows in _batches(db, "SELECT doc, jaccard FROM docs WHERE doc > ? ORDER BY doc LIMIT 20000"):
                 keys = unpack_keys(b"".join(j for _, j in rows))
                 found.append(keys[(keys >= lo) & (keys < hi)])
-            keys, counts = np.unique(np.concatenate(found), return_counts=True)
-            yield keys, counts.astype(np.int64)
+            keys = np.concatenate(found)
+            del found
+            keys.sort()
+            starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+            counts, keys = np.diff(np.append(starts, keys.size)), keys[starts]
+            for x, y in np.searchsorted(keys, np.array(group)).tolist():
+                yield keys[x:y], counts[x:y]
 
     _write_run(db, "jaccard", level, total, counted())
 
