@@ -161,11 +161,11 @@ def test_cli_archive_workflow(tmp_path, seeds_dir, monkeypatch):
     assert runner.invoke(app, draft).exit_code == 0
     before = Path("r.json").read_text(encoding="utf-8")
     with sqlite3.connect("a.db") as con:
-        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 4  # the removal's runs
+        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 6  # the removal's runs (3 kinds)
     res = runner.invoke(app, ["archive", "compact", "--db", "a.db"])
     assert res.exit_code == 0, res.output
     with sqlite3.connect("a.db") as con:
-        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 3
     assert runner.invoke(app, draft).exit_code == 0 and Path("r.json").read_text(encoding="utf-8") == before
     res = runner.invoke(app, ["check", "x.txt", "--archive", "missing.db"])
     assert res.exit_code == 2 and "no such archive" in res.output
@@ -279,6 +279,20 @@ def test_keys_of_in_chunks_equal_one_batch():
     assert any(whole.unit_words)
 
 
+def _as_version_7(con) -> None:
+    """An archive of this version in the layout of version 7 (no ``jaccard`` runs, no
+    summaries)."""
+    from dedupe.archive.store import RUN_BITS
+
+    con.execute("BEGIN")
+    for (run,) in con.execute("SELECT run FROM runs WHERE kind = 'jaccard'").fetchall():
+        con.execute(f"DELETE FROM blocks WHERE id >> {RUN_BITS} = ?", (run,))
+    con.execute("DELETE FROM runs WHERE kind = 'jaccard'")
+    con.execute("DROP TABLE summaries")
+    con.execute("PRAGMA user_version = 7")
+    con.execute("COMMIT")
+
+
 def _as_version_6(con) -> None:
     """An archive of this version in the layout of version 6 (run blocks in a WITHOUT ROWID
     table, without the flag PLUS; quotation blobs not compressed)."""
@@ -349,8 +363,8 @@ def _as_version_4(con) -> None:
     con.execute("COMMIT")
 
 
-@pytest.mark.parametrize("version", [2, 3, 4, 5, 6])
-def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
+@pytest.mark.parametrize("version", [2, 3, 4, 5, 6, 7])
+def test_old_schemas_are_migrated(tmp_path, seeds_dir, version, monkeypatch):
     db = tmp_path / "a.db"
     files = sorted(seeds_dir.glob("*.txt"))
     with Archive.open(str(db), CONFIG) as a:
@@ -361,7 +375,10 @@ def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
         report = check([draft], a, timestamp=False).to_dict()
     assert any(q for q, _, _ in expected.values()) and any(w for _, w, _ in expected.values())
     with sqlite3.connect(db, isolation_level=None) as con:
-        if version >= 4:
+        jaccard = _pairs_of(con, "jaccard")
+        summaries = con.execute("SELECT run, data FROM summaries ORDER BY run").fetchall()
+        _as_version_7(con)
+        if 4 <= version <= 6:
             _as_version_6(con)
         if version <= 5:
             _as_version_5(con)
@@ -372,12 +389,27 @@ def test_old_schemas_are_migrated(tmp_path, seeds_dir, version):
             con.execute("PRAGMA user_version = 2")
     with pytest.raises(ArchiveError, match="needs migrating"):
         Archive.open(str(db), readonly=True)
+    if version == 7:  # the migration to 8 counts and summarises in several parts of the key space
+        import dedupe.archive.runs as runs
+
+        monkeypatch.setattr(runs, "PART_PAIRS", 4)
     with Archive.open(str(db)) as a:
         assert {s.id: (s.quotes, s.unit_words, s.jaccard.tolist()) for s in a.documents(range(1, 100), text=False)} == expected
         assert a.store.all_df() == grams
         assert {k: a.info()[k] for k in ("documents", "index_keys", "word_ngrams")} == \
                {k: info[k] for k in ("documents", "index_keys", "word_ngrams")}
         assert check([draft], a, timestamp=False).to_dict() == report
+        assert _pairs_of(a.store.db, "jaccard") == jaccard
+        if version == 7:  # the runs as they were: the same summaries (in the order of the runs)
+            assert [d for _, d in a.store.db.execute("SELECT run, data FROM summaries ORDER BY run")] == \
+                   [d for _, d in summaries]
+
+
+def _pairs_of(con, kind: str) -> dict:
+    """The net pairs of a kind of run (the stored ones, from the database alone)."""
+    store = SQLiteStore.__new__(SQLiteStore)
+    store.db = con
+    return {k: v for keys, values in store._net(kind) for k, v in zip(keys.tolist(), values.tolist())}
 
 
 def test_merged_runs_change_no_lookup(tmp_path, seeds_dir, monkeypatch):
@@ -400,9 +432,54 @@ def test_merged_runs_change_no_lookup(tmp_path, seeds_dir, monkeypatch):
         assert {k: a.info()[k] for k in ("documents", "index_keys", "word_ngrams")} == \
                {k: info[k] for k in ("documents", "index_keys", "word_ngrams")}
         a.compact()
-        assert a.store.db.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+        assert a.store.db.execute("SELECT count(*) FROM runs").fetchone()[0] == 3
         assert check([draft], a, timestamp=False).to_dict() == before
         assert a.store.all_df() == grams
+
+
+def test_summaries_answer_as_the_runs(tmp_path, seeds_dir, monkeypatch):
+    """``Store.shared`` is true for every Jaccard key two documents or more hold (and, with
+    one run per kind, for those alone), and ``Store.df(grams, above)`` is exact above
+    ``above`` and at most ``above`` elsewhere, with runs of several levels, after removals
+    and after a compact."""
+    import dedupe.archive.runs as runs
+    import dedupe.archive.store as store
+
+    monkeypatch.setattr(runs, "FANOUT", 2)
+    monkeypatch.setitem(store.SUMMARY_FLOOR, "grams", 2)  # summaries of the few documents
+    files = sorted(seeds_dir.glob("*.txt"))
+    texts = [(f"{f.stem}-{k}", f.read_text(encoding="utf-8")[k * 1500 :]) for k in range(2) for f in files]
+    texts += [("copy", texts[0][1]), ("part", texts[1][1][:3000])]  # Jaccard keys shared
+
+    def checked(a, exact_runs: bool):
+        held: dict = {}
+        for s in a.documents(range(1, 100), text=False):
+            for k in np.unique(s.jaccard).tolist():
+                held[k] = held.get(k, 0) + 1
+        keys = np.array(sorted(held), dtype=np.int64)
+        twice = np.array([held[k] >= 2 for k in keys.tolist()])
+        assert twice.any() and not twice.all()
+        mask = a.store.shared(keys)
+        assert mask[twice].all()
+        if exact_runs:
+            assert np.array_equal(mask, twice)
+        df = a.store.all_df()
+        grams = np.array(sorted(df) + [5, 2**40 + 3], dtype=np.int64)
+        exact = a.store.df(grams)
+        assert exact.tolist() == [df.get(g, 0) for g in grams.tolist()]
+        for above in (0, 1, 2, 3, 5):
+            got = a.store.df(grams, above)
+            assert np.array_equal(got[exact > above], exact[exact > above]) and (got[exact <= above] <= above).all()
+
+    with Archive.open(str(tmp_path / "a.db"), CONFIG) as a:
+        a.add(texts[:6], batch=2)
+        a.add(texts[6:], batch=1)
+        assert a.store.db.execute("SELECT count(*) FROM runs WHERE kind = 'jaccard'").fetchone()[0] > 1
+        checked(a, False)
+        a.remove([texts[2][0], "copy"])
+        checked(a, False)
+        a.compact()
+        checked(a, True)
 
 
 def test_a_bulk_add_ends_with_one_run_per_kind(tmp_path, seeds_dir):
@@ -412,11 +489,11 @@ def test_a_bulk_add_ends_with_one_run_per_kind(tmp_path, seeds_dir):
     runs = "SELECT kind, count(*) FROM runs GROUP BY kind ORDER BY kind"
     with Archive.open(str(tmp_path / "a.db"), Config(detect_language=False)) as a:
         a.add(_paths(files[:-1]), batch=2)
-        assert a.store.db.execute(runs).fetchall() == [("grams", 1), ("keys", 1)]
+        assert a.store.db.execute(runs).fetchall() == [("grams", 1), ("jaccard", 1), ("keys", 1)]
         draft = ("draft", files[3].read_text(encoding="utf-8")[:2000])
         report = check([draft], a, timestamp=False).to_dict()
         a.add(_paths(files[-1:]))
-        assert a.store.db.execute(runs).fetchall() == [("grams", 2), ("keys", 2)]
+        assert a.store.db.execute(runs).fetchall() == [("grams", 2), ("jaccard", 2), ("keys", 2)]
         a.remove([files[-1].stem])
         assert check([draft], a, timestamp=False).to_dict() == report
 

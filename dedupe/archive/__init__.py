@@ -229,6 +229,7 @@ class Archive:
             own = [stored[jaccard[bounds[i] : bounds[i + 1]]] for i in range(len(docs))]
             numbers = self.store.insert([_row(d, keys, i, own[i], texts[i]) for i, d in enumerate(docs)])
             self.store.add_keys(stored, np.asarray(numbers, dtype=np.int64)[keys.bands[:, 2]])
+            self.store.add_jaccard(stored[jaccard], 1)  # (for Store.shared)
             self.store.add_df(*_df_rows(keys.grams))
             self.store.settle()
         result.added += len(docs) - (len(existing) if on_duplicate == "replace" else 0)
@@ -256,6 +257,7 @@ class Archive:
         self.store.remove_keys(folded(keys.bands), np.asarray([s.doc for s in stored], dtype=np.int64)[keys.bands[:, 2]])
         values, counts = _df_rows(keys.grams)
         self.store.add_df(values, -counts)
+        self.store.add_jaccard(np.concatenate([s.jaccard for s in stored]), -1)
         self.store.delete([s.doc for s in stored])
 
     # -- reading ---------------------------------------------------------------------------
@@ -288,9 +290,10 @@ class Archive:
     def documents(self, numbers, text: bool = True) -> list[StoredDocument]:
         return self.store.documents((int(n) for n in numbers), text)
 
-    def df(self, grams: np.ndarray) -> np.ndarray:
-        """Archive document frequencies of word n-gram hashes (uint64)."""
-        return self.store.df(short_grams(grams))
+    def df(self, grams: np.ndarray, above: Optional[int] = None) -> np.ndarray:
+        """Archive document frequencies of word n-gram hashes (uint64); with ``above``,
+        exact where above it and at most ``above`` elsewhere (see :meth:`Store.df`)."""
+        return self.store.df(short_grams(grams), above)
 
 
 def _union(arrays: list) -> np.ndarray:

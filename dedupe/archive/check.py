@@ -16,6 +16,7 @@ documents alone are not reported; corpus-wide statistics of the rules (TF-IDF we
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Iterable, Optional
 
 import numpy as np
@@ -47,8 +48,9 @@ def candidates_of(archive: Archive, drafts: list[Document]) -> tuple[list[int], 
     for _ in range(CLUSTER_ROUNDS):
         if not frontier:
             break
-        own = np.concatenate([s.jaccard for s in archive.documents(frontier, text=False)])
-        new = set(np.concatenate([np.zeros(0, dtype=np.int64), *archive.follow(np.unique(own))]).tolist()) - found
+        own = np.unique(np.concatenate([s.jaccard for s in archive.store.documents(frontier, text=False, quotes=False)]))
+        own = own[archive.store.shared(own)]  # (a key no other document holds leads nowhere new)
+        new = set(np.concatenate([np.zeros(0, dtype=np.int64), *archive.follow(own)]).tolist()) - found
         found |= new
         frontier = sorted(new)
     return sorted(found), quoted
@@ -70,7 +72,7 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     if not mine or not len(numbers):
         return []
     mine_words = _draft_words(draft_words, sets) if draft_words is not None else []
-    stored = [(n, *quote_words(units), words) for n, units, words in archive.store.quotations(int(n) for n in numbers)]
+    stored = [(n, *quote_words(units)) for n, units, _ in archive.store.quotations((int(n) for n in numbers), words=False)]
     stored = [x for x in stored if x[1].size]
     if not stored:
         return []
@@ -78,22 +80,36 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     words = np.concatenate([x[2] for x in stored])
     unit_doc = np.repeat([x[0] for x in stored], [x[1].size for x in stored])
     unit_k = np.concatenate([np.arange(x[1].size) for x in stored])  # its place among its document's
-    unit_of = np.repeat(np.arange(sizes.size), sizes)
     member = np.zeros(1 << QUOTE_WORD_BITS, dtype=bool)
-    bound = _Words(stored) if len(mine_words) == len(mine) else None
-    pairs: dict = {}  # archive document -> {its unit (stored order): [draft units]}
-    for i, u in enumerate(mine):
+    # the stored words that are a draft unit's content word (the others count for no unit)
+    member[np.concatenate(mine)] = True
+    hit = np.flatnonzero(member[words])
+    member[:] = False
+    words, word_unit = words[hit], np.repeat(np.arange(sizes.size), sizes)[hit]
+    passing = []  # per draft unit: the stored units passing the content test, and the words they share
+    for u in mine:
         member[u] = True
-        shared = np.bincount(unit_of, weights=member[words], minlength=sizes.size)
+        shared = np.bincount(word_unit, weights=member[words], minlength=sizes.size)
         member[u] = False
         units = np.flatnonzero(shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size)))
-        if bound is not None and units.size:
-            units = units[bound.may_align(mine_words[i], units, shared[units])]
+        passing.append((units, shared[units]))
+    if len(mine_words) == len(mine):  # the bound, from the unit words of the documents holding those units
+        docs = np.unique(unit_doc[np.concatenate([units for units, _ in passing])]).tolist()
+        blobs = {n: w for n, _, w in archive.store.quotations(docs)}
+        kept = [(*x, blobs[x[0]]) for x in stored if x[0] in blobs]
+        local = np.full(sizes.size, -1, dtype=np.int64)  # a unit's number among those of ``kept``
+        held = np.isin(unit_doc, docs)
+        local[held] = np.arange(int(held.sum()))
+        bound = _Words(kept) if kept else None
+        passing = [(units[bound.may_align(w, local[units], n)], None) if units.size else (units, None)
+                   for (units, n), w in zip(passing, mine_words)]
+    pairs: dict = {}  # archive document -> {its unit (stored order): [draft units]}
+    for i, (units, _) in enumerate(passing):
         for x in units.tolist():
             pairs.setdefault(int(unit_doc[x]), {}).setdefault(int(unit_k[x]), []).append(i)
     ours = [u for d in drafts for u in quoted(d.text)]  # in the order of ``mine``
     out = []
-    for s in archive.documents(sorted(pairs)):
+    for s in archive.store.documents(sorted(pairs), quotes=False):
         wanted = pairs[s.doc]
         theirs = quoted(s.text, max(wanted) + 1)  # the units up to the last one wanted
         if len(ours) != len(mine) or len(theirs) <= max(wanted):  # stored by another quotation finder: every pair
@@ -195,7 +211,7 @@ def check(drafts: Iterable, archive: Archive, *, baseline=None, progress=None, t
     docs = [d for d in items if isinstance(d, Document)]
     numbers, quoted = candidates_of(archive, docs)
     draft_ids = {d.id for d in docs}
-    stored = [s for s in archive.documents(numbers) if s.id not in draft_ids]
+    stored = [s for s in archive.store.documents(numbers, quotes=False) if s.id not in draft_ids]
     candidates = [Document(id=s.id, text=s.text, path=s.path or "", line=s.line) for s in stored]
     # the rules read these, the drafts' near-duplicates and the documents sharing a
     # non-stock n-gram with a draft; the others (reached through stock fingerprints or a
@@ -205,7 +221,8 @@ def check(drafts: Iterable, archive: Archive, *, baseline=None, progress=None, t
         items,
         archive.config,
         archive=candidates,
-        archive_df=archive.df,
+        # the stock tests add at most one count per draft to these: exact above that
+        archive_df=functools.partial(archive.df, above=archive.config.passage_max_df - len(docs)),
         baseline=baseline,
         progress=progress,
         timestamp=timestamp,

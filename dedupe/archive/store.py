@@ -29,13 +29,21 @@ from typing import Iterable, Iterator, Optional
 import numpy as np
 
 from ..errors import DedupeError
+from ..passages.tokens import in_sorted
 from . import runs as R
-from .keys import pack_keys, unpack_keys
+from .keys import JACCARD_BYTES, pack_keys, unpack_keys
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 RUN_BITS = 32  # a block's row id: its run << RUN_BITS | its block number (schema 7)
 PAGE_SIZE = 16384  # a new archive's
-KINDS = {"keys": True, "grams": False}  # run kinds, and whether their values are documents
+# run kinds, and whether their values are documents: "jaccard" (schema 8) counts the
+# documents holding each stored Jaccard key as one of their own
+KINDS = {"keys": True, "grams": False, "jaccard": False}
+# schema 8: per run of these kinds, its pairs whose value is at least this (table
+# ``summaries``), read whole by a check: the Jaccard keys held by two documents or more, and
+# the n-grams frequent enough to be stock under any ``passage_max_df`` above it
+SUMMARY_FLOOR = {"jaccard": 2, "grams": 50}
+SUMMARY_VALUES = {"grams"}  # the kinds whose summaries keep the values (the others: the keys alone)
 
 
 class ArchiveError(DedupeError):
@@ -90,6 +98,16 @@ class Store(ABC):
     @abstractmethod
     def add_df(self, grams: np.ndarray, counts: np.ndarray) -> None: ...
 
+    def add_jaccard(self, keys: np.ndarray, sign: int) -> None:
+        """Count the documents holding each of ``keys`` (stored Jaccard keys, one per
+        document holding it) as one more (``sign`` 1) or one fewer (-1), for
+        :meth:`shared`."""
+
+    def shared(self, keys: np.ndarray) -> np.ndarray:
+        """Per stored Jaccard key (bool): whether more than one document may hold it as one
+        of its own (false only where at most one does)."""
+        return np.ones(np.shape(keys), dtype=bool)
+
     def settle(self) -> bool:
         """After a batch, inside its transaction: reorganise the indexes if the store wants
         to (see :meth:`SQLiteStore.settle`); whether it did."""
@@ -111,15 +129,20 @@ class Store(ABC):
         """Per key of ``keys``: the archive documents holding it (at most ``limit``)."""
 
     @abstractmethod
-    def df(self, grams: np.ndarray) -> np.ndarray: ...
+    def df(self, grams: np.ndarray, above: Optional[int] = None) -> np.ndarray:
+        """Document frequencies of ``grams`` (0 for unknown ones); with ``above``, exact
+        where they are above it and at most ``above`` where they are not."""
 
     @abstractmethod
-    def documents(self, numbers: Iterable[int], text: bool = True) -> list[StoredDocument]: ...
+    def documents(self, numbers: Iterable[int], text: bool = True, quotes: bool = True) -> list[StoredDocument]:
+        """The documents by number (``text=False``: without their texts; ``quotes=False``:
+        without their quotation blobs)."""
 
     @abstractmethod
-    def quotations(self, numbers: Iterable[int]) -> list[tuple]:
+    def quotations(self, numbers: Iterable[int], words: bool = True) -> list[tuple]:
         """``(doc, quotes, unit_words)`` of those of the documents ``numbers`` with quotations
-        (:attr:`StoredDocument.quotes`, :attr:`StoredDocument.unit_words`), in that order."""
+        (:attr:`StoredDocument.quotes`, :attr:`StoredDocument.unit_words`; ``words=False``:
+        ``b""`` for the latter), in that order."""
 
     @abstractmethod
     def counts(self) -> dict: ...
@@ -141,6 +164,9 @@ _RUNS = [
 # version 7: a rowid table (appended rows fill their pages: ~200 bytes an article less
 # than the WITHOUT ROWID B-tree, whose pages kept ~10% empty)
 _BLOCKS = "CREATE TABLE IF NOT EXISTS blocks (id INTEGER PRIMARY KEY, data BLOB NOT NULL)"
+# version 8: per run of a kind of SUMMARY_FLOOR, its pairs of a value at least the floor
+# (see _write_summary)
+_SUMMARIES = "CREATE TABLE IF NOT EXISTS summaries (run INTEGER PRIMARY KEY, data BLOB NOT NULL)"
 _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     """CREATE TABLE IF NOT EXISTS docs (
@@ -154,6 +180,7 @@ _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS quotes (doc INTEGER PRIMARY KEY, units BLOB NOT NULL, words BLOB)",
     _RUNS[0],
     _BLOCKS,
+    _SUMMARIES,
 ]
 
 
@@ -223,6 +250,8 @@ def _write_run(db, kind: str, level: int, pairs: int, sorted_parts, schema4: boo
     run = db.execute("INSERT INTO runs (kind, level, shift, pairs) VALUES (?, ?, ?, 0)", (kind, level, shift)).lastrowid
     written = 0
     base = run << RUN_BITS
+    floor = None if schema4 else SUMMARY_FLOOR.get(kind)
+    summary: list = []
     for keys, values in sorted_parts:
         rows = encode(keys, values, shift)
         if schema4:
@@ -230,10 +259,32 @@ def _write_run(db, kind: str, level: int, pairs: int, sorted_parts, schema4: boo
         else:
             db.executemany("INSERT INTO blocks VALUES (?, ?)", [(base + b, d) for b, d in rows])
         written += keys.size
+        if floor is not None:
+            summary.append((keys[values >= floor], values[values >= floor]))
     if written:
         db.execute("UPDATE runs SET pairs = ? WHERE run = ?", (written, run))
+        if floor is not None:
+            _write_summary(db, run, kind, summary)
     else:
         db.execute("DELETE FROM runs WHERE run = ?", (run,))
+
+
+def _write_summary(db, run: int, kind: str, parts: list) -> None:
+    """The summary of ``run`` (see :data:`SUMMARY_FLOOR`) from its ``(keys, values)`` parts:
+    the keys as 6-byte integers (:func:`~dedupe.archive.keys.pack_keys`), then, for a kind of
+    :data:`SUMMARY_VALUES`, the values as uint32 (read without decoding: a check reads a
+    summary of ~1M keys once per process)."""
+    none = np.zeros(0, dtype=np.int64)
+    data = pack_keys(np.concatenate([none, *(k for k, _ in parts)]))
+    if kind in SUMMARY_VALUES:
+        data += np.concatenate([none, *(v for _, v in parts)]).astype("<u4").tobytes()
+    db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?)", (run, data))
+
+
+def _read_summary(kind: str, data: bytes) -> tuple[np.ndarray, Optional[np.ndarray]]:
+    n = len(data) // (JACCARD_BYTES + (4 if kind in SUMMARY_VALUES else 0))
+    keys = unpack_keys(data[: n * JACCARD_BYTES])
+    return keys, np.frombuffer(data, "<u4", n, n * JACCARD_BYTES).astype(np.int64) if kind in SUMMARY_VALUES else None
 
 
 def _bit_packed(db) -> None:
@@ -271,9 +322,47 @@ def _rowid_blocks(db) -> None:
                        [(_squeezed(u), _squeezed(w), n) for n, u, w in rows])
 
 
+def _add_summaries(db) -> None:
+    """Version 7 to 8: a run of the documents holding each Jaccard key (kind ``jaccard``,
+    counted from the documents' own keys, at the highest level of the key runs) and the
+    summary of every run of a kind of :data:`SUMMARY_FLOOR` (table ``summaries``), so that a
+    check looks up only the Jaccard keys of its candidates that another document holds, and
+    the frequencies of the n-grams of a draft that are not in a summary only where they can
+    make one stock."""
+    db.execute(_SUMMARIES)
+    for run, kind, shift, pairs in db.execute("SELECT run, kind, shift, pairs FROM runs WHERE kind = 'grams'").fetchall():
+        parts = []
+        for lo, hi in R.parts(pairs):
+            keys, values = R.decode(db.execute(f"SELECT id - ({run} << {RUN_BITS}), data FROM blocks WHERE id >= ? AND id < ? "
+                                               "ORDER BY id", ((run << RUN_BITS) + (lo >> shift),
+                                                               (run << RUN_BITS) + (hi >> shift))).fetchall(), shift)
+            parts.append((keys[values >= SUMMARY_FLOOR[kind]], values[values >= SUMMARY_FLOOR[kind]]))
+        _write_summary(db, run, kind, parts)
+    level = db.execute("SELECT coalesce(max(level), 0) FROM runs WHERE kind = 'keys'").fetchone()[0]
+    total = db.execute(f"SELECT coalesce(sum(length(jaccard)), 0) / {JACCARD_BYTES} FROM docs").fetchone()[0]
+
+    def counted():  # the parts of a run (of PART_PAIRS keys), every document's keys read once
+        parts = R.parts(total)  # per 4 of them (2 passes at 1M articles, ~13M keys each)
+        for group in (parts[k : k + 4] for k in range(0, len(parts), 4)):
+            lo, hi = group[0][0], group[-1][1]
+            found = [np.zeros(0, dtype=np.int64)]
+            for rows in _batches(db, "SELECT doc, jaccard FROM docs WHERE doc > ? ORDER BY doc LIMIT 20000"):
+                keys = unpack_keys(b"".join(j for _, j in rows))
+                found.append(keys[(keys >= lo) & (keys < hi)])
+            keys = np.concatenate(found)
+            del found
+            keys.sort()
+            starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+            counts, keys = np.diff(np.append(starts, keys.size)), keys[starts]
+            for x, y in np.searchsorted(keys, np.array(group)).tolist():
+                yield keys[x:y], counts[x:y]
+
+    _write_run(db, "jaccard", level, total, counted())
+
+
 # MIGRATIONS[v] takes a version-v database to version v + 1. Version 1 (band, key, doc rows
 # and 64-bit keys) was never released: such an archive is refused and must be rebuilt.
-MIGRATIONS: dict = {2: _add_quotes, 3: _to_runs, 4: _bit_packed, 5: _add_unit_words, 6: _rowid_blocks}
+MIGRATIONS: dict = {2: _add_quotes, 3: _to_runs, 4: _bit_packed, 5: _add_unit_words, 6: _rowid_blocks, 7: _add_summaries}
 
 _DOC_COLUMNS = ("doc, id, paths.name, line, source, date, chars, docs.words, shingles, language, jaccard, text, units, "
                 "quotes.words")
@@ -289,6 +378,7 @@ def _chunks(values: list):
 class SQLiteStore(Store):
     def __init__(self, path: str, create: bool = True, readonly: bool = False):
         self.path = str(path)
+        self._summaries: dict = {}
         if not create and not Path(self.path).exists():
             raise ArchiveError(f"{self.path}: no such archive (create one with 'dedupe archive add')")
         try:
@@ -394,6 +484,9 @@ class SQLiteStore(Store):
         """Add ``counts`` (negative to subtract) to the document frequencies of ``grams``."""
         self._add_run("grams", grams, counts)
 
+    def add_jaccard(self, keys: np.ndarray, sign: int) -> None:
+        self._add_run("jaccard", keys, np.full(np.size(keys), sign, dtype=np.int64))
+
     def _add_run(self, kind: str, keys: np.ndarray, values: np.ndarray) -> None:
         keys, values = R.normalised(np.asarray(keys, dtype=np.int64), np.asarray(values, dtype=np.int64), KINDS[kind])
         _write_run(self.db, kind, 0, keys.size, [(keys, values)])
@@ -442,6 +535,7 @@ class SQLiteStore(Store):
         _write_run(self.db, kind, target, pairs, merged_parts())
         for run, *_ in inputs:
             self.db.execute("DELETE FROM runs WHERE run = ?", (run,))
+            self.db.execute("DELETE FROM summaries WHERE run = ?", (run,))
 
     def _span_bits(self, kind: str) -> int:
         """The key span of a part of the runs of ``kind`` read at once (:func:`R.parts`)."""
@@ -458,11 +552,16 @@ class SQLiteStore(Store):
                                (base + (lo >> shift), base + (hi >> shift))).fetchall()
         return R.decode(rows, shift)
 
-    def _read(self, kind: str, keys: np.ndarray) -> list:
-        """The pairs of ``keys`` in every run of ``kind`` (their blocks read by primary-key seeks)."""
+    def _runs(self, kind: str) -> list[tuple[int, int, int]]:
+        """``(run, shift, pairs)`` of the runs of ``kind``."""
+        return self.db.execute("SELECT run, shift, pairs FROM runs WHERE kind = ?", (kind,)).fetchall()
+
+    def _read(self, kind: str, keys: np.ndarray, runs: Optional[list] = None) -> list:
+        """The pairs of ``keys`` in every run of ``kind`` (or in ``runs`` of it), their blocks
+        read by primary-key seeks."""
         found = []
         keys = np.unique(keys)
-        for run, shift, pairs in self.db.execute("SELECT run, shift, pairs FROM runs WHERE kind = ?", (kind,)).fetchall():
+        for run, shift, pairs in self._runs(kind) if runs is None else runs:
             blocks = keys >> shift  # ascending: each block once by a comparison, not np.unique
             blocks = blocks[np.concatenate(([True], blocks[1:] != blocks[:-1]))].tolist() if blocks.size else []
             base = run << RUN_BITS
@@ -476,16 +575,69 @@ class SQLiteStore(Store):
                 found.append(R.search(self.db.execute(q, [base + b for b in part]).fetchall(), shift, keys))
         return found
 
+    def _summarised(self, kind: str, keys: np.ndarray):
+        """For a check: the largest run of ``kind``, its summary (``None`` when it has none:
+        written before schema 8) and the sums of ``keys`` over the other runs."""
+        runs = self._runs(kind)
+        if not runs:
+            return None, None, np.zeros(keys.size, dtype=np.int64)
+        largest = max(runs, key=lambda r: r[2])
+        others = [r for r in runs if r is not largest]
+        rest = R.lookup(keys, self._read(kind, keys, others), False) if others else np.zeros(keys.size, dtype=np.int64)
+        return largest, self._summary(kind, largest), rest
+
+    def _summary(self, kind: str, run: tuple):
+        """The summary of ``run`` (``(run, shift, pairs)``) of ``kind``, read once and kept
+        while it is that kind's largest run (a run's pairs never change: a merge writes a
+        new run)."""
+        cached = self._summaries.get(kind)
+        if cached is None or cached[0] != run:
+            row = self.db.execute("SELECT data FROM summaries WHERE run = ?", (run[0],)).fetchone()
+            if row is None:
+                return None
+            self._summaries[kind] = cached = (run, _read_summary(kind, row[0]))
+        return cached[1]
+
     def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]:
         """Per key of ``keys``: the archive documents holding it (the first ``limit``)."""
         keys = np.asarray(keys, dtype=np.int64)
         out = R.lookup(keys, self._read("keys", keys), True)
         return [d[:limit] for d in out] if limit else out
 
-    def df(self, grams: np.ndarray) -> np.ndarray:
-        """Document frequencies of ``grams`` (0 for unknown ones)."""
+    def shared(self, keys: np.ndarray) -> np.ndarray:
+        """Per stored Jaccard key: whether more than one document may hold it as one of its
+        own. The largest ``jaccard`` run's summary holds its keys counted twice or more;
+        a key it does not hold is counted at most once there, so it is shared only if the
+        other runs (smaller, looked up) count it once or more."""
+        keys = np.asarray(keys, dtype=np.int64)
+        largest, summary, rest = self._summarised("jaccard", keys)
+        if largest is not None and summary is None:
+            return np.ones(keys.size, dtype=bool)
+        twice = in_sorted(keys, summary[0]) if summary is not None else np.zeros(keys.size, dtype=bool)
+        return twice | (rest >= 1)
+
+    def df(self, grams: np.ndarray, above: Optional[int] = None) -> np.ndarray:
+        """Document frequencies of ``grams`` (0 for unknown ones). With ``above`` (a check's
+        stock test): exact where above it, at most ``above`` elsewhere. The largest n-gram
+        run's summary gives the frequencies there of its n-grams counted ``SUMMARY_FLOOR``
+        times or more; an n-gram it does not hold is counted fewer times there, and is
+        looked up in that run only if that could put it above ``above``."""
         grams = np.asarray(grams, dtype=np.int64)
-        return R.lookup(grams, self._read("grams", grams), False)
+        if above is None:
+            return R.lookup(grams, self._read("grams", grams), False)
+        largest, summary, total = self._summarised("grams", grams)
+        if largest is None:
+            return total
+        if summary is None:
+            return total + R.lookup(grams, self._read("grams", grams, [largest]), False)
+        keys, values = summary
+        at = np.minimum(np.searchsorted(keys, grams), max(keys.size - 1, 0))
+        held = keys[at] == grams if keys.size else np.zeros(grams.size, dtype=bool)
+        total[held] += values[at[held]]
+        unsure = ~held & (total + SUMMARY_FLOOR["grams"] - 1 > above)
+        if unsure.any():
+            total[unsure] += R.lookup(grams[unsure], self._read("grams", grams[unsure], [largest]), False)
+        return total
 
     def _net(self, kind: str):
         """Every pair of ``kind`` over all runs, added up, part of the key space by part."""
@@ -500,13 +652,14 @@ class SQLiteStore(Store):
         """Every stored n-gram's document frequency (for tests)."""
         return {k: v for keys, values in self._net("grams") for k, v in zip(keys.tolist(), values.tolist()) if v > 0}
 
-    def documents(self, numbers: Iterable[int], text: bool = True) -> list[StoredDocument]:
-        """The documents by number (``text=False``: without reading their texts)."""
+    def documents(self, numbers: Iterable[int], text: bool = True, quotes: bool = True) -> list[StoredDocument]:
         found = {}
         numbers = list(numbers)
         columns = _DOC_COLUMNS if text else _DOC_COLUMNS.replace("text", "''")
+        columns = columns if quotes else columns.replace("units, quotes.words", "NULL, NULL")
+        joined = "LEFT JOIN quotes USING (doc) " if quotes else ""
         for part in _chunks(numbers):
-            q = (f"SELECT {columns} FROM docs LEFT JOIN paths USING (path) LEFT JOIN quotes USING (doc) "
+            q = (f"SELECT {columns} FROM docs LEFT JOIN paths USING (path) {joined}"
                  f"WHERE doc IN ({','.join('?' * len(part))})")
             for row in self.db.execute(q, part):
                 found[row[0]] = StoredDocument(*row[:10], unpack_keys(row[10]),
@@ -514,11 +667,11 @@ class SQLiteStore(Store):
                                                _unsqueezed(row[12]), _unsqueezed(row[13]))
         return [found[n] for n in numbers if n in found]
 
-    def quotations(self, numbers: Iterable[int]) -> list[tuple]:
+    def quotations(self, numbers: Iterable[int], words: bool = True) -> list[tuple]:
         found = {}
         numbers = list(numbers)
         for part in _chunks(numbers):
-            q = f"SELECT doc, units, words FROM quotes WHERE doc IN ({','.join('?' * len(part))})"
+            q = f"SELECT doc, units, {'words' if words else 'NULL'} FROM quotes WHERE doc IN ({','.join('?' * len(part))})"
             found.update((n, (n, _unsqueezed(u), _unsqueezed(w))) for n, u, w in self.db.execute(q, part))
         return [found[n] for n in numbers if n in found]
 
