@@ -41,15 +41,6 @@ SHORT_MIN_CONTENT = 2
 COMMON_ZIPF = 5.5
 # ... and must be mostly shared words (a short passage that is half gap shows nothing)
 SHORT_MIN_SIMILARITY = 0.75
-# several short telling runs of SEVERAL_RUN_WORDS .. SEVERAL_RUN_MAX_WORDS words together make
-# evidence only when each counted run is *wire text*: on one side inside a passage that
-# document shares with a third one (a sentence already shown to be copied), and not a phrase
-# of the story (its occurrences in the pair's neighbourhood, the LSH candidates of either
-# document, stand in at most PHRASE_CONTEXTS different contexts)
-SEVERAL_RUN_WORDS = 5
-SEVERAL_RUN_MAX_WORDS = 7
-PHRASE_CONTEXTS = 2
-SEVERAL_RUNS = True  # (fifth round: measured switch)
 
 
 @dataclass
@@ -68,9 +59,6 @@ class Reuse:
     related: list[tuple[str, str]] = field(default_factory=list)
     stock: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     words: dict = field(default_factory=dict, repr=False)
-    # pairs without evidence whose short runs may still be wire text (see :func:`_confirm`):
-    # (index a, index b, runs as (a0, a1, b0, b1, words), their passages)
-    pending: list = field(default_factory=list, repr=False)
     # with drafts against a stored archive: the ids of the drafts and of the documents sharing
     # a non-stock n-gram with one (the only ones that can pair with a draft); None otherwise
     reached: Optional[set] = None
@@ -150,11 +138,8 @@ def find_reuse(
     for k, part in enumerate(pmap(_align_job, jobs, workers, shared), start=1):
         out.passages.extend(part.passages)
         out.related.extend(part.related)
-        out.pending.extend(part.pending)
         if progress:
             progress("passages", min(k * PAIRS_PER_JOB, codes.size), codes.size)
-    if out.pending:
-        _confirm(out, ids, all_words, codes, config.passage_min_words)
     out.stock = stop
     # the words of the documents the later stages ask about (those of a passage or a related
     # pair), without what only the aligner reads
@@ -193,11 +178,6 @@ def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, p
         a, b = all_words[i], all_words[j]
         alignments = align(a, b, n, stop)
         found = _pair_passages(ids[i], ids[j], a, b, alignments, stop, config.passage_min_words)
-        if not found and SEVERAL_RUNS:
-            runs = _several_runs(a, b, alignments, config.passage_min_words)
-            if runs:
-                out.pending.append((i, j, [(al.a0, al.a1, al.b0, al.b1, al.anchored) for al in runs],
-                                    _pair_passages(ids[i], ids[j], a, b, alignments, stop, config.passage_min_words, True)))
         if found or any(al.anchored >= ANCHOR_WORDS and _telling(a.tokens_of(al.a0, al.a1)) for al in alignments):
             out.related.append((ids[i], ids[j]))
             out.passages.extend(found)
@@ -208,9 +188,8 @@ def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, p
     return out
 
 
-def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, stop: np.ndarray, min_words: int,
-                   evident: bool = False) -> list[Passage]:
-    if not evident and not any(al.anchored >= min_words for al in alignments):
+def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, stop: np.ndarray, min_words: int) -> list[Passage]:
+    if not any(al.anchored >= min_words for al in alignments):
         if not alignments or min(len(a), len(b)) < CONTAINMENT_MIN_FACTOR * min_words \
                 or containment(a, b, stop) < EVIDENCE_CONTAINMENT:
             return []
@@ -235,103 +214,6 @@ def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, s
             )
         )
     return out
-
-
-def _several_runs(a: Words, b: Words, alignments: list, min_words: int) -> list:
-    """The heaviest sequence of short telling runs (``SEVERAL_RUN_WORDS`` ..
-    ``SEVERAL_RUN_MAX_WORDS`` words, mostly shared) in the same order on both sides, if its
-    runs add up to ``min_words`` words, one of them wording rather than names
-    (:func:`_worded`); else []."""
-    runs = [al for al in alignments if SEVERAL_RUN_WORDS <= al.anchored <= SEVERAL_RUN_MAX_WORDS
-            and _telling(a.tokens_of(al.a0, al.a1)) and similarity(a, b, al) >= SHORT_MIN_SIMILARITY]
-    if sum(al.anchored for al in runs) < min_words:
-        return []
-    best: list = []  # per run: (words, any worded, the sequence ending there)
-    for k, al in enumerate(runs):
-        worded = _worded(a, al.a0, al.a1) and _worded(b, al.b0, al.b1)
-        here = (al.anchored, worded, [al])
-        for j in range(k):
-            prev = runs[j]
-            if prev.b1 <= al.b0 and prev.a1 <= al.a0 and best[j][0] + al.anchored > here[0]:
-                here = (best[j][0] + al.anchored, best[j][1] or worded, best[j][2] + [al])
-        best.append(here)
-        if here[0] >= min_words and here[1]:
-            return here[2]
-    return []
-
-
-def _worded(words: Words, first: int, last: int) -> bool:
-    """Whether words ``first .. last - 1`` hold ``SHORT_MIN_CONTENT`` uncommon words not
-    capitalised inside their sentence (a capital at a sentence start says nothing)."""
-    from ..rules._lex import zipf_en
-
-    tokens, text, breaks = words.tokens_of(first, last), words.text, words.break_flags()
-    found = set()
-    for k, t in zip(range(first, last), tokens):
-        if t in found or len(t) < 3 or zipf_en(t) >= COMMON_ZIPF:
-            continue  # ("m" of "I'm" is no word)
-        if k and not breaks[k] and not text[words.starts[k]].islower():
-            continue  # a name (or a number): shared by every article on the story
-        found.add(t)
-        if len(found) >= SHORT_MIN_CONTENT:
-            return True
-    return False
-
-
-def _confirm(out: Reuse, ids, all_words, codes: np.ndarray, min_words: int) -> None:
-    """Adds the passages of the ``pending`` pairs whose short runs are wire text: the runs
-    that lie, on one side, inside a passage that document shares with a third one, and whose
-    occurrences in the neighbourhood (the LSH candidates of either document) stand in at
-    most ``PHRASE_CONTEXTS`` contexts, add up to ``min_words`` words. A paper's cut agency
-    sentence is found elsewhere as it stands (updates of the story, other papers); a story's
-    phrase ("in the Gulf of ...") is found in many sentences, and two independent reports'
-    wording nowhere else."""
-    docs = len(ids)
-    first, second = codes // docs, codes % docs
-    involved = {d for i, j, *_ in out.pending for d in (i, j)}
-    index = {x: k for k, x in enumerate(ids)}
-    spans: dict = {}  # document index -> other document index -> its side of their passages
-    for p in out.passages:
-        x, y = index[p.a.doc], index[p.b.doc]
-        if x in involved:
-            spans.setdefault(x, {}).setdefault(y, []).append((p.a.start, p.a.end))
-        if y in involved:
-            spans.setdefault(y, {}).setdefault(x, []).append((p.b.start, p.b.end))
-
-    def copied_elsewhere(d: int, other: int, a0: int, a1: int) -> bool:
-        theirs = [s for k, ss in spans.get(d, {}).items() if k != other for s in ss]
-        return bool(theirs) and bool(inside(all_words[d], theirs)[a0:a1].all())
-
-    added = []
-    for i, j, runs, passages in out.pending:
-        hood = set(second[first == i]) | set(first[second == i]) | set(second[first == j]) | set(first[second == j])
-        hood -= {i, j}
-        words, worded = 0, False
-        for a0, a1, b0, b1, anchored in runs:
-            if not (copied_elsewhere(i, j, a0, a1) or copied_elsewhere(j, i, b0, b1)):
-                continue
-            this = _worded(all_words[i], a0, a1) and _worded(all_words[j], b0, b1)
-            if _contexts(all_words[i].hashes[a0:a1], [all_words[k] for k in hood]) <= PHRASE_CONTEXTS:
-                words += anchored
-                worded = worded or this
-        if words >= min_words and worded:
-            added.extend(passages)
-    if added:
-        out.passages = sorted(out.passages + added, key=lambda p: (index[p.a.doc], index[p.b.doc]))
-    out.pending = []
-
-
-def _contexts(run: np.ndarray, others: list) -> int:
-    """How many different (word before, word after) surround the word sequence ``run``
-    (hashes) in the ``others`` (:class:`Words`)."""
-    found = set()
-    n = len(run)
-    for w in others:
-        h = w.hashes
-        for p in np.flatnonzero(h[: max(0, len(h) - n + 1)] == run[0]):
-            if np.array_equal(h[p : p + n], run):
-                found.add((int(h[p - 1]) if p else 0, int(h[p + n]) if p + n < len(h) else 0))
-    return len(found)
 
 
 def _telling(tokens) -> bool:
