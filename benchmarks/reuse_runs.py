@@ -14,6 +14,11 @@ document: the documents on its story and subject):
 - ``rare``: words of the run held by at most a third of the neighbourhood (rare *for the
   story*, not only for English).
 
+Per pair, the tally says whether its runs that are wire text (``cor``) add up to
+``passage_min_words``, whether its runs in at most ``--ctx`` contexts do, whether the runs
+that are both do with one of them wording (the fifth round's rule, commit becafde), and
+whether one third document covers every such run on one side ("one wire text").
+
 On the synthetic corpus (b) each such pair is labelled by construction: copy (the run words
 lie inside the newspaper article's gold copied spans) or not; on BASIL and ECB+ every such
 pair would be a new pair with passages. Nothing here changes what a scan reports.
@@ -121,6 +126,11 @@ class Corpus:
             return 0.0
         return float(inside(self.words[i], spans)[first:last].mean())
 
+    def witnesses(self, i, j, first, last) -> set:
+        """The third documents whose passages with document i cover words first..last-1."""
+        return {k for k, ss in self.spans.get(i, {}).items()
+                if k != j and inside(self.words[i], ss)[first:last].all()}
+
     def new_pairs(self, need_worded=True):
         """Per pair that only the several-runs rule gives evidence: (i, j, its runs)."""
         min_words = self.cfg.passage_min_words
@@ -214,16 +224,29 @@ def main(argv=None):
                    "both" if sum(al.anchored for al, x, y in zip(chain, stats, cor) if x[1] <= args.ctx and y >= 0.99) >= mw
                    and any(x[1] <= args.ctx and y >= 0.99 and _worded(c.words[i], al.a0, al.a1) and _worded(c.words[j], al.b0, al.b1)
                            for al, x, y in zip(chain, stats, cor)) else "-")
+            # one wire text: a third document that covers every counted run, on one side
+            counted = [al for al, x, y in zip(chain, stats, cor) if x[1] <= args.ctx and y >= 0.99]
+            same = False
+            if key[3] == "both":
+                for side in ("a", "b"):
+                    common = None
+                    for al in counted:
+                        w = c.witnesses(i, j, al.a0, al.a1) if side == "a" else c.witnesses(j, i, al.b0, al.b1)
+                        common = w if common is None else common & w
+                    same = same or bool(common)
+            key = key + ("one wire text" if same else "-",)
             tally[key] = tally.get(key, 0) + 1
-            line = f"{name} {key[3]:4} {truth:>22} hood {stats[0][3]:3d} " + " | ".join(
+            line = f"{name} {key[3]:4} {key[4][:3]:3} {truth:>22} hood {stats[0][3]:3d} " + " | ".join(
                 f"{al.anchored}w df {s[0]:.2f} ctx {s[1]} rare {s[2]} cor {x:.2f}"
                 for al, s, x in zip(chain, stats, cor))
             print(line)
             if args.show and key[3] == "both":
+                print("      one wire text" if key[4] != "-" else "      several")
                 for al in chain:
                     print("     ", " ".join(c.words[i].tokens_of(al.a0, al.a1)))
         print(f"{name}: {len(rows)} pairs would be new under the third round's rule; per (truth, corroborated runs"
-              f" total {c.cfg.passage_min_words}+ words, runs in <= {args.ctx} contexts total that, both with a wording run): pairs")
+              f" total {c.cfg.passage_min_words}+ words, runs in <= {args.ctx} contexts total that, both with a wording run,"
+              f" one wire text): pairs")
         for k in sorted(tally):
             print("   ", k, tally[k])
 
