@@ -42,6 +42,33 @@ def function_words() -> frozenset:
     return wordlist("function_words")
 
 
+def words_pattern(words) -> str:
+    """A regular expression (source, no groups) matching exactly ``words``, written as a trie
+    ("act(?:or|ress)"): the engine follows one branch per letter instead of trying every word
+    at every position, so one search over a whole text finds the few words of a list it holds.
+
+    >>> import re
+    >>> p = re.compile(words_pattern(["actor", "actress", "act", "man"]))
+    >>> [w for w in ("act", "actor", "actress", "acts", "man") if p.fullmatch(w)]
+    ['act', 'actor', 'actress', 'man']
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for c in word:
+            node = node.setdefault(c, {})
+        node[""] = {}  # a word ends here
+
+    def source(node: dict) -> str:
+        branches = [re.escape(c) + source(rest) for c, rest in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and "" not in node else "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return source(trie)
+
+
 @lru_cache(maxsize=None)
 def table(name: str) -> tuple:
     """Rows of whitespace-separated fields from ``rules/data/<name>.tsv`` (``#`` comments)."""

@@ -40,11 +40,12 @@ import re
 import copy
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import chain, repeat
 from typing import Iterable, Optional
 
 from ..textutil import Cover
-from ._lex import fold, given_name, is_place, wordlist
+from ._lex import fold, given_name, is_place, wordlist, words_pattern
 from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, noun_gender, plausible_person, role_words,
                       stopwords, strip_possessive)
 from ._quotes import Inside
@@ -53,7 +54,9 @@ from .base import Rule, analysis
 
 PRONOUNS = {"he": "m", "him": "m", "his": "m", "himself": "m",
             "she": "f", "her": "f", "hers": "f", "herself": "f"}
-_PRONOUN_RE = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+# \b(?:he|him|his|himself|she|her|hers|herself)\b in any case, written to start with the set of
+# first letters (the long s matches "s" in any case): the search skips other characters fast
+_PRONOUN_RE = re.compile(r"[HhSs\u017f](?<!\w.)(?:(?<=[Hh])(?i:e|im|is|imself|er|ers|erself)|(?<=[Ss\u017f])(?i:he))\b")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "another", "this", "that", "one", "every",
                 "each", "any", "no", "our", "my", "your", "whose", "s"}
@@ -409,13 +412,23 @@ def _lone_surnames(text: str, found: list, surnames) -> list:
     full, and not part of a mention here, nor a month or weekday: people of unknown gender."""
     if not surnames:
         return []
+    # the distinct words first: only those that are such surnames are looked for in the text
+    # (matches of _LONE_CAP_RE never overlap, so each is where its word matches)
+    hits = [w for w in set(_LONE_CAP_RE.findall(text))
+            if fold(word := strip_possessive(w)) in surnames and fold(word) not in wordlist("calendar")]  # not "on Tuesday"
+    if not hits:
+        return []
     spans = Cover((m.start, m.end) for m in found)
     out = []
-    for m in _LONE_CAP_RE.finditer(text):
-        word = strip_possessive(m.group())
-        if fold(word) in surnames and not spans(m.start()) and fold(word) not in wordlist("calendar"):  # not "on Tuesday"
-            out.append(Mention(m.start(), m.start() + len(word), word, word, None, weak=True))
-    return out
+    for w in hits:
+        word = strip_possessive(w)
+        at = text.find(w)
+        while at >= 0:
+            m = _LONE_CAP_RE.match(text, at)
+            if m is not None and m.group() == w and not spans(at):
+                out.append(Mention(at, at + len(word), word, word, None, weak=True))
+            at = text.find(w, at + 1)
+    return sorted(out, key=_start)
 
 
 _INTRO_RE = re.compile(
@@ -455,8 +468,7 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
     and for a gendered noun not owned by the speaker ("my wife"): the noun may be the referent
     on the noun path, or compete as a neutral noun."""
     out = []
-    words = list(_WORD_RE.finditer(text))
-    for i, m in enumerate(words):
+    for m in _noun_candidates(text):  # the few words that may be such nouns
         w = m.group()
         if not w.islower():  # "A MAN was charged"
             if not (w.isupper() and len(w) > 1):
@@ -471,6 +483,7 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
         after = _NAME_AFTER_RE.match(text, m.end())
         if after and after.group(1) not in _SENTENCE_WORDS:
             continue
+        words, i = _words_to(text, m)
         prev = [x.group().lower() for x in words[max(0, i - 4) : i]]
         if g == "n" and w in wordlist("adjectival_person_nouns") and _modifies(text, m.end()):
             continue  # "the official word"
@@ -489,6 +502,62 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
                and not _PLURAL_VERB_RE.match(text, m.end()))  # "the coast guard have": a body of people
         out.append((m.start(), m.end(), g, own))
     return out
+
+
+@lru_cache(maxsize=1)
+def _noun_forms() -> re.Pattern:
+    """Whole words of ``_WORD_RE`` that may be nouns for people, in lower case or in capitals:
+    every form ``noun_gender`` takes back to a noun of its lists (the noun, "-s", "-es", "-ies"
+    for "-y", "-ves" for "-fe", "-men" for "-man") and the indefinite people."""
+    forms = set(wordlist("indefinite_people"))
+    for noun in wordlist("female_nouns") | wordlist("male_nouns") | wordlist("person_nouns"):
+        forms.update((noun, noun + "s", noun + "es"))
+        for end, plural in (("y", "ies"), ("fe", "ves"), ("man", "men")):
+            if noun.endswith(end):
+                forms.add(noun[: -len(end)] + plural)
+    # (a word in capitals lowers to a form only with ASCII capitals, or the Kelvin sign for k)
+    upper = words_pattern({f.upper() for f in forms}).replace("K", "[K\u212a]")
+    return re.compile(rf"(?<![^\W\d_])(?:{words_pattern(forms)}|{upper})(?![^\W\d_])")
+
+
+_IST_RE = re.compile(r"(?:ist(?:e?s)?|IST(?:E?S)?)(?![^\W\d_])")  # the end of an "-ist" noun
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def _noun_candidates(text: str) -> list:
+    """The words of ``_WORD_RE`` (matches, in text order) that may be nouns for people in lower
+    case or in capitals (``noun_gender`` of their lower case, or an indefinite person): a
+    superset that ``_person_nouns`` checks word by word, found by two searches over the text
+    (the forms of the noun lists, and the ends of "-ist" nouns), so that the other words of
+    the text are never looked at in Python."""
+    found = {m.start(): m for m in _noun_forms().finditer(text)}
+    for m in _IST_RE.finditer(text):
+        start = m.start()
+        while start > 0 and _LETTER_RE.match(text, start - 1):
+            start -= 1
+        if start not in found:
+            found[start] = _WORD_RE.match(text, start)
+    return [found[s] for s in sorted(found)]
+
+
+_WORDS_BEFORE = 5  # words before a noun that _person_nouns and _predicative read
+
+
+def _words_to(text: str, m) -> tuple[list, int]:
+    """The words of ``_WORD_RE`` up to the word ``m`` (a match of a whole word), as the
+    tokenisation of the whole text gives them, and the index of ``m`` among them: the
+    _WORDS_BEFORE words before it, or all of them from the text's first word (then the
+    indices are those of the whole text). Read back from ``m`` in a growing window."""
+    span = 80
+    while True:
+        lo = max(0, m.start() - span)
+        before = list(_WORD_RE.finditer(text, lo, m.start()))
+        if lo > 0 and before and before[0].start() == lo and _WORD_RE.match(text[lo - 1]):
+            before = before[1:]  # a word cut by the window
+        if len(before) >= _WORDS_BEFORE or lo == 0:
+            before = before[-_WORDS_BEFORE:]
+            return before + [m], len(before)
+        span *= 4
 
 
 _SPEAKERS = {"my", "our", "your"}
