@@ -45,7 +45,7 @@ from itertools import chain, repeat
 from typing import Iterable, Optional
 
 from ..textutil import Cover
-from ._lex import fold, given_name, is_place, wordlist, words_pattern
+from ._lex import ascii_words, fold, given_name, is_place, wordlist
 from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, noun_gender, plausible_person, role_words,
                       stopwords, strip_possessive)
 from ._quotes import Inside
@@ -412,23 +412,13 @@ def _lone_surnames(text: str, found: list, surnames) -> list:
     full, and not part of a mention here, nor a month or weekday: people of unknown gender."""
     if not surnames:
         return []
-    # the distinct words first: only those that are such surnames are looked for in the text
-    # (matches of _LONE_CAP_RE never overlap, so each is where its word matches)
-    hits = [w for w in set(_LONE_CAP_RE.findall(text))
-            if fold(word := strip_possessive(w)) in surnames and fold(word) not in wordlist("calendar")]  # not "on Tuesday"
-    if not hits:
-        return []
     spans = Cover((m.start, m.end) for m in found)
     out = []
-    for w in hits:
-        word = strip_possessive(w)
-        at = text.find(w)
-        while at >= 0:
-            m = _LONE_CAP_RE.match(text, at)
-            if m is not None and m.group() == w and not spans(at):
-                out.append(Mention(at, at + len(word), word, word, None, weak=True))
-            at = text.find(w, at + 1)
-    return sorted(out, key=_start)
+    for m in _LONE_CAP_RE.finditer(text):
+        word = strip_possessive(m.group())
+        if fold(word) in surnames and not spans(m.start()) and fold(word) not in wordlist("calendar"):  # not "on Tuesday"
+            out.append(Mention(m.start(), m.start() + len(word), word, word, None, weak=True))
+    return out
 
 
 _INTRO_RE = re.compile(
@@ -505,19 +495,18 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
 
 
 @lru_cache(maxsize=1)
-def _noun_forms() -> re.Pattern:
-    """Whole words of ``_WORD_RE`` that may be nouns for people, in lower case or in capitals:
-    every form ``noun_gender`` takes back to a noun of its lists (the noun, "-s", "-es", "-ies"
-    for "-y", "-ves" for "-fe", "-men" for "-man") and the indefinite people."""
+def _noun_forms() -> frozenset:
+    """The words that may be nouns for people, in lower case and in capitals (ASCII bytes, as
+    ``ascii_words`` gives them): every form ``noun_gender`` takes back to a noun of its lists
+    (the noun, "-s", "-es", "-ies" for "-y", "-ves" for "-fe", "-men" for "-man") and the
+    indefinite people."""
     forms = set(wordlist("indefinite_people"))
     for noun in wordlist("female_nouns") | wordlist("male_nouns") | wordlist("person_nouns"):
         forms.update((noun, noun + "s", noun + "es"))
         for end, plural in (("y", "ies"), ("fe", "ves"), ("man", "men")):
             if noun.endswith(end):
                 forms.add(noun[: -len(end)] + plural)
-    # (a word in capitals lowers to a form only with ASCII capitals, or the Kelvin sign for k)
-    upper = words_pattern({f.upper() for f in forms}).replace("K", "[K\u212a]")
-    return re.compile(rf"(?<![^\W\d_])(?:{words_pattern(forms)}|{upper})(?![^\W\d_])")
+    return frozenset(f.encode() for f in forms | {f.upper() for f in forms})
 
 
 _IST_RE = re.compile(r"(?:ist(?:e?s)?|IST(?:E?S)?)(?![^\W\d_])")  # the end of an "-ist" noun
@@ -527,10 +516,20 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 def _noun_candidates(text: str) -> list:
     """The words of ``_WORD_RE`` (matches, in text order) that may be nouns for people in lower
     case or in capitals (``noun_gender`` of their lower case, or an indefinite person): a
-    superset that ``_person_nouns`` checks word by word, found by two searches over the text
-    (the forms of the noun lists, and the ends of "-ist" nouns), so that the other words of
-    the text are never looked at in Python."""
-    found = {m.start(): m for m in _noun_forms().finditer(text)}
+    superset that ``_person_nouns`` checks word by word. Such a word lowers to ASCII letters,
+    so it is one of the text's distinct runs of ASCII letters (``ascii_words``; a Kelvin sign,
+    which lowers to "k", read as "K"): those of the noun lists are looked for in the text, and
+    the ends of "-ist" nouns found by a search, so that the other words are never looked at
+    one by one in Python."""
+    probe = text.replace("\u212a", "K") if "\u212a" in text else text  # (same length)
+    found = {}
+    for form in ascii_words(probe) & _noun_forms():
+        word = form.decode()
+        at = probe.find(word)
+        while at >= 0:
+            if not (at and _LETTER_RE.match(probe, at - 1) or _LETTER_RE.match(probe, at + len(word))):
+                found[at] = _WORD_RE.match(text, at)
+            at = probe.find(word, at + len(word))
     for m in _IST_RE.finditer(text):
         start = m.start()
         while start > 0 and _LETTER_RE.match(text, start - 1):
