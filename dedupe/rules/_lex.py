@@ -116,6 +116,19 @@ def plain_zipf(word: str, lang: str, wordlist: str = "best"):
 
 
 @lru_cache(maxsize=None)
+def plain_words(lang: str, least: float) -> frozenset:
+    """The words of ASCII lower-case letters whose Zipf frequency in ``lang`` (:func:`zipf`, read
+    as :func:`plain_zipf` reads it) is at least ``least`` (> 0): a set to take the frequent
+    words out of a text's distinct words at once. Empty for a language without such a list."""
+    freqs, zipf_of = _frequencies(lang, "best"), _zipf_table(lang, "best")
+    if freqs is None:
+        return frozenset()
+    # (the Zipf frequency grows with the frequency: the words from the least frequency that reaches it)
+    lowest = min((f for f, z in zipf_of.items() if f is not None and z >= least), default=None)
+    return frozenset(w for w, f in freqs.items() if lowest is not None and f >= lowest and _PLAIN_RE.fullmatch(w))
+
+
+@lru_cache(maxsize=None)
 def _zipf_table(lang: str, wordlist: str):
     """Frequency -> Zipf frequency (:func:`_zipf_of`) for every frequency of the word list of
     ``lang`` (wordfreq stores frequencies in centibel bins: a few hundred distinct values for
