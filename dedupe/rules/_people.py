@@ -472,9 +472,10 @@ class WordCase:
     # (``++``, possessive: a shorter run would end before a letter, which no match may do, so
     # nothing is lost by not backtracking into the run)
     _LOWER_RE = re.compile(r"(?<![\w'’\-])[^\W\d_A-Z]++(?![\w'’\-])")
-    # capitalised inside a sentence: after a lower-case letter, a digit or a comma
-    _CAPITAL_RE = re.compile(r"(?<=[^\W_A-Z][ \u00a0])(?<![.!?] )([^\W\d_a-z][^\W\d_A-Z]++)(?![\w'’\-])|"
-                             r"(?<=[,;][ \u00a0])([^\W\d_a-z][^\W\d_A-Z]++)(?![\w'’\-])")
+    # capitalised inside a sentence: after a lower-case letter, a digit or a comma; found from
+    # the space before it (a search for one of two characters, fast), which no match holds
+    _CAPITAL_RE = re.compile(r"[ \u00a0](?:(?<=[^\W_A-Z][ \u00a0])(?<![.!?] )|(?<=[,;][ \u00a0]))"
+                             r"([^\W\d_a-z][^\W\d_A-Z]++)(?![\w'’\-])")
 
     def __init__(self, texts):
         self.lower: Counter = Counter()
@@ -487,8 +488,10 @@ class WordCase:
     @classmethod
     def words(cls, text: str) -> tuple[list, list]:
         """How one text writes its words: ``(words in lower case, words capitalised inside a
-        sentence, lower-cased)``, every occurrence."""
-        return cls._LOWER_RE.findall(text), [(a or b).lower() for a, b in cls._CAPITAL_RE.findall(text)]
+        sentence, lower-cased)``, every occurrence, in text order."""
+        capital = cls._CAPITAL_RE.findall(text)
+        # lower-cased all at once: a line break stops no lower-casing rule (the final sigma's)
+        return cls._LOWER_RE.findall(text), "\n".join(capital).lower().split("\n") if capital else []
 
     @classmethod
     def counts(cls, text: str) -> tuple[Counter, Counter]:

@@ -713,7 +713,8 @@ def _mostly(counts: dict, gender: str, least: float, share: float) -> bool:
 def _tally(doc) -> Iterable:
     """Pass 1, one document: honorifics and nouns naming people (by key), surnames named in
     full and their genders, families, lone names (brands), once each, and its words' case,
-    each occurrence: keys that pass 1 counts."""
+    each occurrence (a word in lower case as itself, the others tuples: no tuple made and
+    hashed for each of the commonest keys): keys that pass 1 counts."""
     text, ms = doc.text, analysis(doc).mentions
     out: Counter = Counter()
     for m in ms:
@@ -732,17 +733,19 @@ def _tally(doc) -> Iterable:
     for key, surname in _families(ms):
         out["f", key, surname] = 1
     lower, capital = WordCase.words(text)
-    return chain(out, zip(repeat("l"), lower), zip(repeat("c"), capital))
+    return chain(out, lower, zip(repeat("c"), capital))  # (a word in lower case is its own key)
 
 
 def _plan(noted, totals) -> _Evidence:
     """The corpus' evidence from pass 1's tallies (``totals.tally``)."""
     ev = _Evidence()
     lower, capital, alone, named, surnames = Counter(), Counter(), {}, set(), set()
-    for (kind, *name), n in totals.tally.items():
-        if kind == "l":
-            lower[name[0]] = n
-        elif kind == "c":
+    for key, n in totals.tally.items():
+        if isinstance(key, str):  # a word in lower case
+            lower[key] = n
+            continue
+        kind, *name = key
+        if kind == "c":
             capital[name[0]] = n
         elif kind == "h":
             ev.honorifics[name[0]].add(name[1])
