@@ -119,6 +119,11 @@ def mentions(text: str) -> list[Mention]:
     shared: set[str] = set()  # surnames of two people in this text (a couple, a family)
     out: list[Mention] = []
     for m in _CAP_SEQ_RE.finditer(text):
+        one = _one_word(m.group())
+        if one is not None:  # a single word (most sequences): what it is, read once per word
+            if one:
+                _add_one_word(text, m.start(), one, sent_starts, known, shared, out)
+            continue
         toks = _tokens(m.group(), m.start())
         if len(toks) > 1 and toks[0][1] in sent_starts and fold(toks[0][0]) in stopwords():
             toks = toks[1:]  # "Now Novak said": the sentence's first word is not part of the name
@@ -156,6 +161,37 @@ def mentions(text: str) -> list[Mention]:
         if not covered(m.start):
             out.append(m)
     return _link_forward(sorted(out, key=lambda m: m.start))
+
+
+@lru_cache(maxsize=100_000)
+def _one_word(seq: str) -> Optional[tuple]:
+    """For a capitalised sequence of one word (no space), what ``mentions`` reads of it
+    without its place: ``(word, base, folded base, org word or stop word, may be a lone given
+    name)``, or ``()`` when it is only dots; None for a sequence of several words. Once per
+    distinct word."""
+    if " " in seq or "\u00a0" in seq:
+        return None
+    word = seq.rstrip(".")
+    if not word:
+        return ()
+    base = strip_possessive(word)
+    key = fold(base)
+    blocked = key in wordlist("org_words") or key in stopwords()
+    return word, base, key, blocked, not word.isupper() and key not in wordlist("places") and bool(given_name(base))
+
+
+def _add_one_word(text, start, one, sent_starts, known, shared, out) -> None:
+    """``mentions`` for a sequence of one word at ``start`` (``one``: see ``_one_word``): a
+    back-reference to a person named in full before, else a lone given name (``_weak_in``)."""
+    word, base, key, blocked, given = one
+    ref = known.get(key)
+    if ref is not None and key in shared:  # which Smith? unknown
+        out.append(Mention(start, start + len(base), base, base, None, weak=True, backref=True))
+    elif ref is not None:
+        out.append(Mention(start, start + len(base), ref.person, ref.surname, ref.given, backref=True))
+    elif (given and not blocked and start not in sent_starts
+          and not _as_date(text, [(word, start, start + len(word))], 0)):
+        out.append(Mention(start, start + len(base), base, base, base, weak=True))
 
 
 _COUPLE_RE = re.compile(r"(?<![\w'’\-])([^\W\d_a-z][\w'’\-]*),?[ \u00a0](?:and|&)[ \u00a0]$")
