@@ -404,7 +404,8 @@ def _quoted_pronoun(text: str, q, gender: str) -> bool:
     return any(PRONOUNS[m.group().lower()] == gender for m in _PRONOUN_RE.finditer(text, q.start, q.end))
 
 
-_LONE_CAP_RE = re.compile(r"(?<=[a-z,;] )[^\W\d_a-z][a-z]+(?:['’]s)?(?![\w\-])")
+# (found from the space before it, a fast search for one character; no match holds that space)
+_LONE_CAP_RE = re.compile(r" (?<=[a-z,;] )([^\W\d_a-z][a-z]+(?:['’]s)?)(?![\w\-])")
 
 
 def _lone_surnames(text: str, found: list, surnames) -> list:
@@ -415,9 +416,9 @@ def _lone_surnames(text: str, found: list, surnames) -> list:
     spans = Cover((m.start, m.end) for m in found)
     out = []
     for m in _LONE_CAP_RE.finditer(text):
-        word = strip_possessive(m.group())
-        if fold(word) in surnames and not spans(m.start()) and fold(word) not in wordlist("calendar"):  # not "on Tuesday"
-            out.append(Mention(m.start(), m.start() + len(word), word, word, None, weak=True))
+        word, at = strip_possessive(m.group(1)), m.start(1)
+        if fold(word) in surnames and not spans(at) and fold(word) not in wordlist("calendar"):  # not "on Tuesday"
+            out.append(Mention(at, at + len(word), word, word, None, weak=True))
     return out
 
 
@@ -547,7 +548,7 @@ def _words_to(text: str, m) -> tuple[list, int]:
     tokenisation of the whole text gives them, and the index of ``m`` among them: the
     _WORDS_BEFORE words before it, or all of them from the text's first word (then the
     indices are those of the whole text). Read back from ``m`` in a growing window."""
-    span = 80
+    span = 48  # (about six words: each word read makes a match object)
     while True:
         lo = max(0, m.start() - span)
         before = list(_WORD_RE.finditer(text, lo, m.start()))
@@ -556,7 +557,7 @@ def _words_to(text: str, m) -> tuple[list, int]:
         if len(before) >= _WORDS_BEFORE or lo == 0:
             before = before[-_WORDS_BEFORE:]
             return before + [m], len(before)
-        span *= 4
+        span *= 2
 
 
 _SPEAKERS = {"my", "our", "your"}
