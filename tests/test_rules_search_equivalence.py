@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import random
 import re
+import sys
+from itertools import chain
 
 from dedupe import textutil
-from dedupe.rules import _people, broken_sentence, foreign_fragment, gender_mismatch, resumptive_pronoun
-from dedupe.rules._lex import _PLAIN_RE, _frequencies, plain_words, zipf_en
+from dedupe.rules import _people, broken_sentence, false_friend, foreign_fragment, gender_mismatch, resumptive_pronoun
+from dedupe.rules._lex import FOLDS_TO_ASCII, _PLAIN_RE, _frequencies, plain_words, zipf_en
 from dedupe.rules._people import noun_gender
 from dedupe.rules._lex import wordlist
 from dedupe.rules.base import analysis
@@ -23,6 +25,8 @@ PLAIN = {
                        re.compile(r"(?<![A-Za-zÀ-ÖØ-öø-ÿĀ-ž])(?:he|she|it|they)(?!\w)", re.IGNORECASE)),
     "dot lower": (broken_sentence._DOT_LOWER, re.compile(r"(?<=[^\W\d_])\.(\s+)(?=[a-z])")),
     "sentence end": (textutil._SENT_END_RE, re.compile(r"""[.!?…]+['"’”)\]]*(?=\s|$)|[。！？]+['"’”」』)\]]*|\n""")),
+    "false friend": (false_friend._ANY_WORD,
+                     re.compile("|".join(rf"(?:\b{ff.word}\b)" for ff in false_friend.LEXICON), re.I)),
 }
 CHARS = list("heshimtyitHESIMTY\u0130\u0131\u017f\u212aŸÿé .,!?…。！？\n\t\u00a0'’\"”)-_15a")
 
@@ -33,9 +37,15 @@ def _texts(seed: int, n: int, pieces, most: int = 12, sep: str = ""):
         yield sep.join(rng.choice(pieces) for _ in range(rng.randint(0, most)))
 
 
+def test_the_characters_that_match_an_ascii_letter_in_any_case():
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    assert "".join(c for c in map(chr, range(128, sys.maxunicode + 1)) if letter.match(c)) == FOLDS_TO_ASCII
+
+
 def test_patterns_starting_with_their_first_characters_match_as_before():
+    words = [ff.word.replace("?", "") for ff in false_friend.LEXICON]
     for name, (fast, plain) in PLAIN.items():
-        for text in _texts(1, 6000, CHARS):
+        for text in chain(_texts(1, 6000, CHARS), _texts(6, 2000, words + CHARS)):
             for args in ((text,), (text, 1, max(1, len(text) - 1))):
                 got = [(m.span(), m.groups()) for m in fast.finditer(*args)]
                 assert got == [(m.span(), m.groups()) for m in plain.finditer(*args)], (name, text)

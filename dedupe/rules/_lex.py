@@ -57,6 +57,29 @@ def ascii_words(text: str) -> set:
     return set(text.encode("utf-8", "surrogatepass").translate(_ASCII_LETTERS).split())
 
 
+# the characters besides ASCII letters that match an ASCII letter when case is ignored (dotted
+# and dotless i, long s, Kelvin sign; tests/test_rules_search_equivalence.py checks the list)
+FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+
+
+def any_case_words(words, before: str = r"\w") -> str:
+    """A regular expression (source) for one of ``words`` (regular expressions, each starting
+    with an ASCII letter) in any case, at a place not after a character of the class ``before``
+    (in any case): ``(?<!before)(?:w1|w2 ...)`` with IGNORECASE, written to start with the set
+    of the words' first letters in every case, which a search skips to fast (a pattern that
+    starts with a look-behind or a case-insensitive word is tried at every position). The
+    caller adds what must follow (``\\b``)."""
+    groups: dict = {}
+    for word in words:
+        groups.setdefault(word[0].lower(), []).append(word[1:])
+
+    def variants(letter: str) -> str:
+        return letter + letter.upper() + "".join(c for c in FOLDS_TO_ASCII if re.fullmatch(letter, c, re.I))
+
+    branches = "|".join(f"(?<=[{variants(c)}])(?i:{'|'.join(rests)})" for c, rests in groups.items())
+    return f"[{''.join(variants(c) for c in groups)}](?<!(?i:[{before}]).)(?:{branches})"
+
+
 @lru_cache(maxsize=None)
 def table(name: str) -> tuple:
     """Rows of whitespace-separated fields from ``rules/data/<name>.tsv`` (``#`` comments)."""

@@ -45,7 +45,7 @@ from itertools import chain, repeat
 from typing import Iterable, Optional
 
 from ..textutil import Cover
-from ._lex import ascii_words, fold, given_name, is_place, wordlist
+from ._lex import any_case_words, ascii_words, fold, given_name, is_place, wordlist
 from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, noun_gender, plausible_person, role_words,
                       stopwords, strip_possessive)
 from ._quotes import Inside
@@ -54,9 +54,8 @@ from .base import Rule, analysis
 
 PRONOUNS = {"he": "m", "him": "m", "his": "m", "himself": "m",
             "she": "f", "her": "f", "hers": "f", "herself": "f"}
-# \b(?:he|him|his|himself|she|her|hers|herself)\b in any case, written to start with the set of
-# first letters (the long s matches "s" in any case): the search skips other characters fast
-_PRONOUN_RE = re.compile(r"[HhSs\u017f](?<!\w.)(?:(?<=[Hh])(?i:e|im|is|imself|er|ers|erself)|(?<=[Ss\u017f])(?i:he))\b")
+# \b(?:he|him|...)\b in any case, written to start with the first letters (a fast search)
+_PRONOUN_RE = re.compile(any_case_words(["he", "him", "his", "himself", "she", "her", "hers", "herself"]) + r"\b")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "another", "this", "that", "one", "every",
                 "each", "any", "no", "our", "my", "your", "whose", "s"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from ._lex import any_case_words
 from .base import Rule, analysis
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\w'’.-]*[\w]|[A-Za-zÀ-ÖØ-öø-ÿĀ-ž]|\d[\d,.]*|[,;:()\"“”‘’]")
@@ -138,10 +139,8 @@ def _clause_starts(toks: list) -> list[int]:
 # where a pronoun token of _TOKEN may be, over the whole text: not after a letter that starts
 # a token (that token would take the pronoun in), and before no word character (a token ends
 # before none); a superset of the pronoun tokens, so that a sentence without any is skipped
-# (in any case, written to start with the set of first letters, which the search skips to
-# fast: \u0130 and \u0131 match "i" in any case, \u017f "s")
-_MAY_BE_PRONOUN = re.compile(r"[HhSsIiTt\u0130\u0131\u017f](?<!(?i:[A-Za-zÀ-ÖØ-öø-ÿĀ-ž]).)"
-                             r"(?:(?<=[Hh])(?i:e)|(?<=[Ss\u017f])(?i:he)|(?<=[Ii\u0130\u0131])(?i:t)|(?<=[Tt])(?i:hey))(?!\w)")
+# (in any case, written to start with the first letters: a fast search)
+_MAY_BE_PRONOUN = re.compile(any_case_words(["he", "she", "it", "they"], before="A-Za-zÀ-ÖØ-öø-ÿĀ-ž") + r"(?!\w)")
 
 
 def check(doc, ctx):
