@@ -15,7 +15,9 @@ _WRAP_MIN, _WRAP_MAX = 40, 100  # line lengths of text wrapped at a fixed width
 _INNER_BREAK_RE = re.compile(r"(?<=\S)[ \t]*\r?\n(?=\S)")
 # a sentence ends at . ! ? or … (with closing quotes/brackets) followed by space, at the CJK
 # full stops 。！？ (no space follows them), or at a line end
-_SENT_END_RE = re.compile(r"""[.!?…]+['"’”)\]]*(?=\s|$)|[。！？]+['"’”」』)\]]*|\n""")
+# (written to start with the set of its first characters, which the search skips to fast:
+# [.!?…]+['"’”)\]]*(?=\s|$) | [。！？]+['"’”」』)\]]* | \n)
+_SENT_END_RE = re.compile(r"""[.!?…。！？\n](?:(?<=[.!?…])[.!?…]*['"’”)\]]*(?=\s|$)|(?<=[。！？])[。！？]*['"’”」』)\]]*|(?<=\n))""")
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "gov", "sen", "rep",
            "no", "vs", "etc", "inc", "ltd", "co", "corp", "u.s", "u.k", "e.g", "i.e", "jan", "feb", "mar", "apr",
            "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx"}

@@ -42,6 +42,44 @@ def function_words() -> frozenset:
     return wordlist("function_words")
 
 
+# bytes -> itself for an ASCII letter, else a space
+_ASCII_LETTERS = bytes(b if 65 <= b <= 90 or 97 <= b <= 122 else 32 for b in range(256))
+
+
+def ascii_words(text: str) -> set:
+    """The distinct runs of ASCII letters of ``text``, as bytes, in a few passes of C over the
+    text (no Python per word): a word of letters that are all ASCII (a whole word of ``[^\\W\\d_]+``)
+    is one of them, so a rule can look for the few words of a list that a text holds first.
+
+    >>> sorted(ascii_words("Zoë met 2 officers_at 5pm."))
+    [b'Zo', b'at', b'met', b'officers', b'pm']
+    """
+    return set(text.encode("utf-8", "surrogatepass").translate(_ASCII_LETTERS).split())
+
+
+# the characters besides ASCII letters that match an ASCII letter when case is ignored (dotted
+# and dotless i, long s, Kelvin sign; tests/test_rules_search_equivalence.py checks the list)
+FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+
+
+def any_case_words(words, before: str = r"\w") -> str:
+    """A regular expression (source) for one of ``words`` (regular expressions, each starting
+    with an ASCII letter) in any case, at a place not after a character of the class ``before``
+    (in any case): ``(?<!before)(?:w1|w2 ...)`` with IGNORECASE, written to start with the set
+    of the words' first letters in every case, which a search skips to fast (a pattern that
+    starts with a look-behind or a case-insensitive word is tried at every position). The
+    caller adds what must follow (``\\b``)."""
+    groups: dict = {}
+    for word in words:
+        groups.setdefault(word[0].lower(), []).append(word[1:])
+
+    def variants(letter: str) -> str:
+        return letter + letter.upper() + "".join(c for c in FOLDS_TO_ASCII if re.fullmatch(letter, c, re.I))
+
+    branches = "|".join(f"(?<=[{variants(c)}])(?i:{'|'.join(rests)})" for c, rests in groups.items())
+    return f"[{''.join(variants(c) for c in groups)}](?<!(?i:[{before}]).)(?:{branches})"
+
+
 @lru_cache(maxsize=None)
 def table(name: str) -> tuple:
     """Rows of whitespace-separated fields from ``rules/data/<name>.tsv`` (``#`` comments)."""
@@ -98,6 +136,19 @@ def plain_zipf(word: str, lang: str, wordlist: str = "best"):
         return None
     freq = _frequencies(lang, wordlist).get(word)
     return table[freq]
+
+
+@lru_cache(maxsize=None)
+def plain_words(lang: str, least: float) -> frozenset:
+    """The words of ASCII lower-case letters whose Zipf frequency in ``lang`` (:func:`zipf`, read
+    as :func:`plain_zipf` reads it) is at least ``least`` (> 0): a set to take the frequent
+    words out of a text's distinct words at once. Empty for a language without such a list."""
+    freqs, zipf_of = _frequencies(lang, "best"), _zipf_table(lang, "best")
+    if freqs is None:
+        return frozenset()
+    # (the Zipf frequency grows with the frequency: the words from the least frequency that reaches it)
+    lowest = min((f for f, z in zipf_of.items() if f is not None and z >= least), default=None)
+    return frozenset(w for w, f in freqs.items() if lowest is not None and f >= lowest and _PLAIN_RE.fullmatch(w))
 
 
 @lru_cache(maxsize=None)

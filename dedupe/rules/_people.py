@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
 from ..textutil import Cover
-from ._lex import fold, given_name, is_place, wordlist, zipf_en
+from ._lex import ascii_words, fold, given_name, is_place, wordlist, zipf_en
 from .base import analysis
 
 HONORIFICS = {
@@ -118,6 +119,11 @@ def mentions(text: str) -> list[Mention]:
     shared: set[str] = set()  # surnames of two people in this text (a couple, a family)
     out: list[Mention] = []
     for m in _CAP_SEQ_RE.finditer(text):
+        one = _one_word(m.group())
+        if one is not None:  # a single word (most sequences): what it is, read once per word
+            if one:
+                _add_one_word(text, m.start(), one, sent_starts, known, shared, out)
+            continue
         toks = _tokens(m.group(), m.start())
         if len(toks) > 1 and toks[0][1] in sent_starts and fold(toks[0][0]) in stopwords():
             toks = toks[1:]  # "Now Novak said": the sentence's first word is not part of the name
@@ -155,6 +161,37 @@ def mentions(text: str) -> list[Mention]:
         if not covered(m.start):
             out.append(m)
     return _link_forward(sorted(out, key=lambda m: m.start))
+
+
+@lru_cache(maxsize=100_000)
+def _one_word(seq: str) -> Optional[tuple]:
+    """For a capitalised sequence of one word (no space), what ``mentions`` reads of it
+    without its place: ``(word, base, folded base, org word or stop word, may be a lone given
+    name)``, or ``()`` when it is only dots; None for a sequence of several words. Once per
+    distinct word."""
+    if " " in seq or "\u00a0" in seq:
+        return None
+    word = seq.rstrip(".")
+    if not word:
+        return ()
+    base = strip_possessive(word)
+    key = fold(base)
+    blocked = key in wordlist("org_words") or key in stopwords()
+    return word, base, key, blocked, not word.isupper() and key not in wordlist("places") and bool(given_name(base))
+
+
+def _add_one_word(text, start, one, sent_starts, known, shared, out) -> None:
+    """``mentions`` for a sequence of one word at ``start`` (``one``: see ``_one_word``): a
+    back-reference to a person named in full before, else a lone given name (``_weak_in``)."""
+    word, base, key, blocked, given = one
+    ref = known.get(key)
+    if ref is not None and key in shared:  # which Smith? unknown
+        out.append(Mention(start, start + len(base), base, base, None, weak=True, backref=True))
+    elif ref is not None:
+        out.append(Mention(start, start + len(base), ref.person, ref.surname, ref.given, backref=True))
+    elif (given and not blocked and start not in sent_starts
+          and not _as_date(text, [(word, start, start + len(word))], 0)):
+        out.append(Mention(start, start + len(base), base, base, base, weak=True))
 
 
 _COUPLE_RE = re.compile(r"(?<![\w'’\-])([^\W\d_a-z][\w'’\-]*),?[ \u00a0](?:and|&)[ \u00a0]$")
@@ -268,18 +305,133 @@ def _weak_in(text, toks, sent_starts):
 def _unnamed_people(text: str):
     """People known by one capitalised word: after a role noun ("minister Ortega"), next to a
     speech verb ("Ortega said", "said Ortega") or before an age ("Ortega, 32,"). Their gender
-    is unknown."""
-    nouns = role_words()
-    for pattern in _UNNAMED_RES:  # separate passes: "Now Ortega said" is found by the second
-        for m in pattern.finditer(text):
-            if m.lastindex == 2:
-                if m.group(1).lower() not in nouns and m.group(1) not in _SPEECH_VERB_SET:
-                    continue
-            yield from _unnamed(m.group(m.lastindex), m.start(m.lastindex))
+    is unknown. Each pattern of ``_UNNAMED_RES`` is a separate pass ("Now Ortega said" is found
+    by the second), read where the text holds a role noun or a speech verb (``ascii_words``:
+    the matches ``finditer`` would give, without a search over the whole text)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character lowers to several: offsets differ, read every match
+        found = ([(m.group(2), m.start(2)) for m in _UNNAMED_RES[0].finditer(text) if _role_or_speech(m.group(1))],
+                 [(m.group(1), m.start(1)) for p in _UNNAMED_RES[1:] for m in p.finditer(text)])
+    else:
+        words = ascii_words(lowered)
+        verbs = _places(text, words & _VERB_FORMS)  # (lower case, as the patterns have them)
+        found = _after_role_words(text, _places(lowered, words & _role_forms())), _next_to_verbs(text, verbs)
+    for word, start in chain(*found):
+        yield from _unnamed(word, start)
     for m in _AGE_RE.finditer(text):  # found from the age: a regex from the name is slower
         name = _WORD_BEFORE_RE.search(text, max(0, m.start() - 40), m.start())
         if name:
             yield from _unnamed(name.group(), name.start())
+
+
+def _places(text: str, forms) -> list:
+    """Where the words ``forms`` (bytes) occur in ``text``, anywhere (inside other words too),
+    in text order."""
+    places = set()  # (two words may start at one place: "police", "policeman")
+    for form in forms:
+        word = form.decode()
+        at = text.find(word)
+        while at >= 0:  # (one starting inside another occurrence of itself starts no word)
+            places.add(at)
+            at = text.find(word, at + len(word))
+    return sorted(places)
+
+
+def _after_role_words(text: str, places: list) -> list:
+    """``(word, start)`` of the capitalised word of each match of ``_UNNAMED_RES[0]`` (a word,
+    then a capitalised one) that ``finditer`` gives and whose first word is a role noun or a
+    speech verb, given the ``places`` where such a word may start: there, a match is one
+    ``finditer`` gives unless a match before it takes its first word in (``_taken``)."""
+    out = []
+    for at in places:
+        m = _UNNAMED_RES[0].match(text, at)
+        if m is not None and _role_or_speech(m.group(1)) and not _taken(text, at):
+            out.append((m.group(2), m.start(2)))
+    return out
+
+
+_VERB_RE = re.compile(rf"{_SPEECH_VERBS}\b")
+_CAP_CHAR_RE = re.compile(r"[^\W\d_a-z]")
+
+
+def _next_to_verbs(text: str, verbs: list) -> list:
+    """``(word, start)`` of the capitalised word of each match of ``_UNNAMED_RES[1]`` (before a
+    speech verb), then of ``_UNNAMED_RES[2]`` (after one), as ``finditer`` gives them, given
+    the places ``verbs`` where a speech verb may start (every match holds one): a match of the
+    first ends with the verb and starts at the first capital of the run of word characters
+    before it (at least two characters) after the match before it; one of the second starts at
+    the first verb after the match before it where it matches at all."""
+    out, last = [], 0
+    for v in verbs:
+        verb = _VERB_RE.match(text, v)
+        if verb is None or v == 0 or text[v - 1] not in " \u00a0":
+            continue
+        q = v - 1
+        while q > 0 and text[q - 1] in " \u00a0":
+            q -= 1
+        run = q
+        while run > 0 and _RUN_CHAR_RE.match(text, run - 1):
+            run -= 1
+        p = max(run, last)
+        while p <= q - 2 and not _CAP_CHAR_RE.match(text, p):
+            p += 1
+        if p <= q - 2:
+            out.append((text[p:q], p))
+            last = verb.end()
+    last = 0
+    for v in verbs:
+        m = _UNNAMED_RES[2].match(text, v) if v >= last else None
+        if m is not None:
+            out.append((m.group(1), m.start(1)))
+            last = m.end()
+    return out
+
+
+def _role_or_speech(word: str) -> bool:
+    return word.lower() in role_words() or word in _SPEECH_VERB_SET
+
+
+@lru_cache(maxsize=1)
+def _role_forms() -> frozenset:
+    """Role nouns and speech verbs that a word of ASCII letters can be, as bytes (``ascii_words``)."""
+    return frozenset(w.encode() for w in role_words() | _SPEECH_VERB_SET if w.isascii() and w.isalpha())
+
+
+_VERB_FORMS = frozenset(w.encode() for w in _SPEECH_VERB_SET)
+
+
+_RUN_CHAR_RE = re.compile(r"[\w'’\-]")
+_ASCII_LETTER = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _taken(text: str, at: int) -> bool:
+    """Is the match of ``_UNNAMED_RES[0]`` at ``at`` inside one that ``finditer`` gives before
+    it? Such a match ends with the run of word characters holding ``at`` (its capitalised
+    word), and starts at the word before that run (``_pair_before``); it is given unless taken
+    in itself. Along a chain of such matches, every other one is given."""
+    taken = False
+    while (at := _pair_before(text, at)) is not None:
+        taken = not taken
+    return taken
+
+
+def _pair_before(text: str, at: int) -> Optional[int]:
+    """Where the match of ``_UNNAMED_RES[0]`` whose capitalised word holds ``at`` starts, or None."""
+    run = at
+    while run > 0 and _RUN_CHAR_RE.match(text, run - 1):
+        run -= 1
+    i = run
+    while i > 0 and text[i - 1] in " \u00a0":
+        i -= 1
+    if i == run:
+        return None
+    if i > 0 and text[i - 1] == ".":
+        i -= 1
+    j = i
+    while j > 0 and text[j - 1] in _ASCII_LETTER:
+        j -= 1
+    m = _UNNAMED_RES[0].match(text, j) if j < i else None
+    return j if m is not None and m.start(2) == run else None
 
 
 def _unnamed(word: str, start: int):
@@ -356,9 +508,10 @@ class WordCase:
     # (``++``, possessive: a shorter run would end before a letter, which no match may do, so
     # nothing is lost by not backtracking into the run)
     _LOWER_RE = re.compile(r"(?<![\w'’\-])[^\W\d_A-Z]++(?![\w'’\-])")
-    # capitalised inside a sentence: after a lower-case letter, a digit or a comma
-    _CAPITAL_RE = re.compile(r"(?<=[^\W_A-Z][ \u00a0])(?<![.!?] )([^\W\d_a-z][^\W\d_A-Z]++)(?![\w'’\-])|"
-                             r"(?<=[,;][ \u00a0])([^\W\d_a-z][^\W\d_A-Z]++)(?![\w'’\-])")
+    # capitalised inside a sentence: after a lower-case letter, a digit or a comma; found from
+    # the space before it (a search for one of two characters, fast), which no match holds
+    _CAPITAL_RE = re.compile(r"[ \u00a0](?:(?<=[^\W_A-Z][ \u00a0])(?<![.!?] )|(?<=[,;][ \u00a0]))"
+                             r"([^\W\d_a-z][^\W\d_A-Z]++)(?![\w'’\-])")
 
     def __init__(self, texts):
         self.lower: Counter = Counter()
@@ -371,8 +524,10 @@ class WordCase:
     @classmethod
     def words(cls, text: str) -> tuple[list, list]:
         """How one text writes its words: ``(words in lower case, words capitalised inside a
-        sentence, lower-cased)``, every occurrence."""
-        return cls._LOWER_RE.findall(text), [(a or b).lower() for a, b in cls._CAPITAL_RE.findall(text)]
+        sentence, lower-cased)``, every occurrence, in text order."""
+        capital = cls._CAPITAL_RE.findall(text)
+        # lower-cased all at once: a line break stops no lower-casing rule (the final sigma's)
+        return cls._LOWER_RE.findall(text), "\n".join(capital).lower().split("\n") if capital else []
 
     @classmethod
     def counts(cls, text: str) -> tuple[Counter, Counter]:

@@ -28,7 +28,7 @@ from .base import Rule, analysis
 _PARTICLES = {"de", "van", "von", "da", "di", "du", "del", "della", "der", "den", "le", "la", "al", "el", "bin",
               "ibn", "ter", "ten", "dos", "das", "d", "y", "zu", "af", "ben", "abu", "bint", "ap", "mc", "dei"}
 # a dot that may end a sentence, then space, then a lower-case letter
-_DOT_LOWER = re.compile(r"(?<=[^\W\d_])\.(\s+)(?=[a-z])")
+_DOT_LOWER = re.compile(r"\.(?<=[^\W\d_]\.)(\s+)(?=[a-z])")  # (the dot first: a fast search)
 _TOKEN = re.compile(r"\S+")
 _FRAGMENT_MAX_WORDS = 12
 

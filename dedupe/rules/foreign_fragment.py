@@ -24,9 +24,13 @@ of one language in a paragraph are reported as one finding.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate, chain, compress, repeat
+from operator import add, gt, or_
+from typing import Optional
 
 from ..lang import detect_probs, language
 from ._lex import zipf
@@ -155,14 +159,60 @@ def foreign_language(sentence: str, doc_lang: str):
     return lang, prob, share
 
 
+# Latin-1 code point -> "A" for a letter of _WORD in upper case, "a" for another, " " for the
+# rest (a character beyond Latin-1 is read as "?", see _maybe_foreign)
+_CLASS = bytes(32 if not re.fullmatch(r"[^\W\d_]", chr(b)) else 65 if chr(b).isupper() else 97 for b in range(256))
+_BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]+")
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")  # match an ASCII letter in any case
+
+
+def _maybe_foreign(text: str, sentences) -> Optional[set]:
+    """The starts of the sentences of an English document that :func:`foreign_language` may
+    call foreign, or None when this is not known without reading each. A sentence is foreign
+    only when at most 40% of its lower-case words are surely English (``_cannot_be_foreign``);
+    counted here over the whole text at once, in C (no Python per word): the lower-case words
+    of a sentence are at most its lower-case letters that follow no letter (taking repeated
+    syllables out removes words, and a word it cuts at an apostrophe starts after one), and
+    the surely English ones at least the pieces between two spaces that are such words of
+    letters alone and are not next to themselves (which that removal does not touch: it takes
+    out a word repeated, whole). None when the text has a
+    letter beyond Latin-1, which those counts would miss, or a character that matches an
+    ASCII letter in another case or lowers to several."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or any(c in text for c in _FOLDS_TO_ASCII):
+        return None
+    if any(_WORD.match(c) for c in set("".join(_BEYOND_LATIN1.findall(text)))):
+        return None
+    classes = text.encode("latin-1", "replace").translate(_CLASS)  # (one byte a character)
+    pieces, low = text.split(" "), lowered.split(" ")
+    starts = accumulate(map(add, map(len, pieces), repeat(1)), initial=0)
+    alone = map(or_, map(str.startswith, chain(low[1:], ("",)), pieces), map(str.endswith, chain(("",), low), pieces))
+    english = list(compress(starts, map(gt, map(_surely_english_words().__contains__, pieces), alone)))
+    out = set()
+    for ss, se in sentences:
+        lower = classes.count(b" a", ss, se) + (classes[ss : ss + 1] == b"a")
+        surely = bisect.bisect_left(english, se) - bisect.bisect_left(english, ss)
+        if not surely > (1 - MIN_FOREIGN_SHARE) * lower * (1 + 1e-9):
+            out.add(ss)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _surely_english_words() -> frozenset:
+    """The entries of :func:`_surely_english` that are one word of letters (a piece of text
+    equal to one is one word of ``_WORD``, which repeated syllables taken out may only remove)."""
+    return frozenset(w for w in _surely_english() if re.fullmatch(r"[^\W\d_]+", w))
+
+
 def check(doc, ctx):
     text = doc.text
     doc_lang = document_language(text, ctx.results.get(doc.id))
     parts = analysis(text)
+    maybe = _maybe_foreign(text, parts.sentences) if doc_lang == "en" else None
     for ps, pe in parts.paragraphs:
         run = None  # [start, end, lang, [probabilities]]
         for ss, se in parts.sentences_in(ps, pe):
-            hit = foreign_language(text[ss:se], doc_lang)
+            hit = foreign_language(text[ss:se], doc_lang) if maybe is None or ss in maybe else None
             if run and (hit is None or hit[0] != run[2]):
                 yield _finding(doc, run, doc_lang, whole=(run[0] == ps and run[1] == pe))
                 run = None

@@ -40,11 +40,12 @@ import re
 import copy
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import chain, repeat
 from typing import Iterable, Optional
 
 from ..textutil import Cover
-from ._lex import fold, given_name, is_place, wordlist
+from ._lex import any_case_words, ascii_words, fold, given_name, is_place, wordlist
 from ._people import (_SPEECH_VERBS, Mention, WordCase, lexicon_gender, noun_gender, plausible_person, role_words,
                       stopwords, strip_possessive)
 from ._quotes import Inside
@@ -53,7 +54,8 @@ from .base import Rule, analysis
 
 PRONOUNS = {"he": "m", "him": "m", "his": "m", "himself": "m",
             "she": "f", "her": "f", "hers": "f", "herself": "f"}
-_PRONOUN_RE = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+# \b(?:he|him|...)\b in any case, written to start with the first letters (a fast search)
+_PRONOUN_RE = re.compile(any_case_words(["he", "him", "his", "himself", "she", "her", "hers", "herself"]) + r"\b")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "another", "this", "that", "one", "every",
                 "each", "any", "no", "our", "my", "your", "whose", "s"}
@@ -401,7 +403,8 @@ def _quoted_pronoun(text: str, q, gender: str) -> bool:
     return any(PRONOUNS[m.group().lower()] == gender for m in _PRONOUN_RE.finditer(text, q.start, q.end))
 
 
-_LONE_CAP_RE = re.compile(r"(?<=[a-z,;] )[^\W\d_a-z][a-z]+(?:['’]s)?(?![\w\-])")
+# (found from the space before it, a fast search for one character; no match holds that space)
+_LONE_CAP_RE = re.compile(r" (?<=[a-z,;] )([^\W\d_a-z][a-z]+(?:['’]s)?)(?![\w\-])")
 
 
 def _lone_surnames(text: str, found: list, surnames) -> list:
@@ -412,9 +415,9 @@ def _lone_surnames(text: str, found: list, surnames) -> list:
     spans = Cover((m.start, m.end) for m in found)
     out = []
     for m in _LONE_CAP_RE.finditer(text):
-        word = strip_possessive(m.group())
-        if fold(word) in surnames and not spans(m.start()) and fold(word) not in wordlist("calendar"):  # not "on Tuesday"
-            out.append(Mention(m.start(), m.start() + len(word), word, word, None, weak=True))
+        word, at = strip_possessive(m.group(1)), m.start(1)
+        if fold(word) in surnames and not spans(at) and fold(word) not in wordlist("calendar"):  # not "on Tuesday"
+            out.append(Mention(at, at + len(word), word, word, None, weak=True))
     return out
 
 
@@ -455,8 +458,7 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
     and for a gendered noun not owned by the speaker ("my wife"): the noun may be the referent
     on the noun path, or compete as a neutral noun."""
     out = []
-    words = list(_WORD_RE.finditer(text))
-    for i, m in enumerate(words):
+    for m in _noun_candidates(text):  # the few words that may be such nouns
         w = m.group()
         if not w.islower():  # "A MAN was charged"
             if not (w.isupper() and len(w) > 1):
@@ -471,6 +473,7 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
         after = _NAME_AFTER_RE.match(text, m.end())
         if after and after.group(1) not in _SENTENCE_WORDS:
             continue
+        words, i = _words_to(text, m)
         prev = [x.group().lower() for x in words[max(0, i - 4) : i]]
         if g == "n" and w in wordlist("adjectival_person_nouns") and _modifies(text, m.end()):
             continue  # "the official word"
@@ -489,6 +492,71 @@ def _person_nouns(text: str) -> list[tuple[int, int, str]]:
                and not _PLURAL_VERB_RE.match(text, m.end()))  # "the coast guard have": a body of people
         out.append((m.start(), m.end(), g, own))
     return out
+
+
+@lru_cache(maxsize=1)
+def _noun_forms() -> frozenset:
+    """The words that may be nouns for people, in lower case and in capitals (ASCII bytes, as
+    ``ascii_words`` gives them): every form ``noun_gender`` takes back to a noun of its lists
+    (the noun, "-s", "-es", "-ies" for "-y", "-ves" for "-fe", "-men" for "-man") and the
+    indefinite people."""
+    forms = set(wordlist("indefinite_people"))
+    for noun in wordlist("female_nouns") | wordlist("male_nouns") | wordlist("person_nouns"):
+        forms.update((noun, noun + "s", noun + "es"))
+        for end, plural in (("y", "ies"), ("fe", "ves"), ("man", "men")):
+            if noun.endswith(end):
+                forms.add(noun[: -len(end)] + plural)
+    return frozenset(f.encode() for f in forms | {f.upper() for f in forms})
+
+
+_IST_RE = re.compile(r"(?:ist(?:e?s)?|IST(?:E?S)?)(?![^\W\d_])")  # the end of an "-ist" noun
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def _noun_candidates(text: str) -> list:
+    """The words of ``_WORD_RE`` (matches, in text order) that may be nouns for people in lower
+    case or in capitals (``noun_gender`` of their lower case, or an indefinite person): a
+    superset that ``_person_nouns`` checks word by word. Such a word lowers to ASCII letters,
+    so it is one of the text's distinct runs of ASCII letters (``ascii_words``; a Kelvin sign,
+    which lowers to "k", read as "K"): those of the noun lists are looked for in the text, and
+    the ends of "-ist" nouns found by a search, so that the other words are never looked at
+    one by one in Python."""
+    probe = text.replace("\u212a", "K") if "\u212a" in text else text  # (same length)
+    found = {}
+    for form in ascii_words(probe) & _noun_forms():
+        word = form.decode()
+        at = probe.find(word)
+        while at >= 0:
+            if not (at and _LETTER_RE.match(probe, at - 1) or _LETTER_RE.match(probe, at + len(word))):
+                found[at] = _WORD_RE.match(text, at)
+            at = probe.find(word, at + len(word))
+    for m in _IST_RE.finditer(text):
+        start = m.start()
+        while start > 0 and _LETTER_RE.match(text, start - 1):
+            start -= 1
+        if start not in found:
+            found[start] = _WORD_RE.match(text, start)
+    return [found[s] for s in sorted(found)]
+
+
+_WORDS_BEFORE = 5  # words before a noun that _person_nouns and _predicative read
+
+
+def _words_to(text: str, m) -> tuple[list, int]:
+    """The words of ``_WORD_RE`` up to the word ``m`` (a match of a whole word), as the
+    tokenisation of the whole text gives them, and the index of ``m`` among them: the
+    _WORDS_BEFORE words before it, or all of them from the text's first word (then the
+    indices are those of the whole text). Read back from ``m`` in a growing window."""
+    span = 48  # (about six words: each word read makes a match object)
+    while True:
+        lo = max(0, m.start() - span)
+        before = list(_WORD_RE.finditer(text, lo, m.start()))
+        if lo > 0 and before and before[0].start() == lo and _WORD_RE.match(text[lo - 1]):
+            before = before[1:]  # a word cut by the window
+        if len(before) >= _WORDS_BEFORE or lo == 0:
+            before = before[-_WORDS_BEFORE:]
+            return before + [m], len(before)
+        span *= 2
 
 
 _SPEAKERS = {"my", "our", "your"}
@@ -645,7 +713,8 @@ def _mostly(counts: dict, gender: str, least: float, share: float) -> bool:
 def _tally(doc) -> Iterable:
     """Pass 1, one document: honorifics and nouns naming people (by key), surnames named in
     full and their genders, families, lone names (brands), once each, and its words' case,
-    each occurrence: keys that pass 1 counts."""
+    each occurrence (a word in lower case as itself, the others tuples: no tuple made and
+    hashed for each of the commonest keys): keys that pass 1 counts."""
     text, ms = doc.text, analysis(doc).mentions
     out: Counter = Counter()
     for m in ms:
@@ -664,17 +733,19 @@ def _tally(doc) -> Iterable:
     for key, surname in _families(ms):
         out["f", key, surname] = 1
     lower, capital = WordCase.words(text)
-    return chain(out, zip(repeat("l"), lower), zip(repeat("c"), capital))
+    return chain(out, lower, zip(repeat("c"), capital))  # (a word in lower case is its own key)
 
 
 def _plan(noted, totals) -> _Evidence:
     """The corpus' evidence from pass 1's tallies (``totals.tally``)."""
     ev = _Evidence()
     lower, capital, alone, named, surnames = Counter(), Counter(), {}, set(), set()
-    for (kind, *name), n in totals.tally.items():
-        if kind == "l":
-            lower[name[0]] = n
-        elif kind == "c":
+    for key, n in totals.tally.items():
+        if isinstance(key, str):  # a word in lower case
+            lower[key] = n
+            continue
+        kind, *name = key
+        if kind == "c":
             capital[name[0]] = n
         elif kind == "h":
             ev.honorifics[name[0]].add(name[1])

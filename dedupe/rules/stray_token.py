@@ -33,10 +33,11 @@ import re
 import unicodedata
 
 from functools import lru_cache
+from itertools import islice
 
 from ..textutil import Cover
 from ._abbrev import ADDRESS_SUFFIXES, in_split_address, is_abbreviation
-from ._lex import fold, is_place, wordlist, zipf_common, zipf_en
+from ._lex import fold, is_place, plain_words, wordlist, zipf_common, zipf_en
 from ._people import stopwords
 from ._quotes import Inside
 from .base import Rule, analysis
@@ -199,8 +200,9 @@ def _foreign_words(text: str, inside, parts):
     vocabulary is asked first: most words are English, and their context is then never read."""
     names = web = None
     # the distinct tokens first: only those with a part the vocabulary calls foreign are
-    # looked for in the text (most texts have none)
-    suspect = set(filter(_suspect_parts, set(_TOKEN_RE.findall(text))))
+    # looked for in the text (most texts have none); English words at least EN_RARE, never
+    # foreign (see _foreign), set aside at once (most of them) without a look-up each
+    suspect = set(filter(_suspect_parts, set(_TOKEN_RE.findall(text)) - plain_words("en", EN_RARE)))
     if not suspect:
         return
     for m in _TOKEN_RE.finditer(text):
@@ -285,6 +287,8 @@ def _lone_fragments(text: str, inside, parts):
         for k in range(1, len(sents)):
             s, e = sents[k]
             frag = text[s:e]
+            if frag[-1] not in ".!?" or next(islice(_TOKEN_RE.finditer(frag), 2, None), None) is not None:
+                continue  # (more than two words: read up to the third, not the whole sentence)
             words = _TOKEN_RE.findall(frag)
             if not 1 <= len(words) <= 2 or inside(s) or any(c in frag for c in _QUOTE_CHARS):
                 continue
