@@ -13,7 +13,7 @@ ABBREVIATIONS = {
     "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "mt", "ft", "ave", "blvd", "rd", "hwy",
     "min", "max", "sq", "km", "kg", "lb", "lbs", "oz", "cu", "mi", "yr", "yrs", "hr", "hrs", "incl", "excl", "esp",
     "govt", "llc", "plc", "gmbh", "ag", "pty", "intl", "natl", "misc", "dist", "div", "art", "sec", "ch", "para", "gr", "ref", "tel", "ext", "resp",
-    # state and province abbreviations of news style (AP): "Troy, Mich. police said"
+    # state and province abbreviations of news style (AP): "Salem, Ore. police said"
     "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "kans", "ky", "la", "md",
     "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "tex", "va", "vt",
     "wash", "wis", "wyo", "alta", "ont", "que", "sask",

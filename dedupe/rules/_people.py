@@ -247,7 +247,7 @@ def _person_in(text, toks, sent_starts, known, shared=frozenset()) -> Optional[M
             given = rest[0][0] if len(rest) > 1 and _given(text, toks, i + 1) else None
             name = " ".join(t[0] for t in rest[:-1] + [(surname,)])
             return Mention(s, end, name, surname, given, HONORIFICS[words[i]])
-    # a name after a title or role word: "Arizona Sheriff Joe Arpaio" is Joe Arpaio
+    # a name after a title or role word: "County Sheriff Ann Reid" is Ann Reid
     first = max((i + 1 for i, w in enumerate(words[:-1]) if w in role_words()), default=0)
     for i, (w, s, e) in enumerate(toks[:-1]):
         if i < first:

@@ -90,7 +90,7 @@ _DATELINE = re.compile(r"\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b|\b\d{1,2}(?:st|nd|rd|t
 
 
 def _is_dateline(text: str, s: int, e: int) -> bool:
-    """A short line giving a date or time ("on May 2, 2008 at 4:31 AM", "updated 12 / 19 / 2005"):
+    """A short line giving a date or time ("on May 2, 2008 at 4:31 AM", "updated 3 / 14 / 2011"):
     page furniture under a headline, not a sentence."""
     from ._lex import fold, wordlist
 

@@ -179,7 +179,7 @@ def _resolve(text: str, found: list, surnames=frozenset(), case: Optional[WordCa
             nearest = speaker
         else:
             subject, since = _salient(before, sents, k, subjects, role) if role else (None, -1)
-        keep_subjects = role == "possessive"  # "called her answer evasive": an earlier subject's
+        keep_subjects = role == "possessive"  # "called her plan costly": an earlier subject's
         rivals = [m for m in before if m.start >= since or (keep_subjects and m.start in subjects)]
         if subject is not None and nearest.weak and not subject.weak and subject.start >= sent[0]:
             nearest = subject  # "Schumacher pulled out after Alonso due to damage to his car"
@@ -219,7 +219,7 @@ def _salient(before: list, sents: list, k: int, subjects: set, role: str) -> tup
     previous sentence's last subject. People (and pronouns) named before that subject's sentence are out of the
     running: the subject of the clause or of the sentence just before outweighs those named
     earlier ("Rios, last summer, suffered an infection in his leg" after sentences about an
-    official); for a possessive inside the sentence ("called her answer evasive") earlier
+    official); for a possessive inside the sentence ("called her plan costly") earlier
     subjects stay in the running (see ``_governed``)."""
     here = [m for m in before if m.start >= sents[k][0]]
     if here:

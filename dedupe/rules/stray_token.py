@@ -308,7 +308,7 @@ def _lone_fragments(text: str, inside, parts):
 
 def _split_sentence(text: str, prev: str, s: int, words: list) -> bool:
     """The fragment is the end of the sentence before it, cut by a dot that ends no sentence:
-    an abbreviation ("Const. Tim Fanning", "7 p.m. Wednesday", "(D-Calif.) said"), a web address
+    an abbreviation ("Sgt. Ann Reid", "9 a.m. Friday", "(D-Calif.) said"), a web address
     rebuilt from tokens ("ESPN. com"), a label ("Verdict: Accident."), a trailing ellipsis."""
     last = re.split(r"[\s(\-]", prev.rstrip("."))[-1] if prev.strip() else ""
     if prev.endswith((":", "…", "..")) or (prev.endswith(".") and last and is_abbreviation(last)):
