@@ -48,6 +48,7 @@ from ..near.sketch import SketchSettings, sketch_batch
 from ..near.signatures import batch_signatures
 from ..passages import SEED_NGRAM
 from ..passages.tokens import in_sorted, words_of
+from .runs import summed
 
 UNIT_BAND = 1000
 FINGERPRINT_NGRAM = 4  # words per fingerprinted n-gram
@@ -463,8 +464,8 @@ def batch_winnowed(grams: np.ndarray, owner: np.ndarray, w: int = WINNOW,
                    distinct: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """:func:`winnowed` of each text's n-grams (``grams`` in text order, ``owner`` their
     texts, as :func:`_batch_ngrams` gives them), over the whole batch at once.
-    ``distinct=False``: each text's fingerprints as often as they are found, in no order
-    (what is stored is made distinct when the run is sorted)."""
+    ``distinct=False``: each text's fingerprints in no order, possibly repeated (what is
+    stored is made distinct when the run is sorted)."""
     if not grams.size:
         return grams, owner
     k = grams.size - w + 1
@@ -478,9 +479,11 @@ def batch_winnowed(grams: np.ndarray, owner: np.ndarray, w: int = WINNOW,
     short = counts <= w
     small = np.minimum.reduceat(grams, starts)[short] if short.any() else grams[:0]
     whole &= ~np.isin(first, texts[short])  # (a text of exactly w n-grams has one window)
+    if not distinct:  # (consecutive windows mostly share their minimum: kept once)
+        mins, first = mins[whole], first[whole]
+        new = np.concatenate(([True], (mins[1:] != mins[:-1]) | (first[1:] != first[:-1])))
+        return np.concatenate([mins[new], small]), np.concatenate([first[new], texts[short]])
     values, owners = np.concatenate([mins[whole], small]), np.concatenate([first[whole], texts[short]])
-    if not distinct:
-        return values, owners
     order = np.argsort(owners, kind="stable")
     return _distinct_per_text(values[order], owners[order])
 
@@ -586,7 +589,7 @@ def joined_stored(parts: list[StoredKeys]) -> StoredKeys:
     docs = np.concatenate([p.docs + a for p, a in zip(parts, at)])
     starts = np.cumsum([0] + [p.jaccard.size for p in parts[:-1]])
     bounds = np.concatenate([parts[0].jaccard_bounds[:1]] + [p.jaccard_bounds[1:] + s for p, s in zip(parts, starts)])
-    grams, df = summed(np.concatenate([p.grams for p in parts]), np.concatenate([p.df for p in parts]))
+    grams, df = summed(np.concatenate([p.grams for p in parts]), np.concatenate([p.df for p in parts]))  # (>= 0)
     return StoredKeys(np.concatenate([p.words for p in parts]), np.concatenate([p.sizes for p in parts]),
                       [x for p in parts for x in p.languages], np.concatenate([p.keys for p in parts]), docs,
                       np.concatenate([p.jaccard for p in parts]), bounds, grams, df,
@@ -605,13 +608,3 @@ def text_counts(values: np.ndarray, owner: np.ndarray, texts: int) -> tuple[np.n
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
         return distinct_counts(pairs >> bits, ordered=True)
     return distinct_counts(np.unique(np.stack([values, owner], axis=1), axis=0)[:, 0])
-
-
-def summed(values: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct ``values`` and the sum of the ``counts`` of each."""
-    order = np.argsort(values, kind="stable")  # (parts sorted one after the other: merged)
-    values, counts = values[order], counts[order]
-    if not values.size:
-        return values, counts
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
-    return values[starts], np.add.reduceat(counts, starts)

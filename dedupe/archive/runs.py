@@ -80,12 +80,29 @@ def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool, runs: boo
         keep = net != 0
         return keys[new][keep], (docs[new] * np.sign(net))[keep]
     if not (keys[1:] > keys[:-1]).all():  # (a batch's n-grams come distinct and sorted)
-        order = np.argsort(keys, kind="stable")
+        keys, values = summed(keys, values, kind)
+    keep = values != 0
+    return (keys, values) if keep.all() else (keys[keep], values[keep])
+
+
+def summed(keys: np.ndarray, values: np.ndarray, kind: Optional[str] = None) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` (``0 <= key < 2**KEY_BITS``), sorted, and the sum of the
+    ``values`` of each: one sort of the two packed in an int64 when the values are
+    non-negative and narrow enough (``kind``: of the sort otherwise)."""
+    if not keys.size:
+        return keys, values
+    low, high = int(values.min()), int(values.max())
+    bits = max(high.bit_length(), 1)
+    if low >= 0 and KEY_BITS + bits <= 63:
+        packed = np.sort((keys << bits) | values)
+        keys, values = packed >> bits, packed & ((1 << bits) - 1)
+    else:
+        order = np.argsort(keys, kind=kind)
         keys, values = keys[order], values[order]
-    new = np.concatenate(([True], keys[1:] != keys[:-1]))
-    total = np.add.reduceat(values, np.flatnonzero(new))
-    keep = total != 0
-    return keys[new][keep], total[keep]
+    last = np.flatnonzero(np.append(keys[1:] != keys[:-1], True))
+    total = np.cumsum(values)[last]  # (a reduceat of many short parts is slower)
+    total[1:] -= total[:-1].copy()
+    return keys[last], total
 
 
 HEADER = 6  # bytes of a block before its bits: key width, value width, pair count (uint32)
@@ -111,7 +128,9 @@ def _pack(words: np.ndarray, bits: np.ndarray, values: np.ndarray) -> None:
     starts = np.flatnonzero(np.concatenate(([True], word[1:] != word[:-1])))
     at = word[starts]
     words[at] |= np.bitwise_or.reduceat(v << s, starts)
-    words[at + 1] |= np.bitwise_or.reduceat((v >> np.uint64(1)) >> (np.uint64(63) - s), starts)  # (0 when s = 0)
+    # the spills into the next word: numpy shifts by 64 or more give 0 (a value at bit 0 spills nothing)
+    np.subtract(np.uint64(64), s, out=s)
+    words[at + 1] |= np.bitwise_or.reduceat(v >> s, starts)
 
 
 def _windows(buf: np.ndarray) -> np.ndarray:
@@ -165,10 +184,17 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True) 
         buf[offsets[:-1] + 2 + j] = count_bytes[:, j]
     # the bit offset of pair i of a block starting at pair p: its first bit + (i - p) * width
     first = (offsets[:-1] + HEADER) * 8
-    block = np.repeat(np.arange(starts.size), counts)
     n = np.arange(keys.size)
-    _pack(words, (first - starts * kw)[block] + n * kw[block], gaps)
-    _pack(words, (first + key_bytes * 8 - starts * vw)[block] + n * vw[block], zig)
+    _pack(words, np.repeat(first - starts * kw, counts) + n * np.repeat(kw, counts), gaps)
+    if vw.any():  # (a run of frequencies all 1 has no value bits)
+        # values 0 add no bit: of frequencies (most of them 1, stored as 0) only the others are packed
+        nonzero = np.flatnonzero(zig) if np.count_nonzero(zig) * 2 < zig.size else None
+        at = np.repeat(first + key_bytes * 8 - starts * vw, counts)
+        at += n * np.repeat(vw, counts)
+        if nonzero is None:
+            _pack(words, at, zig)
+        else:
+            _pack(words, at[nonzero], zig[nonzero])
     data = buf[: offsets[-1]].tobytes()
     return [(b, data[x:y]) for b, x, y in zip(blocks[starts].tolist(), offsets[:-1].tolist(), offsets[1:].tolist())]
 

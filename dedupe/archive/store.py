@@ -215,9 +215,9 @@ def _to_runs(db) -> None:
         db.executemany("UPDATE quotes SET units = ? WHERE doc = ?", [(narrowed_quotes(u), n) for n, u in rows])
 
 
-def _write_run(db, kind: str, level: int, pairs: int, sorted_parts, schema4: bool = False) -> None:
+def _write_run(db, kind: str, level: int, pairs: int, sorted_parts, schema4: bool = False) -> int:
     """A run of about ``pairs`` pairs from ``(keys, values)`` parts in key order (``schema4``:
-    in the blocks of schema 4, for the migration from 3)."""
+    in the blocks of schema 4, for the migration from 3); its number (0 when it has no pairs)."""
     shift = R.shift_for(pairs, R.SCHEMA4_SHIFT if schema4 else R.MAX_SHIFT)
     encode = R.encode4 if schema4 else R.encode
     run = db.execute("INSERT INTO runs (kind, level, shift, pairs) VALUES (?, ?, ?, 0)", (kind, level, shift)).lastrowid
@@ -232,8 +232,9 @@ def _write_run(db, kind: str, level: int, pairs: int, sorted_parts, schema4: boo
         written += keys.size
     if written:
         db.execute("UPDATE runs SET pairs = ? WHERE run = ?", (written, run))
-    else:
-        db.execute("DELETE FROM runs WHERE run = ?", (run,))
+        return run
+    db.execute("DELETE FROM runs WHERE run = ?", (run,))
+    return 0
 
 
 def _bit_packed(db) -> None:
@@ -279,6 +280,10 @@ _DOC_COLUMNS = ("doc, id, paths.name, line, source, date, chars, docs.words, shi
                 "quotes.words")
 # rows written per executemany call
 _CHUNK = 500
+# pairs of the runs this connection wrote that it keeps in memory (16 bytes a pair) for the
+# merges that read them (a bulk add's merge at its end reads its batches' runs from here
+# instead of reading and decoding their blocks): about two batches of ADD_BATCH articles
+FRESH_PAIRS = 16_000_000
 
 
 def _chunks(values: list):
@@ -300,6 +305,10 @@ class SQLiteStore(Store):
                 self.db.execute("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA cache_size = -262144")
+            # run -> (keys, values) of runs written here (see FRESH_PAIRS), oldest first; valid
+            # while no other connection has written (PRAGMA data_version, checked per transaction)
+            self._fresh: dict = {}
+            self._version = None
             self._migrate(readonly)
         except sqlite3.DatabaseError as e:
             raise ArchiveError(f"{self.path}: not a dedupe archive ({e})") from None
@@ -331,10 +340,15 @@ class SQLiteStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         self.db.execute("BEGIN IMMEDIATE")
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._version:  # another connection wrote: the runs kept may be gone
+            self._fresh.clear()
+            self._version = version
         try:
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._fresh.clear()
             raise
         self.db.execute("COMMIT")
 
@@ -396,7 +410,11 @@ class SQLiteStore(Store):
 
     def _add_run(self, kind: str, keys: np.ndarray, values: np.ndarray) -> None:
         keys, values = R.normalised(np.asarray(keys, dtype=np.int64), np.asarray(values, dtype=np.int64), KINDS[kind])
-        _write_run(self.db, kind, 0, keys.size, [(keys, values)])
+        run = _write_run(self.db, kind, 0, keys.size, [(keys, values)])
+        if run and keys.size <= FRESH_PAIRS:
+            self._fresh[run] = (keys, values)
+            while sum(k.size for k, _ in self._fresh.values()) > FRESH_PAIRS:
+                del self._fresh[next(iter(self._fresh))]
 
     def settle(self) -> bool:
         """Merge runs, inside the caller's transaction: while ``FANOUT`` runs of one kind
@@ -442,6 +460,7 @@ class SQLiteStore(Store):
         _write_run(self.db, kind, target, pairs, merged_parts())
         for run, *_ in inputs:
             self.db.execute("DELETE FROM runs WHERE run = ?", (run,))
+            self._fresh.pop(run, None)
 
     def _span_bits(self, kind: str) -> int:
         """The key span of a part of the runs of ``kind`` read at once (:func:`R.parts`)."""
@@ -452,7 +471,12 @@ class SQLiteStore(Store):
 
     def _pairs(self, run: int, shift: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """The pairs of ``run`` with keys in ``[lo, hi)`` (whole blocks: ``lo``, ``hi`` are
-        multiples of every block's size)."""
+        multiples of every block's size): kept in memory if this connection wrote the run,
+        else its blocks read and decoded."""
+        if run in self._fresh and self.db.execute("PRAGMA data_version").fetchone()[0] == self._version:
+            keys, values = self._fresh[run]
+            a, b = np.searchsorted(keys, [lo, hi]).tolist()
+            return keys[a:b], values[a:b]
         base = run << RUN_BITS
         rows = self.db.execute(f"SELECT id - {base}, data FROM blocks WHERE id >= ? AND id < ? ORDER BY id",
                                (base + (lo >> shift), base + (hi >> shift))).fetchall()
