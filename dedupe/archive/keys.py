@@ -178,9 +178,10 @@ def _piece_words(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         word[1:-1] |= (codes[1:-1] == 39) & alnum[:-2] & alnum[2:]
     edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    piece_starts = np.concatenate(([0], np.cumsum(np.fromiter(
-        (len(straight[i]) + 1 for i in fast_at.tolist()), dtype=np.int64, count=fast_at.size))[:-1]))
-    owner = fast_at[np.searchsorted(piece_starts, starts, side="right") - 1] if starts.size else fast_at[:0]
+    lengths = np.fromiter(map(len, straight), dtype=np.int64, count=len(pieces))[fast_at] + 1
+    piece_starts = np.cumsum(lengths) - lengths
+    # each piece's words: those starting from its first character on (no word crosses a break)
+    owner = np.repeat(fast_at, np.diff(np.append(np.searchsorted(starts, piece_starts), starts.size)))
     hashes = token_hashes(codes, starts, ends) if starts.size else np.zeros(0, dtype=np.uint64)
     digits = np.concatenate(([0], np.cumsum(_DIGIT[codes], dtype=np.int64)))
     content = (digits[ends] == digits[starts]) & ~in_sorted(hashes, other_words())
@@ -481,7 +482,7 @@ def batch_winnowed(grams: np.ndarray, owner: np.ndarray, w: int = WINNOW,
     whole &= ~np.isin(first, texts[short])  # (a text of exactly w n-grams has one window)
     if not distinct:  # (consecutive windows mostly share their minimum: kept once)
         mins, first = mins[whole], first[whole]
-        new = np.concatenate(([True], (mins[1:] != mins[:-1]) | (first[1:] != first[:-1])))
+        new = np.concatenate(([True], (mins[1:] != mins[:-1]) | (first[1:] != first[:-1])))[: mins.size]
         return np.concatenate([mins[new], small]), np.concatenate([first[new], texts[short]])
     values, owners = np.concatenate([mins[whole], small]), np.concatenate([first[whole], texts[short]])
     order = np.argsort(owners, kind="stable")
