@@ -24,7 +24,7 @@ import numpy as np
 from ..config import Config
 from ..model import Document, InputError
 from ..parallel import pmap
-from .keys import QUOTE_BAND, UNIT_BAND, folded, joined_stored, short_grams, stored_keys_of
+from .keys import JACCARD_BYTES, QUOTE_BAND, UNIT_BAND, folded, joined_stored, short_grams, stored_keys_of
 from .store import TEXT_LEVEL, ArchiveError, SQLiteStore, Store, StoredDocument, deflated
 
 __all__ = ["Archive", "ArchiveError", "AddResult", "INDEX_FIELDS", "ON_DUPLICATE"]
@@ -222,7 +222,7 @@ class Archive:
             elif existing:
                 self._remove_numbers(list(existing.values()))
                 result.replaced += len(existing)
-            bounds = keys.jaccard_bounds.tolist()
+            bounds = (keys.jaccard_bounds * JACCARD_BYTES).tolist()
             numbers = self.store.insert([_row(d, keys, i, keys.jaccard[bounds[i] : bounds[i + 1]], texts[i])
                                          for i, d in enumerate(docs)])
             self.store.add_keys(keys.keys, np.asarray(numbers, dtype=np.int64)[keys.docs])
@@ -305,7 +305,7 @@ def _joined_parts(parts: list) -> tuple:
     return joined_stored([k for k, _ in parts]), [t for _, ts in parts for t in ts]
 
 
-def _row(doc: Document, keys, i: int, jaccard: np.ndarray, text: bytes) -> tuple:
+def _row(doc: Document, keys, i: int, jaccard: bytes, text: bytes) -> tuple:
     fields = doc.fields or {}
     date = fields.get("date")
     source = fields.get("source")

@@ -548,8 +548,8 @@ class StoredKeys:
     languages: list
     keys: np.ndarray  # stored keys (:func:`folded`) of every key row, a (key, doc) pair possibly repeated
     docs: np.ndarray  # the text of each key
-    jaccard: np.ndarray  # each text's own Jaccard keys (stored), text after text, in band order
-    jaccard_bounds: np.ndarray  # where each text's start in ``jaccard`` (one more than the texts)
+    jaccard: bytes  # each text's own Jaccard keys (stored, :func:`pack_keys`), text after text, in band order
+    jaccard_bounds: np.ndarray  # where each text's keys start in ``jaccard`` (one more than the texts)
     grams: np.ndarray  # the distinct stored n-gram values (:func:`short_grams`) of the batch, sorted
     df: np.ndarray  # the number of texts holding each
     quotes: list
@@ -570,7 +570,7 @@ def stored_keys(texts: list[str], config) -> StoredKeys:
     own = jaccard[np.argsort(jaccard[:, 2], kind="stable")]
     bounds = np.searchsorted(own[:, 2], np.arange(len(texts) + 1))
     rows = np.concatenate([jaccard, others])
-    return StoredKeys(sk.words, sk.sizes, sk.languages, folded(rows), rows[:, 2].copy(), folded(own), bounds,
+    return StoredKeys(sk.words, sk.sizes, sk.languages, folded(rows), rows[:, 2].copy(), pack_keys(folded(own)), bounds,
                       values, df, blobs, words)
 
 
@@ -588,12 +588,12 @@ def joined_stored(parts: list[StoredKeys]) -> StoredKeys:
         return parts[0]
     at = np.cumsum([0] + [len(p) for p in parts[:-1]])
     docs = np.concatenate([p.docs + a for p, a in zip(parts, at)])
-    starts = np.cumsum([0] + [p.jaccard.size for p in parts[:-1]])
+    starts = np.cumsum([0] + [len(p.jaccard) // JACCARD_BYTES for p in parts[:-1]])
     bounds = np.concatenate([parts[0].jaccard_bounds[:1]] + [p.jaccard_bounds[1:] + s for p, s in zip(parts, starts)])
     grams, df = summed(np.concatenate([p.grams for p in parts]), np.concatenate([p.df for p in parts]))  # (>= 0)
     return StoredKeys(np.concatenate([p.words for p in parts]), np.concatenate([p.sizes for p in parts]),
                       [x for p in parts for x in p.languages], np.concatenate([p.keys for p in parts]), docs,
-                      np.concatenate([p.jaccard for p in parts]), bounds, grams, df,
+                      b"".join(p.jaccard for p in parts), bounds, grams, df,
                       [q for p in parts for q in p.quotes], [u for p in parts for u in p.unit_words])
 
 

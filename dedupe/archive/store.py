@@ -392,7 +392,8 @@ class SQLiteStore(Store):
 
     def insert(self, docs: list[tuple]) -> list[int]:
         """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text, quotes,
-        quotation unit words); the text as a str, or as stored (bytes: zlib at ``TEXT_LEVEL``)."""
+        quotation unit words); the Jaccard keys as an array or as stored (bytes, ``pack_keys``),
+        the text as a str or as stored (bytes: zlib at ``TEXT_LEVEL``)."""
         # never a removed document's number again: its keys' -doc pairs stay in the runs until
         # merged, and a pair's + and - must each be counted once
         last = self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0
@@ -402,7 +403,7 @@ class SQLiteStore(Store):
         paths = self._path_numbers({d[1] for d in docs})
         self.db.executemany(
             "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(n, d[0], paths.get(d[1]), *d[2:9], pack_keys(np.asarray(d[9], dtype=np.int64)),
+            [(n, d[0], paths.get(d[1]), *d[2:9], d[9] if isinstance(d[9], bytes) else pack_keys(np.asarray(d[9], dtype=np.int64)),
               d[10] if isinstance(d[10], bytes) else deflated(d[10].encode("utf-8"), TEXT_LEVEL))
              for n, d in zip(numbers, docs)],
         )
