@@ -48,7 +48,7 @@ from ..near.sketch import SketchSettings, sketch_batch
 from ..near.signatures import batch_signatures
 from ..passages import SEED_NGRAM
 from ..passages.tokens import in_sorted, words_of
-from .runs import summed
+from .runs import summed_runs
 
 UNIT_BAND = 1000
 FINGERPRINT_NGRAM = 4  # words per fingerprinted n-gram
@@ -590,7 +590,7 @@ def joined_stored(parts: list[StoredKeys]) -> StoredKeys:
     docs = np.concatenate([p.docs + a for p, a in zip(parts, at)])
     starts = np.cumsum([0] + [len(p.jaccard) // JACCARD_BYTES for p in parts[:-1]])
     bounds = np.concatenate([parts[0].jaccard_bounds[:1]] + [p.jaccard_bounds[1:] + s for p, s in zip(parts, starts)])
-    grams, df = summed(np.concatenate([p.grams for p in parts]), np.concatenate([p.df for p in parts]))  # (>= 0)
+    grams, df = summed_runs([(p.grams, p.df) for p in parts])
     return StoredKeys(np.concatenate([p.words for p in parts]), np.concatenate([p.sizes for p in parts]),
                       [x for p in parts for x in p.languages], np.concatenate([p.keys for p in parts]), docs,
                       b"".join(p.jaccard for p in parts), bounds, grams, df,

@@ -465,8 +465,12 @@ class SQLiteStore(Store):
         pairs = sum(r[2] for r in inputs)
         target = max(r[3] for r in inputs) + 1
 
+        # runs kept in memory: merged in small parts, whose arrays stay in the CPU caches (the
+        # same blocks: parts are whole blocks); else in large ones, fewer reads of the blocks
+        small = all(run in self._fresh for run, *_ in inputs)
+
         def merged_parts():
-            for lo, hi in R.parts(pairs, self._span_bits(kind)):
+            for lo, hi in R.parts(pairs, self._span_bits(kind), 4 * R.ENCODE_PAIRS if small else R.PART_PAIRS):
                 found = [self._pairs(run, shift, lo, hi) for run, shift, _, _ in inputs]
                 yield R.normalised(np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
                                    KINDS[kind], runs=True)
