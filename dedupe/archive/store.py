@@ -296,6 +296,7 @@ _CHUNK = 500
 # merges that read them (a bulk add's merge at its end reads its batches' runs from here
 # instead of reading and decoding their blocks): about two batches of ADD_BATCH articles
 FRESH_PAIRS = 16_000_000
+MERGE_PART_PAIRS = 4 * R.ENCODE_PAIRS  # pairs of a merge's part (see SQLiteStore.merge)
 
 
 def _chunks(values: list):
@@ -465,12 +466,11 @@ class SQLiteStore(Store):
         pairs = sum(r[2] for r in inputs)
         target = max(r[3] for r in inputs) + 1
 
-        # runs kept in memory: merged in small parts, whose arrays stay in the CPU caches (the
-        # same blocks: parts are whole blocks); else in large ones, fewer reads of the blocks
-        small = all(run in self._fresh for run, *_ in inputs)
-
+        # in small parts (the same blocks: parts are whole blocks), whose arrays stay in the CPU
+        # caches and are made again in the memory the last part's freed: 40,000 articles
+        # added, 1.29 -> 1.03 GB peak RSS, system time 3.1-3.4 -> 2.3 s (parts of PART_PAIRS)
         def merged_parts():
-            for lo, hi in R.parts(pairs, self._span_bits(kind), 4 * R.ENCODE_PAIRS if small else R.PART_PAIRS):
+            for lo, hi in R.parts(pairs, self._span_bits(kind), MERGE_PART_PAIRS):
                 found = [self._pairs(run, shift, lo, hi) for run, shift, _, _ in inputs]
                 yield R.normalised(np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
                                    KINDS[kind], runs=True)
