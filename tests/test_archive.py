@@ -762,24 +762,29 @@ def test_encoding_in_parts_and_sums_in_parts_are_the_same(monkeypatch):
 
 def test_runs_kept_in_memory_are_dropped_when_another_connection_writes(tmp_path, seeds_dir):
     """A store merges the runs it wrote from memory only while no other connection has
-    written: here another connection empties the archive (the runs table too) and writes
-    runs under the same numbers again, with other pairs."""
-    docs = _paths(sorted(seeds_dir.glob("*.txt")))
+    written: here, between two batches of an add, another connection empties the archive
+    (the runs table too) and writes runs under the same numbers again, with other pairs."""
+    paragraphs = [p for f in sorted(seeds_dir.glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n\n")]
+    docs = [Document(f"p{i}", p) for i, p in enumerate(p for p in paragraphs if len(p) > 200)][:12]
     db = str(tmp_path / "a.db")
     with Archive.open(db, CONFIG) as a, Archive.open(db, CONFIG) as b:
-        a.add(docs[:4])  # one batch: runs 1 and 2, kept in memory
-        kept = set(a.store._fresh)
-        assert kept
-        b.remove([d.id for d in docs[:4]])
-        b.compact()
-        assert b.store.pair_counts() == {}
-        b.add(docs[4:8])
-        assert set(b.store._fresh) == kept  # the same run numbers, other pairs
-        a.add(docs[8:])
+        def meddle(*_):
+            if not a.store.pair_counts().get("keys", (0, 0))[1] == 1:
+                return
+            kept = set(a.store._fresh)  # the first batch's runs
+            assert kept
+            b.remove([d.id for d in docs[:3]])
+            b.compact()
+            assert b.store.pair_counts() == {}
+            b.add(docs[3:6])
+            assert {r for r, in b.store.db.execute("SELECT run FROM runs")} == kept
+
+        a.add(docs[:3] + docs[6:], batch=3, progress=meddle)
+        assert not a.store._fresh  # (released at the end of an add)
         a.compact()
         merged, info = a.store.all_df(), a.info()
     with Archive.open(str(tmp_path / "b.db"), CONFIG) as c:
-        c.add(docs[4:8])
-        c.add(docs[8:])
+        c.add(docs[3:6])
+        c.add(docs[6:])
         c.compact()
         assert merged == c.store.all_df() and info["index_keys"] == c.info()["index_keys"]

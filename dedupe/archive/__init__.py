@@ -147,19 +147,22 @@ class Archive:
                 failed.append(error)
 
         parts = []
-        # each batch's keys and compressed texts, ``batch_size`` documents a job, in order:
-        # with workers, the next batch's are computed while this process writes one (up to a
-        # batch ahead)
-        for part, last in pmap(_batch_job, chunks(), self.config.workers, ahead=max(1, batch // size)):
-            parts.append(part)
-            if last:
-                self._add_batch(batches.popleft(), _joined_parts(parts), on_duplicate, result)
-                parts = []
-                if progress:
-                    progress("archive", result.added, None)
-        if failed:
-            raise failed[0]
-        self._settle_add(before)
+        try:
+            # each batch's keys and compressed texts, ``batch_size`` documents a job, in order:
+            # with workers, the next batch's are computed while this process writes one (up to
+            # a batch ahead)
+            for part, last in pmap(_batch_job, chunks(), self.config.workers, ahead=max(1, batch // size)):
+                parts.append(part)
+                if last:
+                    self._add_batch(batches.popleft(), _joined_parts(parts), on_duplicate, result)
+                    parts = []
+                    if progress:
+                        progress("archive", result.added, None)
+            if failed:
+                raise failed[0]
+            self._settle_add(before)
+        finally:
+            self.store.release()  # (the runs this add wrote, kept for its merges)
         return result
 
     def _batches(self, documents: Iterable, on_duplicate: str, batch: int, result: AddResult):

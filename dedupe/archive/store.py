@@ -106,6 +106,10 @@ class Store(ABC):
         """Inside a transaction: reorganise the indexes for the fastest lookups (see
         :meth:`SQLiteStore.compact`)."""
 
+    def release(self) -> None:
+        """Drop what the store keeps in memory for the writes of one add (an archive kept open,
+        as by ``dedupe serve``, does not hold it between adds)."""
+
     @abstractmethod
     def lookup(self, keys: np.ndarray, limit: Optional[int] = None) -> list[np.ndarray]:
         """Per key of ``keys``: the archive documents holding it (at most ``limit``)."""
@@ -446,6 +450,9 @@ class SQLiteStore(Store):
                 return merged
             self.merge(*full)
             merged = True
+
+    def release(self) -> None:
+        self._fresh.clear()
 
     def pair_counts(self) -> dict:
         return {k: (p, n) for k, p, n in self.db.execute("SELECT kind, sum(pairs), count(*) FROM runs GROUP BY kind")}
