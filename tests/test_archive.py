@@ -791,3 +791,77 @@ def test_documents_no_draft_reaches_are_listed_only(tmp_path, seeds_dir, near_co
     assert f"d{len(texts) + 3}" in {d.id for d in listed.documents}  # the stock-only document is listed
     assert listed.passages and listed.to_dict() == everything.to_dict()
     assert read[0][1] < read[0][0] and read[1][1] == read[1][0]  # it was not read the first time
+
+
+def test_stored_keys_are_the_batch_keys_in_stored_form(seeds_dir):
+    """The add's keys (:func:`stored_keys`, key rows not made distinct, n-gram frequencies
+    counted over the batch) store what :func:`batch_keys` gives, chunked or not."""
+    from dedupe.archive.keys import folded, stored_keys, stored_keys_of, unpack_keys
+
+    texts = [d.text for d in _paths(sorted(seeds_dir.glob("*.txt")))] + ["", "a b c d", "one two. one two."] * 2
+    whole = batch_keys(texts, CONFIG)
+    for stored in (stored_keys(texts, CONFIG), stored_keys_of(texts, dataclasses.replace(CONFIG, batch_size=4))):
+        assert set(zip(folded(whole.bands).tolist(), whole.bands[:, 2].tolist())) == \
+            set(zip(stored.keys.tolist(), stored.docs.tolist()))
+        short = np.concatenate([np.unique(short_grams(g)) for g in whole.grams])
+        values, counts = np.unique(short, return_counts=True)
+        assert stored.grams.tolist() == values.tolist() and stored.df.tolist() == counts.tolist()
+        for d in range(len(texts)):
+            rows = whole.bands[(whole.bands[:, 2] == d) & (whole.bands[:, 0] < 1000)]
+            b = stored.jaccard_bounds
+            assert unpack_keys(stored.jaccard[6 * b[d] : 6 * b[d + 1]]).tolist() == folded(rows).tolist()
+        assert stored.quotes == whole.quotes and stored.unit_words == whole.unit_words
+        assert stored.words.tolist() == whole.words.tolist() and stored.languages == whole.languages
+
+
+def test_encoding_in_parts_and_sums_in_parts_are_the_same(monkeypatch):
+    """Runs encoded a few blocks at a time are the bytes of one pass; counts summed part of
+    the key space by part are those of one sort; texts deflated from a copied compressor are
+    ``zlib.compress``'s bytes."""
+    from dedupe.archive import runs
+    from dedupe.archive.store import deflated
+
+    rng = np.random.default_rng(4)
+    keys = np.sort(rng.integers(0, 2**47, 20000))
+    values = rng.integers(1, 9, 20000) * rng.choice([1, 1, 1, -1], 20000)
+    whole = runs.encode(keys, values, 32)
+    monkeypatch.setattr(runs, "ENCODE_PAIRS", 100)
+    assert runs.encode(keys, values, 32) == whole and len(whole) > 100
+    parts = [np.unique(rng.integers(0, 2**47 if i else 50, n)) for i, n in enumerate((30, 5000, 0, 7000))]
+    counted = [(p, rng.integers(1, 2**20, p.size)) for p in parts]
+    k, v = runs.summed_runs(counted)
+    all_k, all_v = np.concatenate([p for p, _ in counted]), np.concatenate([c for _, c in counted])
+    expected, inverse = np.unique(all_k, return_inverse=True)
+    assert k.tolist() == expected.tolist() and v.tolist() == np.bincount(inverse, weights=all_v).astype(np.int64).tolist()
+    for data in (b"", b"x", bytes(range(256)) * 50, "une citation « mot » ’".encode() * 9):
+        assert deflated(data) == zlib.compress(data, 6) and deflated(data, 9) == zlib.compress(data, 9)
+
+
+def test_runs_kept_in_memory_are_dropped_when_another_connection_writes(tmp_path, seeds_dir):
+    """A store merges the runs it wrote from memory only while no other connection has
+    written: here, between two batches of an add, another connection empties the archive
+    (the runs table too) and writes runs under the same numbers again, with other pairs."""
+    paragraphs = [p for f in sorted(seeds_dir.glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n\n")]
+    docs = [Document(f"p{i}", p) for i, p in enumerate(p for p in paragraphs if len(p) > 200)][:12]
+    db = str(tmp_path / "a.db")
+    with Archive.open(db, CONFIG) as a, Archive.open(db, CONFIG) as b:
+        def meddle(*_):
+            if not a.store.pair_counts().get("keys", (0, 0))[1] == 1:
+                return
+            kept = set(a.store._fresh)  # the first batch's runs
+            assert kept
+            b.remove([d.id for d in docs[:3]])
+            b.compact()
+            assert b.store.pair_counts() == {}
+            b.add(docs[3:6])
+            assert {r for r, in b.store.db.execute("SELECT run FROM runs")} == kept
+
+        a.add(docs[:3] + docs[6:], batch=3, progress=meddle)
+        assert not a.store._fresh  # (released at the end of an add)
+        a.compact()
+        merged, info = a.store.all_df(), a.info()
+    with Archive.open(str(tmp_path / "b.db"), CONFIG) as c:
+        c.add(docs[3:6])
+        c.add(docs[6:])
+        c.compact()
+        assert merged == c.store.all_df() and info["index_keys"] == c.info()["index_keys"]

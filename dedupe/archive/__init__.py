@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
@@ -25,8 +24,8 @@ import numpy as np
 from ..config import Config
 from ..model import Document, InputError
 from ..parallel import pmap
-from .keys import QUOTE_BAND, UNIT_BAND, distinct_counts, folded, joined, keys_of, short_grams
-from .store import TEXT_LEVEL, ArchiveError, SQLiteStore, Store, StoredDocument
+from .keys import JACCARD_BYTES, QUOTE_BAND, UNIT_BAND, folded, joined_stored, short_grams, stored_keys_of, unpack_keys
+from .store import TEXT_LEVEL, ArchiveError, SQLiteStore, Store, StoredDocument, deflated
 
 __all__ = ["Archive", "ArchiveError", "AddResult", "INDEX_FIELDS", "ON_DUPLICATE"]
 
@@ -148,19 +147,22 @@ class Archive:
                 failed.append(error)
 
         parts = []
-        # each batch's keys and compressed texts, ``batch_size`` documents a job, in order:
-        # with workers, the next batch's are computed while this process writes one (up to a
-        # batch ahead)
-        for part, last in pmap(_batch_job, chunks(), self.config.workers, ahead=max(1, batch // size)):
-            parts.append(part)
-            if last:
-                self._add_batch(batches.popleft(), _joined_parts(parts), on_duplicate, result)
-                parts = []
-                if progress:
-                    progress("archive", result.added, None)
-        if failed:
-            raise failed[0]
-        self._settle_add(before)
+        try:
+            # each batch's keys and compressed texts, ``batch_size`` documents a job, in order:
+            # with workers, the next batch's are computed while this process writes one (up to
+            # a batch ahead)
+            for part, last in pmap(_batch_job, chunks(), self.config.workers, ahead=max(1, batch // size)):
+                parts.append(part)
+                if last:
+                    self._add_batch(batches.popleft(), _joined_parts(parts), on_duplicate, result)
+                    parts = []
+                    if progress:
+                        progress("archive", result.added, None)
+            if failed:
+                raise failed[0]
+            self._settle_add(before)
+        finally:
+            self.store.release()  # (the runs this add wrote, kept for its merges)
         return result
 
     def _batches(self, documents: Iterable, on_duplicate: str, batch: int, result: AddResult):
@@ -213,24 +215,22 @@ class Archive:
                 first = next(d for d in docs if d.id in existing)
                 raise ArchiveError(f"{first.location}: id {first.id!r} is already in the archive "
                                    "(use --on-duplicate skip or replace)")
-            keep = np.array([d.id not in existing for d in docs], dtype=bool)
             if existing and on_duplicate == "skip":
                 result.skipped += len(existing)
-                keys = _select(keys, keep)
-                docs = [d for d, k in zip(docs, keep) if k]
-                texts = [t for t, k in zip(texts, keep) if k]
+                kept = [i for i, d in enumerate(docs) if d.id not in existing]
+                docs, texts = [docs[i] for i in kept], [texts[i] for i in kept]
+                # (rare: the batch's keys computed again without the skipped documents,
+                # whose n-grams are counted in the batch's frequencies)
+                keys = stored_keys_of([d.text for d in docs], self.config)
             elif existing:
                 self._remove_numbers(list(existing.values()))
                 result.replaced += len(existing)
-            stored = folded(keys.bands)
-            jaccard = np.flatnonzero(keys.bands[:, 0] < UNIT_BAND)
-            jaccard = jaccard[np.argsort(keys.bands[jaccard, 2], kind="stable")]
-            bounds = np.searchsorted(keys.bands[jaccard, 2], np.arange(len(docs) + 1))
-            own = [stored[jaccard[bounds[i] : bounds[i + 1]]] for i in range(len(docs))]
-            numbers = self.store.insert([_row(d, keys, i, own[i], texts[i]) for i, d in enumerate(docs)])
-            self.store.add_keys(stored, np.asarray(numbers, dtype=np.int64)[keys.bands[:, 2]])
-            self.store.add_jaccard(stored[jaccard], 1)  # (for Store.shared)
-            self.store.add_df(*_df_rows(keys.grams))
+            bounds = (keys.jaccard_bounds * JACCARD_BYTES).tolist()
+            numbers = self.store.insert([_row(d, keys, i, keys.jaccard[bounds[i] : bounds[i + 1]], texts[i])
+                                         for i, d in enumerate(docs)])
+            self.store.add_keys(keys.keys, np.asarray(numbers, dtype=np.int64)[keys.docs])
+            self.store.add_jaccard(unpack_keys(keys.jaccard), 1)  # (for Store.shared)
+            self.store.add_df(keys.grams, keys.df)
             self.store.settle()
         result.added += len(docs) - (len(existing) if on_duplicate == "replace" else 0)
 
@@ -253,10 +253,9 @@ class Archive:
         stored = self.store.documents(numbers)
         if not stored:
             return
-        keys = keys_of([s.text for s in stored], self.config)  # the keys are recomputed, not kept twice
-        self.store.remove_keys(folded(keys.bands), np.asarray([s.doc for s in stored], dtype=np.int64)[keys.bands[:, 2]])
-        values, counts = _df_rows(keys.grams)
-        self.store.add_df(values, -counts)
+        keys = stored_keys_of([s.text for s in stored], self.config)  # the keys are recomputed, not kept twice
+        self.store.remove_keys(keys.keys, np.asarray([s.doc for s in stored], dtype=np.int64)[keys.docs])
+        self.store.add_df(keys.grams, -keys.df)
         self.store.add_jaccard(np.concatenate([s.jaccard for s in stored]), -1)
         self.store.delete([s.doc for s in stored])
 
@@ -300,42 +299,19 @@ def _union(arrays: list) -> np.ndarray:
     return np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *arrays]))
 
 
-def _select(keys, keep: np.ndarray):
-    new_pos = np.cumsum(keep) - 1
-    bands = keys.bands[keep[keys.bands[:, 2]]].copy()
-    bands[:, 2] = new_pos[bands[:, 2]]
-    return dataclasses.replace(
-        keys, words=keys.words[keep], sizes=keys.sizes[keep], signatures=keys.signatures[keep],
-        languages=[x for x, k in zip(keys.languages, keep) if k], bands=bands,
-        grams=[g for g, k in zip(keys.grams, keep) if k], quotes=[q for q, k in zip(keys.quotes, keep) if k],
-        unit_words=[q for q, k in zip(keys.unit_words, keep) if k],
-    )
-
-
-def _df_rows(grams: list) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct stored n-gram values of a batch and the number of its documents holding each."""
-    if not grams:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    # distinct per document after shortening too: two hashes of one document may share 47
-    # bits (each document's hashes are sorted, and so are their shortened values)
-    short = [short_grams(g) for g in grams]
-    per_doc = np.concatenate([s[np.concatenate(([True], s[1:] != s[:-1]))] if s.size else s for s in short])
-    return distinct_counts(per_doc)
-
-
 def _batch_job(job: tuple) -> tuple:
     """The keys of a chunk of texts and the texts as stored (zlib), and whether the chunk is
     its batch's last (run in a worker process with ``workers``)."""
     texts, last, config = job
-    return (keys_of(texts, config), [zlib.compress(t.encode("utf-8"), TEXT_LEVEL) for t in texts]), last
+    return (stored_keys_of(texts, config), [deflated(t.encode("utf-8"), TEXT_LEVEL) for t in texts]), last
 
 
 def _joined_parts(parts: list) -> tuple:
     """The outputs of :func:`_batch_job` for one batch as one: its keys and its stored texts."""
-    return joined([k for k, _ in parts]), [t for _, ts in parts for t in ts]
+    return joined_stored([k for k, _ in parts]), [t for _, ts in parts for t in ts]
 
 
-def _row(doc: Document, keys, i: int, jaccard: np.ndarray, text: bytes) -> tuple:
+def _row(doc: Document, keys, i: int, jaccard: bytes, text: bytes) -> tuple:
     fields = doc.fields or {}
     date = fields.get("date")
     source = fields.get("source")

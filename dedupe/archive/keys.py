@@ -48,6 +48,7 @@ from ..near.sketch import SketchSettings, sketch_batch
 from ..near.signatures import batch_signatures
 from ..passages import SEED_NGRAM
 from ..passages.tokens import in_sorted, words_of
+from .runs import summed_runs
 
 UNIT_BAND = 1000
 FINGERPRINT_NGRAM = 4  # words per fingerprinted n-gram
@@ -177,9 +178,10 @@ def _piece_words(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         word[1:-1] |= (codes[1:-1] == 39) & alnum[:-2] & alnum[2:]
     edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    piece_starts = np.concatenate(([0], np.cumsum(np.fromiter(
-        (len(straight[i]) + 1 for i in fast_at.tolist()), dtype=np.int64, count=fast_at.size))[:-1]))
-    owner = fast_at[np.searchsorted(piece_starts, starts, side="right") - 1] if starts.size else fast_at[:0]
+    lengths = np.fromiter(map(len, straight), dtype=np.int64, count=len(pieces))[fast_at] + 1
+    piece_starts = np.cumsum(lengths) - lengths
+    # each piece's words: those starting from its first character on (no word crosses a break)
+    owner = np.repeat(fast_at, np.diff(np.append(np.searchsorted(starts, piece_starts), starts.size)))
     hashes = token_hashes(codes, starts, ends) if starts.size else np.zeros(0, dtype=np.uint64)
     digits = np.concatenate(([0], np.cumsum(_DIGIT[codes], dtype=np.int64)))
     content = (digits[ends] == digits[starts]) & ~in_sorted(hashes, other_words())
@@ -450,18 +452,21 @@ def _distinct_per_text(values: np.ndarray, owner: np.ndarray) -> tuple[np.ndarra
     return values[keep], owner[keep]
 
 
-def distinct_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(values, return_counts=True)`` by one sort."""
-    values = np.sort(values)
+def distinct_counts(values: np.ndarray, ordered: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_counts=True)`` by one sort (none when ``ordered``)."""
+    values = values if ordered else np.sort(values)
     if not values.size:
         return values, np.zeros(0, dtype=np.int64)
     starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
     return values[starts], np.diff(np.append(starts, values.size))
 
 
-def batch_winnowed(grams: np.ndarray, owner: np.ndarray, w: int = WINNOW) -> tuple[np.ndarray, np.ndarray]:
+def batch_winnowed(grams: np.ndarray, owner: np.ndarray, w: int = WINNOW,
+                   distinct: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """:func:`winnowed` of each text's n-grams (``grams`` in text order, ``owner`` their
-    texts, as :func:`_batch_ngrams` gives them), over the whole batch at once."""
+    texts, as :func:`_batch_ngrams` gives them), over the whole batch at once.
+    ``distinct=False``: each text's fingerprints in no order, possibly repeated (what is
+    stored is made distinct when the run is sorted)."""
     if not grams.size:
         return grams, owner
     k = grams.size - w + 1
@@ -475,6 +480,10 @@ def batch_winnowed(grams: np.ndarray, owner: np.ndarray, w: int = WINNOW) -> tup
     short = counts <= w
     small = np.minimum.reduceat(grams, starts)[short] if short.any() else grams[:0]
     whole &= ~np.isin(first, texts[short])  # (a text of exactly w n-grams has one window)
+    if not distinct:  # (consecutive windows mostly share their minimum: kept once)
+        mins, first = mins[whole], first[whole]
+        new = np.concatenate(([True], (mins[1:] != mins[:-1]) | (first[1:] != first[:-1])))[: mins.size]
+        return np.concatenate([mins[new], small]), np.concatenate([first[new], texts[short]])
     values, owners = np.concatenate([mins[whole], small]), np.concatenate([first[whole], texts[short]])
     order = np.argsort(owners, kind="stable")
     return _distinct_per_text(values[order], owners[order])
@@ -499,14 +508,16 @@ def joined(parts: list[BatchKeys]) -> BatchKeys:
                      [u for p in parts for u in p.unit_words])
 
 
-def batch_keys(texts: list[str], config) -> BatchKeys:
-    """Every key of a batch of texts (see the module notes)."""
+def _computed(texts: list[str], config, distinct: bool) -> tuple:
+    """The parts of a batch's keys, each text read once by each of them: its sketch, its
+    word 3-grams and their texts (:func:`_batch_ngrams`), the Jaccard rows, the other key
+    rows (fingerprints and quotations: as often as found, without ``distinct``), the
+    quotation blobs and the unit words blobs."""
     settings = SketchSettings.of(config)
     sk = sketch_batch((texts, settings), keep=True)
     tokens = batch_tokens(texts, sk.shingled if settings.shingle == "word" else None)
-    grams, owner = _distinct_per_text(*_batch_ngrams(tokens, SEED_NGRAM))
-    per_text = np.split(grams, np.searchsorted(owner, np.arange(1, len(texts))))
-    fingerprints, fp_owner = batch_winnowed(*_batch_ngrams(tokens, FINGERPRINT_NGRAM))
+    grams = _batch_ngrams(tokens, SEED_NGRAM)
+    fingerprints, fp_owner = batch_winnowed(*_batch_ngrams(tokens, FINGERPRINT_NGRAM), distinct=distinct)
     read = _read_pieces(texts)
     pieces = _quote_pieces(read)
     blobs = _encode_quotes(*_unit_words(*pieces), len(texts))
@@ -514,6 +525,87 @@ def batch_keys(texts: list[str], config) -> BatchKeys:
     # Jaccard rows and fingerprints are distinct already; two quotations of one document can
     # share a band key
     quote_rows = _quote_bands(*pieces, config.seed)
-    units = _rows(UNIT_BAND, fingerprints, fp_owner)
-    bands = np.concatenate([document_bands(sk.signatures, sk.sizes, config), units, _distinct_rows(quote_rows)])
-    return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, bands, per_text, blobs, words)
+    others = np.concatenate([_rows(UNIT_BAND, fingerprints, fp_owner), _distinct_rows(quote_rows) if distinct else quote_rows])
+    return sk, grams, document_bands(sk.signatures, sk.sizes, config), others, blobs, words
+
+
+def batch_keys(texts: list[str], config) -> BatchKeys:
+    """Every key of a batch of texts (see the module notes)."""
+    sk, (grams, owner), jaccard, others, blobs, words = _computed(texts, config, True)
+    grams, owner = _distinct_per_text(grams, owner)
+    per_text = np.split(grams, np.searchsorted(owner, np.arange(1, len(texts))))
+    return BatchKeys(sk.words, sk.sizes, sk.signatures, sk.languages, np.concatenate([jaccard, others]), per_text,
+                     blobs, words)
+
+
+@dataclass
+class StoredKeys:
+    """What an archive stores of a batch of texts (:func:`stored_keys`), in the stored forms
+    (``docs`` columns are positions in the batch)."""
+
+    words: np.ndarray
+    sizes: np.ndarray
+    languages: list
+    keys: np.ndarray  # stored keys (:func:`folded`) of every key row, a (key, doc) pair possibly repeated
+    docs: np.ndarray  # the text of each key
+    jaccard: bytes  # each text's own Jaccard keys (stored, :func:`pack_keys`), text after text, in band order
+    jaccard_bounds: np.ndarray  # where each text's keys start in ``jaccard`` (one more than the texts)
+    grams: np.ndarray  # the distinct stored n-gram values (:func:`short_grams`) of the batch, sorted
+    df: np.ndarray  # the number of texts holding each
+    quotes: list
+    unit_words: list
+
+    def __len__(self) -> int:
+        return self.words.size
+
+
+def stored_keys(texts: list[str], config) -> StoredKeys:
+    """The keys of :func:`batch_keys` in the forms an archive stores, computed without
+    what only a check needs: no signatures kept, key rows not made distinct (the run they go
+    to is), and the n-grams' document frequencies counted over the batch at once (one sort
+    of ``(n-gram, text)``) instead of per text."""
+    sk, (grams, owner), jaccard, others, blobs, words = _computed(texts, config, False)
+    values, df = text_counts(short_grams(grams), owner, len(texts))
+    # each text's Jaccard keys, in band order (the rows are band after band)
+    own = jaccard[np.argsort(jaccard[:, 2], kind="stable")]
+    bounds = np.searchsorted(own[:, 2], np.arange(len(texts) + 1))
+    rows = np.concatenate([jaccard, others])
+    return StoredKeys(sk.words, sk.sizes, sk.languages, folded(rows), rows[:, 2].copy(), pack_keys(folded(own)), bounds,
+                      values, df, blobs, words)
+
+
+def stored_keys_of(texts: list[str], config) -> StoredKeys:
+    """:func:`stored_keys` of any number of texts, ``config.batch_size`` at a time."""
+    size = config.batch_size
+    return joined_stored([stored_keys(texts[i : i + size], config) for i in range(0, len(texts), size)]
+                         or [stored_keys([], config)])
+
+
+def joined_stored(parts: list[StoredKeys]) -> StoredKeys:
+    """The stored keys of consecutive batches as those of one (positions renumbered; the
+    n-gram counts added up)."""
+    if len(parts) == 1:
+        return parts[0]
+    at = np.cumsum([0] + [len(p) for p in parts[:-1]])
+    docs = np.concatenate([p.docs + a for p, a in zip(parts, at)])
+    starts = np.cumsum([0] + [len(p.jaccard) // JACCARD_BYTES for p in parts[:-1]])
+    bounds = np.concatenate([parts[0].jaccard_bounds[:1]] + [p.jaccard_bounds[1:] + s for p, s in zip(parts, starts)])
+    grams, df = summed_runs([(p.grams, p.df) for p in parts])
+    return StoredKeys(np.concatenate([p.words for p in parts]), np.concatenate([p.sizes for p in parts]),
+                      [x for p in parts for x in p.languages], np.concatenate([p.keys for p in parts]), docs,
+                      b"".join(p.jaccard for p in parts), bounds, grams, df,
+                      [q for p in parts for q in p.quotes], [u for p in parts for u in p.unit_words])
+
+
+def text_counts(values: np.ndarray, owner: np.ndarray, texts: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``values`` (int64, ``0 <= v < 2**KEY_BITS``) and the number of texts
+    (``owner``: each value's, ``0 <= owner < texts``) holding each: one sort of the pairs
+    packed in an int64."""
+    if not values.size:
+        return values.astype(np.int64), np.zeros(0, dtype=np.int64)
+    bits = max(int(texts - 1).bit_length(), 1)
+    if KEY_BITS + bits <= 63:
+        pairs = np.sort((values << bits) | owner)
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+        return distinct_counts(pairs >> bits, ordered=True)
+    return distinct_counts(np.unique(np.stack([values, owner], axis=1), axis=0)[:, 0])

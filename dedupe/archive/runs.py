@@ -37,6 +37,7 @@ KEY_BITS = 47
 # slower at 20,000 (86 against 69 ms of CPU), so it stays at 32
 SCHEMA4_SHIFT = 32
 MAX_SHIFT = 32
+ENCODE_PAIRS = 1 << 15  # pairs encoded (or summed, summed_runs) at once: their arrays stay in the CPU caches
 PART_PAIRS = 4_000_000  # a merge reads and writes the key space in parts of about this many pairs
 
 
@@ -80,12 +81,46 @@ def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool, runs: boo
         keep = net != 0
         return keys[new][keep], (docs[new] * np.sign(net))[keep]
     if not (keys[1:] > keys[:-1]).all():  # (a batch's n-grams come distinct and sorted)
-        order = np.argsort(keys, kind="stable")
+        keys, values = summed(keys, values, kind)
+    keep = values != 0
+    return (keys, values) if keep.all() else (keys[keep], values[keep])
+
+
+def summed(keys: np.ndarray, values: np.ndarray, kind: Optional[str] = None) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` (``0 <= key < 2**KEY_BITS``), sorted, and the sum of the
+    ``values`` of each: one sort of the two packed in an int64 when the values are
+    non-negative and narrow enough (``kind``: of the sort otherwise)."""
+    if not keys.size:
+        return keys, values
+    low, high = int(values.min()), int(values.max())
+    bits = max(high.bit_length(), 1)
+    if low >= 0 and KEY_BITS + bits <= 63:
+        packed = np.sort((keys << bits) | values)
+        keys, values = packed >> bits, packed & ((1 << bits) - 1)
+    else:
+        order = np.argsort(keys, kind=kind)
         keys, values = keys[order], values[order]
-    new = np.concatenate(([True], keys[1:] != keys[:-1]))
-    total = np.add.reduceat(values, np.flatnonzero(new))
-    keep = total != 0
-    return keys[new][keep], total[keep]
+    last = np.flatnonzero(np.append(keys[1:] != keys[:-1], True))
+    total = np.cumsum(values)[last]  # (a reduceat of many short parts is slower)
+    total[1:] -= total[:-1].copy()
+    return keys[last], total
+
+
+def summed_runs(runs: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`summed` of ``(keys, values)`` runs each sorted by key, part of the key space by
+    part (about ``ENCODE_PAIRS`` pairs a part): each part's arrays stay in the CPU caches and
+    are made again in the memory the last part's freed (one pass over the ~4M n-grams of a
+    batch at once touched ~250 MB of new pages)."""
+    total = sum(k.size for k, _ in runs)
+    edges = np.linspace(0, 1 << KEY_BITS, max(total // ENCODE_PAIRS, 1) + 1).astype(np.int64)
+    cuts = [np.searchsorted(k, edges).tolist() for k, _ in runs]
+    keys, values = [], []
+    for i in range(edges.size - 1):
+        k, v = summed(np.concatenate([r[0][c[i] : c[i + 1]] for r, c in zip(runs, cuts)]),
+                      np.concatenate([r[1][c[i] : c[i + 1]] for r, c in zip(runs, cuts)]))
+        keys.append(k)
+        values.append(v)
+    return np.concatenate(keys), np.concatenate(values)
 
 
 HEADER = 6  # bytes of a block before its bits: key width, value width, pair count (uint32)
@@ -111,7 +146,9 @@ def _pack(words: np.ndarray, bits: np.ndarray, values: np.ndarray) -> None:
     starts = np.flatnonzero(np.concatenate(([True], word[1:] != word[:-1])))
     at = word[starts]
     words[at] |= np.bitwise_or.reduceat(v << s, starts)
-    words[at + 1] |= np.bitwise_or.reduceat((v >> np.uint64(1)) >> (np.uint64(63) - s), starts)  # (0 when s = 0)
+    # the spills into the next word: numpy shifts by 64 or more give 0 (a value at bit 0 spills nothing)
+    np.subtract(np.uint64(64), s, out=s)
+    words[at + 1] |= np.bitwise_or.reduceat(v >> s, starts)
 
 
 def _windows(buf: np.ndarray) -> np.ndarray:
@@ -135,7 +172,22 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True) 
     theirs, each part padded to a byte. Keys spread uniformly over ``2**47``: a gap takes
     about ``log2(2**47 / pairs in the run) + 2`` bits (22-27 for 0.1-100M pairs) where the
     low bits took 32; a document number 18-24 bits where it took 24; most n-gram frequency
-    changes 2 bits where they took 8. Array operations over all blocks."""
+    changes 2 bits where they took 8. Array operations over the blocks of about
+    ``ENCODE_PAIRS`` pairs at a time (whole blocks: the bytes are the same), whose
+    arrays stay in the CPU caches (one pass over a batch's ~3M pairs at once went through
+    memory, ~25 times per pair)."""
+    if keys.size <= ENCODE_PAIRS:
+        return _encode(keys, values, shift, plus)
+    blocks = keys >> shift
+    cuts = np.unique(np.searchsorted(blocks, blocks[ENCODE_PAIRS::ENCODE_PAIRS])).tolist()
+    rows = []
+    for a, b in zip([0] + cuts, cuts + [keys.size]):
+        rows += _encode(keys[a:b], values[a:b], shift, plus)
+    return rows
+
+
+def _encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool) -> list[tuple[int, bytes]]:
+    """:func:`encode` of whole blocks at once."""
     if not keys.size:
         return []
     blocks = keys >> shift
@@ -165,10 +217,17 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True) 
         buf[offsets[:-1] + 2 + j] = count_bytes[:, j]
     # the bit offset of pair i of a block starting at pair p: its first bit + (i - p) * width
     first = (offsets[:-1] + HEADER) * 8
-    block = np.repeat(np.arange(starts.size), counts)
     n = np.arange(keys.size)
-    _pack(words, (first - starts * kw)[block] + n * kw[block], gaps)
-    _pack(words, (first + key_bytes * 8 - starts * vw)[block] + n * vw[block], zig)
+    _pack(words, np.repeat(first - starts * kw, counts) + n * np.repeat(kw, counts), gaps)
+    if vw.any():  # (a run of frequencies all 1 has no value bits)
+        # values 0 add no bit: of frequencies (most of them 1, stored as 0) only the others are packed
+        nonzero = np.flatnonzero(zig) if np.count_nonzero(zig) * 2 < zig.size else None
+        at = np.repeat(first + key_bytes * 8 - starts * vw, counts)
+        at += n * np.repeat(vw, counts)
+        if nonzero is None:
+            _pack(words, at, zig)
+        else:
+            _pack(words, at[nonzero], zig[nonzero])
     data = buf[: offsets[-1]].tobytes()
     return [(b, data[x:y]) for b, x, y in zip(blocks[starts].tolist(), offsets[:-1].tolist(), offsets[1:].tolist())]
 
@@ -300,12 +359,12 @@ def decode4(rows: list, shift: int) -> tuple[np.ndarray, np.ndarray]:
     return (blocks[block_of] << shift) | low, (zig >> 1) ^ -(zig & 1)
 
 
-def parts(pairs: int, span_bits: int = KEY_BITS) -> list[tuple[int, int]]:
-    """Key ranges ``[lo, hi)`` covering the key space in parts of about ``PART_PAIRS``
+def parts(pairs: int, span_bits: int = KEY_BITS, part_pairs: int = PART_PAIRS) -> list[tuple[int, int]]:
+    """Key ranges ``[lo, hi)`` covering the key space in parts of about ``part_pairs``
     pairs (keys are uniform hashes) and at most ``2**span_bits`` keys, each a whole number
     of ``2**MAX_SHIFT`` units."""
     units = 1 << (KEY_BITS - MAX_SHIFT)
-    n = min(units, max(1, -(-pairs // PART_PAIRS), 1 << max(KEY_BITS - span_bits, 0)))
+    n = min(units, max(1, -(-pairs // part_pairs), 1 << max(KEY_BITS - span_bits, 0)))
     edges = np.linspace(0, units, n + 1).astype(np.int64)
     return [(int(a) << MAX_SHIFT, int(b) << MAX_SHIFT) for a, b in zip(edges[:-1], edges[1:]) if b > a]
 
