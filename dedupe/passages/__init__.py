@@ -128,10 +128,11 @@ def find_reuse(
         near = np.flatnonzero(reaching(all_words, [i in only for i in range(len(ids))], stop, config.passage_max_df))
         out.reached = {ids[i] for i in near}
         codes = candidate_codes(_Picked(texts.__getitem__, near), _Picked(all_words.__getitem__, near), stop, n,
-                                config, config.passage_max_df, progress, {k for k, i in enumerate(near) if i in only})
+                                config, config.passage_max_df, progress, {k for k, i in enumerate(near) if i in only},
+                                ANCHOR_WORDS)
         codes = near[codes // near.size] * len(ids) + near[codes % near.size]
     else:
-        codes = candidate_codes(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
+        codes = candidate_codes(texts, all_words, stop, n, config, config.passage_max_df, progress, only, ANCHOR_WORDS)
     shared = (ids, all_words, stop, config)
     jobs = (pairs_of(codes[k : k + PAIRS_PER_JOB], len(ids)) for k in range(0, codes.size, PAIRS_PER_JOB))
     for k, part in enumerate(pmap(_align_job, jobs, workers, shared), start=1):

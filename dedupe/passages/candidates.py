@@ -24,7 +24,7 @@ from ..parallel import batches, pmap
 from ..rules.base import analysis
 from ..textutil import sentences, unwrapped
 from .spill import Spill
-from .tokens import Words, in_sorted, ranges
+from .tokens import Words, in_sorted, ranges, run_keys
 
 # documents per worker job (words, units) when the passages stage runs in several processes
 DOCS_PER_JOB = 200
@@ -97,35 +97,123 @@ def candidate_codes(
     max_df: int,
     progress: Optional[Callable] = None,
     only: Optional[set] = None,
+    anchor: Optional[int] = None,
 ) -> np.ndarray:
     """Sorted codes ``i * len(texts) + j`` of the document index pairs ``(i, j)``, ``i < j``,
     that may share a passage (with ``only``, a set of document indexes, the pairs holding one
-    of them); int64: 8 bytes a pair, where a tuple of two Python integers takes about 100."""
+    of them); int64: 8 bytes a pair, where a tuple of two Python integers takes about 100.
+
+    With ``anchor`` (words), only the pairs that also share an exact run of ``anchor`` words
+    whose n-grams are not stock ones (:func:`_run_pairs`): a pair of documents whose units
+    collide may share no more than a few scattered n-grams (most do, in a large corpus of
+    one language), and the aligner finds no passage nor related pair without such a run."""
     bands, rows = unit_shape()
-    shared = (texts, all_words, stop, n, config.seed)
+    docs = len(texts)
+    run = None if anchor is None else max(1, anchor - n + 1)  # n-grams in a run of ``anchor`` words
+    shared = (texts, all_words, stop, n, config.seed, run)
     none = np.zeros(0, dtype=np.int64)
-    jobs = pmap(_signed_units, batches(range(len(texts)), DOCS_PER_JOB), getattr(config, "workers", 1), shared)
+    jobs = pmap(_signed_units, batches(range(docs), DOCS_PER_JOB), getattr(config, "workers", 1), shared)
     # the signatures go to a temporary file band by band as the jobs give them, and come back
     # one band at a time: held whole they were ~18 KB an article (UNIT_PERM values a unit),
-    # one band is 16 bytes a unit
+    # one band is 16 bytes a unit; the runs (with ``anchor``) go there by range of their hashes
     with Spill() as spill:
-        for k, (sig, of_unit) in enumerate(jobs, start=1):
+        runs = _Slices(spill, RUN_BITS)
+        for k, (sig, of_unit, keyed) in enumerate(jobs, start=1):
             for band in range(bands):
                 spill.add(band, sig[:, band * rows : (band + 1) * rows])
             spill.add("doc", of_unit)
+            runs.add(keyed)
             if progress:
-                progress("passage units", min(k * DOCS_PER_JOB, len(texts)), len(texts))
+                progress("passage units", min(k * DOCS_PER_JOB, docs), docs)
+        runs.flush()
         of_unit = spill.get("doc", np.int64)
         if not of_unit.size:
             return none
-        docs = len(texts)
         member = None if only is None else np.isin(np.arange(docs), np.fromiter(only, dtype=np.int64))
         codes, found = none, []
         for band in range(bands):  # every bucket of every band: its units collide
             found.append(_bucket_pairs(spill.get(band), of_unit, docs, max_df, member))
             if sum(f.size for f in found) > codes.size:  # a pair repeats in many bands: merged as they come
                 codes, found = np.unique(np.concatenate([codes, *found])), []
-    return np.unique(np.concatenate([codes, *found]))
+        codes = np.unique(np.concatenate([codes, *found]))
+        if run is not None:
+            codes = codes[_run_pairs(runs, codes, docs)]
+    return codes
+
+
+# the runs of the documents (``anchor`` of :func:`candidate_codes`) are paired one 2**RUN_BITS-th
+# of their hash range at a time
+RUN_BITS = 6
+
+
+class _Slices:
+    """uint64 values kept in a :class:`Spill` by their top ``bits`` (``2**bits`` slices, read
+    back one at a time with :meth:`get`), written a few million at a time."""
+
+    BUFFER = 1 << 21
+
+    def __init__(self, spill: Spill, bits: int):
+        self._spill, self._bits, self._pending, self._held = spill, bits, [], 0
+        self.slices = 1 << bits
+        self._edges = np.arange(1, self.slices, dtype=np.uint64) << np.uint64(64 - bits)
+
+    def add(self, values: np.ndarray) -> None:
+        self._pending.append(values)
+        self._held += values.size
+        if self._held >= self.BUFFER:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            values = np.sort(np.concatenate(self._pending))
+            for k, part in enumerate(np.split(values, np.searchsorted(values, self._edges))):
+                self._spill.add(("slice", k), part)
+        self._pending, self._held = [], 0
+
+    def get(self, k: int) -> np.ndarray:
+        return self._spill.get(("slice", k), np.uint64)
+
+
+def _run_pairs(runs: _Slices, codes: np.ndarray, docs: int) -> np.ndarray:
+    """Per pair code of ``codes`` (sorted): whether its two documents share a run
+    (:func:`_keyed_runs`), found slice by slice: the documents of each run, each with every
+    later one (a run's n-grams are no stock ones, so at most ``max_df`` documents share it)."""
+    bits = _doc_bits(docs)
+    low = np.uint64((1 << bits) - 1)
+    hit = np.zeros(codes.size, dtype=bool)
+    for k in range(runs.slices if codes.size else 0):
+        keyed = np.unique(runs.get(k))  # by run, then document (each document once a run)
+        run, doc = keyed >> np.uint64(bits), (keyed & low).astype(np.int64)
+        starts = np.flatnonzero(np.concatenate(([True], run[1:] != run[:-1]))) if run.size else np.zeros(0, np.int64)
+        sizes = np.diff(np.append(starts, run.size))
+        starts, sizes = starts[sizes >= 2], sizes[sizes >= 2]
+        if not starts.size:
+            continue
+        at = ranges(starts, sizes)
+        later = np.repeat(starts + sizes, sizes) - at - 1
+        found = np.unique(doc[np.repeat(at, later)] * docs + doc[ranges(at + 1, later)])
+        where = np.minimum(np.searchsorted(codes, found), codes.size - 1)
+        hit[where[codes[where] == found]] = True
+    return hit
+
+
+def _doc_bits(docs: int) -> int:
+    return max(1, (docs - 1).bit_length())
+
+
+def _keyed_runs(all_words, docs, stop: np.ndarray, run: int, total: int) -> np.ndarray:
+    """The runs of ``run`` consecutive non-stock n-grams of documents ``docs`` (of ``total``),
+    each as one uint64: its hash (:func:`~.tokens.run_keys`; the top RUN_BITS bits are its
+    slice) with the document's number in place of the low bits (two runs whose hashes differ
+    only there count as one: a pair aligned for nothing)."""
+    bits = _doc_bits(total)
+    keep = ~np.uint64((1 << bits) - 1)
+    out = [np.zeros(0, dtype=np.uint64)]
+    for d in docs:
+        grams = all_words[d].grams
+        keys = run_keys(grams, ~in_sorted(grams, stop), run)
+        out.append((keys & keep) | np.uint64(d))
+    return np.concatenate(out)
 
 
 def _bucket_pairs(block: np.ndarray, of_unit: np.ndarray, docs: int, max_df: int, member) -> np.ndarray:
@@ -190,11 +278,13 @@ def colliding_pairs(block: np.ndarray, of_unit: np.ndarray, max_df: int, only: O
     return list(zip(keys[codes // keys.size].tolist(), keys[codes % keys.size].tolist()))
 
 
-def _signed_units(shared, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`signed_units` of documents ``docs`` (a worker job; ``shared``: the texts, their
-    words, the stock n-grams, ``n`` and the seed)."""
-    texts, all_words, stop, n, seed = shared
-    return signed_units(texts, all_words, stop, n, seed, docs)
+def _signed_units(shared, docs: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`signed_units` of documents ``docs`` and their runs (:func:`_keyed_runs`; none
+    without ``run``) (a worker job; ``shared``: the texts, their words, the stock n-grams,
+    ``n``, the seed and the n-grams of a run)."""
+    texts, all_words, stop, n, seed, run = shared
+    keyed = np.zeros(0, dtype=np.uint64) if run is None else _keyed_runs(all_words, docs, stop, run, len(texts))
+    return (*signed_units(texts, all_words, stop, n, seed, docs), keyed)
 
 
 def signed_units(texts, all_words, stop: np.ndarray, n: int, seed: int, docs=None) -> tuple[np.ndarray, np.ndarray]:

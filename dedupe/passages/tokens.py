@@ -394,10 +394,15 @@ def reaching(all_words: list[Words], drafts: list, stop: np.ndarray, max_df: int
 
 
 def _runs(grams: np.ndarray, open_: np.ndarray, k: int) -> np.ndarray:
+    """:func:`run_keys` of the n-grams in ``open_`` (sorted)."""
+    return run_keys(grams, in_sorted(grams, open_), k)
+
+
+def run_keys(grams: np.ndarray, usable: np.ndarray, k: int) -> np.ndarray:
     """A hash (:func:`~dedupe.near.shingles.combine_ngrams`) of each ``k`` consecutive n-grams
-    of ``grams`` that are all in ``open_`` (sorted); two equal runs, equal hashes (different
-    runs may rarely share one: a document kept for nothing)."""
+    of ``grams`` that are all ``usable`` (bool per n-gram); two equal runs, equal hashes
+    (different runs may rarely share one: a document kept for nothing)."""
     if grams.size < k:
         return np.zeros(0, dtype=np.uint64)
-    good = np.lib.stride_tricks.sliding_window_view(in_sorted(grams, open_), k).all(axis=1)
+    good = np.lib.stride_tricks.sliding_window_view(usable, k).all(axis=1)
     return combine_ngrams(grams, k)[good]
