@@ -21,7 +21,7 @@ from ..model import Document, DocumentResult, Passage, Span
 from ..parallel import batches, pmap
 from .align import ANCHOR_WORDS, align, containment, similarity
 from .candidates import DOCS_PER_JOB, candidate_codes, pairs_of
-from .tokens import Words, WordStore, common_grams, draft_stock, reaching, words_of
+from .tokens import Words, WordStore, common_grams, draft_stock, reaching, stock_grams, words_of
 
 __all__ = ["Reuse", "find_reuse", "find_passages", "align_pairs", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
 
@@ -114,11 +114,12 @@ def find_reuse(
     # the words of every document go to a temporary file, and are read back by each step
     # (the aligner: those of each pair), so that memory does not grow with them
     all_words = WordStore(text_of)
-    for w in _words_of_all(text_of, len(ids), workers):
-        all_words.append(w)
-    if archive_df is None:
-        stop = common_grams(all_words, config.passage_max_df)
+    made = _words_of_all(text_of, len(ids), workers)
+    if archive_df is None:  # the stock n-grams counted as the words are made and stored
+        stop = stock_grams(map(all_words.append, made), config.passage_max_df)
     else:
+        for w in made:
+            all_words.append(w)
         stop = (draft_stock if drafts else common_grams)(all_words, config.passage_max_df, [i in drafts for i in ids],
                                                           archive_df)
     only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
@@ -202,7 +203,12 @@ def _words_of_all(text_of: Callable[[int], str], docs: int, workers: int):
 
 
 def _words_apart(text_of, numbers: list) -> list[Words]:
-    return [words_of(text_of(i), SEED_NGRAM).without_text() for i in numbers]
+    out = []
+    for i in numbers:
+        words = words_of(text_of(i), SEED_NGRAM)
+        words.order()  # (made here, in the worker)
+        out.append(words.without_text())
+    return out
 
 
 def _align_job(shared, pairs: list) -> Reuse:

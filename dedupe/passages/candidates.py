@@ -19,12 +19,13 @@ import numpy as np
 from ..config import Config
 from ..near.banding import _groups_of_equal, band_key
 from ..near.lsh import recall_params
+from ..near.shingles import combine_ngrams
 from ..near.signatures import kperm_signatures
 from ..parallel import batches, pmap
 from ..rules.base import analysis
 from ..textutil import sentences, unwrapped
 from .spill import Spill
-from .tokens import Words, in_sorted, ranges, run_keys
+from .tokens import Words, in_sorted, ranges
 
 # documents per worker job (words, units) when the passages stage runs in several processes
 DOCS_PER_JOB = 200
@@ -175,9 +176,13 @@ class _Slices:
 
 
 def _run_pairs(runs: _Slices, codes: np.ndarray, docs: int) -> np.ndarray:
-    """Per pair code of ``codes`` (sorted): whether its two documents share a run
-    (:func:`_keyed_runs`), found slice by slice: the documents of each run, each with every
-    later one (a run's n-grams are no stock ones, so at most ``max_df`` documents share it)."""
+    """Per pair code of ``codes`` (sorted): whether its two documents share a run, found slice
+    by slice: the documents of each run, each with every later one (a run's n-grams are no
+    stock ones, so at most ``max_df`` documents share it). ``runs`` holds each run of a
+    document as one uint64 (:func:`_signed_units_and_runs`): the hash of its n-grams
+    (:func:`~dedupe.near.shingles.combine_ngrams`; the top RUN_BITS bits are its slice) with
+    the document's number in place of the low bits (two runs whose hashes differ only there
+    count as one: a pair aligned for nothing)."""
     bits = _doc_bits(docs)
     low = np.uint64((1 << bits) - 1)
     hit = np.zeros(codes.size, dtype=bool)
@@ -199,21 +204,6 @@ def _run_pairs(runs: _Slices, codes: np.ndarray, docs: int) -> np.ndarray:
 
 def _doc_bits(docs: int) -> int:
     return max(1, (docs - 1).bit_length())
-
-
-def _keyed_runs(all_words, docs, stop: np.ndarray, run: int, total: int) -> np.ndarray:
-    """The runs of ``run`` consecutive non-stock n-grams of documents ``docs`` (of ``total``),
-    each as one uint64: its hash (:func:`~.tokens.run_keys`; the top RUN_BITS bits are its
-    slice) with the document's number in place of the low bits (two runs whose hashes differ
-    only there count as one: a pair aligned for nothing)."""
-    bits = _doc_bits(total)
-    keep = ~np.uint64((1 << bits) - 1)
-    out = [np.zeros(0, dtype=np.uint64)]
-    for d in docs:
-        grams = all_words[d].grams
-        keys = run_keys(grams, ~in_sorted(grams, stop), run)
-        out.append((keys & keep) | np.uint64(d))
-    return np.concatenate(out)
 
 
 def _bucket_pairs(block: np.ndarray, of_unit: np.ndarray, docs: int, max_df: int, member) -> np.ndarray:
@@ -279,41 +269,49 @@ def colliding_pairs(block: np.ndarray, of_unit: np.ndarray, max_df: int, only: O
 
 
 def _signed_units(shared, docs: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`signed_units` of documents ``docs`` and their runs (:func:`_keyed_runs`; none
-    without ``run``) (a worker job; ``shared``: the texts, their words, the stock n-grams,
+    """:func:`signed_units` of documents ``docs`` and their runs (none without ``run``) (a worker job; ``shared``: the texts, their words, the stock n-grams,
     ``n``, the seed and the n-grams of a run)."""
     texts, all_words, stop, n, seed, run = shared
-    keyed = np.zeros(0, dtype=np.uint64) if run is None else _keyed_runs(all_words, docs, stop, run, len(texts))
-    return (*signed_units(texts, all_words, stop, n, seed, docs), keyed)
+    return _signed_units_and_runs(texts, all_words, stop, n, seed, docs, run, len(texts))
 
 
 def signed_units(texts, all_words, stop: np.ndarray, n: int, seed: int, docs=None) -> tuple[np.ndarray, np.ndarray]:
     """The MinHash signatures of the units of documents ``docs`` (default: all; their
     distinct non-stock n-grams), all signed at once, and the document of each unit."""
+    return _signed_units_and_runs(texts, all_words, stop, n, seed, docs)[:2]
+
+
+def _signed_units_and_runs(texts, all_words, stop, n: int, seed: int, docs=None, run=None, total=None) -> tuple:
+    """:func:`signed_units`, and with ``run`` the runs of ``run`` consecutive non-stock
+    n-grams of the documents that have units (as :func:`_run_pairs` reads them; ``total``: documents in
+    the corpus; a document without units is in no candidate pair)."""
     if docs is None:
         docs = range(len(texts))
-    grams, first, last, unit_doc = [], [], [], []
+    grams, first, last, unit_doc, of_gram = [], [], [], [], []
     base = 0
     for d in docs:
         words = all_words[d]
         spans = unit_ranges(texts[d], words)
-        if spans:
-            w0, w1 = np.array(spans, dtype=np.int64).T
-            first.append(w0 + base)
-            last.append(np.maximum(w0, w1 - n + 1) + base)  # the unit's n-grams: first .. last - 1
-            unit_doc.append(np.full(w0.size, d, dtype=np.int64))
+        if not spans:
+            continue
+        w0, w1 = np.array(spans, dtype=np.int64).T
+        first.append(w0 + base)
+        last.append(np.maximum(w0, w1 - n + 1) + base)  # the unit's n-grams: first .. last - 1
+        unit_doc.append(np.full(w0.size, d, dtype=np.int64))
         grams.append(words.grams)
+        of_gram.append(np.full(grams[-1].size, d, dtype=np.int64))
         base += grams[-1].size
     if not first:
-        return np.zeros((0, UNIT_PERM), dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        return np.zeros((0, UNIT_PERM), dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
     grams_all = np.concatenate(grams)
     first, last, unit_doc = np.concatenate(first), np.concatenate(last), np.concatenate(unit_doc)
+    usable = ~in_sorted(grams_all, stop)
     # the n-gram positions of every unit, in order, without the stock ones (a unit's signature
     # is the minimum over its n-grams, so an n-gram repeated inside a unit changes nothing)
     counts = last - first
     ends = np.cumsum(counts)
     at = ranges(first, counts)
-    kept = ~in_sorted(grams_all, stop)[at]
+    kept = usable[at]
     kept_before = np.concatenate(([0], np.cumsum(kept)))
     sizes = kept_before[ends] - kept_before[ends - counts]
     nonempty = sizes > 0  # a unit made only of stock n-grams has no signature
@@ -321,4 +319,13 @@ def signed_units(texts, all_words, stop: np.ndarray, n: int, seed: int, docs=Non
     np.cumsum(sizes[nonempty], out=offsets[1:])
     # (8k n-grams at a time: the arrays of UNIT_PERM values per n-gram stay a few MB)
     sig = kperm_signatures(grams_all[at[kept]], offsets, UNIT_PERM, seed, chunk=8192)
-    return sig, unit_doc[nonempty]
+    keyed = np.zeros(0, dtype=np.uint64)
+    if run is not None and grams_all.size >= run:
+        # every ``run`` consecutive n-grams of one document (the documents' n-grams are one
+        # after the other: a window across two is left out), all usable
+        of_gram = np.concatenate(of_gram)
+        good = np.lib.stride_tricks.sliding_window_view(usable, run).all(axis=1) & (of_gram[: of_gram.size - run + 1]
+                                                                                     == of_gram[run - 1 :])
+        bits = np.uint64(_doc_bits(total))
+        keyed = (combine_ngrams(grams_all, run)[good] >> bits << bits) | of_gram[: good.size][good].astype(np.uint64)
+    return sig, unit_doc[nonempty], keyed

@@ -179,14 +179,19 @@ class WordStore(Sequence):
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache
 
-    def append(self, words: Words) -> None:
+    def append(self, words: Words) -> np.ndarray:
         """Add the words of the next document (their breaks made here, from their text, if
-        not yet made), with the order of their n-grams (:meth:`Words.order`)."""
+        not yet made), with the order of their n-grams (:meth:`Words.order`); returns their
+        n-grams (made here for their order, unless already ordered)."""
+        grams = words.grams if "order" not in words._cache else None
+        if grams is not None:
+            words._cache["order"] = np.argsort(grams, kind="stable")
         order = words.order()
         order = order.astype(np.uint16 if order.size < 2**16 else words.starts.dtype)
         self._records.add(b"".join((words.hashes.tobytes(), words.starts.tobytes(), words.ends.tobytes(),
                                     order.tobytes(), words.breaks.tobytes(),
                                     _FOOTER.pack(len(words), words.starts.itemsize, order.itemsize, words.n))))
+        return words.grams if grams is None else grams
 
     def read(self, i: int) -> Words:
         """The words of document ``i``, read from the file (not kept)."""
@@ -394,15 +399,10 @@ def reaching(all_words: list[Words], drafts: list, stop: np.ndarray, max_df: int
 
 
 def _runs(grams: np.ndarray, open_: np.ndarray, k: int) -> np.ndarray:
-    """:func:`run_keys` of the n-grams in ``open_`` (sorted)."""
-    return run_keys(grams, in_sorted(grams, open_), k)
-
-
-def run_keys(grams: np.ndarray, usable: np.ndarray, k: int) -> np.ndarray:
     """A hash (:func:`~dedupe.near.shingles.combine_ngrams`) of each ``k`` consecutive n-grams
-    of ``grams`` that are all ``usable`` (bool per n-gram); two equal runs, equal hashes
-    (different runs may rarely share one: a document kept for nothing)."""
+    of ``grams`` that are all in ``open_`` (sorted); two equal runs, equal hashes (different
+    runs may rarely share one: a document kept for nothing)."""
     if grams.size < k:
         return np.zeros(0, dtype=np.uint64)
-    good = np.lib.stride_tricks.sliding_window_view(usable, k).all(axis=1)
+    good = np.lib.stride_tricks.sliding_window_view(in_sorted(grams, open_), k).all(axis=1)
     return combine_ngrams(grams, k)[good]
