@@ -157,8 +157,9 @@ def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 # documents whose words a :class:`WordStore` keeps once read (the aligner reads a document
-# again for each of its pairs; a document's pairs with later ones come one after the other)
-WORDS_CACHE = 1024
+# again for each of its pairs; a document's pairs with later ones come one after the other):
+# ~16 KB each with the aligner's index, ~65 MB in all
+WORDS_CACHE = 4096
 # the end of each document's record in a :class:`WordStore`: words, bytes per offset, bytes per
 # n-gram position, words per n-gram
 _FOOTER = struct.Struct("<IBBBx")
