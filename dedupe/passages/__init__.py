@@ -128,12 +128,14 @@ def find_reuse(
         # the pairs holding a draft: only the documents ``reaching`` keeps can make one
         near = np.flatnonzero(reaching(all_words, [i in only for i in range(len(ids))], stop, config.passage_max_df))
         out.reached = {ids[i] for i in near}
-        codes = candidate_codes(_Picked(texts.__getitem__, near), _Picked(all_words.__getitem__, near), stop, n,
+        codes = candidate_codes(_Picked(texts.__getitem__, near), _Picked(all_words.read, near), stop, n,
                                 config, config.passage_max_df, progress, {k for k, i in enumerate(near) if i in only},
                                 ANCHOR_WORDS)
         codes = near[codes // near.size] * len(ids) + near[codes % near.size]
     else:
-        codes = candidate_codes(texts, all_words, stop, n, config, config.passage_max_df, progress, only, ANCHOR_WORDS)
+        # (each document's words read once there, in order: not kept)
+        codes = candidate_codes(texts, _Picked(all_words.read, range(len(ids))), stop, n, config,
+                                config.passage_max_df, progress, only, ANCHOR_WORDS)
     shared = (ids, all_words, stop, config)
     jobs = (pairs_of(codes[k : k + PAIRS_PER_JOB], len(ids)) for k in range(0, codes.size, PAIRS_PER_JOB))
     for k, part in enumerate(pmap(_align_job, jobs, workers, shared), start=1):
@@ -146,6 +148,7 @@ def find_reuse(
     # pair), read from the file when asked (it is closed when ``out`` goes)
     kept = {d for pair in out.related for d in pair} | {d for p in out.passages for d in (p.a.doc, p.b.doc)}
     out.words = _WordsById(all_words, {x: i for i, x in enumerate(ids) if x in kept})
+    all_words.forget()
     return out
 
 

@@ -228,8 +228,12 @@ class WordStore(Sequence):
     def __len__(self) -> int:
         return len(self._records)
 
-    def close(self) -> None:
+    def forget(self) -> None:
+        """Drop the documents kept once read."""
         self._cache.clear()
+
+    def close(self) -> None:
+        self.forget()
         self._records.close()
 
     def __enter__(self) -> "WordStore":
