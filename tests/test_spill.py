@@ -46,3 +46,82 @@ def test_json_report_in_parts_is_json_dumps_of_the_whole():
     assert "".join(chunks(report)) == whole
     report.passages, report.errors = [], []
     assert "".join(chunks(report)) == json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_word_store_gives_back_the_words_with_their_order_and_breaks():
+    from dedupe.passages.tokens import WordStore
+
+    texts = ["One two three. Four five six seven!", "", "a", "Ünïcode wörds, and more words.\nNew line here"]
+    with WordStore(texts.__getitem__, cache=2) as store:
+        for t in texts:
+            store.append(words_of(t, 3))
+        assert len(store) == len(texts)
+        for i, t in enumerate(texts):
+            made, back = words_of(t, 3), store[i]
+            for name in ("starts", "ends", "hashes", "breaks"):
+                assert np.array_equal(getattr(made, name), getattr(back, name)), (i, name)
+            assert np.array_equal(made.grams, back.grams)
+            for a, b in zip(made.index(), back.index()):
+                assert np.array_equal(a, b)
+            assert made.tokens == back.tokens  # the text read when asked
+
+
+def _runs_corpus(seed: int) -> list:
+    """Texts of a small generated vocabulary (chance three- and four-word runs in common) with
+    stretches copied between some of them."""
+    rng = np.random.default_rng(seed)
+    vocabulary = [f"w{k}" for k in range(150)]
+
+    def sentence(k):
+        return " ".join(rng.choice(vocabulary, size=k)).capitalize() + "."
+
+    texts = [" ".join(sentence(int(rng.integers(6, 20))) for _ in range(12)) for _ in range(120)]
+    for _ in range(40):
+        a, b = rng.integers(0, len(texts), size=2)
+        words = texts[a].split()
+        start = int(rng.integers(0, len(words) - 12))
+        texts[b] += " " + " ".join(words[start : start + int(rng.integers(4, 12))])
+    for _ in range(60):  # three-word fragments only, apart: units that collide, no run of four
+        a, b = rng.integers(0, len(texts), size=2)
+        words = texts[a].split()
+        for start in rng.integers(0, len(words) - 3, size=4):
+            texts[b] += f" {sentence(3)} " + " ".join(words[start : start + 3])
+    return texts
+
+
+def test_candidate_pairs_without_a_shared_run_change_nothing(monkeypatch):
+    """The aligner finds no passage and no related pair in a candidate pair that shares no run
+    of ANCHOR_WORDS words of non-stock n-grams, so leaving those pairs out (what
+    ``find_reuse`` does) gives the passages and related pairs of aligning every candidate."""
+    import dedupe.passages as passages
+    from dedupe.model import Document
+
+    texts = _runs_corpus(3)
+    docs = [Document(id=str(i), text=t) for i, t in enumerate(texts)]
+    config = Config(passage_max_df=8)
+    pairs = {}
+    original = passages.candidate_codes
+
+    def every(*args, **kwargs):  # the candidates without the run filter
+        return original(*args[:8])
+
+    def counted(*args, **kwargs):
+        codes = original(*args, **kwargs)
+        pairs["kept"] = codes.size
+        return codes
+
+    monkeypatch.setattr(passages, "candidate_codes", counted)
+    kept = passages.find_reuse(docs, config)
+    monkeypatch.setattr(passages, "candidate_codes", every)
+    pairs["all"] = original(*_args_of(passages, docs, config)).size
+    whole = passages.find_reuse(docs, config)
+    assert kept.passages == whole.passages and kept.related == whole.related
+    assert whole.related and pairs["kept"] < pairs["all"]  # the filter left pairs out, not every pair
+
+
+def _args_of(passages, docs, config):
+    from dedupe.passages.tokens import stock_grams
+
+    words = [words_of(d.text, passages.SEED_NGRAM) for d in docs]
+    stop = stock_grams((w.grams for w in words), config.passage_max_df)
+    return [d.text for d in docs], words, stop, passages.SEED_NGRAM, config, config.passage_max_df

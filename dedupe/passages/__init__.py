@@ -10,8 +10,8 @@ the share of its words inside shared passages (``reused_fraction``) and per othe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 import numpy as np
@@ -21,7 +21,7 @@ from ..model import Document, DocumentResult, Passage, Span
 from ..parallel import batches, pmap
 from .align import ANCHOR_WORDS, align, containment, similarity
 from .candidates import DOCS_PER_JOB, candidate_codes, pairs_of
-from .tokens import Words, common_grams, draft_stock, reaching, words_of
+from .tokens import Words, WordStore, common_grams, draft_stock, reaching, stock_grams, words_of
 
 __all__ = ["Reuse", "find_reuse", "find_passages", "align_pairs", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
 
@@ -51,14 +51,14 @@ class Reuse:
     still show there; "for the first time" does not),
     and the stock n-gram hashes (``stock``: word 3-grams in more than ``passage_max_df``
     documents); ``words``: document id -> its :class:`~dedupe.passages.tokens.Words`, as
-    computed for the passages, for the documents of ``passages`` and ``related`` (the
-    derivation features use them instead of computing them again; a document missing there
-    is read again)."""
+    computed for the passages, for the documents of ``passages`` and ``related`` (a mapping,
+    read from the passages' temporary file when asked; the derivation features use them
+    instead of computing them again; a document missing there is read again)."""
 
     passages: list[Passage] = field(default_factory=list)
     related: list[tuple[str, str]] = field(default_factory=list)
     stock: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
-    words: dict = field(default_factory=dict, repr=False)
+    words: Mapping = field(default_factory=dict, repr=False)
     # with drafts against a stored archive: the ids of the drafts and of the documents sharing
     # a non-stock n-gram with one (the only ones that can pair with a draft); None otherwise
     reached: Optional[set] = None
@@ -107,19 +107,19 @@ def find_reuse(
 ) -> Reuse:
     """Passages, related pairs and stock n-grams of ``documents`` (see :class:`Reuse` and
     :func:`find_passages`, whose arguments it takes)."""
-    ids, texts = [], []  # each text read once (and the documents' other fields not held)
-    for d in documents:
-        ids.append(d.id)
-        texts.append(d.text)
+    ids, text_of = _texts(documents)
     n = SEED_NGRAM
     workers = getattr(config, "workers", 1)
-    if workers > 1:  # the words come back from the workers without the texts, held here
-        all_words = [replace(w, text=t) for w, t in zip(_words_in_workers(texts, workers), texts)]
+    texts = _Picked(text_of, range(len(ids)))
+    # the words of every document go to a temporary file, and are read back by each step
+    # (the aligner: those of each pair), so that memory does not grow with them
+    all_words = WordStore(text_of)
+    made = _words_of_all(text_of, len(ids), workers)
+    if archive_df is None:  # the stock n-grams counted as the words are made and stored
+        stop = stock_grams(map(all_words.append, made), config.passage_max_df)
     else:
-        all_words = _words_of_all(texts)
-    if archive_df is None:
-        stop = common_grams(all_words, config.passage_max_df)
-    else:
+        for w in made:
+            all_words.append(w)
         stop = (draft_stock if drafts else common_grams)(all_words, config.passage_max_df, [i in drafts for i in ids],
                                                           archive_df)
     only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
@@ -128,11 +128,14 @@ def find_reuse(
         # the pairs holding a draft: only the documents ``reaching`` keeps can make one
         near = np.flatnonzero(reaching(all_words, [i in only for i in range(len(ids))], stop, config.passage_max_df))
         out.reached = {ids[i] for i in near}
-        codes = candidate_codes([texts[i] for i in near], [all_words[i] for i in near], stop, n, config,
-                                config.passage_max_df, progress, {k for k, i in enumerate(near) if i in only})
+        codes = candidate_codes(_Picked(texts.__getitem__, near), _Picked(all_words.read, near), stop, n,
+                                config, config.passage_max_df, progress, {k for k, i in enumerate(near) if i in only},
+                                ANCHOR_WORDS)
         codes = near[codes // near.size] * len(ids) + near[codes % near.size]
     else:
-        codes = candidate_codes(texts, all_words, stop, n, config, config.passage_max_df, progress, only)
+        # (each document's words read once there, in order: not kept)
+        codes = candidate_codes(texts, _Picked(all_words.read, range(len(ids))), stop, n, config,
+                                config.passage_max_df, progress, only, ANCHOR_WORDS)
     shared = (ids, all_words, stop, config)
     jobs = (pairs_of(codes[k : k + PAIRS_PER_JOB], len(ids)) for k in range(0, codes.size, PAIRS_PER_JOB))
     for k, part in enumerate(pmap(_align_job, jobs, workers, shared), start=1):
@@ -142,26 +145,73 @@ def find_reuse(
             progress("passages", min(k * PAIRS_PER_JOB, codes.size), codes.size)
     out.stock = stop
     # the words of the documents the later stages ask about (those of a passage or a related
-    # pair), without what only the aligner reads
+    # pair), read from the file when asked (it is closed when ``out`` goes)
     kept = {d for pair in out.related for d in pair} | {d for p in out.passages for d in (p.a.doc, p.b.doc)}
-    out.words = {i: w for i, w in zip(ids, all_words) if i in kept}
-    for w in out.words.values():
-        w.forget()
+    out.words = _WordsById(all_words, {x: i for i, x in enumerate(ids) if x in kept})
+    all_words.forget()
     return out
 
 
-def _words_of_all(texts: list[str]) -> list[Words]:
-    return [words_of(t, SEED_NGRAM) for t in texts]
+def _texts(documents) -> tuple[list, Callable[[int], str]]:
+    """The ids of ``documents`` and a function giving the text of the i-th: a
+    :class:`~dedupe.corpus.Corpus` reads it again when asked (from its source, through its
+    bounded cache); other documents' texts are held."""
+    from ..corpus import Corpus
+
+    if isinstance(documents, Corpus):
+        return documents.ids, documents.text
+    ids, texts = [], []  # each text read once (and the documents' other fields not held)
+    for d in documents:
+        ids.append(d.id)
+        texts.append(d.text)
+    return ids, texts.__getitem__
 
 
-def _words_in_workers(texts: list[str], workers: int) -> list[Words]:
-    """:func:`_words_of_all` in ``workers`` processes, each :class:`Words` without its text
-    (not pickled back to the caller, which holds it)."""
-    return [w for chunk in pmap(_words_apart, batches(texts, DOCS_PER_JOB), workers) for w in chunk]
+class _Picked(Sequence):
+    """``get(i)`` for each ``i`` of ``indices``, as a sequence computed when asked."""
+
+    def __init__(self, get: Callable, indices):
+        self._get, self._indices = get, indices
+
+    def __getitem__(self, k):
+        return self._get(self._indices[k])
+
+    def __len__(self) -> int:
+        return len(self._indices)
 
 
-def _words_apart(texts: list[str]) -> list[Words]:
-    return [w.without_text() for w in _words_of_all(texts)]
+class _WordsById(Mapping):
+    """Document id -> its words, read from a :class:`~dedupe.passages.tokens.WordStore` when
+    asked (``number``: id -> the document's number there)."""
+
+    def __init__(self, store: WordStore, number: dict):
+        self._store, self._number = store, number
+
+    def __getitem__(self, doc_id: str) -> Words:
+        return self._store.read(self._number[doc_id])
+
+    def __iter__(self):
+        return iter(self._number)
+
+    def __len__(self) -> int:
+        return len(self._number)
+
+
+def _words_of_all(text_of: Callable[[int], str], docs: int, workers: int):
+    """The words of the documents ``0 .. docs - 1``, in order (in ``workers`` processes: each
+    :class:`Words` without its text, its breaks made where the text is)."""
+    if workers <= 1:
+        return (words_of(text_of(i), SEED_NGRAM) for i in range(docs))
+    return (w for chunk in pmap(_words_apart, batches(range(docs), DOCS_PER_JOB), workers, text_of) for w in chunk)
+
+
+def _words_apart(text_of, numbers: list) -> list[Words]:
+    out = []
+    for i in numbers:
+        words = words_of(text_of(i), SEED_NGRAM)
+        words.order()  # (made here, in the worker)
+        out.append(words.without_text())
+    return out
 
 
 def _align_job(shared, pairs: list) -> Reuse:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tokens import Words, ranges
+from .tokens import Words, in_sorted, ranges
 
 # the longest gap (in words, on either side) that may separate two tiles of one passage
 MAX_GAP = 10
@@ -48,12 +48,13 @@ class Alignment:
 
 def shared_grams(a: Words, b: Words, stop: np.ndarray) -> np.ndarray:
     """The n-gram hashes (stock ones excluded) found in both A and B."""
-    return np.intersect1d(a.vocabulary(stop), b.vocabulary(stop), assume_unique=True)
+    shared = np.intersect1d(a.index()[0], b.index()[0], assume_unique=True)
+    return shared[~in_sorted(shared, stop)]
 
 
 def containment(a: Words, b: Words, stop: np.ndarray) -> float:
     """Share of the distinct n-grams of the smaller of A and B that the other has too."""
-    least = min(a.vocabulary(stop).size, b.vocabulary(stop).size)
+    least = min(a.distinct(stop), b.distinct(stop))
     return shared_grams(a, b, stop).size / least if least else 0.0
 
 
@@ -66,7 +67,7 @@ def seeds(a: Words, b: Words, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     none = np.zeros(0, dtype=np.int64)
     if shared.size == 0:
         return none, none
-    (vocabulary_a, at_a, order_a), (vocabulary_b, at_b, order_b) = a.index(stop), b.index(stop)
+    (vocabulary_a, at_a, order_a), (vocabulary_b, at_b, order_b) = a.index(), b.index()
     k_a, k_b = np.searchsorted(vocabulary_a, shared), np.searchsorted(vocabulary_b, shared)
     first_a, first_b = at_a[k_a].astype(np.int64), at_b[k_b].astype(np.int64)
     count_a, count_b = at_a[k_a + 1] - first_a, at_b[k_b + 1] - first_b

@@ -19,6 +19,7 @@ import numpy as np
 from ..config import Config
 from ..near.banding import _groups_of_equal, band_key
 from ..near.lsh import recall_params
+from ..near.shingles import combine_ngrams
 from ..near.signatures import kperm_signatures
 from ..parallel import batches, pmap
 from ..rules.base import analysis
@@ -97,35 +98,112 @@ def candidate_codes(
     max_df: int,
     progress: Optional[Callable] = None,
     only: Optional[set] = None,
+    anchor: Optional[int] = None,
 ) -> np.ndarray:
     """Sorted codes ``i * len(texts) + j`` of the document index pairs ``(i, j)``, ``i < j``,
     that may share a passage (with ``only``, a set of document indexes, the pairs holding one
-    of them); int64: 8 bytes a pair, where a tuple of two Python integers takes about 100."""
+    of them); int64: 8 bytes a pair, where a tuple of two Python integers takes about 100.
+
+    With ``anchor`` (words), only the pairs that also share an exact run of ``anchor`` words
+    whose n-grams are not stock ones (:func:`_run_pairs`): a pair of documents whose units
+    collide may share no more than a few scattered n-grams (most do, in a large corpus of
+    one language), and the aligner finds no passage nor related pair without such a run."""
     bands, rows = unit_shape()
-    shared = (texts, all_words, stop, n, config.seed)
+    docs = len(texts)
+    run = None if anchor is None else max(1, anchor - n + 1)  # n-grams in a run of ``anchor`` words
+    shared = (texts, all_words, stop, n, config.seed, run)
     none = np.zeros(0, dtype=np.int64)
-    jobs = pmap(_signed_units, batches(range(len(texts)), DOCS_PER_JOB), getattr(config, "workers", 1), shared)
+    jobs = pmap(_signed_units, batches(range(docs), DOCS_PER_JOB), getattr(config, "workers", 1), shared)
     # the signatures go to a temporary file band by band as the jobs give them, and come back
     # one band at a time: held whole they were ~18 KB an article (UNIT_PERM values a unit),
-    # one band is 16 bytes a unit
+    # one band is 16 bytes a unit; the runs (with ``anchor``) go there by range of their hashes
     with Spill() as spill:
-        for k, (sig, of_unit) in enumerate(jobs, start=1):
+        runs = _Slices(spill, RUN_BITS)
+        for k, (sig, of_unit, keyed) in enumerate(jobs, start=1):
             for band in range(bands):
                 spill.add(band, sig[:, band * rows : (band + 1) * rows])
             spill.add("doc", of_unit)
+            runs.add(keyed)
             if progress:
-                progress("passage units", min(k * DOCS_PER_JOB, len(texts)), len(texts))
+                progress("passage units", min(k * DOCS_PER_JOB, docs), docs)
+        runs.flush()
         of_unit = spill.get("doc", np.int64)
         if not of_unit.size:
             return none
-        docs = len(texts)
         member = None if only is None else np.isin(np.arange(docs), np.fromiter(only, dtype=np.int64))
         codes, found = none, []
         for band in range(bands):  # every bucket of every band: its units collide
             found.append(_bucket_pairs(spill.get(band), of_unit, docs, max_df, member))
             if sum(f.size for f in found) > codes.size:  # a pair repeats in many bands: merged as they come
                 codes, found = np.unique(np.concatenate([codes, *found])), []
-    return np.unique(np.concatenate([codes, *found]))
+        codes = np.unique(np.concatenate([codes, *found]))
+        if run is not None:
+            codes = codes[_run_pairs(runs, codes, docs)]
+    return codes
+
+
+# the runs of the documents (``anchor`` of :func:`candidate_codes`) are paired one 2**RUN_BITS-th
+# of their hash range at a time
+RUN_BITS = 6
+
+
+class _Slices:
+    """uint64 values kept in a :class:`Spill` by their top ``bits`` (``2**bits`` slices, read
+    back one at a time with :meth:`get`), written a few million at a time."""
+
+    BUFFER = 1 << 21
+
+    def __init__(self, spill: Spill, bits: int):
+        self._spill, self._bits, self._pending, self._held = spill, bits, [], 0
+        self.slices = 1 << bits
+        self._edges = np.arange(1, self.slices, dtype=np.uint64) << np.uint64(64 - bits)
+
+    def add(self, values: np.ndarray) -> None:
+        self._pending.append(values)
+        self._held += values.size
+        if self._held >= self.BUFFER:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            values = np.sort(np.concatenate(self._pending))
+            for k, part in enumerate(np.split(values, np.searchsorted(values, self._edges))):
+                self._spill.add(("slice", k), part)
+        self._pending, self._held = [], 0
+
+    def get(self, k: int) -> np.ndarray:
+        return self._spill.get(("slice", k), np.uint64)
+
+
+def _run_pairs(runs: _Slices, codes: np.ndarray, docs: int) -> np.ndarray:
+    """Per pair code of ``codes`` (sorted): whether its two documents share a run, found slice
+    by slice: the documents of each run, each with every later one (a run's n-grams are no
+    stock ones, so at most ``max_df`` documents share it). ``runs`` holds each run of a
+    document as one uint64 (:func:`_signed_units_and_runs`): the hash of its n-grams
+    (:func:`~dedupe.near.shingles.combine_ngrams`; the top RUN_BITS bits are its slice) with
+    the document's number in place of the low bits (two runs whose hashes differ only there
+    count as one: a pair aligned for nothing)."""
+    bits = _doc_bits(docs)
+    low = np.uint64((1 << bits) - 1)
+    hit = np.zeros(codes.size, dtype=bool)
+    for k in range(runs.slices if codes.size else 0):
+        keyed = np.unique(runs.get(k))  # by run, then document (each document once a run)
+        run, doc = keyed >> np.uint64(bits), (keyed & low).astype(np.int64)
+        starts = np.flatnonzero(np.concatenate(([True], run[1:] != run[:-1]))) if run.size else np.zeros(0, np.int64)
+        sizes = np.diff(np.append(starts, run.size))
+        starts, sizes = starts[sizes >= 2], sizes[sizes >= 2]
+        if not starts.size:
+            continue
+        at = ranges(starts, sizes)
+        later = np.repeat(starts + sizes, sizes) - at - 1
+        found = np.unique(doc[np.repeat(at, later)] * docs + doc[ranges(at + 1, later)])
+        where = np.minimum(np.searchsorted(codes, found), codes.size - 1)
+        hit[where[codes[where] == found]] = True
+    return hit
+
+
+def _doc_bits(docs: int) -> int:
+    return max(1, (docs - 1).bit_length())
 
 
 def _bucket_pairs(block: np.ndarray, of_unit: np.ndarray, docs: int, max_df: int, member) -> np.ndarray:
@@ -190,40 +268,50 @@ def colliding_pairs(block: np.ndarray, of_unit: np.ndarray, max_df: int, only: O
     return list(zip(keys[codes // keys.size].tolist(), keys[codes % keys.size].tolist()))
 
 
-def _signed_units(shared, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`signed_units` of documents ``docs`` (a worker job; ``shared``: the texts, their
-    words, the stock n-grams, ``n`` and the seed)."""
-    texts, all_words, stop, n, seed = shared
-    return signed_units(texts, all_words, stop, n, seed, docs)
+def _signed_units(shared, docs: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`signed_units` of documents ``docs`` and their runs (none without ``run``) (a worker job; ``shared``: the texts, their words, the stock n-grams,
+    ``n``, the seed and the n-grams of a run)."""
+    texts, all_words, stop, n, seed, run = shared
+    return _signed_units_and_runs(texts, all_words, stop, n, seed, docs, run, len(texts))
 
 
 def signed_units(texts, all_words, stop: np.ndarray, n: int, seed: int, docs=None) -> tuple[np.ndarray, np.ndarray]:
     """The MinHash signatures of the units of documents ``docs`` (default: all; their
     distinct non-stock n-grams), all signed at once, and the document of each unit."""
+    return _signed_units_and_runs(texts, all_words, stop, n, seed, docs)[:2]
+
+
+def _signed_units_and_runs(texts, all_words, stop, n: int, seed: int, docs=None, run=None, total=None) -> tuple:
+    """:func:`signed_units`, and with ``run`` the runs of ``run`` consecutive non-stock
+    n-grams of the documents that have units (as :func:`_run_pairs` reads them; ``total``: documents in
+    the corpus; a document without units is in no candidate pair)."""
     if docs is None:
         docs = range(len(texts))
-    grams, first, last, unit_doc = [], [], [], []
+    grams, first, last, unit_doc, of_gram = [], [], [], [], []
     base = 0
     for d in docs:
         words = all_words[d]
         spans = unit_ranges(texts[d], words)
-        if spans:
-            w0, w1 = np.array(spans, dtype=np.int64).T
-            first.append(w0 + base)
-            last.append(np.maximum(w0, w1 - n + 1) + base)  # the unit's n-grams: first .. last - 1
-            unit_doc.append(np.full(w0.size, d, dtype=np.int64))
+        if not spans:
+            continue
+        w0, w1 = np.array(spans, dtype=np.int64).T
+        first.append(w0 + base)
+        last.append(np.maximum(w0, w1 - n + 1) + base)  # the unit's n-grams: first .. last - 1
+        unit_doc.append(np.full(w0.size, d, dtype=np.int64))
         grams.append(words.grams)
+        of_gram.append(np.full(grams[-1].size, d, dtype=np.int64))
         base += grams[-1].size
     if not first:
-        return np.zeros((0, UNIT_PERM), dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        return np.zeros((0, UNIT_PERM), dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
     grams_all = np.concatenate(grams)
     first, last, unit_doc = np.concatenate(first), np.concatenate(last), np.concatenate(unit_doc)
+    usable = ~in_sorted(grams_all, stop)
     # the n-gram positions of every unit, in order, without the stock ones (a unit's signature
     # is the minimum over its n-grams, so an n-gram repeated inside a unit changes nothing)
     counts = last - first
     ends = np.cumsum(counts)
     at = ranges(first, counts)
-    kept = ~in_sorted(grams_all, stop)[at]
+    kept = usable[at]
     kept_before = np.concatenate(([0], np.cumsum(kept)))
     sizes = kept_before[ends] - kept_before[ends - counts]
     nonempty = sizes > 0  # a unit made only of stock n-grams has no signature
@@ -231,4 +319,13 @@ def signed_units(texts, all_words, stop: np.ndarray, n: int, seed: int, docs=Non
     np.cumsum(sizes[nonempty], out=offsets[1:])
     # (8k n-grams at a time: the arrays of UNIT_PERM values per n-gram stay a few MB)
     sig = kperm_signatures(grams_all[at[kept]], offsets, UNIT_PERM, seed, chunk=8192)
-    return sig, unit_doc[nonempty]
+    keyed = np.zeros(0, dtype=np.uint64)
+    if run is not None and grams_all.size >= run:
+        # every ``run`` consecutive n-grams of one document (the documents' n-grams are one
+        # after the other: a window across two is left out), all usable
+        of_gram = np.concatenate(of_gram)
+        good = np.lib.stride_tricks.sliding_window_view(usable, run).all(axis=1) & (of_gram[: of_gram.size - run + 1]
+                                                                                     == of_gram[run - 1 :])
+        bits = np.uint64(_doc_bits(total))
+        keyed = (combine_ngrams(grams_all, run)[good] >> bits << bits) | of_gram[: good.size][good].astype(np.uint64)
+    return sig, unit_doc[nonempty], keyed

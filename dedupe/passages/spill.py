@@ -1,26 +1,64 @@
-"""Arrays kept in a temporary file instead of memory, appended under a key and read back one
-key at a time: the passage stage's per-unit and per-n-gram arrays grow with the corpus, and
-each step over them needs one slice at a time (one LSH band, one range of n-gram hashes)."""
+"""Data kept in a temporary file instead of memory: arrays appended under a key and read back
+one key at a time (:class:`Spill`: the passage stage's per-unit and per-n-gram arrays grow with
+the corpus, and each step over them needs one slice at a time, one LSH band, one range of
+n-gram hashes), and numbered byte records read back one at a time (:class:`Records`: the words
+of each document, read again for each pair the aligner compares)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from array import array
 
 import numpy as np
 
 
-class Spill:
-    """Append arrays under keys (:meth:`add`), read back the concatenation of one key's
-    arrays, in the order they were added (:meth:`get`). The file is deleted when closed (use
-    it as a context manager); it is unlinked from the start, so it goes even if the process
-    dies."""
+def _write(fd: int, data, offset: int) -> int:
+    """Write all of ``data`` (bytes-like) at ``offset``; the number of bytes written."""
+    data = memoryview(data).cast("B")
+    done = 0
+    while done < len(data):  # (a write may be cut short)
+        done += os.pwrite(fd, data[done:], offset + done)
+    return done
+
+
+def _read(fd: int, into: memoryview, offset: int) -> None:
+    """Fill ``into`` from ``offset``."""
+    at = 0
+    while at < len(into):  # (a read may be cut short)
+        got = os.preadv(fd, [into[at:]], offset + at)
+        if not got:
+            raise OSError("the spill file ended early")
+        at += got
+
+
+class _TempFile:
+    """A temporary file, unlinked from the start (it goes even if the process dies) and closed
+    with :meth:`close` or at the end of a ``with`` block."""
 
     def __init__(self):
         self._file = tempfile.TemporaryFile(prefix="dedupe-spill-")
+        self._end = 0
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Spill(_TempFile):
+    """Append arrays under keys (:meth:`add`), read back the concatenation of one key's
+    arrays, in the order they were added (:meth:`get`). The file is deleted when closed (use
+    it as a context manager)."""
+
+    def __init__(self):
+        super().__init__()
         self._blocks: dict = {}  # key -> [(offset, items)]
         self._kind: dict = {}  # key -> (dtype, shape of one item)
-        self._end = 0
 
     def add(self, key, array: np.ndarray) -> None:
         """Append ``array`` (items along its first axis) under ``key``."""
@@ -30,12 +68,8 @@ class Spill:
             raise ValueError(f"spill key {key!r}: {kind} after {self._kind[key]}")
         if not array.shape[0]:
             return
-        data = memoryview(array.reshape(-1)).cast("B")
-        done = 0
-        while done < len(data):  # (a write may be cut short)
-            done += os.pwrite(self._file.fileno(), data[done:], self._end + done)
         self._blocks.setdefault(key, []).append((self._end, array.shape[0]))
-        self._end += done
+        self._end += _write(self._file.fileno(), array.reshape(-1), self._end)
 
     def items(self, key) -> int:
         """How many items ``key`` holds."""
@@ -50,19 +84,30 @@ class Spill:
         raw = memoryview(out.reshape(-1)).cast("B")
         at = 0
         for offset, n in self._blocks.get(key, ()):
-            size = n * width
-            while size:  # (a read may be cut short)
-                got = os.preadv(self._file.fileno(), [raw[at : at + size]], offset)
-                if not got:
-                    raise OSError("the spill file ended early")
-                at, offset, size = at + got, offset + got, size - got
+            _read(self._file.fileno(), raw[at : at + n * width], offset)
+            at += n * width
         return out
 
-    def close(self) -> None:
-        self._file.close()
 
-    def __enter__(self) -> "Spill":
-        return self
+class Records(_TempFile):
+    """Byte records appended one after the other (:meth:`add`) and read back by number
+    (:meth:`get`): 8 bytes of memory a record (where it ends in the file). Reading needs no
+    lock: processes forked after the records were written may read them at once."""
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __init__(self):
+        super().__init__()
+        self._ends = array("q", [0])
+
+    def add(self, data) -> None:
+        """Append a record (bytes-like)."""
+        self._end += _write(self._file.fileno(), data, self._end)
+        self._ends.append(self._end)
+
+    def get(self, i: int) -> bytearray:
+        """Record ``i`` (numbered from 0 in the order added)."""
+        out = bytearray(self._ends[i + 1] - self._ends[i])
+        _read(self._file.fileno(), memoryview(out), self._ends[i])
+        return out
+
+    def __len__(self) -> int:
+        return len(self._ends) - 1

@@ -7,16 +7,21 @@ of the ``n`` words starting at word ``i``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Callable, Optional
 
 import re
+import struct
 
 import numpy as np
 
 from ..near.fast import _is_word, hash_tokens, lowers_in_place, token_hashes
 from ..near.shingles import WORD_RE, combine_ngrams, normalise
 from ..textutil import unwrapped
-from .spill import Spill
+from .spill import Records, Spill
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ class Words:
     n: int = 3  # words per n-gram of :attr:`grams`
     # the text (held by the caller anyway): :attr:`tokens` are made from it when asked
     text: str = field(default="", repr=False, compare=False)
+    # without ``text``: where to read it when asked (words read back from a :class:`WordStore`)
+    source: Optional[Callable[[], str]] = field(default=None, repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
     _held: dict = field(default_factory=dict, repr=False, compare=False)  # :attr:`breaks` once made
 
@@ -38,13 +45,16 @@ class Words:
         (the breaks were over a third of :func:`words_of`)."""
         got = self._held.get("breaks")
         if got is None:
-            got = self._held["breaks"] = _breaks(unwrapped(self.text), self.starts, self.ends)  # same length: offsets hold
+            got = self._held["breaks"] = _breaks(unwrapped(self._text()), self.starts, self.ends)  # same length: offsets hold
         return got
 
     def without_text(self) -> "Words":
         """These words without their text (to send to another process), the breaks made first."""
         self.breaks  # noqa: B018 (made here, where the text is)
         return replace(self, text="")
+
+    def _text(self) -> str:
+        return self.text if self.text or self.source is None else self.source()
 
     @property
     def grams(self) -> np.ndarray:
@@ -56,30 +66,41 @@ class Words:
         return combine_ngrams(self.hashes, self.n)
 
     def vocabulary(self, stop: np.ndarray) -> np.ndarray:
-        """The sorted unique n-gram hashes, without the stock ones (see :meth:`index`)."""
-        return self.index(stop)[0]
+        """The sorted distinct n-gram hashes, without the stock ones (``stop``, sorted)."""
+        vocabulary = self.index()[0]
+        return vocabulary[~in_sorted(vocabulary, stop)]
 
-    def index(self, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(vocabulary, first, order)``: the sorted distinct n-gram hashes without the stock
-        ones (``stop``), and where each is: the positions of ``vocabulary[k]`` are
-        ``order[first[k] : first[k + 1]]``, ascending, so that the positions of any n-gram are
-        found by a binary search in the vocabulary (computed once per ``stop``; 16 bytes an
-        n-gram, where the vocabulary and the hashes in order, held apart, took 20)."""
+    def distinct(self, stop: np.ndarray) -> int:
+        """How many distinct n-grams are not stock ones (``stop``; counted once per ``stop``)."""
+        got = self._cache.get("distinct")
+        if got is None or got[0] is not stop:
+            got = self._cache["distinct"] = (stop, int(self.vocabulary(stop).size))
+        return got[1]
+
+    def order(self) -> np.ndarray:
+        """The positions of the n-grams in hash order (equal hashes by position): made once
+        (a :class:`WordStore` keeps it with the words)."""
+        got = self._cache.get("order")
+        if got is None:
+            got = self._cache["order"] = np.argsort(self.grams, kind="stable")
+        return got
+
+    def index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(vocabulary, first, order)``: the sorted distinct n-gram hashes and where each
+        is: the positions of ``vocabulary[k]`` are ``order[first[k] : first[k + 1]]``,
+        ascending, so that the positions of any n-gram are found by a binary search in the
+        vocabulary (computed once; stock n-grams included: the aligner leaves them out of
+        the n-grams two documents share, a few, instead of out of each document's)."""
         got = self._cache.get("index")
-        if got is None or got[0] != id(stop):
-            grams = self.grams  # (made from the hashes: once here)
-            order = np.argsort(grams, kind="stable")
-            ranked = grams[order]
+        if got is None:
+            order = self.order()
+            ranked = self.grams[order]
             new = np.ones(ranked.size, dtype=bool)
             new[1:] = ranked[1:] != ranked[:-1]
             starts = np.flatnonzero(new)
-            counts = np.diff(np.append(starts, ranked.size))
-            keep = ~in_sorted(ranked[starts], stop)
-            first = np.zeros(int(keep.sum()) + 1, dtype=np.int32 if ranked.size < 2**31 else np.int64)
-            np.cumsum(counts[keep], out=first[1:])
-            got = self._cache["index"] = (id(stop), ranked[starts][keep], first,
-                                          order[np.repeat(keep, counts)].astype(np.int32))
-        return got[1:]
+            first = np.append(starts, ranked.size).astype(np.int32 if ranked.size < 2**31 else np.int64)
+            got = self._cache["index"] = (ranked[starts], first, order)
+        return got
 
     @property
     def tokens(self) -> tuple:
@@ -90,10 +111,11 @@ class Words:
 
     def tokens_of(self, first: int, last: int) -> tuple:
         """The normalised words ``first .. last - 1``, made from the text."""
-        return _tokens(self.text, self.starts[first:last], self.ends[first:last], whole=first == 0 and last >= len(self))
+        return _tokens(self._text(), self.starts[first:last], self.ends[first:last], whole=first == 0 and last >= len(self))
 
     def forget(self) -> None:
-        """Drop what the aligner computed and keeps (:meth:`index`, :meth:`break_flags`)."""
+        """Drop what the aligner computed and keeps (:meth:`order`, :meth:`index`,
+        :meth:`break_flags`)."""
         self._cache.clear()
 
     def break_flags(self) -> bytes:
@@ -132,6 +154,93 @@ def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """
     ends = np.cumsum(counts, dtype=np.int64)
     return np.arange(int(ends[-1]) if ends.size else 0, dtype=np.int64) + np.repeat(starts - (ends - counts), counts)
+
+
+# documents whose words a :class:`WordStore` keeps once read (the aligner reads a document
+# again for each of its pairs; a document's pairs with later ones come one after the other):
+# ~16 KB each with the aligner's index, ~65 MB in all
+WORDS_CACHE = 4096
+# the end of each document's record in a :class:`WordStore`: words, bytes per offset, bytes per
+# n-gram position, words per n-gram
+_FOOTER = struct.Struct("<IBBBx")
+
+
+class WordStore(Sequence):
+    """The :class:`Words` of a corpus's documents (numbered in the order added) kept in a
+    temporary file, not in memory, and read back when asked: held for every document until
+    the passages were aligned, they and the aligner's index of each were ~20 KB an article.
+    The last ``cache`` documents read are kept, with what the aligner computed from them
+    (:meth:`Words.index`, :meth:`Words.break_flags`). Words read back have no text:
+    ``text_of`` (document number -> text) reads it when asked (:meth:`Words.tokens_of`).
+    Close it when done (or use it as a context manager)."""
+
+    def __init__(self, text_of: Optional[Callable[[int], str]] = None, cache: int = WORDS_CACHE):
+        self._records = Records()
+        self._text_of = text_of
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_size = cache
+
+    def append(self, words: Words) -> np.ndarray:
+        """Add the words of the next document (their breaks made here, from their text, if
+        not yet made), with the order of their n-grams (:meth:`Words.order`); returns their
+        n-grams (made here for their order, unless already ordered)."""
+        grams = words.grams if "order" not in words._cache else None
+        if grams is not None:
+            words._cache["order"] = np.argsort(grams, kind="stable")
+        order = words.order()
+        order = order.astype(np.uint16 if order.size < 2**16 else words.starts.dtype)
+        self._records.add(b"".join((words.hashes.tobytes(), words.starts.tobytes(), words.ends.tobytes(),
+                                    order.tobytes(), words.breaks.tobytes(),
+                                    _FOOTER.pack(len(words), words.starts.itemsize, order.itemsize, words.n))))
+        return words.grams if grams is None else grams
+
+    def read(self, i: int) -> Words:
+        """The words of document ``i``, read from the file (not kept)."""
+        raw = self._records.get(i)
+        size, width, ranks, n = _FOOTER.unpack_from(raw, len(raw) - _FOOTER.size)
+        offsets = np.dtype(np.int32 if width == 4 else np.int64)
+        grams = max(size - n + 1, 0)
+        at = np.cumsum([0, 8 * size, width * size, width * size, ranks * grams]).tolist()
+        words = Words(
+            starts=np.frombuffer(raw, offsets, size, at[1]),
+            ends=np.frombuffer(raw, offsets, size, at[2]),
+            hashes=np.frombuffer(raw, np.uint64, size),
+            n=n,
+            source=None if self._text_of is None else partial(self._text_of, i),
+        )
+        words._held["breaks"] = np.frombuffer(raw, bool, size, at[4])
+        words._cache["order"] = np.frombuffer(raw, np.uint16 if ranks == 2 else offsets, grams, at[3])
+        return words
+
+    def __getitem__(self, i: int) -> Words:
+        got = self._cache.get(i)
+        if got is not None:
+            self._cache.move_to_end(i)
+            return got
+        got = self._cache[i] = self.read(i)
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return got
+
+    def __iter__(self):
+        return map(self.read, range(len(self)))
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def forget(self) -> None:
+        """Drop the documents kept once read."""
+        self._cache.clear()
+
+    def close(self) -> None:
+        self.forget()
+        self._records.close()
+
+    def __enter__(self) -> "WordStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 _BREAK_RE = re.compile(r"""[.!?…]['"’”)\]]*\s|\n""")
