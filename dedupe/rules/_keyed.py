@@ -170,8 +170,9 @@ def census(keyed: Keyed, groups) -> list:
     """The keys the census notes, in key order."""
     if keyed.census is None:
         return []
-    if not isinstance(groups, dict):  # a rule's store
-        return groups.noted()
+    noted = getattr(groups, "noted", None)  # a rule's store may count them its own way
+    if noted is not None:
+        return noted()
     return [k for k, items in groups.items() if keyed.census(k, items)]
 
 
