@@ -114,6 +114,7 @@ class _Units(Mapping):
     def add(self, found) -> None:
         """Add pass-1 ``(content word, unit)`` pairs (in corpus order, as ``group_into`` takes
         them; one unit under each of its content words)."""
+        self._tables = None  # (its arrays are views of these)
         last, seen, number = None, set(), self.vocabulary.__getitem__
         for word, unit in found:
             self.keys.add(word)
@@ -129,7 +130,6 @@ class _Units(Mapping):
             self.words.extend(map(number, unit.words))
             self.offsets.append(len(self.words))
             self.ids[unit.doc] = unit.id
-        self._tables = None
 
     def tables(self) -> "_Tables":
         if self._tables is None:
@@ -149,8 +149,7 @@ class _Units(Mapping):
         if word not in self.keys:
             raise KeyError(word)
         t = self.tables()
-        r = t.rank_of[word]
-        return [t.unit(u) for u in t.group_units[t.group_ptr[r] : t.group_ptr[r + 1]].tolist()]
+        return [t.unit(u) for u in t.group(word).tolist()]
 
     def noted(self) -> list:
         """The keys of :func:`_census` (a content word in more than ``MAX_KEY_FORMS`` forms),
@@ -165,44 +164,54 @@ class _Units(Mapping):
 
 class _Tables:
     """What pass 2 reads of :class:`_Units`, as numpy arrays: units renumbered in corpus
-    order, their content words as ranks of the words in string order (so that the least rank
-    is the first word in key order), the units of each content word, the form of each unit."""
+    order, the form of each unit, their content words as ranks of the words in string order
+    (so that the least rank is the first word in key order), and (made when first asked) the
+    units of each content word."""
 
     def __init__(self, units: _Units):
         import numpy as np
 
-        self.ids = units.ids
+        self.ids, self.numbers = units.ids, np.frombuffer(units.words, dtype=np.int32)
         words = list(units.vocabulary)  # by number
         order = sorted(range(len(words)), key=words.__getitem__)
         self.vocab = [words[i] for i in order]  # by rank
         self.rank_of = {w: r for r, w in enumerate(self.vocab)}
-        rank = np.empty(len(words), dtype=np.int64)
-        rank[order] = np.arange(len(words))
+        self.rank = np.empty(len(words), dtype=np.int32)
+        self.rank[order] = np.arange(len(words), dtype=np.int32)
         doc, seq = np.frombuffer(units.doc, dtype=np.int64), np.frombuffer(units.seq, dtype=np.int64)
         corpus = np.lexsort((seq, doc))  # (in pass 1 the units come in corpus order)
+        n = len(corpus)
         offsets = np.frombuffer(units.offsets, dtype=np.int64)
         self.doc, self.seq = doc[corpus], seq[corpus]
         self.start, self.end = np.frombuffer(units.start, dtype=np.int64)[corpus], np.frombuffer(units.end, dtype=np.int64)[corpus]
         self.lo, self.hi = offsets[:-1][corpus], offsets[1:][corpus]
-        self.words = rank[np.frombuffer(units.words, dtype=np.int32)]  # as ranks
-        digests = np.frombuffer(bytes(units.forms), dtype=np.dtype([("a", "<u8"), ("b", "<u4")]))[corpus]
-        _, self.unit_form = np.unique(digests, return_inverse=True)
-        self.unit_form = self.unit_form.reshape(-1)
-        self.digests = digests
-        n = len(corpus)
-        # content words of each unit: distinct, in rank order
-        sizes = self.hi - self.lo
-        owner = np.repeat(np.arange(n, dtype=np.int64), sizes)
-        flat = self.words[np.arange(len(owner)) + np.repeat(self.lo - (np.cumsum(sizes) - sizes), sizes)]
-        is_content = np.fromiter(map(_is_content, self.vocab), dtype=bool, count=len(self.vocab))
-        keep = is_content[flat]
-        codes = np.unique(owner[keep] * max(1, len(self.vocab)) + flat[keep])
-        self.content_unit, self.content_rank = codes // max(1, len(self.vocab)), codes % max(1, len(self.vocab))
+        self.digests = np.frombuffer(bytes(units.forms), dtype=np.dtype([("a", "<u8"), ("b", "<u4")]))[corpus]
+        self.unit_form = np.unique(self.digests, return_inverse=True)[1].reshape(-1)
+        # content words of each unit: distinct, in rank order (units as numbered in pass 1,
+        # then in corpus order: ``position``)
+        position = np.empty(n, dtype=np.int64)
+        position[corpus] = np.arange(n)
+        is_content = np.fromiter(map(_is_content, words), dtype=bool, count=len(words))
+        keep = is_content[self.numbers]
+        owner = np.repeat(position, np.diff(offsets))[keep]
+        size = max(1, len(words))
+        codes = np.unique(owner * size + self.rank[self.numbers[keep]])
+        del keep, owner
+        self.content_unit, self.content_rank = (codes // size).astype(np.int32), (codes % size).astype(np.int32)
+        del codes
         self.content_ptr = np.searchsorted(self.content_unit, np.arange(n + 1))
-        # the units of each content word, in corpus order
-        by_word = np.lexsort((self.content_unit, self.content_rank))
-        self.group_units = self.content_unit[by_word]
-        self.group_ptr = np.searchsorted(self.content_rank[by_word], np.arange(len(self.vocab) + 1))
+        self._groups = None
+
+    def group(self, word: str):
+        """The units (numbers) holding a content word, in corpus order."""
+        import numpy as np
+
+        if self._groups is None:
+            by_word = np.lexsort((self.content_unit, self.content_rank))
+            self._groups = self.content_unit[by_word], np.searchsorted(self.content_rank[by_word], np.arange(len(self.vocab) + 1))
+        units, ptr = self._groups
+        r = self.rank_of[word]
+        return units[ptr[r] : ptr[r + 1]]
 
     @staticmethod
     def distinct(a, b, size: int):
@@ -212,7 +221,7 @@ class _Tables:
         return np.unique(a.astype(np.int64) * max(1, size) + b) % max(1, size)
 
     def unit(self, u: int) -> _Unit:
-        words = tuple(self.vocab[r] for r in self.words[self.lo[u] : self.hi[u]].tolist())
+        words = tuple(self.vocab[r] for r in self.rank[self.numbers[self.lo[u] : self.hi[u]]].tolist())
         doc = int(self.doc[u])
         return _Unit(doc, self.ids[doc], int(self.start[u]), int(self.end[u]), int(self.seq[u]), words,
                      self.digests[u].tobytes())
