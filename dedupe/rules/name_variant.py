@@ -342,20 +342,25 @@ class Related:
         from sklearn.preprocessing import normalize
 
         # each document's term counts as arrays at once (term ids in order of first sight), so
-        # that only one string per distinct term is held, not a Counter per document
-        seen, ids, counts, sizes = {}, [], [], []
+        # that only one string per distinct term is held, not a Counter per document; ids
+        # as int32 and each row sorted by column in place (every document using a variant
+        # form may be asked about: these arrays were the rules' largest at the end of the scan)
+        seen, ids, counts, sizes = {}, array("i"), array("d"), [0]
         for t in self.totals.texts(self.indices):
             c = _term_counts(t)
-            ids.append(np.fromiter((seen.setdefault(w, len(seen)) for w in c), dtype=np.int64, count=len(c)))
-            counts.append(np.fromiter(c.values(), dtype=np.float64, count=len(c)))
-            sizes.append(len(c))
+            ids.extend(seen.setdefault(w, len(seen)) for w in c)
+            counts.extend(c.values())
+            sizes.append(len(ids))
         vocabulary = sorted(seen)  # columns in term order
-        column = np.zeros(len(seen), dtype=np.int64)
-        column[[seen[t] for t in vocabulary]] = np.arange(len(vocabulary))
-        col = column[np.concatenate(ids)] if ids else np.zeros(0, dtype=np.int64)
-        data = np.concatenate(counts) if counts else np.zeros(0)
-        order = np.lexsort((col, np.repeat(np.arange(len(sizes)), sizes)))  # each row by column
-        matrix = csr_matrix((data[order], col[order], np.cumsum([0] + sizes)), shape=(len(sizes), max(1, len(vocabulary))))
+        column = np.zeros(len(seen), dtype=np.int32)
+        column[[seen[t] for t in vocabulary]] = np.arange(len(vocabulary), dtype=np.int32)
+        del seen
+        col = column[np.frombuffer(ids, dtype=np.int32)]
+        del ids
+        matrix = csr_matrix((np.frombuffer(counts, dtype=np.float64).copy(), col, np.array(sizes, dtype=np.int64)),
+                            shape=(len(sizes) - 1, max(1, len(vocabulary))))
+        del counts, col
+        matrix.sort_indices()  # each row by column
         df = np.zeros(matrix.shape[1])
         df[: len(vocabulary)] = [self.totals.tally[t] for t in vocabulary]
         idf = np.full_like(df, fill_value=self.totals.documents + 1) / (df + 1.0)
