@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections import Counter, defaultdict
+from collections import Counter
 from functools import lru_cache
 from collections.abc import Mapping
 from typing import Callable, Iterable, Optional
@@ -138,7 +138,7 @@ class _Collected:
         self.document: dict = {}  # batch start -> its findings of the document-scope rules
         # per keyed rule, its pass-1 items grouped by key as the batches come (in job order,
         # which is corpus order): the items are not held per batch
-        self.groups: dict = {rid: defaultdict(list) for rid in keyed}
+        self.groups: dict = {rid: _keyed.new_groups(_keyed.keyed_rule(rid)) for rid in keyed}
         self.collected = 0  # batches whose pass 1 is in
         # the pass-1 tallies, added up as the batches come (in job order, which is corpus
         # order): not held per batch

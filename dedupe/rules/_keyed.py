@@ -15,7 +15,12 @@ A keyed rule (:class:`Keyed`) says:
   pass 1 keeps that order, and grouping keeps it); with ``batched``, ``compare(groups, plan)``
   over all the groups at hand at once (every group here, a partition's in a staged run), for
   a rule whose pairs are counted over many keys at once (quote-drift);
-- ``report(matches, plan, totals)`` on the driver: the findings, from the matches alone;
+- ``report(matches, plan, totals)`` on the driver: the findings, from the matches alone
+  (and the texts of the documents they name, ``totals.texts``);
+- ``store``, optional: makes the container that holds the rule's pass-1 items grouped by
+  key until pass 2 (:func:`new_groups`), in place of a list per key: a mapping (key ->
+  its items, keys sorted) with ``add(pairs)`` and, with ``census``, ``noted()`` (the keys the
+  census notes), that may hold the items compactly (quote-drift's units as arrays);
 - ``holder(key, item)``, optional: the index of the document holding the item, or None
   when the key's group must be compared whatever documents it holds. With it, a run that
   keeps the findings of some documents only (drafts against an archive) compares only the
@@ -69,6 +74,7 @@ class Keyed:
     focus: Optional[Callable] = None  # (drafts) -> collect, see above
     passes: tuple = ()  # of Pass, after the plan, see above
     batched: bool = False  # compare takes every group at hand at once, see above
+    store: Optional[Callable] = None  # () -> a container of the grouped items, see group_into
 
 
 @dataclass(frozen=True)
@@ -160,10 +166,13 @@ def grouped(items) -> dict:
     return {k: groups[k] for k in sorted(groups)}
 
 
-def census(keyed: Keyed, groups: dict) -> list:
+def census(keyed: Keyed, groups) -> list:
     """The keys the census notes, in key order."""
     if keyed.census is None:
         return []
+    noted = getattr(groups, "noted", None)  # a rule's store may count them its own way
+    if noted is not None:
+        return noted()
     return [k for k, items in groups.items() if keyed.census(k, items)]
 
 
@@ -237,7 +246,7 @@ def run(rule_id: str, docs: list, workers: int = 1, only: Optional[set] = None) 
     indexed = list(enumerate(docs))
     jobs = (((rule_id,), chunk) for chunk in batches(indexed, BATCH))
     parts = pmap(_collect_job, jobs, workers if len(docs) > BATCH else 1)
-    return conclude(rule_id, *gathered(part[rule_id] for part in parts), docs, only)
+    return conclude(rule_id, *gathered((part[rule_id] for part in parts), keyed_rule(rule_id)), docs, only)
 
 
 def conclude(rule_id: str, groups: dict, tally: Counter, docs: list, only: Optional[set] = None) -> list:
@@ -250,17 +259,27 @@ def conclude(rule_id: str, groups: dict, tally: Counter, docs: list, only: Optio
     return finished(rule_id, planned(rule_id, groups, tally, docs, only), docs)
 
 
-def group_into(groups: dict, found) -> None:
-    """Add pass-1 ``(key, item)`` pairs to ``groups`` (a ``defaultdict(list)``: key -> its
-    items), as they come (in corpus order): the pairs themselves are not held."""
+def new_groups(keyed: Keyed):
+    """An empty container of a rule's pass-1 items grouped by key: its ``store``, else a
+    ``defaultdict(list)`` (key -> its items)."""
+    return keyed.store() if keyed.store is not None else defaultdict(list)
+
+
+def group_into(groups, found) -> None:
+    """Add pass-1 ``(key, item)`` pairs to ``groups`` (made by :func:`new_groups`), as they
+    come (in corpus order): the pairs themselves are not held."""
+    if not isinstance(groups, dict):  # a rule's store
+        groups.add(found)
+        return
     for key, item in found:
         groups[key].append(item)
 
 
-def gathered(parts) -> tuple:
+def gathered(parts, keyed: Optional[Keyed] = None) -> tuple:
     """The pass-1 ``(items, tally)`` of batches in corpus order (what :func:`collect` gives)
-    as the items grouped by key and the tallies added up, for :func:`conclude`."""
-    groups: dict = defaultdict(list)
+    as the items grouped by key (in ``keyed``'s store, when it has one) and the tallies added
+    up, for :func:`conclude`."""
+    groups = new_groups(keyed) if keyed is not None else defaultdict(list)
     tally: Counter = Counter()
     for found, part_tally in parts:
         group_into(groups, found)
@@ -275,7 +294,8 @@ def planned(rule_id: str, groups: dict, tally: Counter, docs: list, only: Option
     # the tally taken over, not copied (the callers give theirs up): two copies of a tally
     # over the corpus' vocabulary were held through pass 2
     totals = Totals(documents=len(docs), tally=tally, texts=lambda indices: (docs[i].text for i in indices))
-    groups = {k: groups[k] for k in sorted(groups)}
+    if isinstance(groups, dict):  # (a rule's store gives its keys sorted)
+        groups = {k: groups[k] for k in sorted(groups)}
     noted = census(keyed, groups)
     mine = None if only is None else {i for i, d in enumerate(docs) if d.id in only}
     if mine is not None and keyed.holder is not None and keyed.seeded is not None:

@@ -19,7 +19,10 @@ A hyphen or space written or left out ("Coca-Cola"/"CocaCola") is ``info`` where
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from ._keyed import Excerpt, Keyed, Part, run
@@ -66,6 +69,78 @@ def _word_key(word: str):
 
 def _occurrence(doc, index: int, start: int, end: int) -> tuple:
     return Part(doc.id, Excerpt(doc.text[start:end], start), index), start, end
+
+
+class _Occurrences(Mapping):
+    """name-variant's pass-1 items grouped by key (``Keyed.store``): key -> its items, in
+    corpus order, as a mapping whose keys are sorted. Held as arrays per key (a capitalised
+    word's occurrences as (document, start) numbers; a surname's mentions as their given
+    names, texts and (document, start, end) numbers), the ids per document, instead of a
+    tuple and an excerpt per item: every occurrence of the corpus is held until pass 2. A
+    group read by key is a sequence that makes its items when read (:class:`_Group`)."""
+
+    def __init__(self):
+        self.groups: dict = {}  # key -> ([given names], [texts], array) or array
+        self.ids: dict = {}  # document index -> id
+
+    def add(self, found) -> None:
+        groups, ids = self.groups, self.ids
+        for key, item in found:
+            if key[0] == "w":
+                index, doc_id, start = item
+                numbers = groups.get(key)
+                if numbers is None:
+                    numbers = groups[key] = array("q")
+                numbers.append(index)
+                numbers.append(start)
+            else:
+                given, (part, start, end) = item
+                index, doc_id = part.index, part.id
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = ([], [], array("q"))
+                group[0].append(sys.intern(given))
+                group[1].append(sys.intern(part.text.text))
+                group[2].extend((index, start, end))
+            if index not in ids:
+                ids[index] = doc_id
+
+    def __iter__(self):
+        return iter(sorted(self.groups))
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def __contains__(self, key) -> bool:
+        return key in self.groups
+
+    def __getitem__(self, key: str) -> "_Group":
+        return _Group(key, self.groups[key], self.ids)
+
+
+class _Group(Sequence):
+    """The items of one key of :class:`_Occurrences`, as :func:`_collect` gave them, each
+    made when read."""
+
+    def __init__(self, key: str, held, ids: dict):
+        self.key, self.held, self.ids = key, held, ids
+
+    def __len__(self) -> int:
+        return len(self.held) // 2 if self.key[0] == "w" else len(self.held[0])
+
+    def __getitem__(self, n: int):
+        if isinstance(n, slice):
+            return [self[i] for i in range(*n.indices(len(self)))]
+        if n < 0:
+            n += len(self)
+        if not 0 <= n < len(self):
+            raise IndexError(n)
+        if self.key[0] == "w":
+            index, start = self.held[2 * n], self.held[2 * n + 1]
+            return index, self.ids[index], start
+        givens, texts, numbers = self.held
+        index, start, end = numbers[3 * n : 3 * n + 3]
+        return givens[n], (Part(self.ids[index], Excerpt(texts[n], start), index), start, end)
 
 
 def _opposite_genders(a: str, b: str) -> bool:
@@ -267,20 +342,25 @@ class Related:
         from sklearn.preprocessing import normalize
 
         # each document's term counts as arrays at once (term ids in order of first sight), so
-        # that only one string per distinct term is held, not a Counter per document
-        seen, ids, counts, sizes = {}, [], [], []
+        # that only one string per distinct term is held, not a Counter per document; ids
+        # as int32 and each row sorted by column in place (every document using a variant
+        # form may be asked about: these arrays were the rules' largest at the end of the scan)
+        seen, ids, counts, sizes = {}, array("i"), array("d"), [0]
         for t in self.totals.texts(self.indices):
             c = _term_counts(t)
-            ids.append(np.fromiter((seen.setdefault(w, len(seen)) for w in c), dtype=np.int64, count=len(c)))
-            counts.append(np.fromiter(c.values(), dtype=np.float64, count=len(c)))
-            sizes.append(len(c))
+            ids.extend(seen.setdefault(w, len(seen)) for w in c)
+            counts.extend(c.values())
+            sizes.append(len(ids))
         vocabulary = sorted(seen)  # columns in term order
-        column = np.zeros(len(seen), dtype=np.int64)
-        column[[seen[t] for t in vocabulary]] = np.arange(len(vocabulary))
-        col = column[np.concatenate(ids)] if ids else np.zeros(0, dtype=np.int64)
-        data = np.concatenate(counts) if counts else np.zeros(0)
-        order = np.lexsort((col, np.repeat(np.arange(len(sizes)), sizes)))  # each row by column
-        matrix = csr_matrix((data[order], col[order], np.cumsum([0] + sizes)), shape=(len(sizes), max(1, len(vocabulary))))
+        column = np.zeros(len(seen), dtype=np.int32)
+        column[[seen[t] for t in vocabulary]] = np.arange(len(vocabulary), dtype=np.int32)
+        del seen
+        col = column[np.frombuffer(ids, dtype=np.int32)]
+        del ids
+        matrix = csr_matrix((np.frombuffer(counts, dtype=np.float64).copy(), col, np.array(sizes, dtype=np.int64)),
+                            shape=(len(sizes) - 1, max(1, len(vocabulary))))
+        del counts, col
+        matrix.sort_indices()  # each row by column
         df = np.zeros(matrix.shape[1])
         df[: len(vocabulary)] = [self.totals.tally[t] for t in vocabulary]
         idf = np.full_like(df, fill_value=self.totals.documents + 1) / (df + 1.0)
@@ -333,7 +413,7 @@ def _together(plan: dict) -> list:
 
 
 KEYED = Keyed(collect=_collect, compare=_compare, report=_report, census=_census, plan=_plan, tally=_terms,
-              holder=_holder, together=_together, seeded=_plan)
+              holder=_holder, together=_together, seeded=_plan, store=_Occurrences)
 
 
 def _check(docs, ctx):

@@ -28,8 +28,9 @@ import re
 import sys
 from collections import Counter, defaultdict
 from functools import lru_cache
-from itertools import chain, compress, count
-from operator import attrgetter
+from array import array
+from collections.abc import Mapping
+from itertools import chain
 from typing import Optional
 
 from ..textutil import sentences, single_sentence
@@ -44,7 +45,6 @@ MIN_SHARED = 2  # candidate forms share at least this many content words ...
 SHARED_SHARE = 0.4  # ... and this share of the content words of the one with fewer
 MAX_KEY_FORMS = 100  # a content word in more distinct quotations than this is no key
 _BLOCK = 256  # forms whose shared keys are counted at once (see _compare_groups)
-_FORM, _CONTENT, _DOC = attrgetter("form"), attrgetter("content"), attrgetter("doc")
 MAX_SUBSTITUTION = 3  # a replaced stretch longer than this (words) is a rewrite, not a synonym
 WARN_SUBSTITUTIONS = 2  # this many substitutions make a warning
 RESPELLING = 80  # rapidfuzz ratio at or above which two words are one word respelled
@@ -62,35 +62,169 @@ _NUMBER_WORDS = frozenset(
 
 
 class _Unit:
-    """A quotation or one of its sentences: its document (``part``: id, index, the unit's
-    text), its span, its position among the document's units (``seq``), and what is derived
-    from its text: lower-cased words (one string object per distinct word), their spans,
-    content words (distinct, sorted), and ``form``, a digest of
-    the words equal in every process (one form: one quotation, however often copied). Pickled
-    as its part and span only (the units of one quotation share its part, pickled once), the
-    rest derived again where it is read."""
+    """A quotation or one of its sentences: its document (index ``doc``, id ``id``), its span,
+    its position among the document's units (``seq``), and what is derived from its text:
+    lower-cased words (one string object per distinct word), content words (distinct,
+    sorted), and ``form``, a digest of the words equal in every process (one form: one
+    quotation, however often copied). Made in pass 1 one document at a time; until pass 2
+    the units are rows of :class:`_Units` (arrays), made again as objects only for the forms
+    that match. Pickled without what is derived (derived again where it is read)."""
 
-    __slots__ = ("part", "doc", "start", "end", "seq", "words", "_spans", "content", "form")
+    __slots__ = ("doc", "id", "start", "end", "seq", "words", "content", "form")
 
-    def __init__(self, part: Part, start: int, end: int, seq: int, words: Optional[tuple] = None):
-        self.part, self.doc, self.start, self.end, self.seq = part, part.index, start, end, seq
-        self.words = _piece_words(part.text[start:end]) if words is None else words
-        self._spans = None
-        # (a sorted tuple: a set of a few strings takes five times the memory, and every
-        # quotation of the corpus is held until pass 2)
-        self.content = tuple(sorted(filter(_is_content, set(self.words))))
-        self.form = hashlib.blake2b("\0".join(self.words).encode("utf-8", "surrogatepass"), digest_size=12).digest()
+    def __init__(self, doc: int, doc_id: str, start: int, end: int, seq: int, words: tuple, form: Optional[bytes] = None):
+        self.doc, self.id, self.start, self.end, self.seq, self.words = doc, doc_id, start, end, seq, words
+        # (a sorted tuple: a set of a few strings takes five times the memory)
+        self.content = tuple(sorted(filter(_is_content, set(words))))
+        self.form = hashlib.blake2b("\0".join(words).encode("utf-8", "surrogatepass"), digest_size=_DIGEST).digest() \
+            if form is None else form
 
-    @property
-    def spans(self) -> list:
-        """The span of each word (read only for a finding: found when first asked)."""
-        if self._spans is None:
-            found = _WORD_RE.finditer(self.part.text[self.start : self.end])
-            self._spans = [(self.start + m.start(), self.start + m.end()) for m in found]
-        return self._spans
+    def spans(self, text) -> list:
+        """The span of each word (``text``: the document's text, or an excerpt of it that slices
+        with its offsets)."""
+        found = _WORD_RE.finditer(text[self.start : self.end])
+        return [(self.start + m.start(), self.start + m.end()) for m in found]
 
     def __reduce__(self):
-        return _Unit, (self.part, self.start, self.end, self.seq)
+        return _Unit, (self.doc, self.id, self.start, self.end, self.seq, self.words)
+
+
+_DIGEST = 12  # bytes of a form's digest
+
+
+class _Units(Mapping):
+    """quote-drift's pass-1 units grouped by content word (``Keyed.store``): content word ->
+    the units holding it, in corpus order, as a mapping whose keys are sorted. Held as arrays
+    (per unit its document index, position, span, form digest, and its words as numbers in
+    one array; per document its id), about a tenth of the memory of the unit objects and of
+    a list per key: every quotation of the corpus is held until pass 2. The groups are found
+    from the units' words in pass 2 (:meth:`tables`); a group read by key is made of unit
+    objects again."""
+
+    def __init__(self):
+        self.vocabulary: defaultdict = defaultdict()  # word -> its number, in order of first sight
+        self.vocabulary.default_factory = self.vocabulary.__len__
+        self.doc, self.seq, self.start, self.end = array("q"), array("q"), array("q"), array("q")
+        self.forms = bytearray()  # _DIGEST bytes per unit
+        self.offsets, self.words = array("q", [0]), array("i")  # the words of unit u: words[offsets[u]:offsets[u + 1]]
+        self.ids: dict = {}  # document index -> id
+        self.keys: set = set()  # the content words whose groups are held
+        self._tables = None
+
+    def add(self, found) -> None:
+        """Add pass-1 ``(content word, unit)`` pairs (in corpus order, as ``group_into`` takes
+        them; one unit under each of its content words)."""
+        self._tables = None  # (its arrays are views of these)
+        last, seen, number = None, set(), self.vocabulary.__getitem__
+        for word, unit in found:
+            self.keys.add(word)
+            if unit is last or (unit.doc, unit.seq) in seen:
+                continue
+            last = unit
+            seen.add((unit.doc, unit.seq))
+            self.doc.append(unit.doc)
+            self.seq.append(unit.seq)
+            self.start.append(unit.start)
+            self.end.append(unit.end)
+            self.forms += unit.form
+            self.words.extend(map(number, unit.words))
+            self.offsets.append(len(self.words))
+            self.ids[unit.doc] = unit.id
+
+    def tables(self) -> "_Tables":
+        if self._tables is None:
+            self._tables = _Tables(self)
+        return self._tables
+
+    def __iter__(self):
+        return iter(sorted(self.keys))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __contains__(self, word) -> bool:
+        return word in self.keys
+
+    def __getitem__(self, word: str) -> list:
+        if word not in self.keys:
+            raise KeyError(word)
+        t = self.tables()
+        return [t.unit(u) for u in t.group(word).tolist()]
+
+    def noted(self) -> list:
+        """The keys of :func:`_census` (a content word in more than ``MAX_KEY_FORMS`` forms),
+        counted over the arrays, in key order."""
+        t = self.tables()
+        import numpy as np
+
+        size = len(t.vocab)
+        per_key = np.bincount(t.distinct(t.unit_form[t.content_unit], t.content_rank, size), minlength=size)
+        return [t.vocab[r] for r in np.flatnonzero(per_key > MAX_KEY_FORMS).tolist() if t.vocab[r] in self.keys]
+
+
+class _Tables:
+    """What pass 2 reads of :class:`_Units`, as numpy arrays: units renumbered in corpus
+    order, the form of each unit, their content words as ranks of the words in string order
+    (so that the least rank is the first word in key order), and (made when first asked) the
+    units of each content word."""
+
+    def __init__(self, units: _Units):
+        import numpy as np
+
+        self.ids, self.numbers = units.ids, np.frombuffer(units.words, dtype=np.int32)
+        words = list(units.vocabulary)  # by number
+        order = sorted(range(len(words)), key=words.__getitem__)
+        self.vocab = [words[i] for i in order]  # by rank
+        self.rank_of = {w: r for r, w in enumerate(self.vocab)}
+        self.rank = np.empty(len(words), dtype=np.int32)
+        self.rank[order] = np.arange(len(words), dtype=np.int32)
+        doc, seq = np.frombuffer(units.doc, dtype=np.int64), np.frombuffer(units.seq, dtype=np.int64)
+        corpus = np.lexsort((seq, doc))  # (in pass 1 the units come in corpus order)
+        n = len(corpus)
+        offsets = np.frombuffer(units.offsets, dtype=np.int64)
+        self.doc, self.seq = doc[corpus], seq[corpus]
+        self.start, self.end = np.frombuffer(units.start, dtype=np.int64)[corpus], np.frombuffer(units.end, dtype=np.int64)[corpus]
+        self.lo, self.hi = offsets[:-1][corpus], offsets[1:][corpus]
+        self.digests = np.frombuffer(bytes(units.forms), dtype=np.dtype([("a", "<u8"), ("b", "<u4")]))[corpus]
+        self.unit_form = np.unique(self.digests, return_inverse=True)[1].reshape(-1)
+        # content words of each unit: distinct, in rank order (units as numbered in pass 1,
+        # then in corpus order: ``position``)
+        position = np.empty(n, dtype=np.int64)
+        position[corpus] = np.arange(n)
+        is_content = np.fromiter(map(_is_content, words), dtype=bool, count=len(words))
+        keep = is_content[self.numbers]
+        owner = np.repeat(position, np.diff(offsets))[keep]
+        size = max(1, len(words))
+        codes = np.unique(owner * size + self.rank[self.numbers[keep]])
+        del keep, owner
+        self.content_unit, self.content_rank = (codes // size).astype(np.int32), (codes % size).astype(np.int32)
+        del codes
+        self.content_ptr = np.searchsorted(self.content_unit, np.arange(n + 1))
+        self._groups = None
+
+    def group(self, word: str):
+        """The units (numbers) holding a content word, in corpus order."""
+        import numpy as np
+
+        if self._groups is None:
+            by_word = np.lexsort((self.content_unit, self.content_rank))
+            self._groups = self.content_unit[by_word], np.searchsorted(self.content_rank[by_word], np.arange(len(self.vocab) + 1))
+        units, ptr = self._groups
+        r = self.rank_of[word]
+        return units[ptr[r] : ptr[r + 1]]
+
+    @staticmethod
+    def distinct(a, b, size: int):
+        """The ``b`` (numbers below ``size``) of each distinct pair ``(a, b)``."""
+        import numpy as np
+
+        return np.unique(a.astype(np.int64) * max(1, size) + b) % max(1, size)
+
+    def unit(self, u: int) -> _Unit:
+        words = tuple(self.vocab[r] for r in self.rank[self.numbers[self.lo[u] : self.hi[u]]].tolist())
+        doc = int(self.doc[u])
+        return _Unit(doc, self.ids[doc], int(self.start[u]), int(self.end[u]), int(self.seq[u]), words,
+                     self.digests[u].tobytes())
 
 
 def _lower(words) -> tuple:
@@ -110,7 +244,6 @@ def _units(text: str, doc_index: int, doc_id: str = "", near: Optional[frozenset
     ``seq`` counts them all)."""
     out, seq = [], 0
     for q, spans in _pieces(text):
-        part = None  # one excerpt for the quotation and its sentences
         for s, e in spans:
             words = _piece_words(text[s:e])
             if len(words) < MIN_WORDS:
@@ -118,8 +251,7 @@ def _units(text: str, doc_index: int, doc_id: str = "", near: Optional[frozenset
             seq += 1
             if near is not None and near.isdisjoint(_content(words)):
                 continue
-            part = part or Part(doc_id, Excerpt(text[q.start : q.end], q.start), doc_index)
-            out.append(_Unit(part, s, e, seq - 1, words))
+            out.append(_Unit(doc_index, doc_id, s, e, seq - 1, words))
     return out
 
 
@@ -277,10 +409,10 @@ def _compare(a: tuple, b: tuple):
     return (a0, a1), (b0, b1), diffs, subs, swapped, agreement
 
 
-def _text_of(text: str, unit: _Unit, i0: int, i1: int) -> str:
+def _text_of(text, spans: list, i0: int, i1: int) -> str:
     if i0 >= i1:
         return ""
-    return text[unit.spans[i0][0] : unit.spans[i1 - 1][1]]
+    return text[spans[i0][0] : spans[i1 - 1][1]]
 
 
 def _forms(units: list) -> dict:
@@ -329,58 +461,68 @@ def _plan(no_key: list, totals) -> frozenset:
     return frozenset(no_key)
 
 
-def _compare_groups(groups: dict, no_key: frozenset) -> list:
+def _compare_groups(groups, no_key: frozenset) -> list:
     """Matches ``(order, found, occurrences of a, occurrences of b)`` among the forms of
-    ``groups`` (key -> its units), each pair of forms compared in the group of the first key
-    they share (a word of ``no_key`` is no key), when that group is one of ``groups``.
+    ``groups`` (key -> its units: a :class:`_Units`, or a dict of lists of units), each pair
+    of forms compared in the group of the first key they share (a word of ``no_key`` is no
+    key), when that group is one of ``groups``.
 
     The shared keys of every pair of forms are counted at once, as a product of the sparse
     form-by-key matrix with its transpose (in blocks of forms, so that memory stays bounded),
     and only the pairs sharing enough keys are read one by one."""
-    # form -> its units: a group holding one unit of a form holds them all (they have the
-    # same content words), in corpus order; a group's forms are read in C, and only the units
-    # of forms not seen before are taken one by one
-    occurrences: dict = {}
-    for units in groups.values():
-        fresh = set(map(_FORM, units)).difference(occurrences)
-        if fresh:
-            for u in compress(units, map(fresh.__contains__, map(_FORM, units))):
-                occurrences.setdefault(u.form, []).append(u)
-    if len(set(map(_DOC, chain.from_iterable(occurrences.values())))) < 2:
+    if not isinstance(groups, _Units):
+        units = _Units()
+        units.add((word, u) for word, group in groups.items() for u in group)
+        groups = units
+    if len(groups.ids) < 2:
         return []  # a match is between two documents (a scan of one file imports no scipy)
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    forms = [occ[0] for occ in occurrences.values()]  # a unit of each form, in order of first sight
+    t = groups.tables()
+    size = max(1, len(t.vocab))
+    # form -> its units (a group holding one unit of a form holds them all: they have the
+    # same content words), in corpus order; each form's content words are its first unit's
+    by_form = np.argsort(t.unit_form, kind="stable")
+    forms = int(t.unit_form.max()) + 1 if len(by_form) else 0
+    form_ptr = np.searchsorted(t.unit_form[by_form], np.arange(forms + 1))
+    first = by_form[form_ptr[:-1]]
+    sizes = t.content_ptr[first + 1] - t.content_ptr[first]
+    cols = t.content_rank[np.arange(int(sizes.sum())) + np.repeat(t.content_ptr[first] - (np.cumsum(sizes) - sizes), sizes)]
     # the form-by-key matrix from every form's content words (not from the groups at hand,
-    # which may be some keys only): words numbered in C, the words of no_key left out
-    sizes = np.fromiter(map(len, map(_CONTENT, forms)), dtype=np.int64, count=len(forms))
-    numbered = dict(zip(dict.fromkeys(chain.from_iterable(map(_CONTENT, forms))), count()))
-    cols = np.fromiter(map(numbered.__getitem__, chain.from_iterable(map(_CONTENT, forms))), dtype=np.int32,
-                       count=int(sizes.sum()))
-    is_key = np.fromiter((w not in no_key for w in numbered), dtype=bool, count=len(numbered))
+    # which may be some keys only), the words of no_key left out
+    is_key = np.ones(size, dtype=bool)
+    is_key[[t.rank_of[w] for w in no_key if w in t.rank_of]] = False
     kept = is_key[cols]
-    per_form = np.bincount(np.repeat(np.arange(len(forms), dtype=np.int32), sizes)[kept], minlength=len(forms))
+    per_form = np.bincount(np.repeat(np.arange(forms, dtype=np.int64), sizes)[kept], minlength=forms)
     indptr = np.concatenate(([0], np.cumsum(per_form)))
     cols = cols[kept]
     del kept
-    matrix = csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(len(forms), len(numbered)))
-    in_group = np.bincount(cols, minlength=len(numbered))  # key -> the forms its group holds
+    matrix = csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(forms, size))
+    in_group = np.bincount(cols, minlength=size)  # key -> the forms its group holds
     transposed = matrix.T.tocsr()
+    made: dict = {}  # form -> its units as objects
+
+    def occurrences(f: int) -> list:
+        if f not in made:
+            made[f] = [t.unit(u) for u in by_form[form_ptr[f] : form_ptr[f + 1]].tolist()]
+        return made[f]
+
     out = []
-    for lo in range(0, len(forms), _BLOCK):
+    for lo in range(0, forms, _BLOCK):
         shared = (matrix[lo : lo + _BLOCK] @ transposed).tocoo()
         rows, other, n = shared.row + lo, shared.col, shared.data
         keep = (other > rows) & (n >= MIN_SHARED) & (n >= SHARED_SHARE * np.minimum(sizes[rows], sizes[other]))
         for i, j in zip(rows[keep].tolist(), other[keep].tolist()):
-            word = min(set(forms[i].content).intersection(forms[j].content).difference(no_key))
-            if word not in groups or in_group[numbered[word]] > MAX_KEY_FORMS:
+            word = min(set(cols[indptr[i] : indptr[i + 1]].tolist()).intersection(cols[indptr[j] : indptr[j + 1]].tolist()))
+            if t.vocab[word] not in groups or in_group[word] > MAX_KEY_FORMS:
                 continue
-            occ_a, occ_b = occurrences[forms[i].form], occurrences[forms[j].form]
-            if (occ_a[0].doc, occ_a[0].seq) > (occ_b[0].doc, occ_b[0].seq):
-                occ_a, occ_b = occ_b, occ_a  # the form that comes first in the group is a
-            if len({u.doc for u in occ_a} | {u.doc for u in occ_b}) < 2:
+            if first[i] > first[j]:
+                i, j = j, i  # the form that comes first in the group is a
+            docs = t.doc[by_form[form_ptr[i] : form_ptr[i + 1]]], t.doc[by_form[form_ptr[j] : form_ptr[j + 1]]]
+            if docs[0].min() == docs[0].max() == docs[1].min() == docs[1].max():
                 continue
+            occ_a, occ_b = occurrences(i), occurrences(j)
             found = _compare(occ_a[0].words, occ_b[0].words)
             if found is not None:
                 # longest first, so a whole quotation is reported before its sentences; then
@@ -392,10 +534,21 @@ def _compare_groups(groups: dict, no_key: frozenset) -> list:
 
 
 def _findings(matches: list, plan, totals):
+    # the units of the matches with an excerpt of their document's text each (its documents
+    # read again, once each, in corpus order)
+    units = {(u.doc, u.seq): u for m in matches for u in chain(m[2], m[3])}
+    by_doc: dict = defaultdict(list)
+    for u in units.values():
+        by_doc[u.doc].append(u)
+    indices = sorted(by_doc)
+    parts = {}
+    for index, text in zip(indices, totals.texts(indices)):
+        for u in by_doc[index]:
+            parts[u.doc, u.seq] = Part(u.id, Excerpt(text[u.start : u.end], u.start), index)
     flagged: dict = defaultdict(list)  # doc -> [(start, end)] already reported
     for _, found, occ_a, occ_b in sorted(matches, key=lambda m: m[0]):
-        yield from _report(found, occ_a, occ_b, flagged, side=0)
-        yield from _report(found, occ_b, occ_a, flagged, side=1)
+        yield from _report(found, occ_a, occ_b, flagged, parts, side=0)
+        yield from _report(found, occ_b, occ_a, flagged, parts, side=1)
 
 
 def _holder(word: str, unit) -> int:
@@ -404,33 +557,37 @@ def _holder(word: str, unit) -> int:
 
 
 KEYED = Keyed(collect=_collect, compare=_compare_groups, batched=True, report=_findings, census=_census, plan=_plan, holder=_holder,
-              focus=_focus)
+              focus=_focus, store=_Units)
 
 
 def _check(docs, ctx):
     return run(RULE.id, docs)
 
 
-def _report(found, occurrences, others, flagged, side: int):
-    """One finding per occurrence of this form not yet reported, pointing at the other form."""
+def _report(found, occurrences, others, flagged, parts: dict, side: int):
+    """One finding per occurrence of this form not yet reported, pointing at the other form
+    (``parts``: (document, seq) -> the unit's document, with an excerpt of its text)."""
     (a0, a1), (b0, b1), diffs, subs, swapped_words, agreement = found
     lo, hi = ((a0, a1), (b0, b1)) if side == 0 else ((b0, b1), (a0, a1))
     pick = (lambda d: (d[0], d[1], d[2], d[3])) if side == 0 else (lambda d: (d[2], d[3], d[0], d[1]))
     severity = "warning" if swapped_words >= WARN_SUBSTITUTIONS else "info"
     for unit in occurrences:
-        s, e = unit.spans[lo[0]][0], unit.spans[lo[1] - 1][1]
+        doc = parts[unit.doc, unit.seq]
+        spans = unit.spans(doc.text)
+        s, e = spans[lo[0]][0], spans[lo[1] - 1][1]
         if any(fs <= s and e <= fe for fs, fe in flagged[unit.doc]):
             continue
         other = next((o for o in others if o.doc != unit.doc), None)
         if other is None:
             continue
         flagged[unit.doc].append((s, e))
-        doc, odoc = unit.part, other.part
-        os_, oe = other.spans[hi[0]][0], other.spans[hi[1] - 1][1]
+        odoc = parts[other.doc, other.seq]
+        ospans = other.spans(odoc.text)
+        os_, oe = ospans[hi[0]][0], ospans[hi[1] - 1][1]
 
         def pair(d):
             i0, i1, j0, j1 = pick(d)
-            return {"this": _text_of(doc.text, unit, i0, i1), "other": _text_of(odoc.text, other, j0, j1)}
+            return {"this": _text_of(doc.text, spans, i0, i1), "other": _text_of(odoc.text, ospans, j0, j1)}
 
         swapped = "; ".join(f"'{c['this']}' / '{c['other']}'" for c in map(pair, subs[:4]))
         kind = "words replaced by others" if severity == "warning" else "one word replaced by another"
