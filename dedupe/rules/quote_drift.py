@@ -634,8 +634,8 @@ RULE = Rule(
         ('"We would open the new data centers in the eleventh month of the year," he said.',
          '"We could open the new datacenters in the 11th month of the year," he said.'),
         # a clause left out, a contraction written in full
-        ('"He is a huge fan of the show, as everyone knows, and a really nice guy to work with," she said.',
-         '"He\'s a huge fan of the show and a really nice guy to work with," she said.'),
+        ('"She is a tireless worker, as everyone knows, and a really good colleague to have around," he said.',
+         '"She\'s a tireless worker and a really good colleague to have around," he said.'),
         # the same word in another form
         ('"It was a muddled mess from start to finish for the whole committee," he said.',
          '"It was a muddle from start to finish for the whole committee," he said.'),
