@@ -321,11 +321,14 @@ def finished(rule_id: str, state: tuple, docs: list, first: Optional[tuple] = No
 def held(keyed: Keyed, groups: dict, mine: set, plan) -> dict:
     """The groups holding an item of a document of ``mine`` (indexes) or one whose holder is
     not known (None), and those compared together with one of them (``together``)."""
-    wanted = {k for k, items in groups.items() if _holds(keyed, k, items, mine)}
+    if hasattr(groups, "holding"):  # a rule's own store (``Keyed.store``): its groups made only when read
+        wanted = groups.holding(mine)
+    else:
+        wanted = {k for k, items in groups.items() if _holds(keyed, k, items, mine)}
     for keys in keyed.together(plan) if keyed.together is not None else ():
         if wanted.intersection(keys):
             wanted.update(k for k in keys if k in groups)
-    return {k: items for k, items in groups.items() if k in wanted}
+    return {k: groups[k] for k in groups if k in wanted}
 
 
 def _holds(keyed: Keyed, key: str, items: list, mine: set) -> bool:

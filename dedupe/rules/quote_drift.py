@@ -151,6 +151,15 @@ class _Units(Mapping):
         t = self.tables()
         return [t.unit(u) for u in t.group(word).tolist()]
 
+    def holding(self, mine: set) -> set:
+        """The keys whose group (:meth:`__getitem__`) holds a unit of a document of ``mine``
+        (indexes), found from the arrays without making the groups' units (``_keyed.held``)."""
+        import numpy as np
+
+        t = self.tables()
+        of_mine = np.isin(t.doc[t.content_unit], np.fromiter(mine, dtype=np.int64, count=len(mine)))
+        return {w for w in (t.vocab[r] for r in np.unique(t.content_rank[of_mine]).tolist()) if w in self.keys}
+
     def noted(self) -> list:
         """The keys of :func:`_census` (a content word in more than ``MAX_KEY_FORMS`` forms),
         counted over the arrays, in key order."""
