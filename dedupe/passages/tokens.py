@@ -179,11 +179,27 @@ class WordStore(Sequence):
         self._text_of = text_of
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache
+        # the words of the first ``cache`` documents are held as they are (the bound the cache
+        # keeps anyway: a check's candidates, a small corpus never go to the file); when one
+        # more comes, they are all written to the file and this is None
+        self._first: Optional[list] = []
 
     def append(self, words: Words) -> np.ndarray:
-        """Add the words of the next document (their breaks made here, from their text, if
-        not yet made), with the order of their n-grams (:meth:`Words.order`); returns their
-        n-grams (made here for their order, unless already ordered)."""
+        """Add the words of the next document; returns their n-grams. Past the first ``cache``
+        documents, they go to the file (their breaks made here, from their text, if not yet
+        made), with the order of their n-grams (:meth:`Words.order`)."""
+        if self._first is not None:
+            if not words.text and words.source is None and self._text_of is not None:  # (made apart)
+                words = replace(words, source=partial(self._text_of, len(self._first)))
+            self._first.append(words)
+            if len(self._first) <= self._cache_size:
+                return words.grams
+            first, self._first = self._first, None
+            for w in first[:-1]:
+                self._write(w)
+        return self._write(words)
+
+    def _write(self, words: Words) -> np.ndarray:
         grams = words.grams if "order" not in words._cache else None
         if grams is not None:
             words._cache["order"] = np.argsort(grams, kind="stable")
@@ -195,7 +211,9 @@ class WordStore(Sequence):
         return words.grams if grams is None else grams
 
     def read(self, i: int) -> Words:
-        """The words of document ``i``, read from the file (not kept)."""
+        """The words of document ``i``, read from the file (not kept), or as held."""
+        if self._first is not None:
+            return self._first[i]
         raw = self._records.get(i)
         size, width, ranks, n = _FOOTER.unpack_from(raw, len(raw) - _FOOTER.size)
         offsets = np.dtype(np.int32 if width == 4 else np.int64)
@@ -213,6 +231,8 @@ class WordStore(Sequence):
         return words
 
     def __getitem__(self, i: int) -> Words:
+        if self._first is not None:
+            return self._first[i]
         got = self._cache.get(i)
         if got is not None:
             self._cache.move_to_end(i)
@@ -226,7 +246,7 @@ class WordStore(Sequence):
         return map(self.read, range(len(self)))
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._records) if self._first is None else len(self._first)
 
     def forget(self) -> None:
         """Drop the documents kept once read."""
@@ -234,6 +254,7 @@ class WordStore(Sequence):
 
     def close(self) -> None:
         self.forget()
+        self._first = [] if self._first is not None else None
         self._records.close()
 
     def __enter__(self) -> "WordStore":
