@@ -201,7 +201,9 @@ def _maybe_foreign(text: str, sentences) -> Optional[set]:
 def _surely_english_words() -> frozenset:
     """The entries of :func:`_surely_english` that are one word of letters (a piece of text
     equal to one is one word of ``_WORD``, which repeated syllables taken out may only remove)."""
-    return frozenset(w for w in _surely_english() if re.fullmatch(r"[^\W\d_]+", w))
+    # (an ASCII entry is such a word exactly when it is all letters: ASCII ``\w`` is letters,
+    # digits and ``_``)
+    return frozenset(w for w in _surely_english() if (w.isalpha() if w.isascii() else re.fullmatch(r"[^\W\d_]+", w)))
 
 
 def check(doc, ctx):
