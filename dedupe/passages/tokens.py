@@ -166,10 +166,10 @@ _FOOTER = struct.Struct("<IBBBx")
 
 
 class WordStore(Sequence):
-    """The :class:`Words` of a corpus's documents (numbered in the order added) kept in a
-    temporary file, not in memory, and read back when asked: held for every document until
-    the passages were aligned, they and the aligner's index of each were ~20 KB an article.
-    The last ``cache`` documents read are kept, with what the aligner computed from them
+    """The :class:`Words` of a corpus's documents (numbered in the order added): the first
+    ``cache`` held as they are; past them, all kept in a temporary file, not in memory, and
+    read back when asked (held for every document until the passages were aligned, they and
+    the aligner's index of each were ~20 KB an article). The last ``cache`` documents read are kept, with what the aligner computed from them
     (:meth:`Words.index`, :meth:`Words.break_flags`). Words read back have no text:
     ``text_of`` (document number -> text) reads it when asked (:meth:`Words.tokens_of`).
     Close it when done (or use it as a context manager)."""

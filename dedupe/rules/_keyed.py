@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -75,6 +76,26 @@ class Keyed:
     passes: tuple = ()  # of Pass, after the plan, see above
     batched: bool = False  # compare takes every group at hand at once, see above
     store: Optional[Callable] = None  # () -> a container of the grouped items, see group_into
+
+
+class Store(Mapping):
+    """Base of a rule's container of its pass-1 items (``Keyed.store``): a mapping key -> its
+    group, iterated in key order, over the keys :meth:`held_keys` gives; a subclass adds
+    ``add(pairs)`` and ``__getitem__``, and may add ``noted()`` (the keys its census notes)
+    and ``holding(mine)`` (the keys whose group holds an item of a document of ``mine``),
+    each computed from what it holds instead of from the groups' items."""
+
+    def held_keys(self):
+        raise NotImplementedError
+
+    def __iter__(self):
+        return iter(sorted(self.held_keys()))
+
+    def __len__(self) -> int:
+        return len(self.held_keys())
+
+    def __contains__(self, key) -> bool:
+        return key in self.held_keys()
 
 
 @dataclass(frozen=True)
@@ -268,7 +289,7 @@ def new_groups(keyed: Keyed):
 def group_into(groups, found) -> None:
     """Add pass-1 ``(key, item)`` pairs to ``groups`` (made by :func:`new_groups`), as they
     come (in corpus order): the pairs themselves are not held."""
-    if not isinstance(groups, dict):  # a rule's store
+    if isinstance(groups, Store):
         groups.add(found)
         return
     for key, item in found:
@@ -294,7 +315,7 @@ def planned(rule_id: str, groups: dict, tally: Counter, docs: list, only: Option
     # the tally taken over, not copied (the callers give theirs up): two copies of a tally
     # over the corpus' vocabulary were held through pass 2
     totals = Totals(documents=len(docs), tally=tally, texts=lambda indices: (docs[i].text for i in indices))
-    if isinstance(groups, dict):  # (a rule's store gives its keys sorted)
+    if not isinstance(groups, Store):  # (a store gives its keys sorted)
         groups = {k: groups[k] for k in sorted(groups)}
     noted = census(keyed, groups)
     mine = None if only is None else {i for i, d in enumerate(docs) if d.id in only}

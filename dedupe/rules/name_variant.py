@@ -22,10 +22,10 @@ import re
 import sys
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
-from ._keyed import Excerpt, Keyed, Part, run
+from ._keyed import Excerpt, Keyed, Part, Store, run
 from ._lex import fold, given_name, native_spelling, zipf_en
 from ._people import lexicon_gender, stopwords, strip_possessive
 from ._variants import candidate_neighbours, candidate_pairs, variant_reason
@@ -71,7 +71,7 @@ def _occurrence(doc, index: int, start: int, end: int) -> tuple:
     return Part(doc.id, Excerpt(doc.text[start:end], start), index), start, end
 
 
-class _Occurrences(Mapping):
+class _Occurrences(Store):
     """name-variant's pass-1 items grouped by key (``Keyed.store``): key -> its items, in
     corpus order, as a mapping whose keys are sorted. Held as arrays per key (a capitalised
     word's occurrences as (document, start) numbers; a surname's mentions as their given
@@ -105,14 +105,8 @@ class _Occurrences(Mapping):
             if index not in ids:
                 ids[index] = doc_id
 
-    def __iter__(self):
-        return iter(sorted(self.groups))
-
-    def __len__(self) -> int:
-        return len(self.groups)
-
-    def __contains__(self, key) -> bool:
-        return key in self.groups
+    def held_keys(self) -> dict:
+        return self.groups
 
     def __getitem__(self, key: str) -> "_Group":
         return _Group(key, self.groups[key], self.ids)

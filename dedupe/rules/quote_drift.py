@@ -29,13 +29,12 @@ import sys
 from collections import Counter, defaultdict
 from functools import lru_cache
 from array import array
-from collections.abc import Mapping
 from itertools import chain
 from typing import Optional
 
 from ..textutil import sentences, single_sentence
 from ._lex import function_words
-from ._keyed import Excerpt, Keyed, Part, run
+from ._keyed import Excerpt, Keyed, Part, Store, run
 from .base import Rule, analysis
 
 MIN_WORDS = 6  # a unit shorter than this is a phrase, not a statement
@@ -92,7 +91,7 @@ class _Unit:
 _DIGEST = 12  # bytes of a form's digest
 
 
-class _Units(Mapping):
+class _Units(Store):
     """quote-drift's pass-1 units grouped by content word (``Keyed.store``): content word ->
     the units holding it, in corpus order, as a mapping whose keys are sorted. Held as arrays
     (per unit its document index, position, span, form digest, and its words as numbers in
@@ -136,14 +135,8 @@ class _Units(Mapping):
             self._tables = _Tables(self)
         return self._tables
 
-    def __iter__(self):
-        return iter(sorted(self.keys))
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    def __contains__(self, word) -> bool:
-        return word in self.keys
+    def held_keys(self) -> set:
+        return self.keys
 
     def __getitem__(self, word: str) -> list:
         if word not in self.keys:
