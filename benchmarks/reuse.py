@@ -44,8 +44,12 @@ from dedupe.near.shingles import word_spans  # noqa: E402
 from reuse_corpus import scan_features  # noqa: E402
 
 CLOUGH = Path("/work/shared/data/research/clough.jsonl")
+_MODEL = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
 # the shipped model's regularisation (chosen by cross-validation on the training articles)
-C = json.loads(MODEL_PATH.read_text(encoding="utf-8")).get("C", 1.0)
+C = _MODEL.get("C", 1.0)
+# its training articles: the train half of (b), seeds and generator variants (recorded by
+# scripts/train_derivation.py; a model without the record was trained on the default variant)
+TRAIN = _MODEL.get("train", {"seeds": [1, 2, 3], "variants": ["default"]})
 
 
 # ----- the protocol -----
@@ -142,17 +146,17 @@ def row(name: str, figures: dict, keys: list[str]) -> str:
 
 # ----- held out: trained on the synthetic train half, evaluated elsewhere -----
 class HeldOut:
-    """The second protocol: everything fitted on the synthetic corpus's *train* half (seeds
-    ``TRAIN_SEEDS``, the shipped model's training articles), nothing on the evaluated data.
-    Baseline: class thresholds on word containment in the true sources fitted there;
-    dedupe: the shipped model (fitted there by scripts/train_derivation.py)."""
+    """The second protocol: everything fitted on the synthetic corpus's *train* half (the
+    shipped model's training articles, ``TRAIN``: seeds and generator variants), nothing on
+    the evaluated data. Baseline: class thresholds on word containment in the true sources
+    fitted there; dedupe: the shipped model (fitted there by scripts/train_derivation.py)."""
 
-    def __init__(self, seeds):
-        from reuse_corpus import featured
+    def __init__(self, seeds, variants=("default",)):
+        from reuse_corpus import VARIANTS, featured
 
         b, y = [], []
-        for seed in seeds:
-            arts, judged, _, _, _ = featured("train", seed)
+        for seed, variant in itertools.product(seeds, variants):
+            arts, judged, _, _, _ = featured("train", seed, VARIANTS[variant])
             texts = {a.id: a.text for a in arts}
             b += [containment(a.text, [texts[s] for s in a.sources]) for a in judged]
             y += [a.label for a in judged]
@@ -180,7 +184,7 @@ def print_held_out(title: str, figures: dict) -> None:
         print(f"{task:<44}{f['baseline']:>16.3f}{f['dedupe']:>16.3f}{f['dedupe'] - f['baseline']:>+10.3f}")
 
 
-TRAIN_SEEDS = (1, 2, 3)
+TRAIN_SEEDS = tuple(TRAIN["seeds"])
 
 
 # ----- (a) -----
@@ -218,7 +222,8 @@ def clough(folds: int, repeats: int, held: HeldOut) -> None:
         print(row(name, f, ["baseline", "dedupe"]) + f"{f['dedupe'][0] - f['baseline'][0]:>+10.3f}" + against_target(f))
     for name, f, ordered in results:
         print_confusion(name, f, ordered)
-    print_held_out("trained on (b)'s train half, nothing fitted on (a) (three-way as above):", held.evaluate(X, b, y3))
+    print_held_out(f"trained on (b)'s train half ({' + '.join(TRAIN['variants'])}), nothing fitted on (a) (three-way as above):",
+                   held.evaluate(X, b, y3))
 
 
 # ----- (b) -----
@@ -259,7 +264,8 @@ def synthetic(folds: int, repeats: int, seed: int, held: HeldOut, spliced: bool 
         print(row(name, res, ["baseline", "dedupe"]) + f"{res['dedupe'][0] - res['baseline'][0]:>+10.3f}" + against_target(res))
     print_confusion("three-way", three, ["none", "partially", "wholly"])
     print_confusion("binary", two, ["none", "derived"])
-    print_held_out("trained on the train half (disjoint stories), nothing fitted on this test half:", held.evaluate(X, b, y3))
+    print_held_out(f"trained on the train half ({' + '.join(TRAIN['variants'])}; disjoint stories), nothing fitted on this test half:",
+                   held.evaluate(X, b, y3))
     if errors:
         from reuse_errors import print_errors
 
@@ -279,7 +285,7 @@ def main() -> None:
                     help="(b): the spliced-copy variant (copied stretches inside the article's own sentences)")
     args = ap.parse_args()
     print("macro-F1: mean ± standard deviation over repeats of stratified k-fold cross-validation")
-    held = HeldOut(TRAIN_SEEDS)
+    held = HeldOut(TRAIN_SEEDS, TRAIN["variants"])
     if args.only != "synthetic":
         clough(args.folds, args.repeats, held)
     if args.only != "clough":

@@ -23,7 +23,9 @@ same corpus (same agency versions, stretches, edits, own sentences and labels): 
 stretch becomes, with probability one half, a *mixed* sentence, a window of 4-12 of its words
 with the article's own words around it (the start and/or the end of a sentence, 2-8 words
 each side, taken from the other split's articles so that no two articles share them); the
-other stretches keep the forms above. The default corpus is unchanged (the shipped model is trained on it).
+other stretches keep the forms above. ``spliced="mixed"`` draws, per newspaper article, the
+probability p (uniform in 0-1) that each of its stretches is spliced: articles from
+whole-sentence copy to wholly spliced copy in one corpus.
 """
 
 from __future__ import annotations
@@ -102,12 +104,15 @@ class _Writer:
         self.at += len(text)
 
 
-def build(split: str = "test", seed: int = 1, spliced: bool = False) -> list[Article]:
+def build(split: str = "test", seed: int = 1, spliced=False) -> list[Article]:
+    """The split's agency versions and newspaper articles; ``spliced``: False (copied
+    stretches as sentences), True (each spliced with probability one half) or "mixed" (with a
+    probability drawn per article)."""
     rng = random.Random(seed)
     stories, filler = _load(split)
     rng.shuffle(filler)
     vocab = sorted({w for _, s in stories for x in s for w in x.split() if w.isalpha() and w.islower()})
-    splicer = _Splicer(split, seed) if spliced else None
+    splicer = _Splicer(split, seed, per_article=spliced == "mixed") if spliced else None
     out: list[Article] = []
     for sid, sents in stories:
         agency = [s for i, s in enumerate(sents) if i % 3 != 2]
@@ -150,18 +155,24 @@ class _Splicer:
     its own (the variant keeps the default corpus's agency versions, stretches, edits and own
     sentences). The own words come from sentences of the other split, each used once."""
 
-    def __init__(self, split: str, seed: int):
+    def __init__(self, split: str, seed: int, per_article: bool = False):
         self.rng = random.Random(seed)
         others, more = _load("train" if split == "test" else "test")
         self.spare = [x for _, s in others for x in s] + more
         self.rng.shuffle(self.spare)
+        self.per_article, self.p = per_article, 0.5
+
+    def article(self) -> None:
+        """A new article: with ``per_article``, draw the probability its stretches are spliced."""
+        if self.per_article:
+            self.p = self.rng.random()
 
     def __call__(self, copy: list[str], made: set) -> tuple[list[str], set]:
         """``copy`` (words; ``made``: indices of those an edit put in) as they are, or a
         window of 4-12 of them with the start and/or the end of a spare sentence around it;
         its words and the indices of those not copied."""
         rng = self.rng
-        if rng.random() >= 0.5:
+        if rng.random() >= self.p:
             return copy, made
         n = min(len(copy), rng.randint(4, 12))
         at = rng.randrange(0, len(copy) - n + 1)
@@ -180,6 +191,8 @@ class _Splicer:
 
 def _article(aid, label, sid, versions, version_ids, own, filler, vocab, rng, splicer=None) -> Article:
     pieces: list[tuple[str, list[str], set]] = []  # ("copy" | "own", words, words not copied)
+    if splicer is not None:
+        splicer.article()
     if label != "none":
         order = list(range(max(len(v) for v in versions)))
         if label == "wholly":
@@ -254,7 +267,12 @@ def scan_features(docs: list[dict], judged: list[str], drafts=None):
     return X, reuse, seconds
 
 
-def featured(split: str = "test", seed: int = 1, spliced: bool = False):
+# the generator's variants by name (``build``'s ``spliced``): copied stretches as sentences,
+# half of them spliced into own sentences, or a splice probability drawn per article
+VARIANTS = {"default": False, "spliced": True, "mixed": "mixed"}
+
+
+def featured(split: str = "test", seed: int = 1, spliced=False):
     """The split's articles (agency versions included), its judged (newspaper) articles, and
     :func:`scan_features` of them (``spliced``: the mixed-sentence variant of :func:`build`)."""
     arts = build(split, seed, spliced)

@@ -7,7 +7,7 @@ licensed text only and the benchmark's ``test`` half (and the Clough corpus) sta
 The features are those the scan computes (dedupe.derivation.feature_table on find_reuse).
 The regularisation C is chosen from C_GRID by 10-fold cross-validated macro-F1 on these articles.
 
-    python scripts/train_derivation.py [--seeds 1 2 3]
+    python scripts/train_derivation.py [--seeds 1 2 3] [--variants default spliced mixed]
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: E402
 
 from dedupe.derivation import FEATURES, LABELS  # noqa: E402
-from dedupe.derivation.model import MODEL_PATH  # noqa: E402
-from reuse_corpus import featured  # noqa: E402
+from dedupe.derivation.model import MODEL_PATH, arrays, probabilities  # noqa: E402
+from reuse_corpus import VARIANTS, featured  # noqa: E402
 
 
-def examples(seed: int):
-    _, judged, X, _, _ = featured("train", seed)
+def examples(seed: int, variant: str = "default"):
+    _, judged, X, _, _ = featured("train", seed, VARIANTS[variant])
     return list(X), [a.label for a in judged]
 
 
@@ -42,33 +42,24 @@ def examples(seed: int):
 C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
 
 
-def choose_c(Z: np.ndarray, y: list) -> float:
+def choose_c(Z: np.ndarray, y: list, class_weight=None) -> float:
     folds = StratifiedKFold(10, shuffle=True, random_state=0)
-    score = {c: f1_score(y, cross_val_predict(LogisticRegression(C=c, max_iter=5000), Z, y, cv=folds), average="macro")
+    score = {c: f1_score(y, cross_val_predict(LogisticRegression(C=c, class_weight=class_weight, max_iter=5000), Z, y, cv=folds),
+                         average="macro")
              for c in C_GRID}
     return max(C_GRID, key=lambda c: (round(score[c], 3), -c))  # ties: the stronger regularisation
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    ap.add_argument("--out", default=str(MODEL_PATH))
-    args = ap.parse_args()
-    X, y = [], []
-    for seed in args.seeds:
-        xs, ys = examples(seed)
-        X += xs
-        y += ys
-    X = np.array(X)
+def fit(X: np.ndarray, y: list, C=None, class_weight=None) -> dict:
+    """The model as model.json holds it (without ``about``): standardisation, then a
+    logistic regression with ``C`` (None: chosen by :func:`choose_c`)."""
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale == 0] = 1.0
-    C = choose_c((X - mean) / scale, y)
-    model = LogisticRegression(C=C, max_iter=5000).fit((X - mean) / scale, y)
+    Z = (X - mean) / scale
+    C = choose_c(Z, y, class_weight) if C is None else C
+    model = LogisticRegression(C=C, class_weight=class_weight, max_iter=5000).fit(Z, y)
     order = [list(model.classes_).index(c) for c in LABELS]
-    out = {
-        "about": "multinomial logistic regression over standardised features; trained by "
-        "scripts/train_derivation.py on the synthetic Wikinews reuse corpus (train half, seeds "
-        f"{args.seeds}, {len(y)} articles)",
+    return {
         "C": C,
         "features": list(FEATURES),
         "classes": list(LABELS),
@@ -77,9 +68,32 @@ def main() -> None:
         "coef": [[round(float(v), 6) for v in model.coef_[k]] for k in order],
         "intercept": [round(float(model.intercept_[k]), 6) for k in order],
     }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    ap.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=["default"])
+    ap.add_argument("--out", default=str(MODEL_PATH))
+    args = ap.parse_args()
+    X, y = [], []
+    for variant in args.variants:
+        for seed in args.seeds:
+            xs, ys = examples(seed, variant)
+            X += xs
+            y += ys
+    X = np.array(X)
+    model = fit(X, y)
+    out = {
+        "about": "multinomial logistic regression over standardised features; trained by "
+        "scripts/train_derivation.py on the synthetic Wikinews reuse corpus (train half, seeds "
+        f"{args.seeds}, variants {args.variants}, {len(y)} articles)",
+        "train": {"seeds": args.seeds, "variants": args.variants},
+        **model,
+    }
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
-    acc = float((model.predict((X - mean) / scale) == np.array(y)).mean())
-    print(f"{len(y)} articles; C = {C} (cross-validated); training accuracy {acc:.3f}; written {args.out}")
+    pred = np.array(LABELS)[np.argmax(probabilities(X, arrays(model)), axis=1)]
+    print(f"{len(y)} articles; C = {model['C']} (cross-validated); training accuracy {float((pred == np.array(y)).mean()):.3f}; written {args.out}")
 
 
 if __name__ == "__main__":

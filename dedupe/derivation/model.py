@@ -22,6 +22,11 @@ def load(path: str = str(MODEL_PATH)) -> dict:
     model = json.loads(Path(path).read_text(encoding="utf-8"))
     if tuple(model["features"]) != FEATURES or tuple(model["classes"]) != LABELS:
         raise ValueError(f"{path}: the model's features or classes do not match this version of dedupe")
+    return arrays(model)
+
+
+def arrays(model: dict) -> dict:
+    """The numbers :func:`probabilities` uses, from a model as model.json holds it."""
     return {k: np.asarray(model[k], dtype=float) for k in ("mean", "scale", "coef", "intercept")}
 
 
