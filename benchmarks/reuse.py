@@ -13,7 +13,8 @@ with a logistic regression fitted on the same training folds; on (b) and binary 
 shipped model (no fitting on these data) is shown too. On (b) the passages are scored per
 word against the copied spans known by construction. ``--spliced`` evaluates (b)'s
 spliced-copy variant instead (copied stretches of 4-12 words inside the article's own
-sentences; the held-out protocol still fits everything on the default train half).
+sentences). The held-out protocol fits everything on the shipped model's training articles
+(the train half of (b) and of the spliced variant, as model.json records).
 
     python benchmarks/reuse.py [--folds 10] [--repeats 10] [--seed 1] [--spliced] [--errors]
 """
