@@ -45,7 +45,7 @@ from ..near import banding
 from ..near.fast import Shingled, _normalise_batch, _is_word, hash_tokens, token_hashes
 from ..near.shingles import combine_ngrams
 from ..near.sketch import SketchSettings, sketch_batch
-from ..near.signatures import batch_signatures
+from ..near.signatures import kperm_signatures
 from ..passages import SEED_NGRAM
 from ..passages.tokens import in_sorted, words_of
 from .runs import summed_runs
@@ -230,7 +230,9 @@ def _quote_bands(hashes, before, lo, hi, owner, seed: int) -> np.ndarray:
     minimum of its pieces' (a MinHash of a union), then banded."""
     if not lo.size:
         return np.zeros((0, 3), dtype=np.int64)
-    sig = batch_signatures(hashes, before, QUOTE_BANDS * QUOTE_ROWS, seed, "kperm")
+    # (in parts of 8,192 words: the 36 x part products stay in the CPU caches, ~1.8x faster
+    # than parts of 65,536)
+    sig = kperm_signatures(hashes, before, QUOTE_BANDS * QUOTE_ROWS, seed, chunk=8192)
     sig = np.vstack([sig, sig[:1]])  # (a unit's last piece may be the last: ``hi`` is then a row)
     sig = np.minimum.reduceat(sig, np.stack([lo, hi], axis=1).ravel(), axis=0)[::2]
     r = QUOTE_ROWS
