@@ -284,18 +284,16 @@ def _write_run(db, kind: str, level: int, pairs: int, sorted_parts, schema4: boo
     """A run of about ``pairs`` pairs from ``(keys, values)`` parts in key order (``schema4``:
     in the blocks of schema 4, for the migration from 3); its number (0 when it has no pairs)."""
     shift = R.shift_for(pairs, R.SCHEMA4_SHIFT if schema4 else R.MAX_SHIFT)
-    encode = R.encode4 if schema4 else R.encode
     run = db.execute("INSERT INTO runs (kind, level, shift, pairs) VALUES (?, ?, ?, 0)", (kind, level, shift)).lastrowid
     written = 0
     base = run << RUN_BITS
     floor = None if schema4 else SUMMARY_FLOOR.get(kind)
     summary: list = []
     for keys, values in sorted_parts:
-        rows = encode(keys, values, shift)
         if schema4:
-            db.executemany(f"INSERT INTO blocks VALUES ({run}, ?, ?)", rows)
+            db.executemany(f"INSERT INTO blocks VALUES ({run}, ?, ?)", R.encode4(keys, values, shift))
         else:
-            db.executemany("INSERT INTO blocks VALUES (?, ?)", [(base + b, d) for b, d in rows])
+            db.executemany("INSERT INTO blocks VALUES (?, ?)", R.encode(keys, values, shift, base=base))
         written += keys.size
         if floor is not None:
             summary.append((keys[values >= floor], values[values >= floor]))
