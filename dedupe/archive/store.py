@@ -190,10 +190,10 @@ _SCHEMA = [
 
 
 TEXT_LEVEL = 6  # zlib level of the stored texts and quotation blobs (without isal)
-# ISA-L's levels: a 3 KB text at 3 ~19 us against zlib's ~70-75 at 6, and smaller (1,531
-# bytes against 1,534 for the generated articles); a quotation blob (~330 bytes) at 1
-# ~12 us against ~26, ~5% larger (at 3 it is slower and larger than at 1)
-ISAL_TEXT_LEVEL, ISAL_BLOB_LEVEL = 3, 1
+# ISA-L's level: a 3 KB generated article ~16 us against zlib's ~70-75 at level 6, 1,543
+# bytes against 1,534; a quotation blob (~330 bytes) ~12 us against ~26, 267 bytes against
+# 256 (level 3: a text ~19-20 us, 1,531 bytes; a blob slower and larger than at 1)
+ISAL_LEVEL = 1
 _FRESH_DEFLATE: dict = {}  # level -> a compressor never used, copied for each input
 
 
@@ -208,8 +208,8 @@ def _isal():
     return isal_zlib
 
 
-def deflated(data: bytes, blob: bool = False) -> bytes:
-    """``data`` as stored (a text, or a quotation blob with ``blob``): zlib's format, read
+def deflated(data: bytes) -> bytes:
+    """``data`` as stored (a text or a quotation blob): zlib's format, read
     by ``zlib.decompress``. With isal (``dedupe-news[fast]``) ISA-L's deflate; without it
     ``zlib.compress(data, TEXT_LEVEL)``, the same bytes, from a copy of a compressor never used
     (zlib's ``deflateCopy``) instead of a new one (``deflateInit``, which clears its tables:
@@ -217,7 +217,7 @@ def deflated(data: bytes, blob: bool = False) -> bytes:
     on the compressor, what they hold does not."""
     fast = _isal()
     if fast is not None:
-        return fast.compress(data, ISAL_BLOB_LEVEL if blob else ISAL_TEXT_LEVEL)
+        return fast.compress(data, ISAL_LEVEL)
     fresh = _FRESH_DEFLATE.get(TEXT_LEVEL)
     if fresh is None:
         fresh = _FRESH_DEFLATE[TEXT_LEVEL] = zlib.compressobj(TEXT_LEVEL)
@@ -227,7 +227,7 @@ def deflated(data: bytes, blob: bool = False) -> bytes:
 
 def _squeezed(blob: Optional[bytes]) -> bytes:
     """A quotation blob as stored (version 7): zlib-compressed, empty as empty."""
-    return deflated(blob, blob=True) if blob else b""
+    return deflated(blob) if blob else b""
 
 
 def _unsqueezed(blob: Optional[bytes]) -> bytes:
