@@ -12,7 +12,7 @@ into the key, see :func:`dedupe.archive.keys.folded`).
 Compact on disk: keys and word n-gram hashes are 47-bit integers stored as bit-packed
 gaps in their block (:func:`dedupe.archive.runs.encode`), a document's own Jaccard keys are
 one blob of 6-byte keys, paths are numbered once, texts and quotation blobs are
-zlib-compressed, run blocks are a rowid table (appended rows fill their pages), and pages are
+zlib-compressed (:func:`deflated`), run blocks are a rowid table (appended rows fill their pages), and pages are
 16 KB (a page of 4 KB held two compressed articles and ~550 bytes of nothing per article).
 """
 
