@@ -12,7 +12,7 @@ into the key, see :func:`dedupe.archive.keys.folded`).
 Compact on disk: keys and word n-gram hashes are 47-bit integers stored as bit-packed
 gaps in their block (:func:`dedupe.archive.runs.encode`), a document's own Jaccard keys are
 one blob of 6-byte keys, paths are numbered once, texts and quotation blobs are
-zlib-compressed (:func:`deflated`), run blocks are a rowid table (appended rows fill their pages), and pages are
+zlib-compressed (:func:`deflated`, :func:`deflated_text`), run blocks are a rowid table (appended rows fill their pages), and pages are
 16 KB (a page of 4 KB held two compressed articles and ~550 bytes of nothing per article).
 """
 
@@ -189,40 +189,43 @@ _SCHEMA = [
 ]
 
 
-TEXT_LEVEL = 6  # zlib level of the stored texts and quotation blobs (without isal)
-# ISA-L's level: a 3 KB generated article ~16 us against zlib's ~70-75 at level 6, 1,543
-# bytes against 1,534; a quotation blob (~330 bytes) ~12 us against ~26, 267 bytes against
-# 256 (level 3: a text ~19-20 us, 1,531 bytes; a blob slower and larger than at 1)
-ISAL_LEVEL = 1
+TEXT_LEVEL = 6  # zlib level of the stored texts (without libdeflate) and quotation blobs
+# libdeflate's level for texts: a 3 KB generated article ~30 us against zlib's ~75 at level 6,
+# 1,521 bytes against 1,529 (its levels 2-6: ~43-48 us); a quotation blob of a few hundred
+# bytes is no faster with it (~13 us either way), so blobs stay zlib's own bytes
+FAST_TEXT_LEVEL = 1
 _FRESH_DEFLATE: dict = {}  # level -> a compressor never used, copied for each input
 
 
 @functools.cache
-def _isal():
-    """ISA-L's zlib module (optional, ``dedupe-news[fast]``: the zlib format, read by
-    ``zlib``, ~4x as fast to write), or None; imported at the first write, not by a check."""
+def _libdeflate():
+    """libdeflate's bindings (``deflate``, MIT; optional, ``dedupe-news[fast]``: the zlib
+    format, read by ``zlib``, ~2.5x as fast to write a text), or None; imported at the first
+    write, never by a check."""
     try:
-        from isal import isal_zlib
+        import deflate
     except ImportError:  # pragma: no cover - depends on the install
         return None
-    return isal_zlib
+    return deflate
 
 
-def deflated(data: bytes) -> bytes:
-    """``data`` as stored (a text or a quotation blob): zlib's format, read
-    by ``zlib.decompress``. With isal (``dedupe-news[fast]``) ISA-L's deflate; without it
-    ``zlib.compress(data, TEXT_LEVEL)``, the same bytes, from a copy of a compressor never used
+def deflated(data: bytes, level: int = TEXT_LEVEL) -> bytes:
+    """``zlib.compress(data, level)``, the same bytes, from a copy of a compressor never used
     (zlib's ``deflateCopy``) instead of a new one (``deflateInit``, which clears its tables:
-    ~2-3x the time of compressing a quotation blob of a few hundred bytes). The bytes depend
-    on the compressor, what they hold does not."""
-    fast = _isal()
-    if fast is not None:
-        return fast.compress(data, ISAL_LEVEL)
-    fresh = _FRESH_DEFLATE.get(TEXT_LEVEL)
+    ~2-3x the time of compressing a quotation blob of a few hundred bytes)."""
+    fresh = _FRESH_DEFLATE.get(level)
     if fresh is None:
-        fresh = _FRESH_DEFLATE[TEXT_LEVEL] = zlib.compressobj(TEXT_LEVEL)
+        fresh = _FRESH_DEFLATE[level] = zlib.compressobj(level)
     compressor = fresh.copy()
     return compressor.compress(data) + compressor.flush()
+
+
+def deflated_text(data: bytes) -> bytes:
+    """A text as stored: zlib's format, read by ``zlib.decompress``. With libdeflate
+    (``dedupe-news[fast]``) its deflate at FAST_TEXT_LEVEL, else :func:`deflated`; the bytes
+    depend on the compressor, what they hold does not."""
+    fast = _libdeflate()
+    return deflated(data) if fast is None else bytes(fast.zlib_compress(data, FAST_TEXT_LEVEL))  # (a bytearray)
 
 
 def _squeezed(blob: Optional[bytes]) -> bytes:
@@ -508,7 +511,7 @@ class SQLiteStore(Store):
     def insert(self, docs: list[tuple]) -> list[int]:
         """Rows (id, path, line, source, date, chars, words, shingles, language, jaccard, text, quotes,
         quotation unit words); the Jaccard keys as an array or as stored (bytes, ``pack_keys``),
-        the text as a str or as stored (bytes, :func:`deflated`)."""
+        the text as a str or as stored (bytes, :func:`deflated_text`)."""
         # never a removed document's number again: its keys' -doc pairs stay in the runs until
         # merged, and a pair's + and - must each be counted once
         last = self.db.execute("SELECT max(doc) FROM docs").fetchone()[0] or 0
@@ -519,7 +522,7 @@ class SQLiteStore(Store):
         self.db.executemany(
             "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(n, d[0], paths.get(d[1]), *d[2:9], d[9] if isinstance(d[9], bytes) else pack_keys(np.asarray(d[9], dtype=np.int64)),
-              d[10] if isinstance(d[10], bytes) else deflated(d[10].encode("utf-8")))
+              d[10] if isinstance(d[10], bytes) else deflated_text(d[10].encode("utf-8")))
              for n, d in zip(numbers, docs)],
         )
         self.db.executemany("INSERT INTO quotes VALUES (?, ?, ?)",
