@@ -816,10 +816,11 @@ def test_stored_keys_are_the_batch_keys_in_stored_form(seeds_dir):
 
 def test_encoding_in_parts_and_sums_in_parts_are_the_same(monkeypatch):
     """Runs encoded a few blocks at a time are the bytes of one pass; counts summed part of
-    the key space by part are those of one sort; texts deflated from a copied compressor are
-    ``zlib.compress``'s bytes."""
-    from dedupe.archive import runs
-    from dedupe.archive.store import deflated
+    the key space by part are those of one sort; blobs deflated from a copied compressor are
+    ``zlib.compress``'s bytes; texts deflated by libdeflate are read by zlib, and without it are
+    ``zlib.compress``'s bytes too."""
+    from dedupe.archive import runs, store
+    from dedupe.archive.store import deflated, deflated_text
 
     rng = np.random.default_rng(4)
     keys = np.sort(rng.integers(0, 2**47, 20000))
@@ -835,6 +836,11 @@ def test_encoding_in_parts_and_sums_in_parts_are_the_same(monkeypatch):
     assert k.tolist() == expected.tolist() and v.tolist() == np.bincount(inverse, weights=all_v).astype(np.int64).tolist()
     for data in (b"", b"x", bytes(range(256)) * 50, "une citation « mot » ’".encode() * 9):
         assert deflated(data) == zlib.compress(data, 6) and deflated(data, 9) == zlib.compress(data, 9)
+        assert type(deflated_text(data)) is bytes and zlib.decompress(deflated_text(data)) == data
+    assert store._libdeflate() is not None  # installed with '.[test]': the fast path is tested
+    monkeypatch.setattr(store, "_libdeflate", lambda: None)  # without it: zlib's own bytes
+    for data in (b"", b"x", bytes(range(256)) * 50, "une citation « mot » ’".encode() * 9):
+        assert deflated_text(data) == zlib.compress(data, 6)
 
 
 def test_runs_kept_in_memory_are_dropped_when_another_connection_writes(tmp_path, seeds_dir):

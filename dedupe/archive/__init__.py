@@ -25,7 +25,7 @@ from ..config import Config
 from ..model import Document, InputError
 from ..parallel import pmap
 from .keys import JACCARD_BYTES, QUOTE_BAND, UNIT_BAND, folded, joined_stored, short_grams, stored_keys_of, unpack_keys
-from .store import TEXT_LEVEL, ArchiveError, SQLiteStore, Store, StoredDocument, deflated
+from .store import ArchiveError, SQLiteStore, Store, StoredDocument, deflated_text
 
 __all__ = ["Archive", "ArchiveError", "AddResult", "INDEX_FIELDS", "ON_DUPLICATE"]
 
@@ -303,7 +303,7 @@ def _batch_job(job: tuple) -> tuple:
     """The keys of a chunk of texts and the texts as stored (zlib), and whether the chunk is
     its batch's last (run in a worker process with ``workers``)."""
     texts, last, config = job
-    return (stored_keys_of(texts, config), [deflated(t.encode("utf-8"), TEXT_LEVEL) for t in texts]), last
+    return (stored_keys_of(texts, config), [deflated_text(t.encode("utf-8")) for t in texts]), last
 
 
 def _joined_parts(parts: list) -> tuple:

@@ -45,7 +45,7 @@ from ..near import banding
 from ..near.fast import Shingled, _normalise_batch, _is_word, hash_tokens, token_hashes
 from ..near.shingles import combine_ngrams
 from ..near.sketch import SketchSettings, sketch_batch
-from ..near.signatures import batch_signatures
+from ..near.signatures import kperm_signatures
 from ..passages import SEED_NGRAM
 from ..passages.tokens import in_sorted, words_of
 from .runs import summed_runs
@@ -230,7 +230,9 @@ def _quote_bands(hashes, before, lo, hi, owner, seed: int) -> np.ndarray:
     minimum of its pieces' (a MinHash of a union), then banded."""
     if not lo.size:
         return np.zeros((0, 3), dtype=np.int64)
-    sig = batch_signatures(hashes, before, QUOTE_BANDS * QUOTE_ROWS, seed, "kperm")
+    # (in parts of 8,192 words: the 36 x part products stay in the CPU caches, ~1.8x faster
+    # than parts of 65,536)
+    sig = kperm_signatures(hashes, before, QUOTE_BANDS * QUOTE_ROWS, seed, chunk=8192)
     sig = np.vstack([sig, sig[:1]])  # (a unit's last piece may be the last: ``hi`` is then a row)
     sig = np.minimum.reduceat(sig, np.stack([lo, hi], axis=1).ravel(), axis=0)[::2]
     r = QUOTE_ROWS
@@ -314,13 +316,25 @@ def _words_blobs(hashes, content, bounds, lo, hi, owner, texts: int) -> list[byt
     unit = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
     values = np.sort((unit << 16) | (flat[at] & np.uint64(0xFFFF)).astype(np.int64)).astype(np.uint16)
     lengths = bounds[hi] - bounds[lo]
-    value_bounds = np.concatenate(([0], np.cumsum(counts)))
     unit_bounds = np.searchsorted(owner, np.arange(texts + 1))  # owner ascending
-    out = []
-    for a, b in zip(unit_bounds[:-1].tolist(), unit_bounds[1:].tolist()):
-        out.append(np.concatenate(([b - a], lengths[a:b], counts[a:b], values[value_bounds[a] : value_bounds[b]]))
-                   .astype(np.uint16).tobytes() if b > a and max(b - a, int(lengths[a:b].max())) < WORDS_LIMIT else b"")
-    return out
+    units = np.diff(unit_bounds)
+    # every text's blob (its number of units, each unit's size, each unit's number of other
+    # words, then those words' values) in one uint16 array, the texts' bytes cut from it
+    value_bounds = np.concatenate(([0], np.cumsum(counts)))[unit_bounds]
+    sizes = np.where(units > 0, 1 + 2 * units + np.diff(value_bounds), 0)
+    at = np.concatenate(([0], np.cumsum(sizes)))
+    blob = np.empty(int(at[-1]), dtype=np.uint16)
+    blob[at[:-1][units > 0]] = units[units > 0]
+    in_text = np.arange(lengths.size) - unit_bounds[owner]  # a unit's place in its text
+    blob[at[owner] + 1 + in_text] = lengths
+    blob[at[owner] + 1 + units[owner] + in_text] = counts
+    value_text = np.repeat(owner, counts)
+    blob[at[value_text] + 1 + 2 * units[value_text] + np.arange(values.size) - value_bounds[value_text]] = values
+    data = blob.tobytes()
+    longest = np.zeros(texts, dtype=np.int64)  # (a text without units: 0)
+    np.maximum.at(longest, owner, lengths)
+    fits = (np.maximum(units, longest) < WORDS_LIMIT).tolist()
+    return [data[2 * x : 2 * y] if ok else b"" for x, y, ok in zip(at[:-1].tolist(), at[1:].tolist(), fits)]
 
 
 def unit_words(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -163,7 +163,7 @@ def _unpack(windows: np.ndarray, bits: np.ndarray, widths: np.ndarray) -> np.nda
     return (out >> (bits & 7)) & ((np.int64(1) << widths) - 1)
 
 
-def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True) -> list[tuple[int, bytes]]:
+def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True, base: int = 0) -> list[tuple[int, bytes]]:
     """``(block, data)`` rows of sorted pairs (schema 5). Per block: the bit width of its key
     gaps and of its values (one byte each), its number of pairs (uint32), then the gaps
     between consecutive keys (the first one's from the block's first possible key) in that
@@ -175,18 +175,18 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True) 
     changes 2 bits where they took 8. Array operations over the blocks of about
     ``ENCODE_PAIRS`` pairs at a time (whole blocks: the bytes are the same), whose
     arrays stay in the CPU caches (one pass over a batch's ~3M pairs at once went through
-    memory, ~25 times per pair)."""
+    memory, ~25 times per pair). ``base`` is added to the block numbers (a run's row ids)."""
     if keys.size <= ENCODE_PAIRS:
-        return _encode(keys, values, shift, plus)
-    blocks = keys >> shift
-    cuts = np.unique(np.searchsorted(blocks, blocks[ENCODE_PAIRS::ENCODE_PAIRS])).tolist()
+        return _encode(keys, values, shift, plus, base)
+    # cut where the blocks of every ENCODE_PAIRS-th key start
+    cuts = np.unique(np.searchsorted(keys, (keys[ENCODE_PAIRS::ENCODE_PAIRS] >> shift) << shift)).tolist()
     rows = []
     for a, b in zip([0] + cuts, cuts + [keys.size]):
-        rows += _encode(keys[a:b], values[a:b], shift, plus)
+        rows += _encode(keys[a:b], values[a:b], shift, plus, base)
     return rows
 
 
-def _encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool) -> list[tuple[int, bytes]]:
+def _encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool, base: int = 0) -> list[tuple[int, bytes]]:
     """:func:`encode` of whole blocks at once."""
     if not keys.size:
         return []
@@ -229,7 +229,7 @@ def _encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool) -> lis
         else:
             _pack(words, at[nonzero], zig[nonzero])
     data = buf[: offsets[-1]].tobytes()
-    return [(b, data[x:y]) for b, x, y in zip(blocks[starts].tolist(), offsets[:-1].tolist(), offsets[1:].tolist())]
+    return [(b, data[x:y]) for b, x, y in zip((blocks[starts] + base).tolist(), offsets[:-1].tolist(), offsets[1:].tolist())]
 
 
 def _layout(rows: list):

@@ -78,7 +78,8 @@ def kperm_signatures(hashes, offsets, num_perm: int, seed: int, chunk: int = 655
         docs = nonempty[i:j]
         hi = offsets[docs[-1] + 1]
         with np.errstate(over="ignore"):
-            values = a * mixed[None, lo:hi] + b
+            values = a * mixed[None, lo:hi]
+            values += b  # (in place: one array of num_perm x chunk, not two)
         out[docs] = np.minimum.reduceat(values, offsets[docs] - lo, axis=1).T
         i = j
     return out
