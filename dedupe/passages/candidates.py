@@ -19,7 +19,7 @@ import numpy as np
 from ..config import Config
 from ..near.banding import _groups_of_equal, band_key
 from ..near.lsh import recall_params
-from ..near.shingles import combine_ngrams
+from ..near.shingles import all_in_window, combine_ngrams
 from ..near.signatures import kperm_signatures
 from ..parallel import batches, pmap
 from ..rules.base import analysis
@@ -344,8 +344,7 @@ def _signed_units_and_runs(texts, all_words, stop, n: int, seed: int, docs=None,
         # every ``run`` consecutive n-grams of one document (the documents' n-grams are one
         # after the other: a window across two is left out), all usable
         of_gram = np.concatenate(of_gram)
-        good = np.lib.stride_tricks.sliding_window_view(usable, run).all(axis=1) & (of_gram[: of_gram.size - run + 1]
-                                                                                     == of_gram[run - 1 :])
+        good = np.flatnonzero(all_in_window(usable, run) & (of_gram[: of_gram.size - run + 1] == of_gram[run - 1 :]))
         bits = np.uint64(_doc_bits(total))
-        keyed = (combine_ngrams(grams_all, run)[good] >> bits << bits) | of_gram[: good.size][good].astype(np.uint64)
+        keyed = (combine_ngrams(grams_all, run, good) >> bits << bits) | of_gram[good].astype(np.uint64)
     return sig, unit_doc[nonempty], keyed

@@ -19,7 +19,7 @@ import struct
 import numpy as np
 
 from ..near.fast import _is_word, hash_tokens, lowers_in_place, token_hashes
-from ..near.shingles import WORD_RE, combine_ngrams, normalise
+from ..near.shingles import WORD_RE, all_in_window, combine_ngrams, normalise
 from ..textutil import unwrapped
 from .spill import Records, Spill
 
@@ -522,8 +522,8 @@ def reaching(all_words, drafts: list, stop: np.ndarray, max_df: int) -> np.ndarr
     # a hash (:func:`~dedupe.near.shingles.combine_ngrams`) of each ``k`` consecutive n-grams
     # of one document that are all shared with a draft: two equal runs, equal hashes
     # (different runs may rarely share one: a document kept for nothing)
-    good = np.lib.stride_tricks.sliding_window_view(hit, k).all(axis=1) & (doc[: grams.size - k + 1] == doc[k - 1 :])
-    runs, owner = combine_ngrams(grams, k)[good], doc[: grams.size - k + 1][good]
+    good = np.flatnonzero(all_in_window(hit, k) & (doc[: grams.size - k + 1] == doc[k - 1 :]))
+    runs, owner = combine_ngrams(grams, k, good), doc[good]
     shared = in_sorted(runs, np.unique(runs[drafts[owner]]))
     out = np.zeros(drafts.size, dtype=bool)
     out[owner[shared]] = True
