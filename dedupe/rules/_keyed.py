@@ -349,6 +349,8 @@ def held(keyed: Keyed, groups: dict, mine: set, plan) -> dict:
     for keys in keyed.together(plan) if keyed.together is not None else ():
         if wanted.intersection(keys):
             wanted.update(k for k in keys if k in groups)
+    if hasattr(groups, "only"):  # a store that compares from what it holds: those keys' groups, none made
+        return groups.only(wanted)
     return {k: groups[k] for k in groups if k in wanted}
 
 
