@@ -48,7 +48,7 @@ def candidates_of(archive: Archive, drafts: list[Document]) -> tuple[list[int], 
     for _ in range(CLUSTER_ROUNDS):
         if not frontier:
             break
-        own = np.unique(np.concatenate([s.jaccard for s in archive.store.documents(frontier, text=False, quotes=False)]))
+        own = np.unique(np.concatenate(archive.store.jaccard_keys(frontier)))
         own = own[archive.store.shared(own)]  # (a key no other document holds leads nowhere new)
         new = set(np.concatenate([np.zeros(0, dtype=np.int64), *archive.follow(own)]).tolist()) - found
         found |= new
