@@ -20,6 +20,7 @@ import numpy as np
 
 from ..near.fast import _is_word, hash_tokens, lowers_in_place, token_hashes
 from ..near.shingles import WORD_RE, all_in_window, combine_ngrams, normalise
+from ..near.sketch import sub_batches
 from ..textutil import unwrapped
 from .spill import Records, Spill
 
@@ -324,9 +325,16 @@ def words_of_many(texts: list[str], n: int) -> list[Words]:
     joined = [k for k, t in enumerate(texts) if len(t) < 2**31 and lowers_in_place(t)]
     for k in sorted(set(range(len(texts))) - set(joined)):
         out[k] = words_of(texts[k], n)
-    if not joined:
-        return out
-    parts = [texts[k] for k in joined]
+    # (a sub-batch's arrays stay in the CPU caches, as the sketches' do)
+    for a, b in sub_batches([texts[k] for k in joined]):
+        for k, words in zip(joined[a:b], _joined_words([texts[k] for k in joined[a:b]], n)):
+            out[k] = words
+    return out
+
+
+def _joined_words(parts: list[str], n: int) -> list[Words]:
+    """:func:`words_of` of each of ``parts`` (texts that lower code point by code point),
+    found and hashed in the texts joined by a space."""
     text = " ".join(parts)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     edges = np.diff(_is_word(codes).view(np.int8), prepend=np.int8(0), append=np.int8(0))
@@ -336,10 +344,8 @@ def words_of_many(texts: list[str], n: int) -> list[Words]:
     base = np.cumsum(lengths + 1) - lengths - 1  # each text's offset in the joined one
     cut = np.searchsorted(starts, base).tolist() + [starts.size]
     starts, ends = (starts - np.repeat(base, np.diff(cut))).astype(np.int32), (ends - np.repeat(base, np.diff(cut))).astype(np.int32)
-    for j, k in enumerate(joined):
-        a, b = cut[j], cut[j + 1]
-        out[k] = Words(starts=starts[a:b], ends=ends[a:b], hashes=hashes[a:b], n=n, text=parts[j])
-    return out
+    return [Words(starts=starts[a:b], ends=ends[a:b], hashes=hashes[a:b], n=n, text=part)
+            for part, a, b in zip(parts, cut[:-1], cut[1:])]
 
 
 def _tokens(text: str, starts: np.ndarray, ends: np.ndarray, whole: bool = True) -> tuple:
