@@ -157,10 +157,12 @@ ALL_BANDS = 1 << 18
 
 class _Slices:
     """uint64 values kept in a :class:`Spill` by their top ``bits`` (``2**bits`` slices, read
-    back one at a time with :meth:`get`), written a few million at a time. Values that never
-    filled the buffer are kept in memory as one slice (``slices`` is then 1)."""
+    back one at a time with :meth:`get`), written a few million at a time. A few values that
+    never filled the buffer are kept in memory as one slice (``slices`` is then 1)."""
 
     BUFFER = 1 << 21
+    # (one slice of more is slower to pair than its 2**bits slices: np.unique of a large array)
+    IN_MEMORY = 1 << 16
 
     def __init__(self, spill: Spill, bits: int):
         self._spill, self._bits, self._pending, self._held = spill, bits, [], 0
@@ -176,9 +178,9 @@ class _Slices:
             self.flush()
 
     def flush(self, last: bool = False) -> None:
-        """Write the values held; with ``last`` (no more will come), values that never
-        filled the buffer stay in memory, one slice."""
-        if last and not self._spilled:
+        """Write the values held; with ``last`` (no more will come), a few values
+        (``IN_MEMORY``; a check's) that never filled the buffer stay in memory, one slice."""
+        if last and not self._spilled and self._held <= self.IN_MEMORY:
             self._whole = np.concatenate([np.zeros(0, dtype=np.uint64), *self._pending])
             self.slices, self._pending, self._held = 1, [], 0
             return
