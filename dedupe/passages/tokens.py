@@ -143,7 +143,8 @@ def in_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
     """
     if not table.size or not values.size:
         return np.zeros(values.shape, dtype=bool)
-    if values.size >= FILTER_VALUES and table.size <= FILTER_TABLE and values.ndim == 1:
+    if (values.size >= FILTER_VALUES and table.size <= FILTER_TABLE and values.ndim == 1
+            and values.dtype == table.dtype and values.dtype.kind in "iu"):
         # many values against a small table (a check's candidates' n-grams against a
         # draft's): a table of the table's low bits first, a binary search only for the
         # values whose low bits it holds (a search per value was ~50 ns, most of it cache
