@@ -68,7 +68,8 @@ def scan(
     drafts, those, the members of a draft's cluster and the documents sharing a non-stock
     word n-gram with a draft; the other archive documents are listed (sizes,
     near-duplicates) and take no part in the passages (they pair with no draft either way)
-    nor in the rules' corpus statistics.
+    nor in the rules' corpus statistics. With ``archive_df``, only the clusters holding a
+    draft are reported (the others would be made of a part of the archive).
 
     With ``baseline`` (a previous JSON report's path, or its findings as loaded by
     :func:`dedupe.baseline.load_baseline`), the findings it already holds are hidden and
@@ -139,7 +140,9 @@ def _scan(documents, config: Config, archive, archive_df, baseline, progress, ti
         # (loaded here, not in both the rules' process and this one)
         load_english()
     with background(rules) if aside else nullcontext() as rules_job:
-        clusters, assignment = find_clusters(corpus, config, progress)
+        # (against a stored archive, of which ``archive`` is a part: the clusters of drafts alone)
+        only = None if archive_df is None or drafts is None else {i for i, x in enumerate(corpus.ids) if x in drafts}
+        clusters, assignment = find_clusters(corpus, config, progress, only)
         return finish(
             corpus,
             errors,

@@ -273,14 +273,11 @@ class Archive:
         passage stage skips such n-grams and buckets too): it is no evidence and is not
         followed. Jaccard keys are always followed."""
         keys = np.unique(keys[:, :2], axis=0)
-        jaccard, quote = keys[:, 0] < UNIT_BAND, keys[:, 0] >= QUOTE_BAND
+        jaccard, quote = (keys[:, 0] < UNIT_BAND).tolist(), (keys[:, 0] >= QUOTE_BAND).tolist()
         limit = self.config.passage_max_df
-
-        def capped(rows):
-            return [d for d in self.store.lookup(folded(rows), limit + 1) if d.size <= limit]
-
-        found = _union(self.follow(folded(keys[jaccard])) + capped(keys[~jaccard & ~quote]))
-        return found, np.setdiff1d(_union(capped(keys[quote])), found)
+        held = self.follow(folded(keys))  # every kind of key at once: one read of each run
+        found = _union([d for d, j, q in zip(held, jaccard, quote) if j or (not q and d.size <= limit)])
+        return found, np.setdiff1d(_union([d for d, q in zip(held, quote) if q and d.size <= limit]), found)
 
     def follow(self, stored_keys: np.ndarray) -> list[np.ndarray]:
         """The documents holding each of ``stored_keys`` (keys as stored, see :func:`folded`)."""

@@ -21,7 +21,7 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-from ..api import as_document, scan
+from ..api import as_document, fewer_collections, scan
 from ..model import Document, Report
 from . import Archive
 from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE, _compare, may_align
@@ -48,7 +48,7 @@ def candidates_of(archive: Archive, drafts: list[Document]) -> tuple[list[int], 
     for _ in range(CLUSTER_ROUNDS):
         if not frontier:
             break
-        own = np.unique(np.concatenate([s.jaccard for s in archive.store.documents(frontier, text=False, quotes=False)]))
+        own = np.unique(np.concatenate(archive.store.jaccard_keys(frontier)))
         own = own[archive.store.shared(own)]  # (a key no other document holds leads nowhere new)
         new = set(np.concatenate([np.zeros(0, dtype=np.int64), *archive.follow(own)]).tolist()) - found
         found |= new
@@ -207,6 +207,13 @@ def check(drafts: Iterable, archive: Archive, *, baseline=None, progress=None, t
     >>> [(p.a.doc, p.b.doc) for p in r.passages], sorted(d.id for d in r.documents)
     ([('draft', 'w1')], ['draft', 'w1'])
     """
+    # the collector run less often, as in a scan (the whole check, not only its scan): at 1M
+    # articles the near-copy's checks spent 49 ms in it over 20 checks, 2 ms with this
+    with fewer_collections():
+        return _check(drafts, archive, baseline, progress, timestamp)
+
+
+def _check(drafts: Iterable, archive: Archive, baseline, progress, timestamp: bool) -> Report:
     items = [as_document(item, n) for n, item in enumerate(drafts)]
     docs = [d for d in items if isinstance(d, Document)]
     numbers, quoted = candidates_of(archive, docs)

@@ -143,6 +143,11 @@ class Store(ABC):
         """The documents by number (``text=False``: without their texts; ``quotes=False``:
         without their quotation blobs)."""
 
+    def jaccard_keys(self, numbers: Iterable[int]) -> list[np.ndarray]:
+        """The Jaccard keys (:attr:`StoredDocument.jaccard`) of the documents ``numbers``
+        found, in that order (a check follows them: nothing else of the documents is read)."""
+        return [s.jaccard for s in self.documents(numbers, text=False, quotes=False)]
+
     @abstractmethod
     def quotations(self, numbers: Iterable[int], words: bool = True) -> list[tuple]:
         """``(doc, quotes, unit_words)`` of those of the documents ``numbers`` with quotations
@@ -742,6 +747,14 @@ class SQLiteStore(Store):
                                                zlib.decompress(row[11]).decode("utf-8") if text else "",
                                                _unsqueezed(row[12]), _unsqueezed(row[13]))
         return [found[n] for n in numbers if n in found]
+
+    def jaccard_keys(self, numbers: Iterable[int]) -> list[np.ndarray]:
+        found = {}
+        numbers = list(numbers)
+        for part in _chunks(numbers):
+            q = f"SELECT doc, jaccard FROM docs WHERE doc IN ({','.join('?' * len(part))})"
+            found.update((n, blob) for n, blob in self.db.execute(q, part))
+        return [unpack_keys(found[n]) for n in numbers if n in found]
 
     def quotations(self, numbers: Iterable[int], words: bool = True) -> list[tuple]:
         found = {}

@@ -156,10 +156,12 @@ def join_verified(candidates: list, shingles: "ShingleCache", ids, signatures, c
 
 
 def find_clusters(
-    corpus: Corpus, config: Config, progress: Optional[Callable] = None
+    corpus: Corpus, config: Config, progress: Optional[Callable] = None, only: Optional[set] = None
 ) -> tuple[list[Cluster], dict[int, tuple[int, bool]]]:
     """Clusters of near-duplicates of the corpus and, per clustered document index,
-    ``(cluster id, keep)``.
+    ``(cluster id, keep)``. With ``only`` (document indexes), the clusters holding one of
+    them alone (numbered in the same order among themselves): the candidate pairs outside
+    the components of candidate pairs that hold one are not verified.
 
     Only the documents in candidate pairs are shingled again (their texts read from the
     corpus), chunk by chunk of pairs with a bounded cache, to verify the pairs with their exact
@@ -172,16 +174,34 @@ def find_clusters(
     uf = UnionFind()
     sizes_arr = np.asarray(corpus.sizes, dtype=np.int64)
     indexed = sizes_arr.copy()
-    for first, twin in identical_twins(signatures, sizes_arr, shingles):
+    twins = identical_twins(signatures, sizes_arr, shingles)
+    for first, twin in twins:
         uf.union(first, twin)
         indexed[twin] = 0  # its pairs are its first's: it need not enter the index
     index = CandidateIndex(config)
     index.add_all(signatures, indexed)
     candidates = sorted(index.pairs())
+    if only is not None:
+        candidates = reaching_pairs(candidates, twins, only)
     join_verified(candidates, shingles, ids, signatures, config, uf, progress)
     del candidates
     groups = [g for g in uf.groups() if len(g) > 1]  # find() also records documents left alone
+    if only is not None:
+        groups = [g for g in groups if only.intersection(g)]
     return clusters_of(groups, ids, chars, shingles, signatures, config)
+
+
+def reaching_pairs(candidates: list, twins: list, only: set) -> list:
+    """The ``candidates`` (pairs) in the components of candidate and ``twins`` pairs that
+    hold a document of ``only``: a cluster (verified pairs, a subset) holding one of them
+    is made of these alone."""
+    reach = UnionFind()
+    for i, j in candidates:
+        reach.union(i, j)
+    for i, j in twins:
+        reach.union(i, j)
+    roots = {reach.find(i) for i in only}
+    return [(i, j) for i, j in candidates if reach.find(i) in roots]
 
 
 # clusters' members whose shingle sets are loaded together when the spanning sets are measured

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
+from typing import Optional
 
 import numpy as np
 
@@ -109,9 +110,46 @@ def jaccard_band_pairs(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, 
     return _ordered(docs[a], docs[c])
 
 
+# documents up to which the keys of every band are found at once (not band by band): a
+# check's candidates, where each band's dozen array operations on a few hundred rows cost
+# more than their work
+ALL_BANDS_DOCS = 4096
+
+
+def _keys_by_band(signatures: np.ndarray, docs: np.ndarray, bands: int, r: int) -> np.ndarray:
+    """The keys (:func:`band_key`) of the rows ``docs`` in bands ``0 .. bands - 1`` of ``r``
+    rows, all at once: an array of ``bands`` x ``len(docs)``."""
+    block = signatures[docs, : bands * r].reshape(docs.size, bands, r)
+    with np.errstate(over="ignore"):
+        acc = np.zeros((docs.size, bands), dtype=np.uint64)
+        for c in range(r):
+            acc = fmix64(acc * MULT + block[:, :, c])
+    return np.ascontiguousarray(acc.T)
+
+
+def _stacked(keys: np.ndarray) -> np.ndarray:
+    """The keys of several bands (one row each) as one array, each with its band's number
+    folded in (so that keys of two bands almost never meet; see :func:`_same_band_key`)."""
+    with np.errstate(over="ignore"):
+        return fmix64(keys * MULT + np.arange(keys.shape[0], dtype=np.uint64)[:, None]).reshape(-1)
+
+
+def _same_band_key(keys: np.ndarray, width: int, a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether the positions ``a`` and ``b`` of :func:`_stacked` ``keys`` (``width`` documents a
+    band) are all pairs of one band with one key (else the band-by-band search is used)."""
+    flat = keys.reshape(-1)
+    return bool(((a // width == b // width) & (flat[a] == flat[b])).all())
+
+
 def jaccard_candidates(signatures: np.ndarray, docs: np.ndarray, b: int, r: int) -> np.ndarray:
     """Pair codes of documents equal in at least one of ``b`` bands of ``r`` rows."""
     n = signatures.shape[0]
+    if docs.size <= ALL_BANDS_DOCS:
+        keys = _keys_by_band(signatures, docs, b, r)
+        a, c = equal_key_pairs(_stacked(keys), None, 0)
+        if _same_band_key(keys, docs.size, a, c):
+            lo, hi = _ordered(docs[a % docs.size], docs[c % docs.size])
+            return np.unique(lo.astype(np.int64) * n + hi)
     out = [np.zeros(0, dtype=np.int64)]
     for j in range(b):
         lo, hi = jaccard_band_pairs(_band_key_of(signatures, docs, j * r, (j + 1) * r), docs)
@@ -241,6 +279,10 @@ def containment_candidates(
     doc_sizes = np.asarray(sizes)[docs]
     size_values, counts = np.array(sorted(Counter(doc_sizes.tolist()).most_common())).T
     part, qb, qr = Ensemble(size_values, counts, threshold, h, num_part, weights).queries(doc_sizes)
+    if docs.size <= ALL_BANDS_DOCS:
+        found = _containment_all_bands(signatures, docs, part, qb, qr)
+        if found is not None:
+            return found
     out = [np.zeros(0, dtype=np.int64)]
     for r in np.unique(qr).tolist():
         reach = np.where(qr == r, qb, 0).max(axis=0)
@@ -251,11 +293,47 @@ def containment_candidates(
     return np.unique(np.concatenate(out))
 
 
-def _query_matches(keys: np.ndarray, queries: np.ndarray, chunk: int = 1 << 20):
+def _containment_all_bands(signatures: np.ndarray, docs: np.ndarray, part, qb, qr) -> Optional[np.ndarray]:
+    """:func:`containment_candidates` with the keys of every band ``(r, j)`` its queries read
+    found at once and matched as one array (a band's keys and queries one block of it):
+    the same pairs as band by band (None where two bands' keys met: then band by band)."""
+    n, d = signatures.shape[0], docs.size
+    keys, rows, band = [], [], []
+    for r in np.unique(qr).tolist():
+        reach = np.where(qr == r, qb, 0).max(axis=0)  # bands with r rows a document's queries read
+        if reach.max() <= 0:
+            continue
+        keys.append(_keys_by_band(signatures, docs, int(reach.max()), r))
+        rows.extend([r] * keys[-1].shape[0])
+        band.extend(range(keys[-1].shape[0]))
+    if not keys:
+        return np.zeros(0, dtype=np.int64)
+    keys = np.concatenate(keys)
+    rows, band = np.array(rows), np.array(band)
+    reach_of = np.stack([np.where(qr == r, qb, 0).max(axis=0) for r in rows.tolist()])  # per band block, per document
+    queries = np.flatnonzero((reach_of > band[:, None]).reshape(-1))
+    los, his = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    groups = _groups_of_equal(_stacked(keys))
+    order, starts, sizes = groups
+    if not _same_band_key(keys, d, order, np.repeat(order[starts], sizes)):
+        return None  # (a group of equal keys holds two bands' keys or two keys of one band)
+    for a, b in _query_matches(None, queries, groups=groups):
+        k, qa, pb = a // d, a % d, part[b % d]
+        ok = (qr[pb, qa] == rows[k]) & (qb[pb, qa] > band[k])
+        lo, hi = _ordered(qa[ok], b[ok] % d)
+        los.append(lo)
+        his.append(hi)
+    lo, hi = np.concatenate(los), np.concatenate(his)
+    return np.unique(docs[lo].astype(np.int64) * n + docs[hi])
+
+
+def _query_matches(keys: Optional[np.ndarray], queries: np.ndarray, chunk: int = 1 << 20, groups=None):
     """Every (query position, other position) with equal keys, in chunks of about ``chunk``
     pairs; only keys shared by two or more documents are sorted (usually few). Keys shared
-    by more than MAX_SHARED documents are skipped (see the module notes)."""
-    order, starts, sizes = _groups_of_equal(keys)
+    by more than MAX_SHARED documents are skipped (see the module notes). ``groups``: the
+    keys' :func:`_groups_of_equal`, when found already."""
+    order, starts, sizes = _groups_of_equal(keys) if groups is None else groups
+    size = keys.size if groups is None else int(queries.max(initial=-1)) + 1
     big = sizes > MAX_SHARED
     if big.any():
         keep = np.repeat(~big, sizes)
@@ -264,7 +342,7 @@ def _query_matches(keys: np.ndarray, queries: np.ndarray, chunk: int = 1 << 20):
     if not order.size:
         return
     group_of = np.repeat(np.arange(starts.size), sizes)
-    pos = np.full(keys.size, -1)
+    pos = np.full(max(size, int(order.max()) + 1), -1)
     pos[order] = np.arange(order.size)
     q_all = queries[pos[queries] >= 0]  # queries whose key is shared
     if not q_all.size:

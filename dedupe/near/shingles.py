@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from typing import Optional
+
 import numpy as np
 
 from .hashing import MASK64, MULT, fmix64, fmix64_int
@@ -57,18 +59,29 @@ def token_hashes(tokens: list[str]) -> np.ndarray:
     return np.fromiter((token_hash(t) for t in tokens), dtype=np.uint64, count=len(tokens))
 
 
-def combine_ngrams(hashes: np.ndarray, n: int) -> np.ndarray:
-    """Hashes of every run of ``n`` consecutive items (one hash for fewer than ``n`` items)."""
+def combine_ngrams(hashes: np.ndarray, n: int, at: Optional[np.ndarray] = None) -> np.ndarray:
+    """Hashes of every run of ``n`` consecutive items (one hash for fewer than ``n`` items);
+    with ``at`` (positions, at most ``len(hashes) - n``), those of the runs starting there
+    alone (``combine_ngrams(hashes, n)[at]``)."""
     if hashes.size == 0:
         return hashes
     if hashes.size < n:
         n = hashes.size
     k = hashes.size - n + 1
     with np.errstate(over="ignore"):
-        acc = np.zeros(k, dtype=np.uint64)
+        acc = np.zeros(k if at is None else at.size, dtype=np.uint64)
         for i in range(n):
-            acc = acc * MULT + hashes[i : i + k]
+            acc = acc * MULT + (hashes[i : i + k] if at is None else hashes[at + i])
         return fmix64(acc ^ np.uint64(n))
+
+
+def all_in_window(flags: np.ndarray, k: int) -> np.ndarray:
+    """Per window of ``k`` consecutive ``flags`` (bool; ``len - k + 1`` of them): whether all
+    are set (a strided view's ``all(axis=1)`` reduces a row of ``k`` at a time, ~10x slower)."""
+    out = flags[: flags.size - k + 1].copy()
+    for i in range(1, k):
+        out &= flags[i : flags.size - k + 1 + i]
+    return out
 
 
 def char_codes(text: str) -> np.ndarray:

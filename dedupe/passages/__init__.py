@@ -21,7 +21,7 @@ from ..model import Document, DocumentResult, Passage, Span
 from ..parallel import batches, pmap
 from .align import ANCHOR_WORDS, align, containment, similarity
 from .candidates import DOCS_PER_JOB, candidate_codes, pairs_of
-from .tokens import Words, WordStore, common_grams, draft_stock, reaching, stock_grams, words_of
+from .tokens import NGrams, Words, WordStore, common_grams, draft_stock, reaching, stock_grams, words_of, words_of_many
 
 __all__ = ["Reuse", "find_reuse", "find_passages", "align_pairs", "document_reuse", "apply_reuse", "inside", "SEED_NGRAM"]
 
@@ -119,14 +119,16 @@ def find_reuse(
         stop = stock_grams(map(all_words.append, made), config.passage_max_df)
     else:
         for w in made:
-            all_words.append(w)
-        stop = (draft_stock if drafts else common_grams)(all_words, config.passage_max_df, [i in drafts for i in ids],
+            all_words.append(w, grams=False)
+        # with drafts, every document's n-grams made once for both tests
+        table = NGrams(all_words) if drafts else all_words
+        stop = (draft_stock if drafts else common_grams)(table, config.passage_max_df, [i in drafts for i in ids],
                                                           archive_df)
     only = {i for i, x in enumerate(ids) if x in drafts} if drafts else None
     out = Reuse()
     if drafts and archive_df is not None:
         # the pairs holding a draft: only the documents ``reaching`` keeps can make one
-        near = np.flatnonzero(reaching(all_words, [i in only for i in range(len(ids))], stop, config.passage_max_df))
+        near = np.flatnonzero(reaching(table, [i in only for i in range(len(ids))], stop, config.passage_max_df))
         out.reached = {ids[i] for i in near}
         codes = candidate_codes(_Picked(texts.__getitem__, near), _Picked(all_words.read, near), stop, n,
                                 config, config.passage_max_df, progress, {k for k, i in enumerate(near) if i in only},
@@ -200,8 +202,9 @@ class _WordsById(Mapping):
 def _words_of_all(text_of: Callable[[int], str], docs: int, workers: int):
     """The words of the documents ``0 .. docs - 1``, in order (in ``workers`` processes: each
     :class:`Words` without its text, its breaks made where the text is)."""
-    if workers <= 1:
-        return (words_of(text_of(i), SEED_NGRAM) for i in range(docs))
+    if workers <= 1:  # (``DOCS_PER_JOB`` texts found and hashed at once)
+        return (w for chunk in batches(range(docs), DOCS_PER_JOB)
+                for w in words_of_many([text_of(i) for i in chunk], SEED_NGRAM))
     return (w for chunk in pmap(_words_apart, batches(range(docs), DOCS_PER_JOB), workers, text_of) for w in chunk)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from ..config import Config
 from ..near.banding import _groups_of_equal, band_key
 from ..near.lsh import recall_params
-from ..near.shingles import combine_ngrams
+from ..near.shingles import all_in_window, combine_ngrams
 from ..near.signatures import kperm_signatures
 from ..parallel import batches, pmap
 from ..rules.base import analysis
@@ -126,12 +126,18 @@ def candidate_codes(
             runs.add(keyed)
             if progress:
                 progress("passage units", min(k * DOCS_PER_JOB, docs), docs)
-        runs.flush()
+        runs.flush(last=True)
         of_unit = spill.get("doc", np.int64)
         if not of_unit.size:
             return none
         member = None if only is None else np.isin(np.arange(docs), np.fromiter(only, dtype=np.int64))
         codes, found = none, []
+        if of_unit.size * bands <= ALL_BANDS:  # a few units (a check's): every band at once
+            # (each band's rows with the band's number after them: equal rows, one bucket of one band)
+            block = np.concatenate([np.column_stack((spill.get(band), np.full(of_unit.size, band, dtype=np.uint64)))
+                                    for band in range(bands)])
+            codes = np.unique(_bucket_pairs(block, np.tile(of_unit, bands), docs, max_df, member))
+            bands = 0
         for band in range(bands):  # every bucket of every band: its units collide
             found.append(_bucket_pairs(spill.get(band), of_unit, docs, max_df, member))
             if sum(f.size for f in found) > codes.size:  # a pair repeats in many bands: merged as they come
@@ -145,18 +151,25 @@ def candidate_codes(
 # the runs of the documents (``anchor`` of :func:`candidate_codes`) are paired one 2**RUN_BITS-th
 # of their hash range at a time
 RUN_BITS = 6
+# units times bands up to which the buckets of every band are found at once (not band by band)
+ALL_BANDS = 1 << 18
 
 
 class _Slices:
     """uint64 values kept in a :class:`Spill` by their top ``bits`` (``2**bits`` slices, read
-    back one at a time with :meth:`get`), written a few million at a time."""
+    back one at a time with :meth:`get`), written a few million at a time. A few values that
+    never filled the buffer are kept in memory as one slice (``slices`` is then 1)."""
 
     BUFFER = 1 << 21
+    # (one slice of more is slower to pair than its 2**bits slices: np.unique of a large array)
+    IN_MEMORY = 1 << 16
 
     def __init__(self, spill: Spill, bits: int):
         self._spill, self._bits, self._pending, self._held = spill, bits, [], 0
         self.slices = 1 << bits
         self._edges = np.arange(1, self.slices, dtype=np.uint64) << np.uint64(64 - bits)
+        self._spilled = False
+        self._whole: Optional[np.ndarray] = None
 
     def add(self, values: np.ndarray) -> None:
         self._pending.append(values)
@@ -164,7 +177,14 @@ class _Slices:
         if self._held >= self.BUFFER:
             self.flush()
 
-    def flush(self) -> None:
+    def flush(self, last: bool = False) -> None:
+        """Write the values held; with ``last`` (no more will come), a few values
+        (``IN_MEMORY``; a check's) that never filled the buffer stay in memory, one slice."""
+        if last and not self._spilled and self._held <= self.IN_MEMORY:
+            self._whole = np.concatenate([np.zeros(0, dtype=np.uint64), *self._pending])
+            self.slices, self._pending, self._held = 1, [], 0
+            return
+        self._spilled = True
         if self._pending:
             values = np.sort(np.concatenate(self._pending))
             for k, part in enumerate(np.split(values, np.searchsorted(values, self._edges))):
@@ -172,6 +192,8 @@ class _Slices:
         self._pending, self._held = [], 0
 
     def get(self, k: int) -> np.ndarray:
+        if self._whole is not None:
+            return self._whole
         return self._spill.get(("slice", k), np.uint64)
 
 
@@ -324,8 +346,7 @@ def _signed_units_and_runs(texts, all_words, stop, n: int, seed: int, docs=None,
         # every ``run`` consecutive n-grams of one document (the documents' n-grams are one
         # after the other: a window across two is left out), all usable
         of_gram = np.concatenate(of_gram)
-        good = np.lib.stride_tricks.sliding_window_view(usable, run).all(axis=1) & (of_gram[: of_gram.size - run + 1]
-                                                                                     == of_gram[run - 1 :])
+        good = np.flatnonzero(all_in_window(usable, run) & (of_gram[: of_gram.size - run + 1] == of_gram[run - 1 :]))
         bits = np.uint64(_doc_bits(total))
-        keyed = (combine_ngrams(grams_all, run)[good] >> bits << bits) | of_gram[: good.size][good].astype(np.uint64)
+        keyed = (combine_ngrams(grams_all, run, good) >> bits << bits) | of_gram[good].astype(np.uint64)
     return sig, unit_doc[nonempty], keyed

@@ -320,7 +320,12 @@ def planned(rule_id: str, groups: dict, tally: Counter, docs: list, only: Option
     noted = census(keyed, groups)
     mine = None if only is None else {i for i, d in enumerate(docs) if d.id in only}
     if mine is not None and keyed.holder is not None and keyed.seeded is not None:
-        plan = keyed.seeded(noted, totals, [k for k in noted if _holds(keyed, k, groups[k], mine)])
+        if hasattr(groups, "holding"):  # a rule's own store: from what it holds, no item made
+            holding = groups.holding(mine)
+            seeds = [k for k in noted if k in holding]
+        else:
+            seeds = [k for k in noted if _holds(keyed, k, groups[k], mine)]
+        plan = keyed.seeded(noted, totals, seeds)
     else:
         plan = make_plan(keyed, noted, totals)
     if only is not None and keyed.holder is not None:
@@ -349,6 +354,8 @@ def held(keyed: Keyed, groups: dict, mine: set, plan) -> dict:
     for keys in keyed.together(plan) if keyed.together is not None else ():
         if wanted.intersection(keys):
             wanted.update(k for k in keys if k in groups)
+    if hasattr(groups, "only"):  # a store that compares from what it holds: those keys' groups, none made
+        return groups.only(wanted)
     return {k: groups[k] for k in groups if k in wanted}
 
 

@@ -111,6 +111,13 @@ class _Occurrences(Store):
     def __getitem__(self, key: str) -> "_Group":
         return _Group(key, self.groups[key], self.ids)
 
+    def holding(self, mine: set) -> set:
+        """The keys whose group holds an occurrence in a document of ``mine`` (indexes; the
+        :func:`_holder` of an item), read from the arrays without making the items
+        (``_keyed.held``)."""
+        return {key for key, held in self.groups.items()
+                if not mine.isdisjoint(held[::2] if key[0] == "w" else held[2][::3])}
+
 
 class _Group(Sequence):
     """The items of one key of :class:`_Occurrences`, as :func:`_collect` gave them, each

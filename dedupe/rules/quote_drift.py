@@ -22,6 +22,7 @@ heard or remembered differently is common in human reporting).
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import re
@@ -152,6 +153,16 @@ class _Units(Store):
         t = self.tables()
         of_mine = np.isin(t.doc[t.content_unit], np.fromiter(mine, dtype=np.int64, count=len(mine)))
         return {w for w in (t.vocab[r] for r in np.unique(t.content_rank[of_mine]).tolist()) if w in self.keys}
+
+    def only(self, keys: set) -> "_Units":
+        """This store with the groups of ``keys`` alone (``_keyed.held``), sharing its arrays
+        and tables: :func:`_compare_groups` compares a pair of forms only in a group held, and
+        both forms of such a pair, all their units and every form holding that key are in
+        it, so it finds what it finds in a store of those groups' units alone, without
+        making the groups' units and then a store of them again."""
+        view = copy.copy(self)
+        view.keys = self.keys & set(keys)
+        return view
 
     def noted(self) -> list:
         """The keys of :func:`_census` (a content word in more than ``MAX_KEY_FORMS`` forms),
