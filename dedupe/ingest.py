@@ -93,14 +93,18 @@ def ingest(
     pending: list[list[Document]] = []  # documents of the batches in flight, in order
 
     size = config.batch_size
-    if config.workers > 1 and config.detect_language:
-        from .lang import load_profiles
-
+    preload = config.workers > 1 and config.detect_language
+    if preload:
         size = min(size, LANGUAGE_JOB)  # (the results do not depend on the batches)
-        load_profiles()  # here, not in each worker (and the rules' process, forked later, shares them)
 
     def jobs():
-        for batch in _valid_batches(items, errors, size):
+        for n, batch in enumerate(_valid_batches(items, errors, size)):
+            if n == 1 and preload:  # a second batch: pmap starts workers after taking it
+                from .lang import load_profiles
+
+                # here, not in each worker (and the rules' process, forked later, shares them);
+                # a single batch runs here, and loads them only if a text needs them
+                load_profiles()
             pending.append(batch)
             yield [d.text for d in batch], settings
 

@@ -237,3 +237,25 @@ def test_caps_say_what_was_left_out(monkeypatch):
     assert "1 more pairs are in the JSON report only" in out
     assert "1 more are in the JSON report only" in out  # a's second passage
     assert "and 1 more" in out  # a shares with two documents, one is named
+
+
+def test_template_compiled_once_into_the_cache_renders_as_the_template(tmp_path, monkeypatch):
+    """The page from the template's code kept in the cache (jinja2's bytecode cache) equals the
+    one jinja2 makes from the template; without a writable cache it is compiled as before."""
+    report, _ = make_report([Finding(rule="stray-token", severity="warning", doc="plain", start=0, end=3, text="The",
+                                     message="m <b>", confidence=0.5)])
+    view = html._view(report, html.MAX_DOCUMENTS)
+    fresh = html._env().get_template(html.TEMPLATE).render(**view)
+    monkeypatch.setenv("DEDUPE_CACHE_DIR", str(tmp_path / "cache"))
+    try:
+        for _ in range(2):  # compiled and kept, then read from the cache in a new process's place
+            html._template.cache_clear()
+            assert html._template().render(**view) == fresh
+            assert len(list((tmp_path / "cache" / "jinja2").glob("*.cache"))) == 1
+        blocker = tmp_path / "file"
+        blocker.write_text("")
+        monkeypatch.setenv("DEDUPE_CACHE_DIR", str(blocker / "cache"))  # under a file: cannot be made
+        html._template.cache_clear()
+        assert html._template().render(**view) == fresh
+    finally:
+        html._template.cache_clear()

@@ -88,3 +88,36 @@ def test_groups_of_equal_keys_with_slot_collisions():
         for i, k in enumerate(keys.tolist()):
             expected.setdefault(k, []).append(i)
         assert [sorted(g) for g in groups] == [v for _, v in sorted(expected.items()) if len(v) > 1]
+
+
+@pytest.mark.parametrize("n", [1, 16, 128, 256])
+def test_binomial_tail_decided_as_scipys_bdtr(n):
+    """``binomial_tail_at_least`` (thresholds per count, no scipy import) decides as
+    ``bdtr(k, n, p) >= least`` does: random points, every count's root and points just
+    around it (those within _UNSURE are asked of scipy), the ends and NaN."""
+    from scipy.special import bdtr
+
+    from dedupe.near.lsh import IMPLAUSIBLE, binomial_tail_at_least, tail_roots
+
+    rng = np.random.default_rng(n)
+    ks = np.arange(n + 1)
+    roots = tail_roots(n, IMPLAUSIBLE, ks).copy()
+    k = np.concatenate([rng.integers(0, n + 1, 200_000), *[ks] * 6, [0, n, 0]])
+    p = np.concatenate([rng.random(200_000), roots, np.nextafter(roots, 0), roots - 1e-8, roots + 1e-8,
+                        roots - 3e-9, roots + 2e-7, [0.0, 1.0, np.nan]])
+    with np.errstate(invalid="ignore"):
+        expected = bdtr(k, n, p) >= IMPLAUSIBLE
+    assert np.array_equal(binomial_tail_at_least(k, n, p, IMPLAUSIBLE), expected)
+    assert expected.any() and not expected.all()
+
+
+def test_tail_roots_the_same_computed_a_few_at_a_time(monkeypatch):
+    from dedupe.near import lsh
+
+    monkeypatch.setattr(lsh, "_ROOTS", {})
+    whole = lsh.tail_roots(128, lsh.IMPLAUSIBLE, np.arange(129)).copy()
+    monkeypatch.setattr(lsh, "_ROOTS", {})
+    for part in (np.array([70, 3]), np.array([3, 128, 5]), np.arange(129)):
+        pieces = lsh.tail_roots(128, lsh.IMPLAUSIBLE, part)
+    assert np.array_equal(pieces, whole) and not np.isnan(whole).any() and whole[128] == 1.0
+    assert lsh.binomial_tail_at_least(np.array([], dtype=np.int64), 128, np.array([]), lsh.IMPLAUSIBLE).size == 0

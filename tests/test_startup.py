@@ -30,14 +30,21 @@ def test_shipped_stop_words_are_scikit_learns():
     assert stopwords() == frozenset(ENGLISH_STOP_WORDS)
 
 
-def test_scan_of_one_small_file_loads_no_datasketch_scipy_or_sklearn(tmp_path):
+def test_scan_of_one_small_file_loads_no_datasketch_scipy_or_sklearn(tmp_path, monkeypatch):
     path = tmp_path / "one.jsonl"
     path.write_text('{"id": "a", "text": "The council met on Monday. It approved the budget for the year."}\n')
-    loaded = _loaded_after(
+    monkeypatch.setenv("DEDUPE_CACHE_DIR", str(tmp_path / "cache"))  # (the subprocesses' environment)
+    code = (
         "from dedupe.cli.app import main; import sys; sys.argv = ['dedupe', 'scan', %r, '--no-html', '--json', %r, '-q']\n"
         "try: main()\nexcept SystemExit: pass" % (str(path), str(tmp_path / "r.json"))
     )
+    first = _loaded_after(code)  # builds the word tables it needs into the cache
+    assert "wordfreq" in first and list((tmp_path / "cache").rglob("best_en.txt"))
+    loaded = _loaded_after(code)
     assert not loaded & {"datasketch", "scipy", "sklearn", "jinja2"}
+    # nor wordfreq (its lists are read from the tables in the cache) nor pydantic (typer's
+    # coercion of parameters left unset or given as plain strings: dedupe.cli.app._Coercion)
+    assert not loaded & {"wordfreq", "pydantic"}
 
 
 def test_help_builds_no_command_and_lists_every_one():

@@ -40,6 +40,55 @@ def _plain_argument_help() -> None:
 
 _plain_argument_help()
 
+
+class _Coercion:
+    """typer's coercion of one parameter (its ``RuntimeParam``), built only for a value that
+    needs it. typer (0.2x) coerces every parameter of the command that runs, given or not,
+    through a pydantic ``TypeAdapter`` built for it: pydantic's import and some thirty adapters,
+    about 70 ms of every command. A parameter left unset needs none (typer returns None, or
+    ``()`` for several values, before using the adapter), nor does a value already of its
+    plain type (a ``str`` for a ``str``, strings for a ``list[str]``, an ``int`` default for an
+    ``int``): those are answered here as typer's adapter answers them, and any other value
+    (a number to parse, a path, a choice) goes to typer's own coercion
+    (tests/test_cli_coercion.py compares the two)."""
+
+    build = None  # typer's build_runtime_param
+
+    def __init__(self, descriptor):
+        self.descriptor = descriptor
+        d = descriptor
+        info = d.parameter_info
+        self.plain = (getattr(info, "parser", None) is None and d.file_annotation is None
+                      and not (d.is_path or d.is_choice or d.is_ranged or d.is_datetime or d.is_tuple))
+        self.built = None
+
+    def coerce(self, value, param, ctx):
+        several = param.multiple or param.nargs == -1
+        if value is None:
+            return () if several else None
+        kind = self.descriptor.annotation
+        if self.plain:
+            if not several and (kind is str and type(value) is str or kind is int and type(value) is int):
+                return value
+            if kind == list[str] and type(value) in (list, tuple) and all(type(v) is str for v in value):
+                return list(value)
+        if self.built is None:
+            self.built = _Coercion.build(self.descriptor)
+        return self.built.coerce(value, param=param, ctx=ctx)
+
+
+def _coerce_without_pydantic() -> None:
+    """Let typer build each parameter's coercion as a :class:`_Coercion`."""
+    core = getattr(typer, "core", None)
+    build = getattr(core, "build_runtime_param", None)
+    if build is None or not hasattr(getattr(core, "_TyperParameter", None), "get_runtime_param"):  # pragma: no cover
+        return  # another typer: its own coercion
+    _Coercion.build = build
+    core.build_runtime_param = _Coercion
+
+
+_coerce_without_pydantic()
+
 # Every command: name -> (the module of dedupe.cli that registers it, the line 'dedupe --help'
 # lists it with). A command's module is imported and its typer command built only when the
 # command runs or its help is shown: 'dedupe --help' builds none of them, 'dedupe scan' one.

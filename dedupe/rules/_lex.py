@@ -32,8 +32,12 @@ def wordlist(name: str) -> frozenset:
     with open(os.path.join(_DATA, f"{name}.txt"), encoding="utf-8") as fh:
         # folded all at once (an ASCII list is lower-cased in one call): folding is per
         # character, and a line break changes no entry's lower case (neither cased nor case-ignorable)
-        entries = (line.split("#", 1)[0].strip() for line in fold(fh.read()).split("\n"))
-        return frozenset(e for e in entries if e)
+        # comments taken out of the whole text by one regular expression, then each line
+        # stripped (in C: a list of 48,000 entries is read in a few ms)
+        return frozenset(map(str.strip, _COMMENT_RE.sub("", fold(fh.read())).split("\n"))) - {""}
+
+
+_COMMENT_RE = re.compile(r"#[^\n]*")
 
 
 def function_words() -> frozenset:
@@ -98,6 +102,9 @@ def zipf(word: str, lang: str) -> float:
     words, 7 = 'the'); a region is ignored (``zh-cn`` -> ``zh``), and a language wordfreq has
     no list for (or needs an optional tokeniser for, such as Chinese) gives 0."""
     lang = lang.split("-")[0]
+    shipped = _table(lang, "best")
+    if shipped is not None and SIMPLE_RE.fullmatch(word):
+        return shipped.zipf(word)
     if lang not in _wordfreq_languages():
         return 0.0
     plain = plain_zipf(word, lang)
@@ -112,6 +119,11 @@ def zipf(word: str, lang: str) -> float:
 # a word of ASCII lower-case letters alone: wordfreq's tokeniser keeps it as one token, as it
 # is, in every language it splits with regular expressions (all but Chinese, Japanese, Korean)
 _PLAIN_RE = re.compile(r"[a-z]+")
+# so it does with the lower-case letters of Latin-1 ("díaz", "müller": each one code point in
+# NFC, unchanged by case folding; not "ß", which folds to "ss") and with apostrophes inside
+# ("don't", "rock'n'roll"), except after one or two letters at the start before a vowel or
+# "h" ("l'arc": "l'" and "arc"; wordfreq's INITIAL_VOWEL_EXPR); tests/test_word_tables.py
+SIMPLE_RE = re.compile(r"(?![a-zà-öø-ÿ]{1,2}'[aehiouyáéíóúàèìòùâêîôûåïö])[a-zà-öø-ÿ]+(?:'[a-zà-öø-ÿ]+)*")
 
 
 @lru_cache(maxsize=None)
@@ -125,12 +137,17 @@ def _frequencies(lang: str, wordlist: str):
 
 
 def plain_zipf(word: str, lang: str, wordlist: str = "best"):
-    """wordfreq's ``zipf_frequency(word, lang, wordlist)`` for a word of ASCII lower-case
-    letters, read straight from the frequency dictionary (the tokeniser, most of the cost of
-    a lookup, would return the word unchanged), with wordfreq's rounding; None for any other
-    word (or language), to be looked up through wordfreq."""
-    if not _PLAIN_RE.fullmatch(word):
+    """wordfreq's ``zipf_frequency(word, lang, wordlist)`` for a word its tokeniser keeps as it
+    is (:data:`SIMPLE_RE`: ASCII lower-case letters, apostrophes inside), read straight from
+    the word list (the tokeniser, most of the cost of a lookup, would return the word
+    unchanged), with wordfreq's rounding: from the shipped table (:class:`_Table`) when there
+    is one, else from wordfreq's frequency dictionary; None for any other word (or language),
+    to be looked up through wordfreq."""
+    if not SIMPLE_RE.fullmatch(word):
         return None
+    shipped = _table(lang, wordlist)
+    if shipped is not None:
+        return shipped.zipf(word)
     table = _zipf_table(lang, wordlist)
     if table is None:
         return None
@@ -143,6 +160,9 @@ def plain_words(lang: str, least: float) -> frozenset:
     """The words of ASCII lower-case letters whose Zipf frequency in ``lang`` (:func:`zipf`, read
     as :func:`plain_zipf` reads it) is at least ``least`` (> 0): a set to take the frequent
     words out of a text's distinct words at once. Empty for a language without such a list."""
+    shipped = _table(lang, "best")
+    if shipped is not None and least >= COMMON_ZIPF:  # (all in its first section)
+        return shipped.plain_words(least)
     freqs, zipf_of = _frequencies(lang, "best"), _zipf_table(lang, "best")
     if freqs is None:
         return frozenset()
@@ -189,6 +209,144 @@ def _wordfreq():
 COMMON_ZIPF = 3.0
 
 
+# the word lists kept as tables (:func:`_table`: built from the installed wordfreq into the
+# user's cache at first use, never shipped: wordfreq's data is CC BY-SA): those the rules look
+# most words up in (English; stray-token's other languages, in the small lists zipf_common
+# reads); any other list is read through wordfreq
+TABLE_LANGS = ("cs", "de", "es", "fr", "id", "it", "nl", "pl", "pt", "ro", "sv", "tr")
+TABLES = (("en", "best"), *((lang, "small") for lang in TABLE_LANGS))
+# a table is read into a dictionary after one search per this many characters of it (English:
+# ~3,800 searches of ~15 us, against ~0.1 s to build its dictionary; a small list of 0.5 MB:
+# ~500 of ~7 us against ~20 ms): a short text looks a few hundred words up, a corpus millions
+CHARS_PER_SEARCH = 1_000
+
+
+class _Table:
+    """A table in a text file (``data/words/places.txt``; a word list's, :func:`_table`): a header line,
+    then lines ``key<TAB>value`` in one or more sections separated by an empty line, each
+    sorted by key. A lookup is a binary search in the text itself, without reading the
+    table into Python objects (a one-article scan looks up a few hundred keys); after a
+    number of searches that grows with its size (CHARS_PER_SEARCH), the table is read into a
+    dictionary once."""
+
+    def __init__(self, path: str = None, text: str = None):
+        if text is None:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+        self.header, _, body = text.partition("\n")
+        # each line after a line break, each section ending with one
+        self.sections = tuple("\n" + s.strip("\n") + "\n" for s in body.split("\n\n") if s.strip("\n"))
+        self.searches = 0
+        self.limit = max(100, sum(map(len, self.sections)) // CHARS_PER_SEARCH)  # searches before the dictionary
+        self.entries = None  # key -> value, once read
+
+    def get(self, key: str):
+        """The value of ``key`` (a string), or None."""
+        if self.entries is None:
+            self.searches += 1
+            if self.searches <= self.limit:
+                for section in self.sections:
+                    found = _search(section, key)
+                    if found is not None:
+                        return found
+                return None
+            self.load()
+        return self.entries.get(key)
+
+    def load(self) -> None:
+        """Read the table into a dictionary (a process about to look up many keys)."""
+        if self.entries is None:
+            fields = "".join(s[1:] for s in self.sections).replace("\t", "\n").split("\n")  # key, value ... ''
+            values = fields[1::2]
+            one = {v: v for v in set(values)}  # one string per distinct value (a few hundred Zipf values)
+            self.entries = dict(zip(fields[0::2], map(one.__getitem__, values)))
+            self.sections = self.sections[:1]  # (the first, for plain_words; searches are over)
+
+
+def _search(section: str, key: str):
+    """The value on the line ``key<TAB>value`` of ``section`` (lines sorted by key, each
+    after a line break), or None: a binary search over the characters of the text."""
+    lo, hi = 1, len(section)  # lo: the start of a line whose key is below ``key`` or of ``key``'s own
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = section.rfind("\n", 0, mid) + 1  # the line holding ``mid`` (at least ``lo``)
+        if section[start : section.index("\t", start)] < key:
+            lo = section.index("\n", start) + 1
+        else:
+            hi = start
+    if section.startswith(key + "\t", lo):
+        return section[lo + len(key) + 1 : section.index("\n", lo)]
+    return None
+
+
+class _WordTable:
+    """A word list of wordfreq as a :class:`_Table` (:func:`table_lines`): the words its
+    tokeniser keeps as they are (:data:`SIMPLE_RE`), each with its Zipf frequency in
+    hundredths, in two sections (Zipf at least COMMON_ZIPF, then the others)."""
+
+    def __init__(self, path: str = None, text: str = None):
+        self.table = _Table(path, text)
+        self.unknown = int(self.table.header.rsplit(" ", 1)[1]) / 100  # '# ... unknown N'
+
+    def zipf(self, word: str) -> float:
+        """The Zipf frequency of a word :data:`SIMPLE_RE` matches (wordfreq's
+        ``zipf_frequency``)."""
+        found = self.table.get(word)
+        return self.unknown if found is None else int(found) / 100
+
+    def load(self) -> None:
+        self.table.load()
+
+    def plain_words(self, least: float) -> frozenset:
+        """The words of ASCII lower-case letters alone at Zipf ``least`` or more (at least
+        COMMON_ZIPF: words of the first section), found by a regular expression over it."""
+        section = self.table.sections[0]
+        if least == COMMON_ZIPF:  # the whole section
+            return frozenset(re.findall(r"\n([a-z]+)\t", section))
+        return frozenset(w for w, z in re.findall(r"\n([a-z]+)\t(\d+)", section) if int(z) / 100 >= least)
+
+
+@lru_cache(maxsize=None)
+def _table(lang: str, wordlist: str):
+    """The table of a word list (:class:`_WordTable`), or None for a list not in TABLES: read
+    from the user's cache (:func:`dedupe.cache.cache_dir`), where the first process to need it writes it
+    (:func:`table_lines`, from the installed wordfreq: ~0.1-1 s once per list and wordfreq
+    version; a file written whole or not at all), or built in memory when the cache cannot be
+    written."""
+    if (lang, wordlist) not in TABLES:
+        return None
+    from importlib.metadata import version
+
+    from ..cache import cache_dir
+
+    path = os.path.join(cache_dir(), f"wordfreq-{version('wordfreq')}", f"{wordlist}_{lang}.txt")
+    try:
+        return _WordTable(path)
+    except OSError:  # not built yet (or no cache to read)
+        pass
+    text = "\n".join(table_lines(lang, wordlist)) + "\n"
+    from ..io.writers import OutputError, atomic_write_text
+
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        atomic_write_text(path, text)
+    except (OSError, OutputError):  # a read-only home: this process keeps it for itself
+        pass
+    return _WordTable(text=text)
+
+
+def table_lines(lang: str, wordlist: str):
+    """The lines of the table of a word list (:class:`_Table`), from wordfreq's own."""
+    from importlib.metadata import version
+
+    freqs, zipf_of = _frequencies(lang, wordlist), _zipf_table(lang, wordlist)
+    rows = sorted((w, round(zipf_of[f] * 100)) for w, f in freqs.items() if SIMPLE_RE.fullmatch(w))
+    yield f"# wordfreq {version('wordfreq')} {wordlist} {lang}: word, Zipf x 100; unknown {round(zipf_of[None] * 100)}"
+    yield from (f"{w}\t{z}" for w, z in rows if z / 100 >= COMMON_ZIPF)
+    yield ""
+    yield from (f"{w}\t{z}" for w, z in rows if z / 100 < COMMON_ZIPF)
+
+
 @lru_cache(maxsize=200_000)
 def zipf_common(word: str, lang: str) -> float:
     """:func:`zipf` when it is at least COMMON_ZIPF, else 0.0: the same answer for a test
@@ -197,7 +355,6 @@ def zipf_common(word: str, lang: str) -> float:
     wordfreq's small list of a language holds every word above COMMON_ZIPF with the value of
     the full list; the words at exactly COMMON_ZIPF are shipped in ``data/zipf_floor.tsv``
     (``scripts/build_zipf_floor.py``). A language not there is looked up in its full list."""
-    wf = _wordfreq()
     lang = lang.split("-")[0]
     floor = _zipf_floor().get(lang)
     if floor is None:
@@ -205,6 +362,7 @@ def zipf_common(word: str, lang: str) -> float:
         return z if z >= COMMON_ZIPF else 0.0
     z = plain_zipf(word, lang, "small")
     plain = z is not None
+    wf = None if plain else _wordfreq()  # (imported only for a word its tokeniser may change)
     if not plain:
         z = wf.zipf_frequency(word, lang, wordlist="small")
     if z:  # every token is in the small list: the full list's value
@@ -250,9 +408,10 @@ def zipf_en(word: str) -> float:
 
 def load_english() -> None:
     """Load the English word list now: a process about to start workers that look English
-    words up loads it once, and the workers (forked) share it instead of each loading it."""
+    words up loads it once, and the workers (forked) share it instead of each loading it; and
+    wordfreq itself, for the words the shipped tables do not answer."""
     _wordfreq_languages()
-    _frequencies("en", "best")
+    _table("en", "best").load()
 
 
 @lru_cache(maxsize=1)
@@ -264,26 +423,27 @@ def _wordfreq_languages() -> frozenset:
 
 @lru_cache(maxsize=1)
 def _name_table() -> dict:
-    """Given name -> ``(sources, counts, p_female)``: nomquamgender's name table (MIT), reduced to
-    well-attested names and shipped as ``data/given_names.tsv.gz`` (see
-    ``scripts/build_given_names.py``; the package itself is not a dependency)."""
+    """Given name -> its row ``sources<TAB>counts<TAB>p_female`` (read by :func:`given_name`, for
+    the few names a text holds): nomquamgender's name table (MIT), reduced to well-attested
+    names and shipped as ``data/given_names.tsv.gz`` (see ``scripts/build_given_names.py``; the
+    package itself is not a dependency)."""
     with gzip.open(os.path.join(_DATA, "given_names.tsv.gz"), "rt", encoding="utf-8") as fh:
         next(fh)  # header
-        table = {}
-        for line in fh:
-            name, sources, counts, p_female = line.rstrip("\n").split("\t")
-            table[name] = (int(sources), int(counts), float(p_female))
-    return table
+        return dict(re.findall(r"^([^\t\n]*)\t([^\t\n]*\t[^\t\n]*\t[^\t\n]*)$", fh.read(), re.M))
 
 
 @lru_cache(maxsize=100_000)
 def given_name(word: str):
     """``(sources, counts, p_female)`` for a given name, or None when it is not a well-attested
     given name (fewer than GIVEN_NAME_MIN_SOURCES sources or GIVEN_NAME_MIN_COUNTS observations)."""
-    info = _name_table().get(fold(word))
-    if not info or info[0] < GIVEN_NAME_MIN_SOURCES or info[1] < GIVEN_NAME_MIN_COUNTS:
+    row = _name_table().get(fold(word))
+    if row is None:
         return None
-    return info[0], info[1], float(info[2])
+    sources, counts, p_female = row.split("\t")
+    info = (int(sources), int(counts), float(p_female))
+    if info[0] < GIVEN_NAME_MIN_SOURCES or info[1] < GIVEN_NAME_MIN_COUNTS:
+        return None
+    return info
 
 
 @lru_cache(maxsize=1)
@@ -301,10 +461,24 @@ def _gazetteer() -> dict:
     return places
 
 
+def place_lines():
+    """The lines of ``data/words/places.txt`` (a :class:`_Table`: :func:`_gazetteer`'s folded
+    names and populations, sorted), which :func:`place_population` searches instead of folding
+    the gazetteer's names at start (``scripts/build_word_tables.py`` and its test)."""
+    yield "# folded place name, largest population (0: not given) from gazetteer.tsv.gz; scripts/build_word_tables.py"
+    yield from (f"{name}\t{population}" for name, population in sorted(_gazetteer().items()))
+
+
+@lru_cache(maxsize=1)
+def _places() -> _Table:
+    return _Table(os.path.join(_DATA, "words", "places.txt"))
+
+
 def place_population(name: str):
     """The population of the largest place called ``name`` (cities of 15,000 or more,
     countries, capitals, US states, continents; 0 when not given), or None if no such place."""
-    return _gazetteer().get(fold(name))
+    found = _places().get(fold(name))
+    return None if found is None else int(found)
 
 
 def is_place(name: str, min_population: int = 0) -> bool:
