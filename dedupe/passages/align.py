@@ -15,7 +15,6 @@ character offsets and applies the minimum length.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,23 +46,31 @@ class Alignment:
 
 
 def shared_grams(a: Words, b: Words, stop: np.ndarray) -> np.ndarray:
-    """The n-gram hashes (stock ones excluded) found in both A and B."""
-    shared = np.intersect1d(a.index()[0], b.index()[0], assume_unique=True)
+    """The n-gram hashes (stock ones excluded) found in both A and B, sorted: the smaller
+    vocabulary looked up in the larger (a binary search each; ``np.intersect1d`` sorts both
+    again)."""
+    small, large = sorted((a.index()[0], b.index()[0]), key=len)
+    shared = small[in_sorted(small, large)]
     return shared[~in_sorted(shared, stop)]
 
 
-def containment(a: Words, b: Words, stop: np.ndarray) -> float:
-    """Share of the distinct n-grams of the smaller of A and B that the other has too."""
+def containment(a: Words, b: Words, stop: np.ndarray, shared=None) -> float:
+    """Share of the distinct n-grams of the smaller of A and B that the other has too
+    (``shared``: their :func:`shared_grams`, when known)."""
     least = min(a.distinct(stop), b.distinct(stop))
-    return shared_grams(a, b, stop).size / least if least else 0.0
+    if not least:
+        return 0.0
+    return (shared_grams(a, b, stop) if shared is None else shared).size / least
 
 
-def seeds(a: Words, b: Words, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def seeds(a: Words, b: Words, stop: np.ndarray, shared=None) -> tuple[np.ndarray, np.ndarray]:
     """Positions ``(i, j)`` (two arrays) where A and B start the same n-gram (an n-gram found
     more than MAX_REPEATS times, occurrences in A times in B, seeds nothing). The positions
     of each shared n-gram are found by binary search in each document's index
-    (:meth:`Words.index`), so a pair costs what the two share, not the documents' length."""
-    shared = shared_grams(a, b, stop)
+    (:meth:`Words.index`), so a pair costs what the two share, not the documents' length
+    (``shared``: their :func:`shared_grams`, when known)."""
+    if shared is None:
+        shared = shared_grams(a, b, stop)
     none = np.zeros(0, dtype=np.int64)
     if shared.size == 0:
         return none, none
@@ -86,15 +93,20 @@ def seeds(a: Words, b: Words, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 def runs(pairs: tuple[np.ndarray, np.ndarray], n: int) -> list[tuple[int, int, int]]:
     """Maximal exact runs ``(a_start, b_start, length)`` in words from n-gram seeds (seeds at
-    consecutive positions of one diagonal make one run), by diagonal, then position."""
-    out = []
-    for i, j in sorted(zip(pairs[0].tolist(), pairs[1].tolist()), key=lambda p: (p[1] - p[0], p[0])):
-        if out and j - i == out[-1][1] - out[-1][0] and i <= out[-1][0] + out[-1][2] - n + 1:
-            a0, b0, _ = out[-1]
-            out[-1] = (a0, b0, i + n - a0)
-        else:
-            out.append((i, j, n))
-    return out
+    consecutive positions of one diagonal make one run), by diagonal, then position; the seeds
+    sorted and joined with array operations (each seed ``(i, j)`` is a distinct pair: a
+    position of A starts one n-gram)."""
+    i, j = np.asarray(pairs[0], dtype=np.int64), np.asarray(pairs[1], dtype=np.int64)
+    if not i.size:
+        return []
+    diagonal = j - i
+    order = np.lexsort((i, diagonal))
+    i, j, diagonal = i[order], j[order], diagonal[order]
+    new = np.ones(i.size, dtype=bool)  # a run starts: another diagonal, or a gap on this one
+    new[1:] = (diagonal[1:] != diagonal[:-1]) | (i[1:] > i[:-1] + 1)
+    starts = np.flatnonzero(new)
+    last = np.append(starts[1:], i.size) - 1
+    return list(zip(i[starts].tolist(), j[starts].tolist(), (i[last] - i[starts] + n).tolist()))
 
 
 def trim_fragments(a: Words, b: Words, a0: int, b0: int, length: int) -> tuple[int, int, int]:
@@ -174,10 +186,11 @@ def extend(chains: list[Alignment], a: Words, b: Words) -> list[Alignment]:
     return chains
 
 
-def align(a: Words, b: Words, n: int, stop: np.ndarray) -> list[Alignment]:
+def align(a: Words, b: Words, n: int, stop: np.ndarray, shared=None) -> list[Alignment]:
     """Shared spans of A and B in word positions, in order of A (chains of tiles; the caller
-    keeps those with enough ``anchored`` words)."""
-    return extend(chain(tiles(runs(seeds(a, b, stop), n), a, b, n)), a, b)
+    keeps those with enough ``anchored`` words; ``shared``: their :func:`shared_grams`, when
+    known)."""
+    return extend(chain(tiles(runs(seeds(a, b, stop, shared), n), a, b, n)), a, b)
 
 
 def similarity(a: Words, b: Words, al: Alignment) -> float:
@@ -185,4 +198,54 @@ def similarity(a: Words, b: Words, al: Alignment) -> float:
     ta, tb = a.hashes[al.a0 : al.a1], b.hashes[al.b0 : al.b1]  # the words' hashes stand for them
     if np.array_equal(ta, tb):
         return 1.0  # what SequenceMatcher says of two equal sequences
-    return difflib.SequenceMatcher(None, ta.tolist(), tb.tolist(), autojunk=False).ratio()
+    return 2.0 * matching(ta, tb) / (ta.size + tb.size)
+
+
+def matching(a: np.ndarray, b: np.ndarray) -> int:
+    """The words of ``a`` inside the matching blocks of ``b`` that
+    ``difflib.SequenceMatcher(None, a, b, autojunk=False)`` finds (the sum of the sizes of
+    its ``get_matching_blocks()``: its ratio is twice that over the words of both), with array
+    operations over the pairs of equal words instead of its dict per word.
+
+    SequenceMatcher takes the longest block of equal words in a window of both (the first in
+    ``a``, then in ``b``, of the longest), then does the same left and right of it. A block
+    ending at a pair ``(p, q)`` of equal words is the run of equal pairs on its diagonal up to
+    it, cut at the window's edges; each window reads the pairs of its parent's that lie inside.
+
+    >>> import difflib
+    >>> a, b = np.array([1, 2, 3, 4, 5]), np.array([1, 9, 3, 4, 5, 2])
+    >>> matching(a, b) == sum(m.size for m in difflib.SequenceMatcher(None, a.tolist(), b.tolist(), autojunk=False).get_matching_blocks())
+    True
+    """
+    order = np.argsort(b, kind="stable")
+    ranked = b[order]
+    low, high = np.searchsorted(ranked, a, "left"), np.searchsorted(ranked, a, "right")
+    counts = high - low
+    p = np.repeat(np.arange(a.size, dtype=np.int64), counts)
+    q = order[ranges(low, counts)].astype(np.int64)
+    if not p.size:
+        return 0
+    # per pair: the equal pairs before it on its diagonal, without a gap (its run so far)
+    by_diagonal = np.lexsort((p, q - p))
+    p, q = p[by_diagonal], q[by_diagonal]
+    new = np.ones(p.size, dtype=bool)
+    new[1:] = (q[1:] - p[1:] != q[:-1] - p[:-1]) | (p[1:] != p[:-1] + 1)
+    run = p - p[np.flatnonzero(new)][np.cumsum(new) - 1] + 1
+    total = 0
+    windows = [(0, a.size, 0, b.size, np.arange(p.size))]
+    while windows:
+        alo, ahi, blo, bhi, at = windows.pop()
+        pa, qa = p[at], q[at]
+        k = np.minimum(run[at], np.minimum(pa - alo, qa - blo) + 1)
+        size = int(k.max())
+        best = np.flatnonzero(k == size)
+        best = best[np.lexsort((qa[best], pa[best]))[0]]
+        i, j = int(pa[best]) - size + 1, int(qa[best]) - size + 1
+        total += size
+        left = at[(pa < i) & (qa < j)]
+        if left.size:
+            windows.append((alo, i, blo, j, left))
+        right = at[(pa >= i + size) & (qa >= j + size)]
+        if right.size:
+            windows.append((i + size, ahi, j + size, bhi, right))
+    return total
