@@ -46,11 +46,8 @@ class Alignment:
 
 
 def shared_grams(a: Words, b: Words, stop: np.ndarray) -> np.ndarray:
-    """The n-gram hashes (stock ones excluded) found in both A and B, sorted: the smaller
-    vocabulary looked up in the larger (a binary search each; ``np.intersect1d`` sorts both
-    again)."""
-    small, large = sorted((a.index()[0], b.index()[0]), key=len)
-    shared = small[in_sorted(small, large)]
+    """The n-gram hashes (stock ones excluded) found in both A and B."""
+    shared = np.intersect1d(a.index()[0], b.index()[0], assume_unique=True)
     return shared[~in_sorted(shared, stop)]
 
 
@@ -93,20 +90,16 @@ def seeds(a: Words, b: Words, stop: np.ndarray, shared=None) -> tuple[np.ndarray
 
 def runs(pairs: tuple[np.ndarray, np.ndarray], n: int) -> list[tuple[int, int, int]]:
     """Maximal exact runs ``(a_start, b_start, length)`` in words from n-gram seeds (seeds at
-    consecutive positions of one diagonal make one run), by diagonal, then position; the seeds
-    sorted and joined with array operations (each seed ``(i, j)`` is a distinct pair: a
-    position of A starts one n-gram)."""
-    i, j = np.asarray(pairs[0], dtype=np.int64), np.asarray(pairs[1], dtype=np.int64)
-    if not i.size:
-        return []
-    diagonal = j - i
-    order = np.lexsort((i, diagonal))
-    i, j, diagonal = i[order], j[order], diagonal[order]
-    new = np.ones(i.size, dtype=bool)  # a run starts: another diagonal, or a gap on this one
-    new[1:] = (diagonal[1:] != diagonal[:-1]) | (i[1:] > i[:-1] + 1)
-    starts = np.flatnonzero(new)
-    last = np.append(starts[1:], i.size) - 1
-    return list(zip(i[starts].tolist(), j[starts].tolist(), (i[last] - i[starts] + n).tolist()))
+    consecutive positions of one diagonal make one run), by diagonal, then position (most
+    pairs have a few seeds: a sort in Python costs less than array operations)."""
+    out = []
+    for i, j in sorted(zip(pairs[0].tolist(), pairs[1].tolist()), key=lambda p: (p[1] - p[0], p[0])):
+        if out and j - i == out[-1][1] - out[-1][0] and i <= out[-1][0] + out[-1][2] - n + 1:
+            a0, b0, _ = out[-1]
+            out[-1] = (a0, b0, i + n - a0)
+        else:
+            out.append((i, j, n))
+    return out
 
 
 def trim_fragments(a: Words, b: Words, a0: int, b0: int, length: int) -> tuple[int, int, int]:
