@@ -15,6 +15,7 @@ character offsets and applies the minimum length.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,8 +91,7 @@ def seeds(a: Words, b: Words, stop: np.ndarray, shared=None) -> tuple[np.ndarray
 
 def runs(pairs: tuple[np.ndarray, np.ndarray], n: int) -> list[tuple[int, int, int]]:
     """Maximal exact runs ``(a_start, b_start, length)`` in words from n-gram seeds (seeds at
-    consecutive positions of one diagonal make one run), by diagonal, then position (most
-    pairs have a few seeds: a sort in Python costs less than array operations)."""
+    consecutive positions of one diagonal make one run), by diagonal, then position."""
     out = []
     for i, j in sorted(zip(pairs[0].tolist(), pairs[1].tolist()), key=lambda p: (p[1] - p[0], p[0])):
         if out and j - i == out[-1][1] - out[-1][0] and i <= out[-1][0] + out[-1][2] - n + 1:
@@ -191,54 +191,4 @@ def similarity(a: Words, b: Words, al: Alignment) -> float:
     ta, tb = a.hashes[al.a0 : al.a1], b.hashes[al.b0 : al.b1]  # the words' hashes stand for them
     if np.array_equal(ta, tb):
         return 1.0  # what SequenceMatcher says of two equal sequences
-    return 2.0 * matching(ta, tb) / (ta.size + tb.size)
-
-
-def matching(a: np.ndarray, b: np.ndarray) -> int:
-    """The words of ``a`` inside the matching blocks of ``b`` that
-    ``difflib.SequenceMatcher(None, a, b, autojunk=False)`` finds (the sum of the sizes of
-    its ``get_matching_blocks()``: its ratio is twice that over the words of both), with array
-    operations over the pairs of equal words instead of its dict per word.
-
-    SequenceMatcher takes the longest block of equal words in a window of both (the first in
-    ``a``, then in ``b``, of the longest), then does the same left and right of it. A block
-    ending at a pair ``(p, q)`` of equal words is the run of equal pairs on its diagonal up to
-    it, cut at the window's edges; each window reads the pairs of its parent's that lie inside.
-
-    >>> import difflib
-    >>> a, b = np.array([1, 2, 3, 4, 5]), np.array([1, 9, 3, 4, 5, 2])
-    >>> matching(a, b) == sum(m.size for m in difflib.SequenceMatcher(None, a.tolist(), b.tolist(), autojunk=False).get_matching_blocks())
-    True
-    """
-    order = np.argsort(b, kind="stable")
-    ranked = b[order]
-    low, high = np.searchsorted(ranked, a, "left"), np.searchsorted(ranked, a, "right")
-    counts = high - low
-    p = np.repeat(np.arange(a.size, dtype=np.int64), counts)
-    q = order[ranges(low, counts)].astype(np.int64)
-    if not p.size:
-        return 0
-    # per pair: the equal pairs before it on its diagonal, without a gap (its run so far)
-    by_diagonal = np.lexsort((p, q - p))
-    p, q = p[by_diagonal], q[by_diagonal]
-    new = np.ones(p.size, dtype=bool)
-    new[1:] = (q[1:] - p[1:] != q[:-1] - p[:-1]) | (p[1:] != p[:-1] + 1)
-    run = p - p[np.flatnonzero(new)][np.cumsum(new) - 1] + 1
-    total = 0
-    windows = [(0, a.size, 0, b.size, np.arange(p.size))]
-    while windows:
-        alo, ahi, blo, bhi, at = windows.pop()
-        pa, qa = p[at], q[at]
-        k = np.minimum(run[at], np.minimum(pa - alo, qa - blo) + 1)
-        size = int(k.max())
-        best = np.flatnonzero(k == size)
-        best = best[np.lexsort((qa[best], pa[best]))[0]]
-        i, j = int(pa[best]) - size + 1, int(qa[best]) - size + 1
-        total += size
-        left = at[(pa < i) & (qa < j)]
-        if left.size:
-            windows.append((alo, i, blo, j, left))
-        right = at[(pa >= i + size) & (qa >= j + size)]
-        if right.size:
-            windows.append((i + size, ahi, j + size, bhi, right))
-    return total
+    return difflib.SequenceMatcher(None, ta.tolist(), tb.tolist(), autojunk=False).ratio()
