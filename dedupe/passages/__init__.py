@@ -19,7 +19,7 @@ import numpy as np
 from ..config import Config
 from ..model import Document, DocumentResult, Passage, Span
 from ..parallel import batches, pmap
-from .align import ANCHOR_WORDS, align, containment, similarity
+from .align import ANCHOR_WORDS, align, containment, shared_grams, similarity
 from .candidates import DOCS_PER_JOB, candidate_codes, pairs_of
 from .tokens import NGrams, Words, WordStore, common_grams, draft_stock, reaching, stock_grams, words_of, words_of_many
 
@@ -229,8 +229,9 @@ def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, p
     out = Reuse()
     for k, (i, j) in enumerate(pairs):
         a, b = all_words[i], all_words[j]
-        alignments = align(a, b, n, stop)
-        found = _pair_passages(ids[i], ids[j], a, b, alignments, stop, config.passage_min_words)
+        shared = shared_grams(a, b, stop)  # (once: the seeds and the containment read them)
+        alignments = align(a, b, n, stop, shared)
+        found = _pair_passages(ids[i], ids[j], a, b, alignments, stop, config.passage_min_words, shared)
         if found or any(al.anchored >= ANCHOR_WORDS and _telling(a.tokens_of(al.a0, al.a1)) for al in alignments):
             out.related.append((ids[i], ids[j]))
             out.passages.extend(found)
@@ -241,10 +242,11 @@ def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, p
     return out
 
 
-def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, stop: np.ndarray, min_words: int) -> list[Passage]:
+def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, stop: np.ndarray, min_words: int,
+                   shared=None) -> list[Passage]:
     if not any(al.anchored >= min_words for al in alignments):
         if not alignments or min(len(a), len(b)) < CONTAINMENT_MIN_FACTOR * min_words \
-                or containment(a, b, stop) < EVIDENCE_CONTAINMENT:
+                or containment(a, b, stop, shared) < EVIDENCE_CONTAINMENT:
             return []
     out = []
     for al in alignments:

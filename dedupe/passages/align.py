@@ -52,18 +52,23 @@ def shared_grams(a: Words, b: Words, stop: np.ndarray) -> np.ndarray:
     return shared[~in_sorted(shared, stop)]
 
 
-def containment(a: Words, b: Words, stop: np.ndarray) -> float:
-    """Share of the distinct n-grams of the smaller of A and B that the other has too."""
+def containment(a: Words, b: Words, stop: np.ndarray, shared=None) -> float:
+    """Share of the distinct n-grams of the smaller of A and B that the other has too
+    (``shared``: their :func:`shared_grams`, when known)."""
     least = min(a.distinct(stop), b.distinct(stop))
-    return shared_grams(a, b, stop).size / least if least else 0.0
+    if not least:
+        return 0.0
+    return (shared_grams(a, b, stop) if shared is None else shared).size / least
 
 
-def seeds(a: Words, b: Words, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def seeds(a: Words, b: Words, stop: np.ndarray, shared=None) -> tuple[np.ndarray, np.ndarray]:
     """Positions ``(i, j)`` (two arrays) where A and B start the same n-gram (an n-gram found
     more than MAX_REPEATS times, occurrences in A times in B, seeds nothing). The positions
     of each shared n-gram are found by binary search in each document's index
-    (:meth:`Words.index`), so a pair costs what the two share, not the documents' length."""
-    shared = shared_grams(a, b, stop)
+    (:meth:`Words.index`), so a pair costs what the two share, not the documents' length
+    (``shared``: their :func:`shared_grams`, when known)."""
+    if shared is None:
+        shared = shared_grams(a, b, stop)
     none = np.zeros(0, dtype=np.int64)
     if shared.size == 0:
         return none, none
@@ -174,10 +179,11 @@ def extend(chains: list[Alignment], a: Words, b: Words) -> list[Alignment]:
     return chains
 
 
-def align(a: Words, b: Words, n: int, stop: np.ndarray) -> list[Alignment]:
+def align(a: Words, b: Words, n: int, stop: np.ndarray, shared=None) -> list[Alignment]:
     """Shared spans of A and B in word positions, in order of A (chains of tiles; the caller
-    keeps those with enough ``anchored`` words)."""
-    return extend(chain(tiles(runs(seeds(a, b, stop), n), a, b, n)), a, b)
+    keeps those with enough ``anchored`` words; ``shared``: their :func:`shared_grams`, when
+    known)."""
+    return extend(chain(tiles(runs(seeds(a, b, stop, shared), n), a, b, n)), a, b)
 
 
 def similarity(a: Words, b: Words, al: Alignment) -> float:

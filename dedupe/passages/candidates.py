@@ -17,6 +17,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..config import Config
+from ..near import _sorted_distinct
 from ..near.banding import _groups_of_equal, band_key
 from ..near.lsh import recall_params
 from ..near.shingles import all_in_window, combine_ngrams
@@ -141,8 +142,8 @@ def candidate_codes(
         for band in range(bands):  # every bucket of every band: its units collide
             found.append(_bucket_pairs(spill.get(band), of_unit, docs, max_df, member))
             if sum(f.size for f in found) > codes.size:  # a pair repeats in many bands: merged as they come
-                codes, found = np.unique(np.concatenate([codes, *found])), []
-        codes = np.unique(np.concatenate([codes, *found]))
+                codes, found = _sorted_distinct(np.concatenate([codes, *found])), []
+        codes = _sorted_distinct(np.concatenate([codes, *found]))
         if run is not None:
             codes = codes[_run_pairs(runs, codes, docs)]
     return codes
@@ -209,7 +210,7 @@ def _run_pairs(runs: _Slices, codes: np.ndarray, docs: int) -> np.ndarray:
     low = np.uint64((1 << bits) - 1)
     hit = np.zeros(codes.size, dtype=bool)
     for k in range(runs.slices if codes.size else 0):
-        keyed = np.unique(runs.get(k))  # by run, then document (each document once a run)
+        keyed = _sorted_distinct(runs.get(k))  # by run, then document (each document once a run)
         run, doc = keyed >> np.uint64(bits), (keyed & low).astype(np.int64)
         starts = np.flatnonzero(np.concatenate(([True], run[1:] != run[:-1]))) if run.size else np.zeros(0, np.int64)
         sizes = np.diff(np.append(starts, run.size))
@@ -218,7 +219,7 @@ def _run_pairs(runs: _Slices, codes: np.ndarray, docs: int) -> np.ndarray:
             continue
         at = ranges(starts, sizes)
         later = np.repeat(starts + sizes, sizes) - at - 1
-        found = np.unique(doc[np.repeat(at, later)] * docs + doc[ranges(at + 1, later)])
+        found = _sorted_distinct(doc[np.repeat(at, later)] * docs + doc[ranges(at + 1, later)])
         where = np.minimum(np.searchsorted(codes, found), codes.size - 1)
         hit[where[codes[where] == found]] = True
     return hit

@@ -18,6 +18,7 @@ import struct
 
 import numpy as np
 
+from ..near import _sorted_distinct
 from ..near.fast import _is_word, hash_tokens, lowers_in_place, token_hashes
 from ..near.shingles import WORD_RE, all_in_window, combine_ngrams, normalise
 from ..near.sketch import sub_batches
@@ -404,7 +405,8 @@ STOCK_BUFFER = 1 << 20
 
 def stock_grams(grams, max_df: int) -> np.ndarray:
     """The sorted n-gram hashes found in more than ``max_df`` documents (``grams``: the n-gram
-    hashes of each document, an iterable). The distinct n-grams of the documents go to a
+    hashes of each document, an iterable). The distinct n-grams of the documents (sorted, not
+    hashed: ``np.unique``'s hash table, numpy 2.3 on, is several times slower) go to a
     temporary file by the top bits of their hash and are counted one slice of the hash range
     at a time: the count holds a slice of them (a 64th), not those of the whole corpus
     (~4 KB an article, with as much again to sort them)."""
@@ -422,7 +424,7 @@ def stock_grams(grams, max_df: int) -> np.ndarray:
 
         held = 0
         for g in grams:
-            pending.append(np.unique(g))
+            pending.append(_sorted_distinct(g))
             held += pending[-1].size
             if held >= STOCK_BUFFER:
                 pending, held = written(), 0
