@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import combinations
 from typing import Optional
 
 from ._lex import fold, table
@@ -24,7 +25,10 @@ _GENDER_ENDINGS = (("sky", "skaya"), ("ski", "ska"), ("skiy", "skaya"), ("skyi",
                    ("ev", "eva"), ("yov", "yova"), ("in", "ina"), ("yn", "yna"), ("iy", "aya"), ("yy", "aya"),
                    ("ko", "ka"))
 SKELETON_RATIO = 75  # rapidfuzz ratio two forms with one skeleton must reach
+SKELETON_MIN_LEN = 5  # ... each at least this long
+SKELETON_LEN_DIFF = 2  # ... and at most this many letters longer than the other
 SPELLING_RATIO = 88  # ... and two given names of one surname that differ by one edit
+SPELLING_MIN_LEN = 5  # ... each at least this long
 
 _SKELETON_SUBS = (("ph", "f"), ("th", "t"), ("kh", "h"), ("ck", "k"), ("x", "ks"), ("w", "v"),
                   ("q", "k"), ("c", "k"), ("j", "y"))
@@ -159,13 +163,51 @@ def variant_reason(a: str, b: str, allow_spelling: bool = False) -> Optional[str
         return None
     if _romanisation_swap(fa, fb):
         return "romanisation (one letter swapped)"
-    if skeleton(a) == skeleton(b) and min(len(fa), len(fb)) >= 5 and ratio(fa, fb) >= SKELETON_RATIO \
-            and abs(len(fa) - len(fb)) <= 2 and _insertions_only(fa, fb):  # Yung / Yeung: two names
+    if skeleton(a) == skeleton(b) and min(len(fa), len(fb)) >= SKELETON_MIN_LEN and ratio(fa, fb) >= SKELETON_RATIO \
+            and abs(len(fa) - len(fb)) <= SKELETON_LEN_DIFF and _insertions_only(fa, fb):  # Yung / Yeung: two names
         return "spelling (letters added or dropped)"
-    if allow_spelling and min(len(fa), len(fb)) >= 5 and Levenshtein.distance(fa, fb) == 1 \
+    if allow_spelling and min(len(fa), len(fb)) >= SPELLING_MIN_LEN and Levenshtein.distance(fa, fb) == 1 \
             and ratio(fa, fb) >= SPELLING_RATIO:
         return "spelling (one letter)"
     return None
+
+
+def sketch(form: str) -> tuple:
+    """What :func:`may_vary` compares of a form: folded, without hyphens and spaces, its
+    skeleton, whether the transliteration table holds it."""
+    folded = fold(form)
+    return folded, _HYPHEN_SPACE_RE.sub("", folded), skeleton(form), folded in _slavic_groups()
+
+
+def may_vary(x: tuple, y: tuple, allow_spelling: bool = False) -> bool:
+    """False when :func:`variant_reason` of two forms (``x``, ``y``: their :func:`sketch`) is
+    surely None: each reason it gives needs one of these, tested first in the cheapest way
+    (one folded form; one form without hyphens and spaces; both in the table; one skeleton,
+    lengths and similarity as its test asks; a romanisation swap; with ``allow_spelling``,
+    folded forms one edit apart). Most candidate pairs are none of these and are not tried."""
+    if x[0] == y[0] or x[1] == y[1] or (x[3] and y[3]):
+        return True
+    fa, fb = x[0], y[0]
+    if x[2] == y[2] and min(len(fa), len(fb)) >= SKELETON_MIN_LEN and abs(len(fa) - len(fb)) <= SKELETON_LEN_DIFF \
+            and _ratio(fa, fb) >= SKELETON_RATIO:
+        return True
+    if len(fa) == len(fb):
+        if allow_spelling:
+            return len(fa) >= min(ROMANISATION_MIN_LEN, SPELLING_MIN_LEN) and _hamming(fa, fb) == 1
+        return len(fa) >= ROMANISATION_MIN_LEN and _romanisation_swap(fa, fb)
+    return allow_spelling and abs(len(fa) - len(fb)) == 1 and min(len(fa), len(fb)) >= SPELLING_MIN_LEN
+
+
+def _ratio(a: str, b: str) -> float:
+    from rapidfuzz.fuzz import ratio
+
+    return ratio(a, b)
+
+
+def _hamming(a: str, b: str) -> int:
+    from rapidfuzz.distance import Hamming
+
+    return Hamming.distance(a, b)
 
 
 def candidate_pairs(forms: list[str]) -> set:
@@ -175,7 +217,7 @@ def candidate_pairs(forms: list[str]) -> set:
     pairs = set()
     for idx in _by_key(forms)[0].values():
         if len(idx) > 1:
-            pairs.update((a, b) for k, a in enumerate(idx) for b in idx[k + 1 :])
+            pairs.update(combinations(idx, 2))  # (indexes in increasing order)
     return pairs
 
 
