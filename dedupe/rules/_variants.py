@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import combinations
+from array import array
+from itertools import repeat
 from typing import Optional
 
 from ._lex import fold, table
@@ -210,15 +211,31 @@ def _hamming(a: str, b: str) -> int:
     return Hamming.distance(a, b)
 
 
-def candidate_pairs(forms: list[str]) -> set:
+def candidate_pairs(forms: list[str]) -> list:
     """Index pairs ``(i, j)``, i < j, of forms that may be variants: forms sharing a key (the
-    consonant skeleton, the romanisation key, or the folded form with one letter deleted).
-    Each form has a handful of keys, so the work follows the matches."""
-    pairs = set()
-    for idx in _by_key(forms)[0].values():
-        if len(idx) > 1:
-            pairs.update(combinations(idx, 2))  # (indexes in increasing order)
-    return pairs
+    consonant skeleton, the romanisation key, or the folded form with one letter deleted),
+    each pair once, in index order. Each form has a handful of keys, so the work follows the
+    matches; the keys are numbered and the pairs made with numpy (no list per key, no tuple
+    per pair until they are read)."""
+    if len(forms) < 2:
+        return []
+    import numpy as np
+
+    numbers: dict = {}
+    key_of, form_of = array("q"), array("q")
+    for i, keys in enumerate(map(_keys, forms)):
+        key_of.extend(numbers.setdefault(k, len(numbers)) for k in keys)
+        form_of.extend(repeat(i, len(keys)))
+    key, form = np.frombuffer(key_of, dtype=np.int64), np.frombuffer(form_of, dtype=np.int64)
+    order = np.lexsort((form, key))
+    key, form = key[order], form[order]
+    first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    end = np.repeat(np.append(first[1:], len(key)), np.diff(np.append(first, len(key))))
+    after = end - np.arange(len(key)) - 1  # the forms after each in its key's group
+    left = np.repeat(np.arange(len(key)), after)
+    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after)
+    first_form, second_form = divmod(np.unique(form[left] * len(forms) + form[right]), max(1, len(forms)))
+    return list(zip(first_form.tolist(), second_form.tolist()))
 
 
 def candidate_neighbours(forms: list[str]):
@@ -233,10 +250,16 @@ def _by_key(forms: list[str]) -> tuple[dict, list]:
     by_key: dict = {}
     keys_of = []
     for i, f in enumerate(forms):
-        folded = fold(f)
-        keys = {"d" + folded[:k] + folded[k + 1 :] for k in range(len(folded))}
-        keys.update(("s" + skeleton(f), "r" + romanisation_key(f), "d" + folded))
+        keys = _keys(f)
         for key in keys:
             by_key.setdefault(key, []).append(i)
         keys_of.append(keys)
     return by_key, keys_of
+
+
+def _keys(form: str) -> set:
+    """The keys of a form (:func:`candidate_pairs`)."""
+    folded = fold(form)
+    keys = {"d" + folded[:k] + folded[k + 1 :] for k in range(len(folded))}
+    keys.update(("s" + skeleton(form), "r" + romanisation_key(form), "d" + folded))
+    return keys

@@ -385,23 +385,31 @@ def _unit_rows(matrix, copy: bool = True):
     """The rows of a CSR matrix (of a copy's, unless ``copy`` is False) scaled to unit length,
     with the operations of scikit-learn's ``normalize(norm="l2")`` in their order (each
     row's squares added up one after another, then each value divided by the root), so that
-    the values are the same to the last bit, without importing scikit-learn (0.4 s)."""
+    the values are the same to the last bit, without importing scikit-learn (0.4 s). The
+    squares are added up as running sums along rows padded with zeros (``cumsum``: in order,
+    unlike ``sum``), in blocks of rows of bounded size."""
     import numpy as np
 
     if copy:
         matrix = matrix.copy()
-    data, starts = matrix.data, matrix.indptr[:-1]
-    lengths = np.diff(matrix.indptr)
-    longest = np.argsort(-lengths, kind="stable")  # the rows with more than k values: a prefix
+    data, indptr = matrix.data, matrix.indptr
+    lengths = np.diff(indptr)
+    width = int(lengths.max()) if len(lengths) else 0
     sums = np.zeros(len(lengths))
-    for k in range(int(lengths.max()) if len(lengths) else 0):
-        rows = longest[: np.searchsorted(-lengths[longest], -k, side="left")]
-        value = data[starts[rows] + k]
-        sums[rows] += value * value
+    step = max(1, _NORM_BLOCK // max(1, width))
+    for lo in range(0, len(lengths) if width else 0, step):
+        hi = min(len(lengths), lo + step)
+        squares = np.zeros((hi - lo, width))
+        values = data[indptr[lo] : indptr[hi]]
+        squares[np.arange(width) < lengths[lo:hi, None]] = values * values  # (row by row, in order)
+        sums[lo:hi] = np.cumsum(squares, axis=1)[:, -1]
     norms = np.sqrt(sums)
     norms[sums == 0.0] = 1.0  # (an empty row left as it is)
     data /= np.repeat(norms, lengths)
     return matrix
+
+
+_NORM_BLOCK = 1 << 22  # values (padded) whose squares are added up at once
 
 
 def _cosine_distances(rows, others_t):

@@ -111,12 +111,16 @@ class _Units(Store):
         self._tables = None
 
     def add(self, found) -> None:
-        """Add pass-1 ``(content word, unit)`` pairs (in corpus order, as ``group_into`` takes
-        them; one unit under each of its content words)."""
+        """Add pass-1 ``(content words, unit)`` pairs (in corpus order, as ``group_into`` takes
+        them: a unit under its content words, as :func:`_collect` gives it, or under one
+        content word in each of several pairs)."""
         self._tables = None  # (its arrays are views of these)
         last, seen, number = None, set(), self.vocabulary.__getitem__
-        for word, unit in found:
-            self.keys.add(word)
+        for words, unit in found:
+            if type(words) is str:
+                self.keys.add(words)
+            else:
+                self.keys.update(words)
             if unit is last or (unit.doc, unit.seq) in seen:
                 continue
             last = unit
@@ -434,9 +438,8 @@ def _forms(units: list) -> dict:
 
 
 def _collect(doc, index):
-    for unit in _units(doc.text, index, doc.id):
-        for word in unit.content:
-            yield word, unit
+    # each unit once, under all of its content words (one pair, not one per word)
+    return [(unit.content, unit) for unit in _units(doc.text, index, doc.id) if unit.content]
 
 
 def _focus(drafts: list):
@@ -448,9 +451,7 @@ def _focus(drafts: list):
     near = frozenset(w for d in drafts for c in quotation_content(d.text) for w in c)
 
     def collect(doc, index):
-        for unit in _units(doc.text, index, doc.id, near):
-            for word in unit.content:
-                yield word, unit
+        return [(unit.content, unit) for unit in _units(doc.text, index, doc.id, near) if unit.content]
 
     return collect
 
