@@ -250,8 +250,12 @@ def _units(text: str, doc_index: int, doc_id: str = "", near: Optional[frozenset
     ``seq`` counts them all)."""
     out, seq = [], 0
     for q, spans in _pieces(text):
-        for s, e in spans:
-            words = _piece_words(text[s:e])
+        # each piece's words read once: a quotation of several sentences has theirs, joined
+        # (see _quote_units)
+        pieces = [_piece_words(text[s:e]) for s, e in spans[1:] or spans]
+        if len(spans) > 1:
+            pieces.insert(0, tuple(chain.from_iterable(pieces)))
+        for (s, e), words in zip(spans, pieces):
             if len(words) < MIN_WORDS:
                 continue
             seq += 1
