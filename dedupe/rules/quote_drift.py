@@ -508,6 +508,12 @@ def _compare_groups(groups, no_key: frozenset) -> list:
     matrix = csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(forms, size))
     in_group = np.bincount(cols, minlength=size)  # key -> the forms its group holds
     transposed = matrix.T.tocsr()
+    # the first and last document of each form's units: a pair of forms all in one document
+    # is not compared (a match is between two documents)
+    unit_docs = t.doc[by_form]
+    low_doc = np.minimum.reduceat(unit_docs, form_ptr[:-1]) if forms else unit_docs
+    high_doc = np.maximum.reduceat(unit_docs, form_ptr[:-1]) if forms else unit_docs
+    one_doc = low_doc == high_doc
     made: dict = {}  # form -> its units as objects
 
     def occurrences(f: int) -> list:
@@ -520,15 +526,13 @@ def _compare_groups(groups, no_key: frozenset) -> list:
         shared = (matrix[lo : lo + _BLOCK] @ transposed).tocoo()
         rows, other, n = shared.row + lo, shared.col, shared.data
         keep = (other > rows) & (n >= MIN_SHARED) & (n >= SHARED_SHARE * np.minimum(sizes[rows], sizes[other]))
+        keep &= ~(one_doc[rows] & one_doc[other] & (low_doc[rows] == low_doc[other]))
         for i, j in zip(rows[keep].tolist(), other[keep].tolist()):
             word = min(set(cols[indptr[i] : indptr[i + 1]].tolist()).intersection(cols[indptr[j] : indptr[j + 1]].tolist()))
             if t.vocab[word] not in groups or in_group[word] > MAX_KEY_FORMS:
                 continue
             if first[i] > first[j]:
                 i, j = j, i  # the form that comes first in the group is a
-            docs = t.doc[by_form[form_ptr[i] : form_ptr[i + 1]]], t.doc[by_form[form_ptr[j] : form_ptr[j + 1]]]
-            if docs[0].min() == docs[0].max() == docs[1].min() == docs[1].max():
-                continue
             occ_a, occ_b = occurrences(i), occurrences(j)
             found = _compare(occ_a[0].words, occ_b[0].words)
             if found is not None:
