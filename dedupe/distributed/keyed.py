@@ -56,7 +56,7 @@ def collect_shard(task: CollectTask) -> int:
     docs = [(task.shard.key(row), doc) for row, doc in task.documents.of_shard(task.shard) if row in task.rows]
     items, tally = _keyed.collect((task.rule_id,), docs)[task.rule_id]
     parts: list = [[] for _ in range(task.partitions)]
-    for item in items:
+    for item in _keyed.each_key(items):
         parts[_keyed.partition_of(item[0], task.partitions)].append(item)
     with task_output(final) as out:
         if _keyed.keyed_rule(task.rule_id).compare is not None:

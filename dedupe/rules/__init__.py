@@ -160,7 +160,7 @@ class _Collected:
         for rid, (items, tally) in out[1].items():
             _keyed.group_into(self.groups[rid], items)
             self.tallies[rid].update(tally)
-            self.items[rid] += len(items)
+            self.items[rid] += _keyed.pairs(items)
         self.collected += 1
         return self.collected == len(self.spans)
 

@@ -4,7 +4,8 @@ documents, and per document only small keyed items are kept.
 A keyed rule (:class:`Keyed`) says:
 
 - ``collect(doc, index)``, pass 1, one document at a time: ``(key, item)`` pairs (a person
-  mention keyed by its surname, a quotation keyed by each of its content words), and
+  mention keyed by its surname), or ``(tuple of keys, item)`` for an item under several keys
+  (a quotation keyed by each of its content words: :func:`each_key`), and
   optionally ``tally(doc)``, a :class:`~collections.Counter` added up over the corpus
   (document frequencies), or an iterable of keys, each occurrence counting one (added up by
   ``Counter.update`` without a Python loop per key);
@@ -169,7 +170,7 @@ def collect(rule_ids: tuple, indexed_docs, drafts: Optional[list] = None) -> dic
         items, tally, keys = [], Counter(), {}
         for index, doc in indexed_docs:
             for key, item in take(doc, index):
-                items.append((keys.setdefault(key, key), item))
+                items.append((keys.setdefault(key, key) if type(key) is str else key, item))
             if keyed.tally is not None:
                 tally.update(keyed.tally(doc))
         out[rid] = (items, tally)
@@ -288,12 +289,31 @@ def new_groups(keyed: Keyed):
 
 def group_into(groups, found) -> None:
     """Add pass-1 ``(key, item)`` pairs to ``groups`` (made by :func:`new_groups`), as they
-    come (in corpus order): the pairs themselves are not held."""
+    come (in corpus order): the pairs themselves are not held. (A tuple of keys: the item
+    under each, see :func:`each_key`.)"""
     if isinstance(groups, Store):
         groups.add(found)
         return
-    for key, item in found:
+    for key, item in each_key(found):
         groups[key].append(item)
+
+
+def pairs(items: list) -> int:
+    """The number of ``(key, item)`` pairs of pass-1 items (an item under several keys counts
+    once per key, see :func:`each_key`)."""
+    return sum(len(key) if type(key) is tuple else 1 for key, _ in items)
+
+
+def each_key(found):
+    """Pass-1 pairs with one key each: ``collect`` may give an item under several keys at
+    once, ``(tuple of keys, item)`` (quote-drift: a quotation under each of its content
+    words), one pair instead of one per key until the items are grouped or partitioned."""
+    for key, item in found:
+        if type(key) is tuple:
+            for k in key:
+                yield k, item
+        else:
+            yield key, item
 
 
 def gathered(parts, keyed: Optional[Keyed] = None) -> tuple:

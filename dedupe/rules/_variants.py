@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from array import array
+from itertools import repeat
 from typing import Optional
 
 from ._lex import fold, table
@@ -24,7 +26,10 @@ _GENDER_ENDINGS = (("sky", "skaya"), ("ski", "ska"), ("skiy", "skaya"), ("skyi",
                    ("ev", "eva"), ("yov", "yova"), ("in", "ina"), ("yn", "yna"), ("iy", "aya"), ("yy", "aya"),
                    ("ko", "ka"))
 SKELETON_RATIO = 75  # rapidfuzz ratio two forms with one skeleton must reach
+SKELETON_MIN_LEN = 5  # ... each at least this long
+SKELETON_LEN_DIFF = 2  # ... and at most this many letters longer than the other
 SPELLING_RATIO = 88  # ... and two given names of one surname that differ by one edit
+SPELLING_MIN_LEN = 5  # ... each at least this long
 
 _SKELETON_SUBS = (("ph", "f"), ("th", "t"), ("kh", "h"), ("ck", "k"), ("x", "ks"), ("w", "v"),
                   ("q", "k"), ("c", "k"), ("j", "y"))
@@ -159,24 +164,80 @@ def variant_reason(a: str, b: str, allow_spelling: bool = False) -> Optional[str
         return None
     if _romanisation_swap(fa, fb):
         return "romanisation (one letter swapped)"
-    if skeleton(a) == skeleton(b) and min(len(fa), len(fb)) >= 5 and ratio(fa, fb) >= SKELETON_RATIO \
-            and abs(len(fa) - len(fb)) <= 2 and _insertions_only(fa, fb):  # Yung / Yeung: two names
+    if skeleton(a) == skeleton(b) and min(len(fa), len(fb)) >= SKELETON_MIN_LEN and ratio(fa, fb) >= SKELETON_RATIO \
+            and abs(len(fa) - len(fb)) <= SKELETON_LEN_DIFF and _insertions_only(fa, fb):  # Yung / Yeung: two names
         return "spelling (letters added or dropped)"
-    if allow_spelling and min(len(fa), len(fb)) >= 5 and Levenshtein.distance(fa, fb) == 1 \
+    if allow_spelling and min(len(fa), len(fb)) >= SPELLING_MIN_LEN and Levenshtein.distance(fa, fb) == 1 \
             and ratio(fa, fb) >= SPELLING_RATIO:
         return "spelling (one letter)"
     return None
 
 
-def candidate_pairs(forms: list[str]) -> set:
+def sketch(form: str) -> tuple:
+    """What :func:`may_vary` compares of a form: folded, without hyphens and spaces, its
+    skeleton, whether the transliteration table holds it."""
+    folded = fold(form)
+    return folded, _HYPHEN_SPACE_RE.sub("", folded), skeleton(form), folded in _slavic_groups()
+
+
+def may_vary(x: tuple, y: tuple, allow_spelling: bool = False) -> bool:
+    """False when :func:`variant_reason` of two forms (``x``, ``y``: their :func:`sketch`) is
+    surely None: each reason it gives needs one of these, tested first in the cheapest way
+    (one folded form; one form without hyphens and spaces; both in the table; one skeleton,
+    lengths and similarity as its test asks; a romanisation swap; with ``allow_spelling``,
+    folded forms one edit apart). Most candidate pairs are none of these and are not tried."""
+    if x[0] == y[0] or x[1] == y[1] or (x[3] and y[3]):
+        return True
+    fa, fb = x[0], y[0]
+    if x[2] == y[2] and min(len(fa), len(fb)) >= SKELETON_MIN_LEN and abs(len(fa) - len(fb)) <= SKELETON_LEN_DIFF \
+            and _ratio(fa, fb) >= SKELETON_RATIO:
+        return True
+    if len(fa) == len(fb):
+        if allow_spelling:
+            return len(fa) >= min(ROMANISATION_MIN_LEN, SPELLING_MIN_LEN) and _hamming(fa, fb) == 1
+        return len(fa) >= ROMANISATION_MIN_LEN and _romanisation_swap(fa, fb)
+    return allow_spelling and abs(len(fa) - len(fb)) == 1 and min(len(fa), len(fb)) >= SPELLING_MIN_LEN
+
+
+def _ratio(a: str, b: str) -> float:
+    from rapidfuzz.fuzz import ratio
+
+    return ratio(a, b)
+
+
+def _hamming(a: str, b: str) -> int:
+    from rapidfuzz.distance import Hamming
+
+    return Hamming.distance(a, b)
+
+
+def candidate_pairs(forms: list[str]) -> list:
     """Index pairs ``(i, j)``, i < j, of forms that may be variants: forms sharing a key (the
-    consonant skeleton, the romanisation key, or the folded form with one letter deleted).
-    Each form has a handful of keys, so the work follows the matches."""
-    pairs = set()
-    for idx in _by_key(forms)[0].values():
-        if len(idx) > 1:
-            pairs.update((a, b) for k, a in enumerate(idx) for b in idx[k + 1 :])
-    return pairs
+    consonant skeleton, the romanisation key, or the folded form with one letter deleted),
+    each pair once, in index order. Each form has a handful of keys, so the work follows the
+    matches; the keys are numbered and the pairs made with numpy (no list per key, no tuple
+    per pair until they are read)."""
+    if len(forms) < 2:
+        return []
+    import numpy as np
+
+    numbers: dict = {}
+    key_of, form_of = array("q"), array("q")
+    for i, keys in enumerate(map(_keys, forms)):
+        key_of.extend(numbers.setdefault(k, len(numbers)) for k in keys)
+        form_of.extend(repeat(i, len(keys)))
+    key, form = np.frombuffer(key_of, dtype=np.int64), np.frombuffer(form_of, dtype=np.int64)
+    order = np.lexsort((form, key))
+    key, form = key[order], form[order]
+    first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    end = np.repeat(np.append(first[1:], len(key)), np.diff(np.append(first, len(key))))
+    after = end - np.arange(len(key)) - 1  # the forms after each in its key's group
+    left = np.repeat(np.arange(len(key)), after)
+    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after)
+    from ..near import _sorted_distinct  # (np.unique: a slow hash table in numpy 2.4)
+
+    first_form, second_form = divmod(_sorted_distinct(form[left] * len(forms) + form[right]), max(1, len(forms)))
+    return list(zip(first_form.tolist(), second_form.tolist()))
 
 
 def candidate_neighbours(forms: list[str]):
@@ -191,10 +252,16 @@ def _by_key(forms: list[str]) -> tuple[dict, list]:
     by_key: dict = {}
     keys_of = []
     for i, f in enumerate(forms):
-        folded = fold(f)
-        keys = {"d" + folded[:k] + folded[k + 1 :] for k in range(len(folded))}
-        keys.update(("s" + skeleton(f), "r" + romanisation_key(f), "d" + folded))
+        keys = _keys(f)
         for key in keys:
             by_key.setdefault(key, []).append(i)
         keys_of.append(keys)
     return by_key, keys_of
+
+
+def _keys(form: str) -> set:
+    """The keys of a form (:func:`candidate_pairs`)."""
+    folded = fold(form)
+    keys = {"d" + folded[:k] + folded[k + 1 :] for k in range(len(folded))}
+    keys.update(("s" + skeleton(form), "r" + romanisation_key(form), "d" + folded))
+    return keys

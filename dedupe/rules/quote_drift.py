@@ -112,12 +112,16 @@ class _Units(Store):
         self._tables = None
 
     def add(self, found) -> None:
-        """Add pass-1 ``(content word, unit)`` pairs (in corpus order, as ``group_into`` takes
-        them; one unit under each of its content words)."""
+        """Add pass-1 ``(content words, unit)`` pairs (in corpus order, as ``group_into`` takes
+        them: a unit under its content words, as :func:`_collect` gives it, or under one
+        content word in each of several pairs)."""
         self._tables = None  # (its arrays are views of these)
         last, seen, number = None, set(), self.vocabulary.__getitem__
-        for word, unit in found:
-            self.keys.add(word)
+        for words, unit in found:
+            if type(words) is str:
+                self.keys.add(words)
+            else:
+                self.keys.update(words)
             if unit is last or (unit.doc, unit.seq) in seen:
                 continue
             last = unit
@@ -208,7 +212,7 @@ class _Tables:
         keep = is_content[self.numbers]
         owner = np.repeat(position, np.diff(offsets))[keep]
         size = max(1, len(words))
-        codes = np.unique(owner * size + self.rank[self.numbers[keep]])
+        codes = _distinct(owner * size + self.rank[self.numbers[keep]])
         del keep, owner
         self.content_unit, self.content_rank = (codes // size).astype(np.int32), (codes % size).astype(np.int32)
         del codes
@@ -231,13 +235,21 @@ class _Tables:
         """The ``b`` (numbers below ``size``) of each distinct pair ``(a, b)``."""
         import numpy as np
 
-        return np.unique(a.astype(np.int64) * max(1, size) + b) % max(1, size)
+        return _distinct(a.astype(np.int64) * max(1, size) + b) % max(1, size)
 
     def unit(self, u: int) -> _Unit:
         words = tuple(self.vocab[r] for r in self.rank[self.numbers[self.lo[u] : self.hi[u]]].tolist())
         doc = int(self.doc[u])
         return _Unit(doc, self.ids[doc], int(self.start[u]), int(self.end[u]), int(self.seq[u]), words,
                      self.digests[u].tobytes())
+
+
+def _distinct(a):
+    """``np.unique(a)`` (sorted distinct values) by a sort: numpy 2.4's ``np.unique`` finds
+    them with a hash table, 50-80 times slower on hundreds of thousands of 64-bit codes."""
+    from ..near import _sorted_distinct
+
+    return _sorted_distinct(a)
 
 
 def _lower(words) -> tuple:
@@ -257,8 +269,12 @@ def _units(text: str, doc_index: int, doc_id: str = "", near: Optional[frozenset
     ``seq`` counts them all)."""
     out, seq = [], 0
     for q, spans in _pieces(text):
-        for s, e in spans:
-            words = _piece_words(text[s:e])
+        # each piece's words read once: a quotation of several sentences has theirs, joined
+        # (see _quote_units)
+        pieces = [_piece_words(text[s:e]) for s, e in spans[1:] or spans]
+        if len(spans) > 1:
+            pieces.insert(0, tuple(chain.from_iterable(pieces)))
+        for (s, e), words in zip(spans, pieces):
             if len(words) < MIN_WORDS:
                 continue
             seq += 1
@@ -445,9 +461,8 @@ def _forms(units: list) -> dict:
 
 
 def _collect(doc, index):
-    for unit in _units(doc.text, index, doc.id):
-        for word in unit.content:
-            yield word, unit
+    # each unit once, under all of its content words (one pair, not one per word)
+    return [(unit.content, unit) for unit in _units(doc.text, index, doc.id) if unit.content]
 
 
 def _focus(drafts: list):
@@ -459,9 +474,7 @@ def _focus(drafts: list):
     near = frozenset(w for d in drafts for c in quotation_content(d.text) for w in c)
 
     def collect(doc, index):
-        for unit in _units(doc.text, index, doc.id, near):
-            for word in unit.content:
-                yield word, unit
+        return [(unit.content, unit) for unit in _units(doc.text, index, doc.id, near) if unit.content]
 
     return collect
 
@@ -514,6 +527,12 @@ def _compare_groups(groups, no_key: frozenset) -> list:
     matrix = csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(forms, size))
     in_group = np.bincount(cols, minlength=size)  # key -> the forms its group holds
     transposed = matrix.T.tocsr()
+    # the first and last document of each form's units: a pair of forms all in one document
+    # is not compared (a match is between two documents)
+    unit_docs = t.doc[by_form]
+    low_doc = np.minimum.reduceat(unit_docs, form_ptr[:-1]) if forms else unit_docs
+    high_doc = np.maximum.reduceat(unit_docs, form_ptr[:-1]) if forms else unit_docs
+    one_doc = low_doc == high_doc
     made: dict = {}  # form -> its units as objects
 
     def occurrences(f: int) -> list:
@@ -526,15 +545,13 @@ def _compare_groups(groups, no_key: frozenset) -> list:
         shared = (matrix[lo : lo + _BLOCK] @ transposed).tocoo()
         rows, other, n = shared.row + lo, shared.col, shared.data
         keep = (other > rows) & (n >= MIN_SHARED) & (n >= SHARED_SHARE * np.minimum(sizes[rows], sizes[other]))
+        keep &= ~(one_doc[rows] & one_doc[other] & (low_doc[rows] == low_doc[other]))
         for i, j in zip(rows[keep].tolist(), other[keep].tolist()):
             word = min(set(cols[indptr[i] : indptr[i + 1]].tolist()).intersection(cols[indptr[j] : indptr[j + 1]].tolist()))
             if t.vocab[word] not in groups or in_group[word] > MAX_KEY_FORMS:
                 continue
             if first[i] > first[j]:
                 i, j = j, i  # the form that comes first in the group is a
-            docs = t.doc[by_form[form_ptr[i] : form_ptr[i + 1]]], t.doc[by_form[form_ptr[j] : form_ptr[j + 1]]]
-            if docs[0].min() == docs[0].max() == docs[1].min() == docs[1].max():
-                continue
             occ_a, occ_b = occurrences(i), occurrences(j)
             found = _compare(occ_a[0].words, occ_b[0].words)
             if found is not None:
