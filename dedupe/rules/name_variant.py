@@ -342,6 +342,7 @@ class Related:
     def _vectors(self):
         import numpy as np
         from scipy.sparse import csr_matrix
+        from sklearn.preprocessing import normalize
 
         # each document's term counts as arrays at once (term ids in order of first sight), so
         # that only one string per distinct term is held, not a Counter per document; ids
@@ -371,7 +372,7 @@ class Related:
         np.log(matrix.data, matrix.data)
         matrix.data += 1.0
         matrix.data *= idf[matrix.indices]
-        return _unit_rows(matrix, copy=False)
+        return normalize(matrix, norm="l2", copy=False)
 
     def related_to_any(self, mine: set, others: set) -> set:
         """The documents of ``mine`` related to at least one of ``others``."""
@@ -379,52 +380,15 @@ class Related:
         rest = sorted(mine - others)
         if not rest or not others or self.matrix is None:
             return found
-        theirs = _unit_rows(self.matrix[[self.row[j] for j in sorted(others)]]).T
+        from sklearn.metrics.pairwise import cosine_distances
+
+        theirs = self.matrix[[self.row[j] for j in sorted(others)]]
         step = max(1, self.CHUNK // len(others))
         for k in range(0, len(rest), step):
             chunk = rest[k : k + step]
-            near = (_cosine_distances(self.matrix[[self.row[i] for i in chunk]], theirs) <= 1 - RELATED_DOCS).any(axis=1)
+            near = (cosine_distances(self.matrix[[self.row[i] for i in chunk]], theirs) <= 1 - RELATED_DOCS).any(axis=1)
             found.update(i for i, hit in zip(chunk, near) if hit)
         return found
-
-
-def _unit_rows(matrix, copy: bool = True):
-    """The rows of a CSR matrix (of a copy's, unless ``copy`` is False) scaled to unit length,
-    with the operations of scikit-learn's ``normalize(norm="l2")`` in their order (each
-    row's squares added up one after another, then each value divided by the root), so that
-    the values are the same to the last bit, without importing scikit-learn (0.4 s). The
-    squares are added up as running sums along rows padded with zeros (``cumsum``: in order,
-    unlike ``sum``), in blocks of rows of bounded size."""
-    import numpy as np
-
-    if copy:
-        matrix = matrix.copy()
-    data, indptr = matrix.data, matrix.indptr
-    lengths = np.diff(indptr)
-    width = int(lengths.max()) if len(lengths) else 0
-    sums = np.zeros(len(lengths))
-    step = max(1, _NORM_BLOCK // max(1, width))
-    for lo in range(0, len(lengths) if width else 0, step):
-        hi = min(len(lengths), lo + step)
-        squares = np.zeros((hi - lo, width))
-        values = data[indptr[lo] : indptr[hi]]
-        squares[np.arange(width) < lengths[lo:hi, None]] = values * values  # (row by row, in order)
-        sums[lo:hi] = np.cumsum(squares, axis=1)[:, -1]
-    norms = np.sqrt(sums)
-    norms[sums == 0.0] = 1.0  # (an empty row left as it is)
-    data /= np.repeat(norms, lengths)
-    return matrix
-
-
-_NORM_BLOCK = 1 << 22  # values (padded) whose squares are added up at once
-
-
-def _cosine_distances(rows, others_t):
-    """scikit-learn's ``cosine_distances(rows, others)`` (``others_t``: the others' rows made
-    unit length, :func:`_unit_rows`, transposed) with its operations in their order: the
-    rows made unit length again, their dot products (summed in the order of each row's
-    terms), one minus each."""
-    return 1.0 - (_unit_rows(rows) @ others_t).toarray()
 
 
 def _within_related(forms: dict, related: Related) -> dict:
