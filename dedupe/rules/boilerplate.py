@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from ._keyed import Excerpt, Keyed, Part, run
-from .boilerplate_lines import PATTERNS, Lines, key_name, line_key
+from ._boilerplate_lines import PATTERNS, Lines, key_name, line_key
 from .base import Rule, analysis
 
 MIN_REPEAT_DOCS = 3
@@ -114,7 +114,7 @@ _ALPHA_WORD = re.compile(r"[^\W\d_]{2,}")
 # Two passes (see ``_keyed``): each line is keyed by its normalised form (a 64-bit digest),
 # with its document, its surroundings (the keys of the lines around it) and whether it could
 # be a repeated-line finding; the pattern findings, which need no other document, are items
-# of one key of their own. Pass 1's items are held as arrays (``boilerplate_lines.Lines``);
+# of one key of their own. Pass 1's items are held as arrays (``_boilerplate_lines.Lines``);
 # pass 2 counts every key's documents and surroundings at once; the report reads the texts
 # of the documents with findings again.
 
