@@ -790,7 +790,7 @@ def _resolve_pass(doc, index, ev: _Evidence, carried) -> tuple:
 def _packed(refs: list, counts: Counter, families: set) -> bytes:
     """What a document carries from pass 2 to pass 3, pickled: the passes of every document
     meet in one process (the first runs in the workers, by batch), where a document's
-    pronouns, their mentions and counts as objects took several times the memory (~2 KB per
+    pronouns, their mentions and counts as objects took 2-3 times the memory (~1.5 KB per
     3 KB article, held for the whole corpus until pass 3)."""
     return pickle.dumps((refs, counts, families), protocol=pickle.HIGHEST_PROTOCOL)
 
