@@ -4,8 +4,12 @@ rule; nothing is registered by hand."""
 from __future__ import annotations
 
 import importlib
+import os
+import pickle
 import pkgutil
+import tempfile
 from collections import Counter
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from collections.abc import Mapping
 from typing import Callable, Iterable, Optional
@@ -109,7 +113,8 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
         jobs = jobs[1:]
     states: dict = {}  # keyed rule -> its plan, while its first pass runs in the workers
     visits: dict = {}  # keyed rule -> the futures of that pass, one per batch
-    with Workers(workers, shared) as pool:
+    plans: list = []  # the files of those plans (see _plan_file)
+    with _removed(plans), Workers(workers, shared) as pool:  # (the workers stopped first)
         # every job in flight (they are small: a rule id, a range); with ``warm``, pass 1
         # runs here meanwhile (its items are not pickled back from the workers)
         futures = {job: pool.submit(_rules_job, job) for job in jobs if not (warm and job[0] == "batch" and job[4])}
@@ -119,7 +124,8 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
             dealt = [rid for rid in keyed if _keyed.keyed_rule(rid).passes and only is None]
             for rid in dealt:
                 states[rid] = _keyed.planned(rid, *run.pass1(rid), docs, only)
-                visits[rid] = [pool.submit(_rules_job, ("visit", rid, *sp, states[rid][0])) for sp in spans]
+                plans.append(_plan_file(states[rid][0]))
+                visits[rid] = [pool.submit(_rules_job, ("visit", rid, *sp, plans[-1])) for sp in spans]
             for rid in run.largest_first():
                 if rid not in dealt:
                     run.by_rule[rid] = _keyed.conclude(rid, *run.pass1(rid), docs, only)
@@ -185,6 +191,39 @@ class _Collected:
         return found
 
 
+def _plan_file(plan) -> str:
+    """A keyed rule's plan written once to a file for the jobs of its first pass, each of
+    which names the file (:func:`_plan_in`): pickled into every batch's job, the plan (the
+    corpus' evidence, growing with it: a few MB at 100k articles) was pickled and unpickled
+    once per 200 documents."""
+    fd, path = tempfile.mkstemp(prefix="dedupe-plan-", suffix=".pkl")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(plan, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+_PLANS: dict = {}  # in a worker: plan file -> the plan read from it
+
+
+def _plan_in(path: str):
+    """The plan in a file of :func:`_plan_file`, read once per process."""
+    if path not in _PLANS:
+        with open(path, "rb") as fh:
+            _PLANS[path] = pickle.load(fh)
+    return _PLANS[path]
+
+
+@contextmanager
+def _removed(paths: list):
+    """Remove the files ``paths`` holds when the block ends."""
+    try:
+        yield
+    finally:
+        for path in paths:
+            with suppress(OSError):
+                os.unlink(path)
+
+
 def _analyse_ahead(docs: list, sample: list) -> None:
     """Compute the parts of the shared analysis the rules used on ``sample`` (person mentions,
     quotations, sentences ...) for the other documents too, as far as the analysis cache holds
@@ -208,9 +247,9 @@ def _rules_job(shared, job) -> tuple:
     findings of the document-scope rules (``check``) and the pass-1 items of the keyed rules
     (``collect``); or the first pass of a keyed rule over a batch (:func:`_keyed.visit`)."""
     docs, per_doc, keyed, config, results, only, drafts = shared
-    if job[0] == "visit":  # the first pass of a keyed rule over a batch, given its plan
-        _, rid, start, end, plan = job
-        return _keyed.visit(_keyed.keyed_rule(rid).passes[0], plan, list(enumerate(docs[start:end], start)), {})
+    if job[0] == "visit":  # the first pass of a keyed rule over a batch, given its plan's file
+        _, rid, start, end, path = job
+        return _keyed.visit(_keyed.keyed_rule(rid).passes[0], _plan_in(path), list(enumerate(docs[start:end], start)), {})
     ctx = RuleContext(config=config, results=results, only=only)
     if job[0] == "rule":
         return list({r.id: r for r in all_rules()}[job[1]].run(docs, ctx))

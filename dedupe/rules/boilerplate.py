@@ -17,10 +17,10 @@ Evidence says which: ``{"pattern": name}`` or ``{"repeated_in": n}``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from ._keyed import Excerpt, Keyed, Part, run
+from ._boilerplate_lines import PATTERNS, Lines, key_name, line_key
 from .base import Rule, analysis
 
 MIN_REPEAT_DOCS = 3
@@ -60,13 +60,6 @@ _PUNCT = re.compile(r"[^\w\s]")
 
 def _norm(line: str) -> str:
     return " ".join(_PUNCT.sub("", line.lower()).split())
-
-
-def _line_key(norm: str) -> str:
-    """A normalised line as a key: its digest (hex; "" for an empty line). Every line of the
-    corpus is an item until pass 2, with the keys of the lines around it: digests keep that
-    small, however long the lines."""
-    return hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest() if norm else ""
 
 
 def _inline_promo_end(text: str, start: int, line_end: int) -> int:
@@ -118,11 +111,12 @@ def _pattern_findings(doc, lines):
 _ALPHA_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-# Two passes (see ``_keyed``): each line is keyed by its normalised form (a digest), with its
-# document, its surroundings and whether it could be a repeated-line finding (with an excerpt
-# of its text); the pattern findings, which need no other document, are items of one key of their
-# own. Per key: the documents and surroundings counted, the findings made.
-_PATTERNS = "\0patterns"  # (no normalised line is empty or starts with a NUL)
+# Two passes (see ``_keyed``): each line is keyed by its normalised form (a 64-bit digest),
+# with its document, its surroundings (the keys of the lines around it) and whether it could
+# be a repeated-line finding; the pattern findings, which need no other document, are items
+# of one key of their own. Pass 1's items are held as arrays (``_boilerplate_lines.Lines``);
+# pass 2 counts every key's documents and surroundings at once; the report reads the texts
+# of the documents with findings again.
 
 
 def _collect(doc, index):
@@ -131,33 +125,34 @@ def _collect(doc, index):
     flagged = []
     for seq, (s, e, name) in enumerate(_pattern_findings(doc, lines)):
         flagged.append((s, e))
-        yield _PATTERNS, (index, 0, seq, Part(doc.id, Excerpt(text[s:e], s), index), s, e, name)
-    norms = [_line_key(_norm(text[s:e])) for s, e in lines]
+        yield PATTERNS, (index, doc.id, 0, seq, s, e, name)
+    norms = [line_key(_norm(text[s:e])) for s, e in lines]
+    last = len(norms) - 1
     for n, key in enumerate(norms):
         if not key:
             continue
         s, e = lines[n]
-        around = (norms[n - 1] if n else "", norms[n + 1] if n + 1 < len(norms) else "")
         line = text[s:e]
         can_flag = not (len(line.split()) > MAX_REPEAT_WORDS and _ends_sentence(line)) \
             and not any(fs <= s and fe >= e for fs, fe in flagged)
-        part = Part(doc.id, Excerpt(line, s), index) if can_flag else None
-        yield key, (index, 1, n, part, s, e, around)
+        yield key_name(key), (index, doc.id, 1, n, s, e, norms[n - 1] if n else 0, norms[n + 1] if n < last else 0,
+                              can_flag)
 
 
-def _compare(key: str, items: list, plan) -> list:
-    """Matches ``(index, kind, seq, part, start, end, evidence)``: the key's pattern
-    findings, or its lines that are findings (found in enough documents and surroundings)."""
-    if key == _PATTERNS:
-        return items
-    n_docs = len({item[0] for item in items})
-    if n_docs < MIN_REPEAT_DOCS or len({item[6] for item in items}) < MIN_REPEAT_DOCS:
-        return []
-    return [(*item[:6], n_docs) for item in items if item[3] is not None]
+def _compare(groups, plan) -> list:
+    """Matches ``(index, kind, seq, id, start, end, evidence)`` over every group at hand: the
+    pattern findings, and the lines that are findings (found in enough documents and
+    surroundings)."""
+    lines = groups if isinstance(groups, Lines) else Lines.of(groups)
+    return lines.matches(MIN_REPEAT_DOCS)
 
 
 def _findings(matches: list, plan, totals):
-    for _, kind, _, part, s, e, evidence in sorted(matches, key=lambda m: m[:3]):  # as one document's check yields them
+    matches = sorted(matches, key=lambda m: m[:3])  # as one document's check yields them
+    indices = sorted({m[0] for m in matches})
+    texts = dict(zip(indices, totals.texts(indices))) if indices else {}
+    for index, kind, _, doc_id, s, e, evidence in matches:
+        part = Part(doc_id, Excerpt(texts[index][s:e], s), index)
         if kind == 0:
             yield RULE.finding(part, s, e, f"scrape leftover ({evidence.replace('-', ' ')}), not part of the article",
                                confidence=0.9 if evidence != "related-headline" else 0.7, evidence={"pattern": evidence})
@@ -166,7 +161,8 @@ def _findings(matches: list, plan, totals):
                                confidence=min(1.0, 0.5 + 0.1 * evidence), evidence={"repeated_in": evidence})
 
 
-KEYED = Keyed(collect=_collect, compare=_compare, report=_findings, holder=lambda key, item: item[0])
+KEYED = Keyed(collect=_collect, compare=_compare, report=_findings, holder=lambda key, item: item[0],
+              batched=True, store=Lines)
 
 
 def check(docs, ctx):

@@ -36,12 +36,13 @@ from __future__ import annotations
 
 import bisect
 import math
+import pickle
 import re
 import copy
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import chain
 from typing import Iterable, Optional
 
 from ..textutil import Cover
@@ -713,27 +714,29 @@ def _mostly(counts: dict, gender: str, least: float, share: float) -> bool:
 def _tally(doc) -> Iterable:
     """Pass 1, one document: honorifics and nouns naming people (by key), surnames named in
     full and their genders, families, lone names (brands), once each, and its words' case,
-    each occurrence (a word in lower case as itself, the others tuples: no tuple made and
-    hashed for each of the commonest keys): keys that pass 1 counts."""
+    each occurrence: keys that pass 1 counts, each a string (see ``_plan``): a word in lower
+    case as itself, a capitalised word after a NUL, the others as their kind and fields after
+    NULs (a tuple per key took ~70 bytes more, for every key of the corpus until the plan)."""
     text, ms = doc.text, analysis(doc).mentions
     out: Counter = Counter()
     for m in ms:
         if m.honorific:
-            out["h", m.key, m.honorific] = 1
+            out[f"h\0{m.key}\0{m.honorific}"] = 1
         if " " in m.person and not m.backref and (g := _described(text, m)):
-            out["d", m.key, g] = 1
+            out[f"d\0{m.key}\0{g}"] = 1
         if m.given and not m.weak:
-            out["s", fold(m.surname)] = 1
+            out["s\0" + fold(m.surname)] = 1
             if not m.backref:
-                out["g", fold(m.surname), m.honorific or (lexicon_gender(m.given, LEXICON_P) or "?")[0]] = 1
+                out[f"g\0{fold(m.surname)}\0{m.honorific or (lexicon_gender(m.given, LEXICON_P) or '?')[0]}"] = 1
         if " " in m.person or m.honorific:  # named: no brand
-            out["n", fold(m.surname)] = 1
+            out["n\0" + fold(m.surname)] = 1
         elif m.weak and not m.given:  # standing alone in this document
-            out["a", fold(m.person)] = 1
+            out["a\0" + fold(m.person)] = 1
     for key, surname in _families(ms):
-        out["f", key, surname] = 1
+        out[f"f\0{key}\0{surname}"] = 1
     lower, capital = WordCase.words(text)
-    return chain(out, lower, zip(repeat("c"), capital))  # (a word in lower case is its own key)
+    # (a name holds no NUL: letters, spaces and marks inside words)
+    return chain(out, lower, ("\0" + "\n\0".join(capital)).split("\n") if capital else ())
 
 
 def _plan(noted, totals) -> _Evidence:
@@ -741,11 +744,11 @@ def _plan(noted, totals) -> _Evidence:
     ev = _Evidence()
     lower, capital, alone, named, surnames = Counter(), Counter(), {}, set(), set()
     for key, n in totals.tally.items():
-        if isinstance(key, str):  # a word in lower case
+        if "\0" not in key:  # a word in lower case
             lower[key] = n
             continue
-        kind, *name = key
-        if kind == "c":
+        kind, *name = key.split("\0")
+        if not kind:  # a capitalised word
             capital[name[0]] = n
         elif kind == "h":
             ev.honorifics[name[0]].add(name[1])
@@ -761,6 +764,7 @@ def _plan(noted, totals) -> _Evidence:
             alone[name[0]] = n
         elif kind == "n":
             named.add(name[0])
+    totals.tally.clear()  # (taken over from the caller: its words are the evidence's now, held once)
     ev.surnames, ev.case, ev.brands = frozenset(surnames), WordCase.of(lower, capital), _brands(alone, named)
     return ev
 
@@ -768,7 +772,7 @@ def _plan(noted, totals) -> _Evidence:
 def _resolve_pass(doc, index, ev: _Evidence, carried) -> tuple:
     """Pass 2, one document: its pronouns resolved (``_resolve``) with the corpus' evidence;
     those that point unambiguously at a named person counted, evidence of their gender. It
-    carries its pronouns, their counts and its families to pass 3."""
+    carries its pronouns, their counts and its families to pass 3 (:func:`_packed`)."""
     ms = analysis(doc).mentions
     refs = _resolve(doc.text, ms, ev.surnames, ev.case, ev.brands)
     counts: Counter = Counter()
@@ -780,7 +784,15 @@ def _resolve_pass(doc, index, ev: _Evidence, carried) -> tuple:
             r.counted = True
             counts["p", base.person.key, r.gender] += 1
             counts["q", fold(base.person.surname), r.gender] += 1
-    return (refs, counts, _families(ms)), counts, []
+    return _packed(refs, counts, _families(ms)), counts, []
+
+
+def _packed(refs: list, counts: Counter, families: set) -> bytes:
+    """What a document carries from pass 2 to pass 3, pickled: the passes of every document
+    meet in one process (the first runs in the workers, by batch), where a document's
+    pronouns, their mentions and counts as objects took 2-3 times the memory (~1.5 KB per
+    3 KB article, held for the whole corpus until pass 3)."""
+    return pickle.dumps((refs, counts, families), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _counted(ev: _Evidence, tally: Counter) -> _Evidence:
@@ -792,7 +804,7 @@ def _counted(ev: _Evidence, tally: Counter) -> _Evidence:
 
 def _flag_pass(doc, index, ev: _Evidence, carried) -> tuple:
     """Pass 3, one document: the findings on its pronouns (see the module docstring)."""
-    refs, here, families = carried
+    refs, here, families = pickle.loads(carried)
     flagged: list = [None] * len(refs)  # (gender, source, probability) when the pronoun is wrong
     found = []
     for j, r in enumerate(refs):
@@ -819,7 +831,8 @@ def _wider(ev: _Evidence, carried: dict):
     (or a lone surname, as ``_resolve`` finds them) with the key or the surname of one. A
     pronoun of another document counts only for its own person's key and surname, so the
     findings are those of resolving every document."""
-    people_read = [m for refs, _, _ in carried.values() for r in refs for m in (r.person, *r.others) if m is not None]
+    people_read = [m for packed in carried.values() for r in pickle.loads(packed)[0] for m in (r.person, *r.others)
+                   if m is not None]
     keys, names = {m.key for m in people_read}, {fold(m.surname) for m in people_read}
     lone = ev.surnames & (keys | names)  # a lone surname's key and surname are the word itself
 
