@@ -122,6 +122,8 @@ def _is_letter(codes):
     """Per code point (uint32): is it one of _WORD_RE's letters (``[^\\W\\d_]``)?"""
     import numpy as np
 
+    from .arrays import sorted_unique
+
     global _letters, _known
     if _letters is None:
         _letters, _known = np.zeros(0x110000, dtype=bool), np.zeros(0x110000, dtype=bool)
@@ -132,7 +134,7 @@ def _is_letter(codes):
     high = np.flatnonzero(codes >= 128)
     if high.size:
         found = codes[high]
-        for c in np.unique(found[~_known[found]]).tolist():
+        for c in sorted_unique(found[~_known[found]]).tolist():
             _letters[c] = bool(_WORD_RE.fullmatch(chr(c)))
             _known[c] = True
         letter[high] = _letters[found]

@@ -158,12 +158,18 @@ def test_union_find_groups():
     assert uf.groups() == [[1, 3, 5, 6], [8, 9]]
 
 
-def test_sorted_distinct_equals_unique():
+def test_sorted_unique_equals_unique():
+    """``dedupe.arrays.sorted_unique`` is ``np.unique`` (values, dtype, flattening, empty input)."""
     import numpy as np
 
-    from dedupe.near import _sorted_distinct
+    from dedupe.arrays import sorted_unique
 
     rng = np.random.default_rng(5)
     for n in (0, 1, 2, 50, 1000):
         a = rng.integers(0, 40, n).astype(np.uint64) * np.uint64(2**60 // 40)
-        assert np.array_equal(_sorted_distinct(a), np.unique(a))
+        for values in (a, a.astype(np.int64), a[: n - n % 2].reshape(-1, 2) if n > 1 else a, a.astype(np.int32)):
+            got, expected = sorted_unique(values), np.unique(values)
+            assert got.dtype == expected.dtype and np.array_equal(got, expected)
+    for values in ([], [3, 1, 3], np.zeros(0, dtype=np.int64)):
+        got, expected = sorted_unique(values), np.unique(values)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected)

@@ -26,6 +26,7 @@ from ..model import Document, InputError
 from ..parallel import pmap
 from .keys import JACCARD_BYTES, QUOTE_BAND, UNIT_BAND, folded, joined_stored, short_grams, stored_keys_of, unpack_keys
 from .store import ArchiveError, SQLiteStore, Store, StoredDocument, deflated_text
+from ..arrays import sorted_unique
 
 __all__ = ["Archive", "ArchiveError", "AddResult", "INDEX_FIELDS", "ON_DUPLICATE"]
 
@@ -293,7 +294,7 @@ class Archive:
 
 
 def _union(arrays: list) -> np.ndarray:
-    return np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *arrays]))
+    return sorted_unique(np.concatenate([np.zeros(0, dtype=np.int64), *arrays]))
 
 
 def _batch_job(job: tuple) -> tuple:

@@ -26,6 +26,7 @@ from ..model import Document, Report
 from . import Archive
 from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE, _compare, may_align
 from .keys import QUOTE_WORD_BITS, batch_keys, quotation_units, quote_sets, quote_words, unit_words
+from ..arrays import sorted_unique
 
 # rounds of following Jaccard bands from candidates to their own near-duplicates
 CLUSTER_ROUNDS = 3
@@ -48,7 +49,7 @@ def candidates_of(archive: Archive, drafts: list[Document]) -> tuple[list[int], 
     for _ in range(CLUSTER_ROUNDS):
         if not frontier:
             break
-        own = np.unique(np.concatenate(archive.store.jaccard_keys(frontier)))
+        own = sorted_unique(np.concatenate(archive.store.jaccard_keys(frontier)))
         own = own[archive.store.shared(own)]  # (a key no other document holds leads nowhere new)
         new = set(np.concatenate([np.zeros(0, dtype=np.int64), *archive.follow(own)]).tolist()) - found
         found |= new
@@ -94,7 +95,7 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
         units = np.flatnonzero(shared >= np.maximum(MIN_SHARED, SHARED_SHARE * np.minimum(sizes, u.size)))
         passing.append((units, shared[units]))
     if len(mine_words) == len(mine):  # the bound, from the unit words of the documents holding those units
-        docs = np.unique(unit_doc[np.concatenate([units for units, _ in passing])]).tolist()
+        docs = sorted_unique(unit_doc[np.concatenate([units for units, _ in passing])]).tolist()
         blobs = {n: w for n, _, w in archive.store.quotations(docs)}
         kept = [(*x, blobs[x[0]]) for x in stored if x[0] in blobs]
         local = np.full(sizes.size, -1, dtype=np.int64)  # a unit's number among those of ``kept``

@@ -24,6 +24,7 @@ from typing import Optional
 import numpy as np
 
 from ..passages.tokens import in_sorted
+from ..arrays import sorted_unique
 
 FANOUT = 4  # runs of one level merged into one run of the next
 BLOCK_PAIRS = 128  # aimed at per block
@@ -179,7 +180,7 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True, 
     if keys.size <= ENCODE_PAIRS:
         return _encode(keys, values, shift, plus, base)
     # cut where the blocks of every ENCODE_PAIRS-th key start
-    cuts = np.unique(np.searchsorted(keys, (keys[ENCODE_PAIRS::ENCODE_PAIRS] >> shift) << shift)).tolist()
+    cuts = sorted_unique(np.searchsorted(keys, (keys[ENCODE_PAIRS::ENCODE_PAIRS] >> shift) << shift)).tolist()
     rows = []
     for a, b in zip([0] + cuts, cuts + [keys.size]):
         rows += _encode(keys[a:b], values[a:b], shift, plus, base)
@@ -388,7 +389,7 @@ def lookup(keys: np.ndarray, found: list[tuple[np.ndarray, np.ndarray]], doc_val
         return total[inverse.reshape(-1)]
     ks = np.concatenate([np.zeros(0, dtype=np.int64), *(k for k, _ in found)])
     vs = np.concatenate([np.zeros(0, dtype=np.int64), *(v for _, v in found)])
-    wanted = in_sorted(ks, np.unique(keys))  # (np.isin sorts both, the pairs read too)
+    wanted = in_sorted(ks, sorted_unique(keys))  # (np.isin sorts both, the pairs read too)
     ks, vs = normalised(ks[wanted], vs[wanted], doc_values)
     keep = vs > 0
     ks, vs = ks[keep], vs[keep]

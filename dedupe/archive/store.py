@@ -33,6 +33,7 @@ from ..errors import DedupeError
 from ..passages.tokens import in_sorted
 from . import runs as R
 from .keys import JACCARD_BYTES, pack_keys, unpack_keys
+from ..arrays import sorted_unique
 
 SCHEMA_VERSION = 8
 RUN_BITS = 32  # a block's row id: its run << RUN_BITS | its block number (schema 7)
@@ -641,7 +642,7 @@ class SQLiteStore(Store):
         """The pairs of ``keys`` in every run of ``kind`` (or in ``runs`` of it), their blocks
         read by primary-key seeks."""
         found = []
-        keys = np.unique(keys)
+        keys = sorted_unique(keys)
         for run, shift, pairs in self._runs(kind) if runs is None else runs:
             blocks = keys >> shift  # ascending: each block once by a comparison, not np.unique
             blocks = blocks[np.concatenate(([True], blocks[1:] != blocks[:-1]))].tolist() if blocks.size else []

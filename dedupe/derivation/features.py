@@ -25,6 +25,7 @@ import numpy as np
 from ..near.shingles import combine_ngrams
 from ..passages import inside
 from ..passages.tokens import Words, in_sorted
+from ..arrays import sorted_unique
 
 FEATURES = ("coverage", "containment_1", "containment_2", "containment_3", "containment_5", "longest", "runs", "sources", "edited")
 NGRAMS = (1, 2, 3, 5)
@@ -33,7 +34,7 @@ NGRAMS = (1, 2, 3, 5)
 def ngram_sets(words: Words, stock: np.ndarray) -> dict[int, np.ndarray]:
     """Sorted distinct word n-gram hashes of a document, for each n in ``NGRAMS``, without
     the ``stock`` ones (hashes of word 3-grams in many documents; see the passages stage)."""
-    out = {n: np.unique(combine_ngrams(words.hashes, n)) for n in NGRAMS}
+    out = {n: sorted_unique(combine_ngrams(words.hashes, n)) for n in NGRAMS}
     out[3] = out[3][~in_sorted(out[3], stock)]
     return out
 

@@ -36,6 +36,7 @@ from . import shards as sh
 from .sign import by_partition
 from .texts import Documents
 from .workdir import load, save, task_output
+from ..arrays import sorted_unique
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # spreads (band, value) over the partitions
 
@@ -66,7 +67,7 @@ def grams_shard(task: ShardTask) -> int:
     final = Path(task.folder) / f"s{task.shard.index:05d}"
     if final.exists():
         return 0
-    grams = [np.unique(words_of(text, SEED_NGRAM).grams) for _, text in _corpus_documents(task)]
+    grams = [sorted_unique(words_of(text, SEED_NGRAM).grams) for _, text in _corpus_documents(task)]
     values = np.concatenate(grams) if grams else np.zeros(0, dtype=np.uint64)
     with task_output(final) as out:
         for p, take in enumerate(by_partition((values % np.uint64(task.partitions)).astype(np.int64), task.partitions)):
@@ -135,7 +136,7 @@ def pairs_partition(task: PartitionTask) -> int:
             values.append(z["values"])
     bands, keys, values = (np.concatenate(x) for x in (bands, keys, values))
     found = set()
-    for b in np.unique(bands).tolist():
+    for b in sorted_unique(bands).tolist():
         take = bands == b
         found.update(colliding_pairs(values[take], keys[take], task.max_df))
     pairs = np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
@@ -174,7 +175,7 @@ def align_shard(task: AlignTask) -> int:
     pairs = shard_pairs(Path(task.pairs_folder), task.partitions, task.shard)
     reuse = Reuse()
     if len(pairs):
-        keys = np.unique(pairs).tolist()
+        keys = sorted_unique(pairs).tolist()
         words = {k: words_of(t, SEED_NGRAM) for k, t in zip(keys, task.documents.texts(keys))}
         ids, _ = task.documents.ids_and_chars(keys)
         stop = load(Path(task.stock_folder), "stop")

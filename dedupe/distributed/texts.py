@@ -15,6 +15,7 @@ from ..io.readers.reread import read_record
 from ..model import Document, Source
 from . import shards as sh
 from .workdir import load
+from ..arrays import sorted_unique
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Documents:
 
     def signatures_of(self, keys, num_perm: int) -> dict:
         """Document key -> signature."""
-        keys = np.unique(np.asarray(keys, dtype=np.int64))
+        keys = sorted_unique(np.asarray(keys, dtype=np.int64))
         return dict(zip(keys.tolist(), self.rows(keys, num_perm)[0]))
 
     def ids_and_chars(self, keys) -> tuple[dict, dict]:
@@ -92,7 +93,7 @@ def by_shard(keys):
     """``(shard, its keys)`` for the keys, shard by shard."""
     keys = np.asarray(keys, dtype=np.int64)
     shard = sh.shard_of(keys)
-    for s in np.unique(shard).tolist():
+    for s in sorted_unique(shard).tolist():
         yield s, keys[shard == s]
 
 

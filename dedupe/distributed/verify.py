@@ -21,6 +21,7 @@ from . import shards as sh
 from .bucket import unique_edges
 from .texts import Documents
 from .workdir import task_output
+from ..arrays import sorted_unique
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def verify_shard(task: VerifyTask) -> int:
         with np.load(final / "edges.npz") as z:
             return int(z["lo"].size)
     lo, hi, jac = _candidates(task)
-    needed = np.unique(np.concatenate([lo, hi]))
+    needed = sorted_unique(np.concatenate([lo, hi]))
     signatures, sizes = task.documents.rows(needed, task.config.num_perm)
     if lo.size and not jac.all():
         ia, ib = np.searchsorted(needed, lo), np.searchsorted(needed, hi)

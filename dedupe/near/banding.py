@@ -27,6 +27,7 @@ from typing import Optional
 import numpy as np
 
 from .hashing import MULT, fmix64
+from ..arrays import sorted_unique
 
 MAX_SHARED = 100
 
@@ -77,7 +78,7 @@ def equal_key_pairs(keys: np.ndarray, docs: np.ndarray, n: int, ordered: bool = 
     else a < b by position), as two arrays."""
     order, starts, sizes = _groups_of_equal(keys)
     first, second = [], []
-    for g in np.unique(sizes).tolist():
+    for g in sorted_unique(sizes).tolist():
         s = starts[sizes == g]
         for x in range(g):
             for y in range(g):
@@ -92,7 +93,7 @@ def equal_key_pairs(keys: np.ndarray, docs: np.ndarray, n: int, ordered: bool = 
 
 
 def decode(codes: np.ndarray, n: int) -> list[tuple[int, int]]:
-    codes = np.unique(codes)
+    codes = sorted_unique(codes)
     return list(zip((codes // n).tolist(), (codes % n).tolist()))
 
 
@@ -149,12 +150,12 @@ def jaccard_candidates(signatures: np.ndarray, docs: np.ndarray, b: int, r: int)
         a, c = equal_key_pairs(_stacked(keys), None, 0)
         if _same_band_key(keys, docs.size, a, c):
             lo, hi = _ordered(docs[a % docs.size], docs[c % docs.size])
-            return np.unique(lo.astype(np.int64) * n + hi)
+            return sorted_unique(lo.astype(np.int64) * n + hi)
     out = [np.zeros(0, dtype=np.int64)]
     for j in range(b):
         lo, hi = jaccard_band_pairs(_band_key_of(signatures, docs, j * r, (j + 1) * r), docs)
         out.append(lo.astype(np.int64) * n + hi)
-    return np.unique(np.concatenate(out))
+    return sorted_unique(np.concatenate(out))
 
 
 def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> list[tuple[int, int]]:
@@ -251,7 +252,7 @@ class Ensemble:
 def containment_bands(threshold: float, num_perm: int, weights) -> list[tuple[int, int]]:
     """Every band ``(r, j)`` (rows ``j*r`` to ``(j+1)*r``) some containment query may read."""
     _, params = ensemble_params(threshold, num_perm, tuple(weights))
-    return [(r, j) for r in np.unique(params[:, 1]).tolist() for j in range(int(params[params[:, 1] == r, 0].max()))]
+    return [(r, j) for r in sorted_unique(params[:, 1]).tolist() for j in range(int(params[params[:, 1] == r, 0].max()))]
 
 
 def containment_band_pairs(keys, docs, part, qb, qr, r: int, j: int) -> tuple[np.ndarray, np.ndarray]:
@@ -284,13 +285,13 @@ def containment_candidates(
         if found is not None:
             return found
     out = [np.zeros(0, dtype=np.int64)]
-    for r in np.unique(qr).tolist():
+    for r in sorted_unique(qr).tolist():
         reach = np.where(qr == r, qb, 0).max(axis=0)
         for j in range(int(reach.max())):
             keys = _band_key_of(signatures, docs, j * r, (j + 1) * r)
             lo, hi = containment_band_pairs(keys, np.arange(docs.size), part, qb, qr, r, j)
             out.append(docs[lo].astype(np.int64) * n + docs[hi])
-    return np.unique(np.concatenate(out))
+    return sorted_unique(np.concatenate(out))
 
 
 def _containment_all_bands(signatures: np.ndarray, docs: np.ndarray, part, qb, qr) -> Optional[np.ndarray]:
@@ -299,7 +300,7 @@ def _containment_all_bands(signatures: np.ndarray, docs: np.ndarray, part, qb, q
     the same pairs as band by band (None where two bands' keys met: then band by band)."""
     n, d = signatures.shape[0], docs.size
     keys, rows, band = [], [], []
-    for r in np.unique(qr).tolist():
+    for r in sorted_unique(qr).tolist():
         reach = np.where(qr == r, qb, 0).max(axis=0)  # bands with r rows a document's queries read
         if reach.max() <= 0:
             continue
@@ -324,7 +325,7 @@ def _containment_all_bands(signatures: np.ndarray, docs: np.ndarray, part, qb, q
         los.append(lo)
         his.append(hi)
     lo, hi = np.concatenate(los), np.concatenate(his)
-    return np.unique(docs[lo].astype(np.int64) * n + docs[hi])
+    return sorted_unique(docs[lo].astype(np.int64) * n + docs[hi])
 
 
 def _query_matches(keys: Optional[np.ndarray], queries: np.ndarray, chunk: int = 1 << 20, groups=None):
@@ -350,7 +351,7 @@ def _query_matches(keys: Optional[np.ndarray], queries: np.ndarray, chunk: int =
     cum = np.cumsum(sizes[group_of[pos[q_all]]])
     bounds = np.searchsorted(cum, np.arange(chunk, int(cum[-1]) + chunk, chunk), side="right")
     lo = 0
-    for hi in np.unique(np.concatenate((bounds, [q_all.size]))).tolist():
+    for hi in sorted_unique(np.concatenate((bounds, [q_all.size]))).tolist():
         if hi <= lo:
             continue
         q = q_all[lo:hi]

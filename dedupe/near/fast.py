@@ -31,6 +31,7 @@ from .shingles import (
     combine_ngrams,
 )
 from .hashing import MULT, fmix64
+from ..arrays import sorted_unique
 
 _SEP = " "
 _MAX_CODE = 0x110000
@@ -89,7 +90,7 @@ def _powers_upto(n: int) -> tuple[np.ndarray, np.ndarray]:
 def _is_word(codes: np.ndarray) -> np.ndarray:
     high = codes[codes >= 128]
     if high.size:
-        new = np.unique(high)
+        new = sorted_unique(high)
         new = new[~_known[new]]
         for c in new.tolist():
             _word_table[c] = chr(c).isalnum()

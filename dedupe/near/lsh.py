@@ -20,6 +20,7 @@ import numpy as np
 
 from . import banding
 from .signatures import lean
+from ..arrays import sorted_unique
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -72,7 +73,7 @@ def binomial_tail_at_least(k: np.ndarray, n: int, p: np.ndarray, least: float) -
     are left to scipy."""
     k = np.clip(np.asarray(k, dtype=np.int64), 0, n)
     p = np.asarray(p, dtype=float)
-    roots = tail_roots(int(n), float(least), np.unique(k))[k]
+    roots = tail_roots(int(n), float(least), sorted_unique(k))[k]
     out = p <= roots
     unsure = np.flatnonzero(np.abs(p - roots) <= _UNSURE)
     if unsure.size:

@@ -21,6 +21,7 @@ from typing import Optional
 import numpy as np
 
 from .hashing import MASK64, MULT, fmix64, fmix64_int
+from ..arrays import sorted_unique
 
 WORD_RE = re.compile(r"\w+")
 TOKEN_BASE = 0x100000001B3  # odd, so invertible modulo 2**64 (the FNV-1 64-bit prime)
@@ -96,7 +97,7 @@ def shingle_hashes(text: str, ngram: int = 5, kind: str = "word") -> np.ndarray:
         base = token_hashes(words(text))
     else:
         base = fmix64(char_codes(text) + np.uint64(1))
-    return np.unique(combine_ngrams(base, ngram))
+    return sorted_unique(combine_ngrams(base, ngram))
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:

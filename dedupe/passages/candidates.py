@@ -17,7 +17,6 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..config import Config
-from ..near import _sorted_distinct
 from ..near.banding import _groups_of_equal, band_key
 from ..near.lsh import recall_params
 from ..near.shingles import all_in_window, combine_ngrams
@@ -27,6 +26,7 @@ from ..rules.base import analysis
 from ..textutil import sentences, unwrapped
 from .spill import Spill
 from .tokens import Words, in_sorted, ranges
+from ..arrays import sorted_unique
 
 # documents per worker job (words, units) when the passages stage runs in several processes
 DOCS_PER_JOB = 200
@@ -137,13 +137,13 @@ def candidate_codes(
             # (each band's rows with the band's number after them: equal rows, one bucket of one band)
             block = np.concatenate([np.column_stack((spill.get(band), np.full(of_unit.size, band, dtype=np.uint64)))
                                     for band in range(bands)])
-            codes = np.unique(_bucket_pairs(block, np.tile(of_unit, bands), docs, max_df, member))
+            codes = sorted_unique(_bucket_pairs(block, np.tile(of_unit, bands), docs, max_df, member))
             bands = 0
         for band in range(bands):  # every bucket of every band: its units collide
             found.append(_bucket_pairs(spill.get(band), of_unit, docs, max_df, member))
             if sum(f.size for f in found) > codes.size:  # a pair repeats in many bands: merged as they come
-                codes, found = _sorted_distinct(np.concatenate([codes, *found])), []
-        codes = _sorted_distinct(np.concatenate([codes, *found]))
+                codes, found = sorted_unique(np.concatenate([codes, *found])), []
+        codes = sorted_unique(np.concatenate([codes, *found]))
         if run is not None:
             codes = codes[_run_pairs(runs, codes, docs)]
     return codes
@@ -210,7 +210,7 @@ def _run_pairs(runs: _Slices, codes: np.ndarray, docs: int) -> np.ndarray:
     low = np.uint64((1 << bits) - 1)
     hit = np.zeros(codes.size, dtype=bool)
     for k in range(runs.slices if codes.size else 0):
-        keyed = _sorted_distinct(runs.get(k))  # by run, then document (each document once a run)
+        keyed = sorted_unique(runs.get(k))  # by run, then document (each document once a run)
         run, doc = keyed >> np.uint64(bits), (keyed & low).astype(np.int64)
         starts = np.flatnonzero(np.concatenate(([True], run[1:] != run[:-1]))) if run.size else np.zeros(0, np.int64)
         sizes = np.diff(np.append(starts, run.size))
@@ -219,7 +219,7 @@ def _run_pairs(runs: _Slices, codes: np.ndarray, docs: int) -> np.ndarray:
             continue
         at = ranges(starts, sizes)
         later = np.repeat(starts + sizes, sizes) - at - 1
-        found = _sorted_distinct(doc[np.repeat(at, later)] * docs + doc[ranges(at + 1, later)])
+        found = sorted_unique(doc[np.repeat(at, later)] * docs + doc[ranges(at + 1, later)])
         where = np.minimum(np.searchsorted(codes, found), codes.size - 1)
         hit[where[codes[where] == found]] = True
     return hit

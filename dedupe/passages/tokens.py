@@ -18,12 +18,12 @@ import struct
 
 import numpy as np
 
-from ..near import _sorted_distinct
 from ..near.fast import _is_word, hash_tokens, lowers_in_place, token_hashes
 from ..near.shingles import WORD_RE, all_in_window, combine_ngrams, normalise
 from ..near.sketch import sub_batches
 from ..textutil import unwrapped
 from .spill import Records, Spill
+from ..arrays import sorted_unique
 
 
 @dataclass(frozen=True)
@@ -386,8 +386,8 @@ def common_grams(all_words: list[Words], max_df: int, counted=None, extra_df=Non
         return np.zeros(0, dtype=np.uint64)
     if extra_df is None:
         return stock_grams((w.grams for w in all_words), max_df)
-    uniq = [np.unique(w.grams) for w in all_words]
-    values = np.unique(np.concatenate(uniq))
+    uniq = [sorted_unique(w.grams) for w in all_words]
+    values = sorted_unique(np.concatenate(uniq))
     mine = [u for u, c in zip(uniq, counted) if c]
     counts = np.zeros(values.size, dtype=np.int64)
     if mine:
@@ -424,7 +424,7 @@ def stock_grams(grams, max_df: int) -> np.ndarray:
 
         held = 0
         for g in grams:
-            pending.append(_sorted_distinct(g))
+            pending.append(sorted_unique(g))
             held += pending[-1].size
             if held >= STOCK_BUFFER:
                 pending, held = written(), 0
@@ -490,13 +490,13 @@ def draft_stock(all_words, max_df: int, drafts: list, extra_df) -> np.ndarray:
     of one. ``all_words``: a sequence of :class:`Words`, or their :class:`NGrams`."""
     table = all_words if isinstance(all_words, NGrams) else NGrams(all_words)
     drafts = np.asarray(drafts, dtype=bool).reshape(-1)
-    mine = [np.unique(table.of(i)) for i in np.flatnonzero(drafts).tolist()]
+    mine = [sorted_unique(table.of(i)) for i in np.flatnonzero(drafts).tolist()]
     values, counts = np.unique(np.concatenate([np.zeros(0, dtype=np.uint64), *mine]), return_counts=True)
     stock = values[counts + extra_df(values) > max_df] if values.size else values
     reached = (reaching(table, drafts, stock, max_df) & ~drafts)
     if not reached.any():
         return stock
-    others = np.unique(table.grams[reached[table.doc]])
+    others = sorted_unique(table.grams[reached[table.doc]])
     others = others[~in_sorted(others, values)]  # in no draft: the archive's frequency alone
     return np.union1d(stock, others[extra_df(others) > max_df])
 
@@ -518,7 +518,7 @@ def reaching(all_words, drafts: list, stop: np.ndarray, max_df: int) -> np.ndarr
     table = all_words if isinstance(all_words, NGrams) else NGrams(all_words)
     drafts = np.asarray(drafts, dtype=bool).reshape(-1)
     grams, doc = table.grams, table.doc
-    open_ = np.unique(grams[drafts[doc]])
+    open_ = sorted_unique(grams[drafts[doc]])
     open_ = open_[~in_sorted(open_, stop)]
     hit = in_sorted(grams, open_)
     near = drafts.copy()
@@ -533,7 +533,7 @@ def reaching(all_words, drafts: list, stop: np.ndarray, max_df: int) -> np.ndarr
     # (different runs may rarely share one: a document kept for nothing)
     good = np.flatnonzero(all_in_window(hit, k) & (doc[: grams.size - k + 1] == doc[k - 1 :]))
     runs, owner = combine_ngrams(grams, k, good), doc[good]
-    shared = in_sorted(runs, np.unique(runs[drafts[owner]]))
+    shared = in_sorted(runs, sorted_unique(runs[drafts[owner]]))
     out = np.zeros(drafts.size, dtype=bool)
     out[owner[shared]] = True
     return drafts | (near & out)

@@ -14,6 +14,7 @@ import hashlib
 from array import array
 
 from ._keyed import Store
+from ..arrays import sorted_unique
 
 PATTERNS = "\0patterns"  # the key of the pattern findings (no line key starts with a NUL)
 _NO_LINE = 0  # the key of no line (before the first, after the last, an empty line)
@@ -81,7 +82,7 @@ class Lines(Store):
         if self._keys is None:
             import numpy as np
 
-            self._keys = {key_name(k) for k in np.unique(self._array(self.key, np.uint64)).tolist()}
+            self._keys = {key_name(k) for k in sorted_unique(self._array(self.key, np.uint64)).tolist()}
             if self.pattern[0]:
                 self._keys.add(PATTERNS)
         return self._keys
@@ -107,7 +108,7 @@ class Lines(Store):
 
         wanted = np.fromiter(mine, dtype=np.int64, count=len(mine))
         of_mine = np.isin(self._array(self.doc, np.int64), wanted)
-        keys = {key_name(k) for k in np.unique(self._array(self.key, np.uint64)[of_mine]).tolist()}
+        keys = {key_name(k) for k in sorted_unique(self._array(self.key, np.uint64)[of_mine]).tolist()}
         if np.isin(self._array(self.pattern[0], np.int64), wanted).any():
             keys.add(PATTERNS)
         return keys

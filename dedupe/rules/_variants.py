@@ -234,9 +234,9 @@ def candidate_pairs(forms: list[str]) -> list:
     after = end - np.arange(len(key)) - 1  # the forms after each in its key's group
     left = np.repeat(np.arange(len(key)), after)
     right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after)
-    from ..near import _sorted_distinct  # (np.unique: a slow hash table in numpy 2.4)
+    from ..arrays import sorted_unique
 
-    first_form, second_form = divmod(_sorted_distinct(form[left] * len(forms) + form[right]), max(1, len(forms)))
+    first_form, second_form = divmod(sorted_unique(form[left] * len(forms) + form[right]), max(1, len(forms)))
     return list(zip(first_form.tolist(), second_form.tolist()))
 
 

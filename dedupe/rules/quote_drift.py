@@ -37,6 +37,7 @@ from ..textutil import sentences, single_sentence
 from ._lex import function_words
 from ._keyed import Excerpt, Keyed, Part, Store, run
 from .base import Rule, analysis
+from ..arrays import sorted_unique
 
 MIN_WORDS = 6  # a unit shorter than this is a phrase, not a statement
 MIN_COVER = 0.6  # the aligned stretch covers this much of the shorter unit
@@ -156,7 +157,7 @@ class _Units(Store):
 
         t = self.tables()
         of_mine = np.isin(t.doc[t.content_unit], np.fromiter(mine, dtype=np.int64, count=len(mine)))
-        return {w for w in (t.vocab[r] for r in np.unique(t.content_rank[of_mine]).tolist()) if w in self.keys}
+        return {w for w in (t.vocab[r] for r in sorted_unique(t.content_rank[of_mine]).tolist()) if w in self.keys}
 
     def only(self, keys: set) -> "_Units":
         """This store with the groups of ``keys`` alone (``_keyed.held``), sharing its arrays
@@ -212,7 +213,7 @@ class _Tables:
         keep = is_content[self.numbers]
         owner = np.repeat(position, np.diff(offsets))[keep]
         size = max(1, len(words))
-        codes = _distinct(owner * size + self.rank[self.numbers[keep]])
+        codes = sorted_unique(owner * size + self.rank[self.numbers[keep]])
         del keep, owner
         self.content_unit, self.content_rank = (codes // size).astype(np.int32), (codes % size).astype(np.int32)
         del codes
@@ -235,21 +236,13 @@ class _Tables:
         """The ``b`` (numbers below ``size``) of each distinct pair ``(a, b)``."""
         import numpy as np
 
-        return _distinct(a.astype(np.int64) * max(1, size) + b) % max(1, size)
+        return sorted_unique(a.astype(np.int64) * max(1, size) + b) % max(1, size)
 
     def unit(self, u: int) -> _Unit:
         words = tuple(self.vocab[r] for r in self.rank[self.numbers[self.lo[u] : self.hi[u]]].tolist())
         doc = int(self.doc[u])
         return _Unit(doc, self.ids[doc], int(self.start[u]), int(self.end[u]), int(self.seq[u]), words,
                      self.digests[u].tobytes())
-
-
-def _distinct(a):
-    """``np.unique(a)`` (sorted distinct values) by a sort: numpy 2.4's ``np.unique`` finds
-    them with a hash table, 50-80 times slower on hundreds of thousands of 64-bit codes."""
-    from ..near import _sorted_distinct
-
-    return _sorted_distinct(a)
 
 
 def _lower(words) -> tuple:
@@ -311,14 +304,12 @@ def other_words():
     words, and a function word with a contraction's ending (``_CONTRACTION_RE``, with the
     straight apostrophe) that the rule strips back to a function word. A word outside these
     holding no digit is a content word."""
-    import numpy as np
-
     from ..near.fast import hash_tokens
 
     base = {w.replace("’", "'") for w in (*function_words(), *_NUMBER_WORDS)} | set(function_words())
     candidates = base | {w + c for w in base for c in _CONTRACTIONS}
     found = sorted(w for w in candidates if not any(c.isdigit() for c in w) and not _is_content(w))
-    return np.unique(hash_tokens(found))
+    return sorted_unique(hash_tokens(found))
 
 
 def _quote_units(text: str):
