@@ -222,7 +222,7 @@ CHARS_PER_SEARCH = 1_000
 
 
 class _Table:
-    """A table in a text file (``data/words/places.txt``; a word list's, :func:`_table`): a header line,
+    """A table in a text file of the cache (:func:`_cached_table`: a word list's, the places'): a header line,
     then lines ``key<TAB>value`` in one or more sections separated by an empty line, each
     sorted by key. A lookup is a binary search in the text itself, without reading the
     table into Python objects (a one-article scan looks up a few hundred keys); after a
@@ -284,8 +284,8 @@ class _WordTable:
     tokeniser keeps as they are (:data:`SIMPLE_RE`), each with its Zipf frequency in
     hundredths, in two sections (Zipf at least COMMON_ZIPF, then the others)."""
 
-    def __init__(self, path: str = None, text: str = None):
-        self.table = _Table(path, text)
+    def __init__(self, path: str = None, text: str = None, table: "_Table" = None):
+        self.table = table or _Table(path, text)
         self.unknown = int(self.table.header.rsplit(" ", 1)[1]) / 100  # '# ... unknown N'
 
     def zipf(self, word: str) -> float:
@@ -317,22 +317,31 @@ def _table(lang: str, wordlist: str):
         return None
     from importlib.metadata import version
 
-    from ..cache import cache_dir
+    return _WordTable(table=_cached_table(f"wordfreq-{version('wordfreq')}", f"{wordlist}_{lang}.txt",
+                                          lambda: table_lines(lang, wordlist)))
 
-    path = os.path.join(cache_dir(), f"wordfreq-{version('wordfreq')}", f"{wordlist}_{lang}.txt")
-    try:
-        return _WordTable(path)
-    except OSError:  # not built yet (or no cache to read)
-        pass
-    text = "\n".join(table_lines(lang, wordlist)) + "\n"
+
+def _cached_table(folder: str, name: str, lines) -> "_Table":
+    """The :class:`_Table` ``name`` of the cache's ``folder`` (:mod:`dedupe.cache`): read when
+    there, else made from ``lines()`` and written there whole or not at all for every later
+    process; kept in memory alone when the cache cannot be written."""
+    from ..cache import writable_folder
     from ..io.writers import OutputError, atomic_write_text
 
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        atomic_write_text(path, text)
-    except (OSError, OutputError):  # a read-only home: this process keeps it for itself
-        pass
-    return _WordTable(text=text)
+    where = writable_folder(folder)
+    path = os.path.join(where, name) if where else None
+    if path:
+        try:
+            return _Table(path)
+        except OSError:  # not made yet
+            pass
+    text = "\n".join(lines()) + "\n"
+    if path:
+        try:
+            atomic_write_text(path, text)
+        except (OSError, OutputError):
+            pass
+    return _Table(text=text)
 
 
 def table_lines(lang: str, wordlist: str):
@@ -462,16 +471,21 @@ def _gazetteer() -> dict:
 
 
 def place_lines():
-    """The lines of ``data/words/places.txt`` (a :class:`_Table`: :func:`_gazetteer`'s folded
+    """The lines of the places' table (a :class:`_Table`, :func:`_places`: :func:`_gazetteer`'s folded
     names and populations, sorted), which :func:`place_population` searches instead of folding
-    the gazetteer's names at start (``scripts/build_word_tables.py`` and its test)."""
-    yield "# folded place name, largest population (0: not given) from gazetteer.tsv.gz; scripts/build_word_tables.py"
+    the gazetteer's names at start)."""
+    yield "# folded place name, largest population (0: not given) from gazetteer.tsv.gz"
     yield from (f"{name}\t{population}" for name, population in sorted(_gazetteer().items()))
 
 
 @lru_cache(maxsize=1)
 def _places() -> _Table:
-    return _Table(os.path.join(_DATA, "words", "places.txt"))
+    """:func:`place_lines` as a table in the cache, one per content of the shipped gazetteer."""
+    import hashlib
+
+    with open(os.path.join(_DATA, "gazetteer.tsv.gz"), "rb") as fh:
+        digest = hashlib.sha256(fh.read()).hexdigest()[:16]
+    return _cached_table(f"places-{digest}", "places.txt", place_lines)
 
 
 def place_population(name: str):
