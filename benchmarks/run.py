@@ -22,6 +22,12 @@ d. the full scan (``--sections d``): ``dedupe scan --no-html`` as its own proces
    per document and its growth from the smallest generated corpus, and the speed-up of two
    workers over one. 1M articles (~3 GB) is ``--full-sizes 10000,100000,1000000`` (hours with
    rules on today).
+p. (``--sections p``) section a's pipelines each run as its own process, as a user runs them,
+   interpreter start-up, imports and output included: ``dedupe dedup FILE --out kept.jsonl
+   --dropped dropped.jsonl --workers 1`` against ``python benchmarks/run.py --pipeline NAME FILE
+   OUT`` for datasketch's ``update`` loop and rensa, on the same corpus of ``--process-docs``
+   articles: wall and CPU seconds (median of ``--process-runs``; the datasketch loop once),
+   documents per second and dedupe's ratio to each.
 r. (only when asked: ``--sections r``) ``dedupe dedup`` with the local engine against
    ``--engine ray`` at each of ``--sizes`` (``benchmarks/ray_engine.py``).
 
@@ -319,15 +325,69 @@ def full_scan(paths: list[Path], workers: list[int], stages: list[str]) -> list[
     return out
 
 
+# ---------------------------------------------------------------- pipelines as processes
+PIPELINES = {
+    "datasketch-update": lambda path, out: datasketch_pipeline(path, out, "update"),
+    "datasketch-bulk": lambda path, out: datasketch_pipeline(path, out, "bulk"),
+    "rensa": rensa_pipeline,
+}
+
+
+def process_time(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + sys, children included) of ``cmd`` as its own process."""
+    proc = subprocess.run(["/usr/bin/time", "-f", "%e %U %S", *cmd], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr}")
+    wall, user, sys_s = proc.stderr.strip().splitlines()[-1].split()
+    return float(wall), float(user) + float(sys_s)
+
+
+def as_processes(path: Path, runs: int) -> list[str]:
+    """Section p: each pipeline of section a as its own process on the same corpus."""
+    docs = sum(1 for _ in open(path, "rb"))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        commands = [
+            ("dedupe dedup --workers 1", [sys.executable, "-m", "dedupe", "dedup", str(path), "--out", f"{tmp}/kept.jsonl",
+                                          "--dropped", f"{tmp}/dropped.jsonl", "--workers", "1", "-q"], runs),
+            ("rensa RMinHash + Python shingling", [sys.executable, __file__, "--pipeline", "rensa", str(path), tmp], runs),
+            ("datasketch MinHash.update per shingle",
+             [sys.executable, __file__, "--pipeline", "datasketch-update", str(path), tmp], 1),
+        ]
+        for name, cmd, n in commands:
+            times = [process_time(cmd) for _ in range(n)]
+            wall, cpu = (float(np.median(v)) for v in zip(*times))
+            rows.append((name, wall, cpu, n))
+    out = [
+        f"**p. Each pipeline as its own process (start-up, imports and output included), {docs:,} generated "
+        f"articles ({path.stat().st_size / 1e6:.1f} MB), one core.**\n",
+        "| pipeline | runs | wall s | CPU s | docs/s (wall) | docs per CPU s | dedupe is x faster (wall) | (CPU) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    wall0, cpu0 = rows[0][1], rows[0][2]
+    for name, wall, cpu, n in rows:
+        out.append(f"| {name} | {n} | {wall:.2f} | {cpu:.2f} | {docs / wall:,.0f} | {docs / cpu:,.0f} | "
+                   f"{wall / wall0:.1f} | {cpu / cpu0:.1f} |")
+    out.append("")
+    return out
+
+
 # ---------------------------------------------------------------- main
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--pipeline"]:  # one competitor pipeline, run as its own process by section p
+        name, path, out = argv[1:4]
+        PIPELINES[name](Path(path), Path(out))
+        return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes for section c")
     ap.add_argument("--docs", type=int, default=3000, help="corpus size for sections a and b")
     ap.add_argument("--update-docs", type=int, default=500, help="documents for the slow datasketch update loop")
     ap.add_argument("--workers", type=int, default=2, help="workers for section c")
     ap.add_argument("--data", default="/tmp", help="folder for generated corpora")
-    ap.add_argument("--sections", default="abc", help="a, b, c and d (full scan)")
+    ap.add_argument("--sections", default="abc", help="a, b, c, d (full scan), p (pipelines as processes), r (ray)")
+    ap.add_argument("--process-docs", type=int, default=20000, help="corpus size for section p")
+    ap.add_argument("--process-runs", type=int, default=3, help="runs of dedupe and rensa in section p (median)")
     ap.add_argument("--full-sizes", default="1000,10000", help="generated corpus sizes for section d (1000000 is ~3 GB)")
     ap.add_argument("--full-mode", choices=("news", "pool"), default="news",
                     help="benchmarks/generate.py mode of section d's corpora (news: reuse per article constant)")
@@ -393,6 +453,8 @@ def main(argv=None):
         paths += [corpus(data, int(n), args.full_mode) for n in args.full_sizes.split(",") if n]
         out += start_up(paths[-1]) if paths else []
         out += full_scan(paths, [int(w) for w in args.full_workers.split(",")], args.full_stages.split(","))
+    if "p" in args.sections:
+        out += as_processes(corpus(data, args.process_docs), args.process_runs)
     if "r" in args.sections:  # local against --engine ray (benchmarks/ray_engine.py)
         import ray_engine
 

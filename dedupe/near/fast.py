@@ -152,7 +152,9 @@ def token_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
     with np.errstate(over="ignore"):
         prefix = np.empty(codes.size + 1, dtype=np.uint64)
         prefix[0] = 0
-        np.cumsum(codes * pw[: codes.size], out=prefix[1:])
+        # products and prefix sums written in place (no temporary the size of the batch)
+        np.multiply(codes, pw[: codes.size], out=prefix[1:], dtype=np.uint64)
+        np.cumsum(prefix[1:], out=prefix[1:])
         poly = (prefix[ends] - prefix[starts]) * ipw[starts]
         lengths = (ends - starts).astype(np.uint64)
         return fmix64(poly + lengths * np.uint64(TOKEN_LEN_MULT))
