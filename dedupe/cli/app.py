@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import re
 import signal
 import sys
 from typing import Annotated, Optional
@@ -41,6 +42,12 @@ def _plain_argument_help() -> None:
 _plain_argument_help()
 
 
+# numbers written plainly, which int() and float() read as typer's adapter does ("2" for
+# --workers 2, "0.8" for a threshold); anything else (signs, spaces, underscores, exponents,
+# "inf") goes to typer's own coercion
+_DECIMAL = {int: re.compile(r"-?[0-9]{1,18}"), float: re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")}
+
+
 class _Coercion:
     """typer's coercion of one parameter (its ``RuntimeParam``), built only for a value that
     needs it. typer (0.2x) coerces every parameter of the command that runs, given or not,
@@ -48,7 +55,7 @@ class _Coercion:
     about 70 ms of every command. A parameter left unset needs none (typer returns None, or
     ``()`` for several values, before using the adapter), nor does a value already of its
     plain type (a ``str`` for a ``str``, strings for a ``list[str]``, an ``int`` default for an
-    ``int``): those are answered here as typer's adapter answers them, and any other value
+    ``int``), nor a number written plainly (``"2"`` for an ``int``, ``"0.8"`` for a ``float``): those are answered here as typer's adapter answers them, and any other value
     (a number to parse, a path, a choice) goes to typer's own coercion
     (tests/test_cli_coercion.py compares the two)."""
 
@@ -70,6 +77,8 @@ class _Coercion:
         if self.plain:
             if not several and (kind is str and type(value) is str or kind is int and type(value) is int):
                 return value
+            if not several and type(value) is str and kind in _DECIMAL and _DECIMAL[kind].fullmatch(value):
+                return kind(value)
             if kind == list[str] and type(value) in (list, tuple) and all(type(v) is str for v in value):
                 return list(value)
         if self.built is None:
