@@ -734,17 +734,22 @@ class SQLiteStore(Store):
         """Every stored n-gram's document frequency (for tests)."""
         return {k: v for keys, values in self._net("grams") for k, v in zip(keys.tolist(), values.tolist()) if v > 0}
 
-    def documents(self, numbers: Iterable[int], text: bool = True, quotes: bool = True) -> list[StoredDocument]:
+    def documents(self, numbers: Iterable[int], text: bool = True, quotes: bool = True,
+                  keys: bool = True) -> list[StoredDocument]:
+        """``keys=False``: without their Jaccard keys (an empty ``jaccard``; a check's
+        candidates are read for their texts)."""
         found = {}
         numbers = list(numbers)
         columns = _DOC_COLUMNS if text else _DOC_COLUMNS.replace("text", "''")
         columns = columns if quotes else columns.replace("units, quotes.words", "NULL, NULL")
+        columns = columns if keys else columns.replace("jaccard", "NULL")
         joined = "LEFT JOIN quotes USING (doc) " if quotes else ""
+        none = np.zeros(0, dtype=np.int64)
         for part in _chunks(numbers):
             q = (f"SELECT {columns} FROM docs LEFT JOIN paths USING (path) {joined}"
                  f"WHERE doc IN ({','.join('?' * len(part))})")
             for row in self.db.execute(q, part):
-                found[row[0]] = StoredDocument(*row[:10], unpack_keys(row[10]),
+                found[row[0]] = StoredDocument(*row[:10], unpack_keys(row[10]) if keys else none,
                                                zlib.decompress(row[11]).decode("utf-8") if text else "",
                                                _unsqueezed(row[12]), _unsqueezed(row[13]))
         return [found[n] for n in numbers if n in found]
@@ -755,7 +760,10 @@ class SQLiteStore(Store):
         for part in _chunks(numbers):
             q = f"SELECT doc, jaccard FROM docs WHERE doc IN ({','.join('?' * len(part))})"
             found.update((n, blob) for n, blob in self.db.execute(q, part))
-        return [unpack_keys(found[n]) for n in numbers if n in found]
+        blobs = [found[n] for n in numbers if n in found]
+        # every blob's keys unpacked at once (a check's ~200 candidates), then cut
+        keys = unpack_keys(b"".join(blobs))
+        return np.split(keys, np.cumsum([len(b) // JACCARD_BYTES for b in blobs[:-1]], dtype=np.int64)) if blobs else []
 
     def quotations(self, numbers: Iterable[int], words: bool = True) -> list[tuple]:
         found = {}
