@@ -97,7 +97,7 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
         passing.append((units, shared[units]))
     if len(mine_words) == len(mine):  # the bound, from the unit words of the documents holding those units
         docs = sorted_unique(unit_doc[np.concatenate([units for units, _ in passing])]).tolist()
-        blobs = {n: w for n, _, w in archive.store.quotations(docs)}
+        blobs = {n: w for n, _, w in archive.store.quotations(docs, units=False)}
         kept = [(*x, blobs[x[0]]) for x in stored if x[0] in blobs]
         local = np.full(sizes.size, -1, dtype=np.int64)  # a unit's number among those of ``kept``
         held = np.isin(unit_doc, docs)

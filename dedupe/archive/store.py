@@ -150,10 +150,10 @@ class Store(ABC):
         return [s.jaccard for s in self.documents(numbers, text=False, quotes=False)]
 
     @abstractmethod
-    def quotations(self, numbers: Iterable[int], words: bool = True) -> list[tuple]:
+    def quotations(self, numbers: Iterable[int], words: bool = True, units: bool = True) -> list[tuple]:
         """``(doc, quotes, unit_words)`` of those of the documents ``numbers`` with quotations
         (:attr:`StoredDocument.quotes`, :attr:`StoredDocument.unit_words`; ``words=False``:
-        ``b""`` for the latter), in that order."""
+        ``b""`` for the latter, ``units=False``: for the former), in that order."""
 
     @abstractmethod
     def counts(self) -> dict: ...
@@ -765,11 +765,12 @@ class SQLiteStore(Store):
         keys = unpack_keys(b"".join(blobs))
         return np.split(keys, np.cumsum([len(b) // JACCARD_BYTES for b in blobs[:-1]], dtype=np.int64)) if blobs else []
 
-    def quotations(self, numbers: Iterable[int], words: bool = True) -> list[tuple]:
+    def quotations(self, numbers: Iterable[int], words: bool = True, units: bool = True) -> list[tuple]:
         found = {}
         numbers = list(numbers)
         for part in _chunks(numbers):
-            q = f"SELECT doc, units, {'words' if words else 'NULL'} FROM quotes WHERE doc IN ({','.join('?' * len(part))})"
+            q = (f"SELECT doc, {'units' if units else 'NULL'}, {'words' if words else 'NULL'} FROM quotes "
+                 f"WHERE doc IN ({','.join('?' * len(part))})")
             found.update((n, (n, _unsqueezed(u), _unsqueezed(w))) for n, u, w in self.db.execute(q, part))
         return [found[n] for n in numbers if n in found]
 
