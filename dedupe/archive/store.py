@@ -206,8 +206,8 @@ _FRESH_DEFLATE: dict = {}  # level -> a compressor never used, copied for each i
 @functools.cache
 def _libdeflate():
     """libdeflate's bindings (``deflate``, MIT; optional, ``dedupe-news[fast]``: the zlib
-    format, read by ``zlib``, ~2.5x as fast to write a text), or None; imported at the first
-    write, never by a check."""
+    format, read by ``zlib``, ~2.5x as fast to write a text and ~1.8x to read one), or None;
+    imported at the first write or text read."""
     try:
         import deflate
     except ImportError:  # pragma: no cover - depends on the install
@@ -232,6 +232,19 @@ def deflated_text(data: bytes) -> bytes:
     depend on the compressor, what they hold does not."""
     fast = _libdeflate()
     return deflated(data) if fast is None else bytes(fast.zlib_compress(data, FAST_TEXT_LEVEL))  # (a bytearray)
+
+
+def inflated_text(blob: bytes, chars: int) -> str:
+    """A stored text (:func:`deflated_text`) of ``chars`` characters read back. With
+    libdeflate, which writes into a buffer of a size given beforehand (at most 4 UTF-8 bytes a
+    character), ~1.8x as fast as ``zlib.decompress`` (a check's ~200 candidates: 4.2 -> 2.3 ms)."""
+    fast = _libdeflate()
+    if fast is not None:
+        try:
+            return fast.zlib_decompress(blob, 4 * chars + 64).decode("utf-8")
+        except fast.DeflateError:  # (not a stored text of that size: zlib says what is wrong)
+            pass
+    return zlib.decompress(blob).decode("utf-8")
 
 
 def _squeezed(blob: Optional[bytes]) -> bytes:
@@ -750,7 +763,7 @@ class SQLiteStore(Store):
                  f"WHERE doc IN ({','.join('?' * len(part))})")
             for row in self.db.execute(q, part):
                 found[row[0]] = StoredDocument(*row[:10], unpack_keys(row[10]) if keys else none,
-                                               zlib.decompress(row[11]).decode("utf-8") if text else "",
+                                               inflated_text(row[11], row[6]) if text else "",
                                                _unsqueezed(row[12]), _unsqueezed(row[13]))
         return [found[n] for n in numbers if n in found]
 
