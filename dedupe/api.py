@@ -37,11 +37,13 @@ TOOL = {"name": "dedupe", "version": __version__}
 
 
 def ingest(
-    documents: Iterable[DocumentLike], config: Config, progress: Optional[Progress] = None
+    documents: Iterable[DocumentLike], config: Config, progress: Optional[Progress] = None, words: bool = False
 ) -> tuple[Corpus, list[InputError]]:
     """Stage 1: documents in, corpus (stats, signatures; texts kept only when they cannot be
-    read again) and input errors out. Batches are sketched by ``config.workers`` processes."""
-    return _ingest.ingest(documents, config, progress)
+    read again) and input errors out. Batches are sketched by ``config.workers`` processes.
+    ``words``: with each document's passage words too (``corpus.words``), made from the
+    sketches' tokens instead of tokenising the texts again in the passage stage."""
+    return _ingest.ingest(documents, config, progress, words)
 
 
 def scan(
@@ -123,7 +125,9 @@ def _scan(documents, config: Config, archive, archive_df, baseline, progress, ti
     if archive is not None:
         drafts = set()
         documents = _drafts_then_archive(documents, archive, drafts)
-    corpus, errors = ingest(documents, config, progress)
+    # against a stored archive (a check), the words of the drafts and candidates are made
+    # with their sketches: they are few, and all held anyway
+    corpus, errors = ingest(documents, config, progress, archive_df is not None and drafts is not None and config.passages)
 
     # the rules need only the documents and their languages, not the clusters nor the
     # passages: with several workers they run in a process of their own from here on, so that
@@ -212,6 +216,7 @@ def finish(
     # more CPU than the second core gave them)
     at = replace(config, workers=config.workers - 1) if rules_job is not None else config
     passages, reached = _passages(corpus, documents, texts, at, drafts, archive_df, progress, elsewhere)
+    corpus.words = None  # (made by the ingest for the passages alone)
     if related is not None and reached is not None and drafts is not None:
         documents = _rules_documents(corpus, documents, drafts, related | reached)
     if rules_job is not None:
@@ -256,7 +261,9 @@ def _passages(corpus, documents, texts, config, drafts, archive_df, progress, el
         if "find_reuse" in elsewhere:
             reuse = elsewhere["find_reuse"]()
         else:
-            reuse = find_reuse(documents, config, progress, archive_df, drafts or ())
+            made = getattr(corpus, "words", None)  # (in corpus order, as ``documents`` then are)
+            reuse = find_reuse(documents, config, progress, archive_df, drafts or (),
+                               made if made is not None and (documents is corpus or len(documents) == len(made)) else None)
         passages, reached = reuse.passages, reuse.reached
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]

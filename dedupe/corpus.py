@@ -38,6 +38,8 @@ class Corpus:
         self._paths: list[str] = []
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
+        # each document's passage words, when ingested with them (a check: see dedupe.ingest)
+        self.words: Optional[list] = None
 
     def add_batch(self, docs, results, sizes, signatures: Optional[np.ndarray]) -> int:
         """Add documents (``signatures``: None for a corpus that does not search for

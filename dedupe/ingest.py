@@ -85,8 +85,10 @@ def _valid_batches(items: Iterable[DocumentLike], errors: list, batch_size: int)
 
 
 def ingest(
-    items: Iterable[DocumentLike], config: Config, progress: Optional[Callable] = None
+    items: Iterable[DocumentLike], config: Config, progress: Optional[Callable] = None, words: bool = False
 ) -> tuple[Corpus, list[InputError]]:
+    """The corpus of ``items`` (see :func:`dedupe.api.ingest`); with ``words``, also each
+    document's passage words made from its sketch's tokens (:attr:`Corpus.words`)."""
     corpus = Corpus(num_perm=config.num_perm)
     errors: list[InputError] = []
     settings = SketchSettings.of(config)
@@ -108,8 +110,13 @@ def ingest(
             pending.append(batch)
             yield [d.text for d in batch], settings
 
-    for sk in pmap(sketch_batch, jobs(), config.workers):
+    if words:
+        corpus.words = []
+    for sk in pmap(_sketch_and_words if words else sketch_batch, jobs(), config.workers):
         batch = pending.pop(0)
+        if words:
+            sk, made = sk
+            corpus.words.extend(made)
         results = [
             DocumentResult(
                 id=d.id, path=d.location, chars=len(d.text), words=int(w), language=lang, language_probability=prob
@@ -122,3 +129,18 @@ def ingest(
     if progress:
         progress("read", len(corpus), len(corpus))
     return corpus, errors
+
+
+def _sketch_and_words(job: tuple) -> tuple:
+    """:func:`~dedupe.near.sketch.sketch_batch` of a batch, and the passage words of its
+    texts made from the sketch's tokens (:func:`~dedupe.passages.tokens.words_of_sketch`)."""
+    from .passages import SEED_NGRAM
+    from .passages.tokens import words_of, words_of_sketch
+
+    texts, settings = job
+    if settings.shingle != "word":
+        return sketch_batch(job), [words_of(t, SEED_NGRAM) for t in texts]
+    sk = sketch_batch(job, keep=True)
+    made = words_of_sketch(texts, sk.shingled, SEED_NGRAM)
+    sk.shingled = None
+    return sk, made

@@ -871,3 +871,15 @@ def test_runs_kept_in_memory_are_dropped_when_another_connection_writes(tmp_path
         c.add(docs[6:])
         c.compact()
         assert merged == c.store.all_df() and info["index_keys"] == c.info()["index_keys"]
+
+
+def test_stored_texts_read_back_as_written():
+    from dedupe.archive.store import deflated, deflated_text, inflated_text
+
+    texts = ["", "a", "plain words " * 300, "Ünïcödé wörds, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 and 中文 " * 50]
+    for text in texts:
+        data = text.encode("utf-8")
+        for blob in (deflated_text(data), deflated(data), zlib.compress(data, 9)):
+            assert inflated_text(blob, len(text)) == text
+    with pytest.raises(zlib.error):
+        inflated_text(b"not deflated", 3)

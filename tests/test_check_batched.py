@@ -38,6 +38,22 @@ def test_words_of_many_are_each_texts_words(texts):
             assert a.dtype == b.dtype and np.array_equal(a, b)
 
 
+def test_words_made_with_the_sketches_are_each_texts_words(texts):
+    from dedupe.near.sketch import SUB_BATCH_CHARS
+
+    # several sub-batches (a text longer than one is a sub-batch alone)
+    many = texts + ["word " * (SUB_BATCH_CHARS // 4)] + texts[:50]
+    corpus, _ = ingest([(str(k), t) for k, t in enumerate(many)], CONFIG, words=True)
+    assert len(corpus.words) == len(many)
+    for text, got in zip(many, corpus.words):
+        one = words_of(text, SEED_NGRAM)
+        assert got.text == text
+        for a, b in ((got.starts, one.starts), (got.ends, one.ends), (got.hashes, one.hashes), (got.grams, one.grams),
+                     (got.breaks, one.breaks)):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
+    assert ingest([("a", "x y z")], CONFIG)[0].words is None
+
+
 def _reaching_one_by_one(all_words, drafts, stop, max_df):
     """``reaching`` as its docstring says, document by document."""
     grams = [w.grams for w in all_words]

@@ -80,7 +80,8 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     sizes = np.concatenate([x[1] for x in stored]).astype(np.int64)  # per unit
     words = np.concatenate([x[2] for x in stored])
     unit_doc = np.repeat([x[0] for x in stored], [x[1].size for x in stored])
-    unit_k = np.concatenate([np.arange(x[1].size) for x in stored])  # its place among its document's
+    counts = np.array([x[1].size for x in stored])
+    unit_k = np.arange(sizes.size) - np.repeat(np.cumsum(counts) - counts, counts)  # its place among its document's
     member = np.zeros(1 << QUOTE_WORD_BITS, dtype=bool)
     # the stored words that are a draft unit's content word (the others count for no unit)
     member[np.concatenate(mine)] = True
@@ -96,7 +97,7 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
         passing.append((units, shared[units]))
     if len(mine_words) == len(mine):  # the bound, from the unit words of the documents holding those units
         docs = sorted_unique(unit_doc[np.concatenate([units for units, _ in passing])]).tolist()
-        blobs = {n: w for n, _, w in archive.store.quotations(docs)}
+        blobs = {n: w for n, _, w in archive.store.quotations(docs, units=False)}
         kept = [(*x, blobs[x[0]]) for x in stored if x[0] in blobs]
         local = np.full(sizes.size, -1, dtype=np.int64)  # a unit's number among those of ``kept``
         held = np.isin(unit_doc, docs)
@@ -110,7 +111,7 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
             pairs.setdefault(int(unit_doc[x]), {}).setdefault(int(unit_k[x]), []).append(i)
     ours = [u for d in drafts for u in quoted(d.text)]  # in the order of ``mine``
     out = []
-    for s in archive.store.documents(sorted(pairs), quotes=False):
+    for s in archive.store.documents(sorted(pairs), quotes=False, keys=False):
         wanted = pairs[s.doc]
         theirs = quoted(s.text, max(wanted) + 1)  # the units up to the last one wanted
         if len(ours) != len(mine) or len(theirs) <= max(wanted):  # stored by another quotation finder: every pair
@@ -219,7 +220,7 @@ def _check(drafts: Iterable, archive: Archive, baseline, progress, timestamp: bo
     docs = [d for d in items if isinstance(d, Document)]
     numbers, quoted = candidates_of(archive, docs)
     draft_ids = {d.id for d in docs}
-    stored = [s for s in archive.store.documents(numbers, quotes=False) if s.id not in draft_ids]
+    stored = [s for s in archive.store.documents(numbers, quotes=False, keys=False) if s.id not in draft_ids]
     candidates = [Document(id=s.id, text=s.text, path=s.path or "", line=s.line) for s in stored]
     # the rules read these, the drafts' near-duplicates and the documents sharing a
     # non-stock n-gram with a draft; the others (reached through stock fingerprints or a

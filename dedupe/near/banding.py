@@ -299,7 +299,7 @@ def _containment_all_bands(signatures: np.ndarray, docs: np.ndarray, part, qb, q
     found at once and matched as one array (a band's keys and queries one block of it):
     the same pairs as band by band (None where two bands' keys met: then band by band)."""
     n, d = signatures.shape[0], docs.size
-    keys, rows, band = [], [], []
+    keys, rows, band, reaches = [], [], [], []
     for r in sorted_unique(qr).tolist():
         reach = np.where(qr == r, qb, 0).max(axis=0)  # bands with r rows a document's queries read
         if reach.max() <= 0:
@@ -307,11 +307,12 @@ def _containment_all_bands(signatures: np.ndarray, docs: np.ndarray, part, qb, q
         keys.append(_keys_by_band(signatures, docs, int(reach.max()), r))
         rows.extend([r] * keys[-1].shape[0])
         band.extend(range(keys[-1].shape[0]))
+        reaches.append(np.broadcast_to(reach, (keys[-1].shape[0], d)))
     if not keys:
         return np.zeros(0, dtype=np.int64)
     keys = np.concatenate(keys)
     rows, band = np.array(rows), np.array(band)
-    reach_of = np.stack([np.where(qr == r, qb, 0).max(axis=0) for r in rows.tolist()])  # per band block, per document
+    reach_of = np.concatenate(reaches)  # per band block, per document (each r's reach found once)
     queries = np.flatnonzero((reach_of > band[:, None]).reshape(-1))
     los, his = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     groups = _groups_of_equal(_stacked(keys))

@@ -58,6 +58,9 @@ class Shingled:
     tokens: Optional[np.ndarray] = None
     token_counts: Optional[np.ndarray] = None
     exact: Optional[list] = None
+    # word shingles: every token's start and end in the joined normalised texts, and each
+    # text's start there (an exact text's words are at those offsets less its start)
+    spans: Optional[tuple] = None
 
     def document(self, i: int) -> np.ndarray:
         return self.hashes[self.offsets[i] : self.offsets[i + 1]]
@@ -217,7 +220,8 @@ def shingle_batch(texts: list[str], ngram: int = 5, kind: str = "word") -> Shing
     words = np.array(
         [_word_count(t, c, f) for t, c, f in zip(texts, counts.tolist(), fast_count)], dtype=np.int64
     )
-    return Shingled(grams, np.concatenate(([0], np.cumsum(per_doc))), words, th, counts, fast_count)
+    return Shingled(grams, np.concatenate(([0], np.cumsum(per_doc))), words, th, counts, fast_count,
+                    (starts, ends, doc_starts))
 
 
 def _char_batch(texts: list[str], ngram: int) -> Shingled:

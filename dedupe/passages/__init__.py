@@ -104,9 +104,11 @@ def find_reuse(
     progress: Optional[Callable] = None,
     archive_df: Optional[Callable] = None,
     drafts=(),
+    words: Optional[list] = None,
 ) -> Reuse:
     """Passages, related pairs and stock n-grams of ``documents`` (see :class:`Reuse` and
-    :func:`find_passages`, whose arguments it takes)."""
+    :func:`find_passages`, whose arguments it takes). ``words``: each document's
+    :func:`~dedupe.passages.tokens.words_of` made already (or None for one to make here)."""
     ids, text_of = _texts(documents)
     n = SEED_NGRAM
     workers = getattr(config, "workers", 1)
@@ -114,7 +116,10 @@ def find_reuse(
     # the words of every document go to a temporary file, and are read back by each step
     # (the aligner: those of each pair), so that memory does not grow with them
     all_words = WordStore(text_of)
-    made = _words_of_all(text_of, len(ids), workers)
+    if words is None:
+        made = _words_of_all(text_of, len(ids), workers)
+    else:
+        made = (w if w is not None else words_of(text_of(i), n) for i, w in enumerate(words))
     if archive_df is None:  # the stock n-grams counted as the words are made and stored
         stop = stock_grams(map(all_words.append, made), config.passage_max_df)
     else:

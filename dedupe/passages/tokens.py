@@ -334,6 +334,30 @@ def words_of_many(texts: list[str], n: int) -> list[Words]:
     return out
 
 
+def words_of_sketch(texts: list[str], shingled: list, n: int) -> list[Words]:
+    """:func:`words_of` of each of ``texts``, from the word shingles of their sketch
+    (:func:`~dedupe.near.sketch.sketch_batch` with ``keep``, sub-batch by sub-batch): the
+    sketch's tokens of a text that NFKC leaves unchanged and that lowers code point by code
+    point (:func:`~dedupe.near.fast.lowers_in_place`, its ``exact`` flag) are its words, at
+    their offsets in the joined lowered texts less the text's own (as
+    :func:`~dedupe.archive.keys.batch_tokens` takes their hashes); another text is read by
+    :func:`words_of`. A check tokenised each candidate twice, for its sketch and its words."""
+    out: list = []
+    for sh in shingled:
+        starts, ends, doc_starts = sh.spans
+        bounds = np.concatenate(([0], np.cumsum(sh.token_counts))).tolist()
+        shift = np.repeat(doc_starts, sh.token_counts)
+        starts, ends = (starts - shift).astype(np.int32), (ends - shift).astype(np.int32)  # (a longer text: words_of)
+        for k, exact in enumerate(sh.exact):
+            text = texts[len(out)]
+            if not exact or len(text) >= 2**31:
+                out.append(words_of(text, n))
+                continue
+            a, b = bounds[k], bounds[k + 1]
+            out.append(Words(starts=starts[a:b], ends=ends[a:b], hashes=sh.tokens[a:b], n=n, text=text))
+    return out
+
+
 def _joined_words(parts: list[str], n: int) -> list[Words]:
     """:func:`words_of` of each of ``parts`` (texts that lower code point by code point),
     found and hashed in the texts joined by a space."""

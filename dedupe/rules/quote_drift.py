@@ -27,7 +27,7 @@ import difflib
 import hashlib
 import re
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from functools import lru_cache
 from array import array
 from itertools import chain
@@ -390,12 +390,34 @@ def may_align(shared, shorter):
     return (shared >= MIN_WORDS) & (shared >= MIN_AGREE * MIN_COVER * shorter - 1e-9)
 
 
+def common_subsequence(a, b) -> int:
+    """The length of the longest common subsequence of the sequences ``a`` and ``b``
+    (bit-parallel: one bit per item of the shorter, a few integer operations per item of the
+    longer; Allison and Dix 1986, Hyyrö 2004)."""
+    if len(a) < len(b):
+        a, b = b, a
+    masks: dict = {}
+    for i, y in enumerate(b):
+        masks[y] = masks.get(y, 0) | (1 << i)
+    full = (1 << len(b)) - 1
+    v = full  # a zero bit per item of ``b`` matched so far along the longest subsequence
+    for x in a:
+        m = masks.get(x)
+        if m:
+            u = v & m
+            v = ((v + u) | (v - u)) & full
+    return len(b) - v.bit_count()
+
+
 def _compare(a: tuple, b: tuple):
     """``(region_a, region_b, differences, substitutions, substituted content words,
     agreement)`` when unit words ``b`` render the statement of unit words ``a`` in other
     words, else None."""
     shorter = min(len(a), len(b))
-    if not may_align(sum((Counter(a) & Counter(b)).values()), shorter):
+    # the matching blocks are a common subsequence, so the words they match are at most the
+    # longest one's (itself at most the words the two share as multisets; faster to count
+    # than those, and ~9 times faster than the matching blocks)
+    if not may_align(common_subsequence(a, b), shorter):
         return None
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     blocks = [blk for blk in sm.get_matching_blocks() if blk.size]
