@@ -814,31 +814,6 @@ def test_stored_keys_are_the_batch_keys_in_stored_form(seeds_dir):
         assert stored.words.tolist() == whole.words.tolist() and stored.languages == whole.languages
 
 
-def test_key_pairs_sorted_per_job_and_merged_in_parts(monkeypatch):
-    """A job's key pairs made distinct and sorted by one packed sort, the jobs' runs merged
-    part of the key space by part, are the distinct pairs of all of them in order; a run so
-    joined is seen to be in order and written as it is, and one out of order is sorted."""
-    from dedupe.archive import runs
-
-    rng = np.random.default_rng(7)
-    monkeypatch.setattr(runs, "ENCODE_PAIRS", 64)  # (many parts)
-    jobs = []
-    for n in (0, 3000, 1, 2500):
-        keys = rng.integers(0, 2**47, n)
-        keys[: n // 3] = keys[n // 3 : 2 * (n // 3)]  # repeated keys, some pairs twice
-        jobs.append(runs.pairs_sorted(keys, rng.integers(0, 40, n), 40))
-    at = [0, 40, 80, 120]
-    keys, values = runs.merged_runs([(k, v + a) for (k, v), a in zip(jobs, at)], 160)
-    expected = np.unique(np.concatenate([np.stack([k, v + a], axis=1) for (k, v), a in zip(jobs, at)]), axis=0)
-    assert keys.tolist() == expected[:, 0].tolist() and values.tolist() == expected[:, 1].tolist()
-    assert runs._ascending(keys, values + 1) and runs.normalised(keys, values + 1, True)[0] is keys
-    order = rng.permutation(keys.size)
-    assert not runs._ascending(keys[order], values[order] + 1)
-    k, v = runs.normalised(keys[order], values[order] + 1, True)
-    assert k.tolist() == keys.tolist() and v.tolist() == (values + 1).tolist()
-    assert not runs._ascending(np.array([5, 5]), np.array([3, 3]))  # (a pair twice)
-
-
 def test_encoding_in_parts_and_sums_in_parts_are_the_same(monkeypatch):
     """Runs encoded a few blocks at a time are the bytes of one pass; counts summed part of
     the key space by part are those of one sort; blobs deflated from a copied compressor are

@@ -48,7 +48,7 @@ from ..near.sketch import SketchSettings, sketch_batch
 from ..near.signatures import kperm_signatures
 from ..passages import SEED_NGRAM
 from ..passages.tokens import in_sorted, words_of
-from .runs import merged_runs, pairs_sorted, summed_runs
+from .runs import summed_runs
 
 UNIT_BAND = 1000
 FINGERPRINT_NGRAM = 4  # words per fingerprinted n-gram
@@ -560,7 +560,7 @@ class StoredKeys:
     words: np.ndarray
     sizes: np.ndarray
     languages: list
-    keys: np.ndarray  # stored keys (:func:`folded`) of every key row, sorted, then by text, each (key, text) once
+    keys: np.ndarray  # stored keys (:func:`folded`) of every key row, a (key, doc) pair possibly repeated
     docs: np.ndarray  # the text of each key
     jaccard: bytes  # each text's own Jaccard keys (stored, :func:`pack_keys`), text after text, in band order
     jaccard_bounds: np.ndarray  # where each text's keys start in ``jaccard`` (one more than the texts)
@@ -575,20 +575,17 @@ class StoredKeys:
 
 def stored_keys(texts: list[str], config) -> StoredKeys:
     """The keys of :func:`batch_keys` in the forms an archive stores, computed without
-    what only a check needs: no signatures kept, the key rows made distinct and sorted as the
-    run they go to (one sort of ``(key, text)`` packed in an int64 per job of
-    ``batch_size`` texts, whose arrays stay in the CPU caches; :func:`joined_stored` merges
-    the jobs' part of the key space by part, and the store writes the batch's run without
-    sorting it again), and the n-grams' document frequencies counted over the batch at once
-    (one sort of ``(n-gram, text)``) instead of per text."""
+    what only a check needs: no signatures kept, key rows not made distinct (the run they go
+    to is), and the n-grams' document frequencies counted over the batch at once (one sort
+    of ``(n-gram, text)``) instead of per text."""
     sk, (grams, owner), jaccard, others, blobs, words = _computed(texts, config, False)
     values, df = text_counts(short_grams(grams), owner, len(texts))
     # each text's Jaccard keys, in band order (the rows are band after band)
     own = jaccard[np.argsort(jaccard[:, 2], kind="stable")]
     bounds = np.searchsorted(own[:, 2], np.arange(len(texts) + 1))
     rows = np.concatenate([jaccard, others])
-    keys, docs = pairs_sorted(folded(rows), rows[:, 2], len(texts))
-    return StoredKeys(sk.words, sk.sizes, sk.languages, keys, docs, pack_keys(folded(own)), bounds, values, df, blobs, words)
+    return StoredKeys(sk.words, sk.sizes, sk.languages, folded(rows), rows[:, 2].copy(), pack_keys(folded(own)), bounds,
+                      values, df, blobs, words)
 
 
 def stored_keys_of(texts: list[str], config) -> StoredKeys:
@@ -599,17 +596,17 @@ def stored_keys_of(texts: list[str], config) -> StoredKeys:
 
 
 def joined_stored(parts: list[StoredKeys]) -> StoredKeys:
-    """The stored keys of consecutive batches as those of one (positions renumbered, the key
-    pairs merged in order; the n-gram counts added up)."""
+    """The stored keys of consecutive batches as those of one (positions renumbered; the
+    n-gram counts added up)."""
     if len(parts) == 1:
         return parts[0]
     at = np.cumsum([0] + [len(p) for p in parts[:-1]])
-    keys, docs = merged_runs([(p.keys, p.docs + a) for p, a in zip(parts, at)], int(at[-1]) + len(parts[-1]))
+    docs = np.concatenate([p.docs + a for p, a in zip(parts, at)])
     starts = np.cumsum([0] + [len(p.jaccard) // JACCARD_BYTES for p in parts[:-1]])
     bounds = np.concatenate([parts[0].jaccard_bounds[:1]] + [p.jaccard_bounds[1:] + s for p, s in zip(parts, starts)])
     grams, df = summed_runs([(p.grams, p.df) for p in parts])
     return StoredKeys(np.concatenate([p.words for p in parts]), np.concatenate([p.sizes for p in parts]),
-                      [x for p in parts for x in p.languages], keys, docs,
+                      [x for p in parts for x in p.languages], np.concatenate([p.keys for p in parts]), docs,
                       b"".join(p.jaccard for p in parts), bounds, grams, df,
                       [q for p in parts for q in p.quotes], [u for p in parts for u in p.unit_words])
 

@@ -64,8 +64,6 @@ def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool, runs: boo
         if int(bit_length(np.array([keys.max() - k0]))[0]) + bits <= 63:
             # one sort of (key, doc, sign) packed in an int64 (keys of a merged part of the
             # key space, see parts(), or of a batch's documents)
-            if not runs and values.min() > 0 and _ascending(keys, values):  # (a batch's run, as joined)
-                return keys, values
             if values.min() > 0:  # additions only (a batch's run): each distinct pair once
                 pair = np.sort(((keys - k0) << (bits - 1)) | (docs - d0), kind=kind)
                 pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
@@ -87,19 +85,6 @@ def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool, runs: boo
         keys, values = summed(keys, values, kind)
     keep = values != 0
     return (keys, values) if keep.all() else (keys[keep], values[keep])
-
-
-def _ascending(keys: np.ndarray, values: np.ndarray) -> bool:
-    """Whether the pairs are sorted by key, then value, each once: a batch's ~3M key pairs
-    (as :func:`merged_runs` joins them) looked at ``ENCODE_PAIRS`` at a time, whose arrays
-    stay in the CPU caches (over the whole arrays at once the test took longer than the
-    sort it saves)."""
-    for a in range(0, keys.size - 1, ENCODE_PAIRS):
-        k, v = keys[a : a + ENCODE_PAIRS + 1], values[a : a + ENCODE_PAIRS + 1]
-        step = k[1:] - k[:-1]
-        if not ((step > 0) | ((step == 0) & (v[1:] > v[:-1]))).all():
-            return False
-    return True
 
 
 def summed(keys: np.ndarray, values: np.ndarray, kind: Optional[str] = None) -> tuple[np.ndarray, np.ndarray]:
@@ -127,41 +112,13 @@ def summed_runs(runs: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, 
     part (about ``ENCODE_PAIRS`` pairs a part): each part's arrays stay in the CPU caches and
     are made again in the memory the last part's freed (one pass over the ~4M n-grams of a
     batch at once touched ~250 MB of new pages)."""
-    return _by_parts(runs, summed)
-
-
-def pairs_sorted(keys: np.ndarray, values: np.ndarray, texts: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct pairs of ``keys`` (``0 <= key < 2**KEY_BITS``) and ``values``
-    (``0 <= value < texts``) sorted by key, then value: one sort of the two packed in an
-    int64 (a job's key rows, ~300,000 pairs: its arrays stay in the CPU caches)."""
-    bits = max(int(texts - 1).bit_length(), 1)
-    if not keys.size or KEY_BITS + bits > 63:
-        order = np.lexsort((values, keys))
-        keys, values = keys[order], values[order]
-        new = np.concatenate(([True], (keys[1:] != keys[:-1]) | (values[1:] != values[:-1])))[: keys.size]
-        return keys[new], values[new]
-    packed = np.sort((keys << bits) | values)
-    packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
-    return packed >> bits, packed & ((1 << bits) - 1)
-
-
-def merged_runs(runs: list[tuple[np.ndarray, np.ndarray]], texts: int) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs of ``(keys, values)`` runs (each of :func:`pairs_sorted`, no pair in two of
-    them; ``0 <= value < texts``) as one run sorted by key, then value, part of the key space
-    by part (as :func:`summed_runs`)."""
-    return _by_parts(runs, lambda k, v: pairs_sorted(k, v, texts))
-
-
-def _by_parts(runs: list[tuple[np.ndarray, np.ndarray]], join) -> tuple[np.ndarray, np.ndarray]:
-    """``join(keys, values)`` of the runs' pairs (each run sorted by key), part of the key
-    space by part (about ``ENCODE_PAIRS`` pairs a part), concatenated."""
     total = sum(k.size for k, _ in runs)
     edges = np.linspace(0, 1 << KEY_BITS, max(total // ENCODE_PAIRS, 1) + 1).astype(np.int64)
     cuts = [np.searchsorted(k, edges).tolist() for k, _ in runs]
-    keys, values = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    keys, values = [], []
     for i in range(edges.size - 1):
-        k, v = join(np.concatenate([r[0][c[i] : c[i + 1]] for r, c in zip(runs, cuts)]),
-                    np.concatenate([r[1][c[i] : c[i + 1]] for r, c in zip(runs, cuts)]))
+        k, v = summed(np.concatenate([r[0][c[i] : c[i + 1]] for r, c in zip(runs, cuts)]),
+                      np.concatenate([r[1][c[i] : c[i + 1]] for r, c in zip(runs, cuts)]))
         keys.append(k)
         values.append(v)
     return np.concatenate(keys), np.concatenate(values)
