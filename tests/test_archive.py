@@ -843,6 +843,37 @@ def test_encoding_in_parts_and_sums_in_parts_are_the_same(monkeypatch):
         assert deflated_text(data) == zlib.compress(data, 6)
 
 
+def test_the_last_batch_merged_at_once_stores_what_a_merge_at_the_end_stores(tmp_path, seeds_dir, monkeypatch):
+    """An add whose last batch merges the add's runs with its own pairs at once
+    (:meth:`SQLiteStore.add_last`) stores the rows, blocks and summaries of one that writes
+    that batch's run and merges at the end (:meth:`Store.add_last`, the generic way), on a
+    new archive and when adding to one; only the run numbers differ."""
+    from dedupe.archive.store import Store
+
+    paragraphs = [p for f in sorted(seeds_dir.glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n\n")]
+    docs = [Document(f"p{i}", p) for i, p in enumerate(p for p in paragraphs if len(p) > 200)][:14]
+    assert len(docs) == 14
+
+    def build(name):
+        with Archive.open(str(tmp_path / name), CONFIG) as a:
+            a.add(docs[:11], batch=2)  # six batches (a merge by level after four)
+            a.add(docs[11:], batch=2)  # a small add: a run of its own
+        con = sqlite3.connect(tmp_path / name)
+        rows = {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("docs", "quotes", "paths", "meta")}
+        for kind in ("keys", "jaccard", "grams"):
+            runs = con.execute("SELECT run, shift, pairs, level FROM runs WHERE kind = ? ORDER BY level, run", (kind,))
+            rows[kind] = [(r[1:], con.execute("SELECT id - (? << 32), data FROM blocks WHERE id >> 32 = ? ORDER BY id",
+                                              (r[0], r[0])).fetchall(),
+                           con.execute("SELECT data FROM summaries WHERE run = ?", (r[0],)).fetchall()) for r in runs.fetchall()]
+        con.close()
+        return rows
+
+    merged = build("last.db")
+    monkeypatch.setattr(SQLiteStore, "add_last", Store.add_last)
+    assert build("end.db") == merged
+    assert [len(merged[k]) for k in ("keys", "jaccard", "grams")] == [3, 3, 3]  # (one for the first add, two for the small one)
+
+
 def test_runs_kept_in_memory_are_dropped_when_another_connection_writes(tmp_path, seeds_dir):
     """A store merges the runs it wrote from memory only while no other connection has
     written: here, between two batches of an add, another connection empties the archive
@@ -851,9 +882,12 @@ def test_runs_kept_in_memory_are_dropped_when_another_connection_writes(tmp_path
     docs = [Document(f"p{i}", p) for i, p in enumerate(p for p in paragraphs if len(p) > 200)][:12]
     db = str(tmp_path / "a.db")
     with Archive.open(db, CONFIG) as a, Archive.open(db, CONFIG) as b:
-        def meddle(*_):
-            if not a.store.pair_counts().get("keys", (0, 0))[1] == 1:
+        meddled = []
+
+        def meddle(*_):  # (after the first batch: the last one merges the add's runs into one too)
+            if meddled or not a.store.pair_counts().get("keys", (0, 0))[1] == 1:
                 return
+            meddled.append(True)
             kept = set(a.store._fresh)  # the first batch's runs
             assert kept
             b.remove([d.id for d in docs[:3]])

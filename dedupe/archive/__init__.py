@@ -139,8 +139,8 @@ class Archive:
 
         def chunks():
             try:
-                for docs in self._batches(documents, on_duplicate, batch, result):
-                    batches.append(docs)
+                for docs, final in self._batches(documents, on_duplicate, batch, result):
+                    batches.append((docs, final))
                     texts = [d.text for d in docs]
                     for i in range(0, len(texts), size):
                         yield texts[i : i + size], i + size >= len(texts), self.config
@@ -155,7 +155,8 @@ class Archive:
             for part, last in pmap(_batch_job, chunks(), self.config.workers, ahead=max(1, batch // size)):
                 parts.append(part)
                 if last:
-                    self._add_batch(batches.popleft(), _joined_parts(parts), on_duplicate, result)
+                    docs, final = batches.popleft()
+                    self._add_batch(docs, _joined_parts(parts), on_duplicate, result, before if final else None)
                     parts = []
                     if progress:
                         progress("archive", result.added, None)
@@ -167,12 +168,16 @@ class Archive:
         return result
 
     def _batches(self, documents: Iterable, on_duplicate: str, batch: int, result: AddResult):
-        """The documents in batches of ``batch``; an id twice in the input is an error, or
-        its first document is kept, or its last, as ``on_duplicate`` says."""
+        """The documents in batches of ``batch``, each with whether the input has no item
+        after it (its last batch, known from one item read ahead); an id twice in the input
+        is an error, or its first document is kept, or its last, as ``on_duplicate`` says."""
         from ..api import as_document
 
         pending: dict[str, Document] = {}
-        for n, item in enumerate(documents):
+        items = enumerate(documents)
+        ahead = next(items, None)
+        while ahead is not None:
+            (n, item), ahead = ahead, next(items, None)
             doc = as_document(item, n)
             if isinstance(doc, InputError):
                 result.errors.append(doc)
@@ -187,10 +192,10 @@ class Archive:
                 result.replaced += 1
             pending[doc.id] = doc
             if len(pending) >= batch:
-                yield list(pending.values())
+                yield list(pending.values()), ahead is None
                 pending = {}
         if pending:
-            yield list(pending.values())
+            yield list(pending.values()), True
 
     def _settle_add(self, before: dict) -> None:
         """After an add: the runs of a kind merged into one (:meth:`compact`) when this add
@@ -207,8 +212,11 @@ class Archive:
                 for kind in grown:
                     self.store.merge(kind)
 
-    def _add_batch(self, docs: list[Document], stored: tuple, on_duplicate: str, result: AddResult) -> None:
-        """One transaction: ``docs`` with their keys and compressed texts (:func:`_batch_job`)."""
+    def _add_batch(self, docs: list[Document], stored: tuple, on_duplicate: str, result: AddResult,
+                   before: Optional[dict] = None) -> None:
+        """One transaction: ``docs`` with their keys and compressed texts (:func:`_batch_job`).
+        ``before``: this is the add's last batch, the store's pair counts before the add (the
+        store may merge its runs with this batch's pairs at once, :meth:`Store.add_last`)."""
         keys, texts = stored
         with self.store.transaction():
             existing = self.store.numbers(d.id for d in docs)
@@ -227,12 +235,19 @@ class Archive:
                 self._remove_numbers(list(existing.values()))
                 result.replaced += len(existing)
             bounds = (keys.jaccard_bounds * JACCARD_BYTES).tolist()
-            numbers = self.store.insert([_row(d, keys, i, keys.jaccard[bounds[i] : bounds[i + 1]], texts[i])
+            words, sizes = keys.words.tolist(), keys.sizes.tolist()  # (not a numpy scalar per document)
+            numbers = self.store.insert([_row(d, words[i], sizes[i], keys, i, keys.jaccard[bounds[i] : bounds[i + 1]], texts[i])
                                          for i, d in enumerate(docs)])
-            self.store.add_keys(keys.keys, np.asarray(numbers, dtype=np.int64)[keys.docs])
-            self.store.add_jaccard(unpack_keys(keys.jaccard), 1)  # (for Store.shared)
-            self.store.add_df(keys.grams, keys.df)
-            self.store.settle()
+            docs_of = np.asarray(numbers, dtype=np.int64)[keys.docs]
+            jaccard = unpack_keys(keys.jaccard)  # (for Store.shared)
+            if before is not None:
+                self.store.add_last({"keys": (keys.keys, docs_of), "jaccard": (jaccard, np.ones(jaccard.size, dtype=np.int64)),
+                                     "grams": (keys.grams, keys.df)}, before)
+            else:
+                self.store.add_keys(keys.keys, docs_of)
+                self.store.add_jaccard(jaccard, 1)
+                self.store.add_df(keys.grams, keys.df)
+                self.store.settle()
         result.added += len(docs) - (len(existing) if on_duplicate == "replace" else 0)
 
     def compact(self) -> None:
@@ -309,11 +324,10 @@ def _joined_parts(parts: list) -> tuple:
     return joined_stored([k for k, _ in parts]), [t for _, ts in parts for t in ts]
 
 
-def _row(doc: Document, keys, i: int, jaccard: bytes, text: bytes) -> tuple:
+def _row(doc: Document, words: int, sizes: int, keys, i: int, jaccard: bytes, text: bytes) -> tuple:
     fields = doc.fields or {}
     date = fields.get("date")
     source = fields.get("source")
     return (doc.id, doc.path, doc.line, None if source is None else str(source), None if date is None else str(date),
-            len(doc.text), int(keys.words[i]), int(keys.sizes[i]), keys.languages[i][0],
-            jaccard, text, keys.quotes[i], keys.unit_words[i])
+            len(doc.text), words, sizes, keys.languages[i][0], jaccard, text, keys.quotes[i], keys.unit_words[i])
 
