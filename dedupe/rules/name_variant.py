@@ -372,7 +372,8 @@ class Related:
         np.log(matrix.data, matrix.data)
         matrix.data += 1.0
         matrix.data *= idf[matrix.indices]
-        return normalize(matrix, norm="l2", copy=False)
+        with _unchecked():
+            return normalize(matrix, norm="l2", copy=False)
 
     def related_to_any(self, mine: set, others: set) -> set:
         """The documents of ``mine`` related to at least one of ``others``."""
@@ -386,9 +387,19 @@ class Related:
         step = max(1, self.CHUNK // len(others))
         for k in range(0, len(rest), step):
             chunk = rest[k : k + step]
-            near = (cosine_distances(self.matrix[[self.row[i] for i in chunk]], theirs) <= 1 - RELATED_DOCS).any(axis=1)
+            with _unchecked():
+                near = (cosine_distances(self.matrix[[self.row[i] for i in chunk]], theirs) <= 1 - RELATED_DOCS).any(axis=1)
             found.update(i for i, hit in zip(chunk, near) if hit)
         return found
+
+
+def _unchecked():
+    """scikit-learn's setting for calls whose arguments are known good (sparse float64 matrices
+    made here, finite): no validation of the parameters or the values, which costs more than
+    the computation on the small matrices of one group of forms; the results are the same."""
+    from sklearn import config_context
+
+    return config_context(assume_finite=True, skip_parameter_validation=True)
 
 
 def _within_related(forms: dict, related: Related) -> dict:
