@@ -409,3 +409,33 @@ def test_seeds_equal_the_straightforward_ones(planted):
         for b in words:
             i, j = align_module.seeds(a, b, stop)
             assert sorted(zip(i.tolist(), j.tolist())) == _seeds_one_by_one(a, b, stop)
+
+
+def test_runs_by_array_operations_as_seed_by_seed():
+    """The aligner's runs (made by array operations) are those seeds joined one by one make:
+    by diagonal, then position, a seed continuing the run before it on its diagonal."""
+    import random
+
+    from dedupe.passages.align import runs
+
+    def one_by_one(pairs, n):
+        out = []
+        for i, j in sorted(zip(pairs[0].tolist(), pairs[1].tolist()), key=lambda p: (p[1] - p[0], p[0])):
+            if out and j - i == out[-1][1] - out[-1][0] and i <= out[-1][0] + out[-1][2] - n + 1:
+                out[-1] = (out[-1][0], out[-1][1], i + n - out[-1][0])
+            else:
+                out.append((i, j, n))
+        return out
+
+    rng = random.Random(4)
+    for k in range(500):
+        size = rng.randint(1, 60)
+        seeds = {(rng.randrange(size), rng.randrange(size)) for _ in range(rng.randint(0, 40))}
+        for _ in range(rng.randint(0, 3)):  # stretches of one diagonal, with holes
+            a, b = rng.randrange(size), rng.randrange(size)
+            seeds |= {(a + x, b + x) for x in range(rng.randint(1, 12)) if rng.random() < 0.8}
+        seeds = sorted(seeds, key=lambda _: rng.random())
+        dtype = (np.int64, np.uint16)[k % 2]  # (positions read back from a store are unsigned)
+        pairs = (np.array([s[0] for s in seeds], dtype=dtype), np.array([s[1] for s in seeds], dtype=dtype))
+        n = rng.randint(1, 5)
+        assert runs(pairs, n) == one_by_one(pairs, n)
