@@ -439,3 +439,23 @@ def test_runs_by_array_operations_as_seed_by_seed():
         pairs = (np.array([s[0] for s in seeds], dtype=dtype), np.array([s[1] for s in seeds], dtype=dtype))
         n = rng.randint(1, 5)
         assert runs(pairs, n) == one_by_one(pairs, n)
+
+
+def test_words_inside_many_spans_as_inside_each():
+    """``inside`` with many spans (a binary search in their starts) marks the words that one
+    span or another holds (each span tested alone)."""
+    import random
+
+    from dedupe.passages import inside
+
+    rng = random.Random(8)
+    for k in range(300):
+        starts = np.sort(np.array([rng.randrange(300) for _ in range(rng.randint(0, 40))], dtype=(np.int32, np.int64)[k % 2]))
+        ends = starts + np.array([rng.randint(1, 8) for _ in range(starts.size)], dtype=starts.dtype)
+        words = type("W", (), {"starts": starts, "ends": ends, "__len__": lambda self: int(starts.size)})()
+        spans = [(s, s + rng.randint(0, 40)) for s in (rng.randrange(320) for _ in range(rng.randint(0, 8)))]
+        mids = (starts + ends) / 2
+        each = np.zeros(starts.size, dtype=bool)
+        for s, e in spans:
+            each |= (mids >= s) & (mids < e)
+        assert (inside(words, spans) == each).all()
