@@ -324,7 +324,7 @@ _ONE_CHAR = frozenset(chr(b) for b in range(128) if chr(b).isalnum() or b == 95)
 
 def _term_list(text: str) -> list:
     """``_TERM_RE.findall(text.lower())``: of an ASCII text, its runs of word characters at
-    least two long (what ``\b\w\w+\b`` finds), by one translation and a split in C."""
+    least two long (what ``\\b\\w\\w+\\b`` finds), by one translation and a split in C."""
     if not text.isascii():
         return _TERM_RE.findall(text.lower())
     words = text.encode("ascii").translate(_TERM_BYTES).decode("ascii").split()
