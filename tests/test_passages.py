@@ -409,3 +409,53 @@ def test_seeds_equal_the_straightforward_ones(planted):
         for b in words:
             i, j = align_module.seeds(a, b, stop)
             assert sorted(zip(i.tolist(), j.tolist())) == _seeds_one_by_one(a, b, stop)
+
+
+def test_runs_by_array_operations_as_seed_by_seed():
+    """The aligner's runs (made by array operations) are those seeds joined one by one make:
+    by diagonal, then position, a seed continuing the run before it on its diagonal."""
+    import random
+
+    from dedupe.passages.align import runs
+
+    def one_by_one(pairs, n):
+        out = []
+        for i, j in sorted(zip(pairs[0].tolist(), pairs[1].tolist()), key=lambda p: (p[1] - p[0], p[0])):
+            if out and j - i == out[-1][1] - out[-1][0] and i <= out[-1][0] + out[-1][2] - n + 1:
+                out[-1] = (out[-1][0], out[-1][1], i + n - out[-1][0])
+            else:
+                out.append((i, j, n))
+        return out
+
+    rng = random.Random(4)
+    for k in range(500):
+        size = rng.randint(1, 60)
+        seeds = {(rng.randrange(size), rng.randrange(size)) for _ in range(rng.randint(0, 40))}
+        for _ in range(rng.randint(0, 3)):  # stretches of one diagonal, with holes
+            a, b = rng.randrange(size), rng.randrange(size)
+            seeds |= {(a + x, b + x) for x in range(rng.randint(1, 12)) if rng.random() < 0.8}
+        seeds = sorted(seeds, key=lambda _: rng.random())
+        dtype = (np.int64, np.uint16)[k % 2]  # (positions read back from a store are unsigned)
+        pairs = (np.array([s[0] for s in seeds], dtype=dtype), np.array([s[1] for s in seeds], dtype=dtype))
+        n = rng.randint(1, 5)
+        assert runs(pairs, n) == one_by_one(pairs, n)
+
+
+def test_words_inside_many_spans_as_inside_each():
+    """``inside`` with many spans (a binary search in their starts) marks the words that one
+    span or another holds (each span tested alone)."""
+    import random
+
+    from dedupe.passages import inside
+
+    rng = random.Random(8)
+    for k in range(300):
+        starts = np.sort(np.array([rng.randrange(300) for _ in range(rng.randint(0, 40))], dtype=(np.int32, np.int64)[k % 2]))
+        ends = starts + np.array([rng.randint(1, 8) for _ in range(starts.size)], dtype=starts.dtype)
+        words = type("W", (), {"starts": starts, "ends": ends, "__len__": lambda self: int(starts.size)})()
+        spans = [(s, s + rng.randint(0, 40)) for s in (rng.randrange(320) for _ in range(rng.randint(0, 8)))]
+        mids = (starts + ends) / 2
+        each = np.zeros(starts.size, dtype=bool)
+        for s, e in spans:
+            each |= (mids >= s) & (mids < e)
+        assert (inside(words, spans) == each).all()

@@ -125,3 +125,19 @@ def test_plain_words_are_those_of_their_zipf():
     words = plain_words("en", 3.0)
     sample = [w for i, w in enumerate(_frequencies("en", "best")) if i % 50 == 0 and _PLAIN_RE.fullmatch(w)]
     assert sample and all((w in words) == (zipf_en(w) >= 3.0) for w in sample)
+
+
+def test_words_of_an_ascii_text_split_in_c_as_the_patterns_find_them():
+    """name-variant's terms and gender-mismatch's lower-case words: an ASCII text is split by a
+    byte translation; the words are those of the regular expressions, in order."""
+    from types import SimpleNamespace
+
+    from dedupe.rules import name_variant
+
+    pieces = ["ab", "Ab", "AB", "a", "x1", "1x", "_", "a_b", "don't", "x-ray", "-", "'", " ", "\n", "\t", ".", ",",
+              "é", "’", "\x0b", "\x1f", "42", "the", "The"]
+    for text in chain(_texts(17, 3000, pieces), _texts(18, 300, pieces, most=60, sep=" ")):
+        assert _people.WordCase._lower_words(text) == _people.WordCase._LOWER_RE.findall(text), text
+        assert name_variant._term_list(text) == name_variant._TERM_RE.findall(text.lower()), text
+        assert name_variant._terms(SimpleNamespace(text=text)) == (
+            set(name_variant._TERM_RE.findall(text.lower())) - _people.stopwords()), text

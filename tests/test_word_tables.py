@@ -5,7 +5,7 @@ into a dictionary."""
 
 import random
 
-from wordfreq import get_frequency_dict, lossy_tokenize, zipf_frequency
+from wordfreq import cB_to_freq, get_frequency_dict, lossy_tokenize, zipf_frequency
 
 from dedupe.rules import _lex, stray_token
 from dedupe.rules._lex import SIMPLE_RE, TABLES, _WordTable, _table, table_lines
@@ -134,3 +134,26 @@ def test_wordlist_reads_each_line_without_its_comment():
         with open(f"{_lex._DATA}/{name}.txt", encoding="utf-8") as fh:
             lines = fold(fh.read()).split("\n")
         assert wordlist(name) == {e for e in (line.split("#", 1)[0].strip() for line in lines) if e}, name
+
+
+def test_words_the_tokeniser_changes_from_the_table_as_from_wordfreq():
+    """Digits, hyphens, capitals, other letters: the tokens wordfreq makes of a word, looked
+    up in the table (every entry of the list is there) and combined as wordfreq combines
+    them, give its answer without its dictionary; an entry's frequency is its bucket's."""
+    rng = random.Random(11)
+    for lang, wordlist in TABLES:
+        freqs = get_frequency_dict(lang, wordlist)
+        table = _WordTable(text=_text(lang, wordlist))
+        table.load()
+        assert all(cB_to_freq(int(table.table.entries[w]) - 900) == f for w, f in freqs.items())
+        entries = sorted(freqs)
+        words = rng.sample(entries, 100) + [w for w in entries if not SIMPLE_RE.fullmatch(w)][:: max(1, len(entries) // 2000)][:100]
+        words += [f"{a}-{b}" for a, b in zip(rng.sample(entries, 30), rng.sample(entries, 30))]
+        words += [w.capitalize() for w in rng.sample(entries, 30)]
+        words += [f"{rng.randint(0, 10 ** rng.randint(1, 8))}{rng.choice(['', 'th', 's', '-year-old', 'km', '%'])}"
+                  for _ in range(40)]
+        words += ["", "-", "’s", "x2", "COVID-19", "İstanbul", "1,000", "3.5", "e-mail", "don’t", "zzqxv-zzqxv", "łódź"]
+        searched = _WordTable(text=_text(lang, wordlist))
+        for w in words:
+            expected = zipf_frequency(w, lang, wordlist)
+            assert table.zipf_of_tokens(w, lang) == searched.zipf_of_tokens(w, lang) == expected, (lang, w)

@@ -316,10 +316,17 @@ def document_reuse(
 def inside(words: Words, spans) -> np.ndarray:
     """Per word of a document: whether its middle lies inside any of the character ``spans``."""
     mids = (words.starts + words.ends) / 2
-    out = np.zeros(len(words), dtype=bool)
-    for s, e in spans:
-        out |= (mids >= s) & (mids < e)
-    return out
+    if len(spans) <= 2:
+        out = np.zeros(len(words), dtype=bool)
+        for s, e in spans:
+            out |= (mids >= s) & (mids < e)
+        return out
+    # many spans: per word, the spans starting at or before its middle (a binary search in
+    # the starts, sorted), and whether the furthest of their ends is past it
+    bounds = np.array(sorted(spans), dtype=np.int64).reshape(-1, 2)
+    reach = np.maximum.accumulate(bounds[:, 1])
+    last = bounds[:, 0].searchsorted(mids, side="right") - 1
+    return (last >= 0) & (reach[np.maximum(last, 0)] > mids)
 
 
 def apply_reuse(

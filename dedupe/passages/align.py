@@ -47,8 +47,13 @@ class Alignment:
 
 
 def shared_grams(a: Words, b: Words, stop: np.ndarray) -> np.ndarray:
-    """The n-gram hashes (stock ones excluded) found in both A and B."""
-    shared = np.intersect1d(a.index()[0], b.index()[0], assume_unique=True)
+    """The n-gram hashes (stock ones excluded) found in both A and B, sorted: those of the
+    smaller vocabulary found in the other by binary search (``np.intersect1d`` sorts the two
+    together, for each pair)."""
+    mine, theirs = a.index()[0], b.index()[0]
+    if mine.size > theirs.size:
+        mine, theirs = theirs, mine
+    shared = mine[in_sorted(mine, theirs)]
     return shared[~in_sorted(shared, stop)]
 
 
@@ -73,7 +78,7 @@ def seeds(a: Words, b: Words, stop: np.ndarray, shared=None) -> tuple[np.ndarray
     if shared.size == 0:
         return none, none
     (vocabulary_a, at_a, order_a), (vocabulary_b, at_b, order_b) = a.index(), b.index()
-    k_a, k_b = np.searchsorted(vocabulary_a, shared), np.searchsorted(vocabulary_b, shared)
+    k_a, k_b = vocabulary_a.searchsorted(shared), vocabulary_b.searchsorted(shared)
     first_a, first_b = at_a[k_a].astype(np.int64), at_b[k_b].astype(np.int64)
     count_a, count_b = at_a[k_a + 1] - first_a, at_b[k_b + 1] - first_b
     repeats = count_a * count_b
@@ -92,14 +97,19 @@ def seeds(a: Words, b: Words, stop: np.ndarray, shared=None) -> tuple[np.ndarray
 def runs(pairs: tuple[np.ndarray, np.ndarray], n: int) -> list[tuple[int, int, int]]:
     """Maximal exact runs ``(a_start, b_start, length)`` in words from n-gram seeds (seeds at
     consecutive positions of one diagonal make one run), by diagonal, then position."""
-    out = []
-    for i, j in sorted(zip(pairs[0].tolist(), pairs[1].tolist()), key=lambda p: (p[1] - p[0], p[0])):
-        if out and j - i == out[-1][1] - out[-1][0] and i <= out[-1][0] + out[-1][2] - n + 1:
-            a0, b0, _ = out[-1]
-            out[-1] = (a0, b0, i + n - a0)
-        else:
-            out.append((i, j, n))
-    return out
+    i, j = pairs[0].astype(np.int64), pairs[1].astype(np.int64)  # (positions may be stored unsigned)
+    if not i.size:
+        return []
+    # (a seed continues the run before it when on its diagonal at the next position of A or
+    # before: the run then ends at its n-gram's end; the pairs are distinct)
+    diagonal = j - i
+    order = np.lexsort((i, diagonal))
+    i, j, diagonal = i[order], j[order], diagonal[order]
+    new = np.ones(i.size, dtype=bool)
+    new[1:] = (diagonal[1:] != diagonal[:-1]) | (i[1:] > i[:-1] + 1)
+    starts = np.flatnonzero(new)
+    last = np.append(starts[1:], i.size) - 1
+    return list(zip(i[starts].tolist(), j[starts].tolist(), (i[last] + n - i[starts]).tolist()))
 
 
 def trim_fragments(a: Words, b: Words, a0: int, b0: int, length: int) -> tuple[int, int, int]:

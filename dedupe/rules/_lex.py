@@ -103,8 +103,8 @@ def zipf(word: str, lang: str) -> float:
     no list for (or needs an optional tokeniser for, such as Chinese) gives 0."""
     lang = lang.split("-")[0]
     shipped = _table(lang, "best")
-    if shipped is not None and SIMPLE_RE.fullmatch(word):
-        return shipped.zipf(word)
+    if shipped is not None:
+        return shipped.zipf(word) if SIMPLE_RE.fullmatch(word) else shipped.zipf_of_tokens(word, lang)
     if lang not in _wordfreq_languages():
         return 0.0
     plain = plain_zipf(word, lang)
@@ -282,7 +282,8 @@ def _search(section: str, key: str):
 class _WordTable:
     """A word list of wordfreq as a :class:`_Table` (:func:`table_lines`): the words its
     tokeniser keeps as they are (:data:`SIMPLE_RE`), each with its Zipf frequency in
-    hundredths, in two sections (Zipf at least COMMON_ZIPF, then the others)."""
+    hundredths, in two sections (Zipf at least COMMON_ZIPF, then the others), and a third
+    of the list's other entries (digits, other letters: tokens of other words)."""
 
     def __init__(self, path: str = None, text: str = None, table: "_Table" = None):
         self.table = table or _Table(path, text)
@@ -296,6 +297,35 @@ class _WordTable:
 
     def load(self) -> None:
         self.table.load()
+
+    def zipf_of_tokens(self, word: str, lang: str) -> float:
+        """wordfreq's ``zipf_frequency(word, lang, wordlist)`` for any word, from the tokens
+        wordfreq makes of it (its tokeniser, without its word list: reading a list into
+        wordfreq's dictionary took 0.02-0.2 s a process, for the few words with digits or
+        hyphens a corpus looks up), each looked up in the table (every entry of the list is
+        there, :func:`table_lines`) and combined as wordfreq combines them (``1/f = 1/f1 +
+        1/f2 ...``, a digit sequence at its share of its form, rounded to three significant
+        digits). An entry's frequency is its bucket's, ``cB_to_freq(Zipf x 100 - 900)``:
+        wordfreq stores one frequency per 0.01 Zipf (tests/test_word_tables.py)."""
+        wf = _wordfreq()
+        minimum = wf.zipf_to_freq(0.0)
+        tokens = wf.lossy_tokenize(word, lang)
+        freq = None if tokens else minimum
+        one_over = 0.0
+        for token in tokens:
+            smashed = wf.smash_numbers(token)
+            found = self.table.get(smashed)
+            if found is None:
+                freq = minimum  # a token the list lacks: the word is unknown
+                break
+            f = wf.cB_to_freq(int(found) - 900)
+            if smashed != token:
+                f *= wf.digit_freq(token)
+            one_over += 1.0 / f
+        if freq is None:
+            unrounded = max(1.0 / one_over, minimum)
+            freq = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
+        return round(wf.freq_to_zipf(freq), 2)
 
     def plain_words(self, least: float) -> frozenset:
         """The words of ASCII lower-case letters alone at Zipf ``least`` or more (at least
@@ -317,8 +347,13 @@ def _table(lang: str, wordlist: str):
         return None
     from importlib.metadata import version
 
-    return _WordTable(table=_cached_table(f"wordfreq-{version('wordfreq')}", f"{wordlist}_{lang}.txt",
+    return _WordTable(table=_cached_table(f"wordfreq-{version('wordfreq')}-{TABLE_FORMAT}", f"{wordlist}_{lang}.txt",
                                           lambda: table_lines(lang, wordlist)))
+
+
+# the version of what a word table holds (:func:`table_lines`), in its cache folder's name:
+# 2 added the entries a word its tokeniser changes may be made of (digits, other letters)
+TABLE_FORMAT = 2
 
 
 def _cached_table(folder: str, name: str, lines) -> "_Table":
@@ -354,6 +389,9 @@ def table_lines(lang: str, wordlist: str):
     yield from (f"{w}\t{z}" for w, z in rows if z / 100 >= COMMON_ZIPF)
     yield ""
     yield from (f"{w}\t{z}" for w, z in rows if z / 100 < COMMON_ZIPF)
+    yield ""  # the other entries (tokens of the words :meth:`_WordTable.zipf_of_tokens` reads)
+    others = sorted((w, round(zipf_of[f] * 100)) for w, f in freqs.items() if not SIMPLE_RE.fullmatch(w))
+    yield from (f"{w}\t{z}" for w, z in others)
 
 
 @lru_cache(maxsize=200_000)
@@ -373,7 +411,9 @@ def zipf_common(word: str, lang: str) -> float:
     plain = z is not None
     wf = None if plain else _wordfreq()  # (imported only for a word its tokeniser may change)
     if not plain:
-        z = wf.zipf_frequency(word, lang, wordlist="small")
+        shipped = _table(lang, "small")
+        z = (shipped.zipf_of_tokens(word, lang) if shipped is not None
+             else wf.zipf_frequency(word, lang, wordlist="small"))
     if z:  # every token is in the small list: the full list's value
         return z if z >= COMMON_ZIPF else 0.0
     # a token below the small list: only a single word at exactly the floor reaches it (the

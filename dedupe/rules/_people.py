@@ -121,7 +121,7 @@ def mentions(text: str) -> list[Mention]:
     for m in _CAP_SEQ_RE.finditer(text):
         one = _one_word(m.group())
         if one is not None:  # a single word (most sequences): what it is, read once per word
-            if one:
+            if one and (one[4] or one[2] in known):  # (else neither a back-reference nor a given name)
                 _add_one_word(text, m.start(), one, sent_starts, known, shared, out)
             continue
         toks = _tokens(m.group(), m.start())
@@ -527,7 +527,22 @@ class WordCase:
         sentence, lower-cased)``, every occurrence, in text order."""
         capital = cls._CAPITAL_RE.findall(text)
         # lower-cased all at once: a line break stops no lower-casing rule (the final sigma's)
-        return cls._LOWER_RE.findall(text), "\n".join(capital).lower().split("\n") if capital else []
+        return cls._lower_words(text), "\n".join(capital).lower().split("\n") if capital else []
+
+    # ASCII bytes -> a lower-case letter as itself, another character of a word (``[\w'\-]``)
+    # as "1", the rest as a space
+    _LOWER_BYTES = bytes(b if 97 <= b <= 122 else 49 if chr(b).isalnum() or chr(b) in "_'-" else 32
+                         for b in range(128)) + b" " * 128
+
+    @classmethod
+    def _lower_words(cls, text: str) -> list:
+        """``_LOWER_RE.findall(text)``: of an ASCII text, the runs of word characters (with
+        apostrophes and hyphens) that are lower-case letters alone, by a translation and a
+        split in C."""
+        if not text.isascii():
+            return cls._LOWER_RE.findall(text)
+        runs = text.encode("ascii").translate(cls._LOWER_BYTES).split()
+        return b" ".join(filter(bytes.isalpha, runs)).decode("ascii").split()
 
     @classmethod
     def counts(cls, text: str) -> tuple[Counter, Counter]:

@@ -76,20 +76,22 @@ def _inline_promo_end(text: str, start: int, line_end: int) -> int:
     return pos
 
 
-def _is_body(line: str) -> bool:
-    return len(line.split()) >= 12 and _ends_sentence(line)
+def _is_body(line: str, words: int) -> bool:
+    """A body paragraph (``words``: its number of words)."""
+    return words >= 12 and _ends_sentence(line)
 
 
 def _pattern_findings(doc, lines):
     text = doc.text
-    body = [n for n, (s, e) in enumerate(lines) if _is_body(text[s:e])]
+    counts = [len(text[s:e].split()) for s, e in lines]  # (each line's words, counted once)
+    body = [n for n, (s, e) in enumerate(lines) if _is_body(text[s:e], counts[n])]
     first_body, last_body = (body[0], body[-1]) if body else (len(lines), -1)
     # a line holding a match holds it in the whole text too: a text without one has no line
     # to search (most texts)
     click, promo = _CLICK_HERE.search(text) is not None, _INLINE_PROMO.search(text) is not None
     for n, (s, e) in enumerate(lines):
         line = text[s:e]
-        words = len(line.split())
+        words = counts[n]
         matched = next((name for name, rx in _LINE_PATTERNS if words <= 40 and rx.search(line)), None)
         if matched:
             yield s, e, matched

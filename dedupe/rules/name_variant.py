@@ -311,16 +311,35 @@ def _term_counts(text: str) -> Counter:
     analyses it (lower case, its token pattern, its English stop words left out), without
     importing it; in order of first occurrence. Every token is counted at once, and the stop
     words are then dropped, once per distinct word."""
-    counts = Counter(_TERM_RE.findall(text.lower()))
+    counts = Counter(_term_list(text))
     for word in stopwords().intersection(counts):
         del counts[word]
     return counts
 
 
+# ASCII bytes -> itself lower-cased for a word character (``\w``: letters, digits, "_"), else a space
+_TERM_BYTES = bytes(b + 32 if 65 <= b <= 90 else b if chr(b).isalnum() or b == 95 else 32 for b in range(128)) + b" " * 128
+_ONE_CHAR = frozenset(chr(b) for b in range(128) if chr(b).isalnum() or b == 95)
+
+
+def _term_list(text: str) -> list:
+    """``_TERM_RE.findall(text.lower())``: of an ASCII text, its runs of word characters at
+    least two long (what ``\\b\\w\\w+\\b`` finds), by one translation and a split in C."""
+    if not text.isascii():
+        return _TERM_RE.findall(text.lower())
+    words = text.encode("ascii").translate(_TERM_BYTES).decode("ascii").split()
+    return [w for w in words if len(w) > 1]
+
+
 def _terms(doc) -> set:
     """The document's terms once each (their document frequencies, added up in pass 1): the
     distinct words of :func:`_term_counts`, as a set, without a list of every word first."""
-    return set(_TERM_RE.findall(doc.text.lower())) - stopwords()
+    text = doc.text
+    if not text.isascii():
+        return set(_TERM_RE.findall(text.lower())) - stopwords()
+    terms = set(text.encode("ascii").translate(_TERM_BYTES).decode("ascii").split())
+    terms -= _ONE_CHAR  # (the runs of one character, which ``\w\w+`` does not find)
+    return terms - stopwords()
 
 
 class Related:
@@ -372,7 +391,8 @@ class Related:
         np.log(matrix.data, matrix.data)
         matrix.data += 1.0
         matrix.data *= idf[matrix.indices]
-        return normalize(matrix, norm="l2", copy=False)
+        with _unchecked():
+            return normalize(matrix, norm="l2", copy=False)
 
     def related_to_any(self, mine: set, others: set) -> set:
         """The documents of ``mine`` related to at least one of ``others``."""
@@ -386,9 +406,19 @@ class Related:
         step = max(1, self.CHUNK // len(others))
         for k in range(0, len(rest), step):
             chunk = rest[k : k + step]
-            near = (cosine_distances(self.matrix[[self.row[i] for i in chunk]], theirs) <= 1 - RELATED_DOCS).any(axis=1)
+            with _unchecked():
+                near = (cosine_distances(self.matrix[[self.row[i] for i in chunk]], theirs) <= 1 - RELATED_DOCS).any(axis=1)
             found.update(i for i, hit in zip(chunk, near) if hit)
         return found
+
+
+def _unchecked():
+    """scikit-learn's setting for calls whose arguments are known good (sparse float64 matrices
+    made here, finite): no validation of the parameters or the values, which costs more than
+    the computation on the small matrices of one group of forms; the results are the same."""
+    from sklearn import config_context
+
+    return config_context(assume_finite=True, skip_parameter_validation=True)
 
 
 def _within_related(forms: dict, related: Related) -> dict:

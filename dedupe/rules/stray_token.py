@@ -202,7 +202,7 @@ def _foreign_words(text: str, inside, parts):
     # the distinct tokens first: only those with a part the vocabulary calls foreign are
     # looked for in the text (most texts have none); English words at least EN_RARE, never
     # foreign (see _foreign), set aside at once (most of them) without a look-up each
-    suspect = set(filter(_suspect_parts, set(_TOKEN_RE.findall(text)) - plain_words("en", EN_RARE)))
+    suspect = _suspects(set(_TOKEN_RE.findall(text)) - plain_words("en", EN_RARE))
     if not suspect:
         return
     for m in _TOKEN_RE.finditer(text):
@@ -234,6 +234,26 @@ def _foreign_words(text: str, inside, parts):
             if len(bare) <= 3 and _inside_name(text, start, end):
                 continue  # a particle inside a name: "Alexandru cel Bun", "Juan de la Cruz"
             yield start, start + len(bare), lang
+
+
+# tokens seen with no part the vocabulary calls foreign (:func:`_suspects`): a document's
+# tokens are taken out of its set at once, in C, and only the tokens not seen before are read
+_INNOCENT: set = set()
+INNOCENT_MAX = 200_000
+
+
+def _suspects(tokens: set) -> set:
+    """The tokens (a set, changed) with a part that the vocabulary calls foreign
+    (:func:`_suspect_parts`); the others are remembered (up to INNOCENT_MAX of them) so that
+    each distinct token of a corpus is looked at once."""
+    tokens -= _INNOCENT
+    suspect = set()
+    for token in tokens:
+        if _suspect_parts(token):
+            suspect.add(token)
+        elif len(_INNOCENT) < INNOCENT_MAX:
+            _INNOCENT.add(token)
+    return suspect
 
 
 @lru_cache(maxsize=200_000)
