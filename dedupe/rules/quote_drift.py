@@ -98,7 +98,7 @@ class _Units(Store):
     """quote-drift's pass-1 units grouped by content word (``Keyed.store``): content word ->
     the units holding it, in corpus order, as a mapping whose keys are sorted. Held as arrays
     (per unit its document index, position, span, form digest, and its words as numbers in
-    one array; per document its id), about a tenth of the memory of the unit objects and of
+    one array, kept in a temporary file; per document its id), about a tenth of the memory of the unit objects and of
     a list per key: every quotation of the corpus is held until pass 2. The groups are found
     from the units' words in pass 2 (:meth:`tables`); a group read by key is made of unit
     objects again."""
@@ -108,7 +108,11 @@ class _Units(Store):
         self.vocabulary.default_factory = self.vocabulary.__len__
         self.doc, self.seq, self.start, self.end = array("q"), array("q"), array("q"), array("q")
         self.forms = bytearray()  # _DIGEST bytes per unit
-        self.offsets, self.words = array("q", [0]), array("i")  # the words of unit u: words[offsets[u]:offsets[u + 1]]
+        # the words of unit u: words[offsets[u]:offsets[u + 1]], in a temporary file (the words
+        # of every quotation of the corpus, ~1.2 KB per article, read back a chunk at a time)
+        from ..passages.spill import Numbers
+
+        self.offsets, self.words = array("q", [0]), Numbers("i")
         self.ids: dict = {}  # document index -> id
         self.keys: set = set()  # the content words whose groups are held
         self._tables = None
@@ -194,7 +198,7 @@ class _Tables:
     def __init__(self, units: _Units):
         import numpy as np
 
-        self.ids, self.numbers = units.ids, np.frombuffer(units.words, dtype=np.int32)
+        self.ids, self.numbers = units.ids, units.words
         words = list(units.vocabulary)  # by number
         order = sorted(range(len(words)), key=words.__getitem__)
         self.vocab = [words[i] for i in order]  # by rank
@@ -219,11 +223,11 @@ class _Tables:
         size = max(1, len(words))
         chunks = [(u0, min(n, u0 + _CHUNK)) for u0 in range(0, n, _CHUNK)]
         # (filled in place, then cut to size: at most one entry per content word)
-        most = sum(int(np.count_nonzero(is_content[self.numbers[offsets[u0] : offsets[u1]]])) for u0, u1 in chunks)
+        most = sum(int(np.count_nonzero(is_content[self.numbers.read(offsets[u0], offsets[u1])])) for u0, u1 in chunks)
         self.content_unit, self.content_rank = np.empty(most, dtype=np.int32), np.empty(most, dtype=np.int32)
         filled = 0
         for u0, u1 in chunks:
-            numbers = self.numbers[offsets[u0] : offsets[u1]]
+            numbers = self.numbers.read(offsets[u0], offsets[u1])
             keep = is_content[numbers]
             owner = np.repeat(position[u0:u1], np.diff(offsets[u0 : u1 + 1]))[keep]
             codes = sorted_unique(owner * size + self.rank[numbers[keep]])
@@ -262,7 +266,7 @@ class _Tables:
         return self._forms
 
     def unit(self, u: int) -> _Unit:
-        words = tuple(self.vocab[r] for r in self.rank[self.numbers[self.lo[u] : self.hi[u]]].tolist())
+        words = tuple(self.vocab[r] for r in self.rank[self.numbers.read(self.lo[u], self.hi[u])].tolist())
         doc = int(self.doc[u])
         return _Unit(doc, self.ids[doc], int(self.start[u]), int(self.end[u]), int(self.seq[u]), words,
                      self.digests[u].tobytes())
