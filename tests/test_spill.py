@@ -9,7 +9,7 @@ from dedupe import api
 from dedupe.config import Config
 from dedupe.io.writers.json import chunks
 from dedupe.passages import tokens
-from dedupe.passages.spill import Spill
+from dedupe.passages.spill import Numbers, Spill
 from dedupe.passages.tokens import common_grams, words_of
 
 
@@ -22,6 +22,18 @@ def test_spill_gives_back_what_was_added_in_order():
         assert np.array_equal(spill.get(0), np.concatenate(blocks[0::2]))
         assert np.array_equal(spill.get(1), np.concatenate(blocks[1::2]))
         assert spill.get("none", np.uint64, (2,)).shape == (0, 2)
+
+
+def test_numbers_read_back_any_range_from_the_file_and_the_buffer():
+    rng = np.random.default_rng(3)
+    values = rng.integers(-2**31, 2**31, size=1000, dtype=np.int64).astype(np.int32)
+    with Numbers("i", buffer=64) as numbers:
+        for k in range(0, len(values), 37):  # appends across the buffer's flushes
+            numbers.extend(values[k : k + 37].tolist())
+        assert len(numbers) == len(values)
+        for start, stop in [(0, 0), (0, 1000), (10, 70), (63, 65), (900, 1000), (995, 1000), (500, 499)]:
+            assert np.array_equal(numbers.read(start, stop), values[start:max(start, stop)])
+            assert numbers.read(start, stop).dtype == np.int32
 
 
 def test_stock_count_in_slices_is_the_count_of_the_whole(monkeypatch):

@@ -111,3 +111,36 @@ class Records(_TempFile):
 
     def __len__(self) -> int:
         return len(self._ends) - 1
+
+
+class Numbers(_TempFile):
+    """A growing sequence of numbers of one type, kept in a temporary file but for the last
+    ``buffer`` appended: :meth:`extend` adds, :meth:`read` gives a range back as an array
+    (e.g. the words of every quotation of the corpus, read again a chunk at a time)."""
+
+    def __init__(self, typecode: str, buffer: int = 1 << 18):
+        super().__init__()
+        self._tail, self._buffer, self._written = array(typecode), buffer, 0
+        self.dtype = np.dtype(self._tail.typecode)
+
+    def extend(self, values) -> None:
+        self._tail.extend(values)
+        if len(self._tail) >= self._buffer:
+            self._end += _write(self._file.fileno(), self._tail, self._end)
+            self._written += len(self._tail)
+            del self._tail[:]
+
+    def __len__(self) -> int:
+        return self._written + len(self._tail)
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """The numbers ``[start, stop)``."""
+        start, stop = int(start), int(stop)
+        out = np.empty(max(0, stop - start), dtype=self.dtype)
+        on_file = min(stop, self._written) - start
+        if on_file > 0:
+            _read(self._file.fileno(), memoryview(out[:on_file]).cast("B"), start * self.dtype.itemsize)
+        if stop > self._written:
+            at = max(start, self._written)
+            out[at - start :] = np.frombuffer(self._tail, dtype=self.dtype)[at - self._written : stop - self._written]
+        return out

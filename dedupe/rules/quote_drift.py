@@ -46,6 +46,7 @@ MIN_SHARED = 2  # candidate forms share at least this many content words ...
 SHARED_SHARE = 0.4  # ... and this share of the content words of the one with fewer
 MAX_KEY_FORMS = 100  # a content word in more distinct quotations than this is no key
 _BLOCK = 256  # forms whose shared keys are counted at once (see _compare_groups)
+_CHUNK = 4096  # units (forms) whose content words are read at once (see _Tables, _compare_groups)
 MAX_SUBSTITUTION = 3  # a replaced stretch longer than this (words) is a rewrite, not a synonym
 WARN_SUBSTITUTIONS = 2  # this many substitutions make a warning
 RESPELLING = 80  # rapidfuzz ratio at or above which two words are one word respelled
@@ -97,7 +98,7 @@ class _Units(Store):
     """quote-drift's pass-1 units grouped by content word (``Keyed.store``): content word ->
     the units holding it, in corpus order, as a mapping whose keys are sorted. Held as arrays
     (per unit its document index, position, span, form digest, and its words as numbers in
-    one array; per document its id), about a tenth of the memory of the unit objects and of
+    one array, kept in a temporary file; per document its id), about a tenth of the memory of the unit objects and of
     a list per key: every quotation of the corpus is held until pass 2. The groups are found
     from the units' words in pass 2 (:meth:`tables`); a group read by key is made of unit
     objects again."""
@@ -107,7 +108,11 @@ class _Units(Store):
         self.vocabulary.default_factory = self.vocabulary.__len__
         self.doc, self.seq, self.start, self.end = array("q"), array("q"), array("q"), array("q")
         self.forms = bytearray()  # _DIGEST bytes per unit
-        self.offsets, self.words = array("q", [0]), array("i")  # the words of unit u: words[offsets[u]:offsets[u + 1]]
+        # the words of unit u: words[offsets[u]:offsets[u + 1]], in a temporary file (the words
+        # of every quotation of the corpus, ~1.2 KB per article, read back a chunk at a time)
+        from ..passages.spill import Numbers
+
+        self.offsets, self.words = array("q", [0]), Numbers("i")
         self.ids: dict = {}  # document index -> id
         self.keys: set = set()  # the content words whose groups are held
         self._tables = None
@@ -176,7 +181,11 @@ class _Units(Store):
         import numpy as np
 
         size = len(t.vocab)
-        per_key = np.bincount(t.distinct(t.unit_form[t.content_unit], t.content_rank, size), minlength=size)
+        # the distinct forms of a key: the forms whose first unit holds it (the units of a
+        # form have its words), counted without a table of (form, word) pairs
+        first = np.zeros(len(t.doc), dtype=bool)
+        first[t.forms()[2]] = True
+        per_key = np.bincount(t.content_rank[first[t.content_unit]], minlength=size)
         return [t.vocab[r] for r in np.flatnonzero(per_key > MAX_KEY_FORMS).tolist() if t.vocab[r] in self.keys]
 
 
@@ -189,7 +198,7 @@ class _Tables:
     def __init__(self, units: _Units):
         import numpy as np
 
-        self.ids, self.numbers = units.ids, np.frombuffer(units.words, dtype=np.int32)
+        self.ids, self.numbers = units.ids, units.words
         words = list(units.vocabulary)  # by number
         order = sorted(range(len(words)), key=words.__getitem__)
         self.vocab = [words[i] for i in order]  # by rank
@@ -206,19 +215,32 @@ class _Tables:
         self.digests = np.frombuffer(bytes(units.forms), dtype=np.dtype([("a", "<u8"), ("b", "<u4")]))[corpus]
         self.unit_form = np.unique(self.digests, return_inverse=True)[1].reshape(-1)
         # content words of each unit: distinct, in rank order (units as numbered in pass 1,
-        # then in corpus order: ``position``)
+        # then in corpus order: ``position``), found over ``_CHUNK`` units at a time (the
+        # tables of every word of the corpus' quotations at once took ~7 KB per article)
         position = np.empty(n, dtype=np.int64)
         position[corpus] = np.arange(n)
         is_content = np.fromiter(map(_is_content, words), dtype=bool, count=len(words))
-        keep = is_content[self.numbers]
-        owner = np.repeat(position, np.diff(offsets))[keep]
         size = max(1, len(words))
-        codes = sorted_unique(owner * size + self.rank[self.numbers[keep]])
-        del keep, owner
-        self.content_unit, self.content_rank = (codes // size).astype(np.int32), (codes % size).astype(np.int32)
-        del codes
+        chunks = [(u0, min(n, u0 + _CHUNK)) for u0 in range(0, n, _CHUNK)]
+        # (filled in place, then cut to size: at most one entry per content word)
+        most = sum(int(np.count_nonzero(is_content[self.numbers.read(offsets[u0], offsets[u1])])) for u0, u1 in chunks)
+        self.content_unit, self.content_rank = np.empty(most, dtype=np.int32), np.empty(most, dtype=np.int32)
+        filled = 0
+        for u0, u1 in chunks:
+            numbers = self.numbers.read(offsets[u0], offsets[u1])
+            keep = is_content[numbers]
+            owner = np.repeat(position[u0:u1], np.diff(offsets[u0 : u1 + 1]))[keep]
+            codes = sorted_unique(owner * size + self.rank[numbers[keep]])
+            np.floor_divide(codes, size, out=self.content_unit[filled : filled + len(codes)], casting="unsafe")
+            np.remainder(codes, size, out=self.content_rank[filled : filled + len(codes)], casting="unsafe")
+            filled += len(codes)
+        self.content_unit.resize(filled, refcheck=False)
+        self.content_rank.resize(filled, refcheck=False)
+        if n > 1 and not (corpus[1:] > corpus[:-1]).all():  # (pass 1 not in corpus order: each chunk is)
+            order = np.lexsort((self.content_rank, self.content_unit))
+            self.content_unit, self.content_rank = self.content_unit[order], self.content_rank[order]
         self.content_ptr = np.searchsorted(self.content_unit, np.arange(n + 1))
-        self._groups = None
+        self._groups = self._forms = None
 
     def group(self, word: str):
         """The units (numbers) holding a content word, in corpus order."""
@@ -231,15 +253,20 @@ class _Tables:
         r = self.rank_of[word]
         return units[ptr[r] : ptr[r + 1]]
 
-    @staticmethod
-    def distinct(a, b, size: int):
-        """The ``b`` (numbers below ``size``) of each distinct pair ``(a, b)``."""
+    def forms(self) -> tuple:
+        """``(by_form, form_ptr, first)``: the units (numbers) by form, in corpus order within
+        a form, where each form's units begin in it, and the first unit of each form."""
         import numpy as np
 
-        return sorted_unique(a.astype(np.int64) * max(1, size) + b) % max(1, size)
+        if self._forms is None:
+            by_form = np.argsort(self.unit_form, kind="stable")
+            forms = int(self.unit_form.max()) + 1 if len(by_form) else 0
+            form_ptr = np.searchsorted(self.unit_form[by_form], np.arange(forms + 1))
+            self._forms = by_form, form_ptr, by_form[form_ptr[:-1]]
+        return self._forms
 
     def unit(self, u: int) -> _Unit:
-        words = tuple(self.vocab[r] for r in self.rank[self.numbers[self.lo[u] : self.hi[u]]].tolist())
+        words = tuple(self.vocab[r] for r in self.rank[self.numbers.read(self.lo[u], self.hi[u])].tolist())
         doc = int(self.doc[u])
         return _Unit(doc, self.ids[doc], int(self.start[u]), int(self.end[u]), int(self.seq[u]), words,
                      self.digests[u].tobytes())
@@ -522,21 +549,26 @@ def _compare_groups(groups, no_key: frozenset) -> list:
     size = max(1, len(t.vocab))
     # form -> its units (a group holding one unit of a form holds them all: they have the
     # same content words), in corpus order; each form's content words are its first unit's
-    by_form = np.argsort(t.unit_form, kind="stable")
-    forms = int(t.unit_form.max()) + 1 if len(by_form) else 0
-    form_ptr = np.searchsorted(t.unit_form[by_form], np.arange(forms + 1))
-    first = by_form[form_ptr[:-1]]
+    by_form, form_ptr, first = t.forms()
+    forms = len(first)
     sizes = t.content_ptr[first + 1] - t.content_ptr[first]
-    cols = t.content_rank[np.arange(int(sizes.sum())) + np.repeat(t.content_ptr[first] - (np.cumsum(sizes) - sizes), sizes)]
     # the form-by-key matrix from every form's content words (not from the groups at hand,
-    # which may be some keys only), the words of no_key left out
+    # which may be some keys only), the words of no_key left out; its rows gathered for
+    # ``_CHUNK`` forms at a time (index arrays over every form's words at once took three
+    # times the matrix)
     is_key = np.ones(size, dtype=bool)
     is_key[[t.rank_of[w] for w in no_key if w in t.rank_of]] = False
-    kept = is_key[cols]
-    per_form = np.bincount(np.repeat(np.arange(forms, dtype=np.int64), sizes)[kept], minlength=forms)
+    cols, per_form, filled = np.empty(int(sizes.sum()), dtype=t.content_rank.dtype), np.empty(forms, dtype=np.int64), 0
+    for f0 in range(0, forms, _CHUNK):
+        n = sizes[f0 : f0 + _CHUNK]
+        words = t.content_rank[np.arange(int(n.sum())) + np.repeat(t.content_ptr[first[f0 : f0 + _CHUNK]] - (np.cumsum(n) - n), n)]
+        kept = is_key[words]
+        per_form[f0 : f0 + len(n)] = np.bincount(np.repeat(np.arange(len(n)), n)[kept], minlength=len(n))
+        words = words[kept]
+        cols[filled : filled + len(words)] = words
+        filled += len(words)
+    cols.resize(filled, refcheck=False)  # (filled in place, then cut to size: the words of no_key left out)
     indptr = np.concatenate(([0], np.cumsum(per_form)))
-    cols = cols[kept]
-    del kept
     matrix = csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(forms, size))
     in_group = np.bincount(cols, minlength=size)  # key -> the forms its group holds
     transposed = matrix.T.tocsr()
