@@ -31,10 +31,10 @@ from .tokens import Words, in_sorted, ranges
 MAX_GAP = 10
 # the least share of a passage's words (on each side) that must lie inside exact tiles
 MIN_DENSITY = 0.5
-# a reported span bridges a gap only when the gap's words not found on the other side's gap
-# (the larger side's count less the words both gaps hold) are at most this share of the
-# shorter of the two tiles it joins: a changed word between two runs of copy is an edit, a
-# clause of one's own between a short copied stretch and the next is not
+# a reported span bridges a gap with words on both sides only when the gap's words not found
+# in the other side's gap (the larger side's count less the words both gaps hold) are at most
+# this share of the shorter of the two tiles it joins: a changed word between two runs of
+# copy is an edit, a clause of one's own between a short copied stretch and the next is not
 GAP_SHARE = 0.5
 # evidence: only exact runs of at least this many words count towards a passage's length
 # (three-word runs such as "as long as" are too common to show copying; they only bridge)
@@ -183,9 +183,10 @@ def chain(tile_list: list[tuple[int, int, int]], a: Optional[Words] = None, b: O
 def _small_gap(a: Words, b: Words, c: Alignment, a0: int, b0: int, shorter: int) -> bool:
     """Whether the gap between chain ``c`` and a tile at ``(a0, b0)`` is small beside the
     ``shorter`` of the two tiles it joins (``GAP_SHARE``): its words not matched by a word of
-    the other side's gap (a substitution costs one, an own clause all its words)."""
+    the other side's gap (a substitution costs one, an own clause all its words). A gap with
+    words on one side only (a clause cut from the copy, or put in) is bridged as before."""
     gap_a, gap_b = a0 - c.a1, b0 - c.b1
-    if max(gap_a, gap_b) <= GAP_SHARE * shorter:
+    if min(gap_a, gap_b) == 0 or max(gap_a, gap_b) <= GAP_SHARE * shorter:
         return True
     mine, theirs = a.hashes[c.a1 : a0].tolist(), b.hashes[c.b1 : b0].tolist()
     common = sum((Counter(mine) & Counter(theirs)).values())
