@@ -33,9 +33,10 @@ MAX_GAP = 10
 MIN_DENSITY = 0.5
 # a reported span bridges a gap with words on both sides only when the gap's words not found
 # in the other side's gap (the larger side's count less the words both gaps hold) are at most
-# this share of the shorter of the two tiles it joins: a changed word between two runs of
-# copy is an edit, a clause of one's own between a short copied stretch and the next is not
-GAP_SHARE = 0.5
+# this share of the shorter of the two tiles it joins (1: no more words changed than the
+# shorter run kept): two words reworded between runs of copy are an edit, a clause of one's
+# own between a four-word copied stretch and the next is not (docs/reuse.md, seventh round)
+GAP_SHARE = 1.0
 # evidence: only exact runs of at least this many words count towards a passage's length
 # (three-word runs such as "as long as" are too common to show copying; they only bridge)
 ANCHOR_WORDS = 4
