@@ -21,7 +21,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -153,11 +153,12 @@ def tiles(candidates: list[tuple[int, int, int]], a: Words, b: Words, n: int) ->
     return sorted(out)
 
 
-def chain(tile_list: list[tuple[int, int, int]], a: Optional[Words] = None, b: Optional[Words] = None,
+def chain(tile_list: list[tuple[int, int, int]], gap_ok: Optional[Callable] = None,
           member: Optional[list] = None) -> list[Alignment]:
-    """Merge tiles that follow each other on both sides across small gaps (with ``a`` and
-    ``b``, the documents, only gaps that :func:`_small_gap` allows; ``member``, a list, gets
-    the number of each tile's chain)."""
+    """Merge tiles that follow each other on both sides across small gaps (with ``gap_ok``,
+    only gaps it allows: called with the chain, the tile's ``a0``, ``b0`` and the shorter of
+    the chain's last tile and this one; ``member``, a list, gets the number of each tile's
+    chain)."""
     chains: list[Alignment] = []
     last: list[int] = []  # per chain: the length of its last tile
     for a0, b0, length in tile_list:  # sorted by position in A
@@ -168,7 +169,7 @@ def chain(tile_list: list[tuple[int, int, int]], a: Optional[Words] = None, b: O
             if not (0 <= gap_a <= MAX_GAP and 0 <= gap_b <= MAX_GAP):
                 continue
             merged = Alignment(c.a0, a0 + length, c.b0, b0 + length, c.matched + length, c.anchored + anchored)
-            if merged.density() >= MIN_DENSITY and (a is None or _small_gap(a, b, c, a0, b0, min(last[k], length))):
+            if merged.density() >= MIN_DENSITY and (gap_ok is None or gap_ok(c, a0, b0, min(last[k], length))):
                 c.a1, c.b1, c.matched, c.anchored = merged.a1, merged.b1, merged.matched, merged.anchored
                 last[k] = length
                 break
@@ -199,10 +200,21 @@ def spliced_chains(tile_list: list[tuple[int, int, int]], a: Words, b: Words) ->
     with the ``anchored`` of the widest chain (every gap :func:`chain` alone bridges) holding
     one of its tiles as its ``evidence``: a pair's evidence, and whether a short span
     counts, stay those of the wide chains; only the words reported change."""
+    cut = []
+
+    def note(c: Alignment, a0: int, b0: int, shorter: int) -> bool:  # (bridges every gap)
+        if not cut and not _small_gap(a, b, c, a0, b0, shorter):
+            cut.append(c)
+        return True
+
     wide_of: list = []
-    wide = chain(tile_list, member=wide_of)
+    wide = chain(tile_list, note, wide_of)
+    if not cut:  # every gap small: the same chains (most pairs)
+        for w in wide:
+            w.evidence = w.anchored
+        return wide
     narrow_of: list = []
-    narrow = chain(tile_list, a, b, narrow_of)
+    narrow = chain(tile_list, lambda c, a0, b0, shorter: _small_gap(a, b, c, a0, b0, shorter), narrow_of)
     for k, w in zip(narrow_of, wide_of):
         narrow[k].evidence = max(narrow[k].evidence, wide[w].anchored)
     return narrow
