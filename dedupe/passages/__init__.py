@@ -249,7 +249,7 @@ def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, p
 
 def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, stop: np.ndarray, min_words: int,
                    shared=None) -> list[Passage]:
-    if not any(al.anchored >= min_words for al in alignments):
+    if not any(al.evidence >= min_words for al in alignments):
         if not alignments or min(len(a), len(b)) < CONTAINMENT_MIN_FACTOR * min_words \
                 or containment(a, b, stop, shared) < EVIDENCE_CONTAINMENT:
             return []
@@ -257,12 +257,12 @@ def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, s
     for al in alignments:
         if al.anchored < ANCHOR_WORDS:
             continue
-        if al.anchored < min_words and not _telling(a.tokens_of(al.a0, al.a1)):
+        if al.evidence < min_words and not _telling(a.tokens_of(al.a0, al.a1)):
             continue
         sa, ea = a.chars(al.a0, al.a1)
         sb, eb = b.chars(al.b0, al.b1)
         sim = similarity(a, b, al)
-        if al.anchored < min_words and sim < SHORT_MIN_SIMILARITY:
+        if al.evidence < min_words and sim < SHORT_MIN_SIMILARITY:
             continue
         out.append(
             Passage(

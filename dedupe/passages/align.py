@@ -5,7 +5,10 @@
    first so that every word is used at most once on each side (greedy string tiling).
 3. Chains: tiles in the same order on both sides, separated by small gaps (a changed
    word, a name shortened, a clause cut), merged while at least ``MIN_DENSITY`` of the
-   words of the merged span are inside tiles on both sides.
+   words of the merged span are inside tiles on both sides. These chains are the pair's
+   evidence; the spans reported are cut where a gap is not small beside the two tiles it
+   joins (``GAP_SHARE``): a paper that splices a stretch of agency copy into its own
+   sentence leaves its own words between two copied runs, and those are not copy.
 4. Extension: each chain grows over the identical words next to it (up to a sentence
    break), words a seed could not reach (too short a run, a stock n-gram).
 
@@ -16,7 +19,9 @@ character offsets and applies the minimum length.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -26,6 +31,12 @@ from .tokens import Words, in_sorted, ranges
 MAX_GAP = 10
 # the least share of a passage's words (on each side) that must lie inside exact tiles
 MIN_DENSITY = 0.5
+# a reported span bridges a gap with words on both sides only when the gap's words not found
+# in the other side's gap (the larger side's count less the words both gaps hold) are at most
+# this share of the shorter of the two tiles it joins (1: no more words changed than the
+# shorter run kept): two words reworded between runs of copy are an edit, a clause of one's
+# own between a four-word copied stretch and the next is not (docs/reuse.md, seventh round)
+GAP_SHARE = 1.0
 # evidence: only exact runs of at least this many words count towards a passage's length
 # (three-word runs such as "as long as" are too common to show copying; they only bridge)
 ANCHOR_WORDS = 4
@@ -41,6 +52,8 @@ class Alignment:
     b1: int
     matched: int  # words of A inside exact tiles
     anchored: int  # words of A inside exact tiles of at least ANCHOR_WORDS words
+    # the ``anchored`` of the widest chain holding its tiles (see :func:`spliced_chains`)
+    evidence: int = 0
 
     def density(self) -> float:
         return self.matched / max(self.a1 - self.a0, self.b1 - self.b0)
@@ -150,22 +163,71 @@ def tiles(candidates: list[tuple[int, int, int]], a: Words, b: Words, n: int) ->
     return sorted(out)
 
 
-def chain(tile_list: list[tuple[int, int, int]]) -> list[Alignment]:
-    """Merge tiles that follow each other on both sides across small gaps."""
+def chain(tile_list: list[tuple[int, int, int]], gap_ok: Optional[Callable] = None,
+          member: Optional[list] = None) -> list[Alignment]:
+    """Merge tiles that follow each other on both sides across small gaps (with ``gap_ok``,
+    only gaps it allows: called with the chain, the tile's ``a0``, ``b0`` and the shorter of
+    the chain's last tile and this one; ``member``, a list, gets the number of each tile's
+    chain)."""
     chains: list[Alignment] = []
+    last: list[int] = []  # per chain: the length of its last tile
     for a0, b0, length in tile_list:  # sorted by position in A
         anchored = length if length >= ANCHOR_WORDS else 0
-        for c in reversed(chains):
+        for k in range(len(chains) - 1, -1, -1):
+            c = chains[k]
             gap_a, gap_b = a0 - c.a1, b0 - c.b1
             if not (0 <= gap_a <= MAX_GAP and 0 <= gap_b <= MAX_GAP):
                 continue
             merged = Alignment(c.a0, a0 + length, c.b0, b0 + length, c.matched + length, c.anchored + anchored)
-            if merged.density() >= MIN_DENSITY:
+            if merged.density() >= MIN_DENSITY and (gap_ok is None or gap_ok(c, a0, b0, min(last[k], length))):
                 c.a1, c.b1, c.matched, c.anchored = merged.a1, merged.b1, merged.matched, merged.anchored
+                last[k] = length
                 break
         else:
+            k = len(chains)
             chains.append(Alignment(a0, a0 + length, b0, b0 + length, length, anchored))
+            last.append(length)
+        if member is not None:
+            member.append(k)
     return chains
+
+
+def _small_gap(a: Words, b: Words, c: Alignment, a0: int, b0: int, shorter: int) -> bool:
+    """Whether the gap between chain ``c`` and a tile at ``(a0, b0)`` is small beside the
+    ``shorter`` of the two tiles it joins (``GAP_SHARE``): its words not matched by a word of
+    the other side's gap (a substitution costs one, an own clause all its words). A gap with
+    words on one side only (a clause cut from the copy, or put in) is bridged as before."""
+    gap_a, gap_b = a0 - c.a1, b0 - c.b1
+    if min(gap_a, gap_b) == 0 or max(gap_a, gap_b) <= GAP_SHARE * shorter:
+        return True
+    mine, theirs = a.hashes[c.a1 : a0].tolist(), b.hashes[c.b1 : b0].tolist()
+    common = sum((Counter(mine) & Counter(theirs)).values())
+    return max(gap_a, gap_b) - common <= GAP_SHARE * shorter
+
+
+def spliced_chains(tile_list: list[tuple[int, int, int]], a: Words, b: Words) -> list[Alignment]:
+    """The chains of :func:`chain` cut at gaps that are not small (:func:`_small_gap`), each
+    with the ``anchored`` of the widest chain (every gap :func:`chain` alone bridges) holding
+    one of its tiles as its ``evidence``: a pair's evidence, and whether a short span
+    counts, stay those of the wide chains; only the words reported change."""
+    cut = []
+
+    def note(c: Alignment, a0: int, b0: int, shorter: int) -> bool:  # (bridges every gap)
+        if not cut and not _small_gap(a, b, c, a0, b0, shorter):
+            cut.append(c)
+        return True
+
+    wide_of: list = []
+    wide = chain(tile_list, note, wide_of)
+    if not cut:  # every gap small: the same chains (most pairs)
+        for w in wide:
+            w.evidence = w.anchored
+        return wide
+    narrow_of: list = []
+    narrow = chain(tile_list, lambda c, a0, b0, shorter: _small_gap(a, b, c, a0, b0, shorter), narrow_of)
+    for k, w in zip(narrow_of, wide_of):
+        narrow[k].evidence = max(narrow[k].evidence, wide[w].anchored)
+    return narrow
 
 
 def extend(chains: list[Alignment], a: Words, b: Words) -> list[Alignment]:
@@ -193,7 +255,8 @@ def align(a: Words, b: Words, n: int, stop: np.ndarray, shared=None) -> list[Ali
     """Shared spans of A and B in word positions, in order of A (chains of tiles; the caller
     keeps those with enough ``anchored`` words; ``shared``: their :func:`shared_grams`, when
     known)."""
-    return extend(chain(tiles(runs(seeds(a, b, stop, shared), n), a, b, n)), a, b)
+    tiled = tiles(runs(seeds(a, b, stop, shared), n), a, b, n)
+    return extend(spliced_chains(tiled, a, b), a, b)
 
 
 def similarity(a: Words, b: Words, al: Alignment) -> float:
