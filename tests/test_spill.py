@@ -9,7 +9,7 @@ from dedupe import api
 from dedupe.config import Config
 from dedupe.io.writers.json import chunks
 from dedupe.passages import tokens
-from dedupe.passages.spill import Numbers, Spill
+from dedupe.spill import Numbers, Spill
 from dedupe.passages.tokens import common_grams, words_of
 
 

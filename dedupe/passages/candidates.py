@@ -24,7 +24,7 @@ from ..near.signatures import kperm_signatures
 from ..parallel import batches, pmap
 from ..rules.base import analysis
 from ..textutil import sentences, unwrapped
-from .spill import Spill
+from ..spill import Spill
 from .tokens import Words, in_sorted, ranges
 from ..arrays import sorted_unique
 

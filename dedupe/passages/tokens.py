@@ -22,7 +22,7 @@ from ..near.fast import _is_word, hash_tokens, lowers_in_place, token_hashes
 from ..near.shingles import WORD_RE, all_in_window, combine_ngrams, normalise
 from ..near.sketch import sub_batches
 from ..textutil import unwrapped
-from .spill import Records, Spill
+from ..spill import Records, Spill
 from ..arrays import sorted_unique
 
 

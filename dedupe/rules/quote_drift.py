@@ -110,7 +110,7 @@ class _Units(Store):
         self.forms = bytearray()  # _DIGEST bytes per unit
         # the words of unit u: words[offsets[u]:offsets[u + 1]], in a temporary file (the words
         # of every quotation of the corpus, ~1.2 KB per article, read back a chunk at a time)
-        from ..passages.spill import Numbers
+        from ..spill import Numbers
 
         self.offsets, self.words = array("q", [0]), Numbers("i")
         self.ids: dict = {}  # document index -> id
