@@ -231,11 +231,17 @@ class _Table:
 
     def __init__(self, path: str = None, text: str = None):
         if text is None:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-        self.header, _, body = text.partition("\n")
+            # split as bytes, each section decoded alone: a section of other scripts (a word
+            # table's last) would make one string of the whole file 2-4 bytes per character
+            with open(path, "rb") as fh:
+                header, _, body = fh.read().partition(b"\n")
+            self.header = header.decode("utf-8")
+            parts = [s.decode("utf-8") for s in body.split(b"\n\n")]
+        else:
+            self.header, _, body = text.partition("\n")
+            parts = body.split("\n\n")
         # each line after a line break, each section ending with one
-        self.sections = tuple("\n" + s.strip("\n") + "\n" for s in body.split("\n\n") if s.strip("\n"))
+        self.sections = tuple("\n" + s.strip("\n") + "\n" for s in parts if s.strip("\n"))
         self.searches = 0
         self.limit = max(100, sum(map(len, self.sections)) // CHARS_PER_SEARCH)  # searches before the dictionary
         self.entries = None  # key -> value, once read
