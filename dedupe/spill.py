@@ -2,7 +2,8 @@
 one key at a time (:class:`Spill`: the passage stage's per-unit and per-n-gram arrays grow with
 the corpus, and each step over them needs one slice at a time, one LSH band, one range of
 n-gram hashes), and numbered byte records read back one at a time (:class:`Records`: the words
-of each document, read again for each pair the aligner compares)."""
+of each document, read again for each pair the aligner compares), and numbers appended and
+read back by range (:class:`Numbers`: quote-drift's unit words, held until its pass 2)."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ from ..near.shingles import combine_ngrams
 from ..near.sketch import SketchSettings, sketch_batch
 from ..near.signatures import kperm_signatures
 from ..passages import SEED_NGRAM
-from ..passages.tokens import in_sorted, words_of
+from ..passages.tokens import in_sorted, words_of_sketch
 from .runs import summed_runs
 
 UNIT_BAND = 1000
@@ -410,12 +410,9 @@ def batch_tokens(texts: list[str], shingled: Optional[list] = None) -> list[np.n
         starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
         doc_starts = np.concatenate(([0], np.cumsum(np.asarray(lengths) + 1)[:-1]))
         shingled = [Shingled(None, None, None, token_hashes(codes, starts, ends),
-                             np.diff(np.searchsorted(starts, np.append(doc_starts, codes.size + 1))), same)]
-    th = np.concatenate([sh.tokens for sh in shingled])
-    bounds = np.concatenate(([0], np.cumsum(np.concatenate([sh.token_counts for sh in shingled]))))
-    same = [f for sh in shingled for f in sh.exact]
-    return [th[bounds[i] : bounds[i + 1]] if same[i] else words_of(text, SEED_NGRAM).hashes
-            for i, text in enumerate(texts)]
+                             np.diff(np.searchsorted(starts, np.append(doc_starts, codes.size + 1))), same,
+                             (starts, ends, doc_starts))]
+    return [w.hashes for w in words_of_sketch(texts, shingled, SEED_NGRAM)]
 
 
 def ngrams(tokens: np.ndarray, n: int) -> np.ndarray:

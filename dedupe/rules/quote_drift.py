@@ -419,21 +419,10 @@ def may_align(shared, shorter):
 
 def common_subsequence(a, b) -> int:
     """The length of the longest common subsequence of the sequences ``a`` and ``b``
-    (bit-parallel: one bit per item of the shorter, a few integer operations per item of the
-    longer; Allison and Dix 1986, Hyyrö 2004)."""
-    if len(a) < len(b):
-        a, b = b, a
-    masks: dict = {}
-    for i, y in enumerate(b):
-        masks[y] = masks.get(y, 0) | (1 << i)
-    full = (1 << len(b)) - 1
-    v = full  # a zero bit per item of ``b`` matched so far along the longest subsequence
-    for x in a:
-        m = masks.get(x)
-        if m:
-            u = v & m
-            v = ((v + u) | (v - u)) & full
-    return len(b) - v.bit_count()
+    (rapidfuzz's bit-parallel ``LCSseq``, over any hashable items)."""
+    from rapidfuzz.distance import LCSseq
+
+    return LCSseq.similarity(a, b)
 
 
 def _compare(a: tuple, b: tuple):
