@@ -169,3 +169,20 @@ def test_clusters_for_the_drafts_alone_are_those_holding_a_draft():
         assert {i: keep for i, (_, keep) in theirs.items()} == {
             i: keep for i, (cid, keep) in assignment.items() if cid in {c.id for c in kept}}
     assert any(len(c.members) > 2 for c in clusters)
+
+
+@pytest.mark.parametrize("texts", [[], ["again"], ["", "Culture: one two three.", "Ünïcode Straße İstanbul words here."]])
+def test_words_of_sketch_equal_words_of_for_any_batch(texts):
+    """The words taken from a sketch's tokens (an archive add's and a check's) are those of
+    words_of, for an empty batch too (an add whose documents were all skipped)."""
+    from dedupe.archive.keys import batch_tokens
+    from dedupe.near.sketch import SketchSettings, sketch_batch
+    from dedupe.passages.tokens import words_of_sketch
+
+    sk = sketch_batch((texts, SketchSettings.of(Config(detect_language=False))), keep=True)
+    made = words_of_sketch(texts, sk.shingled, SEED_NGRAM)
+    assert len(made) == len(texts)
+    for text, w in zip(texts, made):
+        expected = words_of(text, SEED_NGRAM)
+        assert w.starts.tolist() == expected.starts.tolist() and w.hashes.tolist() == expected.hashes.tolist()
+    assert [t.tolist() for t in batch_tokens(texts, sk.shingled)] == [w.hashes.tolist() for w in made]

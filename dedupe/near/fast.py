@@ -212,7 +212,7 @@ def shingle_batch(texts: list[str], ngram: int = 5, kind: str = "word") -> Shing
     edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    doc_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    doc_starts = np.cumsum(lengths + 1) - (lengths + 1)  # (one per text: none for no text)
     doc_of = np.searchsorted(doc_starts, starts, side="right") - 1
     counts = np.bincount(doc_of, minlength=len(texts))
     th = token_hashes(codes, starts, ends)  # uint32 codes: promoted to uint64 in the product
