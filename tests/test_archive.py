@@ -917,3 +917,27 @@ def test_stored_texts_read_back_as_written():
             assert inflated_text(blob, len(text)) == text
     with pytest.raises(zlib.error):
         inflated_text(b"not deflated", 3)
+
+
+def test_a_check_reads_one_state_of_the_archive(tmp_path, seeds_dir, monkeypatch):
+    """Every read of a check sees the archive as it was when the check began: documents that
+    another connection adds (and commits) while the check runs are not seen half-way."""
+    from dedupe.archive import check as checking
+
+    docs = _paths(sorted(seeds_dir.glob("*.txt")))
+    db = str(tmp_path / "a.db")
+    with Archive.open(db, CONFIG) as a, Archive.open(db, CONFIG) as b:
+        a.add(docs[1:3])
+        alone = check(docs[:1], a, timestamp=False)
+        real_scan, seen = checking.scan, []
+
+        def meddling_scan(*args, **kwargs):  # between the check's candidate reads and its scan
+            b.add(docs[3:])
+            seen.append(a.store.document_count())
+            return real_scan(*args, **kwargs)
+
+        monkeypatch.setattr(checking, "scan", meddling_scan)
+        checked = check(docs[:1], a, timestamp=False)
+        assert seen == [2] and not a.store.db.in_transaction
+        assert checked.to_dict() == alone.to_dict()
+        assert a.store.document_count() == len(docs) - 1  # seen once the check is over

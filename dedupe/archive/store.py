@@ -76,6 +76,12 @@ class Store(ABC):
     @abstractmethod
     def transaction(self): ...
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one state of the archive: an ``add`` or ``remove`` by another
+        process commits before or after them, never between (a check reads many times)."""
+        yield
+
     @abstractmethod
     def meta(self) -> dict: ...
 
@@ -512,6 +518,20 @@ class SQLiteStore(Store):
             self._fresh.clear()
             raise
         self.db.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        if self.db.in_transaction:  # inside a transaction already, whose reads are consistent
+            yield
+            return
+        # deferred: the first read takes a snapshot of the WAL, held until COMMIT (a read
+        # outside a transaction takes one per statement)
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
 
     def meta(self) -> dict:
         return dict(self.db.execute("SELECT key, value FROM meta"))
