@@ -38,13 +38,14 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
     return candidates_of(archive, drafts)[0]
 
 
-def candidates_of(archive: Archive, drafts: list[Document]) -> tuple[list[int], set]:
-    """:func:`candidate_numbers`, and those of them kept for a quotation alone."""
+def candidates_of(archive: Archive, drafts: list[Document], read: Optional[dict] = None) -> tuple[list[int], set]:
+    """:func:`candidate_numbers`, and those of them kept for a quotation alone (``read``:
+    see :func:`quoting`)."""
     if not drafts:
         return [], set()
     keys = batch_keys([d.text for d in drafts], archive.config)
     found, quoted = archive.candidates(keys.bands)
-    quoted = set(quoting(archive, quoted, drafts, keys.quotes, keys.unit_words))
+    quoted = set(quoting(archive, quoted, drafts, keys.quotes, keys.unit_words, read))
     found = set(found.tolist()) | quoted
     frontier = sorted(found)
     for _ in range(CLUSTER_ROUNDS):
@@ -59,7 +60,7 @@ def candidates_of(archive: Archive, drafts: list[Document]) -> tuple[list[int], 
 
 
 def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: list[bytes],
-            draft_words: Optional[list[bytes]] = None) -> list[int]:
+            draft_words: Optional[list[bytes]] = None, read: Optional[dict] = None) -> list[int]:
     """Of the archive documents ``numbers``, those with a quotation the quote-drift rule may
     report against one of the drafts'. First from the stored content words and words (no
     text read): the pairs of a draft's and a stored quotation unit sharing at least
@@ -68,7 +69,9 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     words, counted with repeats, as the rule's comparison needs to match (``may_align``;
     with ``draft_words``, the drafts' :attr:`~dedupe.archive.keys.BatchKeys.unit_words`):
     a superset of the rule's pairs; then, for those pairs only, the same tests on the words
-    themselves and the rule's comparison of the two units' wording (either way round)."""
+    themselves and the rule's comparison of the two units' wording (either way round).
+    ``read``: a dict given gets the documents whose texts were read (number -> stored
+    document, without quotations and keys), for the caller to read no text twice."""
     sets = [quote_sets(blob) for blob in draft_quotes]
     mine = [u for units in sets for u in units]
     if not mine or not len(numbers):
@@ -112,6 +115,8 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     ours = [u for d in drafts for u in quoted(d.text)]  # in the order of ``mine``
     out = []
     for s in archive.store.documents(sorted(pairs), quotes=False, keys=False):
+        if read is not None:
+            read[s.doc] = s
         wanted = pairs[s.doc]
         theirs = quoted(s.text, max(wanted) + 1)  # the units up to the last one wanted
         if len(ours) != len(mine) or len(theirs) <= max(wanted):  # stored by another quotation finder: every pair
@@ -218,9 +223,11 @@ def check(drafts: Iterable, archive: Archive, *, baseline=None, progress=None, t
 def _check(drafts: Iterable, archive: Archive, baseline, progress, timestamp: bool) -> Report:
     items = [as_document(item, n) for n, item in enumerate(drafts)]
     docs = [d for d in items if isinstance(d, Document)]
-    numbers, quoted = candidates_of(archive, docs)
+    read: dict = {}  # (the texts of the quotation candidates read already)
+    numbers, quoted = candidates_of(archive, docs, read)
     draft_ids = {d.id for d in docs}
-    stored = [s for s in archive.store.documents(numbers, quotes=False, keys=False) if s.id not in draft_ids]
+    rest = {s.doc: s for s in archive.store.documents([n for n in numbers if n not in read], quotes=False, keys=False)}
+    stored = [s for s in (read.get(n) or rest.get(n) for n in numbers) if s is not None and s.id not in draft_ids]
     candidates = [Document(id=s.id, text=s.text, path=s.path or "", line=s.line) for s in stored]
     # the rules read these, the drafts' near-duplicates and the documents sharing a
     # non-stock n-gram with a draft; the others (reached through stock fingerprints or a
