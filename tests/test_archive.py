@@ -580,6 +580,32 @@ def test_quotation_content_is_the_rules_units():
     assert flat.tolist() == hash_tokens([w for _, c in units for w in c]).tolist()
 
 
+def test_blobs_read_joined_are_those_read_one_by_one():
+    """A check reads its quotation candidates' blobs at once (``quote_words_joined``,
+    ``unit_words_joined``): the units, sizes, words and values of reading each blob alone,
+    empty blobs and units of one word included."""
+    from dedupe.archive.keys import quote_blobs, quote_words, quote_words_joined, unit_words, unit_words_joined
+
+    texts = ['The minister said: "We will build the new bridge next year. It will cost a lot." Then she left.',
+             "no quotes here", '"Yes" he said, and "the river rose again, as it did in 2024, and the town flooded"',
+             "“Über die Brücke gehen wir nicht mehr, sagte der Bürgermeister am Dienstag,” so the report.", ""]
+    quotes, words = quote_blobs(texts * 3)
+    assert b"" in quotes and b"" in words and any(quotes)
+    for part in (slice(0, 0), slice(1, 2), slice(None), slice(2, 11)):
+        q, w = quotes[part], words[part]
+        units, sizes, values = quote_words_joined(q)
+        alone = [quote_words(b) for b in q]
+        assert units.tolist() == [a[0].size for a in alone]
+        assert sizes.tolist() == [int(x) for a in alone for x in a[0]]
+        assert values.dtype == np.uint16 and values.tolist() == [int(x) for a in alone for x in a[1]]
+        units, lengths, others, values = unit_words_joined(w)
+        alone = [unit_words(b) for b in w]
+        assert units.tolist() == [a[0].size for a in alone]
+        assert lengths.tolist() == [int(x) for a in alone for x in a[0]]
+        assert others.tolist() == [int(x) for a in alone for x in a[1]]
+        assert values.tolist() == [int(x) for a in alone for x in a[2]]
+
+
 def test_workers_build_the_same_archive(tmp_path):
     """Keys and compressed texts computed by worker processes (the next batch's while one is
     written) make the archive one process makes, table by table, row by row; an id twice in
@@ -756,7 +782,8 @@ def test_stored_unit_words_bound_the_words_units_share():
         mine = _draft_words([blobs[0][1]], [quote_sets(blobs[0][0])])[0]
         member = set(quote_sets(blobs[0][0])[0].tolist())
         shared = np.array([len(member & set(s.tolist())) for s in quote_sets(blobs[1][0])])
-        bound = _Words([(2, *quote_words(blobs[1][0]), blobs[1][1])]).may_align(mine, np.arange(2), shared)
+        sizes = quote_words(blobs[1][0])[0]
+        bound = _Words(np.array([sizes.size]), sizes, [blobs[1][1]]).may_align(mine, np.arange(2), shared)
         for k, (words, _) in enumerate(doc_b):
             true = sum((Counter(units[a][0]) & Counter(words)).values())
             assert bound[k] or not may_align(true, min(len(words), len(units[a][0])))

@@ -136,3 +136,38 @@ def test_seeded_groups_are_the_groups_holding_a_seed():
     given = ["Andriy", "Andrii", "Andrei", "Andrey", "Gennadiy", "Hennadiy", "Maria", "Mario", "Olena", "Elena", "Yelena"]
     for seed in given:
         assert list(_groups(given, True, True, seeds=[seed])) == [g for g in _groups(given, True, True) if seed in g[0]]
+
+
+def test_boilerplate_focus_keeps_the_drafts_findings():
+    """boilerplate's pass 1 for drafts (``Keyed.focus``) keeps another document's lines only
+    where a draft holds the line, without pattern findings: the drafts' findings (repeated
+    lines counted over every document, in their surroundings; patterns) are the full run's,
+    from fewer items."""
+    import random
+
+    from dedupe.rules import run_rules
+    from dedupe.rules.boilerplate import KEYED
+
+    rng = random.Random(3)
+    furniture = ["Share this story with your friends", "Photo: Jan Kowal / Reuters", "Most read",
+                 "Sign up for our morning newsletter", "Topics: weather, rivers"]
+    body = ["The river rose overnight and the town is cut off from the main road.",
+            "Crews worked through the night to clear the roads and pump water out of the homes.",
+            "The council met on Monday to decide how to pay for new pumps and sandbags.",
+            "Schools stayed closed while the water fell, the mayor said in a statement."]
+    docs = []
+    for n in range(24):
+        lines = rng.sample(body, 3) + rng.sample(furniture, rng.randint(0, 3))
+        rng.shuffle(lines)
+        docs.append(Document(id=f"d{n}", text="\n".join([f"Story {n} opens here today."] + lines)))
+    config = Config(select=("boilerplate",))
+    full = run_rules(docs, config)
+    assert {f.evidence.get("repeated_in") is not None for f in full} == {True, False}  # lines and patterns
+    for k in range(5):
+        only = {d.id for d in rng.sample(docs, 1 + k)}
+        expected = _canonical(f for f in full if f.doc in only)
+        assert _canonical(f for f in run_rules(docs, config, only=only) if f.doc in only) == expected
+        drafts = [d for d in docs if d.id in only]
+        focused = _keyed.collect(("boilerplate",), list(enumerate(docs)), drafts)["boilerplate"][0]
+        assert len(focused) < len(_keyed.collect(("boilerplate",), list(enumerate(docs)))["boilerplate"][0])
+    assert KEYED.focus is not None

@@ -25,7 +25,8 @@ from ..api import as_document, fewer_collections, scan
 from ..model import Document, Report
 from . import Archive
 from ..rules.quote_drift import MIN_SHARED, SHARED_SHARE, _compare, may_align
-from .keys import QUOTE_WORD_BITS, batch_keys, quotation_units, quote_sets, quote_words, unit_words
+from .keys import (QUOTE_WORD_BITS, batch_keys, quotation_units, quote_sets, quote_words_joined, unit_words,
+                   unit_words_joined)
 from ..arrays import sorted_unique
 
 # rounds of following Jaccard bands from candidates to their own near-duplicates
@@ -37,13 +38,14 @@ def candidate_numbers(archive: Archive, drafts: list[Document]) -> list[int]:
     return candidates_of(archive, drafts)[0]
 
 
-def candidates_of(archive: Archive, drafts: list[Document]) -> tuple[list[int], set]:
-    """:func:`candidate_numbers`, and those of them kept for a quotation alone."""
+def candidates_of(archive: Archive, drafts: list[Document], read: Optional[dict] = None) -> tuple[list[int], set]:
+    """:func:`candidate_numbers`, and those of them kept for a quotation alone (``read``:
+    see :func:`quoting`)."""
     if not drafts:
         return [], set()
     keys = batch_keys([d.text for d in drafts], archive.config)
     found, quoted = archive.candidates(keys.bands)
-    quoted = set(quoting(archive, quoted, drafts, keys.quotes, keys.unit_words))
+    quoted = set(quoting(archive, quoted, drafts, keys.quotes, keys.unit_words, read))
     found = set(found.tolist()) | quoted
     frontier = sorted(found)
     for _ in range(CLUSTER_ROUNDS):
@@ -58,7 +60,7 @@ def candidates_of(archive: Archive, drafts: list[Document]) -> tuple[list[int], 
 
 
 def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: list[bytes],
-            draft_words: Optional[list[bytes]] = None) -> list[int]:
+            draft_words: Optional[list[bytes]] = None, read: Optional[dict] = None) -> list[int]:
     """Of the archive documents ``numbers``, those with a quotation the quote-drift rule may
     report against one of the drafts'. First from the stored content words and words (no
     text read): the pairs of a draft's and a stored quotation unit sharing at least
@@ -67,20 +69,21 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     words, counted with repeats, as the rule's comparison needs to match (``may_align``;
     with ``draft_words``, the drafts' :attr:`~dedupe.archive.keys.BatchKeys.unit_words`):
     a superset of the rule's pairs; then, for those pairs only, the same tests on the words
-    themselves and the rule's comparison of the two units' wording (either way round)."""
+    themselves and the rule's comparison of the two units' wording (either way round).
+    ``read``: a dict given gets the documents whose texts were read (number -> stored
+    document, without quotations and keys), for the caller to read no text twice."""
     sets = [quote_sets(blob) for blob in draft_quotes]
     mine = [u for units in sets for u in units]
     if not mine or not len(numbers):
         return []
     mine_words = _draft_words(draft_words, sets) if draft_words is not None else []
-    stored = [(n, *quote_words(units)) for n, units, _ in archive.store.quotations((int(n) for n in numbers), words=False)]
-    stored = [x for x in stored if x[1].size]
-    if not stored:
+    found = archive.store.quotations((int(n) for n in numbers), words=False)
+    counts, sizes, words = quote_words_joined([units for _, units, _ in found])  # (every document's at once)
+    held = counts > 0
+    if not held.any():
         return []
-    sizes = np.concatenate([x[1] for x in stored]).astype(np.int64)  # per unit
-    words = np.concatenate([x[2] for x in stored])
-    unit_doc = np.repeat([x[0] for x in stored], [x[1].size for x in stored])
-    counts = np.array([x[1].size for x in stored])
+    stored, counts = np.array([n for n, _, _ in found], dtype=np.int64)[held], counts[held]
+    unit_doc = np.repeat(stored, counts)
     unit_k = np.arange(sizes.size) - np.repeat(np.cumsum(counts) - counts, counts)  # its place among its document's
     member = np.zeros(1 << QUOTE_WORD_BITS, dtype=bool)
     # the stored words that are a draft unit's content word (the others count for no unit)
@@ -98,11 +101,11 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     if len(mine_words) == len(mine):  # the bound, from the unit words of the documents holding those units
         docs = sorted_unique(unit_doc[np.concatenate([units for units, _ in passing])]).tolist()
         blobs = {n: w for n, _, w in archive.store.quotations(docs, units=False)}
-        kept = [(*x, blobs[x[0]]) for x in stored if x[0] in blobs]
+        kept = np.fromiter((n in blobs for n in stored.tolist()), dtype=bool, count=stored.size)
         local = np.full(sizes.size, -1, dtype=np.int64)  # a unit's number among those of ``kept``
-        held = np.isin(unit_doc, docs)
+        held = np.repeat(kept, counts)
         local[held] = np.arange(int(held.sum()))
-        bound = _Words(kept) if kept else None
+        bound = _Words(counts[kept], sizes[held], [blobs[n] for n in stored[kept].tolist()]) if kept.any() else None
         passing = [(units[bound.may_align(w, local[units], n)], None) if units.size else (units, None)
                    for (units, n), w in zip(passing, mine_words)]
     pairs: dict = {}  # archive document -> {its unit (stored order): [draft units]}
@@ -112,6 +115,8 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
     ours = [u for d in drafts for u in quoted(d.text)]  # in the order of ``mine``
     out = []
     for s in archive.store.documents(sorted(pairs), quotes=False, keys=False):
+        if read is not None:
+            read[s.doc] = s
         wanted = pairs[s.doc]
         theirs = quoted(s.text, max(wanted) + 1)  # the units up to the last one wanted
         if len(ours) != len(mine) or len(theirs) <= max(wanted):  # stored by another quotation finder: every pair
@@ -123,27 +128,27 @@ def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: lis
 
 
 class _Words:
-    """The stored words of quotation units other than their content words (``(doc, sizes,
-    content words, unit words blob)`` per document, units numbered in that order), to bound
-    the words, counted with repeats, a draft's unit shares with each: at most the distinct
+    """The stored words of quotation units other than their content words, to bound the
+    words, counted with repeats, a draft's unit shares with each: at most the distinct
     content values they share (what the content test counts), plus the fewer of the two
     units' repeated content words (occurrences beyond their distinct values), plus the
-    other words they share, counted with repeats. A document whose blob has other units
-    than its content words (or none: stored by an older version) is not bounded."""
+    other words they share, counted with repeats. Given per document its number of units
+    (content sets), per unit its number of distinct content values, and per document its
+    blob of unit words (units numbered in that order). A document whose blob has other
+    units than its content sets (or none: stored by an older version) is not bounded."""
 
-    def __init__(self, stored: list):
-        parsed = [unit_words(x[3]) for x in stored]
-        same = [p[0].size == x[1].size for p, x in zip(parsed, stored)]
-        none = np.zeros(0, dtype=np.int64)
-        self.bounded = np.repeat(same, [x[1].size for x in stored])
-        self.lengths = np.concatenate([none, *(p[0] if ok else np.zeros(x[1].size, dtype=np.int64)
-                                               for p, x, ok in zip(parsed, stored, same))])
-        self.others = np.concatenate([none, *(p[1] if ok else np.zeros(x[1].size, dtype=np.int64)
-                                              for p, x, ok in zip(parsed, stored, same))])
-        distinct = np.concatenate([none, *(x[1] for x in stored)]).astype(np.int64)
-        self.repeats = np.maximum(self.lengths - self.others - distinct, 0)
+    def __init__(self, counts: np.ndarray, distinct: np.ndarray, blobs: list):
+        units, lengths, others, values = unit_words_joined(blobs)
+        same = units == counts
+        self.bounded = np.repeat(same, counts)
+        of_same = np.repeat(same, units)
+        self.lengths = np.zeros(distinct.size, dtype=np.int64)
+        self.others = np.zeros(distinct.size, dtype=np.int64)
+        self.lengths[self.bounded], self.others[self.bounded] = lengths[of_same], others[of_same]
+        sizes = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 2
+        self.values = values[np.repeat(same, np.where(sizes > 0, sizes - 1 - 2 * units, 0))].astype(np.int64)
+        self.repeats = np.maximum(self.lengths - self.others - distinct.astype(np.int64), 0)
         self.starts = np.cumsum(self.others) - self.others
-        self.values = np.concatenate([none, *(p[2] for p, ok in zip(parsed, same) if ok)]).astype(np.int64)
         # each word's rank among the equal values of its unit (stored sorted per unit): a
         # unit holding a value c times shares min(c, c') of it with one holding it c' times
         key = (np.repeat(np.arange(self.others.size), self.others) << QUOTE_WORD_BITS) | self.values
@@ -220,9 +225,11 @@ def check(drafts: Iterable, archive: Archive, *, baseline=None, progress=None, t
 def _check(drafts: Iterable, archive: Archive, baseline, progress, timestamp: bool) -> Report:
     items = [as_document(item, n) for n, item in enumerate(drafts)]
     docs = [d for d in items if isinstance(d, Document)]
-    numbers, quoted = candidates_of(archive, docs)
+    read: dict = {}  # (the texts of the quotation candidates read already)
+    numbers, quoted = candidates_of(archive, docs, read)
     draft_ids = {d.id for d in docs}
-    stored = [s for s in archive.store.documents(numbers, quotes=False, keys=False) if s.id not in draft_ids]
+    rest = {s.doc: s for s in archive.store.documents([n for n in numbers if n not in read], quotes=False, keys=False)}
+    stored = [s for s in (read.get(n) or rest.get(n) for n in numbers) if s is not None and s.id not in draft_ids]
     candidates = [Document(id=s.id, text=s.text, path=s.path or "", line=s.line) for s in stored]
     # the rules read these, the drafts' near-duplicates and the documents sharing a
     # non-stock n-gram with a draft; the others (reached through stock fingerprints or a

@@ -360,6 +360,50 @@ def quote_words(blob: bytes, dtype=np.uint16) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(blob, dtype=np.uint32, count=n, offset=4), np.frombuffer(blob, dtype=dtype, offset=4 * (n + 1))
 
 
+def quote_words_joined(blobs: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`quote_words` (16-bit words) of many blobs at once, read from the blobs joined
+    (not one call per blob): per blob its number of units (0 for an empty blob), then every
+    unit's set size (int64) and their words, concatenated in blob order."""
+    lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs))
+    # (every blob is 4 (n + 1) + 2 m bytes: the joined blobs are whole uint16s)
+    flat = np.frombuffer(b"".join(blobs), dtype=np.uint16)
+    start = (np.cumsum(lengths) - lengths) // 2
+    units = np.zeros(len(blobs), dtype=np.int64)
+    held = lengths > 0
+    units[held] = _uint32(flat, start[held])
+    sizes = _uint32(flat, _spread(start[held] + 2, units[held], 2))
+    counts = np.where(held, lengths // 2 - 2 * (units + 1), 0)
+    return units, sizes, flat[_spread(start + 2 * (units + 1), counts, 1)]
+
+
+def _uint32(flat: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The uint32 (as int64) stored at each uint16 position ``at`` of ``flat`` (as
+    ``np.frombuffer`` reads it: the machine's byte order)."""
+    pairs = np.stack((flat[at], flat[at + 1]), axis=1)
+    return pairs.view(np.uint32).reshape(-1).astype(np.int64)
+
+
+def _spread(starts: np.ndarray, counts: np.ndarray, step: int) -> np.ndarray:
+    """The positions ``starts[i] + step * k`` for k < ``counts[i]``, for every i in order."""
+    ends = np.cumsum(counts)
+    return np.repeat(starts - step * (ends - counts), counts) + step * np.arange(int(ends[-1]) if ends.size else 0)
+
+
+def unit_words_joined(blobs: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`unit_words` of many blobs at once, read from the blobs joined: per blob its
+    number of units (0 for an empty blob), then every unit's number of words and of other
+    words, and the values, concatenated in blob order."""
+    lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 2
+    flat = np.frombuffer(b"".join(blobs), dtype=np.uint16)
+    start = np.cumsum(lengths) - lengths
+    units = np.zeros(len(blobs), dtype=np.int64)
+    held = lengths > 0
+    units[held] = flat[start[held]]
+    words = flat[_spread(start + 1, units, 1)].astype(np.int64)
+    others = flat[_spread(start + 1 + units, units, 1)].astype(np.int64)
+    return units, words, others, flat[_spread(start + 1 + 2 * units, np.where(held, lengths - 1 - 2 * units, 0), 1)]
+
+
 def _split_quotes(blob: bytes, dtype) -> list[np.ndarray]:
     sizes, values = quote_words(blob, dtype)
     return np.split(values, np.cumsum(sizes, dtype=np.int64)[:-1]) if sizes.size else []

@@ -128,7 +128,7 @@ def _collect(doc, index):
     for seq, (s, e, name) in enumerate(_pattern_findings(doc, lines)):
         flagged.append((s, e))
         yield PATTERNS, (index, doc.id, 0, seq, s, e, name)
-    norms = [line_key(_norm(text[s:e])) for s, e in lines]
+    norms = _line_keys(text, lines)
     last = len(norms) - 1
     for n, key in enumerate(norms):
         if not key:
@@ -139,6 +139,33 @@ def _collect(doc, index):
             and not any(fs <= s and fe >= e for fs, fe in flagged)
         yield key_name(key), (index, doc.id, 1, n, s, e, norms[n - 1] if n else 0, norms[n + 1] if n < last else 0,
                               can_flag)
+
+
+def _focus(drafts: list):
+    """Pass 1 when only the drafts' findings are kept: a draft's items all; of another
+    document, only its lines whose key is a draft line's, not flaggable, and no pattern
+    findings. A finding in a draft is on an item of a group holding a draft's item (the
+    pattern findings are each in their own document); a line's group is counted over its
+    items' documents and surroundings alone, and whether another document's line may be a
+    finding changes only that document's findings."""
+    ids = {d.id for d in drafts}
+    near = {key for d in drafts for key in _line_keys(d.text, analysis(d).paragraphs) if key}
+
+    def collect(doc, index):
+        if doc.id in ids:
+            return list(_collect(doc, index))
+        lines = analysis(doc).paragraphs
+        norms = _line_keys(doc.text, lines)
+        last = len(norms) - 1
+        return [(key_name(key), (index, doc.id, 1, n, *lines[n], norms[n - 1] if n else 0,
+                                 norms[n + 1] if n < last else 0, False))
+                for n, key in enumerate(norms) if key in near]
+
+    return collect
+
+
+def _line_keys(text: str, lines) -> list:
+    return [line_key(_norm(text[s:e])) for s, e in lines]
 
 
 def _compare(groups, plan) -> list:
@@ -164,7 +191,7 @@ def _findings(matches: list, plan, totals):
 
 
 KEYED = Keyed(collect=_collect, compare=_compare, report=_findings, holder=lambda key, item: item[0],
-              batched=True, store=Lines)
+              batched=True, store=Lines, focus=_focus)
 
 
 def check(docs, ctx):
