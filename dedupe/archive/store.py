@@ -618,7 +618,7 @@ class SQLiteStore(Store):
         add (10 batches) wrote each pair of its first 8 batches three times, now twice. A
         `kill -9` leaves the batches committed as runs, as before; the next add or
         ``compact`` merges them."""
-        counts = self.pair_counts() if before else {}
+        counts = self.pair_counts() if before is not None else {}
         bulk = [k for k, (pairs, runs) in counts.items()
                 if runs < BULK_RUNS and pairs - before.get(k, (0, 0))[0] >= before.get(k, (0, 0))[0]]
         merged = False
