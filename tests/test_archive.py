@@ -616,7 +616,8 @@ def test_piece_words_read_as_arrays_are_the_rules():
     pieces = ["We Don't agree, won't we? It's 3.5 percent of 2024's budget_line", "", "''a''b'' c'd' 'e",
               "I\u2019m sure they\u2019ll say \u2018no\u2019 to the UN\u2019s plan", "Die Stra\u00dfe bleibt gesperrt",
               "shouldn't couldn't ain't can't they've we'd I'll HE'S", "x", "\u0130stanbul \u03a3\u039f\u03a3 caf\u00e9",
-              "one TWO three hundred per cent half-time don''t", "a" * 30 + " " + "'" * 3]
+              "one TWO three hundred per cent half-time don''t", "a" * 30 + " " + "'" * 3,
+              "9 x9 9x a1b -7- 1'a a'1 b 2", "7"]  # (digits at words' ends, between words, at pieces' ends)
     hashes, content, sizes = _piece_words(pieces)
     words = [qd._piece_words(p) for p in pieces]
     assert sizes.tolist() == [len(w) for w in words]
