@@ -446,6 +446,9 @@ def test_summaries_answer_as_the_runs(tmp_path, seeds_dir, monkeypatch):
     import dedupe.archive.store as store
 
     monkeypatch.setattr(runs, "FANOUT", 2)
+    # runs of several levels: merged by level during the adds (as a small add to a large
+    # archive merges them; a bulk add leaves its runs to its end, see SQLiteStore.settle)
+    monkeypatch.setattr(store, "BULK_RUNS", 0)
     monkeypatch.setitem(store.SUMMARY_FLOOR, "grams", 2)  # summaries of the few documents
     files = sorted(seeds_dir.glob("*.txt"))
     texts = [(f"{f.stem}-{k}", f.read_text(encoding="utf-8")[k * 1500 :]) for k in range(2) for f in files]
@@ -639,7 +642,8 @@ def test_piece_words_read_as_arrays_are_the_rules():
     pieces = ["We Don't agree, won't we? It's 3.5 percent of 2024's budget_line", "", "''a''b'' c'd' 'e",
               "I\u2019m sure they\u2019ll say \u2018no\u2019 to the UN\u2019s plan", "Die Stra\u00dfe bleibt gesperrt",
               "shouldn't couldn't ain't can't they've we'd I'll HE'S", "x", "\u0130stanbul \u03a3\u039f\u03a3 caf\u00e9",
-              "one TWO three hundred per cent half-time don''t", "a" * 30 + " " + "'" * 3]
+              "one TWO three hundred per cent half-time don''t", "a" * 30 + " " + "'" * 3,
+              "9 x9 9x a1b -7- 1'a a'1 b 2", "7"]  # (digits at words' ends, between words, at pieces' ends)
     hashes, content, sizes = _piece_words(pieces)
     words = [qd._piece_words(p) for p in pieces]
     assert sizes.tolist() == [len(w) for w in words]
@@ -899,6 +903,46 @@ def test_the_last_batch_merged_at_once_stores_what_a_merge_at_the_end_stores(tmp
     monkeypatch.setattr(SQLiteStore, "add_last", Store.add_last)
     assert build("end.db") == merged
     assert [len(merged[k]) for k in ("keys", "jaccard", "grams")] == [3, 3, 3]  # (one for the first add, two for the small one)
+
+
+def test_a_bulk_add_leaves_its_runs_to_its_end(tmp_path, seeds_dir, monkeypatch):
+    """A bulk add's batches leave their runs unmerged (its last batch merges them all into
+    one, :meth:`SQLiteStore.settle` with ``before``) and it stores what an add merging by
+    level after each batch stores (run numbers and levels aside); an add that fails
+    merges the runs it left by level."""
+    paragraphs = [p for f in sorted(seeds_dir.glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n\n")]
+    docs = [Document(f"p{i}", p) for i, p in enumerate(p for p in paragraphs if len(p) > 200)][:11]
+    assert len(docs) == 11
+
+    def build(name):
+        seen = []
+        with Archive.open(str(tmp_path / name), CONFIG) as a:
+            a.add(docs, batch=2, progress=lambda *_: seen.append(a.store.pair_counts()["keys"][1]))
+        con = sqlite3.connect(tmp_path / name)
+        rows = {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("docs", "quotes", "paths")}
+        for kind in ("keys", "jaccard", "grams"):
+            runs = con.execute("SELECT run, shift, pairs FROM runs WHERE kind = ? ORDER BY run", (kind,))
+            rows[kind] = [(r[1:], con.execute("SELECT id - (? << 32), data FROM blocks WHERE id >> 32 = ? ORDER BY id",
+                                              (r[0], r[0])).fetchall(),
+                           con.execute("SELECT data FROM summaries WHERE run = ?", (r[0],)).fetchall()) for r in runs.fetchall()]
+        con.close()
+        return rows, seen
+
+    bulk, seen = build("bulk.db")
+    assert seen == [1, 2, 3, 4, 5, 1]  # (six batches; the last merges)
+    settle = SQLiteStore.settle
+    monkeypatch.setattr(SQLiteStore, "settle", lambda self, before=None: settle(self))
+    by_level, seen = build("levels.db")
+    assert seen == [1, 2, 3, 1, 2, 1]
+    assert by_level == bulk
+    monkeypatch.undo()
+
+    with Archive.open(str(tmp_path / "failed.db"), CONFIG) as a:
+        with pytest.raises(ArchiveError, match="already in the archive"):
+            a.add(docs[:10] + [docs[1]], batch=2)  # (the sixth batch holds an archived id)
+        assert a.store.db.execute("SELECT kind, level, count(*) FROM runs GROUP BY kind, level ORDER BY kind").fetchall() == [
+            ("grams", 1, 1), ("jaccard", 1, 1), ("keys", 1, 1)]
+        assert a.store.counts()["documents"] == 10
 
 
 def test_runs_kept_in_memory_are_dropped_when_another_connection_writes(tmp_path, seeds_dir):

@@ -156,13 +156,16 @@ class Archive:
                 parts.append(part)
                 if last:
                     docs, final = batches.popleft()
-                    self._add_batch(docs, _joined_parts(parts), on_duplicate, result, before if final else None)
+                    self._add_batch(docs, _joined_parts(parts), on_duplicate, result, before, final)
                     parts = []
                     if progress:
                         progress("archive", result.added, None)
             if failed:
                 raise failed[0]
             self._settle_add(before)
+        except Exception:
+            self._settle_failed()
+            raise
         finally:
             self.store.release()  # (the runs this add wrote, kept for its merges)
         return result
@@ -197,6 +200,15 @@ class Archive:
         if pending:
             yield list(pending.values()), True
 
+    def _settle_failed(self) -> None:
+        """After an add that failed: the runs its batches left to its end merged by level
+        (:meth:`Store.settle`), if the store can still be written."""
+        try:
+            with self.store.transaction():
+                self.store.settle()
+        except Exception:  # (the add's own error is the one to report)
+            pass
+
     def _settle_add(self, before: dict) -> None:
         """After an add: the runs of a kind merged into one (:meth:`compact`) when this add
         wrote at least as many pairs as the kind held before it (a bulk add, the first add
@@ -213,10 +225,12 @@ class Archive:
                     self.store.merge(kind)
 
     def _add_batch(self, docs: list[Document], stored: tuple, on_duplicate: str, result: AddResult,
-                   before: Optional[dict] = None) -> None:
+                   before: Optional[dict] = None, final: bool = False) -> None:
         """One transaction: ``docs`` with their keys and compressed texts (:func:`_batch_job`).
-        ``before``: this is the add's last batch, the store's pair counts before the add (the
-        store may merge its runs with this batch's pairs at once, :meth:`Store.add_last`)."""
+        ``before``: the store's pair counts before the add; ``final``: this is the add's last
+        batch (the store may merge its runs with this batch's pairs at once,
+        :meth:`Store.add_last`; before it, it may leave the add's runs to that merge,
+        :meth:`Store.settle`)."""
         keys, texts = stored
         with self.store.transaction():
             existing = self.store.numbers(d.id for d in docs)
@@ -240,14 +254,14 @@ class Archive:
                                          for i, d in enumerate(docs)])
             docs_of = np.asarray(numbers, dtype=np.int64)[keys.docs]
             jaccard = unpack_keys(keys.jaccard)  # (for Store.shared)
-            if before is not None:
+            if final and before is not None:
                 self.store.add_last({"keys": (keys.keys, docs_of), "jaccard": (jaccard, np.ones(jaccard.size, dtype=np.int64)),
                                      "grams": (keys.grams, keys.df)}, before)
             else:
                 self.store.add_keys(keys.keys, docs_of)
                 self.store.add_jaccard(jaccard, 1)
                 self.store.add_df(keys.grams, keys.df)
-                self.store.settle()
+                self.store.settle(before)
         result.added += len(docs) - (len(existing) if on_duplicate == "replace" else 0)
 
     def compact(self) -> None:

@@ -183,8 +183,10 @@ def _piece_words(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     # each piece's words: those starting from its first character on (no word crosses a break)
     owner = np.repeat(fast_at, np.diff(np.append(np.searchsorted(starts, piece_starts), starts.size)))
     hashes = token_hashes(codes, starts, ends) if starts.size else np.zeros(0, dtype=np.uint64)
-    digits = np.concatenate(([0], np.cumsum(_DIGIT[codes], dtype=np.int64)))
-    content = (digits[ends] == digits[starts]) & ~in_sorted(hashes, other_words())
+    # a word holds a digit when a digit lies between its start and its end (the few digits'
+    # places searched, not a running count over every code point)
+    digits = np.flatnonzero(_DIGIT[codes])
+    content = (np.searchsorted(digits, ends) == np.searchsorted(digits, starts)) & ~in_sorted(hashes, other_words())
     # the other pieces, by the rule's functions
     slow = np.flatnonzero(~fast)
     if slow.size:

@@ -116,9 +116,10 @@ class Store(ABC):
         of its own (false only where at most one does)."""
         return np.ones(np.shape(keys), dtype=bool)
 
-    def settle(self) -> bool:
+    def settle(self, before: Optional[dict] = None) -> bool:
         """After a batch, inside its transaction: reorganise the indexes if the store wants
-        to (see :meth:`SQLiteStore.settle`); whether it did."""
+        to (see :meth:`SQLiteStore.settle`); whether it did. ``before``: the
+        :meth:`pair_counts` before the add this batch belongs to (not its last batch)."""
         return False
 
     def add_last(self, pairs: dict, before: dict) -> None:
@@ -444,6 +445,9 @@ _CHUNK = 500
 # merges that read them (a bulk add's merge at its end reads its batches' runs from here
 # instead of reading and decoding their blocks): about two batches of ADD_BATCH articles
 FRESH_PAIRS = 16_000_000
+# runs of a kind a bulk add leaves unmerged until its end (see SQLiteStore.settle): a check
+# during the add reads at most this many per kind
+BULK_RUNS = 16
 MERGE_PART_PAIRS = 4 * R.ENCODE_PAIRS  # pairs of a merge's part (see SQLiteStore.merge)
 
 
@@ -622,13 +626,26 @@ class SQLiteStore(Store):
             while sum(k.size for k, _ in self._fresh.values()) > FRESH_PAIRS:
                 del self._fresh[next(iter(self._fresh))]
 
-    def settle(self) -> bool:
+    def settle(self, before: Optional[dict] = None) -> bool:
         """Merge runs, inside the caller's transaction: while ``FANOUT`` runs of one kind
-        share a level, into one run of the next level; whether any was merged."""
+        share a level, into one run of the next level; whether any was merged.
+
+        ``before`` (the pair counts before an add, during its batches but the last): a kind
+        this add has already grown to at least twice what it held is left as it is while it
+        has fewer than ``BULK_RUNS`` runs. Its runs are all merged into one at the add's end
+        with the last batch's pairs (:meth:`add_last`; a grown kind stays grown), so merging
+        them by level first rewrote pairs that merge rewrites again: a 100,000-article bulk
+        add (10 batches) wrote each pair of its first 8 batches three times, now twice. A
+        `kill -9` leaves the batches committed as runs, as before; the next add or
+        ``compact`` merges them."""
+        counts = self.pair_counts() if before is not None else {}
+        bulk = [k for k, (pairs, runs) in counts.items()
+                if runs < BULK_RUNS and pairs - before.get(k, (0, 0))[0] >= before.get(k, (0, 0))[0]]
         merged = False
         while True:
-            full = self.db.execute("SELECT kind, level FROM runs GROUP BY kind, level HAVING count(*) >= ? "
-                                   "ORDER BY level LIMIT 1", (R.FANOUT,)).fetchone()
+            full = self.db.execute("SELECT kind, level FROM runs WHERE kind NOT IN (%s) GROUP BY kind, level "
+                                   "HAVING count(*) >= ? ORDER BY level LIMIT 1" % ",".join("?" * len(bulk)),
+                                   (*bulk, R.FANOUT)).fetchone()
             if full is None:
                 return merged
             self.merge(*full)
