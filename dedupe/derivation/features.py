@@ -48,16 +48,23 @@ def ngram_sets(words: Words, stock: np.ndarray) -> dict[int, np.ndarray]:
     return out
 
 
-def word_weights(words: Words) -> np.ndarray:
+def word_weights(words: Words, known: Optional[dict] = None) -> np.ndarray:
     """The weight of each distinct word of a document (``-log10`` of its English frequency,
-    see ``informative``), in the order of its sorted word hashes (``ngram_sets(...)[1]``)."""
+    see ``informative``), in the order of its sorted word hashes (``ngram_sets(...)[1]``).
+    ``known``: word hash -> weight, read and filled (words looked up once for many documents)."""
     if len(words) == 0:
         return np.zeros(0)
     from ..rules._lex import zipf_en
 
-    _, first = np.unique(combine_ngrams(words.hashes, 1), return_index=True)
-    tokens = words.tokens
-    return np.array([max(0.0, ZIPF_ONE - zipf_en(tokens[i])) for i in first.tolist()])
+    known = {} if known is None else known
+    hashes, first = np.unique(combine_ngrams(words.hashes, 1), return_index=True)
+    hashes = hashes.tolist()
+    if any(h not in known for h in hashes):
+        tokens = words.tokens
+        for h, i in zip(hashes, first.tolist()):
+            if h not in known:
+                known[h] = max(0.0, ZIPF_ONE - zipf_en(tokens[i]))
+    return np.array([known[h] for h in hashes])
 
 
 def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tuple[int, int, int, bool]],
