@@ -142,21 +142,3 @@ def test_containment_features_equal_those_from_the_union_of_the_sources():
         sets = [np.unique(rng.choice(pool, rng.integers(0, 200))) for _ in range(rng.integers(1, 6))]
         union = np.unique(np.concatenate(sets))
         assert _in_any(mine, sets).tolist() == np.isin(mine, union, assume_unique=True).tolist()
-
-
-def test_informative_counts_telling_words_for_more_than_common_ones():
-    from dedupe.derivation.features import features, ngram_sets, word_weights
-    from dedupe.passages import SEED_NGRAM
-    from dedupe.passages.tokens import words_of
-
-    doc = words_of("the reservoir of the hosepipe and the drought", SEED_NGRAM)
-    w = word_weights(doc)
-    grams = ngram_sets(doc, np.zeros(0, dtype=np.uint64))
-    assert w.shape == grams[1].shape and (w > 0).all()
-    # the same number of its distinct words found in each source: rare ones, or common ones
-    rare = ngram_sets(words_of("reservoir hosepipe drought", SEED_NGRAM), np.zeros(0, dtype=np.uint64))
-    common = ngram_sets(words_of("the of and", SEED_NGRAM), np.zeros(0, dtype=np.uint64))
-    f_rare = dict(zip(FEATURES, features(doc, grams, [rare], [])))
-    f_common = dict(zip(FEATURES, features(doc, grams, [common], [])))
-    assert f_rare["containment_1"] == f_common["containment_1"] == 0.5
-    assert f_rare["informative"] > 0.75 > 0.25 > f_common["informative"]

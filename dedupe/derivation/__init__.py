@@ -26,14 +26,12 @@ import numpy as np
 from ..passages import SEED_NGRAM, Reuse
 from ..passages.tokens import words_of
 from ..parallel import batches
-from .features import FEATURES, NGRAMS, features, ngram_sets, numbered, word_weights
+from .features import FEATURES, NGRAMS, features, ngram_sets, numbered
 from .model import LABELS, probabilities
 
 # documents whose features are computed together (their n-grams and their sources' numbered
 # at once: memory follows the chunk, not the corpus)
 FEATURE_CHUNK = 2000
-# word weights (``informative``) remembered at most (a corpus's vocabulary can be millions)
-KNOWN_WORDS = 200_000
 
 __all__ = ["FEATURES", "LABELS", "feature_table", "derive", "apply_derivation", "when"]
 
@@ -108,10 +106,7 @@ def feature_table(corpus, reuse: Reuse, drafts: Optional[set] = None) -> dict[st
         if sources:
             plan.append((doc, sources, dated))
     out = {}
-    known: dict = {}  # word hash -> its weight in ``informative`` (looked up once)
     for chunk in batches(plan, FEATURE_CHUNK):
-        if len(known) > KNOWN_WORDS:
-            known.clear()
         # the n-grams of the chunk's documents and their sources, numbered (per n), so that
         # a document's n-grams are looked up in its sources by marking an array
         involved = sorted({d for doc, sources, _ in chunk for d in (doc, *sources)}, key=corpus.index)
@@ -124,8 +119,7 @@ def feature_table(corpus, reuse: Reuse, drafts: Optional[set] = None) -> dict[st
             marks[n] = np.zeros(count, dtype=bool)
         for doc, sources, dated in chunk:
             spans = [s for other in sources for s in shared[doc][other]]
-            x = features(tokens(doc)[0], ids[doc], [ids[o] for o in sources], spans, marks,
-                         word_weights(tokens(doc)[0], known))
+            x = features(tokens(doc)[0], ids[doc], [ids[o] for o in sources], spans, marks)
             # shown: the documents it shares passages with, or else those of its short runs
             shown = [o for o in sources if shared[doc][o]] or sources
             out[doc] = (x, shown, "dates" if dated else "unknown")

@@ -13,12 +13,7 @@ copied only in short stretches, with no passage, is still compared with where th
 - ``runs``: ``log(1 + number of passages with its sources)``;
 - ``sources``: ``log(1 + number of sources)``;
 - ``edited``: share of its words inside passages that are ``edited`` (not verbatim) copies:
-  a copy with words changed here and there reads differently from a cut-and-pasted one;
-- ``informative``: share of its words' information found in the sources taken together, each
-  distinct word weighing ``-log10`` of its English frequency (``9 - Zipf``, wordfreq: "the"
-  1.3, a name or a rare word up to 9): containment_1 with the words that say something
-  counted for more, so that a heavy rewrite keeping its source's telling words, but few of
-  its runs, reads differently from an article on the same topic.
+  a copy with words changed here and there reads differently from a cut-and-pasted one.
 """
 
 from __future__ import annotations
@@ -32,11 +27,7 @@ from ..passages import inside
 from ..passages.tokens import Words, in_sorted
 from ..arrays import sorted_unique
 
-FEATURES = ("coverage", "containment_1", "containment_2", "containment_3", "containment_5", "longest", "runs", "sources", "edited",
-            "informative")
-# a word's weight in ``informative``: -log10 of its frequency, Zipf frequency being log10 of
-# its frequency per billion words (wordfreq; unknown words 0)
-ZIPF_ONE = 9.0
+FEATURES = ("coverage", "containment_1", "containment_2", "containment_3", "containment_5", "longest", "runs", "sources", "edited")
 NGRAMS = (1, 2, 3, 5)
 
 
@@ -48,32 +39,12 @@ def ngram_sets(words: Words, stock: np.ndarray) -> dict[int, np.ndarray]:
     return out
 
 
-def word_weights(words: Words, known: Optional[dict] = None) -> np.ndarray:
-    """The weight of each distinct word of a document (``-log10`` of its English frequency,
-    see ``informative``), in the order of its sorted word hashes (``ngram_sets(...)[1]``).
-    ``known``: word hash -> weight, read and filled (words looked up once for many documents)."""
-    if len(words) == 0:
-        return np.zeros(0)
-    from ..rules._lex import zipf_en
-
-    known = {} if known is None else known
-    hashes, first = np.unique(combine_ngrams(words.hashes, 1), return_index=True)
-    hashes = hashes.tolist()
-    if any(h not in known for h in hashes):
-        tokens = words.tokens
-        for h, i in zip(hashes, first.tolist()):
-            if h not in known:
-                known[h] = max(0.0, ZIPF_ONE - zipf_en(tokens[i]))
-    return np.array([known[h] for h in hashes])
-
-
 def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tuple[int, int, int, bool]],
-             marks: Optional[dict] = None, weights: Optional[np.ndarray] = None) -> np.ndarray:
+             marks: Optional[dict] = None) -> np.ndarray:
     """The feature vector (in ``FEATURES`` order) of a document with its ``words`` and n-gram
     sets ``grams``, given its sources' n-gram sets and its side of every passage it shares
     with them, as ``(start, end, words, edited)``. With ``marks`` (n -> a zeroed bool array,
-    see :func:`numbered`), the n-gram sets are numbers below the arrays' sizes. ``weights``:
-    :func:`word_weights` of ``words`` (made here when not given)."""
+    see :func:`numbered`), the n-gram sets are numbers below the arrays' sizes."""
     out = np.zeros(len(FEATURES))
     if len(words) == 0 or not source_grams:
         return out
@@ -81,11 +52,7 @@ def features(words: Words, grams: dict, source_grams: list[dict], spans: list[tu
     for k, n in enumerate(NGRAMS, start=1):
         mine = grams[n]
         if mine.size:
-            found = _in_any(mine, [g[n] for g in source_grams], marks[n] if marks else None)
-            out[k] = found.mean()
-            if n == 1:
-                w = word_weights(words) if weights is None else weights
-                out[9] = float(w @ found) / w.sum() if w.sum() > 0 else out[k]
+            out[k] = _in_any(mine, [g[n] for g in source_grams], marks[n] if marks else None).mean()
     out[5] = max((w for _, _, w, _ in spans), default=0) / len(words)
     out[6] = np.log1p(len(spans))
     out[7] = np.log1p(len(source_grams))
