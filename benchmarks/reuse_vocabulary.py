@@ -15,7 +15,7 @@ and to Clough (a).
 - ``flag``: 1 when its only source is the vocabulary one;
 - ``rare``: its words found in its sources taken together, each weighted by its idf in the
   corpus; ``zrare``: the same weighted by -log10 of its English frequency (9 - Zipf), the
-  shipped ``informative`` feature.
+  ``informative`` feature the eighth round built into the verdict, measured and took back.
 
 Scans are cached in ``--cache`` (pickles of features and word hashes; research text is not
 stored).
@@ -144,11 +144,9 @@ def build(z, mode, add, drop=()):
     X = X[:, [i for i, f in enumerate(FEATURES) if f not in drop]]
     return np.column_stack([X] + [cols[c] for c in add]) if add else X
 
-# name -> (how sources are found, columns added, features of the scan left out); with the
-# shipped features, "zrare" is ``informative`` again: compare it with "shipped, no informative"
+# name -> (how sources are found, columns added, features of the scan's ``FEATURES`` left out)
 VARIANTS = {
   "shipped": ("shipped", []),
-  "shipped, no informative": ("shipped", [], ["informative"]),
   "cos (run sources)": ("cosonly", ["cos"]),
   "vocab src": ("vocab", []),
   "vocab src + cos": ("vocab", ["cos"]),
