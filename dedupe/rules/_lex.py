@@ -441,6 +441,33 @@ def zipf_common(word: str, lang: str) -> float:
     return floor.get(tokens[0], 0.0)
 
 
+def best_common(word: str, langs: tuple) -> tuple:
+    """``max((zipf_common(word, la), la) for la in langs)``: the Zipf of ``word`` in the language
+    of ``langs`` where it is most common (0.0 below COMMON_ZIPF) and that language. A word its
+    tokeniser keeps as it is (:data:`SIMPLE_RE`) is read straight from each language's small
+    table and floor words, as :func:`zipf_common` reads it, without a call of it per language
+    (stray-token asks this of every distinct rare word of a corpus, in twelve languages)."""
+    small = _small_tables(langs)
+    if small is None or not SIMPLE_RE.fullmatch(word):
+        return max((zipf_common(word, la), la) for la in langs)
+    out = []
+    for shipped, floor, la in small:
+        found = shipped.table.get(word)
+        z = shipped.unknown if found is None else int(found) / 100
+        out.append(((z if z >= COMMON_ZIPF else 0.0) if z else floor.get(word, 0.0), la))
+    return max(out)
+
+
+@lru_cache(maxsize=None)
+def _small_tables(langs: tuple):
+    """``(table, floor words, language)`` of each of ``langs`` (:func:`best_common`), or None
+    when one has no small table or no floor words (then :func:`zipf_common` is asked)."""
+    floors = _zipf_floor()
+    if any("-" in la or la not in floors or (la, "small") not in TABLES for la in langs):
+        return None
+    return tuple((_table(la, "small"), floors[la], la) for la in langs)
+
+
 @lru_cache(maxsize=1)
 def _zipf_floor() -> dict:
     """Language -> {word: Zipf} of the words at COMMON_ZIPF, missing from wordfreq's small
