@@ -157,3 +157,20 @@ def test_words_the_tokeniser_changes_from_the_table_as_from_wordfreq():
         for w in words:
             expected = zipf_frequency(w, lang, wordlist)
             assert table.zipf_of_tokens(w, lang) == searched.zipf_of_tokens(w, lang) == expected, (lang, w)
+
+
+def test_best_common_is_the_best_of_zipf_common():
+    """``best_common`` (stray-token's best language of a word, read from the small tables) equals
+    ``max((zipf_common(w, la), la) for la in langs)``: words of the lists, at the floor, unknown,
+    and words the tokeniser changes (asked through zipf_common)."""
+    rng = random.Random(11)
+    words = ["und", "haus", "zzqxv", "cosecha", "gobierno", "the", "díaz", "straße", "l'arc", "5th", "x-men", "ab'c"]
+    for lang in ("de", "fr", "tr", "pl"):
+        listed = sorted(w for w in get_frequency_dict(lang, "small") if SIMPLE_RE.fullmatch(w))
+        words += rng.sample(listed, 40)
+    words += [w for lang, ws in _lex._zipf_floor().items() for w in sorted(ws)[:5]]
+    for langs in (stray_token.OTHER_LANGS, ("de",), ("it", "es")):
+        for w in words:
+            assert _lex.best_common(w, langs) == max((_lex.zipf_common(w, la), la) for la in langs), (langs, w)
+    assert _lex._small_tables(("de", "xx")) is None and _lex.best_common("haus", ("de", "xx")) == max(
+        (_lex.zipf_common("haus", la), la) for la in ("de", "xx"))
