@@ -174,3 +174,17 @@ def test_best_common_is_the_best_of_zipf_common():
             assert _lex.best_common(w, langs) == max((_lex.zipf_common(w, la), la) for la in langs), (langs, w)
     assert _lex._small_tables(("de", "xx")) is None and _lex.best_common("haus", ("de", "xx")) == max(
         (_lex.zipf_common("haus", la), la) for la in ("de", "xx"))
+
+
+def test_zipf_from_is_zipf_above_its_floor():
+    """``zipf_from`` (foreign-fragment's frequency in a language without a shipped table, read
+    from the top of its list) equals ``zipf`` from its floor up and is 0.0 below it: words of the
+    list, unknown words, and words the tokeniser changes (ß, digits, apostrophes)."""
+    rng = random.Random(7)
+    odd = ["straße", "größe", "l'arc", "aujourd'hui", "5th", "2019", "x-men", "zzqxv", "ab12", "don't"]
+    for lang in ("de", "fr", "en"):
+        words = rng.sample(sorted(get_frequency_dict(lang, "best")), 300) + odd
+        for w in words:
+            for least in (2.0, 3.0):
+                z = _lex.zipf(w, lang)
+                assert _lex.zipf_from(w, lang, least) == (z if z >= least else 0.0), (lang, w, least)
