@@ -157,3 +157,34 @@ def test_words_the_tokeniser_changes_from_the_table_as_from_wordfreq():
         for w in words:
             expected = zipf_frequency(w, lang, wordlist)
             assert table.zipf_of_tokens(w, lang) == searched.zipf_of_tokens(w, lang) == expected, (lang, w)
+
+
+def test_best_common_is_the_best_of_zipf_common():
+    """``best_common`` (stray-token's best language of a word, read from the small tables) equals
+    ``max((zipf_common(w, la), la) for la in langs)``: words of the lists, at the floor, unknown,
+    and words the tokeniser changes (asked through zipf_common)."""
+    rng = random.Random(11)
+    words = ["und", "haus", "zzqxv", "cosecha", "gobierno", "the", "díaz", "straße", "l'arc", "5th", "x-men", "ab'c"]
+    for lang in ("de", "fr", "tr", "pl"):
+        listed = sorted(w for w in get_frequency_dict(lang, "small") if SIMPLE_RE.fullmatch(w))
+        words += rng.sample(listed, 40)
+    words += [w for lang, ws in _lex._zipf_floor().items() for w in sorted(ws)[:5]]
+    for langs in (stray_token.OTHER_LANGS, ("de",), ("it", "es")):
+        for w in words:
+            assert _lex.best_common(w, langs) == max((_lex.zipf_common(w, la), la) for la in langs), (langs, w)
+    assert _lex._small_tables(("de", "xx")) is None and _lex.best_common("haus", ("de", "xx")) == max(
+        (_lex.zipf_common("haus", la), la) for la in ("de", "xx"))
+
+
+def test_zipf_from_is_zipf_above_its_floor():
+    """``zipf_from`` (foreign-fragment's frequency in a language without a shipped table, read
+    from the top of its list) equals ``zipf`` from its floor up and is 0.0 below it: words of the
+    list, unknown words, and words the tokeniser changes (ß, digits, apostrophes)."""
+    rng = random.Random(7)
+    odd = ["straße", "größe", "l'arc", "aujourd'hui", "5th", "2019", "x-men", "zzqxv", "ab12", "don't"]
+    for lang in ("de", "fr", "en"):
+        words = rng.sample(sorted(get_frequency_dict(lang, "best")), 300) + odd
+        for w in words:
+            for least in (2.0, 3.0):
+                z = _lex.zipf(w, lang)
+                assert _lex.zipf_from(w, lang, least) == (z if z >= least else 0.0), (lang, w, least)

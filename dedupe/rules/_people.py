@@ -83,12 +83,33 @@ _NON_SPACE_RE = re.compile(r"\S+")
 
 
 def _tokens(seq: str, base: int) -> list[tuple[str, int, int]]:
-    out = []
-    for m in _NON_SPACE_RE.finditer(seq):
-        w = m.group().rstrip(".")
+    """``(word, start, end)`` of the words of a capitalised sequence found at ``base`` (words
+    between single spaces or no-break spaces, as ``_CAP_SEQ_RE`` joins them), without final dots."""
+    out, at = [], base
+    for piece in seq.replace("\u00a0", " ").split(" "):
+        w = piece.rstrip(".")
         if w:
-            out.append((w, base + m.start(), base + m.start() + len(w)))
+            out.append((w, at, at + len(w)))
+        at += len(piece) + 1
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _word_facts(word: str) -> tuple:
+    """What ``mentions`` reads of a word of a capitalised sequence of several, without its place
+    (once per distinct word): ``(base, folded base, honorific or title or given name, org word
+    or stop word, rarer in English than a name)``."""
+    base = strip_possessive(word)
+    key = fold(base)
+    person = key in HONORIFICS or key in wordlist("titles") or given_name(word) is not None
+    blocked = key in wordlist("org_words") or key in stopwords()
+    return base, key, person, blocked, zipf_en(key) < _NAME_RARITY
+
+
+def _weak_pair(toks, facts) -> bool:
+    """A name-like capitalised sequence of two to four words (``_weak_in``), none blocked
+    (``facts``: :func:`_word_facts` of each): none in capitals, one rare in English."""
+    return 1 < len(toks) <= 4 and not any(w.isupper() for w, _, _ in toks) and any(f[4] for f in facts)
 
 
 def _as_date(text: str, toks, i: int) -> bool:
@@ -129,10 +150,17 @@ def mentions(text: str) -> list[Mention]:
             toks = toks[1:]  # "Now Novak said": the sentence's first word is not part of the name
         if not toks:
             continue
-        if len(toks) > 1 and is_place(" ".join(strip_possessive(w) for w, _, _ in toks)):
+        facts = [_word_facts(w) for w, _, _ in toks]  # (base, key, person word, blocked, rare)
+        # (a person in full needs two words, or an honorific and a word: an honorific, a title
+        # or a given name before the last word, else _person_in finds none)
+        person = len(toks) > 1 and any(f[2] for f in facts[:-1])
+        blocked = any(f[3] for f in facts)
+        weak = not blocked and (len(toks) == 1 or _weak_pair(toks, facts))
+        if not (person or weak or any(f[1] in known for f in facts)):
+            continue  # nothing to find here, whether it names a place or not
+        if len(toks) > 1 and is_place(" ".join(f[0] for f in facts)):
             continue  # "Santa Maria", "San Jose": a place named like a person
-        # (a person in full needs two words, or an honorific and a word)
-        found = _person_in(text, toks, sent_starts, known, shared) if len(toks) > 1 else None
+        found = _person_in(text, toks, sent_starts, known, shared, [f[1] for f in facts]) if person else None
         if found is not None:
             if not found.weak:
                 key = fold(found.surname)
@@ -146,16 +174,15 @@ def mentions(text: str) -> list[Mention]:
             out.append(found)
             continue
         refs = []
-        for w, s, e in toks:  # surname-only back-references ("Foreign Minister Novak")
-            base = strip_possessive(w)
-            ref = known.get(fold(base))
-            if ref is not None and fold(base) in shared:  # which Smith? unknown
+        for (w, s, e), (base, key, *_) in zip(toks, facts):  # surname-only back-references ("Foreign Minister Novak")
+            ref = known.get(key)
+            if ref is not None and key in shared:  # which Smith? unknown
                 refs.append(Mention(s, s + len(base), base, base, None, weak=True, backref=True))
             elif ref is not None:
                 refs.append(Mention(s, s + len(base), ref.person, ref.surname, ref.given, backref=True))
         out.extend(refs)
-        if not refs:
-            out.extend(_weak_in(text, toks, sent_starts))
+        if not refs and weak:
+            out.extend(_weak_in(text, toks, sent_starts, facts))
     covered = Cover((m.start, m.end) for m in out)
     for m in _unnamed_people(text):
         if not covered(m.start):
@@ -233,8 +260,9 @@ def _link_forward(out: list) -> list:
     return linked
 
 
-def _person_in(text, toks, sent_starts, known, shared=frozenset()) -> Optional[Mention]:
-    words = [fold(strip_possessive(w)) for w, _, _ in toks]
+def _person_in(text, toks, sent_starts, known, shared=frozenset(), words=None) -> Optional[Mention]:
+    if words is None:
+        words = [fold(strip_possessive(w)) for w, _, _ in toks]
     org, places, titles = wordlist("org_words"), wordlist("places"), wordlist("titles")
     for i, (w, s, e) in enumerate(toks):
         if words[i] in HONORIFICS and i + 1 < len(toks):
@@ -285,21 +313,18 @@ def _person_in(text, toks, sent_starts, known, shared=frozenset()) -> Optional[M
     return None
 
 
-def _weak_in(text, toks, sent_starts):
-    """A lone given name ("Anna") or a name-like capitalised pair ("Amneh Jafari")."""
-    words = [fold(strip_possessive(w)) for w, _, _ in toks]
-    if any(w in wordlist("org_words") or w in stopwords() for w in words):
-        return
+def _weak_in(text, toks, sent_starts, facts):
+    """A lone given name ("Anna") or a name-like capitalised pair ("Amneh Jafari"), of a sequence
+    with no org or stop word (``facts``: :func:`_word_facts` of each token)."""
     if len(toks) == 1:
         w, s, e = toks[0]
-        base = strip_possessive(w)
-        if (s not in sent_starts and not w.isupper() and words[0] not in wordlist("places")
+        base = facts[0][0]
+        if (s not in sent_starts and not w.isupper() and facts[0][1] not in wordlist("places")
                 and given_name(base) and not _as_date(text, toks, 0)):
             yield Mention(s, s + len(base), base, base, base, weak=True)
         return
-    if len(toks) <= 4 and not any(w.isupper() for w, _, _ in toks):
-        if any(zipf_en(w) < _NAME_RARITY for w in words):
-            yield Mention(toks[0][1], toks[-1][2], " ".join(t[0] for t in toks), toks[-1][0], None, weak=True)
+    if _weak_pair(toks, facts):
+        yield Mention(toks[0][1], toks[-1][2], " ".join(t[0] for t in toks), toks[-1][0], None, weak=True)
 
 
 def _unnamed_people(text: str):

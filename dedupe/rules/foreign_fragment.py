@@ -33,7 +33,7 @@ from operator import add, gt, or_
 from typing import Optional
 
 from ..lang import detect_probs, language
-from ._lex import zipf
+from ._lex import zipf, zipf_from
 from .base import Rule, analysis
 
 MIN_WORDS = 5
@@ -60,8 +60,10 @@ def _foreign_share(words: list[str], lang: str, doc_lang: str) -> float:
     about three), or not a known word of ``doc_lang`` at all."""
     foreign = 0
     for w in words:
-        a, b = zipf(w, lang), zipf(w, doc_lang)
-        if a > b + FREQ_MARGIN or b < EN_KNOWN:
+        # (a known word is foreign only above EN_KNOWN + FREQ_MARGIN in ``lang``: its list is
+        # read down to there, not whole)
+        b = zipf(w, doc_lang)
+        if b < EN_KNOWN or zipf_from(w, lang, EN_KNOWN + FREQ_MARGIN) > b + FREQ_MARGIN:
             foreign += 1
     return foreign / len(words)
 

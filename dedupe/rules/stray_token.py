@@ -37,7 +37,7 @@ from itertools import islice
 
 from ..textutil import Cover
 from ._abbrev import ADDRESS_SUFFIXES, in_split_address, is_abbreviation
-from ._lex import fold, is_place, plain_words, wordlist, zipf_common, zipf_en
+from ._lex import best_common, fold, is_place, plain_words, wordlist, zipf_common, zipf_en
 from ._people import stopwords
 from ._quotes import Inside
 from .base import Rule, analysis
@@ -123,7 +123,7 @@ def _foreign(word: str, langs=OTHER_LANGS, margin: float = MORE_COMMON_ABROAD):
     en = zipf_en(word)
     if en >= EN_RARE:
         return None
-    best, lang = max((zipf_common(word, la), la) for la in langs)  # exact from FOREIGN_COMMON up
+    best, lang = best_common(word, langs)  # exact from FOREIGN_COMMON up
     if best < FOREIGN_COMMON or en - (best - CONTAMINATION) >= LOANWORD_EXCESS:
         return None
     if en < EN_UNKNOWN or best - en >= margin:
