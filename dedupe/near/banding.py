@@ -33,10 +33,15 @@ MAX_SHARED = 100
 
 
 def band_key(signatures: np.ndarray, start: int, end: int) -> np.ndarray:
+    return _fold((signatures[:, c] for c in range(start, end)), signatures.shape[0])
+
+
+def _fold(columns, n: int) -> np.ndarray:
+    """The band keys of ``n`` documents from their band's columns of hash values, in order."""
     with np.errstate(over="ignore"):
-        acc = np.zeros(signatures.shape[0], dtype=np.uint64)
-        for c in range(start, end):
-            acc = fmix64(acc * MULT + signatures[:, c])
+        acc = np.zeros(n, dtype=np.uint64)
+        for column in columns:
+            acc = fmix64(acc * MULT + column)
         return acc
 
 
@@ -255,12 +260,14 @@ def containment_bands(threshold: float, num_perm: int, weights) -> list[tuple[in
     return [(r, j) for r in sorted_unique(params[:, 1]).tolist() for j in range(int(params[params[:, 1] == r, 0].max()))]
 
 
-def containment_band_pairs(keys, docs, part, qb, qr, r: int, j: int) -> tuple[np.ndarray, np.ndarray]:
+def containment_band_pairs(keys, docs, part, qb, qr, r: int, j: int, reach=None) -> tuple[np.ndarray, np.ndarray]:
     """``(lo, hi)``: the pairs (values of ``docs``) that a containment query finds in band
     ``(r, j)``, from the band's ``keys`` and the documents' :meth:`Ensemble.queries`. The
     same function runs over a whole signature array (:func:`containment_candidates`) and
-    over one key partition of a distributed run (a key's documents are all in one)."""
-    reach = np.where(qr == r, qb, 0).max(axis=0)  # bands with r rows a document's queries read
+    over one key partition of a distributed run (a key's documents are all in one).
+    ``reach``: :func:`_reach` of ``r``, when found already."""
+    if reach is None:
+        reach = _reach(qb, qr, r)
     los, his = [np.zeros(0, dtype=docs.dtype)], [np.zeros(0, dtype=docs.dtype)]
     for a, b in _query_matches(keys, np.flatnonzero(reach > j)):
         pb = part[b]
@@ -285,13 +292,34 @@ def containment_candidates(
         if found is not None:
             return found
     out = [np.zeros(0, dtype=np.int64)]
-    for r in sorted_unique(qr).tolist():
-        reach = np.where(qr == r, qb, 0).max(axis=0)
+    reaches = {r: _reach(qb, qr, r) for r in sorted_unique(qr).tolist()}
+    # the hash values of the documents one permutation a row (a band's columns contiguous)
+    width = max((int(reach.max()) * r for r, reach in reaches.items()), default=0)
+    rows = _transposed(signatures, width, docs)
+    positions = np.arange(docs.size)
+    for r, reach in reaches.items():
         for j in range(int(reach.max())):
-            keys = _band_key_of(signatures, docs, j * r, (j + 1) * r)
-            lo, hi = containment_band_pairs(keys, np.arange(docs.size), part, qb, qr, r, j)
+            # one row: the values themselves (fmix64 is a bijection: the same groups of equal keys)
+            keys = rows[j] if r == 1 else _fold(rows[j * r : (j + 1) * r], docs.size)
+            lo, hi = containment_band_pairs(keys, positions, part, qb, qr, r, j, reach)
             out.append(docs[lo].astype(np.int64) * n + docs[hi])
     return sorted_unique(np.concatenate(out))
+
+
+def _transposed(signatures: np.ndarray, width: int, docs: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """The first ``width`` columns of the rows ``docs`` of ``signatures``, transposed
+    (contiguous), copied ``chunk`` rows at a time (a whole transposed copy is 2-5x slower)."""
+    out = np.empty((width, docs.size), dtype=signatures.dtype)
+    every = docs.size == signatures.shape[0]
+    for a in range(0, docs.size, chunk):
+        block = signatures[a : a + chunk] if every else signatures[docs[a : a + chunk]]
+        out[:, a : a + chunk] = block[:, :width].T
+    return out
+
+
+def _reach(qb: np.ndarray, qr: np.ndarray, r: int) -> np.ndarray:
+    """Per document, the number of bands of ``r`` rows its containment queries read."""
+    return np.where(qr == r, qb, 0).max(axis=0)
 
 
 def _containment_all_bands(signatures: np.ndarray, docs: np.ndarray, part, qb, qr) -> Optional[np.ndarray]:
@@ -301,7 +329,7 @@ def _containment_all_bands(signatures: np.ndarray, docs: np.ndarray, part, qb, q
     n, d = signatures.shape[0], docs.size
     keys, rows, band, reaches = [], [], [], []
     for r in sorted_unique(qr).tolist():
-        reach = np.where(qr == r, qb, 0).max(axis=0)  # bands with r rows a document's queries read
+        reach = _reach(qb, qr, r)  # bands with r rows a document's queries read
         if reach.max() <= 0:
             continue
         keys.append(_keys_by_band(signatures, docs, int(reach.max()), r))
