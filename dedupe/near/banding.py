@@ -292,28 +292,38 @@ def containment_candidates(
         if found is not None:
             return found
     out = [np.zeros(0, dtype=np.int64)]
-    reaches = {r: _reach(qb, qr, r) for r in sorted_unique(qr).tolist()}
-    # the hash values of the documents one permutation a row (a band's columns contiguous)
-    width = max((int(reach.max()) * r for r, reach in reaches.items()), default=0)
-    rows = _transposed(signatures, width, docs)
+    reaches = {r: (reach, int(reach.max())) for r in sorted_unique(qr).tolist() for reach in [_reach(qb, qr, r)]}
+    width = max((bands * r for r, (_, bands) in reaches.items()), default=0)
     positions = np.arange(docs.size)
-    for r, reach in reaches.items():
-        for j in range(int(reach.max())):
-            # one row: the values themselves (fmix64 is a bijection: the same groups of equal keys)
-            keys = rows[j] if r == 1 else _fold(rows[j * r : (j + 1) * r], docs.size)
-            lo, hi = containment_band_pairs(keys, positions, part, qb, qr, r, j, reach)
-            out.append(docs[lo].astype(np.int64) * n + docs[hi])
+    for first in range(0, width, COLUMN_BLOCK):  # the bands that start in these columns
+        last = min(first + COLUMN_BLOCK, width)
+        rows = _transposed(signatures, first, last, docs)
+        for r, (reach, bands) in reaches.items():
+            for j in range(-(-first // r), min(-(-last // r), bands)):
+                if (j + 1) * r <= last:
+                    columns = rows[j * r - first : (j + 1) * r - first]
+                else:  # (a band across two blocks)
+                    columns = _transposed(signatures, j * r, (j + 1) * r, docs)
+                # one row: the values themselves (fmix64 is a bijection: the same groups of equal keys)
+                keys = columns[0] if r == 1 else _fold(columns, docs.size)
+                lo, hi = containment_band_pairs(keys, positions, part, qb, qr, r, j, reach)
+                out.append(docs[lo].astype(np.int64) * n + docs[hi])
     return sorted_unique(np.concatenate(out))
 
 
-def _transposed(signatures: np.ndarray, width: int, docs: np.ndarray, chunk: int = 1024) -> np.ndarray:
-    """The first ``width`` columns of the rows ``docs`` of ``signatures``, transposed
+# signature columns transposed at once by containment_candidates (a band's columns contiguous:
+# a band key reads whole rows instead of one value of each signature), 128 bytes per document
+COLUMN_BLOCK = 16
+
+
+def _transposed(signatures: np.ndarray, first: int, last: int, docs: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """Columns ``first`` to ``last`` of the rows ``docs`` of ``signatures``, transposed
     (contiguous), copied ``chunk`` rows at a time (a whole transposed copy is 2-5x slower)."""
-    out = np.empty((width, docs.size), dtype=signatures.dtype)
+    out = np.empty((last - first, docs.size), dtype=signatures.dtype)
     every = docs.size == signatures.shape[0]
     for a in range(0, docs.size, chunk):
-        block = signatures[a : a + chunk] if every else signatures[docs[a : a + chunk]]
-        out[:, a : a + chunk] = block[:, :width].T
+        block = signatures[a : a + chunk, first:last] if every else signatures[docs[a : a + chunk], first:last]
+        out[:, a : a + chunk] = block.T
     return out
 
 
