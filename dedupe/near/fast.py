@@ -37,19 +37,28 @@ _SEP = " "
 _MAX_CODE = 0x110000
 _word_table = np.zeros(_MAX_CODE, dtype=bool)
 _known = np.zeros(_MAX_CODE, dtype=bool)
-# per code point: its lower-case code point if that is a word character, else 0 (code points
-# not yet seen: _UNSEEN); one gather gives the codes to hash and the word mask at once
+# per code point of the Basic Multilingual Plane: its lower-case code point if that is a word
+# character, else 0 (code points not yet seen: _UNSEEN); one gather gives the codes to hash and
+# the word mask at once. (The few code points beyond it: _lowered_beyond.)
 _UNSEEN = np.uint64(1 << 63)
-_lowered_word = np.full(_MAX_CODE, _UNSEEN, dtype=np.uint64)
+_BMP = 0x10000
+_lowered_word = np.full(_BMP, _UNSEEN, dtype=np.uint64)
+_lowered_beyond: dict = {}
+
+
+def _lowered(c: int) -> int:
+    """The lower-case code point of ``c`` if it is a word character, else 0."""
+    low = chr(c).lower()
+    low = ord(low) if len(low) == 1 else c  # (U+0130: its text is lowered before, see _prepared)
+    return low if chr(low).isalnum() or low == 95 else 0
 
 
 def _learn(codes) -> None:
-    """Fill both tables for ``codes`` (code points not seen before)."""
+    """Fill the tables for ``codes`` (code points not seen before)."""
     for c in codes:
-        low = chr(c).lower()
-        low = ord(low) if len(low) == 1 else c  # (U+0130: its text is lowered before, see _prepared)
         _word_table[c] = chr(c).isalnum() or c == 95
-        _lowered_word[c] = low if chr(low).isalnum() or low == 95 else 0
+        if c < _BMP:
+            _lowered_word[c] = _lowered(c)
         _known[c] = True
 
 
@@ -175,10 +184,18 @@ def _lowered_words(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[bool]
     values = np.empty(codes.size + 2, dtype=np.uint64)
     values[0] = values[-1] = 0
     inner = values[1:-1]
-    np.take(_lowered_word, codes, out=inner, mode="clip")  # (codes < _MAX_CODE: no clipping)
-    if not joined.isascii() and values.max() == _UNSEEN:
-        _learn(sorted_unique(codes[inner == _UNSEEN]).tolist())
-        np.take(_lowered_word, codes, out=inner, mode="clip")
+    np.take(_lowered_word, codes, out=inner, mode="clip")  # (beyond the BMP: U+FFFF's, for now)
+    if not joined.isascii():
+        if inner.max() == _UNSEEN:
+            unseen = sorted_unique(codes[inner == _UNSEEN])
+            _learn(unseen[unseen < _BMP].tolist())
+            np.take(_lowered_word, codes, out=inner, mode="clip")
+        if codes.max() >= _BMP:  # (emoji, mathematical letters, rare scripts)
+            at = np.flatnonzero(codes >= _BMP)
+            beyond = codes[at].tolist()
+            for c in set(beyond) - _lowered_beyond.keys():
+                _lowered_beyond[c] = _lowered(c)
+            inner[at] = [_lowered_beyond[c] for c in beyond]
     return values, np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), fast
 
 
