@@ -26,7 +26,7 @@ from typing import Optional
 
 import numpy as np
 
-from .hashing import MULT, fmix64
+from .hashing import MULT, fmix64, fmix64_inplace
 from ..arrays import sorted_unique
 
 MAX_SHARED = 100
@@ -41,7 +41,9 @@ def _fold(columns, n: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         acc = np.zeros(n, dtype=np.uint64)
         for column in columns:
-            acc = fmix64(acc * MULT + column)
+            acc *= MULT
+            acc += column
+            acc = fmix64_inplace(acc)
         return acc
 
 

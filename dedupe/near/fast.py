@@ -30,7 +30,7 @@ from .shingles import (
     char_codes,
     combine_ngrams,
 )
-from .hashing import MULT, fmix64
+from .hashing import MULT, fmix64, fmix64_inplace
 from ..arrays import sorted_unique
 
 _SEP = " "
@@ -234,7 +234,7 @@ def _span_hashes(prefix: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np
         lengths = (ends - starts).astype(np.uint64)
         lengths *= np.uint64(TOKEN_LEN_MULT)
         poly += lengths
-        return fmix64(poly)
+        return fmix64_inplace(poly)
 
 
 def hash_tokens(tokens) -> np.ndarray:
@@ -254,11 +254,13 @@ def _batch_ngrams(th: np.ndarray, doc_of: np.ndarray, counts: np.ndarray, n: int
     d = counts.size
     k = th.size - n + 1
     if k > 0:
-        with np.errstate(over="ignore"):
-            acc = np.zeros(k, dtype=np.uint64)
-            for i in range(n):
-                acc = acc * MULT + th[i : i + k]
-            grams = fmix64(acc ^ np.uint64(n))
+        with np.errstate(over="ignore"):  # (acc * MULT + next, from 0: in place)
+            acc = th[:k].copy()
+            for i in range(1, n):
+                acc *= MULT
+                acc += th[i : i + k]
+            acc ^= np.uint64(n)
+            grams = fmix64_inplace(acc)
         keep = doc_of[: k] == doc_of[n - 1 :]
         grams = grams[keep]
         per_doc = np.maximum(counts - n + 1, 0)
@@ -324,11 +326,12 @@ def unique_sizes(sh: Shingled) -> np.ndarray:
     if d > 2048:
         return np.concatenate([unique_sizes(_slice(sh, i, min(i + 2048, d))) for i in range(0, d, 2048)])
     per_doc = np.diff(sh.offsets)
-    doc = np.repeat(np.arange(d, dtype=np.uint64), per_doc)
-    keys = np.sort((doc << np.uint64(53)) | (sh.hashes >> np.uint64(11)))
+    keys = sh.hashes >> np.uint64(11)
+    keys |= np.repeat(np.arange(d, dtype=np.uint64) << np.uint64(53), per_doc)
+    keys.sort()  # (each document's keys stay at its offsets: its number is their top bits)
     first = np.ones(keys.size, dtype=bool)
-    first[1:] = keys[1:] != keys[:-1]
-    return np.bincount((keys[first] >> np.uint64(53)).astype(np.int64), minlength=d)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return np.diff(np.searchsorted(np.flatnonzero(first), sh.offsets))
 
 
 def _slice(sh: Shingled, a: int, b: int) -> Shingled:
