@@ -186,13 +186,14 @@ def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> 
     # the same dynamic programme and back-tracking as datasketch's _compute_best_partitions
     # (including its use of the level-p costs while back-tracking, and its zero entries)
     cost = np.zeros((n, num_part - 2))
+    cand = np.empty((n - 1, n))  # (one buffer for every level: each is n x n)
     for p in range(2, num_part):
         prev = nfps[0] if p == 2 else cost[:, p - 3]
         lo = 0 if p == 2 else p - 2
         # [u1, u] = prev[u1] + nfps[u1 + 1, u] for u1 >= lo and u >= p - 1 (nfps is already
         # inf where u1 >= u, so no mask is needed)
-        cand = prev[lo:-1, None] + nfps[lo + 1 :, p - 1 :]
-        cost[p - 1 :, p - 2] = cand.min(axis=0)
+        level = np.add(prev[lo:-1, None], nfps[lo + 1 :, p - 1 :], out=cand[: n - 1 - lo, : n - p + 1])
+        cost[p - 1 :, p - 2] = level.min(axis=0)
 
     def best(level: np.ndarray, first: int, u: int) -> int:
         u1 = np.arange(first, u)
