@@ -62,7 +62,7 @@ def _learn(codes) -> None:
         _known[c] = True
 
 
-_learn(range(128))
+_learn([*range(128), _BMP - 1])  # (U+FFFF: where the take puts code points beyond the BMP, fixed after)
 _powers = np.ones(1, dtype=np.uint64)
 _inverse_powers = np.ones(1, dtype=np.uint64)
 _BASE_INV = pow(TOKEN_BASE, -1, 1 << 64)
