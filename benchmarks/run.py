@@ -26,8 +26,9 @@ p. (``--sections p``) section a's pipelines each run as its own process, as a us
    interpreter start-up, imports and output included: ``dedupe dedup FILE --out kept.jsonl
    --dropped dropped.jsonl --workers 1`` against ``python benchmarks/run.py --pipeline NAME FILE
    OUT`` for datasketch's ``update`` loop and rensa, on the same corpus of ``--process-docs``
-   articles: wall and CPU seconds (median of ``--process-runs``; the datasketch loop once),
-   documents per second and dedupe's ratio to each.
+   articles: wall and CPU seconds (median of ``--process-runs``, the pipelines taking turns;
+   the datasketch loop once), documents per second and dedupe's ratio to each; with
+   ``--process-baseline ROOT``, another checkout's ``dedupe dedup`` too, in the same turns.
 r. (only when asked: ``--sections r``) ``dedupe dedup`` with the local engine against
    ``--engine ray`` at each of ``--sizes`` (``benchmarks/ray_engine.py``).
 
@@ -49,6 +50,7 @@ import tempfile
 import time
 import unicodedata
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
@@ -333,31 +335,40 @@ PIPELINES = {
 }
 
 
-def process_time(cmd: list[str]) -> tuple[float, float]:
+def process_time(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     """Wall and CPU seconds (user + sys, children included) of ``cmd`` as its own process."""
-    proc = subprocess.run(["/usr/bin/time", "-f", "%e %U %S", *cmd], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(["/usr/bin/time", "-f", "%e %U %S", *cmd], capture_output=True, text=True, cwd=cwd)
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr}")
     wall, user, sys_s = proc.stderr.strip().splitlines()[-1].split()
     return float(wall), float(user) + float(sys_s)
 
 
-def as_processes(path: Path, runs: int) -> list[str]:
-    """Section p: each pipeline of section a as its own process on the same corpus."""
+def as_processes(path: Path, runs: int, baseline: Optional[Path] = None) -> list[str]:
+    """Section p: each pipeline of section a as its own process on the same corpus, the
+    pipelines taking turns run by run (the machine's speed drifts: each pipeline's runs are
+    spread over the same minutes). ``baseline``: another checkout whose ``dedupe dedup`` runs
+    too (``python -m dedupe`` in its folder imports its ``dedupe``), in a row of its own."""
     docs = sum(1 for _ in open(path, "rb"))
-    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        commands = [
-            ("dedupe dedup --workers 1", [sys.executable, "-m", "dedupe", "dedup", str(path), "--out", f"{tmp}/kept.jsonl",
-                                          "--dropped", f"{tmp}/dropped.jsonl", "--workers", "1", "-q"], runs),
-            ("rensa RMinHash + Python shingling", [sys.executable, __file__, "--pipeline", "rensa", str(path), tmp], runs),
+        def dedup(root: Path) -> list:
+            return [sys.executable, "-m", "dedupe", "dedup", str(path), "--out", f"{tmp}/kept.jsonl",
+                    "--dropped", f"{tmp}/dropped.jsonl", "--workers", "1", "-q"]
+
+        commands = [("dedupe dedup --workers 1", dedup(ROOT), ROOT, runs)]
+        if baseline is not None:
+            commands.append((f"dedupe dedup --workers 1 ({baseline})", dedup(baseline), baseline, runs))
+        commands += [
+            ("rensa RMinHash + Python shingling", [sys.executable, __file__, "--pipeline", "rensa", str(path), tmp], ROOT, runs),
             ("datasketch MinHash.update per shingle",
-             [sys.executable, __file__, "--pipeline", "datasketch-update", str(path), tmp], 1),
+             [sys.executable, __file__, "--pipeline", "datasketch-update", str(path), tmp], ROOT, 1),
         ]
-        for name, cmd, n in commands:
-            times = [process_time(cmd) for _ in range(n)]
-            wall, cpu = (float(np.median(v)) for v in zip(*times))
-            rows.append((name, wall, cpu, n))
+        times: list = [[] for _ in commands]
+        for r in range(runs):
+            for k, (_, cmd, cwd, n) in enumerate(commands):
+                if r < n:
+                    times[k].append(process_time(cmd, cwd))
+    rows = [(name, *(float(np.median(v)) for v in zip(*t)), n) for (name, _, _, n), t in zip(commands, times)]
     out = [
         f"**p. Each pipeline as its own process (start-up, imports and output included), {docs:,} generated "
         f"articles ({path.stat().st_size / 1e6:.1f} MB), one core.**\n",
@@ -368,6 +379,11 @@ def as_processes(path: Path, runs: int) -> list[str]:
     for name, wall, cpu, n in rows:
         out.append(f"| {name} | {n} | {wall:.2f} | {cpu:.2f} | {docs / wall:,.0f} | {docs / cpu:,.0f} | "
                    f"{wall / wall0:.1f} | {cpu / cpu0:.1f} |")
+    if baseline is not None:  # the competitors against the baseline's dedupe too
+        wall1, cpu1 = rows[1][1], rows[1][2]
+        out.append("")
+        out.append("Against the baseline's dedupe: " + "; ".join(
+            f"{name} {wall / wall1:.2f}x (wall), {cpu / cpu1:.2f}x (CPU)" for name, wall, cpu, _ in rows[2:]))
     out.append("")
     return out
 
@@ -388,6 +404,8 @@ def main(argv=None):
     ap.add_argument("--sections", default="abc", help="a, b, c, d (full scan), p (pipelines as processes), r (ray)")
     ap.add_argument("--process-docs", type=int, default=20000, help="corpus size for section p")
     ap.add_argument("--process-runs", type=int, default=3, help="runs of dedupe and rensa in section p (median)")
+    ap.add_argument("--process-baseline", help="section p: another checkout (its root folder) whose dedupe dedup runs too, "
+                    "taking turns with this one's")
     ap.add_argument("--full-sizes", default="1000,10000", help="generated corpus sizes for section d (1000000 is ~3 GB)")
     ap.add_argument("--full-mode", choices=("news", "pool"), default="news",
                     help="benchmarks/generate.py mode of section d's corpora (news: reuse per article constant)")
@@ -454,7 +472,8 @@ def main(argv=None):
         out += start_up(paths[-1]) if paths else []
         out += full_scan(paths, [int(w) for w in args.full_workers.split(",")], args.full_stages.split(","))
     if "p" in args.sections:
-        out += as_processes(corpus(data, args.process_docs), args.process_runs)
+        baseline = Path(args.process_baseline).resolve() if args.process_baseline else None
+        out += as_processes(corpus(data, args.process_docs), args.process_runs, baseline)
     if "r" in args.sections:  # local against --engine ray (benchmarks/ray_engine.py)
         import ray_engine
 

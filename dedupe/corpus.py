@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 
 import numpy as np
 
-from .io.readers.reread import read_record
+from .io.readers.reread import read_record, read_records
 from .model import Document, DocumentResult, Source
 
 
@@ -146,6 +146,23 @@ class Corpus:
 
     def text(self, key) -> str:
         return self._record(self._i(key))[0]
+
+    def texts_of(self, indexes) -> list[str]:
+        """The texts at ``indexes`` (ints), those read again from one file read with the file
+        opened once (not through the cache: a stage that asks for many texts at once, the
+        near-duplicates' verification, holds them itself)."""
+        out: dict = {}
+        files: dict = {}
+        for i in indexes:
+            record = self._held.get(i) or self._cache.get(i)
+            if record is not None:
+                out[i] = record[0]
+            else:
+                files.setdefault(self._paths[i], []).append(i)
+        for path, part in files.items():
+            for i, (text, _) in zip(part, read_records(path, [self._source(i) for i in part])):
+                out[i] = text
+        return [out[i] for i in indexes]
 
     def texts(self) -> "CorpusTexts":
         """A read-only mapping id -> text, reading texts only when asked."""

@@ -160,3 +160,34 @@ def test_jsonl_loads_equals_json_loads():
         except json.JSONDecodeError as e:
             got = ("error", e.msg, e.colno)
         assert repr(got) == repr(expected), line
+
+
+def test_jsonl_records_with_orjson_equal_those_without(monkeypatch):
+    # orjson (the fast extra) decodes a line only when it surely gives what json gives; any
+    # other line is decoded and reported by json as before
+    import pytest
+
+    from dedupe.io.readers import jsonl
+
+    if jsonl._orjson_loads is None:
+        pytest.skip("orjson not installed")
+    big = 123456789012345678901234567890
+    lines = [b'{"id": 1, "text": "plain"}\n', b'{"id": %d, "text": "big id"}\n' % big,
+             b'{"id": "n", "text": "x", "score": -%d}\n' % big, b'{"id": "f", "text": "x", "v": [1.5, {"w": 1e300}]}\n',
+             b'{"id": "nan", "text": "x", "v": NaN}\n', b'{"id": "inf", "text": "x", "v": 1e400}\n',
+             b'{"id": "s", "text": "\\ud800 lone"}\n', b'{"id": "pair", "text": "\\ud83d\\ude00 \\u00e9"}\n',
+             b'{"id": "dup", "text": "a", "text": "b"}\n', b'{"id": "ctl", "text": "a\x01b"}\n',
+             b'{"id": "utf", "text": "\xff"}\n', b'{"id": "t", "text": "x"} x\n', b'  {"id": "ws", "text": "y"} \r\n',
+             b'[1, 2]\n', b'"s"\n', b'{"id": "deep", "text": "z", "v": ' + b"[" * 1100 + b"]" * 1100 + b"}\n",
+             b'{"id": "u64", "text": "x", "v": 18446744073709551615, "w": -9223372036854775808}\n',
+             b' \t\n', b'\n', b'{"id": "last", "text": "\xc3\xa9t\xc3\xa9"}']
+
+    def read():
+        return [repr(item) for item in jsonl.read_stream(lines, "f.jsonl", "id", "text", seekable=True)]
+
+    fast = read()
+    monkeypatch.setattr(jsonl, "_orjson_loads", None)
+    assert fast == read()
+    assert jsonl.record_of(lines[1]) is None and jsonl.record_of(lines[0]) is None  # (orjson off)
+    monkeypatch.undo()
+    assert jsonl.record_of(lines[0]) == {"id": 1, "text": "plain"} and jsonl.record_of(lines[1]) is None

@@ -93,3 +93,17 @@ def test_sketches_do_not_depend_on_sub_batches(monkeypatch):
     parts = sketch.sketch_batch((texts, settings))
     for name in ("words", "sizes", "signatures"):
         assert np.array_equal(getattr(whole, name), getattr(parts, name))
+
+
+def test_one_gather_equals_lowering_then_word_mask():
+    # shingle_batch lowers by a table and masks non-word characters in one gather: over
+    # every code point (and texts lowered by str.lower first), the same code points as
+    # _normalise_batch's lowering, where _is_word holds, and 0 elsewhere
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    texts = [everything[i : i + 5000] for i in range(0, len(everything), 5000)]
+    texts += ["\u03a3\u039f\u03a3 word \u0130", "", "plain TEXT"]
+    values, lengths, fast_count = fast._lowered_words(texts)
+    codes, lengths0, fast0 = fast._normalise_batch(texts)
+    assert values[0] == values[-1] == 0 and lengths.tolist() == lengths0 and fast_count == fast0
+    expected = np.where(fast._is_word(codes), codes, 0).astype(np.uint64)
+    assert np.array_equal(values[1:-1], expected)

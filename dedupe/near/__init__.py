@@ -160,7 +160,7 @@ def find_clusters(
     """
     ids, signatures = corpus.ids, corpus.signatures
     chars = [r.chars for r in corpus.results]
-    shingles = ShingleCache(lambda part: [corpus.text(i) for i in part], config)
+    shingles = ShingleCache(corpus.texts_of, config)
     uf = UnionFind()
     sizes_arr = np.asarray(corpus.sizes, dtype=np.int64)
     indexed = sizes_arr.copy()

@@ -26,17 +26,24 @@ from typing import Optional
 
 import numpy as np
 
-from .hashing import MULT, fmix64
+from .hashing import MULT, fmix64, fmix64_inplace
 from ..arrays import sorted_unique
 
 MAX_SHARED = 100
 
 
 def band_key(signatures: np.ndarray, start: int, end: int) -> np.ndarray:
+    return _fold((signatures[:, c] for c in range(start, end)), signatures.shape[0])
+
+
+def _fold(columns, n: int) -> np.ndarray:
+    """The band keys of ``n`` documents from their band's columns of hash values, in order."""
     with np.errstate(over="ignore"):
-        acc = np.zeros(signatures.shape[0], dtype=np.uint64)
-        for c in range(start, end):
-            acc = fmix64(acc * MULT + signatures[:, c])
+        acc = np.zeros(n, dtype=np.uint64)
+        for column in columns:
+            acc *= MULT
+            acc += column
+            acc = fmix64_inplace(acc)
         return acc
 
 
@@ -179,13 +186,14 @@ def optimal_partitions(sizes: np.ndarray, counts: np.ndarray, num_part: int) -> 
     # the same dynamic programme and back-tracking as datasketch's _compute_best_partitions
     # (including its use of the level-p costs while back-tracking, and its zero entries)
     cost = np.zeros((n, num_part - 2))
+    cand = np.empty((n - 1, n))  # (one buffer for every level: each is n x n)
     for p in range(2, num_part):
         prev = nfps[0] if p == 2 else cost[:, p - 3]
         lo = 0 if p == 2 else p - 2
         # [u1, u] = prev[u1] + nfps[u1 + 1, u] for u1 >= lo and u >= p - 1 (nfps is already
         # inf where u1 >= u, so no mask is needed)
-        cand = prev[lo:-1, None] + nfps[lo + 1 :, p - 1 :]
-        cost[p - 1 :, p - 2] = cand.min(axis=0)
+        level = np.add(prev[lo:-1, None], nfps[lo + 1 :, p - 1 :], out=cand[: n - 1 - lo, : n - p + 1])
+        cost[p - 1 :, p - 2] = level.min(axis=0)
 
     def best(level: np.ndarray, first: int, u: int) -> int:
         u1 = np.arange(first, u)
@@ -255,12 +263,14 @@ def containment_bands(threshold: float, num_perm: int, weights) -> list[tuple[in
     return [(r, j) for r in sorted_unique(params[:, 1]).tolist() for j in range(int(params[params[:, 1] == r, 0].max()))]
 
 
-def containment_band_pairs(keys, docs, part, qb, qr, r: int, j: int) -> tuple[np.ndarray, np.ndarray]:
+def containment_band_pairs(keys, docs, part, qb, qr, r: int, j: int, reach=None) -> tuple[np.ndarray, np.ndarray]:
     """``(lo, hi)``: the pairs (values of ``docs``) that a containment query finds in band
     ``(r, j)``, from the band's ``keys`` and the documents' :meth:`Ensemble.queries`. The
     same function runs over a whole signature array (:func:`containment_candidates`) and
-    over one key partition of a distributed run (a key's documents are all in one)."""
-    reach = np.where(qr == r, qb, 0).max(axis=0)  # bands with r rows a document's queries read
+    over one key partition of a distributed run (a key's documents are all in one).
+    ``reach``: :func:`_reach` of ``r``, when found already."""
+    if reach is None:
+        reach = _reach(qb, qr, r)
     los, his = [np.zeros(0, dtype=docs.dtype)], [np.zeros(0, dtype=docs.dtype)]
     for a, b in _query_matches(keys, np.flatnonzero(reach > j)):
         pb = part[b]
@@ -285,13 +295,44 @@ def containment_candidates(
         if found is not None:
             return found
     out = [np.zeros(0, dtype=np.int64)]
-    for r in sorted_unique(qr).tolist():
-        reach = np.where(qr == r, qb, 0).max(axis=0)
-        for j in range(int(reach.max())):
-            keys = _band_key_of(signatures, docs, j * r, (j + 1) * r)
-            lo, hi = containment_band_pairs(keys, np.arange(docs.size), part, qb, qr, r, j)
-            out.append(docs[lo].astype(np.int64) * n + docs[hi])
+    reaches = {r: (reach, int(reach.max())) for r in sorted_unique(qr).tolist() for reach in [_reach(qb, qr, r)]}
+    width = max((bands * r for r, (_, bands) in reaches.items()), default=0)
+    positions = np.arange(docs.size)
+    for first in range(0, width, COLUMN_BLOCK):  # the bands that start in these columns
+        last = min(first + COLUMN_BLOCK, width)
+        rows = _transposed(signatures, first, last, docs)
+        for r, (reach, bands) in reaches.items():
+            for j in range(-(-first // r), min(-(-last // r), bands)):
+                if (j + 1) * r <= last:
+                    columns = rows[j * r - first : (j + 1) * r - first]
+                else:  # (a band across two blocks)
+                    columns = _transposed(signatures, j * r, (j + 1) * r, docs)
+                # one row: the values themselves (fmix64 is a bijection: the same groups of equal keys)
+                keys = columns[0] if r == 1 else _fold(columns, docs.size)
+                lo, hi = containment_band_pairs(keys, positions, part, qb, qr, r, j, reach)
+                out.append(docs[lo].astype(np.int64) * n + docs[hi])
     return sorted_unique(np.concatenate(out))
+
+
+# signature columns transposed at once by containment_candidates (a band's columns contiguous:
+# a band key reads whole rows instead of one value of each signature), 128 bytes per document
+COLUMN_BLOCK = 16
+
+
+def _transposed(signatures: np.ndarray, first: int, last: int, docs: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """Columns ``first`` to ``last`` of the rows ``docs`` of ``signatures``, transposed
+    (contiguous), copied ``chunk`` rows at a time (a whole transposed copy is 2-5x slower)."""
+    out = np.empty((last - first, docs.size), dtype=signatures.dtype)
+    every = docs.size == signatures.shape[0]
+    for a in range(0, docs.size, chunk):
+        block = signatures[a : a + chunk, first:last] if every else signatures[docs[a : a + chunk], first:last]
+        out[:, a : a + chunk] = block.T
+    return out
+
+
+def _reach(qb: np.ndarray, qr: np.ndarray, r: int) -> np.ndarray:
+    """Per document, the number of bands of ``r`` rows its containment queries read."""
+    return np.where(qr == r, qb, 0).max(axis=0)
 
 
 def _containment_all_bands(signatures: np.ndarray, docs: np.ndarray, part, qb, qr) -> Optional[np.ndarray]:
@@ -301,7 +342,7 @@ def _containment_all_bands(signatures: np.ndarray, docs: np.ndarray, part, qb, q
     n, d = signatures.shape[0], docs.size
     keys, rows, band, reaches = [], [], [], []
     for r in sorted_unique(qr).tolist():
-        reach = np.where(qr == r, qb, 0).max(axis=0)  # bands with r rows a document's queries read
+        reach = _reach(qb, qr, r)  # bands with r rows a document's queries read
         if reach.max() <= 0:
             continue
         keys.append(_keys_by_band(signatures, docs, int(reach.max()), r))

@@ -30,16 +30,39 @@ from .shingles import (
     char_codes,
     combine_ngrams,
 )
-from .hashing import MULT, fmix64
+from .hashing import MULT, fmix64, fmix64_inplace
 from ..arrays import sorted_unique
 
 _SEP = " "
 _MAX_CODE = 0x110000
 _word_table = np.zeros(_MAX_CODE, dtype=bool)
 _known = np.zeros(_MAX_CODE, dtype=bool)
-for _c in range(128):
-    _word_table[_c] = chr(_c).isalnum() or _c == 95
-    _known[_c] = True
+# per code point of the Basic Multilingual Plane: its lower-case code point if that is a word
+# character, else 0 (code points not yet seen: _UNSEEN); one gather gives the codes to hash and
+# the word mask at once. (The few code points beyond it: _lowered_beyond.)
+_UNSEEN = np.uint64(1 << 63)
+_BMP = 0x10000
+_lowered_word = np.full(_BMP, _UNSEEN, dtype=np.uint64)
+_lowered_beyond: dict = {}
+
+
+def _lowered(c: int) -> int:
+    """The lower-case code point of ``c`` if it is a word character, else 0."""
+    low = chr(c).lower()
+    low = ord(low) if len(low) == 1 else c  # (U+0130: its text is lowered before, see _prepared)
+    return low if chr(low).isalnum() or low == 95 else 0
+
+
+def _learn(codes) -> None:
+    """Fill the tables for ``codes`` (code points not seen before)."""
+    for c in codes:
+        _word_table[c] = chr(c).isalnum() or c == 95
+        if c < _BMP:
+            _lowered_word[c] = _lowered(c)
+        _known[c] = True
+
+
+_learn([*range(128), _BMP - 1])  # (U+FFFF: where the take puts code points beyond the BMP, fixed after)
 _powers = np.ones(1, dtype=np.uint64)
 _inverse_powers = np.ones(1, dtype=np.uint64)
 _BASE_INV = pow(TOKEN_BASE, -1, 1 << 64)
@@ -94,10 +117,7 @@ def _is_word(codes: np.ndarray) -> np.ndarray:
     high = codes[codes >= 128]
     if high.size:
         new = sorted_unique(high)
-        new = new[~_known[new]]
-        for c in new.tolist():
-            _word_table[c] = chr(c).isalnum()
-            _known[c] = True
+        _learn(new[~_known[new]].tolist())
     return _word_table[codes]
 
 
@@ -118,6 +138,23 @@ def lowers_in_place(text: str) -> bool:
     return unicodedata.is_normalized("NFKC", text) and _SPECIAL_UPPER[0] not in text and _SPECIAL_UPPER[1] not in text
 
 
+def _prepared(texts: list[str]) -> tuple[list[str], list[bool]]:
+    """Each text NFKC-normalised, and per text whether its word count can be taken from its
+    tokens (NFKC left it unchanged and it lowers code point by code point: it has neither of
+    the two code points set apart; checked over all code points in the tests)."""
+    nfkc = [_nfkc(t) for t in texts]
+    fast = [a is b and _SPECIAL_UPPER[0] not in a and _SPECIAL_UPPER[1] not in a for a, b in zip(nfkc, texts)]
+    return nfkc, fast
+
+
+def _code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` (uint32): numpy's own copy of a str (its UCS-4 array)
+    widens the text in one loop, ~3x as fast as the UTF-32 codec for a sub-batch."""
+    if len(text) > 1 << 22:  # (a very long text: the codec, without a second copy)
+        return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return np.array(text).reshape(1).view(np.uint32)[: len(text)]
+
+
 def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool]]:
     """The code points of the batch's NFKC-normalised, lower-cased texts joined by a space,
     each text's length, and per text whether its word count can be taken from its tokens
@@ -126,14 +163,40 @@ def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool
     Lower-casing is ``str.lower``, text by text (U+0130 grows when lowered; U+03A3 depends
     on its context; a text with either does not take its word count from its tokens).
     """
-    nfkc = [_nfkc(t) for t in texts]
-    # a text lowers code point by code point unless it has one of the two code points set
-    # apart (checked over all code points in the tests); lowering text by text keeps the
-    # fast path of ASCII texts
-    fast = [a is b and _SPECIAL_UPPER[0] not in a and _SPECIAL_UPPER[1] not in a for a, b in zip(nfkc, texts)]
+    nfkc, fast = _prepared(texts)
     lowered = [t.lower() for t in nfkc]
-    codes = np.frombuffer(_SEP.join(lowered).encode("utf-32-le"), dtype=np.uint32)
-    return codes, [len(t) for t in lowered], fast
+    return _code_points(_SEP.join(lowered)), [len(t) for t in lowered], fast
+
+
+def _lowered_words(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[bool]]:
+    """``_normalise_batch`` in one gather: ``values[1 + i]`` is the i-th code point of the
+    joined normalised, lower-cased texts if it is a word character, else 0, between two
+    zeros (uint64); each text's length; the word-count flags.
+
+    A text that lowers code point by code point is lowered by the table (``str.lower`` of
+    it is its code points lowered one by one), the others by ``str.lower`` first (the
+    table leaves a lowered code point as it is: lowering is idempotent, checked over all
+    code points in the tests)."""
+    nfkc, fast = _prepared(texts)
+    parts = [t if f else t.lower() for t, f in zip(nfkc, fast)]
+    joined = _SEP.join(parts)
+    codes = _code_points(joined)
+    values = np.empty(codes.size + 2, dtype=np.uint64)
+    values[0] = values[-1] = 0
+    inner = values[1:-1]
+    np.take(_lowered_word, codes, out=inner, mode="clip")  # (beyond the BMP: U+FFFF's, for now)
+    if not joined.isascii():
+        if inner.max() == _UNSEEN:
+            unseen = sorted_unique(codes[inner == _UNSEEN])
+            _learn(unseen[unseen < _BMP].tolist())
+            np.take(_lowered_word, codes, out=inner, mode="clip")
+        if codes.max() >= _BMP:  # (emoji, mathematical letters, rare scripts)
+            at = np.flatnonzero(codes >= _BMP)
+            beyond = codes[at].tolist()
+            for c in set(beyond) - _lowered_beyond.keys():
+                _lowered_beyond[c] = _lowered(c)
+            inner[at] = [_lowered_beyond[c] for c in beyond]
+    return values, np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), fast
 
 
 def _word_count(text: str, tokens: int, fast: bool) -> int:
@@ -151,16 +214,27 @@ def _word_count(text: str, tokens: int, fast: bool) -> int:
 
 def token_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Polynomial hashes (as :func:`~dedupe.near.shingles.token_hash`) of ``codes[s:e]``."""
-    pw, ipw = _powers_upto(codes.size + 1)
+    pw, _ = _powers_upto(codes.size + 1)
     with np.errstate(over="ignore"):
         prefix = np.empty(codes.size + 1, dtype=np.uint64)
         prefix[0] = 0
         # products and prefix sums written in place (no temporary the size of the batch)
         np.multiply(codes, pw[: codes.size], out=prefix[1:], dtype=np.uint64)
         np.cumsum(prefix[1:], out=prefix[1:])
-        poly = (prefix[ends] - prefix[starts]) * ipw[starts]
+    return _span_hashes(prefix, starts, ends)
+
+
+def _span_hashes(prefix: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The token hashes of the spans ``[s, e)`` from the prefix sums of ``c_k * BASE**k``."""
+    _, ipw = _powers_upto(prefix.size)
+    with np.errstate(over="ignore"):
+        poly = prefix[ends]
+        poly -= prefix[starts]
+        poly *= ipw[starts]
         lengths = (ends - starts).astype(np.uint64)
-        return fmix64(poly + lengths * np.uint64(TOKEN_LEN_MULT))
+        lengths *= np.uint64(TOKEN_LEN_MULT)
+        poly += lengths
+        return fmix64_inplace(poly)
 
 
 def hash_tokens(tokens) -> np.ndarray:
@@ -180,11 +254,13 @@ def _batch_ngrams(th: np.ndarray, doc_of: np.ndarray, counts: np.ndarray, n: int
     d = counts.size
     k = th.size - n + 1
     if k > 0:
-        with np.errstate(over="ignore"):
-            acc = np.zeros(k, dtype=np.uint64)
-            for i in range(n):
-                acc = acc * MULT + th[i : i + k]
-            grams = fmix64(acc ^ np.uint64(n))
+        with np.errstate(over="ignore"):  # (acc * MULT + next, from 0: in place)
+            acc = th[:k].copy()
+            for i in range(1, n):
+                acc *= MULT
+                acc += th[i : i + k]
+            acc ^= np.uint64(n)
+            grams = fmix64_inplace(acc)
         keep = doc_of[: k] == doc_of[n - 1 :]
         grams = grams[keep]
         per_doc = np.maximum(counts - n + 1, 0)
@@ -206,16 +282,21 @@ def shingle_batch(texts: list[str], ngram: int = 5, kind: str = "word") -> Shing
     """Shingle hashes and word counts of every text of the batch."""
     if kind != "word":
         return _char_batch(texts, ngram)
-    codes, lengths, fast_count = _normalise_batch(texts)
-    lengths = np.array(lengths, dtype=np.int64)
-    word = _is_word(codes)
-    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    values, lengths, fast_count = _lowered_words(texts)
+    word = values != 0
+    # a word's first and last code point: where the mask changes (a zero at both ends, so the
+    # changes alternate: start, end, start, ...), as offsets into the joined texts
+    change = np.flatnonzero(word[1:] != word[:-1])
+    starts, ends = change[0::2].copy(), change[1::2].copy()
     doc_starts = np.cumsum(lengths + 1) - (lengths + 1)  # (one per text: none for no text)
-    doc_of = np.searchsorted(doc_starts, starts, side="right") - 1
-    counts = np.bincount(doc_of, minlength=len(texts))
-    th = token_hashes(codes, starts, ends)  # uint32 codes: promoted to uint64 in the product
+    counts = np.diff(np.searchsorted(starts, doc_starts), append=starts.size)
+    doc_of = np.repeat(np.arange(len(texts)), counts)
+    n = values.size - 2
+    pw, _ = _powers_upto(n + 1)
+    with np.errstate(over="ignore"):  # prefix sums of c_k * BASE**k, in place
+        np.multiply(values[1:-1], pw[:n], out=values[1:-1])
+        prefix = np.cumsum(values[:-1], out=values[:-1])
+    th = _span_hashes(prefix, starts, ends)
     grams, per_doc = _batch_ngrams(th, doc_of, counts, ngram)
     words = np.array(
         [_word_count(t, c, f) for t, c, f in zip(texts, counts.tolist(), fast_count)], dtype=np.int64
@@ -245,11 +326,12 @@ def unique_sizes(sh: Shingled) -> np.ndarray:
     if d > 2048:
         return np.concatenate([unique_sizes(_slice(sh, i, min(i + 2048, d))) for i in range(0, d, 2048)])
     per_doc = np.diff(sh.offsets)
-    doc = np.repeat(np.arange(d, dtype=np.uint64), per_doc)
-    keys = np.sort((doc << np.uint64(53)) | (sh.hashes >> np.uint64(11)))
+    keys = sh.hashes >> np.uint64(11)
+    keys |= np.repeat(np.arange(d, dtype=np.uint64) << np.uint64(53), per_doc)
+    keys.sort()  # (each document's keys stay at its offsets: its number is their top bits)
     first = np.ones(keys.size, dtype=bool)
-    first[1:] = keys[1:] != keys[:-1]
-    return np.bincount((keys[first] >> np.uint64(53)).astype(np.int64), minlength=d)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return np.diff(np.searchsorted(np.flatnonzero(first), sh.offsets))
 
 
 def _slice(sh: Shingled, a: int, b: int) -> Shingled:

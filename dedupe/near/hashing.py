@@ -21,12 +21,35 @@ _FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A8
 def fmix64(h: np.ndarray) -> np.ndarray:
     """MurmurHash3's 64-bit finalizer, a bijection on uint64 (element-wise, wraps)."""
     s, m1, m2 = _FMIX64
-    h = h ^ (h >> s)
-    h = h * m1
-    h = h ^ (h >> s)
-    h = h * m2
-    h = h ^ (h >> s)
-    return h
+    if type(h) is not np.ndarray or h.dtype != np.uint64 or not h.ndim:
+        h = h ^ (h >> s)
+        h = h * m1
+        h = h ^ (h >> s)
+        h = h * m2
+        h = h ^ (h >> s)
+        return h
+    x = h >> s
+    x ^= h
+    return _mix_rest(x, None)
+
+
+def fmix64_inplace(x: np.ndarray) -> np.ndarray:
+    """:func:`fmix64` of ``x`` (a uint64 array the caller owns) written over it, with one
+    temporary array instead of eight."""
+    t = x >> _FMIX64[0]
+    x ^= t
+    return _mix_rest(x, t)
+
+
+def _mix_rest(x: np.ndarray, t) -> np.ndarray:
+    s, m1, m2 = _FMIX64
+    x *= m1
+    t = np.right_shift(x, s, out=t)
+    x ^= t
+    x *= m2
+    np.right_shift(x, s, out=t)
+    x ^= t
+    return x
 
 
 def fmix64_int(h: int) -> int:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .hashing import GOLDEN, MASK64, fmix64, fmix64_int
+from .hashing import GOLDEN, MASK64, fmix64, fmix64_inplace, fmix64_int
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
@@ -103,11 +103,14 @@ def oph_signatures(hashes, offsets, num_perm: int, seed: int) -> np.ndarray:
     d = offsets.size - 1
     k = np.uint64(num_perm)
     with np.errstate(over="ignore"):
-        mixed = fmix64(hashes ^ _seed_key(seed))
-    bins = ((mixed >> np.uint64(32)) * k >> np.uint64(32)).astype(np.int64)
-    doc = np.repeat(np.arange(d, dtype=np.int64), np.diff(offsets))
+        mixed = fmix64_inplace(hashes ^ _seed_key(seed))
+    # each value's place in ``out``: its document's row, then its bin (in place, in uint64)
+    place = mixed >> np.uint64(32)
+    place *= k
+    place >>= np.uint64(32)
+    place += np.repeat(np.arange(d, dtype=np.uint64) * k, np.diff(offsets))
     out = np.full(d * num_perm, EMPTY, dtype=np.uint64)
-    np.minimum.at(out, doc * num_perm + bins, mixed)
+    np.minimum.at(out, place.view(np.int64), mixed)  # (places < d * num_perm < 2**63)
     out = out.reshape(d, num_perm)
     filled = out != EMPTY
     nonempty = filled.any(axis=1)

@@ -14,6 +14,11 @@ from .records import to_document
 
 _decode_value = json.JSONDecoder().raw_decode  # json.loads' own decoder, without its wrapper
 
+try:  # optional (the ``fast`` extra; Apache-2.0 or MIT): a news article's line ~2x as fast
+    from orjson import loads as _orjson_loads
+except ImportError:  # pragma: no cover - the standard library's json alone
+    _orjson_loads = None
+
 
 def loads(line: str):
     """``json.loads(line)`` (same result, same errors), skipping its two whitespace regex
@@ -25,6 +30,42 @@ def loads(line: str):
     if end == len(line) or not line[end:].strip(" \t\n\r"):
         return value
     return json.loads(line)
+
+
+def record_of(raw: bytes) -> Optional[dict]:
+    """The object of one JSONL line (bytes) decoded by orjson when it is surely what
+    ``json.loads`` of the line decoded as UTF-8 gives, else None (then decode it that way:
+    the line is not an object, orjson refused it, or it has a number orjson may read
+    otherwise). orjson refuses what json refuses (invalid UTF-8, bad syntax, trailing
+    data), and also NaN, Infinity, lone surrogates and nesting beyond 1,024 levels, which
+    json reads or reports in its own words; the one thing it reads otherwise is an integer
+    beyond 64 bits, which it reads as a float: a record with an integral float that large
+    is decoded by json."""
+    if _orjson_loads is None:
+        return None
+    try:
+        value = _orjson_loads(raw)
+        return value if type(value) is dict and _exact(value) else None
+    except (ValueError, RecursionError):  # (orjson.JSONDecodeError is a ValueError)
+        return None
+
+
+_BIG = float(1 << 63)
+
+
+def _exact(value) -> bool:
+    """Whether ``value`` (a dict or list decoded by orjson) holds no float that may have been
+    an integer beyond 64 bits."""
+    for v in value.values() if type(value) is dict else value:
+        t = type(v)
+        if t is str or t is int or v is None or t is bool:
+            continue
+        if t is float:
+            if abs(v) >= _BIG and v.is_integer():
+                return False
+        elif not _exact(v):  # (a dict or a list: nothing else is decoded)
+            return False
+    return True
 
 
 def read_stream(
@@ -46,21 +87,23 @@ def read_stream(
             if wide:  # the whole stream is in another encoding: one error, not one per line
                 yield InputError(path, None, f"looks like {wide}, not UTF-8: convert it (iconv -f {wide} -t UTF-8)")
                 return
-        if not raw.strip():
+        if not raw or raw.isspace():  # (``not raw.strip()`` without a copy of the line)
             continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            yield InputError(path, lineno, f"not valid UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1}")
-            continue
-        try:
-            record = loads(line)
-        except json.JSONDecodeError as e:
-            yield InputError(path, lineno, f"malformed JSON: {e.msg} at column {e.colno}")
-            continue
-        except RecursionError:  # a line of 3,000 nested brackets is one bad line
-            yield InputError(path, lineno, "malformed JSON: nested too deeply")
-            continue
+        record = record_of(raw)
+        if record is None:
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                yield InputError(path, lineno, f"not valid UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1}")
+                continue
+            try:
+                record = loads(line)
+            except json.JSONDecodeError as e:
+                yield InputError(path, lineno, f"malformed JSON: {e.msg} at column {e.colno}")
+                continue
+            except RecursionError:  # a line of 3,000 nested brackets is one bad line
+                yield InputError(path, lineno, "malformed JSON: nested too deeply")
+                continue
         item = to_document(record, path, lineno, id_field, text_field, Source("jsonl", start, text_field) if seekable else None)
         if isinstance(item, InputError) and isinstance(record, dict) and item.message.startswith("missing "):
             missing[item.message] = missing.get(item.message, 0) + 1
@@ -84,7 +127,10 @@ def read_records_at(path: str, offsets, text_field: str) -> list[tuple[str, dict
     with open(path, "rb") as f:
         for offset in offsets:
             f.seek(offset)
-            record = json.loads(f.readline().decode("utf-8"))
+            raw = f.readline()
+            record = record_of(raw)
+            if record is None:
+                record = json.loads(raw.decode("utf-8"))
             out.append((record.pop(text_field), record))
     return out
 
