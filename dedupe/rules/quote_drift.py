@@ -35,7 +35,7 @@ from typing import Optional
 
 from ..textutil import sentences, single_sentence
 from ._lex import function_words
-from ._keyed import Excerpt, Keyed, Part, Store, run
+from ._keyed import DocIds, Excerpt, Keyed, Part, Store, run
 from .base import Rule, analysis
 from ..arrays import sorted_unique
 
@@ -113,7 +113,7 @@ class _Units(Store):
         from ..spill import Numbers
 
         self.offsets, self.words = array("q", [0]), Numbers("i")
-        self.ids: dict = {}  # document index -> id
+        self.ids = DocIds()  # document index -> id
         self.keys: set = set()  # the content words whose groups are held
         self._tables = None
 
@@ -139,7 +139,7 @@ class _Units(Store):
             self.forms += unit.form
             self.words.extend(map(number, unit.words))
             self.offsets.append(len(self.words))
-            self.ids[unit.doc] = unit.id
+            self.ids.add(unit.doc, unit.id)
 
     def tables(self) -> "_Tables":
         if self._tables is None:
