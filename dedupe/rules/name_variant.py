@@ -86,12 +86,12 @@ class _Occurrences(Store):
 
         self.groups: dict = {}  # key -> ([given names], [texts], array) or a word's number
         self.words: list = []  # the words' keys, by number
-        self.spilled = Numbers("i")  # (word number, document index, start) per occurrence
+        self.spilled = Numbers("q")  # (word number, document index, start) per occurrence (a staged run's index: 64 bits)
         self.loaded: dict = {}  # word key -> its occurrences read back, (document, start) pairs
         self.ids = DocIds()  # document index -> id
 
     def add(self, found) -> None:
-        groups, ids, words, row = self.groups, self.ids, self.words, array("i")
+        groups, ids, words, row = self.groups, self.ids, self.words, array("q")
         for key, item in found:
             if key[0] == "w":
                 index, doc_id, start = item
@@ -133,11 +133,11 @@ class _Occurrences(Store):
         wanted = sorted({self.groups[k] for k in keys if k[0] == "w" and k in self.groups and k not in self.loaded})
         if not wanted:
             return
-        wanted = np.asarray(wanted, dtype=np.int32)
+        wanted = np.asarray(wanted, dtype=np.int64)
         rows = [r[np.isin(r[:, 0], wanted)] for r in self._rows()]
-        rows = np.concatenate(rows) if rows else np.empty((0, 3), dtype=np.int32)
+        rows = np.concatenate(rows) if rows else np.empty((0, 3), dtype=np.int64)
         rows = rows[np.argsort(rows[:, 0], kind="stable")]  # (in corpus order within a word)
-        bounds = np.searchsorted(rows[:, 0], np.append(wanted, np.iinfo(np.int32).max))
+        bounds = np.searchsorted(rows[:, 0], np.append(wanted, np.iinfo(np.int64).max))
         for number, lo, hi in zip(wanted.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
             self.loaded[self.words[number]] = rows[lo:hi, 1:].reshape(-1).tolist()
 

@@ -106,7 +106,7 @@ class _Units(Store):
     def __init__(self):
         self.vocabulary: defaultdict = defaultdict()  # word -> its number, in order of first sight
         self.vocabulary.default_factory = self.vocabulary.__len__
-        self.doc, self.seq, self.start, self.end = array("q"), array("q"), array("q"), array("q")
+        self.doc, self.seq, self.start, self.end = array("q"), array("i"), array("i"), array("i")  # (a staged run's index: 64 bits)
         self.forms = bytearray()  # _DIGEST bytes per unit
         # the words of unit u: words[offsets[u]:offsets[u + 1]], in a temporary file (the words
         # of every quotation of the corpus, ~1.2 KB per article, read back a chunk at a time)
@@ -205,12 +205,12 @@ class _Tables:
         self.rank_of = {w: r for r, w in enumerate(self.vocab)}
         self.rank = np.empty(len(words), dtype=np.int32)
         self.rank[order] = np.arange(len(words), dtype=np.int32)
-        doc, seq = np.frombuffer(units.doc, dtype=np.int64), np.frombuffer(units.seq, dtype=np.int64)
+        doc, seq = np.frombuffer(units.doc, dtype=np.int64), np.frombuffer(units.seq, dtype=np.int32)
         corpus = np.lexsort((seq, doc))  # (in pass 1 the units come in corpus order)
         n = len(corpus)
         offsets = np.frombuffer(units.offsets, dtype=np.int64)
         self.doc, self.seq = doc[corpus], seq[corpus]
-        self.start, self.end = np.frombuffer(units.start, dtype=np.int64)[corpus], np.frombuffer(units.end, dtype=np.int64)[corpus]
+        self.start, self.end = np.frombuffer(units.start, dtype=np.int32)[corpus], np.frombuffer(units.end, dtype=np.int32)[corpus]
         self.lo, self.hi = offsets[:-1][corpus], offsets[1:][corpus]
         self.digests = np.frombuffer(bytes(units.forms), dtype=np.dtype([("a", "<u8"), ("b", "<u4")]))[corpus]
         self.unit_form = np.unique(self.digests, return_inverse=True)[1].reshape(-1)
