@@ -224,31 +224,40 @@ class _Tables:
         chunks = [(u0, min(n, u0 + _CHUNK)) for u0 in range(0, n, _CHUNK)]
         # (filled in place, then cut to size: at most one entry per content word)
         most = sum(int(np.count_nonzero(is_content[self.numbers.read(offsets[u0], offsets[u1])])) for u0, u1 in chunks)
-        self.content_unit, self.content_rank = np.empty(most, dtype=np.int32), np.empty(most, dtype=np.int32)
+        content_unit, self.content_rank = np.empty(most, dtype=np.int32), np.empty(most, dtype=np.int32)
         filled = 0
         for u0, u1 in chunks:
             numbers = self.numbers.read(offsets[u0], offsets[u1])
             keep = is_content[numbers]
             owner = np.repeat(position[u0:u1], np.diff(offsets[u0 : u1 + 1]))[keep]
             codes = sorted_unique(owner * size + self.rank[numbers[keep]])
-            np.floor_divide(codes, size, out=self.content_unit[filled : filled + len(codes)], casting="unsafe")
+            np.floor_divide(codes, size, out=content_unit[filled : filled + len(codes)], casting="unsafe")
             np.remainder(codes, size, out=self.content_rank[filled : filled + len(codes)], casting="unsafe")
             filled += len(codes)
-        self.content_unit.resize(filled, refcheck=False)
+        content_unit.resize(filled, refcheck=False)
         self.content_rank.resize(filled, refcheck=False)
         if n > 1 and not (corpus[1:] > corpus[:-1]).all():  # (pass 1 not in corpus order: each chunk is)
-            order = np.lexsort((self.content_rank, self.content_unit))
-            self.content_unit, self.content_rank = self.content_unit[order], self.content_rank[order]
-        self.content_ptr = np.searchsorted(self.content_unit, np.arange(n + 1))
+            order = np.lexsort((self.content_rank, content_unit))
+            content_unit, self.content_rank = content_unit[order], self.content_rank[order]
+        # (the unit of each entry is not held through pass 2: :attr:`content_unit` makes it)
+        self.content_ptr = np.searchsorted(content_unit, np.arange(n + 1))
         self._groups = self._forms = None
+
+    @property
+    def content_unit(self):
+        """The unit of each entry of ``content_rank`` (made when asked, from ``content_ptr``)."""
+        import numpy as np
+
+        return np.repeat(np.arange(len(self.content_ptr) - 1, dtype=np.int32), np.diff(self.content_ptr))
 
     def group(self, word: str):
         """The units (numbers) holding a content word, in corpus order."""
         import numpy as np
 
         if self._groups is None:
-            by_word = np.lexsort((self.content_unit, self.content_rank))
-            self._groups = self.content_unit[by_word], np.searchsorted(self.content_rank[by_word], np.arange(len(self.vocab) + 1))
+            content_unit = self.content_unit
+            by_word = np.lexsort((content_unit, self.content_rank))
+            self._groups = content_unit[by_word], np.searchsorted(self.content_rank[by_word], np.arange(len(self.vocab) + 1))
         units, ptr = self._groups
         r = self.rank_of[word]
         return units[ptr[r] : ptr[r + 1]]
@@ -558,7 +567,9 @@ def _compare_groups(groups, no_key: frozenset) -> list:
         filled += len(words)
     cols.resize(filled, refcheck=False)  # (filled in place, then cut to size: the words of no_key left out)
     indptr = np.concatenate(([0], np.cumsum(per_form)))
-    matrix = csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(forms, size))
+    # (counts of shared keys, at most a form's keys: 16 bits unless a form has more keys)
+    count = np.int16 if not forms or int(per_form.max()) < np.iinfo(np.int16).max else np.int32
+    matrix = csr_matrix((np.ones(len(cols), dtype=count), cols, indptr), shape=(forms, size))
     in_group = np.bincount(cols, minlength=size)  # key -> the forms its group holds
     transposed = matrix.T.tocsr()
     # the first and last document of each form's units: a pair of forms all in one document
