@@ -171,3 +171,47 @@ def test_boilerplate_focus_keeps_the_drafts_findings():
         focused = _keyed.collect(("boilerplate",), list(enumerate(docs)), drafts)["boilerplate"][0]
         assert len(focused) < len(_keyed.collect(("boilerplate",), list(enumerate(docs)))["boilerplate"][0])
     assert KEYED.focus is not None
+
+
+def test_name_variant_store_gives_back_the_groups():
+    """name-variant's store (its capitalised words' occurrences in a temporary file, read
+    back by key or for a set of keys at once) gives each group as a list per key holds it, in
+    corpus order, with document indexes of 64 bits (a staged run's (shard, row) keys), and
+    finds the keys holding a document of a set as the items' holders say."""
+    import random
+
+    from dedupe.rules.name_variant import _Occurrences, _collect, _holder
+    from dedupe.spill import Numbers
+
+    docs = [d for name in sorted(CORPORA) for d in CORPORA[name]()]
+    found = [pair for i, d in enumerate(docs) for pair in _collect(d, (3 << 32) + i)]
+    plain = _keyed.grouped(found)
+    store = _Occurrences()
+    store.spilled = Numbers("q", buffer=64)  # (most of them on file)
+    for at in range(0, len(found), 500):
+        store.add(found[at : at + 500])
+    assert list(store) == list(plain) and len(store.spilled) > 64
+    words = [k for k in plain if k[0] == "w"]
+    store.prefetch(words[::3])
+    def plain_item(item):  # (an Excerpt compares by identity)
+        if isinstance(item[1], tuple):
+            given, (part, start, end) = item
+            return given, part.id, part.text.text, part.text.offset, part.index, start, end
+        return item
+
+    for key, items in plain.items():
+        group = store[key]
+        assert len(group) == len(items) and list(map(plain_item, group)) == list(map(plain_item, items))
+    rng = random.Random(3)
+    mine = {(3 << 32) + i for i in rng.sample(range(len(docs)), 20)}
+    assert store.holding(mine) == {k for k, items in plain.items() if any(_holder(k, it) in mine for it in items)}
+
+
+def test_doc_ids():
+    ids = _keyed.DocIds()
+    for index, doc_id in [(1 << 40, "a"), (1 << 40, "a"), ((1 << 40) + 5, "Zürich-\udcff"), (7, "late")]:
+        ids.add(index, doc_id)
+    assert len(ids) == 3 and ids[1 << 40] == "a" and ids[(1 << 40) + 5] == "Zürich-\udcff" and ids[7] == "late"
+    assert 7 in ids and 8 not in ids
+    with pytest.raises(KeyError):
+        ids[8]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 
-from ._keyed import Store
+from ._keyed import DocIds, Store
 from ..arrays import sorted_unique
 
 PATTERNS = "\0patterns"  # the key of the pattern findings (no line key starts with a NUL)
@@ -45,7 +45,7 @@ class Lines(Store):
         self.flag = bytearray()
         self.pattern = (array("q"), array("i"), array("i"), array("i"), bytearray())  # doc, seq, start, end, name
         self.names: list = []  # the patterns' names, numbered in order of first sight
-        self.ids: dict = {}  # document index -> id
+        self.ids = DocIds()  # document index -> id
         self._keys = None
 
     def add(self, found) -> None:
@@ -53,8 +53,7 @@ class Lines(Store):
         ids = self.ids
         for key, item in found:
             index, doc_id, kind, seq, start, end, *rest = item
-            if index not in ids:
-                ids[index] = doc_id
+            ids.add(index, doc_id)
             if kind == 0:
                 name = rest[0]
                 if name not in self.names:

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
 
-from ._keyed import Excerpt, Keyed, Part, Store, run
+from ._keyed import DocIds, Excerpt, Keyed, Part, Store, run
 from ._lex import fold, given_name, native_spelling, zipf_en
 from ._people import lexicon_gender, stopwords, strip_possessive
 from ._variants import candidate_neighbours, candidate_pairs, may_vary, sketch, variant_reason
@@ -73,26 +73,33 @@ def _occurrence(doc, index: int, start: int, end: int) -> tuple:
 
 class _Occurrences(Store):
     """name-variant's pass-1 items grouped by key (``Keyed.store``): key -> its items, in
-    corpus order, as a mapping whose keys are sorted. Held as arrays per key (a capitalised
-    word's occurrences as (document, start) numbers; a surname's mentions as their given
-    names, texts and (document, start, end) numbers), the ids per document, instead of a
-    tuple and an excerpt per item: every occurrence of the corpus is held until pass 2. A
-    group read by key is a sequence that makes its items when read (:class:`_Group`)."""
+    corpus order, as a mapping whose keys are sorted. A surname's mentions are held as its
+    given names, texts and (document, start, end) numbers; a capitalised word's occurrences,
+    most of the items and needed in pass 2 only for the few forms in a group of variants,
+    are kept in a temporary file as (word number, document, start), read back for those forms
+    only (:meth:`prefetch`), so that what stays in memory is the words, not their
+    occurrences. A group read by key is a sequence that makes its items when read
+    (:class:`_Group`)."""
 
     def __init__(self):
-        self.groups: dict = {}  # key -> ([given names], [texts], array) or array
-        self.ids: dict = {}  # document index -> id
+        from ..spill import Numbers
+
+        self.groups: dict = {}  # key -> ([given names], [texts], array) or a word's number
+        self.words: list = []  # the words' keys, by number
+        self.spilled = Numbers("q")  # (word number, document index, start) per occurrence (a staged run's index: 64 bits)
+        self.loaded: dict = {}  # word key -> its occurrences read back, (document, start) pairs
+        self.ids = DocIds()  # document index -> id
 
     def add(self, found) -> None:
-        groups, ids = self.groups, self.ids
+        groups, ids, words, row = self.groups, self.ids, self.words, array("q")
         for key, item in found:
             if key[0] == "w":
                 index, doc_id, start = item
-                numbers = groups.get(key)
-                if numbers is None:
-                    numbers = groups[key] = array("q")
-                numbers.append(index)
-                numbers.append(start)
+                number = groups.get(key)
+                if number is None:
+                    number = groups[key] = len(words)
+                    words.append(key)
+                row.extend((number, index, start))
             else:
                 given, (part, start, end) = item
                 index, doc_id = part.index, part.id
@@ -102,32 +109,70 @@ class _Occurrences(Store):
                 group[0].append(sys.intern(given))
                 group[1].append(sys.intern(part.text.text))
                 group[2].extend((index, start, end))
-            if index not in ids:
-                ids[index] = doc_id
+            ids.add(index, doc_id)
+        self.spilled.extend(row)
+        self.loaded.clear()
 
     def held_keys(self) -> dict:
         return self.groups
 
     def __getitem__(self, key: str) -> "_Group":
-        return _Group(key, self.groups[key], self.ids)
+        return _Group(key, self.groups[key], self)
+
+    def _rows(self):
+        """The spilled occurrences, a chunk at a time, as arrays of (word, document, start) rows."""
+        step = 3 * (1 << 20)
+        for at in range(0, len(self.spilled), step):
+            yield self.spilled.read(at, min(at + step, len(self.spilled))).reshape(-1, 3)
+
+    def prefetch(self, keys) -> None:
+        """Read back the occurrences of the word keys ``keys`` (those held) at once, in one
+        pass over the file (a group of variant forms' words, before they are compared)."""
+        import numpy as np
+
+        wanted = sorted({self.groups[k] for k in keys if k[0] == "w" and k in self.groups and k not in self.loaded})
+        if not wanted:
+            return
+        wanted = np.asarray(wanted, dtype=np.int64)
+        rows = [r[np.isin(r[:, 0], wanted)] for r in self._rows()]
+        rows = np.concatenate(rows) if rows else np.empty((0, 3), dtype=np.int64)
+        rows = rows[np.argsort(rows[:, 0], kind="stable")]  # (in corpus order within a word)
+        bounds = np.searchsorted(rows[:, 0], np.append(wanted, np.iinfo(np.int64).max))
+        for number, lo, hi in zip(wanted.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
+            self.loaded[self.words[number]] = rows[lo:hi, 1:].reshape(-1).tolist()
+
+    def occurrences(self, key: str) -> list:
+        """A word key's occurrences, (document, start) numbers one after the other."""
+        if key not in self.loaded:
+            self.prefetch((key,))
+        return self.loaded[key]
 
     def holding(self, mine: set) -> set:
         """The keys whose group holds an occurrence in a document of ``mine`` (indexes; the
-        :func:`_holder` of an item), read from the arrays without making the items
-        (``_keyed.held``)."""
-        return {key for key, held in self.groups.items()
-                if not mine.isdisjoint(held[::2] if key[0] == "w" else held[2][::3])}
+        :func:`_holder` of an item), read from the arrays and the file without making the
+        items (``_keyed.held``)."""
+        import numpy as np
+
+        wanted = np.fromiter(mine, dtype=np.int64, count=len(mine))
+        numbers = set()
+        for r in self._rows():
+            numbers.update(np.unique(r[np.isin(r[:, 1], wanted), 0]).tolist())
+        return {self.words[n] for n in numbers} | {
+            key for key, held in self.groups.items() if key[0] != "w" and not mine.isdisjoint(held[2][::3])}
 
 
 class _Group(Sequence):
     """The items of one key of :class:`_Occurrences`, as :func:`_collect` gave them, each
-    made when read."""
+    made when read (a word's occurrences read back from the store's file when first read)."""
 
-    def __init__(self, key: str, held, ids: dict):
-        self.key, self.held, self.ids = key, held, ids
+    def __init__(self, key: str, held, store: _Occurrences):
+        self.key, self.held, self.store = key, held, store
+
+    def prefetch(self, keys) -> None:
+        self.store.prefetch(keys)
 
     def __len__(self) -> int:
-        return len(self.held) // 2 if self.key[0] == "w" else len(self.held[0])
+        return len(self.store.occurrences(self.key)) // 2 if self.key[0] == "w" else len(self.held[0])
 
     def __getitem__(self, n: int):
         if isinstance(n, slice):
@@ -136,12 +181,14 @@ class _Group(Sequence):
             n += len(self)
         if not 0 <= n < len(self):
             raise IndexError(n)
+        ids = self.store.ids
         if self.key[0] == "w":
-            index, start = self.held[2 * n], self.held[2 * n + 1]
-            return index, self.ids[index], start
+            held = self.store.occurrences(self.key)
+            index, start = held[2 * n], held[2 * n + 1]
+            return index, ids[index], start
         givens, texts, numbers = self.held
         index, start, end = numbers[3 * n : 3 * n + 3]
-        return givens[n], (Part(self.ids[index], Excerpt(texts[n], start), index), start, end)
+        return givens[n], (Part(ids[index], Excerpt(texts[n], start), index), start, end)
 
 
 def _opposite_genders(a: str, b: str) -> bool:
@@ -271,6 +318,8 @@ def _compare(key: str, items: list, plan: dict) -> list:
     if kind == "w":
         if name not in plan["group_of"]:
             return []
+        if hasattr(items, "prefetch"):  # a store's group: every grouped form's occurrences read back at once
+            items.prefetch([f"w\0{m}" for m in plan["group_of"]])
         return [("w", name, [(Part(doc_id, Excerpt(name, start), index), start, start + len(name)) for index, doc_id, start in items])]
     given_forms: dict = defaultdict(list)
     for given, occurrence in items:

@@ -35,7 +35,7 @@ from typing import Optional
 
 from ..textutil import sentences, single_sentence
 from ._lex import function_words
-from ._keyed import Excerpt, Keyed, Part, Store, run
+from ._keyed import DocIds, Excerpt, Keyed, Part, Store, run
 from .base import Rule, analysis
 from ..arrays import sorted_unique
 
@@ -106,14 +106,14 @@ class _Units(Store):
     def __init__(self):
         self.vocabulary: defaultdict = defaultdict()  # word -> its number, in order of first sight
         self.vocabulary.default_factory = self.vocabulary.__len__
-        self.doc, self.seq, self.start, self.end = array("q"), array("q"), array("q"), array("q")
+        self.doc, self.seq, self.start, self.end = array("q"), array("i"), array("i"), array("i")  # (a staged run's index: 64 bits)
         self.forms = bytearray()  # _DIGEST bytes per unit
         # the words of unit u: words[offsets[u]:offsets[u + 1]], in a temporary file (the words
         # of every quotation of the corpus, ~1.2 KB per article, read back a chunk at a time)
         from ..spill import Numbers
 
         self.offsets, self.words = array("q", [0]), Numbers("i")
-        self.ids: dict = {}  # document index -> id
+        self.ids = DocIds()  # document index -> id
         self.keys: set = set()  # the content words whose groups are held
         self._tables = None
 
@@ -139,7 +139,7 @@ class _Units(Store):
             self.forms += unit.form
             self.words.extend(map(number, unit.words))
             self.offsets.append(len(self.words))
-            self.ids[unit.doc] = unit.id
+            self.ids.add(unit.doc, unit.id)
 
     def tables(self) -> "_Tables":
         if self._tables is None:
@@ -205,12 +205,12 @@ class _Tables:
         self.rank_of = {w: r for r, w in enumerate(self.vocab)}
         self.rank = np.empty(len(words), dtype=np.int32)
         self.rank[order] = np.arange(len(words), dtype=np.int32)
-        doc, seq = np.frombuffer(units.doc, dtype=np.int64), np.frombuffer(units.seq, dtype=np.int64)
+        doc, seq = np.frombuffer(units.doc, dtype=np.int64), np.frombuffer(units.seq, dtype=np.int32)
         corpus = np.lexsort((seq, doc))  # (in pass 1 the units come in corpus order)
         n = len(corpus)
         offsets = np.frombuffer(units.offsets, dtype=np.int64)
         self.doc, self.seq = doc[corpus], seq[corpus]
-        self.start, self.end = np.frombuffer(units.start, dtype=np.int64)[corpus], np.frombuffer(units.end, dtype=np.int64)[corpus]
+        self.start, self.end = np.frombuffer(units.start, dtype=np.int32)[corpus], np.frombuffer(units.end, dtype=np.int32)[corpus]
         self.lo, self.hi = offsets[:-1][corpus], offsets[1:][corpus]
         self.digests = np.frombuffer(bytes(units.forms), dtype=np.dtype([("a", "<u8"), ("b", "<u4")]))[corpus]
         self.unit_form = np.unique(self.digests, return_inverse=True)[1].reshape(-1)
@@ -224,31 +224,40 @@ class _Tables:
         chunks = [(u0, min(n, u0 + _CHUNK)) for u0 in range(0, n, _CHUNK)]
         # (filled in place, then cut to size: at most one entry per content word)
         most = sum(int(np.count_nonzero(is_content[self.numbers.read(offsets[u0], offsets[u1])])) for u0, u1 in chunks)
-        self.content_unit, self.content_rank = np.empty(most, dtype=np.int32), np.empty(most, dtype=np.int32)
+        content_unit, self.content_rank = np.empty(most, dtype=np.int32), np.empty(most, dtype=np.int32)
         filled = 0
         for u0, u1 in chunks:
             numbers = self.numbers.read(offsets[u0], offsets[u1])
             keep = is_content[numbers]
             owner = np.repeat(position[u0:u1], np.diff(offsets[u0 : u1 + 1]))[keep]
             codes = sorted_unique(owner * size + self.rank[numbers[keep]])
-            np.floor_divide(codes, size, out=self.content_unit[filled : filled + len(codes)], casting="unsafe")
+            np.floor_divide(codes, size, out=content_unit[filled : filled + len(codes)], casting="unsafe")
             np.remainder(codes, size, out=self.content_rank[filled : filled + len(codes)], casting="unsafe")
             filled += len(codes)
-        self.content_unit.resize(filled, refcheck=False)
+        content_unit.resize(filled, refcheck=False)
         self.content_rank.resize(filled, refcheck=False)
         if n > 1 and not (corpus[1:] > corpus[:-1]).all():  # (pass 1 not in corpus order: each chunk is)
-            order = np.lexsort((self.content_rank, self.content_unit))
-            self.content_unit, self.content_rank = self.content_unit[order], self.content_rank[order]
-        self.content_ptr = np.searchsorted(self.content_unit, np.arange(n + 1))
+            order = np.lexsort((self.content_rank, content_unit))
+            content_unit, self.content_rank = content_unit[order], self.content_rank[order]
+        # (the unit of each entry is not held through pass 2: :attr:`content_unit` makes it)
+        self.content_ptr = np.searchsorted(content_unit, np.arange(n + 1))
         self._groups = self._forms = None
+
+    @property
+    def content_unit(self):
+        """The unit of each entry of ``content_rank`` (made when asked, from ``content_ptr``)."""
+        import numpy as np
+
+        return np.repeat(np.arange(len(self.content_ptr) - 1, dtype=np.int32), np.diff(self.content_ptr))
 
     def group(self, word: str):
         """The units (numbers) holding a content word, in corpus order."""
         import numpy as np
 
         if self._groups is None:
-            by_word = np.lexsort((self.content_unit, self.content_rank))
-            self._groups = self.content_unit[by_word], np.searchsorted(self.content_rank[by_word], np.arange(len(self.vocab) + 1))
+            content_unit = self.content_unit
+            by_word = np.lexsort((content_unit, self.content_rank))
+            self._groups = content_unit[by_word], np.searchsorted(self.content_rank[by_word], np.arange(len(self.vocab) + 1))
         units, ptr = self._groups
         r = self.rank_of[word]
         return units[ptr[r] : ptr[r + 1]]
@@ -558,7 +567,9 @@ def _compare_groups(groups, no_key: frozenset) -> list:
         filled += len(words)
     cols.resize(filled, refcheck=False)  # (filled in place, then cut to size: the words of no_key left out)
     indptr = np.concatenate(([0], np.cumsum(per_form)))
-    matrix = csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(forms, size))
+    # (counts of shared keys, at most a form's keys: 16 bits unless a form has more keys)
+    count = np.int16 if not forms or int(per_form.max()) < np.iinfo(np.int16).max else np.int32
+    matrix = csr_matrix((np.ones(len(cols), dtype=count), cols, indptr), shape=(forms, size))
     in_group = np.bincount(cols, minlength=size)  # key -> the forms its group holds
     transposed = matrix.T.tocsr()
     # the first and last document of each form's units: a pair of forms all in one document
