@@ -38,3 +38,25 @@ def test_a_hyphen_left_out_in_one_document_is_info():
 def test_british_and_american_spellings_are_one_word():
     assert not _severities("The Harbour Centre opened. The Harbour Centre hosts fairs.",
                            "The Harbor Center opened. The Harbor Center hosts fairs.")
+
+
+def test_groups_compared_a_chunk_at_a_time_find_the_same(monkeypatch):
+    """The report's relatedness vectors are made a chunk of groups at a time (RELATED_CHUNK
+    documents): one group per chunk finds what one chunk for all finds."""
+    from dedupe.rules import name_variant
+
+    texts = ("Officials in Kharkiv said trains resumed on Monday. Kharkiv station reopened after repairs.",
+             "Trains to Kharkov resumed on Monday after repairs, officials at the station said.",
+             "Flights to Zaporizhzhia resumed on Friday. Zaporizhzhia airport reopened after the storm.",
+             "Zaporizhzhya airport reopened on Friday after the storm and flights resumed.",
+             "Trains resumed on Monday. Kharkiv station and the airport in Zaporizhzhia reopened.")
+    docs = [Document(id=f"d{i}", text=t) for i, t in enumerate(texts)]
+
+    def found():
+        return [(f.doc, f.start, f.end, f.message, f.severity, f.evidence)
+                for f in RULE.run(docs, RuleContext(config=Config()))]
+
+    whole = found()
+    monkeypatch.setattr(name_variant, "RELATED_CHUNK", 1)
+    assert found() == whole
+    assert {"Kharkov", "Zaporizhzhya"} <= {texts[int(d[1:])][s:e] for d, s, e, *_ in whole}

@@ -35,6 +35,7 @@ _WORD_RE = re.compile(r"(?<![\w'’\-])[^\W\d_a-z][\w'’\-]*")
 COMMON_WORD = 3.5  # a single word this common in English (Zipf) is not compared by spelling alone
 WORD_RATIO = 80  # rapidfuzz ratio two single words must reach
 RELATED_DOCS = 0.2  # TF-IDF cosine at which two documents tell the same story
+RELATED_CHUNK = 2_000  # documents whose vectors are held at once in the report (groups compared a chunk at a time)
 MAX_LISTED = 5
 # precision of each path: mixed in one document measured on planted respellings
 # (benchmarks/recall.py, respelling set: 44 of 48 warnings; the 4 others are typing errors of
@@ -340,16 +341,34 @@ def _report(matches: list, plan: dict, totals):
     words = {m[1]: m[2] for m in matches if m[0] == "w"}
     # not compared: a group a form of which no document asked about uses
     asked = [(members, why) for members, why in plan["groups"] if all(m in words for m in members)]
-    # the documents of every group asked about made vectors once (a document's vector does
-    # not depend on the others': its terms, the corpus' document frequencies)
-    related = Related(totals, [d.index for members, _ in asked for m in members for d, _, _ in words[m]]) if asked else None
+    for chunk, documents in _chunks(asked, words):
+        related = Related(totals, documents)
+        for members, why in chunk:
+            group = _within_related({m: words[m] for m in members}, related)
+            if len(group) < 2:
+                continue
+            for f in _findings(sorted(group), why, group, "the name", whole_mention=False, order=_order(group)):
+                if (f.doc, f.start) not in seen:
+                    yield f
+
+
+def _chunks(asked: list, words: dict):
+    """The groups asked about, in order, a few at a time: ``(groups, their documents)``, the
+    groups of a chunk using at most RELATED_CHUNK documents together (or one group using
+    more), so that the vectors made for a chunk (:class:`Related`) are bounded, not those of
+    every document using a variant form at once. A document's vector does not depend on the
+    others' (its terms, the corpus' document frequencies): one used by groups of two chunks
+    is made twice, with the same values."""
+    chunk, documents = [], set()
     for members, why in asked:
-        group = _within_related({m: words[m] for m in members}, related)
-        if len(group) < 2:
-            continue
-        for f in _findings(sorted(group), why, group, "the name", whole_mention=False, order=_order(group)):
-            if (f.doc, f.start) not in seen:
-                yield f
+        mine = {d.index for m in members for d, _, _ in words[m]}
+        if chunk and len(documents | mine) > RELATED_CHUNK:
+            yield chunk, documents
+            chunk, documents = [], set()
+        chunk.append((members, why))
+        documents |= mine
+    if chunk:
+        yield chunk, documents
 
 
 _TERM_RE = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
