@@ -70,6 +70,23 @@ def _paths(paths):
     return list(read_inputs([str(p) for p in paths]))
 
 
+def _archive_rows(path, tables, levels: bool = False) -> dict:
+    """An archive's contents, run numbers aside: every row of ``tables``, and each kind's runs
+    (shift, pairs and, with ``levels``, level; in that order) with their blocks (ids within
+    the run) and summaries."""
+    con = sqlite3.connect(path)
+    rows = {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+    query = ("SELECT run, shift, pairs, level FROM runs WHERE kind = ? ORDER BY level, run" if levels
+             else "SELECT run, shift, pairs FROM runs WHERE kind = ? ORDER BY run")
+    for kind in ("keys", "jaccard", "grams"):
+        rows[kind] = [(r[1:], con.execute("SELECT id - (? << 32), data FROM blocks WHERE id >> 32 = ? ORDER BY id",
+                                          (r[0], r[0])).fetchall(),
+                       con.execute("SELECT data FROM summaries WHERE run = ?", (r[0],)).fetchall())
+                      for r in con.execute(query, (kind,)).fetchall()]
+    con.close()
+    return rows
+
+
 @pytest.mark.parametrize("draft", ["003_811dcac62ff5ac35", "001_c060a10094a7c604"])
 def test_check_equals_scan_against_on_seeds(tmp_path, seeds_dir, draft):
     files = sorted(seeds_dir.glob("*.txt"))
@@ -889,15 +906,7 @@ def test_the_last_batch_merged_at_once_stores_what_a_merge_at_the_end_stores(tmp
         with Archive.open(str(tmp_path / name), CONFIG) as a:
             a.add(docs[:11], batch=2)  # six batches (a merge by level after four)
             a.add(docs[11:], batch=2)  # a small add: a run of its own
-        con = sqlite3.connect(tmp_path / name)
-        rows = {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("docs", "quotes", "paths", "meta")}
-        for kind in ("keys", "jaccard", "grams"):
-            runs = con.execute("SELECT run, shift, pairs, level FROM runs WHERE kind = ? ORDER BY level, run", (kind,))
-            rows[kind] = [(r[1:], con.execute("SELECT id - (? << 32), data FROM blocks WHERE id >> 32 = ? ORDER BY id",
-                                              (r[0], r[0])).fetchall(),
-                           con.execute("SELECT data FROM summaries WHERE run = ?", (r[0],)).fetchall()) for r in runs.fetchall()]
-        con.close()
-        return rows
+        return _archive_rows(tmp_path / name, ("docs", "quotes", "paths", "meta"), levels=True)
 
     merged = build("last.db")
     monkeypatch.setattr(SQLiteStore, "add_last", Store.add_last)
@@ -918,15 +927,7 @@ def test_a_bulk_add_leaves_its_runs_to_its_end(tmp_path, seeds_dir, monkeypatch)
         seen = []
         with Archive.open(str(tmp_path / name), CONFIG) as a:
             a.add(docs, batch=2, progress=lambda *_: seen.append(a.store.pair_counts()["keys"][1]))
-        con = sqlite3.connect(tmp_path / name)
-        rows = {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("docs", "quotes", "paths")}
-        for kind in ("keys", "jaccard", "grams"):
-            runs = con.execute("SELECT run, shift, pairs FROM runs WHERE kind = ? ORDER BY run", (kind,))
-            rows[kind] = [(r[1:], con.execute("SELECT id - (? << 32), data FROM blocks WHERE id >> 32 = ? ORDER BY id",
-                                              (r[0], r[0])).fetchall(),
-                           con.execute("SELECT data FROM summaries WHERE run = ?", (r[0],)).fetchall()) for r in runs.fetchall()]
-        con.close()
-        return rows, seen
+        return _archive_rows(tmp_path / name, ("docs", "quotes", "paths")), seen
 
     bulk, seen = build("bulk.db")
     assert seen == [1, 2, 3, 4, 5, 1]  # (six batches; the last merges)
