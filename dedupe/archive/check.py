@@ -145,8 +145,7 @@ class _Words:
         self.lengths = np.zeros(distinct.size, dtype=np.int64)
         self.others = np.zeros(distinct.size, dtype=np.int64)
         self.lengths[self.bounded], self.others[self.bounded] = lengths[of_same], others[of_same]
-        sizes = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 2
-        self.values = values[np.repeat(same, np.where(sizes > 0, sizes - 1 - 2 * units, 0))].astype(np.int64)
+        self.values = values[np.repeat(of_same, others)].astype(np.int64)  # (each unit's other words' values)
         self.repeats = np.maximum(self.lengths - self.others - distinct.astype(np.int64), 0)
         self.starts = np.cumsum(self.others) - self.others
         # each word's rank among the equal values of its unit (stored sorted per unit): a

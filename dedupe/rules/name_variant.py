@@ -169,8 +169,12 @@ class _Group(Sequence):
     def __init__(self, key: str, held, store: _Occurrences):
         self.key, self.held, self.store = key, held, store
 
-    def prefetch(self, keys) -> None:
-        self.store.prefetch(keys)
+    def prefetch(self, names) -> None:
+        """Read back the occurrences of the word forms ``names`` at once, unless this group's
+        are read already (the first group compared reads every grouped form's: the others
+        then cost nothing, not a key made per grouped form per group)."""
+        if self.key not in self.store.loaded:
+            self.store.prefetch([f"w\0{m}" for m in names])
 
     def __len__(self) -> int:
         return len(self.store.occurrences(self.key)) // 2 if self.key[0] == "w" else len(self.held[0])
@@ -320,7 +324,7 @@ def _compare(key: str, items: list, plan: dict) -> list:
         if name not in plan["group_of"]:
             return []
         if hasattr(items, "prefetch"):  # a store's group: every grouped form's occurrences read back at once
-            items.prefetch([f"w\0{m}" for m in plan["group_of"]])
+            items.prefetch(plan["group_of"])
         return [("w", name, [(Part(doc_id, Excerpt(name, start), index), start, start + len(name)) for index, doc_id, start in items])]
     given_forms: dict = defaultdict(list)
     for given, occurrence in items:
