@@ -93,9 +93,7 @@ def document_bands(signatures: np.ndarray, sizes, config) -> np.ndarray:
     rows = np.flatnonzero(np.asarray(sizes) > 0)
     if not rows.size:
         return np.zeros((0, 3), dtype=np.int64)
-    sig = signatures[rows]
-    out = [_rows(j, banding.band_key(sig, j * r, (j + 1) * r), rows) for j in range(b)]
-    return np.concatenate(out)
+    return _band_rows(signatures[rows], 0, b, r, rows)
 
 
 def _rows(band, keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
@@ -103,6 +101,23 @@ def _rows(band, keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
     out[:, 0] = band
     out[:, 1] = keys.view(np.int64)
     out[:, 2] = docs
+    return out
+
+
+def _band_rows(sig: np.ndarray, first: int, bands: int, r: int, docs: np.ndarray) -> np.ndarray:
+    """``(band, key, row)`` rows of the ``bands`` bands of ``r`` columns of ``sig`` (bands
+    numbered from ``first``; ``docs``: the row of each signature), band after band. Up to
+    ``ALL_BANDS_DOCS`` signatures every band at once (a check's drafts: one array operation
+    per column instead of a dozen per band on one row), else band by band."""
+    n = sig.shape[0]
+    if n <= banding.ALL_BANDS_DOCS:
+        keys = banding._keys_by_band(sig, np.arange(n), bands, r)
+    else:
+        keys = np.stack([banding.band_key(sig, j * r, (j + 1) * r) for j in range(bands)])
+    out = np.empty((bands * n, 3), dtype=np.int64)
+    out[:, 0] = np.repeat(np.arange(first, first + bands, dtype=np.int64), n)
+    out[:, 1] = keys.reshape(-1).view(np.int64)
+    out[:, 2] = np.tile(np.asarray(docs, dtype=np.int64), bands)
     return out
 
 
@@ -237,9 +252,7 @@ def _quote_bands(hashes, before, lo, hi, owner, seed: int) -> np.ndarray:
     sig = kperm_signatures(hashes, before, QUOTE_BANDS * QUOTE_ROWS, seed, chunk=8192)
     sig = np.vstack([sig, sig[:1]])  # (a unit's last piece may be the last: ``hi`` is then a row)
     sig = np.minimum.reduceat(sig, np.stack([lo, hi], axis=1).ravel(), axis=0)[::2]
-    r = QUOTE_ROWS
-    return np.concatenate([_rows(QUOTE_BAND + j, banding.band_key(sig, j * r, (j + 1) * r), owner)
-                           for j in range(QUOTE_BANDS)])
+    return _band_rows(sig, QUOTE_BAND, QUOTE_BANDS, QUOTE_ROWS, owner)
 
 
 def _encode_quotes(flat: np.ndarray, sizes: np.ndarray, owner: np.ndarray, texts: int, bits: int = QUOTE_WORD_BITS) -> list:
