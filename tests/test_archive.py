@@ -275,6 +275,26 @@ def test_batch_keys_are_each_documents_own():
         assert alone.quotes[0] == keys.quotes[d] and alone.unit_words[0] == keys.unit_words[d]
 
 
+def test_band_rows_of_every_band_at_once_are_those_band_by_band(monkeypatch):
+    """The Jaccard and quotation band rows made every band at once (a few signatures) are
+    those made band by band (many), in the same order."""
+    from dedupe.archive import keys as K
+    from dedupe.near import banding
+
+    rng = np.random.default_rng(5)
+    sig = rng.integers(0, 1 << 63, (40, CONFIG.num_perm), dtype=np.int64).astype(np.uint64) * np.uint64(2) + np.uint64(1)
+    sizes = rng.integers(0, 3, 40)
+    b, r = CONFIG.lsh_params
+    rows = np.flatnonzero(sizes > 0)
+    expected = np.concatenate([K._rows(j, banding.band_key(sig[rows], j * r, (j + 1) * r), rows) for j in range(b)])
+    quotes = np.concatenate([K._rows(K.QUOTE_BAND + j, banding.band_key(sig[:, :36], 3 * j, 3 * j + 3), np.arange(40) * 7)
+                             for j in range(12)])
+    for limit in (banding.ALL_BANDS_DOCS, 10):  # every band at once, then band by band
+        monkeypatch.setattr(banding, "ALL_BANDS_DOCS", limit)
+        assert np.array_equal(K.document_bands(sig, sizes, CONFIG), expected)
+        assert np.array_equal(K._band_rows(sig[:, :36], K.QUOTE_BAND, 12, 3, np.arange(40) * 7), quotes)
+
+
 def test_keys_of_in_chunks_equal_one_batch():
     """Keys computed ``batch_size`` texts at a time and joined are those of one batch, every
     field (the words of quotation units included)."""
