@@ -51,12 +51,24 @@ def candidates_of(archive: Archive, drafts: list[Document], read: Optional[dict]
     for _ in range(CLUSTER_ROUNDS):
         if not frontier:
             break
-        own = sorted_unique(np.concatenate(archive.store.jaccard_keys(frontier)))
+        own = sorted_unique(np.concatenate([np.zeros(0, dtype=np.int64), *_own_keys(archive, frontier, read)]))
         own = own[archive.store.shared(own)]  # (a key no other document holds leads nowhere new)
         new = set(np.concatenate([np.zeros(0, dtype=np.int64), *archive.follow(own)]).tolist()) - found
         found |= new
         frontier = sorted(new)
     return sorted(found), quoted
+
+
+def _own_keys(archive: Archive, numbers: list, read: Optional[dict]) -> list:
+    """The Jaccard keys of the documents ``numbers``. With ``read`` (the check reads every
+    candidate's text), those not read yet are read whole, keys and text, into ``read``: one
+    read of their rows, not one for their keys and another for their texts."""
+    if read is None:
+        return archive.store.jaccard_keys(numbers)
+    read.update((s.doc, s) for s in archive.store.documents([n for n in numbers if n not in read], quotes=False))
+    # (the quotation candidates' texts were read without their keys)
+    return [read[n].jaccard for n in numbers if n in read and read[n].jaccard.size] + archive.store.jaccard_keys(
+        [n for n in numbers if n in read and not read[n].jaccard.size])
 
 
 def quoting(archive: Archive, numbers, drafts: list[Document], draft_quotes: list[bytes],

@@ -23,6 +23,7 @@ import sqlite3
 import zlib
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
+from itertools import repeat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -833,11 +834,14 @@ class SQLiteStore(Store):
         for part in _chunks(numbers):
             q = (f"SELECT {columns} FROM docs LEFT JOIN paths USING (path) {joined}"
                  f"WHERE doc IN ({','.join('?' * len(part))})")
-            for row in self.db.execute(q, part):
-                found[row[0]] = StoredDocument(*row[:10], unpack_keys(row[10]) if keys else none,
-                                               inflated_text(row[11], row[6]) if text else "",
-                                               _unsqueezed(row[12]), _unsqueezed(row[13]))
-        return [found[n] for n in numbers if n in found]
+            found.update((row[0], row) for row in self.db.execute(q, part))
+        rows = [found[n] for n in numbers if n in found]
+        blobs = [row[10] for row in rows] if keys else []
+        # (every document's keys unpacked at once, then cut)
+        own = np.split(unpack_keys(b"".join(blobs)), np.cumsum([len(b) // JACCARD_BYTES for b in blobs[:-1]],
+                                                               dtype=np.int64)) if blobs else repeat(none)
+        return [StoredDocument(*row[:10], k, inflated_text(row[11], row[6]) if text else "", _unsqueezed(row[12]),
+                               _unsqueezed(row[13])) for row, k in zip(rows, own)]
 
     def jaccard_keys(self, numbers: Iterable[int]) -> list[np.ndarray]:
         found = {}
