@@ -23,8 +23,8 @@ import sqlite3
 import zlib
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -265,6 +265,13 @@ def inflated_text(blob: bytes, chars: int) -> str:
 def _squeezed(blob: Optional[bytes]) -> bytes:
     """A quotation blob as stored (version 7): zlib-compressed, empty as empty."""
     return deflated(blob) if blob else b""
+
+
+def _unpacked(blobs: list) -> list[np.ndarray]:
+    """The Jaccard keys of each of ``blobs`` (:func:`~dedupe.archive.keys.pack_keys`),
+    unpacked at once (a check's ~200 candidates), then cut."""
+    cuts = np.cumsum([len(b) // JACCARD_BYTES for b in blobs[:-1]], dtype=np.int64)
+    return np.split(unpack_keys(b"".join(blobs)), cuts)
 
 
 def _unsqueezed(blob: Optional[bytes]) -> bytes:
@@ -836,10 +843,7 @@ class SQLiteStore(Store):
                  f"WHERE doc IN ({','.join('?' * len(part))})")
             found.update((row[0], row) for row in self.db.execute(q, part))
         rows = [found[n] for n in numbers if n in found]
-        blobs = [row[10] for row in rows] if keys else []
-        # (every document's keys unpacked at once, then cut)
-        own = np.split(unpack_keys(b"".join(blobs)), np.cumsum([len(b) // JACCARD_BYTES for b in blobs[:-1]],
-                                                               dtype=np.int64)) if blobs else repeat(none)
+        own = _unpacked([row[10] for row in rows]) if keys and rows else repeat(none)
         return [StoredDocument(*row[:10], k, inflated_text(row[11], row[6]) if text else "", _unsqueezed(row[12]),
                                _unsqueezed(row[13])) for row, k in zip(rows, own)]
 
@@ -850,9 +854,7 @@ class SQLiteStore(Store):
             q = f"SELECT doc, jaccard FROM docs WHERE doc IN ({','.join('?' * len(part))})"
             found.update((n, blob) for n, blob in self.db.execute(q, part))
         blobs = [found[n] for n in numbers if n in found]
-        # every blob's keys unpacked at once (a check's ~200 candidates), then cut
-        keys = unpack_keys(b"".join(blobs))
-        return np.split(keys, np.cumsum([len(b) // JACCARD_BYTES for b in blobs[:-1]], dtype=np.int64)) if blobs else []
+        return _unpacked(blobs) if blobs else []
 
     def quotations(self, numbers: Iterable[int], words: bool = True, units: bool = True) -> list[tuple]:
         found = {}
