@@ -141,3 +141,14 @@ def test_words_of_an_ascii_text_split_in_c_as_the_patterns_find_them():
         assert name_variant._term_list(text) == name_variant._TERM_RE.findall(text.lower()), text
         assert name_variant._terms(SimpleNamespace(text=text)) == (
             set(name_variant._TERM_RE.findall(text.lower())) - _people.stopwords()), text
+
+
+def test_forget_analyses_empties_the_analysis_cache():
+    from dedupe.rules.base import forget_analyses
+
+    text = "The minister said on Monday that talks would resume."
+    first = analysis(text)
+    assert analysis(text) is first  # cached
+    forget_analyses()
+    again = analysis(text)
+    assert again is not first and again.sentences == first.sentences

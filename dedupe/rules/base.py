@@ -82,6 +82,14 @@ _analyses: OrderedDict = OrderedDict()
 _cached_chars = 0
 
 
+def forget_analyses() -> None:
+    """Empty the analysis cache (a benchmark's checks then analyse every text as a new
+    draft's check would, instead of finding the previous identical check's analyses)."""
+    global _cached_chars
+    _analyses.clear()
+    _cached_chars = 0
+
+
 def analysis(doc: Union[Document, str]) -> Analysis:
     """The shared :class:`Analysis` of a document (or of a text)."""
     global _cached_chars
