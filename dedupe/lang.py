@@ -112,6 +112,32 @@ def clearly_english(text: str, max_chars: int = 2000) -> bool:
 _MARKER_LETTERS = max(map(len, ENGLISH_MARKERS))  # at most 8: a word is compared as one uint64
 _MARKERS = sorted(int.from_bytes(w.encode("ascii"), "little") for w in ENGLISH_MARKERS)
 assert _MARKER_LETTERS < 8 and all(w.isalpha() and w.islower() for w in ENGLISH_MARKERS)
+_SLOT_BITS = 12  # a perfect hash of the markers' numbers: slot = (number * multiplier) >> (64 - 12)
+
+
+@lru_cache(maxsize=1)
+def _marker_slots():
+    """``(multiplier, table, masks)``: every marker's number (see :data:`_MARKERS`) in its own slot
+    of ``table`` (uint64, 0 elsewhere), its slot the top ``_SLOT_BITS`` bits of the number
+    times ``multiplier`` (modulo 2**64; the first odd multiplier of a seeded sequence that
+    puts no two markers in one slot). A word is a marker when its slot holds its number: one
+    multiplication and one gather per word instead of a binary search. ``masks[n]``: the
+    low ``n`` bytes of a uint64."""
+    import random
+
+    import numpy as np
+
+    numbers = np.array(_MARKERS, dtype=np.uint64)
+    draw = random.Random(0)
+    while True:
+        multiplier = np.uint64(draw.getrandbits(64) | 1)
+        with np.errstate(over="ignore"):
+            slots = (numbers * multiplier) >> np.uint64(64 - _SLOT_BITS)
+        if np.unique(slots).size == numbers.size:
+            table = np.zeros(1 << _SLOT_BITS, dtype=np.uint64)
+            table[slots] = numbers
+            masks = np.array([(1 << (8 * n)) - 1 for n in range(_MARKER_LETTERS + 1)], dtype=np.uint64)
+            return multiplier, table, masks
 
 
 _letters = None  # per code point: a letter of _WORD_RE (filled as code points are met)
@@ -141,43 +167,70 @@ def _is_letter(codes):
     return letter
 
 
+def _other_letters(samples: list[str]) -> list[bool]:
+    """Per sample (none of them ASCII): does it hold a letter (``[^\\W\\d_]``) outside ASCII?
+    Only its code points from 128 on are looked up."""
+    import numpy as np
+
+    if not samples:
+        return []
+    lengths = np.fromiter(map(len, samples), dtype=np.int64, count=len(samples))
+    codes = np.array("".join(samples)).reshape(1).view(np.uint32)[: int(lengths.sum())]
+    high = np.flatnonzero(codes >= 128)
+    letters = high[_is_letter(codes[high])]
+    return (np.diff(np.searchsorted(letters, np.concatenate(([0], np.cumsum(lengths))))) > 0).tolist()
+
+
 def clearly_english_all(texts: list[str], max_chars: int = 2000) -> list[bool]:
     """:func:`clearly_english` of each text, with array operations over all of them at once
     for the texts whose letters are all ASCII (other code points, such as curly quotes, are
     not letters: they only part words): their words are then the runs of ASCII letters of
-    the sample, a marker one of the lower-case words of ENGLISH_MARKERS, compared as exact
-    numbers, and no letter is other than ASCII. The other texts are read one by one."""
+    the sample's UTF-8 bytes (a code point outside ASCII is bytes from 128 on, none of them
+    a letter: it parts words as it did), a marker one of the lower-case words of
+    ENGLISH_MARKERS, compared as exact numbers, and no letter is other than ASCII. The other
+    texts are read one by one."""
     import numpy as np
 
     samples = [t[:max_chars] for t in texts]
-    lengths = np.fromiter(map(len, samples), dtype=np.int64, count=len(samples))
-    codes = np.frombuffer(("\n".join(samples) + "\n").encode("utf-32-le"), dtype=np.uint32)
-    letter = _is_letter(codes)
-    sample_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-    other = np.add.reduceat(letter & (codes >= 128), sample_starts) if codes.size else np.zeros(0, dtype=np.int64)
-    fast = (other == 0) if len(samples) else np.zeros(0, dtype=bool)
-    edges = np.diff(letter.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    result = [False] * len(samples)
+    wide = [i for i, s in enumerate(samples) if not s.isascii()]
+    slow = [i for i, other in zip(wide, _other_letters([samples[i] for i in wide])) if other]
+    for i in slow:
+        result[i] = clearly_english(texts[i], max_chars)
+    fast = list(range(len(samples)))
+    if slow:
+        held = set(slow)
+        fast = [i for i in fast if i not in held]
+    if not fast:
+        return result
+    # (a lone surrogate is 3 bytes from 128 on: not a letter, as in the text)
+    parts = [samples[i].encode("utf-8", "surrogatepass") for i in fast]
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    lower = np.frombuffer(b"\n".join(parts) + bytes(8), dtype=np.uint8) | np.uint8(32)
+    size = lower.size - 8
+    letter = np.zeros(size + 2, dtype=bool)  # (a non-letter at both ends: the changes alternate)
+    with np.errstate(over="ignore"):
+        np.less(lower[:size] - np.uint8(97), np.uint8(26), out=letter[1:-1])
+    change = np.flatnonzero(letter[1:] != letter[:-1])
+    starts, ends = change[0::2], change[1::2]
     # each word of at most 8 letters as the number its lower-case ASCII bytes make
     # (little-endian), read as the 8 bytes from its start with the bytes past its end cut
-    # (a word's letters are ASCII in the texts read here: OR 32 lowers them; the bytes of
-    # other code points are never read)
-    lower = codes.astype(np.uint8) | np.uint8(32)
-    padded = np.concatenate([lower, np.zeros(8, dtype=np.uint8)])
-    windows = np.ndarray(shape=(lower.size + 1,), dtype="<u8", buffer=padded, strides=(1,))
-    size = ends - starts
-    short = np.flatnonzero(size <= _MARKER_LETTERS)
-    cut = (np.uint64(1) << (np.uint64(8) * size[short].astype(np.uint64))) - np.uint64(1)
-    code = windows[starts[short]] & cut
-    table = np.array(_MARKERS, dtype=np.uint64)
-    found = short[table[np.minimum(np.searchsorted(table, code), table.size - 1)] == code]
+    letters = ends - starts
+    short = np.flatnonzero(letters <= _MARKER_LETTERS)
+    windows = np.ndarray(shape=(size + 1,), dtype="<u8", buffer=lower, strides=(1,))
+    code = windows[starts[short]]
+    multiplier, table, masks = _marker_slots()
+    code &= masks[letters[short]]
+    with np.errstate(over="ignore"):
+        slots = (code * multiplier) >> np.uint64(64 - _SLOT_BITS)
+    found = starts[short[table[slots] == code]]
     # per sample: its words and markers (counted between the sample's first and next start)
-    bounds = np.append(sample_starts, codes.size)
+    bounds = np.concatenate(([0], np.cumsum(lengths + 1)))
     words = np.diff(np.searchsorted(starts, bounds))
-    markers = np.diff(np.searchsorted(starts[found], bounds))
-    result = (fast & (words >= CLEARLY_ENGLISH_WORDS) & (markers >= CLEARLY_ENGLISH_SHARE * words)).tolist()
-    for i in np.flatnonzero(~fast).tolist():
-        result[i] = clearly_english(texts[i], max_chars)
+    markers = np.diff(np.searchsorted(found, bounds))
+    english = ((words >= CLEARLY_ENGLISH_WORDS) & (markers >= CLEARLY_ENGLISH_SHARE * words)).tolist()
+    for i, e in zip(fast, english):
+        result[i] = e
     return result
 
 

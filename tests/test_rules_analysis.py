@@ -71,12 +71,14 @@ def test_clearly_english_only_where_langdetect_says_english():
 def test_clearly_english_of_a_batch_is_that_of_each_text():
     """The array pass over a batch (texts whose letters are ASCII) gives each text's
     :func:`clearly_english`: markers in any case, next to digits, underscores, apostrophes,
-    curly quotes, no-break spaces and letters outside ASCII; short texts; empty ones."""
+    curly quotes, no-break spaces, emoji (4 UTF-8 bytes), lone surrogates and letters
+    outside ASCII; short texts; empty ones."""
     texts = [json.loads(line)["text"] for line in open(FIXTURES / "wikinews" / "wikinews.jsonl", encoding="utf-8")]
     odd = ["The " * 50, "THE AND THAT WITH " * 20 + "\u00fcn\u00efc\u00f6d\u00e9", "the1 the_ the2 " * 40,
            "tHe aNd " * 30 + " zzzzzzzzzzzzzzzzzz", "abc'the theirs therein " * 30, "becausethe because thebecause " * 20,
            "the \u201cand\u201d \u2019that\u2019 with " * 20 + "\u216b \u00bd \u00b2 \u0663 the", "the[and]that@with`from{which} " * 20,
-           "\u0130the and " * 40, "", "x", "THE\u0100 and " * 30]
+           "\u0130the and " * 40, "", "x", "THE\u0100 and " * 30,
+           "the\U0001f600and \u2014 with\u00a0that " * 30, "the \ud800 and \udfff that " * 30, "\u00e9the and that " * 30]
     odd += [t.replace(" ", "\u00a0") for t in texts[:5]] + [t[:300] for t in texts[:20]] + [t.replace("e", "\u0435") for t in texts[:3]]
     batch = texts + _FOREIGN + odd + [texts[0][:600] + " " + _FOREIGN[0] * 3, ""]
     assert clearly_english_all(batch) == [clearly_english(t) for t in batch]

@@ -148,18 +148,23 @@ class Archive:
                 failed.append(error)
 
         parts = []
+        from ..api import fewer_collections
+
         try:
             # each batch's keys and compressed texts, ``batch_size`` documents a job, in order:
             # with workers, the next batch's are computed while this process writes one (up to
             # a batch ahead)
-            for part, last in pmap(_batch_job, chunks(), self.config.workers, ahead=max(1, batch // size)):
-                parts.append(part)
-                if last:
-                    docs, final = batches.popleft()
-                    self._add_batch(docs, _joined_parts(parts), on_duplicate, result, before, final)
-                    parts = []
-                    if progress:
-                        progress("archive", result.added, None)
+            # (the collector run less often: an add's objects, documents and rows, live for a
+            # batch and make no cycles; 20,000 articles: 426 collections, 0.27 CPU s, -> 7)
+            with fewer_collections():
+                for part, last in pmap(_batch_job, chunks(), self.config.workers, ahead=max(1, batch // size)):
+                    parts.append(part)
+                    if last:
+                        docs, final = batches.popleft()
+                        self._add_batch(docs, _joined_parts(parts), on_duplicate, result, before, final)
+                        parts = []
+                        if progress:
+                            progress("archive", result.added, None)
             if failed:
                 raise failed[0]
             self._settle_add(before)

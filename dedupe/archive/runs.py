@@ -58,16 +58,29 @@ def normalised(keys: np.ndarray, values: np.ndarray, doc_values: bool, runs: boo
     if not keys.size:
         return keys.astype(np.int64), values.astype(np.int64)
     if doc_values:
-        docs = np.abs(values)
+        positive = int(values.min()) > 0
+        docs = values if positive else np.abs(values)
         k0, d0 = int(keys.min()), int(docs.min())
         bits = int(bit_length(np.array([docs.max() - d0]))[0]) + 1
         if int(bit_length(np.array([keys.max() - k0]))[0]) + bits <= 63:
             # one sort of (key, doc, sign) packed in an int64 (keys of a merged part of the
             # key space, see parts(), or of a batch's documents)
-            if values.min() > 0:  # additions only (a batch's run): each distinct pair once
-                pair = np.sort(((keys - k0) << (bits - 1)) | (docs - d0), kind=kind)
-                pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
-                return (pair >> (bits - 1)) + k0, (pair & ((1 << (bits - 1)) - 1)) + d0
+            if positive:  # additions only (a batch's run): each distinct pair once
+                # (in place: a batch's ~3M pairs make no temporary array but the last two)
+                pair = keys - k0
+                pair <<= bits - 1
+                pair |= docs - d0
+                pair.sort(kind=kind)
+                new = np.empty(pair.size, dtype=bool)
+                new[0] = True
+                np.not_equal(pair[1:], pair[:-1], out=new[1:])
+                if not new.all():
+                    pair = pair[new]
+                keys = pair >> (bits - 1)
+                keys += k0
+                pair &= (1 << (bits - 1)) - 1
+                pair += d0
+                return keys, pair
             packed = np.sort(((keys - k0) << bits) | ((docs - d0) << 1) | (values < 0), kind=kind)
             pair = packed >> 1
             starts = np.flatnonzero(np.concatenate(([True], pair[1:] != pair[:-1])))
