@@ -19,7 +19,7 @@ import numpy as np
 from ..config import Config
 from ..model import Document, DocumentResult, Passage, Span
 from ..parallel import batches, pmap
-from .align import ANCHOR_WORDS, align, containment, shared_grams, similarity
+from .align import ANCHOR_WORDS, align_runs, containment, pair_runs, similarity
 from .candidates import DOCS_PER_JOB, candidate_codes, pairs_of
 from .tokens import NGrams, Words, WordStore, common_grams, draft_stock, reaching, stock_grams, words_of, words_of_many
 
@@ -29,6 +29,9 @@ __all__ = ["Reuse", "find_reuse", "find_passages", "align_pairs", "document_reus
 SEED_NGRAM = 3
 # candidate pairs per worker job of the alignment (documents per job: ``DOCS_PER_JOB``)
 PAIRS_PER_JOB = 500
+# candidate pairs whose exact runs are found at once (:func:`align_pairs`: their words are held
+# together meanwhile)
+PAIRS_AT_ONCE = 250
 # a pair of documents sharing this share of the smaller one's distinct non-stock n-grams
 # has evidence of copying even without a passage of ``passage_min_words``
 EVIDENCE_CONTAINMENT = 0.5
@@ -232,19 +235,26 @@ def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, p
     ``all_words``: any mapping from the documents' indexes to their ids and :func:`words_of` them)."""
     n = SEED_NGRAM
     out = Reuse()
-    for k, (i, j) in enumerate(pairs):
-        a, b = all_words[i], all_words[j]
-        shared = shared_grams(a, b, stop)  # (once: the seeds and the containment read them)
-        alignments = align(a, b, n, stop, shared)
-        found = _pair_passages(ids[i], ids[j], a, b, alignments, stop, config.passage_min_words, shared)
-        if found or any(al.anchored >= ANCHOR_WORDS and _telling(a.tokens_of(al.a0, al.a1)) for al in alignments):
-            out.related.append((ids[i], ids[j]))
-            out.passages.extend(found)
-        if progress and k % 500 == 0:
-            progress("passages", k, len(pairs))
+    for first in range(0, len(pairs), PAIRS_AT_ONCE):
+        some = pairs[first : first + PAIRS_AT_ONCE]
+        words = [(all_words[i], all_words[j]) for i, j in some]
+        for k, ((i, j), (a, b), exact, shared) in enumerate(zip(some, words, *pair_runs(words, stop, n)), first):
+            _pair_found(out, ids[i], ids[j], a, b, align_runs(a, b, n, exact), stop, config, shared)
+            if progress and k % 500 == 0:
+                progress("passages", k, len(pairs))
     if progress:
         progress("passages", len(pairs), len(pairs))
     return out
+
+
+def _pair_found(out: Reuse, id_a: str, id_b: str, a: Words, b: Words, alignments: list, stop: np.ndarray,
+                config: Config, shared) -> None:
+    """Add a pair's passages and, when it has any or an exact run telling of copy, the pair
+    itself to ``out``."""
+    found = _pair_passages(id_a, id_b, a, b, alignments, stop, config.passage_min_words, shared)
+    if found or any(al.anchored >= ANCHOR_WORDS and _telling(a.tokens_of(al.a0, al.a1)) for al in alignments):
+        out.related.append((id_a, id_b))
+        out.passages.extend(found)
 
 
 def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, stop: np.ndarray, min_words: int,
