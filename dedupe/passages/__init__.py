@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Callable, Iterable, Optional
 
 import numpy as np
@@ -287,10 +288,13 @@ def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, s
 
 
 def _telling(tokens) -> bool:
-    """Whether a short shared run has enough uncommon words to show copying."""
-    from ..rules._lex import zipf_en
+    """Whether a short shared run has enough uncommon words to show copying (the words at
+    least COMMON_ZIPF taken out at once, by a set difference, and the others looked up until
+    enough are uncommon)."""
+    from ..rules._lex import plain_words, zipf_en
 
-    return sum(1 for t in set(tokens) if zipf_en(t) < COMMON_ZIPF) >= SHORT_MIN_CONTENT
+    uncommon = (t for t in set(tokens).difference(plain_words("en", COMMON_ZIPF)) if zipf_en(t) < COMMON_ZIPF)
+    return next(islice(uncommon, SHORT_MIN_CONTENT - 1, None), None) is not None
 
 
 def document_reuse(
