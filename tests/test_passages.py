@@ -441,6 +441,25 @@ def test_runs_by_array_operations_as_seed_by_seed():
         assert runs(pairs, n) == one_by_one(pairs, n)
 
 
+def test_runs_of_many_pairs_at_once_as_of_each(planted):
+    """``pair_runs`` (the seeds and runs of many pairs in one pass of array operations, as
+    ``align_pairs`` finds them) gives each pair the runs of its own seeds and the count of its
+    shared n-grams, with and without stock n-grams, pairs of empty and repeating texts among them."""
+    from dedupe.passages.align import pair_runs, runs, seeds, shared_grams
+
+    _, texts, _ = planted
+    words = [words_of(t, 3) for _, t in sorted(texts.items())]
+    words.append(words_of("the cat sat. " * 30 + "one two three four", 3))  # repeated n-grams
+    words.append(words_of("the cat sat. " * 3 + "x y " * 40 + "one two three four", 3))
+    words.append(words_of("", 3))
+    pairs = [(a, b) for a in words for b in words]
+    for stop in (np.zeros(0, dtype=np.uint64), np.unique(np.concatenate([w.grams[::7] for w in words]))):
+        found, shared = pair_runs(pairs, stop, 3)
+        assert found == [runs(seeds(a, b, stop), 3) for a, b in pairs]
+        assert shared == [shared_grams(a, b, stop).size for a, b in pairs]
+        assert sum(map(len, found)) > len(pairs)
+
+
 def test_words_inside_many_spans_as_inside_each():
     """``inside`` with many spans (a binary search in their starts) marks the words that one
     span or another holds (each span tested alone)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Callable, Iterable, Optional
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from ..config import Config
 from ..model import Document, DocumentResult, Passage, Span
 from ..parallel import batches, pmap
-from .align import ANCHOR_WORDS, align, containment, shared_grams, similarity
+from .align import ANCHOR_WORDS, align_runs, containment, pair_runs, similarity
 from .candidates import DOCS_PER_JOB, candidate_codes, pairs_of
 from .tokens import NGrams, Words, WordStore, common_grams, draft_stock, reaching, stock_grams, words_of, words_of_many
 
@@ -29,6 +30,9 @@ __all__ = ["Reuse", "find_reuse", "find_passages", "align_pairs", "document_reus
 SEED_NGRAM = 3
 # candidate pairs per worker job of the alignment (documents per job: ``DOCS_PER_JOB``)
 PAIRS_PER_JOB = 500
+# candidate pairs whose exact runs are found at once (:func:`align_pairs`: their words are held
+# together meanwhile)
+PAIRS_AT_ONCE = 250
 # a pair of documents sharing this share of the smaller one's distinct non-stock n-grams
 # has evidence of copying even without a passage of ``passage_min_words``
 EVIDENCE_CONTAINMENT = 0.5
@@ -232,19 +236,26 @@ def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, p
     ``all_words``: any mapping from the documents' indexes to their ids and :func:`words_of` them)."""
     n = SEED_NGRAM
     out = Reuse()
-    for k, (i, j) in enumerate(pairs):
-        a, b = all_words[i], all_words[j]
-        shared = shared_grams(a, b, stop)  # (once: the seeds and the containment read them)
-        alignments = align(a, b, n, stop, shared)
-        found = _pair_passages(ids[i], ids[j], a, b, alignments, stop, config.passage_min_words, shared)
-        if found or any(al.anchored >= ANCHOR_WORDS and _telling(a.tokens_of(al.a0, al.a1)) for al in alignments):
-            out.related.append((ids[i], ids[j]))
-            out.passages.extend(found)
-        if progress and k % 500 == 0:
-            progress("passages", k, len(pairs))
+    for first in range(0, len(pairs), PAIRS_AT_ONCE):
+        some = pairs[first : first + PAIRS_AT_ONCE]
+        words = [(all_words[i], all_words[j]) for i, j in some]
+        for k, ((i, j), (a, b), exact, shared) in enumerate(zip(some, words, *pair_runs(words, stop, n)), first):
+            _pair_found(out, ids[i], ids[j], a, b, align_runs(a, b, n, exact), stop, config, shared)
+            if progress and k % 500 == 0:
+                progress("passages", k, len(pairs))
     if progress:
         progress("passages", len(pairs), len(pairs))
     return out
+
+
+def _pair_found(out: Reuse, id_a: str, id_b: str, a: Words, b: Words, alignments: list, stop: np.ndarray,
+                config: Config, shared) -> None:
+    """Add a pair's passages and, when it has any or an exact run telling of copy, the pair
+    itself to ``out``."""
+    found = _pair_passages(id_a, id_b, a, b, alignments, stop, config.passage_min_words, shared)
+    if found or any(al.anchored >= ANCHOR_WORDS and _telling(a.tokens_of(al.a0, al.a1)) for al in alignments):
+        out.related.append((id_a, id_b))
+        out.passages.extend(found)
 
 
 def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, stop: np.ndarray, min_words: int,
@@ -277,10 +288,13 @@ def _pair_passages(id_a: str, id_b: str, a: Words, b: Words, alignments: list, s
 
 
 def _telling(tokens) -> bool:
-    """Whether a short shared run has enough uncommon words to show copying."""
-    from ..rules._lex import zipf_en
+    """Whether a short shared run has enough uncommon words to show copying (the words at
+    least COMMON_ZIPF taken out at once, by a set difference, and the others looked up until
+    enough are uncommon)."""
+    from ..rules._lex import plain_words, zipf_en
 
-    return sum(1 for t in set(tokens) if zipf_en(t) < COMMON_ZIPF) >= SHORT_MIN_CONTENT
+    uncommon = (t for t in set(tokens).difference(plain_words("en", COMMON_ZIPF)) if zipf_en(t) < COMMON_ZIPF)
+    return next(islice(uncommon, SHORT_MIN_CONTENT - 1, None), None) is not None
 
 
 def document_reuse(

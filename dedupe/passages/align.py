@@ -59,70 +59,129 @@ class Alignment:
         return self.matched / max(self.a1 - self.a0, self.b1 - self.b0)
 
 
+def shared_many(pairs: list, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For many pairs of documents ``(A, B)`` (their :class:`Words`): ``(pair, k_a, k_b)``, per
+    n-gram hash found in both documents of a pair (stock ones excluded), the pair's number and
+    where the hash is in A's and in B's vocabulary (:meth:`Words.index`), by pair, then hash.
+    Per pair one binary search of the smaller vocabulary in the larger (``np.intersect1d``
+    sorts the two together); the rest for all the pairs at once, over their vocabularies laid
+    end to end."""
+    mine, theirs, at, swapped = [], [], [], []
+    for a, b in pairs:
+        va, vb = a.index()[0], b.index()[0]
+        swapped.append(va.size > vb.size)
+        if swapped[-1]:
+            va, vb = vb, va
+        mine.append(va)
+        theirs.append(vb)
+        at.append(vb.searchsorted(va))
+    size_m = np.fromiter(map(len, mine), dtype=np.int64, count=len(pairs))
+    size_t = np.fromiter(map(len, theirs), dtype=np.int64, count=len(pairs))
+    pair = np.repeat(np.arange(len(pairs), dtype=np.int64), size_m)
+    mine, theirs = _joined(mine, np.uint64), _joined(theirs, np.uint64)
+    at = _joined(at, np.int64)
+    found = at < size_t[pair]  # (else past the last hash of the pair's larger vocabulary)
+    k_mine = np.flatnonzero(found)
+    k_theirs = at[k_mine]
+    pair = pair[k_mine]
+    equal = theirs[k_theirs + _starts(size_t)[pair]] == mine[k_mine]
+    if stop.size:
+        equal[equal] = ~in_sorted(mine[k_mine[equal]], stop)
+    k_mine, k_theirs, pair = k_mine[equal], k_theirs[equal], pair[equal]
+    k_mine -= _starts(size_m)[pair]
+    swap = np.array(swapped, dtype=bool)[pair]
+    return pair, np.where(swap, k_theirs, k_mine), np.where(swap, k_mine, k_theirs)
+
+
+def _joined(arrays: list, dtype) -> np.ndarray:
+    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype=dtype)
+
+
+def _starts(sizes: np.ndarray) -> np.ndarray:
+    """Where each of arrays of ``sizes`` starts once they are laid end to end."""
+    return np.cumsum(sizes) - sizes
+
+
 def shared_grams(a: Words, b: Words, stop: np.ndarray) -> np.ndarray:
-    """The n-gram hashes (stock ones excluded) found in both A and B, sorted: those of the
-    smaller vocabulary found in the other by binary search (``np.intersect1d`` sorts the two
-    together, for each pair)."""
-    mine, theirs = a.index()[0], b.index()[0]
-    if mine.size > theirs.size:
-        mine, theirs = theirs, mine
-    shared = mine[in_sorted(mine, theirs)]
-    return shared[~in_sorted(shared, stop)]
+    """The n-gram hashes (stock ones excluded) found in both A and B, sorted."""
+    return a.index()[0][shared_many([(a, b)], stop)[1]]
 
 
-def containment(a: Words, b: Words, stop: np.ndarray, shared=None) -> float:
+def containment(a: Words, b: Words, stop: np.ndarray, shared: Optional[int] = None) -> float:
     """Share of the distinct n-grams of the smaller of A and B that the other has too
-    (``shared``: their :func:`shared_grams`, when known)."""
+    (``shared``: how many n-grams they share, when known, see :func:`pair_runs`)."""
     least = min(a.distinct(stop), b.distinct(stop))
     if not least:
         return 0.0
-    return (shared_grams(a, b, stop) if shared is None else shared).size / least
+    return (shared_grams(a, b, stop).size if shared is None else shared) / least
 
 
-def seeds(a: Words, b: Words, stop: np.ndarray, shared=None) -> tuple[np.ndarray, np.ndarray]:
-    """Positions ``(i, j)`` (two arrays) where A and B start the same n-gram (an n-gram found
-    more than MAX_REPEATS times, occurrences in A times in B, seeds nothing). The positions
-    of each shared n-gram are found by binary search in each document's index
-    (:meth:`Words.index`), so a pair costs what the two share, not the documents' length
-    (``shared``: their :func:`shared_grams`, when known)."""
-    if shared is None:
-        shared = shared_grams(a, b, stop)
-    none = np.zeros(0, dtype=np.int64)
-    if shared.size == 0:
-        return none, none
-    (vocabulary_a, at_a, order_a), (vocabulary_b, at_b, order_b) = a.index(), b.index()
-    k_a, k_b = vocabulary_a.searchsorted(shared), vocabulary_b.searchsorted(shared)
-    first_a, first_b = at_a[k_a].astype(np.int64), at_b[k_b].astype(np.int64)
-    count_a, count_b = at_a[k_a + 1] - first_a, at_b[k_b + 1] - first_b
-    repeats = count_a * count_b
-    if repeats.max() == 1:  # each shared n-gram once on each side (most pairs): one seed each
-        return order_a[first_a], order_b[first_b]
-    keep = repeats <= MAX_REPEATS
-    first_a, first_b, count_a, count_b = first_a[keep], first_b[keep], count_a[keep], count_b[keep]
+def seeds_many(pairs: list, pair: np.ndarray, k_a: np.ndarray, k_b: np.ndarray) -> tuple:
+    """``(pair, i, j)``: for the shared n-grams of :func:`shared_many` of ``pairs``, the
+    positions ``i`` in A and ``j`` in B where both documents of a pair start the same n-gram
+    (an n-gram found more than MAX_REPEATS times, occurrences in A times in B, seeds nothing),
+    read from each document's index (:meth:`Words.index`), so a pair costs what the two share,
+    not the documents' length; for all the pairs at once, their indexes laid end to end."""
+    sides = []
+    for side, k in ((0, k_a), (1, k_b)):
+        first = [p[side].index()[1] for p in pairs]
+        order = [p[side].index()[2] for p in pairs]
+        k = k + _starts(np.fromiter(map(len, first), dtype=np.int64, count=len(pairs)))[pair]
+        first = _joined(first, np.int64)
+        start = first[k] + _starts(np.fromiter(map(len, order), dtype=np.int64, count=len(pairs)))[pair]
+        sides.append((start, first[k + 1] - first[k], _joined(order, np.int64)))
+    (first_a, count_a, order_a), (first_b, count_b, order_b) = sides
+    keep = count_a * count_b <= MAX_REPEATS
+    if not keep.all():
+        pair, first_a, first_b, count_a, count_b = pair[keep], first_a[keep], first_b[keep], count_a[keep], count_b[keep]
+    if (count_a == 1).all() and (count_b == 1).all():  # each shared n-gram once on each side (most): one seed each
+        return pair, order_a[first_a], order_b[first_b]
     # every position of A with every position of B of its n-gram
     ia = order_a[ranges(first_a, count_a)]
     reps = np.repeat(count_b, count_a)  # per position of A: the positions of B to pair it with
-    starts_b = np.repeat(first_b, count_a)
-    j = order_b[ranges(starts_b, reps)]
-    return np.repeat(ia, reps), j
+    j = order_b[ranges(np.repeat(first_b, count_a), reps)]
+    return np.repeat(np.repeat(pair, count_a), reps), np.repeat(ia, reps), j
+
+
+def seeds(a: Words, b: Words, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(i, j)`` (two arrays) where A and B start the same n-gram (see :func:`seeds_many`)."""
+    return seeds_many([(a, b)], *shared_many([(a, b)], stop))[1:]
+
+
+def runs_many(pair: np.ndarray, i: np.ndarray, j: np.ndarray, pairs: int, n: int) -> list[list[tuple[int, int, int]]]:
+    """Per pair ``0 .. pairs - 1``: the maximal exact runs ``(a_start, b_start, length)`` in
+    words from its n-gram seeds (``pair``, ``i``, ``j``: the pair and the positions of each;
+    seeds at consecutive positions of one diagonal make one run), by diagonal, then position;
+    for all the pairs at once."""
+    if not i.size:
+        return [[] for _ in range(pairs)]
+    i, j = i.astype(np.int64), j.astype(np.int64)  # (positions may be stored unsigned)
+    # (a seed continues the run before it when of the same pair, on its diagonal at the next
+    # position of A or before: the run then ends at its n-gram's end; the seeds are distinct)
+    diagonal = j - i
+    order = np.lexsort((i, diagonal, pair))
+    pair, i, j, diagonal = pair[order], i[order], j[order], diagonal[order]
+    new = np.ones(i.size, dtype=bool)
+    new[1:] = (pair[1:] != pair[:-1]) | (diagonal[1:] != diagonal[:-1]) | (i[1:] > i[:-1] + 1)
+    starts = np.flatnonzero(new)
+    last = np.append(starts[1:], i.size) - 1
+    found = list(zip(i[starts].tolist(), j[starts].tolist(), (i[last] + n - i[starts]).tolist()))
+    ends = np.cumsum(np.bincount(pair[starts], minlength=pairs)).tolist()
+    return [found[s:e] for s, e in zip([0, *ends[:-1]], ends)]
 
 
 def runs(pairs: tuple[np.ndarray, np.ndarray], n: int) -> list[tuple[int, int, int]]:
-    """Maximal exact runs ``(a_start, b_start, length)`` in words from n-gram seeds (seeds at
-    consecutive positions of one diagonal make one run), by diagonal, then position."""
-    i, j = pairs[0].astype(np.int64), pairs[1].astype(np.int64)  # (positions may be stored unsigned)
-    if not i.size:
-        return []
-    # (a seed continues the run before it when on its diagonal at the next position of A or
-    # before: the run then ends at its n-gram's end; the pairs are distinct)
-    diagonal = j - i
-    order = np.lexsort((i, diagonal))
-    i, j, diagonal = i[order], j[order], diagonal[order]
-    new = np.ones(i.size, dtype=bool)
-    new[1:] = (diagonal[1:] != diagonal[:-1]) | (i[1:] > i[:-1] + 1)
-    starts = np.flatnonzero(new)
-    last = np.append(starts[1:], i.size) - 1
-    return list(zip(i[starts].tolist(), j[starts].tolist(), (i[last] + n - i[starts]).tolist()))
+    """Maximal exact runs ``(a_start, b_start, length)`` in words from one pair's n-gram seeds
+    ``(i, j)`` (see :func:`runs_many`)."""
+    return runs_many(np.zeros(len(pairs[0]), dtype=np.int64), pairs[0], pairs[1], 1, n)[0]
+
+
+def pair_runs(pairs: list, stop: np.ndarray, n: int) -> tuple[list, list]:
+    """For many pairs of documents ``(A, B)``: the exact runs of each (:func:`runs_many`) and
+    how many n-grams each shares (stock ones excluded), a few array operations for all."""
+    pair, k_a, k_b = shared_many(pairs, stop)
+    shared = np.bincount(pair, minlength=len(pairs)).tolist()
+    return runs_many(*seeds_many(pairs, pair, k_a, k_b), len(pairs), n), shared
 
 
 def trim_fragments(a: Words, b: Words, a0: int, b0: int, length: int) -> tuple[int, int, int]:
@@ -251,12 +310,15 @@ def extend(chains: list[Alignment], a: Words, b: Words) -> list[Alignment]:
     return chains
 
 
-def align(a: Words, b: Words, n: int, stop: np.ndarray, shared=None) -> list[Alignment]:
+def align(a: Words, b: Words, n: int, stop: np.ndarray) -> list[Alignment]:
     """Shared spans of A and B in word positions, in order of A (chains of tiles; the caller
-    keeps those with enough ``anchored`` words; ``shared``: their :func:`shared_grams`, when
-    known)."""
-    tiled = tiles(runs(seeds(a, b, stop, shared), n), a, b, n)
-    return extend(spliced_chains(tiled, a, b), a, b)
+    keeps those with enough ``anchored`` words)."""
+    return align_runs(a, b, n, pair_runs([(a, b)], stop, n)[0][0])
+
+
+def align_runs(a: Words, b: Words, n: int, found: list[tuple[int, int, int]]) -> list[Alignment]:
+    """:func:`align` from the pair's exact runs (:func:`runs_many`)."""
+    return extend(spliced_chains(tiles(found, a, b, n), a, b), a, b)
 
 
 def similarity(a: Words, b: Words, al: Alignment) -> float:
