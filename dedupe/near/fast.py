@@ -236,8 +236,9 @@ def _compiled_words(kernels, joined: str, doc_starts: np.ndarray, lengths: np.nd
         if codes.max() >= _BMP:
             keys = sorted_unique(codes[codes >= _BMP])
             values = np.array(_beyond_values(keys.tolist()), dtype=np.uint64)
+    pw, ipw = _powers_upto(int(lengths.max(initial=0)) + 1)
     while True:
-        unseen, *out = kernel(codes, doc_starts, lengths, _lowered_word, keys, values, n)
+        unseen, *out = kernel(codes, doc_starts, lengths, _lowered_word, keys, values, pw, ipw, n)
         if not unseen:
             return out
         _learn_unseen(codes)

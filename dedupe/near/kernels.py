@@ -12,12 +12,10 @@ import numpy as np
 from numba import njit
 
 from dedupe.near.hashing import GOLDEN, _FMIX64
-from dedupe.near.shingles import TOKEN_BASE, TOKEN_LEN_MULT
+from dedupe.near.shingles import TOKEN_LEN_MULT
 from dedupe.near.signatures import PROBE_ATTEMPT, PROBE_BIN
 
 _S33, _M1, _M2 = _FMIX64
-_BASE = np.uint64(TOKEN_BASE)
-_BASE_INV = np.uint64(pow(TOKEN_BASE, -1, 1 << 64))
 _LEN_MULT = np.uint64(TOKEN_LEN_MULT)
 _MULT = np.uint64(GOLDEN)
 _UNSEEN = np.uint64(1 << 63)
@@ -27,7 +25,7 @@ _BMP = 0x10000
 MODULE = "_dedupe_near_kernels"
 # name, function, signature: ``word_shingles`` for texts of one byte per code point and for
 # UCS-4 code points
-_WORDS = "Tuple((i8, u8[:], i8[:], i8[:], i8[:], u8[:], i8[:]))({}[:], i8[:], i8[:], u8[:], u4[:], u8[:], i8)"
+_WORDS = "Tuple((i8, u8[:], i8[:], i8[:], i8[:], u8[:], i8[:]))({}[:], i8[:], i8[:], u8[:], u4[:], u8[:], u8[:], u8[:], i8)"
 
 
 @njit(inline="always")
@@ -40,12 +38,13 @@ def _fmix(h):
     return h
 
 
-def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values, n):
+def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values, powers, inverse_powers, n):
     """Tokens and word n-grams of the texts at ``codes[doc_starts[i]:+lengths[i]]``.
 
     ``table[c]``: code point c's lower-case code point if it is a word character, else 0
     (``_UNSEEN`` when not known yet); code points beyond the BMP are looked up in
-    ``beyond_keys`` (sorted) and ``beyond_values``. Returns ``(unseen, hashes, starts,
+    ``beyond_keys`` (sorted) and ``beyond_values``; ``powers`` and ``inverse_powers``:
+    ``BASE**k`` and ``BASE**-k`` for k up to the longest text's length. Returns ``(unseen, hashes, starts,
     ends, counts, grams, per_doc)``: the number of unseen code points met (then the other
     arrays are empty: the caller fills the table and calls again), every token's hash,
     start and end (offsets into ``codes``), each text's number of tokens, every n-gram's
@@ -59,9 +58,8 @@ def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values,
     longest = 0
     for i in range(d):
         longest = max(longest, lengths[i])
-    edge = np.empty(longest + 2, np.int64)  # per text: where the word mask changes,
-    prefix = np.empty(longest + 2, np.uint64)  # the prefix sum there
-    inverse = np.empty(longest + 2, np.uint64)  # and BASE**-k there
+    edge = np.empty(longest + 2, np.int64)  # per text: where the word mask changes
+    prefix = np.empty(longest + 2, np.uint64)  # and the prefix sum there
     cap = codes.size // 2 + 1
     th = np.empty(cap, np.uint64)
     starts = np.empty(cap, np.int64)
@@ -73,8 +71,6 @@ def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values,
         a = doc_starts[i]
         stop = a + lengths[i]
         total = np.uint64(0)
-        power = np.uint64(1)
-        power_inv = np.uint64(1)
         was = np.uint64(0)
         k = 0
         for p in range(a, stop):
@@ -89,19 +85,16 @@ def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values,
             word = np.uint64(v != 0)
             edge[k] = p
             prefix[k] = total
-            inverse[k] = power_inv
             k += np.int64(word ^ was)
             was = word
-            total += v * power
-            power *= _BASE
-            power_inv *= _BASE_INV
+            total += v * powers[p - a]
         edge[k] = stop
         prefix[k] = total
         k += np.int64(was)
         for j in range(0, k, 2):
             s = edge[j]
             e = edge[j + 1]
-            th[t] = _fmix((prefix[j + 1] - prefix[j]) * inverse[j] + np.uint64(e - s) * _LEN_MULT)
+            th[t] = _fmix((prefix[j + 1] - prefix[j]) * inverse_powers[s - a] + np.uint64(e - s) * _LEN_MULT)
             starts[t] = s
             ends[t] = e
             t += 1
