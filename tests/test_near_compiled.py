@@ -111,3 +111,13 @@ def test_a_failed_build_is_not_tried_again(monkeypatch, tmp_path):
         f.write("no compiler")
     monkeypatch.setattr(compiled.subprocess, "run", lambda *a, **k: pytest.fail("built again"))
     assert compiled._load() is None
+
+
+def test_band_keys(monkeypatch, kernels):
+    from dedupe.near.banding import band_key
+
+    rng = np.random.default_rng(5)
+    signatures = rng.integers(0, 2**64 - 1, size=(300, 128), dtype=np.uint64, endpoint=True)
+    for start, end in ((0, 1), (3, 8), (120, 128)):
+        got, expected = both(monkeypatch, kernels, lambda: band_key(signatures, start, end))
+        assert np.array_equal(got, expected)

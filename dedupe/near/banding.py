@@ -26,6 +26,7 @@ from typing import Optional
 
 import numpy as np
 
+from . import compiled
 from .hashing import MULT, fmix64, fmix64_inplace
 from ..arrays import sorted_unique
 
@@ -33,11 +34,15 @@ MAX_SHARED = 100
 
 
 def band_key(signatures: np.ndarray, start: int, end: int) -> np.ndarray:
-    return _fold((signatures[:, c] for c in range(start, end)), signatures.shape[0])
+    return _fold(signatures[:, start:end].T, signatures.shape[0])
 
 
-def _fold(columns, n: int) -> np.ndarray:
-    """The band keys of ``n`` documents from their band's columns of hash values, in order."""
+def _fold(columns: np.ndarray, n: int) -> np.ndarray:
+    """The band keys of ``n`` documents from their band's columns of hash values, in order
+    (one row of ``columns`` each)."""
+    kernels = compiled.loaded()
+    if kernels is not None and columns.dtype == np.uint64:  # (the same keys, in one pass)
+        return kernels.fold_rows(columns)
     with np.errstate(over="ignore"):
         acc = np.zeros(n, dtype=np.uint64)
         for column in columns:

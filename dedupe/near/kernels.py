@@ -207,11 +207,23 @@ def distinct_counts(hashes, offsets):
     return out
 
 
+def fold_rows(rows):
+    """Band keys (:func:`~dedupe.near.banding._fold`) of the columns of ``rows`` (a band's
+    rows of hash values, one row per signature position)."""
+    r, n = rows.shape
+    out = np.zeros(n, np.uint64)
+    for c in range(r):
+        for i in range(n):
+            out[i] = _fmix(out[i] * _MULT + rows[c, i])
+    return out
+
+
 EXPORTS = (
     ("word_shingles_u1", word_shingles, _WORDS.format("u1")),
     ("word_shingles_u4", word_shingles, _WORDS.format("u4")),
     ("oph_signatures", oph_signatures, "u8[:](u8[:], i8[:], i8, u8)"),
     ("distinct_counts", distinct_counts, "i8[:](u8[:], i8[:])"),
+    ("fold_rows", fold_rows, "u8[:](u8[:, :])"),
 )
 
 
