@@ -121,3 +121,15 @@ def test_band_keys(monkeypatch, kernels):
     for start, end in ((0, 1), (3, 8), (120, 128)):
         got, expected = both(monkeypatch, kernels, lambda: band_key(signatures, start, end))
         assert np.array_equal(got, expected)
+
+
+def test_groups_of_equal_keys(monkeypatch, kernels):
+    from dedupe.near.banding import _groups_of_equal
+
+    rng = np.random.default_rng(9)
+    for n in (0, 1, 2, 50, 5000):
+        keys = rng.integers(0, 2**64 - 1, size=n, dtype=np.uint64, endpoint=True)
+        keys[: n // 3] = keys[n // 3 : 2 * (n // 3)]  # a third of them twice
+        got, expected = both(monkeypatch, kernels, lambda: _groups_of_equal(keys))
+        for a, b in zip(got, expected):
+            assert np.array_equal(a, b)

@@ -70,8 +70,12 @@ def _groups_of_equal(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     if keys.size < 2:
         return e, e, e
     slots = 1 << (2 * keys.size).bit_length()
-    slot = (keys & np.uint64(slots - 1)).astype(np.intp)
-    involved = np.flatnonzero(np.bincount(slot, minlength=slots)[slot] > 1)  # usually few
+    kernels = compiled.loaded()
+    if kernels is not None and keys.dtype == np.uint64:  # (the same positions, in one pass)
+        involved = kernels.shared_slots(keys, slots)
+    else:
+        slot = (keys & np.uint64(slots - 1)).astype(np.intp)
+        involved = np.flatnonzero(np.bincount(slot, minlength=slots)[slot] > 1)  # usually few
     if not involved.size:
         return e, e, e
     order = involved[np.argsort(keys[involved])]  # order within a group does not matter

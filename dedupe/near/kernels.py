@@ -218,12 +218,33 @@ def fold_rows(rows):
     return out
 
 
+def shared_slots(keys, slots):
+    """The positions (ascending) of the ``keys`` whose slot (low bits, ``slots`` a power of
+    two) holds two keys or more (:func:`~dedupe.near.banding._groups_of_equal`)."""
+    mask = np.uint64(slots - 1)
+    count = np.zeros(slots, np.int32)
+    for i in range(keys.size):
+        count[np.int64(keys[i] & mask)] += 1
+    n = 0
+    for i in range(keys.size):
+        if count[np.int64(keys[i] & mask)] > 1:
+            n += 1
+    out = np.empty(n, np.int64)
+    n = 0
+    for i in range(keys.size):
+        if count[np.int64(keys[i] & mask)] > 1:
+            out[n] = i
+            n += 1
+    return out
+
+
 EXPORTS = (
     ("word_shingles_u1", word_shingles, _WORDS.format("u1")),
     ("word_shingles_u4", word_shingles, _WORDS.format("u4")),
     ("oph_signatures", oph_signatures, "u8[:](u8[:], i8[:], i8, u8)"),
     ("distinct_counts", distinct_counts, "i8[:](u8[:], i8[:])"),
     ("fold_rows", fold_rows, "u8[:](u8[:, :])"),
+    ("shared_slots", shared_slots, "i8[:](u8[:], i8)"),
 )
 
 
