@@ -58,7 +58,7 @@ def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values,
     longest = 0
     for i in range(d):
         longest = max(longest, lengths[i])
-    edge = np.empty(longest + 2, np.int64)  # per text: where the word mask changes
+    edge = np.empty(longest + 2, np.uint64)  # per text: where the word mask changes
     prefix = np.empty(longest + 2, np.uint64)  # and the prefix sum there
     cap = codes.size // 2 + 1
     th = np.empty(cap, np.uint64)
@@ -68,13 +68,17 @@ def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values,
     unseen = 0
     t = 0
     for i in range(d):
+        # (the text, its powers and the edges indexed from 0 with unsigned counts: no
+        # wraparound check on any index of the loop over its code points)
         a = doc_starts[i]
-        stop = a + lengths[i]
+        m = lengths[i]
+        text = codes[a : a + m]
+        text_powers = powers[:m]
         total = np.uint64(0)
         was = np.uint64(0)
-        k = 0
-        for p in range(a, stop):
-            c = codes[p]
+        k = np.uint64(0)
+        for q in range(m):
+            c = text[q]
             if c < _BMP:
                 v = table[c]
             else:
@@ -83,20 +87,20 @@ def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values,
                 unseen += 1
                 v = np.uint64(0)
             word = np.uint64(v != 0)
-            edge[k] = p
+            edge[k] = q
             prefix[k] = total
-            k += np.int64(word ^ was)
+            k += word ^ was
             was = word
-            total += v * powers[p - a]
-        edge[k] = stop
+            total += v * text_powers[q]
+        edge[k] = m
         prefix[k] = total
-        k += np.int64(was)
+        k += was
         for j in range(0, k, 2):
             s = edge[j]
             e = edge[j + 1]
-            th[t] = _fmix((prefix[j + 1] - prefix[j]) * inverse_powers[s - a] + np.uint64(e - s) * _LEN_MULT)
-            starts[t] = s
-            ends[t] = e
+            th[t] = _fmix((prefix[j + 1] - prefix[j]) * inverse_powers[s] + (e - s) * _LEN_MULT)
+            starts[t] = a + np.int64(s)
+            ends[t] = a + np.int64(e)
             t += 1
         counts[i] = k // 2
     if unseen:
@@ -109,18 +113,19 @@ def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values,
     b = 0
     for i in range(d):
         m = counts[i]
+        tokens = th[b : b + m]
         if m >= n:
             for j in range(m - n + 1):
-                acc = th[b + j]
+                acc = tokens[j]
                 for q in range(1, n):
-                    acc = acc * _MULT + th[b + j + q]
-                grams[g] = _fmix(acc ^ np.uint64(n))
-                g += 1
+                    acc = acc * _MULT + tokens[j + q]
+                grams[g + j] = _fmix(acc ^ np.uint64(n))
+            g += m - n + 1
             per_doc[i] = m - n + 1
         elif m > 0:
             acc = np.uint64(0)
             for q in range(m):
-                acc = acc * _MULT + th[b + q]
+                acc = acc * _MULT + tokens[q]
             grams[g] = _fmix(acc ^ np.uint64(m))
             g += 1
             per_doc[i] = 1
@@ -139,17 +144,18 @@ def oph_signatures(hashes, offsets, num_perm, seed_key):
     filled = np.zeros(num_perm, np.bool_)
     k = np.uint64(num_perm)
     for i in range(d):
-        row = i * num_perm
         if offsets[i + 1] == offsets[i]:
             continue
-        for p in range(offsets[i], offsets[i + 1]):
-            m = _fmix(hashes[p] ^ seed_key)
-            at = row + np.int64(((m >> np.uint64(32)) * k) >> np.uint64(32))
-            if m < out[at]:
-                out[at] = m
+        doc = hashes[offsets[i] : offsets[i + 1]]
+        row = out[i * num_perm : (i + 1) * num_perm]
+        for q in range(doc.size):
+            m = _fmix(doc[q] ^ seed_key)
+            at = ((m >> np.uint64(32)) * k) >> np.uint64(32)
+            if m < row[at]:
+                row[at] = m
         empty = 0
         for b in range(num_perm):
-            filled[b] = out[row + b] != _EMPTY
+            filled[b] = row[b] != _EMPTY
             if not filled[b]:
                 empty += 1
         if not empty:
@@ -160,9 +166,9 @@ def oph_signatures(hashes, offsets, num_perm, seed_key):
             t = np.uint64(1)
             while True:
                 h = _fmix(np.uint64(b) * PROBE_BIN + t * PROBE_ATTEMPT + seed_key)
-                j = np.int64(((h >> np.uint64(32)) * k) >> np.uint64(32))
+                j = ((h >> np.uint64(32)) * k) >> np.uint64(32)
                 if filled[j]:
-                    out[row + b] = out[row + j]
+                    row[b] = row[j]
                     break
                 t += np.uint64(1)
     return out
@@ -191,8 +197,9 @@ def distinct_counts(hashes, offsets):
         mask = np.uint64(width - 1)
         slots[:width] = _EMPTY
         distinct = 0
-        for p in range(offsets[i], offsets[i + 1]):
-            key = hashes[p] >> np.uint64(11)
+        doc = hashes[offsets[i] : offsets[i + 1]]
+        for q in range(doc.size):
+            key = doc[q] >> np.uint64(11)
             at = key & mask
             while True:
                 held = slots[at]
