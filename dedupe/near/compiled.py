@@ -74,7 +74,10 @@ def _load():
         return None
     name = "_dedupe_near_kernels"
     path = _module_path(folder, name)
-    if not os.path.exists(path) and not _build(folder, path):
+    try:
+        if not os.path.exists(path) and not _build(folder, path):
+            return None
+    except (ImportError, OSError, subprocess.SubprocessError):  # (no fcntl, a full disk: the array code)
         return None
     try:
         spec = importlib.util.spec_from_file_location(name, path)
