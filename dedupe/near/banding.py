@@ -26,6 +26,7 @@ from typing import Optional
 
 import numpy as np
 
+from . import compiled
 from .hashing import MULT, fmix64, fmix64_inplace
 from ..arrays import sorted_unique
 
@@ -33,11 +34,15 @@ MAX_SHARED = 100
 
 
 def band_key(signatures: np.ndarray, start: int, end: int) -> np.ndarray:
-    return _fold((signatures[:, c] for c in range(start, end)), signatures.shape[0])
+    return _fold(signatures[:, start:end].T, signatures.shape[0])
 
 
-def _fold(columns, n: int) -> np.ndarray:
-    """The band keys of ``n`` documents from their band's columns of hash values, in order."""
+def _fold(columns: np.ndarray, n: int) -> np.ndarray:
+    """The band keys of ``n`` documents from their band's columns of hash values, in order
+    (one row of ``columns`` each)."""
+    kernels = compiled.loaded()
+    if kernels is not None and columns.dtype == np.uint64:  # (the same keys, in one pass)
+        return kernels.fold_rows(columns)
     with np.errstate(over="ignore"):
         acc = np.zeros(n, dtype=np.uint64)
         for column in columns:
@@ -65,8 +70,12 @@ def _groups_of_equal(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     if keys.size < 2:
         return e, e, e
     slots = 1 << (2 * keys.size).bit_length()
-    slot = (keys & np.uint64(slots - 1)).astype(np.intp)
-    involved = np.flatnonzero(np.bincount(slot, minlength=slots)[slot] > 1)  # usually few
+    kernels = compiled.loaded()
+    if kernels is not None and keys.dtype == np.uint64:  # (the same positions, in one pass)
+        involved = kernels.shared_slots(keys, slots)
+    else:
+        slot = (keys & np.uint64(slots - 1)).astype(np.intp)
+        involved = np.flatnonzero(np.bincount(slot, minlength=slots)[slot] > 1)  # usually few
     if not involved.size:
         return e, e, e
     order = involved[np.argsort(keys[involved])]  # order within a group does not matter

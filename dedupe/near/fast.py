@@ -30,6 +30,7 @@ from .shingles import (
     char_codes,
     combine_ngrams,
 )
+from . import compiled
 from .hashing import MULT, fmix64, fmix64_inplace
 from ..arrays import sorted_unique
 
@@ -168,6 +169,15 @@ def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool
     return _code_points(_SEP.join(lowered)), [len(t) for t in lowered], fast
 
 
+def _joined(texts: list[str]) -> tuple[str, np.ndarray, list[bool]]:
+    """The batch's NFKC-normalised texts joined by a space (a text that does not lower code
+    point by code point lowered by ``str.lower`` first), each text's length and the
+    word-count flags (see :func:`_lowered_words`)."""
+    nfkc, fast = _prepared(texts)
+    parts = [t if f else t.lower() for t, f in zip(nfkc, fast)]
+    return _SEP.join(parts), np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), fast
+
+
 def _lowered_words(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[bool]]:
     """``_normalise_batch`` in one gather: ``values[1 + i]`` is the i-th code point of the
     joined normalised, lower-cased texts if it is a word character, else 0, between two
@@ -177,26 +187,61 @@ def _lowered_words(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[bool]
     it is its code points lowered one by one), the others by ``str.lower`` first (the
     table leaves a lowered code point as it is: lowering is idempotent, checked over all
     code points in the tests)."""
-    nfkc, fast = _prepared(texts)
-    parts = [t if f else t.lower() for t, f in zip(nfkc, fast)]
-    joined = _SEP.join(parts)
-    codes = _code_points(joined)
+    joined, lengths, fast = _joined(texts)
+    return _lowered_values(_code_points(joined), joined), lengths, fast
+
+
+def _lowered_values(codes: np.ndarray, joined: str) -> np.ndarray:
     values = np.empty(codes.size + 2, dtype=np.uint64)
     values[0] = values[-1] = 0
     inner = values[1:-1]
     np.take(_lowered_word, codes, out=inner, mode="clip")  # (beyond the BMP: U+FFFF's, for now)
     if not joined.isascii():
         if inner.max() == _UNSEEN:
-            unseen = sorted_unique(codes[inner == _UNSEEN])
-            _learn(unseen[unseen < _BMP].tolist())
+            _learn_unseen(codes)
             np.take(_lowered_word, codes, out=inner, mode="clip")
         if codes.max() >= _BMP:  # (emoji, mathematical letters, rare scripts)
             at = np.flatnonzero(codes >= _BMP)
-            beyond = codes[at].tolist()
-            for c in set(beyond) - _lowered_beyond.keys():
-                _lowered_beyond[c] = _lowered(c)
-            inner[at] = [_lowered_beyond[c] for c in beyond]
-    return values, np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), fast
+            inner[at] = _beyond_values(codes[at].tolist())
+    return values
+
+
+def _learn_unseen(codes: np.ndarray) -> None:
+    """Fill the table for the code points of ``codes`` (of the BMP) not seen before."""
+    low = sorted_unique(codes[codes < _BMP])
+    _learn(low[_lowered_word[low] == _UNSEEN].tolist())
+
+
+def _beyond_values(beyond: list) -> list:
+    """The table's values (see :data:`_lowered_word`) of code points beyond the BMP."""
+    for c in set(beyond) - _lowered_beyond.keys():
+        _lowered_beyond[c] = _lowered(c)
+    return [_lowered_beyond[c] for c in beyond]
+
+
+_NO_KEYS, _NO_VALUES = np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint64)
+
+
+def _compiled_words(kernels, joined: str, doc_starts: np.ndarray, lengths: np.ndarray, n: int):
+    """What :func:`shingle_batch` computes with arrays, by the compiled kernel
+    (:func:`dedupe.near.kernels.word_shingles`): token hashes, starts, ends and counts,
+    n-gram hashes and counts. An ASCII batch is read one byte per code point."""
+    keys, values = _NO_KEYS, _NO_VALUES
+    if joined.isascii():
+        kernel = kernels.word_shingles_u1
+        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    else:
+        kernel = kernels.word_shingles_u4
+        codes = _code_points(joined)
+        if codes.max() >= _BMP:
+            keys = sorted_unique(codes[codes >= _BMP])
+            values = np.array(_beyond_values(keys.tolist()), dtype=np.uint64)
+    pw, ipw = _powers_upto(int(lengths.max(initial=0)) + 1)
+    while True:
+        unseen, *out = kernel(codes, doc_starts, lengths, _lowered_word, keys, values, pw, ipw, n)
+        if not unseen:
+            return out
+        _learn_unseen(codes)
 
 
 def _word_count(text: str, tokens: int, fast: bool) -> int:
@@ -282,27 +327,36 @@ def shingle_batch(texts: list[str], ngram: int = 5, kind: str = "word") -> Shing
     """Shingle hashes and word counts of every text of the batch."""
     if kind != "word":
         return _char_batch(texts, ngram)
-    values, lengths, fast_count = _lowered_words(texts)
-    word = values != 0
-    # a word's first and last code point: where the mask changes (a zero at both ends, so the
-    # changes alternate: start, end, start, ...), as offsets into the joined texts
-    change = np.flatnonzero(word[1:] != word[:-1])
-    starts, ends = change[0::2].copy(), change[1::2].copy()
+    joined, lengths, fast_count = _joined(texts)
     doc_starts = np.cumsum(lengths + 1) - (lengths + 1)  # (one per text: none for no text)
-    counts = np.diff(np.searchsorted(starts, doc_starts), append=starts.size)
-    doc_of = np.repeat(np.arange(len(texts)), counts)
-    n = values.size - 2
-    pw, _ = _powers_upto(n + 1)
-    with np.errstate(over="ignore"):  # prefix sums of c_k * BASE**k, in place
-        np.multiply(values[1:-1], pw[:n], out=values[1:-1])
-        prefix = np.cumsum(values[:-1], out=values[:-1])
-    th = _span_hashes(prefix, starts, ends)
-    grams, per_doc = _batch_ngrams(th, doc_of, counts, ngram)
+    kernels = compiled.wanted(len(joined))
+    if kernels is not None:
+        th, starts, ends, counts, grams, per_doc = _compiled_words(kernels, joined, doc_starts, lengths, ngram)
+    else:
+        th, starts, ends, counts = _array_tokens(_lowered_values(_code_points(joined), joined), doc_starts)
+        grams, per_doc = _batch_ngrams(th, np.repeat(np.arange(len(texts)), counts), counts, ngram)
     words = np.array(
         [_word_count(t, c, f) for t, c, f in zip(texts, counts.tolist(), fast_count)], dtype=np.int64
     )
     return Shingled(grams, np.concatenate(([0], np.cumsum(per_doc))), words, th, counts, fast_count,
                     (starts, ends, doc_starts))
+
+
+def _array_tokens(values: np.ndarray, doc_starts: np.ndarray) -> tuple:
+    """Token hashes, starts, ends and per-text counts from the lowered word code points
+    between two zeros (:func:`_lowered_values`; overwritten)."""
+    word = values != 0
+    # a word's first and last code point: where the mask changes (a zero at both ends, so the
+    # changes alternate: start, end, start, ...), as offsets into the joined texts
+    change = np.flatnonzero(word[1:] != word[:-1])
+    starts, ends = change[0::2].copy(), change[1::2].copy()
+    counts = np.diff(np.searchsorted(starts, doc_starts), append=starts.size)
+    n = values.size - 2
+    pw, _ = _powers_upto(n + 1)
+    with np.errstate(over="ignore"):  # prefix sums of c_k * BASE**k, in place
+        np.multiply(values[1:-1], pw[:n], out=values[1:-1])
+        prefix = np.cumsum(values[:-1], out=values[:-1])
+    return _span_hashes(prefix, starts, ends), starts, ends, counts
 
 
 def _char_batch(texts: list[str], ngram: int) -> Shingled:
@@ -322,6 +376,9 @@ def unique_sizes(sh: Shingled) -> np.ndarray:
     documents) and keeps its top 53 bits: two different shingles of one document count once
     only if they agree on 53 bits (probability ~1e-11 for an article).
     """
+    kernels = compiled.loaded()
+    if kernels is not None:  # (the same counts, by a set per document instead of a sort)
+        return kernels.distinct_counts(sh.hashes, sh.offsets.astype(np.int64, copy=False))
     d = sh.offsets.size - 1
     if d > 2048:
         return np.concatenate([unique_sizes(_slice(sh, i, min(i + 2048, d))) for i in range(0, d, 2048)])

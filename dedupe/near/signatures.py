@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import compiled
 from .hashing import GOLDEN, MASK64, fmix64, fmix64_inplace, fmix64_int
 
 if TYPE_CHECKING:
@@ -89,17 +90,22 @@ def _seed_key(seed: int) -> np.uint64:
     return np.uint64(fmix64_int((seed * GOLDEN + 0x632BE59BD9B4E019) & MASK64))
 
 
+PROBE_BIN, PROBE_ATTEMPT = np.uint64(0xD6E8FEB86659FD93), np.uint64(0xA0761D6478BD642F)
+
+
 @lru_cache(maxsize=8)
 def _probes(num_perm: int, seed: int, attempts: int) -> np.ndarray:
     """``probes[i, t]``: the bin that empty bin i looks at on attempt t (optimal densification)."""
     i = np.arange(num_perm, dtype=np.uint64)[:, None]
     t = np.arange(1, attempts + 1, dtype=np.uint64)[None, :]
     with np.errstate(over="ignore"):
-        h = fmix64(i * np.uint64(0xD6E8FEB86659FD93) + t * np.uint64(0xA0761D6478BD642F) + _seed_key(seed))
+        h = fmix64(i * PROBE_BIN + t * PROBE_ATTEMPT + _seed_key(seed))
     return ((h >> np.uint64(32)) * np.uint64(num_perm) >> np.uint64(32)).astype(np.int64)
 
 
-def oph_signatures(hashes, offsets, num_perm: int, seed: int) -> np.ndarray:
+def _oph_bins(hashes, offsets, num_perm: int, seed: int) -> np.ndarray:
+    """Each document's bins (documents x ``num_perm``, flattened): the least of its mixed
+    shingle hashes that fall in the bin, EMPTY where none does."""
     d = offsets.size - 1
     k = np.uint64(num_perm)
     with np.errstate(over="ignore"):
@@ -111,7 +117,17 @@ def oph_signatures(hashes, offsets, num_perm: int, seed: int) -> np.ndarray:
     place += np.repeat(np.arange(d, dtype=np.uint64) * k, np.diff(offsets))
     out = np.full(d * num_perm, EMPTY, dtype=np.uint64)
     np.minimum.at(out, place.view(np.int64), mixed)  # (places < d * num_perm < 2**63)
-    out = out.reshape(d, num_perm)
+    return out
+
+
+def oph_signatures(hashes, offsets, num_perm: int, seed: int) -> np.ndarray:
+    d = offsets.size - 1
+    kernels = compiled.loaded()
+    if kernels is not None:  # (the same signatures, document by document)
+        out = kernels.oph_signatures(np.asarray(hashes, dtype=np.uint64), np.asarray(offsets, dtype=np.int64), num_perm,
+                                     _seed_key(seed))
+        return out.reshape(d, num_perm)
+    out = _oph_bins(hashes, offsets, num_perm, seed).reshape(d, num_perm)
     filled = out != EMPTY
     nonempty = filled.any(axis=1)
     rows, cols = np.nonzero(~filled & nonempty[:, None])
