@@ -5,7 +5,7 @@ import importlib
 from importlib.metadata import metadata
 
 # the modules each extra provides (a new extra needs a line here, and so a test that uses it)
-PROVIDES = {"parquet": ["pyarrow"], "serve": ["starlette", "uvicorn"], "ray": ["ray"], "fast": ["deflate", "orjson", "numba"]}
+PROVIDES = {"parquet": ["pyarrow"], "serve": ["starlette", "uvicorn"], "ray": ["ray"], "fast": ["deflate", "orjson", "numba", "setuptools"]}
 
 
 def test_test_extra_names_every_other_extra_and_each_is_installed():
