@@ -147,6 +147,7 @@ def _scan(documents, config: Config, archive, archive_df, baseline, progress, ti
         # (against a stored archive, of which ``archive`` is a part: the clusters of drafts alone)
         only = None if archive_df is None or drafts is None else {i for i, x in enumerate(corpus.ids) if x in drafts}
         clusters, assignment = find_clusters(corpus, config, progress, only)
+        corpus.forget_signatures()
         return finish(
             corpus,
             errors,
@@ -294,6 +295,11 @@ def _findings(documents, config, results, drafts, document_findings, keyed_findi
     """Stage 4: the findings of the rules (in drafts only, with ``drafts``)."""
     from .rules import run_rules
 
+    if warm and isinstance(documents, Corpus):  # a process of its own: what it does not use let go
+        from .spill import trim
+
+        documents.forget_signatures()
+        trim()
     findings = run_rules(
         documents,
         config,
