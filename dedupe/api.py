@@ -29,6 +29,7 @@ from .ingest import DocumentLike, as_document
 from .model import Document, InputError, Report
 from .near import find_clusters
 from .parallel import background
+from .spill import trim
 from . import ingest as _ingest
 
 Progress = Callable[[str, int, Optional[int]], None]
@@ -147,6 +148,8 @@ def _scan(documents, config: Config, archive, archive_df, baseline, progress, ti
         # (against a stored archive, of which ``archive`` is a part: the clusters of drafts alone)
         only = None if archive_df is None or drafts is None else {i for i, x in enumerate(corpus.ids) if x in drafts}
         clusters, assignment = find_clusters(corpus, config, progress, only)
+        corpus.forget_signatures()
+        trim()  # (what the search freed amid the heap: not reused by the later stages' own)
         return finish(
             corpus,
             errors,
@@ -267,9 +270,11 @@ def _passages(corpus, documents, texts, config, drafts, archive_df, progress, el
         passages, reached = reuse.passages, reuse.reached
         if drafts is not None:
             passages = [p for p in passages if p.a.doc in drafts or p.b.doc in drafts]
+        trim()  # (the passages' tables, freed: the derivation's cache grew the heap beside them)
         apply_reuse(corpus.results, passages, texts, reuse.words)
         apply_derivation(corpus, reuse, drafts)
         del reuse  # its words: the rules do not need them
+        trim()  # (this process then waits for the rules' process, a long time on a large corpus)
     return passages, reached
 
 
@@ -294,6 +299,9 @@ def _findings(documents, config, results, drafts, document_findings, keyed_findi
     """Stage 4: the findings of the rules (in drafts only, with ``drafts``)."""
     from .rules import run_rules
 
+    if warm and isinstance(documents, Corpus):  # a process of its own: what it does not use let go
+        documents.forget_signatures()
+        trim()
     findings = run_rules(
         documents,
         config,

@@ -86,6 +86,12 @@ class Corpus:
             raise ValueError("this corpus was built without signatures")
         return self._signatures
 
+    def forget_signatures(self) -> None:
+        """Let the signatures go, once the near-duplicates are found (the later stages do not
+        read them: 1 KB a document, held until the end of the scan in this process and in the
+        rules' process forked from it)."""
+        self._signature_blocks, self._signatures = [], None
+
     def __len__(self) -> int:
         return len(self._ids)
 

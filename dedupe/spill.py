@@ -3,10 +3,12 @@ one key at a time (:class:`Spill`: the passage stage's per-unit and per-n-gram a
 the corpus, and each step over them needs one slice at a time, one LSH band, one range of
 n-gram hashes), and numbered byte records read back one at a time (:class:`Records`: the words
 of each document, read again for each pair the aligner compares), and numbers appended and
-read back by range (:class:`Numbers`: quote-drift's unit words, held until its pass 2)."""
+read back by range (:class:`Numbers`: quote-drift's unit words, held until its pass 2).
+:func:`trim` gives the memory freed back to the system."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import tempfile
 from array import array
@@ -104,6 +106,13 @@ class Records(_TempFile):
         self._end += _write(self._file.fileno(), data, self._end)
         self._ends.append(self._end)
 
+    def extend(self, records) -> None:
+        """Append records (bytes-like), written at once."""
+        records = list(records)
+        self._end += _write(self._file.fileno(), b"".join(records), self._end)
+        for data in records:
+            self._ends.append(self._ends[-1] + len(data))
+
     def get(self, i: int) -> bytearray:
         """Record ``i`` (numbered from 0 in the order added)."""
         out = bytearray(self._ends[i + 1] - self._ends[i])
@@ -145,3 +154,13 @@ class Numbers(_TempFile):
             at = max(start, self._written)
             out[at - start :] = np.frombuffer(self._tail, dtype=self.dtype)[at - self._written : stop - self._written]
         return out
+
+
+def trim() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``), after large
+    data is let go: freed blocks amid the heap stay in the process otherwise (counted in its
+    RSS, and in that of processes forked later). Nothing elsewhere."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass

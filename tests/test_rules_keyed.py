@@ -215,3 +215,28 @@ def test_doc_ids():
     assert 7 in ids and 8 not in ids
     with pytest.raises(KeyError):
         ids[8]
+
+
+def test_visits_taken_as_they_come_are_one_visit_over_all():
+    from collections import Counter
+    from concurrent.futures import Future
+
+    parts = [({i: bytes([i % 256]) * (i % 7) for i in range(s, s + 3)} | {s + 100: None}, Counter({"k": s, s: 1}),
+              {s: ["m"]} if s % 2 else {}) for s in (0, 3, 6, 12)]
+    futures = [Future() for _ in parts]
+    visits = _keyed.Visits()
+    for f in futures:
+        visits.add(f)
+    for f, part in reversed(list(zip(futures, parts))):  # out of corpus order, as workers may finish
+        f.set_result(part)
+    carried, tally, matches = visits.result()
+    want = {i: v for c, _, _ in parts for i, v in c.items()}
+    assert dict(carried) == want and list(carried) == sorted(want) and carried.get(99) is None
+    assert tally == sum((t for _, t, _ in parts), Counter()) and matches == {3: ["m"]}
+    carried.close()
+    failed = Future()
+    visits = _keyed.Visits()
+    visits.add(failed)
+    failed.set_exception(ValueError("a worker's error"))
+    with pytest.raises(ValueError):
+        visits.result()

@@ -36,6 +36,18 @@ def test_numbers_read_back_any_range_from_the_file_and_the_buffer():
             assert numbers.read(start, stop).dtype == np.int32
 
 
+def test_records_added_one_by_one_or_at_once_read_back_by_number():
+    from dedupe.spill import Records
+
+    data = [b"", b"abc", bytes(range(256)), b"x" * 5, b""]
+    with Records() as records:
+        records.add(data[0])
+        records.extend(data[1:4])
+        records.extend([])
+        records.add(data[4])
+        assert len(records) == len(data) and [bytes(records.get(i)) for i in range(len(data))] == data
+
+
 def test_stock_count_in_slices_is_the_count_of_the_whole(monkeypatch):
     rng = np.random.default_rng(2)
     vocabulary = [f"w{k}" for k in range(60)]

@@ -19,7 +19,7 @@ from ..config import Config
 from ..errors import ConfigError
 from ..model import Document, DocumentResult, Finding, severity_rank
 from . import _keyed
-from .base import Rule, RuleContext
+from .base import Rule, RuleContext, drop_analyses
 
 __all__ = ["Rule", "RuleContext", "all_rules", "select_rules", "run_rules"]
 
@@ -88,6 +88,7 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     its items (tens of MB on a few thousand articles) are then not pickled in the workers and
     unpickled here, which cost more CPU than the second process saved."""
     from ..parallel import Workers, pmap
+    from ..spill import trim
 
     per_doc = tuple(r.id for r in rules if r.scope == "document")
     whole = [("rule", r.id) for r in rules if r.scope == "corpus" and r.keyed is None]
@@ -112,7 +113,7 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
         _analyse_ahead(docs, docs[spans[0][0] : spans[0][1]])
         jobs = jobs[1:]
     states: dict = {}  # keyed rule -> its plan, while its first pass runs in the workers
-    visits: dict = {}  # keyed rule -> the futures of that pass, one per batch
+    visits: dict = {}  # keyed rule -> that pass's results (_keyed.Visits), one per batch
     plans: list = []  # the files of those plans (see _plan_file)
     with _removed(plans), Workers(workers, shared) as pool:  # (the workers stopped first)
         # every job in flight (they are small: a rule id, a range); with ``warm``, pass 1
@@ -121,17 +122,22 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
         for job in jobs:
             if not run.take(job, futures[job].result() if job in futures else _rules_job(shared, job)):
                 continue
+            drop_analyses()  # (the workers have theirs: here the rest reads no analysis)
+            trim()
             dealt = [rid for rid in keyed if _keyed.keyed_rule(rid).passes and only is None]
             for rid in dealt:
                 states[rid] = _keyed.planned(rid, *run.pass1(rid), docs, only)
                 plans.append(_plan_file(states[rid][0]))
-                visits[rid] = [pool.submit(_rules_job, ("visit", rid, *sp, plans[-1])) for sp in spans]
+                visits[rid] = _keyed.Visits()  # (taken as they come: their results are not held)
+                for sp in spans:
+                    visits[rid].add(pool.submit(_rules_job, ("visit", rid, *sp, plans[-1])))
             for rid in run.largest_first():
                 if rid not in dealt:
                     run.by_rule[rid] = _keyed.conclude(rid, *run.pass1(rid), docs, only)
-        for rid, parts in visits.items():
-            first = _keyed.merged(part.result() for part in parts)
+        for rid, taken in visits.items():
+            first = taken.result()
             run.by_rule[rid] = _keyed.finished(rid, states[rid], docs, first)
+            first[0].close()
     return run.found(rules)
 
 

@@ -53,6 +53,7 @@ per shard (pass 1, items written to partitions by key) and per partition (pass 2
 
 from __future__ import annotations
 
+import threading
 import zlib
 from array import array
 from bisect import bisect_left
@@ -245,12 +246,18 @@ def make_plan(keyed: Keyed, noted: list, totals: Totals):
     return keyed.plan(noted, totals) if keyed.plan is not None else None
 
 
-def visit(step: Pass, plan, indexed, carried: dict) -> tuple:
+def visit(step: Pass, plan, indexed, carried: Mapping, keep: bool = True) -> tuple:
     """One pass over ``(index, doc)`` pairs (``carried``: index -> what the document carries
-    in): ``(carried out, by index; tally; matches, by index)``."""
+    in): ``(carried out, by index; tally; matches, by index)`` (only the documents with
+    matches: a list per document held for the whole corpus was ~100 bytes a document).
+    ``keep``: False for a last pass, whose documents carry nothing on (nothing is held)."""
     out, tally, matches = {}, Counter(), {}
     for index, doc in indexed:
-        out[index], found, matches[index] = step.visit(doc, index, plan, carried.get(index))
+        carries, found, here = step.visit(doc, index, plan, carried.get(index))
+        if keep:
+            out[index] = carries
+        if here:
+            matches[index] = here
         tally.update(found)
     return out, tally, matches
 
@@ -260,7 +267,7 @@ def revisit(keyed: Keyed, plan, docs: list, mine: Optional[set] = None, first: O
     last plan)``. With ``mine`` (indexes of the documents whose findings are kept), the first
     pass visits those and the others its ``wider`` asks for (all without it). ``first``: what
     the first pass gave when it ran elsewhere (:func:`visit` over every document, in batches
-    whose results are merged in corpus order: :func:`merged`)."""
+    whose results are gathered by :class:`Visits`)."""
     carried: dict = {}
     found: list = []
     todo = range(len(docs))  # the indexes of the documents to visit (read as visited, not held)
@@ -274,7 +281,7 @@ def revisit(keyed: Keyed, plan, docs: list, mine: Optional[set] = None, first: O
             carried, matches = {**carried, **more[0]}, {**matches, **more[2]}
             tally.update(more[1])
         else:
-            carried, tally, matches = visit(step, plan, _read(docs, todo), carried)
+            carried, tally, matches = visit(step, plan, _read(docs, todo), carried, n + 1 < len(keyed.passes))
         found.extend(m for i in sorted(matches) for m in matches[i])
         todo = sorted(carried)
         plan = step.then(plan, tally) if step.then is not None else plan
@@ -286,15 +293,81 @@ def _read(docs, indexes):
     return ((i, docs[i]) for i in indexes)
 
 
-def merged(visits) -> tuple:
-    """The results of :func:`visit` over consecutive batches of documents, in corpus order, as
-    one visit over all of them gives them."""
-    carried, tally, matches = {}, Counter(), {}
-    for c, t, m in visits:
-        carried.update(c)
-        tally.update(t)
-        matches.update(m)
-    return carried, tally, matches
+class Carried(Mapping):
+    """Index -> what a document carries to the next pass, for a pass whose visits ran
+    elsewhere: values that are bytes (gender-mismatch's pronouns, pickled: ~3 KB a news
+    article, held for the whole corpus between its passes) kept in a temporary file
+    (:class:`~dedupe.spill.Records`), 8 bytes a document in memory; other values in a dict."""
+
+    def __init__(self):
+        from ..spill import Records
+
+        self._records, self._at, self._other = Records(), array("q"), {}
+
+    def update(self, carried: dict) -> None:
+        """Add a batch's ``{index: value}``."""
+        raw = [(i, v) for i, v in carried.items() if type(v) is bytes]
+        self._other.update((i, v) for i, v in carried.items() if type(v) is not bytes)
+        if not raw:
+            return
+        top = max(i for i, _ in raw)
+        if top >= len(self._at):
+            self._at.extend([-1] * (top + 1 - len(self._at)))
+        first = len(self._records)
+        self._records.extend(v for _, v in raw)
+        for n, (i, _) in enumerate(raw, first):
+            self._at[i] = n
+
+    def __getitem__(self, index: int):
+        if 0 <= index < len(self._at) and self._at[index] >= 0:
+            return bytes(self._records.get(self._at[index]))
+        return self._other[index]
+
+    def __iter__(self):
+        return iter(sorted([i for i, n in enumerate(self._at) if n >= 0] + list(self._other)))
+
+    def __len__(self) -> int:
+        return len(self._records) + len(self._other)
+
+    def close(self) -> None:
+        self._records.close()
+
+
+class Visits:
+    """The results of :func:`visit` over consecutive batches of documents run elsewhere
+    (``add`` a :class:`~concurrent.futures.Future` of each), taken as each comes, in the
+    thread that completes it: :meth:`result` gives them as one visit over all of them gives
+    them. What the documents carry out is kept in a :class:`Carried` (the futures' results
+    are not held: the futures are not kept)."""
+
+    def __init__(self):
+        self._carried, self._tally, self._matches = Carried(), Counter(), {}
+        self._left, self._error, self._done = 0, None, threading.Condition()
+
+    def add(self, future) -> None:
+        with self._done:
+            self._left += 1
+        future.add_done_callback(self._take)
+
+    def _take(self, future) -> None:
+        try:
+            carried, tally, matches = future.result()
+            self._carried.update(carried)
+            self._tally.update(tally)
+            self._matches.update(matches)
+        except BaseException as error:  # (given to the caller by result)
+            self._error = error
+        with self._done:
+            self._left -= 1
+            self._done.notify_all()
+
+    def result(self) -> tuple:
+        """``(carried, tally, matches)``, once every visit added is in."""
+        with self._done:
+            self._done.wait_for(lambda: self._left == 0)
+        if self._error is not None:
+            raise self._error
+        return self._carried, self._tally, self._matches
 
 
 def run(rule_id: str, docs: list, workers: int = 1, only: Optional[set] = None) -> list:
