@@ -162,5 +162,5 @@ def trim() -> None:
     RSS, and in that of processes forked later). Nothing elsewhere."""
     try:
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
+    except (OSError, AttributeError, TypeError):  # not glibc (Windows: no CDLL(None))
         pass
