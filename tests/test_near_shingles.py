@@ -102,7 +102,8 @@ def test_one_gather_equals_lowering_then_word_mask():
     everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     texts = [everything[i : i + 5000] for i in range(0, len(everything), 5000)]
     texts += ["\u03a3\u039f\u03a3 word \u0130", "", "plain TEXT"]
-    values, lengths, fast_count = fast._lowered_words(texts)
+    joined, lengths, fast_count = fast._joined(texts)
+    values = fast._lowered_values(fast._code_points(joined), joined)
     codes, lengths0, fast0 = fast._normalise_batch(texts)
     assert values[0] == values[-1] == 0 and lengths.tolist() == lengths0 and fast_count == fast0
     expected = np.where(fast._is_word(codes), codes, 0).astype(np.uint64)

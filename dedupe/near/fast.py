@@ -172,26 +172,19 @@ def _normalise_batch(texts: list[str]) -> tuple[np.ndarray, list[int], list[bool
 def _joined(texts: list[str]) -> tuple[str, np.ndarray, list[bool]]:
     """The batch's NFKC-normalised texts joined by a space (a text that does not lower code
     point by code point lowered by ``str.lower`` first), each text's length and the
-    word-count flags (see :func:`_lowered_words`)."""
+    word-count flags (see :func:`_lowered_values`)."""
     nfkc, fast = _prepared(texts)
     parts = [t if f else t.lower() for t, f in zip(nfkc, fast)]
     return _SEP.join(parts), np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), fast
 
 
-def _lowered_words(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[bool]]:
-    """``_normalise_batch`` in one gather: ``values[1 + i]`` is the i-th code point of the
-    joined normalised, lower-cased texts if it is a word character, else 0, between two
-    zeros (uint64); each text's length; the word-count flags.
-
-    A text that lowers code point by code point is lowered by the table (``str.lower`` of
-    it is its code points lowered one by one), the others by ``str.lower`` first (the
-    table leaves a lowered code point as it is: lowering is idempotent, checked over all
-    code points in the tests)."""
-    joined, lengths, fast = _joined(texts)
-    return _lowered_values(_code_points(joined), joined), lengths, fast
-
-
 def _lowered_values(codes: np.ndarray, joined: str) -> np.ndarray:
+    """``_normalise_batch`` in one gather, from the code points of :func:`_joined`'s text:
+    ``values[1 + i]`` is its i-th code point if it is a word character, else 0, between two
+    zeros (uint64). A text that lowers code point by code point is lowered here by the table
+    (``str.lower`` of it is its code points lowered one by one), the others by ``str.lower``
+    in :func:`_joined` (the table leaves a lowered code point as it is: lowering is
+    idempotent, checked over all code points in the tests)."""
     values = np.empty(codes.size + 2, dtype=np.uint64)
     values[0] = values[-1] = 0
     inner = values[1:-1]

@@ -19,7 +19,7 @@ from ..config import Config
 from ..errors import ConfigError
 from ..model import Document, DocumentResult, Finding, severity_rank
 from . import _keyed
-from .base import Rule, RuleContext, drop_analyses
+from .base import Rule, RuleContext, forget_analyses
 
 __all__ = ["Rule", "RuleContext", "all_rules", "select_rules", "run_rules"]
 
@@ -122,7 +122,7 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
         for job in jobs:
             if not run.take(job, futures[job].result() if job in futures else _rules_job(shared, job)):
                 continue
-            drop_analyses()  # (the workers have theirs: here the rest reads no analysis)
+            forget_analyses()  # (the workers have theirs: here the rest reads no analysis)
             trim()
             dealt = [rid for rid in keyed if _keyed.keyed_rule(rid).passes and only is None]
             for rid in dealt:

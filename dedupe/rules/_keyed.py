@@ -350,14 +350,16 @@ class Visits:
         future.add_done_callback(self._take)
 
     def _take(self, future) -> None:
-        try:
-            carried, tally, matches = future.result()
-            self._carried.update(carried)
-            self._tally.update(tally)
-            self._matches.update(matches)
-        except BaseException as error:  # (given to the caller by result)
-            self._error = error
+        # (under the lock: a future done before ``add`` calls back in the caller's thread,
+        # while the executor's thread may be calling back for another)
         with self._done:
+            try:
+                carried, tally, matches = future.result()
+                self._carried.update(carried)
+                self._tally.update(tally)
+                self._matches.update(matches)
+            except BaseException as error:  # (given to the caller by result)
+                self._error = error
             self._left -= 1
             self._done.notify_all()
 

@@ -83,8 +83,11 @@ _cached_chars = 0
 
 
 def forget_analyses() -> None:
-    """Empty the analysis cache (a benchmark's checks then analyse every text as a new
-    draft's check would, instead of finding the previous identical check's analyses)."""
+    """Empty the analysis cache: for a process whose remaining work reads no analysis (the
+    rules' process once pass 1 of the keyed rules is in: a cache's worth of small objects,
+    ~100 MB, that pass 2 then reuses instead of growing the process), and for a benchmark
+    whose checks should analyse every text as a new draft's check would, instead of finding
+    the previous identical check's analyses."""
     global _cached_chars
     _analyses.clear()
     _cached_chars = 0
@@ -104,15 +107,6 @@ def analysis(doc: Union[Document, str]) -> Analysis:
         old, _ = _analyses.popitem(last=False)
         _cached_chars -= len(old)
     return found
-
-
-def drop_analyses() -> None:
-    """Forget every analysis held, for a process whose remaining work reads none (the rules'
-    process once pass 1 of the keyed rules is in: a cache's worth of small objects, ~100 MB,
-    that pass 2 then reuses instead of growing the process)."""
-    global _cached_chars
-    _analyses.clear()
-    _cached_chars = 0
 
 
 @dataclass
