@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import dedupe.compiled
 from dedupe import Config
 from dedupe.near import compiled, fast, sketch
 from dedupe.near.signatures import batch_signatures
@@ -16,8 +17,8 @@ from test_near_shingles import ALPHABET
 
 @pytest.fixture(scope="module")
 def kernels():
-    module = compiled._load()  # built into the user's cache the first time (numba, a C compiler)
-    assert module is not None, "the fast extra's kernels could not be built (see the cache's near-kernels/*/failed)"
+    module = compiled.KERNELS.load()  # built into the user's cache the first time (numba, a C compiler)
+    assert module is not None, "the fast extra's kernels could not be built (see the cache's dedupe-near-kernels/*/failed)"
     return module
 
 
@@ -106,11 +107,11 @@ def test_small_calls_do_not_load_them(monkeypatch):
 
 def test_a_failed_build_is_not_tried_again(monkeypatch, tmp_path):
     monkeypatch.setenv("DEDUPE_CACHE_DIR", str(tmp_path))
-    folder = compiled._folder()
+    folder = compiled.KERNELS.folder()
     with open(f"{folder}/failed", "w") as f:
         f.write("no compiler")
-    monkeypatch.setattr(compiled.subprocess, "run", lambda *a, **k: pytest.fail("built again"))
-    assert compiled._load() is None
+    monkeypatch.setattr(dedupe.compiled.subprocess, "run", lambda *a, **k: pytest.fail("built again"))
+    assert compiled.KERNELS.load() is None
 
 
 def test_band_keys(monkeypatch, kernels):

@@ -1,0 +1,103 @@
+"""Kernels compiled ahead of time, once per machine (numba's ``pycc``, in the ``fast``
+extra), and loaded by every later process without importing numba.
+
+A kernels module (``dedupe.near.kernels`` is one) holds numba functions, a ``MODULE`` name,
+and a ``build(folder)`` that compiles them into an extension module there; ``python -m
+<kernels module> FOLDER`` runs it. :class:`Kernels` finds that extension in dedupe's cache
+(:mod:`dedupe.cache`), keyed by the kernels' source, numpy's version and the interpreter,
+builds it the first time it is wanted (in a process of its own: numba's import and
+compilation take seconds, and a C compiler links the module), and imports it (about a
+millisecond). Where it cannot be built (no numba, no C compiler) the caller runs its own
+array code, and a ``failed`` marker in the folder keeps later processes from trying again.
+``DEDUPE_COMPILED=0`` turns every kernels module off.
+
+Each caller keeps its array code as the reference; its tests compare both on many inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+
+
+class Kernels:
+    """The compiled extension of one kernels module ``source`` (a dotted module name whose
+    ``MODULE`` is ``name``), described as ``what`` in the one message a build prints."""
+
+    def __init__(self, source: str, name: str, what: str):
+        self.source, self.name, self.what = source, name, what
+
+    def folder(self):
+        """The cache folder of this version of the kernels, or None when the cache cannot be
+        written."""
+        import numpy as np
+
+        from .cache import writable_folder
+
+        with open(importlib.util.find_spec(self.source).origin, "rb") as f:  # (found, not imported)
+            key = hashlib.sha256(f.read() + f"|{np.__version__}|{sys.implementation.cache_tag}".encode()).hexdigest()
+        return writable_folder(os.path.join(self.source.replace(".", "-"), key[:16]))
+
+    def load(self):
+        """The extension module (built first if missing), or None where it is not to be used."""
+        if os.environ.get("DEDUPE_COMPILED", "1") == "0":
+            return None
+        folder = self.folder()
+        if folder is None:
+            return None
+        path = _module_path(folder, self.name)
+        try:
+            if not os.path.exists(path) and not self._build(folder, path):
+                return None
+        except (ImportError, OSError, subprocess.SubprocessError):  # (no fcntl, a full disk: the array code)
+            return None
+        try:
+            spec = importlib.util.spec_from_file_location(self.name, path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        except ImportError:
+            return None
+        return module
+
+    def _build(self, folder: str, path: str) -> bool:
+        """Build the module into ``folder`` (once: a lock keeps concurrent processes from
+        building it twice; a failure is recorded in ``failed``, and not tried again)."""
+        import fcntl
+
+        failed = os.path.join(folder, "failed")
+        if os.path.exists(failed) or importlib.util.find_spec("numba") is None:
+            return False
+        with open(os.path.join(folder, "lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if os.path.exists(path):
+                return True
+            if sys.stderr is not None and sys.stderr.isatty():
+                print(f"dedupe: compiling {self.what} for this machine (once; numba)", file=sys.stderr)
+            tmp = os.path.join(folder, f"build-{os.getpid()}")
+            os.makedirs(tmp, exist_ok=True)
+            proc = subprocess.run([sys.executable, "-m", self.source, tmp], capture_output=True, text=True,
+                                  env={**os.environ, "PYTHONPATH": _import_root()})
+            built = _module_path(tmp, self.name)
+            if proc.returncode or not os.path.exists(built):
+                with open(failed, "w") as f:
+                    f.write(proc.stdout[-4000:] + proc.stderr[-4000:])
+                return False
+            os.replace(built, path)
+            shutil.rmtree(tmp, ignore_errors=True)
+            return True
+
+
+def _module_path(folder: str, name: str) -> str:
+    return os.path.join(folder, name + importlib.machinery.EXTENSION_SUFFIXES[0])
+
+
+def _import_root() -> str:
+    """The folder the running ``dedupe`` package is imported from, first on the build's path
+    (so the build compiles this very source), then the caller's own path."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])
