@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import dedupe.compiled
 from dedupe import Config
 from dedupe.near import compiled, fast, sketch
-from dedupe.near.signatures import batch_signatures
+from dedupe.near.signatures import batch_signatures, kperm_signatures
 from planted import planted_corpus
 from test_near_shingles import ALPHABET
 
@@ -46,6 +46,9 @@ def check(monkeypatch, kernels, texts, ngram=5):
     for num_perm, seed in ((128, 1), (64, 7), (5, 3)):
         sig, ref = both(monkeypatch, kernels, lambda: batch_signatures(expected.hashes, expected.offsets, num_perm, seed, "oph"))
         assert np.array_equal(sig, ref), (num_perm, seed)
+        # k permutations (the passage units'), the array code a few shingles at a time too
+        sig, ref = both(monkeypatch, kernels, lambda: kperm_signatures(expected.hashes, expected.offsets, num_perm, seed, 7))
+        assert sig.shape == ref.shape and np.array_equal(sig, ref), (num_perm, seed)
 
 
 def test_planted_corpus(monkeypatch, kernels):

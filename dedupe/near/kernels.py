@@ -174,6 +174,25 @@ def oph_signatures(hashes, offsets, num_perm, seed_key):
     return out
 
 
+def kperm_signatures(mixed, offsets, a, b):
+    """Each document's k-permutation MinHash signature (documents x ``a.size``, flattened):
+    per permutation ``p`` the least ``a[p] * m + b[p]`` over its mixed shingle hashes ``m``,
+    ``_EMPTY`` throughout for a document without shingles (as
+    :func:`~dedupe.near.signatures.kperm_signatures`, without its array of every value)."""
+    d = offsets.size - 1
+    k = a.size
+    out = np.full(d * k, _EMPTY, np.uint64)
+    for i in range(d):
+        row = out[i * k : (i + 1) * k]
+        for q in range(offsets[i], offsets[i + 1]):
+            m = mixed[q]
+            for p in range(k):
+                v = a[p] * m + b[p]
+                if v < row[p]:
+                    row[p] = v
+    return out
+
+
 def distinct_counts(hashes, offsets):
     """Each document's number of distinct shingles, two counting once when they agree on
     their top 53 bits (as :func:`~dedupe.near.fast.unique_sizes`): an open-addressing set
@@ -249,6 +268,7 @@ EXPORTS = (
     ("word_shingles_u1", word_shingles, _WORDS.format("u1")),
     ("word_shingles_u4", word_shingles, _WORDS.format("u4")),
     ("oph_signatures", oph_signatures, "u8[:](u8[:], i8[:], i8, u8)"),
+    ("kperm_signatures", kperm_signatures, "u8[:](u8[:], i8[:], u8[:], u8[:])"),
     ("distinct_counts", distinct_counts, "i8[:](u8[:], i8[:])"),
     ("fold_rows", fold_rows, "u8[:](u8[:, :])"),
     ("shared_slots", shared_slots, "i8[:](u8[:], i8)"),
