@@ -27,13 +27,7 @@ def serve(
         except ImportError:
             raise MissingExtraError("uvicorn", "serve", "dedupe serve") from None
         from ..archive import Archive as ArchiveStore
-        from ..parallel import keep_freed_memory
         from ..serve import create_app
 
-        # a check makes and frees a few MB of arrays and objects, and glibc gave the top of the
-        # heap back after each one: the next check took it again page by page (a near-copy
-        # check against 100,000 articles, ~2,200 page faults and ~7 ms of system time a check;
-        # ~300 faults with this)
-        keep_freed_memory()
         with ArchiveStore.open(archive, create=False) as store:
             uvicorn.run(create_app(store, max_bytes=max_bytes), host=host, port=port, log_level="warning")
