@@ -71,8 +71,19 @@ def all_pairs(texts):
 
 def assert_same_alignments(monkeypatch, kernels, pairs, stop):
     got, expected = both(monkeypatch, kernels, lambda: align.pair_alignments(pairs, stop, 3))
-    assert got == expected
+    assert got == expected  # (alignments and shared n-grams of each pair)
     assert got[0] == [align.align(a, b, 3, stop) for a, b in pairs]
+    # the runs: those of the seeds of the shared n-grams (pair, a_start, b_start, length)
+    index = [x for a, b in pairs for x in (a.index(), b.index())]
+    laid = [align._laid([x[k] for x in index], dtype) for k, dtype in enumerate((np.uint64, np.int64, np.int64))]
+    sides = np.arange(2 * len(pairs), dtype=np.int64)
+    shared, *runs = kernels.pair_runs_many(*laid[0], *laid[1], *laid[2], sides[::2].copy(), sides[1::2].copy(), stop, 3,
+                                           align.MAX_REPEATS)
+    pair, k_a, k_b = align.shared_many(pairs, stop)
+    seeds = align.seeds_many(pairs, pair, k_a, k_b)
+    expected_runs = align.run_arrays(*seeds, 3) if seeds[0].size else (seeds[0],) * 4
+    assert all(np.array_equal(x, y) for x, y in zip(runs, expected_runs))
+    assert shared.tolist() == got[1]
     return expected[0]
 
 

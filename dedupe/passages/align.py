@@ -187,43 +187,48 @@ def runs(pairs: tuple[np.ndarray, np.ndarray], n: int) -> list[tuple[int, int, i
 def pair_runs(pairs: list, stop: np.ndarray, n: int) -> tuple[list, list]:
     """For many pairs of documents ``(A, B)``: the exact runs of each (:func:`runs_many`) and
     how many n-grams each shares (stock ones excluded), a few array operations for all."""
-    seeds, shared = _seeds_and_shared(pairs, stop)
-    return runs_many(*seeds, len(pairs), n), shared
-
-
-def _seeds_and_shared(pairs: list, stop: np.ndarray) -> tuple[tuple, list]:
-    """The seeds of many pairs (:func:`seeds_many`) and how many n-grams each pair shares."""
     pair, k_a, k_b = shared_many(pairs, stop)
-    return seeds_many(pairs, pair, k_a, k_b), np.bincount(pair, minlength=len(pairs)).tolist()
+    shared = np.bincount(pair, minlength=len(pairs)).tolist()
+    return runs_many(*seeds_many(pairs, pair, k_a, k_b), len(pairs), n), shared
 
 
 def pair_alignments(pairs: list, stop: np.ndarray, n: int) -> tuple[list, list]:
     """For many pairs of documents ``(A, B)``: the alignments of each (:func:`align`) and how
     many n-grams each shares (stock ones excluded). With the compiled kernels
-    (:mod:`~dedupe.passages.compiled`), the tiles, chains and extension of all the pairs in
-    one call; else pair by pair, by :func:`align_runs` (the reference)."""
+    (:mod:`~dedupe.passages.compiled`), the shared n-grams, seeds and runs of all the pairs in
+    one call, their tiles, chains and extension in another (the documents' words and indexes
+    laid end to end); else by :func:`pair_runs` and, pair by pair, :func:`align_runs` (the
+    reference)."""
     kernels = compiled.wanted(len(pairs))
     if kernels is None:
         found, shared = pair_runs(pairs, stop, n)
         return [align_runs(a, b, n, exact) for (a, b), exact in zip(pairs, found)], shared
-    seeds, shared = _seeds_and_shared(pairs, stop)
-    pair, i, j, length = run_arrays(*seeds, n) if seeds[0].size else (seeds[0],) * 4
-    order = np.lexsort((j, i, -length, pair))  # the order tiling takes them in
-    run_first = np.concatenate(([0], np.cumsum(np.bincount(pair, minlength=len(pairs))))).astype(np.int64)
     docs: dict = {}  # each document's words once (a document is in many pairs)
     for w in (w for p in pairs for w in p):
         docs.setdefault(id(w), w)
     number = {k: x for x, k in enumerate(docs)}
     sides = np.array([[number[id(a)], number[id(b)]] for a, b in pairs], dtype=np.int64).reshape(-1, 2)
+    pair_a, pair_b = np.ascontiguousarray(sides[:, 0]), np.ascontiguousarray(sides[:, 1])
     docs = list(docs.values())
-    sizes = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    index = [w.index() for w in docs]
+    shared, pair, i, j, length = kernels.pair_runs_many(
+        *_laid([x[0] for x in index], np.uint64), *_laid([x[1] for x in index], np.int64),
+        *_laid([x[2] for x in index], np.int64), pair_a, pair_b, stop.astype(np.uint64, copy=False), n, MAX_REPEATS)
+    order = np.lexsort((j, i, -length, pair))  # the order tiling takes them in
+    run_first = np.concatenate(([0], np.cumsum(np.bincount(pair, minlength=len(pairs))))).astype(np.int64)
     counts, rows = kernels.align_many(
-        _joined([w.hashes for w in docs], np.uint64), _joined([w.breaks.view(np.uint8) for w in docs], np.uint8),
-        _starts(sizes), sizes, np.ascontiguousarray(sides[:, 0]), np.ascontiguousarray(sides[:, 1]), run_first,
-        i[order], j[order], length[order], n, ANCHOR_WORDS, MAX_GAP, MIN_DENSITY, GAP_SHARE)
+        *_laid([w.hashes for w in docs], np.uint64), _joined([w.breaks.view(np.uint8) for w in docs], np.uint8),
+        pair_a, pair_b, run_first, i[order], j[order], length[order], n, ANCHOR_WORDS,
+        MAX_GAP, MIN_DENSITY, GAP_SHARE)
     rows = [Alignment(*r) for r in rows.tolist()]
     ends = np.cumsum(counts).tolist()
-    return [rows[s:e] for s, e in zip([0, *ends[:-1]], ends)], shared
+    return [rows[s:e] for s, e in zip([0, *ends[:-1]], ends)], shared.tolist()
+
+
+def _laid(arrays: list, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """``arrays`` laid end to end (as ``dtype``), and where each starts, with the end last."""
+    sizes = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
+    return _joined(arrays, dtype), np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
 
 
 def trim_fragments(a: Words, b: Words, a0: int, b0: int, length: int) -> tuple[int, int, int]:

@@ -91,11 +91,122 @@ def _chain(hashes, sa, sb, ta, tb, tl, t, mode, out, member, anchor, max_gap, mi
     return chains, cut
 
 
-def align_many(hashes, breaks, doc_start, doc_len, pair_a, pair_b, run_first, ra, rb, rl, n, anchor, max_gap,
+def pair_runs_many(vocab, vocab_at, first, first_at, order, order_at, pair_a, pair_b, stop, n, max_repeats):
+    """``align._seeds_and_shared`` and ``align.run_arrays`` of many pairs: per pair ``p``
+    (documents ``pair_a[p]`` and ``pair_b[p]``, each with its index, ``Words.index``: its
+    sorted distinct n-grams ``vocab[vocab_at[d] : vocab_at[d + 1]]``, their firsts
+    ``first[first_at[d] : ...]`` and the positions ``order[order_at[d] : ...]``), the n-grams
+    both share (a binary search of the smaller vocabulary in the larger, those of ``stop``
+    left out), the seeds of each (every position in A with every one in B, unless more than
+    ``max_repeats``) and the maximal runs they make on each diagonal. Returns ``(shared, pair,
+    a_start, b_start, length)``: each pair's number of shared n-grams, and the runs, by pair,
+    diagonal, then position."""
+    pairs = pair_a.size
+    shared = np.zeros(pairs, np.int64)
+    cap = 1024
+    out_p = np.empty(cap, np.int64)
+    out_i = np.empty(cap, np.int64)
+    out_j = np.empty(cap, np.int64)
+    out_l = np.empty(cap, np.int64)
+    filled = 0
+    for p in range(pairs):
+        da = pair_a[p]
+        db = pair_b[p]
+        va = vocab[vocab_at[da] : vocab_at[da + 1]]
+        vb = vocab[vocab_at[db] : vocab_at[db + 1]]
+        swapped = va.size > vb.size
+        small = vb if swapped else va
+        large = va if swapped else vb
+        k_small = np.empty(small.size, np.int64)
+        k_large = np.empty(small.size, np.int64)
+        m = 0
+        lo = 0
+        for x in range(small.size):
+            value = small[x]
+            lo += np.searchsorted(large[lo:], value)
+            if lo == large.size:
+                break
+            if large[lo] != value:
+                continue
+            if stop.size:
+                s = np.searchsorted(stop, value)
+                if s < stop.size and stop[s] == value:
+                    continue
+            k_small[m] = x
+            k_large[m] = lo
+            m += 1
+        shared[p] = m
+        if m == 0:
+            continue
+        fa = first[first_at[da] : first_at[da + 1]]
+        fb = first[first_at[db] : first_at[db + 1]]
+        oa = order[order_at[da] : order_at[da + 1]]
+        ob = order[order_at[db] : order_at[db + 1]]
+        k_a = k_large[:m] if swapped else k_small[:m]
+        k_b = k_small[:m] if swapped else k_large[:m]
+        seeds = 0
+        for q in range(m):
+            c = (fa[k_a[q] + 1] - fa[k_a[q]]) * (fb[k_b[q] + 1] - fb[k_b[q]])
+            if c <= max_repeats:
+                seeds += c
+        if seeds == 0:
+            continue
+        # each seed as one number, by diagonal, then position in A
+        na = oa.size
+        keys = np.empty(seeds, np.int64)
+        t = 0
+        for q in range(m):
+            a0 = fa[k_a[q]]
+            a1 = fa[k_a[q] + 1]
+            b0 = fb[k_b[q]]
+            b1 = fb[k_b[q] + 1]
+            if (a1 - a0) * (b1 - b0) > max_repeats:
+                continue
+            for x in range(a0, a1):
+                i = oa[x]
+                for y in range(b0, b1):
+                    keys[t] = (ob[y] - i + na) * (na + 1) + i
+                    t += 1
+        keys.sort()
+        if filled + seeds > cap:
+            cap = max(2 * cap, filled + seeds)
+            out_p = _grown(out_p, cap, filled)
+            out_i = _grown(out_i, cap, filled)
+            out_j = _grown(out_j, cap, filled)
+            out_l = _grown(out_l, cap, filled)
+        start_i = -2
+        last_i = -2
+        diagonal = 0
+        for q in range(seeds):
+            i = keys[q] % (na + 1)
+            d = keys[q] // (na + 1) - na
+            if q == 0 or d != diagonal or i > last_i + 1:
+                if q:
+                    out_l[filled] = last_i + n - start_i
+                    filled += 1
+                out_p[filled] = p
+                out_i[filled] = i
+                out_j[filled] = i + d
+                start_i = i
+                diagonal = d
+            last_i = i
+        out_l[filled] = last_i + n - start_i
+        filled += 1
+    return shared, out_p[:filled], out_i[:filled], out_j[:filled], out_l[:filled]
+
+
+@njit
+def _grown(values, cap, filled):
+    out = np.empty(cap, values.dtype)
+    out[:filled] = values[:filled]
+    return out
+
+
+def align_many(hashes, doc_at, breaks, pair_a, pair_b, run_first, ra, rb, rl, n, anchor, max_gap,
                min_density, gap_share):
     """``align.align_runs`` of many pairs: per pair ``p`` (documents ``pair_a[p]`` and
     ``pair_b[p]``, whose word hashes and break flags are ``hashes`` and ``breaks`` at
-    ``doc_start[d] .. + doc_len[d]``), its exact runs ``ra, rb, rl[run_first[p] :
+    ``doc_at[d] : doc_at[d + 1]``), its exact runs ``ra, rb, rl[run_first[p] :
     run_first[p + 1]]`` in the order tiling takes them (longest first, then by position in A,
     then in B). Returns ``(counts, rows)``: each pair's number of alignments and their rows
     (columns ``A0 .. EVIDENCE``), pair after pair, each pair's in the order of ``align``.
@@ -112,10 +223,10 @@ def align_many(hashes, breaks, doc_start, doc_len, pair_a, pair_b, run_first, ra
         r1 = run_first[p + 1]
         if r0 == r1:
             continue
-        sa = doc_start[pair_a[p]]
-        la = doc_len[pair_a[p]]
-        sb = doc_start[pair_b[p]]
-        lb = doc_len[pair_b[p]]
+        sa = doc_at[pair_a[p]]
+        la = doc_at[pair_a[p] + 1] - sa
+        sb = doc_at[pair_b[p]]
+        lb = doc_at[pair_b[p] + 1] - sb
         # tiles: longest runs first, each word used once per side, fragments over a break cut
         used_a = np.zeros(la + 1, np.uint8)
         used_b = np.zeros(lb + 1, np.uint8)
@@ -295,8 +406,10 @@ def ratio(a, b):
     return 2.0 * matches / (la + lb)
 
 
-_ALIGN = "Tuple((i8[:], i8[:, :]))(u8[:], u1[:], i8[:], i8[:], i8[:], i8[:], i8[:], i8[:], i8[:], i8[:], i8, i8, i8, f8, f8)"
+_ALIGN = "Tuple((i8[:], i8[:, :]))(u8[:], i8[:], u1[:], i8[:], i8[:], i8[:], i8[:], i8[:], i8[:], i8, i8, i8, f8, f8)"
+_RUNS = "Tuple((i8[:], i8[:], i8[:], i8[:], i8[:]))(u8[:], i8[:], i8[:], i8[:], i8[:], i8[:], i8[:], i8[:], u8[:], i8, i8)"
 EXPORTS = (
+    ("pair_runs_many", pair_runs_many, _RUNS),
     ("align_many", align_many, _ALIGN),
     ("ratio", ratio, "f8(u8[:], u8[:])"),
 )
