@@ -1,6 +1,6 @@
 """The compiled kernels (:mod:`dedupe.near.compiled`, numba in the ``fast`` extra, which CI
 installs) give exactly what the array code gives: shingles, tokens, spans, word counts,
-distinct counts, signatures, candidates and clusters, on many texts."""
+distinct counts, signatures (both schemes), candidates and clusters, on many texts."""
 
 import numpy as np
 import pytest
@@ -44,8 +44,9 @@ def check(monkeypatch, kernels, texts, ngram=5):
     sizes, ref = both(monkeypatch, kernels, lambda: fast.unique_sizes(expected))
     assert np.array_equal(sizes, ref)
     for num_perm, seed in ((128, 1), (64, 7), (5, 3)):
-        sig, ref = both(monkeypatch, kernels, lambda: batch_signatures(expected.hashes, expected.offsets, num_perm, seed, "oph"))
-        assert np.array_equal(sig, ref), (num_perm, seed)
+        for scheme in ("oph", "kperm"):
+            sig, ref = both(monkeypatch, kernels, lambda: batch_signatures(expected.hashes, expected.offsets, num_perm, seed, scheme))
+            assert np.array_equal(sig, ref), (num_perm, seed, scheme)
 
 
 def test_planted_corpus(monkeypatch, kernels):

@@ -245,10 +245,28 @@ def shared_slots(keys, slots):
     return out
 
 
+def kperm_signatures(mixed, offsets, a, b):
+    """``signatures.kperm_signatures`` from the mixed hashes (``fmix64`` of the shingles): per
+    document and permutation ``p``, the least ``a[p] * h + b[p]`` (wrapping) over its mixed
+    hashes ``h``, EMPTY for a document without any; one pass over the hashes, a row of
+    minima per document (numpy made a permutations x hashes array, then reduced it)."""
+    d = offsets.size - 1
+    k = a.size
+    out = np.full((d, k), _EMPTY, np.uint64)
+    for i in range(d):
+        row = out[i]
+        for q in range(offsets[i], offsets[i + 1]):
+            h = mixed[q]
+            for p in range(k):  # (no branch: the loop over the row vectorises)
+                row[p] = min(row[p], a[p] * h + b[p])
+    return out
+
+
 EXPORTS = (
     ("word_shingles_u1", word_shingles, _WORDS.format("u1")),
     ("word_shingles_u4", word_shingles, _WORDS.format("u4")),
     ("oph_signatures", oph_signatures, "u8[:](u8[:], i8[:], i8, u8)"),
+    ("kperm_signatures", kperm_signatures, "u8[:, :](u8[:], i8[:], u8[:], u8[:])"),
     ("distinct_counts", distinct_counts, "i8[:](u8[:], i8[:])"),
     ("fold_rows", fold_rows, "u8[:](u8[:, :])"),
     ("shared_slots", shared_slots, "i8[:](u8[:], i8)"),

@@ -68,9 +68,13 @@ def batch_signatures(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, see
 
 def kperm_signatures(hashes, offsets, num_perm: int, seed: int, chunk: int = 65536) -> np.ndarray:
     d = offsets.size - 1
-    out = np.full((d, num_perm), EMPTY, dtype=np.uint64)
     a, b = permutations(num_perm, seed)
     mixed = fmix64(hashes)
+    kernels = compiled.loaded()
+    if kernels is not None:  # (the same values: one pass over the hashes, compiled)
+        return kernels.kperm_signatures(np.asarray(mixed, dtype=np.uint64), np.asarray(offsets, dtype=np.int64),
+                                        a.ravel(), b.ravel())
+    out = np.full((d, num_perm), EMPTY, dtype=np.uint64)
     nonempty = np.flatnonzero(np.diff(offsets) > 0)
     i = 0
     while i < nonempty.size:  # runs of whole documents, about ``chunk`` shingles at a time
