@@ -13,6 +13,7 @@ import pytest
 from dedupe import Config
 from dedupe.passages import align, compiled, find_reuse
 from dedupe.passages.tokens import words_of
+from kernels_twice import loaded, with_and_without
 from planted import planted_corpus
 
 PLANTED = Path(__file__).resolve().parent.parent / "fixtures" / "passages"
@@ -20,17 +21,12 @@ PLANTED = Path(__file__).resolve().parent.parent / "fixtures" / "passages"
 
 @pytest.fixture(scope="module")
 def kernels():
-    module = compiled.KERNELS.load()  # built into the user's cache the first time (numba, a C compiler)
-    assert module is not None, "the passages' kernels could not be built (see the cache's dedupe-passages-kernels/*/failed)"
-    return module
+    return loaded(compiled)
 
 
 def both(monkeypatch, kernels, run):
     """``run()`` with the kernels, then with the Python code."""
-    monkeypatch.setattr(compiled, "_kernels", kernels)
-    with_kernels = run()
-    monkeypatch.setattr(compiled, "_kernels", False)
-    return with_kernels, run()
+    return with_and_without(monkeypatch, compiled, kernels, run)
 
 
 def edited_copies(rng: random.Random, count: int) -> list[str]:

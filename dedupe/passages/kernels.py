@@ -14,6 +14,8 @@ import sys
 import numpy as np
 from numba import njit
 
+from dedupe import compiled
+
 MODULE = "_dedupe_passages_kernels"
 
 # columns of an alignment row of :func:`align_many`: as the fields of ``align.Alignment``
@@ -416,15 +418,8 @@ EXPORTS = (
 
 
 def build(folder: str) -> None:
-    """Compile the kernels into the extension module ``MODULE`` in ``folder`` (numba's pycc;
-    a C compiler links it)."""
-    from numba.pycc import CC
-
-    cc = CC(MODULE)
-    cc.output_dir = folder
-    for name, function, signature in EXPORTS:
-        cc.export(name, signature)(function)
-    cc.compile()
+    """Compile the kernels into the extension module ``MODULE`` in ``folder``."""
+    compiled.build(MODULE, EXPORTS, folder)
 
 
 if __name__ == "__main__":
