@@ -70,8 +70,10 @@ def kperm_signatures(hashes, offsets, num_perm: int, seed: int, chunk: int = 655
     d = offsets.size - 1
     a, b = permutations(num_perm, seed)
     mixed = fmix64(hashes)
-    kernels = compiled.loaded()
-    if kernels is not None:  # (the same values: one pass over the hashes, compiled)
+    # (the same values: one pass over the hashes, compiled; loaded for a batch of 64k hashes or
+    # more: a worker that signs the passages' units has sketched nothing)
+    kernels = compiled.wanted(hashes.size)
+    if kernels is not None:
         return kernels.kperm_signatures(np.asarray(mixed, dtype=np.uint64), np.asarray(offsets, dtype=np.int64),
                                         a.ravel(), b.ravel())
     out = np.full((d, num_perm), EMPTY, dtype=np.uint64)
