@@ -92,6 +92,19 @@ class Kernels:
             return True
 
 
+def build(name: str, exports, folder: str) -> None:
+    """Compile ``exports`` (``(name, function, signature)`` each) into the extension module
+    ``name`` in ``folder`` (numba's pycc; a C compiler links it): a kernels module's
+    ``build(folder)``."""
+    from numba.pycc import CC
+
+    cc = CC(name)
+    cc.output_dir = folder
+    for export, function, signature in exports:
+        cc.export(export, signature)(function)
+    cc.compile()
+
+
 def _module_path(folder: str, name: str) -> str:
     return os.path.join(folder, name + importlib.machinery.EXTENSION_SUFFIXES[0])
 

@@ -142,3 +142,24 @@ def test_containment_features_equal_those_from_the_union_of_the_sources():
         sets = [np.unique(rng.choice(pool, rng.integers(0, 200))) for _ in range(rng.integers(1, 6))]
         union = np.unique(np.concatenate(sets))
         assert _in_any(mine, sets).tolist() == np.isin(mine, union, assume_unique=True).tolist()
+
+
+def test_numbered_as_ranks_among_the_distinct_hashes():
+    """``numbered`` (a stable sort of the sets laid end to end, ranks scattered back) gives
+    each hash its rank among the distinct hashes of all the sets (a binary search of each in
+    them), with empty sets and hashes shared by several sets among them."""
+    import random
+
+    from dedupe.derivation.features import numbered
+
+    rng = random.Random(3)
+    for _ in range(200):
+        pool = [rng.getrandbits(64) for _ in range(rng.randint(1, 60))]
+        sets = [np.unique(np.array(rng.sample(pool, rng.randint(0, len(pool))), dtype=np.uint64))
+                for _ in range(rng.randint(1, 6))]
+        distinct = np.unique(np.concatenate(sets))
+        count, numbers = numbered(sets)
+        assert count == distinct.size
+        assert [x.tolist() for x in numbers] == [distinct.searchsorted(s).tolist() for s in sets]
+        assert all(x.dtype == np.int32 for x in numbers)
+    assert numbered([]) == (0, [])

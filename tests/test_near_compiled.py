@@ -1,6 +1,6 @@
 """The compiled kernels (:mod:`dedupe.near.compiled`, numba in the ``fast`` extra, which CI
 installs) give exactly what the array code gives: shingles, tokens, spans, word counts,
-distinct counts, signatures, candidates and clusters, on many texts."""
+distinct counts, signatures (both schemes), candidates and clusters, on many texts."""
 
 import numpy as np
 import pytest
@@ -11,23 +11,19 @@ import dedupe.compiled
 from dedupe import Config
 from dedupe.near import compiled, fast, sketch
 from dedupe.near.signatures import batch_signatures, kperm_signatures
+from kernels_twice import loaded, with_and_without
 from planted import planted_corpus
 from test_near_shingles import ALPHABET
 
 
 @pytest.fixture(scope="module")
 def kernels():
-    module = compiled.KERNELS.load()  # built into the user's cache the first time (numba, a C compiler)
-    assert module is not None, "the fast extra's kernels could not be built (see the cache's dedupe-near-kernels/*/failed)"
-    return module
+    return loaded(compiled)
 
 
 def both(monkeypatch, kernels, run):
     """``run()`` with the kernels, then with the array code."""
-    monkeypatch.setattr(compiled, "_kernels", kernels)
-    with_kernels = run()
-    monkeypatch.setattr(compiled, "_kernels", False)
-    return with_kernels, run()
+    return with_and_without(monkeypatch, compiled, kernels, run)
 
 
 def assert_same_shingled(a, b):

@@ -65,11 +65,17 @@ def numbered(sets: list[np.ndarray]) -> tuple[int, list[np.ndarray]]:
     among all of them: a sorted array stays sorted, equal hashes get equal numbers), and the
     count."""
     every = np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64)
-    table = np.sort(every)
-    table = table[np.append(True, table[1:] != table[:-1])] if table.size else table  # distinct
-    # (one search for all the sets, then cut: a search per set cost more than its work)
-    numbers = table.searchsorted(every).astype(np.int32)
-    return table.size, np.split(numbers, np.cumsum([s.size for s in sets[:-1]])) if sets else []
+    # (each set is sorted: a stable sort merges the runs; the ranks are then scattered back
+    # to where each hash was, where a binary search of every hash in the distinct ones took
+    # twice as long)
+    order = np.argsort(every, kind="stable")
+    ranked = every[order]
+    new = np.empty(ranked.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=new[1:])
+    numbers = np.empty(every.size, dtype=np.int32)
+    numbers[order] = np.cumsum(new, dtype=np.int32) - 1
+    return int(np.count_nonzero(new)), np.split(numbers, np.cumsum([s.size for s in sets[:-1]])) if sets else []
 
 
 def _in_any(mine: np.ndarray, sets: list[np.ndarray], mark: Optional[np.ndarray] = None) -> np.ndarray:

@@ -11,6 +11,8 @@ import sys
 import numpy as np
 from numba import njit
 
+from dedupe import compiled
+
 from dedupe.near.hashing import GOLDEN, _FMIX64
 from dedupe.near.shingles import TOKEN_LEN_MULT
 from dedupe.near.signatures import PROBE_ATTEMPT, PROBE_BIN
@@ -293,15 +295,8 @@ EXPORTS = (
 
 
 def build(folder: str) -> None:
-    """Compile the kernels into the extension module ``MODULE`` in ``folder`` (numba's pycc;
-    a C compiler links it)."""
-    from numba.pycc import CC
-
-    cc = CC(MODULE)
-    cc.output_dir = folder
-    for name, function, signature in EXPORTS:
-        cc.export(name, signature)(function)
-    cc.compile()
+    """Compile the kernels into the extension module ``MODULE`` in ``folder``."""
+    compiled.build(MODULE, EXPORTS, folder)
 
 
 if __name__ == "__main__":

@@ -69,14 +69,15 @@ def batch_signatures(hashes: np.ndarray, offsets: np.ndarray, num_perm: int, see
 def kperm_signatures(hashes, offsets, num_perm: int, seed: int, chunk: int = 65536) -> np.ndarray:
     """k-permutation MinHash signatures (documents x ``num_perm``): per permutation the least
     ``a * fmix64(h) + b`` over a document's shingle hashes ``h``. With the compiled kernels
-    loaded, document by document (:func:`~dedupe.near.kernels.kperm_signatures`: the passage
+    (loaded already, or wanted for a batch of 64k hashes or more: a worker that signs the
+    passages' units has sketched nothing), document by document (:func:`~dedupe.near.kernels.kperm_signatures`: the passage
     units of a check's ~200 candidates, ~30,000 n-grams x 64 permutations, made arrays of
     4-8 MB a chunk here, mapped and zeroed page by page each check); else ``chunk`` shingles
     at a time."""
     d = offsets.size - 1
     a, b = permutations(num_perm, seed)
     mixed = fmix64(hashes)
-    kernels = compiled.loaded()
+    kernels = compiled.wanted(hashes.size)
     if kernels is not None:
         return kernels.kperm_signatures(np.asarray(mixed, dtype=np.uint64), np.asarray(offsets, dtype=np.int64),
                                         a.ravel(), b.ravel()).reshape(d, num_perm)

@@ -20,7 +20,7 @@ import numpy as np
 from ..config import Config
 from ..model import Document, DocumentResult, Passage, Span
 from ..parallel import batches, pmap
-from .align import ANCHOR_WORDS, align_runs, containment, pair_runs, similarity
+from .align import ANCHOR_WORDS, containment, pair_alignments, similarity
 from .candidates import DOCS_PER_JOB, candidate_codes, pairs_of
 from .tokens import NGrams, Words, WordStore, common_grams, draft_stock, reaching, stock_grams, words_of, words_of_many
 
@@ -239,8 +239,8 @@ def align_pairs(pairs: list, ids, all_words, stop: np.ndarray, config: Config, p
     for first in range(0, len(pairs), PAIRS_AT_ONCE):
         some = pairs[first : first + PAIRS_AT_ONCE]
         words = [(all_words[i], all_words[j]) for i, j in some]
-        for k, ((i, j), (a, b), exact, shared) in enumerate(zip(some, words, *pair_runs(words, stop, n)), first):
-            _pair_found(out, ids[i], ids[j], a, b, align_runs(a, b, n, exact), stop, config, shared)
+        for k, ((i, j), (a, b), alignments, shared) in enumerate(zip(some, words, *pair_alignments(words, stop, n)), first):
+            _pair_found(out, ids[i], ids[j], a, b, alignments, stop, config, shared)
             if progress and k % 500 == 0:
                 progress("passages", k, len(pairs))
     if progress:

@@ -25,6 +25,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from . import compiled
 from .tokens import Words, in_sorted, ranges
 
 # the longest gap (in words, on either side) that may separate two tiles of one passage
@@ -155,6 +156,15 @@ def runs_many(pair: np.ndarray, i: np.ndarray, j: np.ndarray, pairs: int, n: int
     for all the pairs at once."""
     if not i.size:
         return [[] for _ in range(pairs)]
+    pair, i, j, length = run_arrays(pair, i, j, n)
+    found = list(zip(i.tolist(), j.tolist(), length.tolist()))
+    ends = np.cumsum(np.bincount(pair, minlength=pairs)).tolist()
+    return [found[s:e] for s, e in zip([0, *ends[:-1]], ends)]
+
+
+def run_arrays(pair: np.ndarray, i: np.ndarray, j: np.ndarray, n: int) -> tuple:
+    """The runs of :func:`runs_many` as arrays ``(pair, a_start, b_start, length)`` (int64), by
+    pair, diagonal, then position."""
     i, j = i.astype(np.int64), j.astype(np.int64)  # (positions may be stored unsigned)
     # (a seed continues the run before it when of the same pair, on its diagonal at the next
     # position of A or before: the run then ends at its n-gram's end; the seeds are distinct)
@@ -165,9 +175,7 @@ def runs_many(pair: np.ndarray, i: np.ndarray, j: np.ndarray, pairs: int, n: int
     new[1:] = (pair[1:] != pair[:-1]) | (diagonal[1:] != diagonal[:-1]) | (i[1:] > i[:-1] + 1)
     starts = np.flatnonzero(new)
     last = np.append(starts[1:], i.size) - 1
-    found = list(zip(i[starts].tolist(), j[starts].tolist(), (i[last] + n - i[starts]).tolist()))
-    ends = np.cumsum(np.bincount(pair[starts], minlength=pairs)).tolist()
-    return [found[s:e] for s, e in zip([0, *ends[:-1]], ends)]
+    return pair[starts], i[starts], j[starts], i[last] + n - i[starts]
 
 
 def runs(pairs: tuple[np.ndarray, np.ndarray], n: int) -> list[tuple[int, int, int]]:
@@ -182,6 +190,45 @@ def pair_runs(pairs: list, stop: np.ndarray, n: int) -> tuple[list, list]:
     pair, k_a, k_b = shared_many(pairs, stop)
     shared = np.bincount(pair, minlength=len(pairs)).tolist()
     return runs_many(*seeds_many(pairs, pair, k_a, k_b), len(pairs), n), shared
+
+
+def pair_alignments(pairs: list, stop: np.ndarray, n: int) -> tuple[list, list]:
+    """For many pairs of documents ``(A, B)``: the alignments of each (:func:`align`) and how
+    many n-grams each shares (stock ones excluded). With the compiled kernels
+    (:mod:`~dedupe.passages.compiled`), the shared n-grams, seeds and runs of all the pairs in
+    one call, their tiles, chains and extension in another (the documents' words and indexes
+    laid end to end); else by :func:`pair_runs` and, pair by pair, :func:`align_runs` (the
+    reference)."""
+    kernels = compiled.wanted(len(pairs))
+    if kernels is None:
+        found, shared = pair_runs(pairs, stop, n)
+        return [align_runs(a, b, n, exact) for (a, b), exact in zip(pairs, found)], shared
+    docs: dict = {}  # each document's words once (a document is in many pairs)
+    for w in (w for p in pairs for w in p):
+        docs.setdefault(id(w), w)
+    number = {k: x for x, k in enumerate(docs)}
+    sides = np.array([[number[id(a)], number[id(b)]] for a, b in pairs], dtype=np.int64).reshape(-1, 2)
+    pair_a, pair_b = np.ascontiguousarray(sides[:, 0]), np.ascontiguousarray(sides[:, 1])
+    docs = list(docs.values())
+    index = [w.index() for w in docs]
+    shared, pair, i, j, length = kernels.pair_runs_many(
+        *_laid([x[0] for x in index], np.uint64), *_laid([x[1] for x in index], np.int64),
+        *_laid([x[2] for x in index], np.int64), pair_a, pair_b, stop.astype(np.uint64, copy=False), n, MAX_REPEATS)
+    order = np.lexsort((j, i, -length, pair))  # the order tiling takes them in
+    run_first = np.concatenate(([0], np.cumsum(np.bincount(pair, minlength=len(pairs))))).astype(np.int64)
+    counts, rows = kernels.align_many(
+        *_laid([w.hashes for w in docs], np.uint64), _joined([w.breaks.view(np.uint8) for w in docs], np.uint8),
+        pair_a, pair_b, run_first, i[order], j[order], length[order], n, ANCHOR_WORDS,
+        MAX_GAP, MIN_DENSITY, GAP_SHARE)
+    rows = [Alignment(*r) for r in rows.tolist()]
+    ends = np.cumsum(counts).tolist()
+    return [rows[s:e] for s, e in zip([0, *ends[:-1]], ends)], shared.tolist()
+
+
+def _laid(arrays: list, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """``arrays`` laid end to end (as ``dtype``), and where each starts, with the end last."""
+    sizes = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
+    return _joined(arrays, dtype), np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
 
 
 def trim_fragments(a: Words, b: Words, a0: int, b0: int, length: int) -> tuple[int, int, int]:
@@ -326,4 +373,7 @@ def similarity(a: Words, b: Words, al: Alignment) -> float:
     ta, tb = a.hashes[al.a0 : al.a1], b.hashes[al.b0 : al.b1]  # the words' hashes stand for them
     if np.array_equal(ta, tb):
         return 1.0  # what SequenceMatcher says of two equal sequences
+    kernels = compiled.loaded()
+    if kernels is not None:  # (the same number: ``kernels.ratio``)
+        return kernels.ratio(ta, tb)
     return difflib.SequenceMatcher(None, ta.tolist(), tb.tolist(), autojunk=False).ratio()

@@ -79,12 +79,13 @@ class Words:
             got = self._cache["distinct"] = (stop, int(self.vocabulary(stop).size))
         return got[1]
 
-    def order(self) -> np.ndarray:
+    def order(self, grams: Optional[np.ndarray] = None) -> np.ndarray:
         """The positions of the n-grams in hash order (equal hashes by position): made once
-        (a :class:`WordStore` keeps it with the words)."""
+        (a :class:`WordStore` keeps it with the words; ``grams``: :attr:`grams`, when made
+        already)."""
         got = self._cache.get("order")
         if got is None:
-            got = self._cache["order"] = np.argsort(self.grams, kind="stable")
+            got = self._cache["order"] = np.argsort(self.grams if grams is None else grams, kind="stable")
         return got
 
     def index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -95,8 +96,9 @@ class Words:
         the n-grams two documents share, a few, instead of out of each document's)."""
         got = self._cache.get("index")
         if got is None:
-            order = self.order()
-            ranked = self.grams[order]
+            grams = self.grams  # (made once here, for the order too)
+            order = self.order(grams)
+            ranked = grams[order]
             new = np.ones(ranked.size, dtype=bool)
             new[1:] = ranked[1:] != ranked[:-1]
             starts = np.flatnonzero(new)

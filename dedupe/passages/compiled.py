@@ -1,0 +1,39 @@
+"""Compiled kernels of the aligner, built once per machine (numba, in the ``fast`` extra): the
+tiles, chains and extension of many candidate pairs in one call, and difflib's ratio of an
+edited passage (:mod:`~dedupe.passages.kernels`).
+
+They compute exactly what the Python code of :mod:`~dedupe.passages.align` computes (the
+tests compare both on every pair of a planted corpus and on random sequences), without a
+Python object per run, tile or chain: per pair, that code was ~0.1 ms of loops over lists and
+bytearrays, and ``difflib.SequenceMatcher`` a dict per row of every edited passage.
+
+Built and loaded as :mod:`dedupe.near.compiled`'s kernels are (:mod:`dedupe.compiled`):
+the first process on a machine that aligns enough pairs builds the module (a few seconds
+of numba, and a C compiler); later processes import it in about a millisecond. Without
+numba or a compiler, or with ``DEDUPE_COMPILED=0``, the Python code runs.
+"""
+
+from __future__ import annotations
+
+from ..compiled import Kernels
+
+# below this many candidate pairs in one call, the Python code runs (unless the kernels are
+# loaded already): a small scan or check never looks for the module, let alone builds it
+WORTH_PAIRS = 64
+
+KERNELS = Kernels("dedupe.passages.kernels", "_dedupe_passages_kernels", "the passages' kernels")
+_kernels = None  # the extension module once loaded; False when it is not to be used
+
+
+def loaded():
+    """The kernels (the extension module) if a call before loaded them, else None."""
+    return _kernels or None
+
+
+def wanted(pairs: int):
+    """The kernels when they are worth using for ``pairs`` candidate pairs (loaded, or built
+    first), else None: then the caller runs its Python code."""
+    global _kernels
+    if _kernels is None and pairs >= WORTH_PAIRS:
+        _kernels = KERNELS.load() or False
+    return _kernels or None
