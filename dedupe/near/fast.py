@@ -212,14 +212,13 @@ def _beyond_values(beyond: list) -> list:
     return [_lowered_beyond[c] for c in beyond]
 
 
-_NO_KEYS, _NO_VALUES = np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint64)
-
-
 def _compiled_words(kernels, joined: str, doc_starts: np.ndarray, lengths: np.ndarray, n: int):
     """What :func:`shingle_batch` computes with arrays, by the compiled kernel
     (:func:`dedupe.near.kernels.word_shingles`): token hashes, starts, ends and counts,
-    n-gram hashes and counts. An ASCII batch is read one byte per code point."""
-    keys, values = _NO_KEYS, _NO_VALUES
+    n-gram hashes and counts. An ASCII batch is read one byte per code point. Code points
+    beyond the BMP (rare) are numbered after it, in a copy of the codes, and their values
+    appended to the table, so that the kernel looks every code point up in one table."""
+    beyond = None
     if joined.isascii():
         kernel = kernels.word_shingles_u1
         codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
@@ -227,11 +226,15 @@ def _compiled_words(kernels, joined: str, doc_starts: np.ndarray, lengths: np.nd
         kernel = kernels.word_shingles_u4
         codes = _code_points(joined)
         if codes.max() >= _BMP:
-            keys = sorted_unique(codes[codes >= _BMP])
-            values = np.array(_beyond_values(keys.tolist()), dtype=np.uint64)
+            at = codes >= _BMP
+            keys = sorted_unique(codes[at])
+            beyond = np.array(_beyond_values(keys.tolist()), dtype=np.uint64)
+            codes = codes.copy()
+            codes[at] = _BMP + np.searchsorted(keys, codes[at])
     pw, ipw = _powers_upto(int(lengths.max(initial=0)) + 1)
     while True:
-        unseen, *out = kernel(codes, doc_starts, lengths, _lowered_word, keys, values, pw, ipw, n)
+        table = _lowered_word if beyond is None else np.concatenate((_lowered_word, beyond))
+        unseen, *out = kernel(codes, doc_starts, lengths, table, pw, ipw, n)
         if not unseen:
             return out
         _learn_unseen(codes)
