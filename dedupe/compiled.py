@@ -2,7 +2,8 @@
 extra), and loaded by every later process without importing numba.
 
 A kernels module (``dedupe.near.kernels`` is one) holds numba functions, a ``MODULE`` name,
-and a ``build(folder)`` that compiles them into an extension module there; ``python -m
+and a ``build(folder)`` that compiles them into an extension module there (with the ``CC`` of
+:func:`compiler`, for this machine's CPU); ``python -m
 <kernels module> FOLDER`` runs it. :class:`Kernels` finds that extension in dedupe's cache
 (:mod:`dedupe.cache`), keyed by the kernels' source, numpy's version, the interpreter and
 the CPU (the code is generated for this machine's CPU, see :func:`compiler`), builds it the first time it is wanted (in a process of its own: numba's import and
