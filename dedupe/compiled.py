@@ -3,10 +3,10 @@ extra), and loaded by every later process without importing numba.
 
 A kernels module (``dedupe.near.kernels`` is one) holds numba functions, a ``MODULE`` name,
 and a ``build(folder)`` that compiles them into an extension module there (with the ``CC`` of
-:func:`compiler`, for this machine's CPU); ``python -m
-<kernels module> FOLDER`` runs it. :class:`Kernels` finds that extension in dedupe's cache
-(:mod:`dedupe.cache`), keyed by the kernels' source, numpy's version, the interpreter and
-the CPU (the code is generated for this machine's CPU, see :func:`compiler`), builds it the first time it is wanted (in a process of its own: numba's import and
+:func:`compiler`, for this machine's CPU); ``python -m <kernels module> FOLDER`` runs it.
+:class:`Kernels` finds that extension in dedupe's cache (:mod:`dedupe.cache`), keyed by the
+kernels' source, numpy's version, the interpreter and the CPU (see :func:`cpu`), builds it
+the first time it is wanted (in a process of its own: numba's import and
 compilation take seconds, and a C compiler links the module), and imports it (about a
 millisecond). Where it cannot be built (no numba, no C compiler) the caller runs its own
 array code, and a ``failed`` marker in the folder keeps later processes from trying again.
