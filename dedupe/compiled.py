@@ -41,7 +41,8 @@ class Kernels:
         from .cache import writable_folder
 
         with open(importlib.util.find_spec(self.source).origin, "rb") as f:  # (found, not imported)
-            key = hashlib.sha256(f.read() + f"|{np.__version__}|{sys.implementation.cache_tag}|{cpu()}".encode()).hexdigest()
+            source = f.read()
+        key = hashlib.sha256(source + f"|{np.__version__}|{sys.implementation.cache_tag}|{cpu()}".encode()).hexdigest()
         return writable_folder(os.path.join(self.source.replace(".", "-"), key[:16]))
 
     def load(self):
