@@ -24,8 +24,10 @@ repeats itself, so a sentence taken as a paper's own could be one that an agency
 (of its story or another) or another paper's own text also holds, and a non-derived article
 would then share a real passage with a source: its label wrong by construction. So a
 sentence that shares a word 8-gram (exact, lower-cased words) with any other sentence of
-the split is never drawn as own text (``checked=False``: the generator as it was before,
-for comparison; docs/reuse-history.md, tenth round).
+the split is not used as own text: it is drawn and left out, so that every other draw stays
+the same (the test half; the train half stays unchecked while the shipped model is the one
+fitted on it, ``TRAIN_CHECKED``; ``checked=False``: the generator as it was before, for
+comparison; docs/reuse-history.md, tenth round).
 
 The split's own sentences and filler run out towards its end: in the train half, 22-26
 non-derived articles per seed get fewer own sentences than they drew, 13-16 of them none
