@@ -98,3 +98,30 @@ def test_reaches_zipf_reads_only_the_top_of_a_list_with_the_same_answers():
             answers.add(reaches_zipf(w, lang, 2.0))
             assert reaches_zipf(w, lang, 2.0) == (zipf_frequency(w, lang) >= 2.0), (lang, w)
     assert answers == {True, False}
+
+
+def test_the_top_of_a_list_in_the_cache_gives_the_frequencies_of_the_list(tmp_path, monkeypatch):
+    """``_top`` (the top of a word list as a table in the cache, which ``reaches_zipf`` and
+    ``zipf_from`` search) holds every token of ``_frequent`` (the list's top decoded from
+    wordfreq's file) at its frequency, whether searched or read into a dictionary, and is
+    read back from the cache without decoding the list again."""
+    from wordfreq import cB_to_freq, zipf_frequency
+
+    from dedupe.rules import _lex
+
+    monkeypatch.setenv("DEDUPE_CACHE_DIR", str(tmp_path))
+    _lex._top.cache_clear()
+    try:
+        for lang, least in (("pl", 2.0), ("ru", 2.0), ("fr", 3.0)):
+            top, ref = _lex._top(lang, least), _lex._frequent(lang, least)
+            searched = [k for i, k in enumerate(sorted(ref)) if i % 97 == 0] + ["zzqxv", "", "é"]
+            assert [top.get(k) and cB_to_freq(-int(top.get(k))) for k in searched] == [ref.get(k) for k in searched]
+            top.load()
+            assert {k: cB_to_freq(-int(v)) for k, v in top.entries.items()} == ref
+        assert len(list(tmp_path.rglob("top*_*.txt"))) == 3
+        _lex._top.cache_clear()
+        monkeypatch.setattr(_lex, "_frequent", lambda *a: (_ for _ in ()).throw(AssertionError("decoded again")))
+        answers = [_lex.reaches_zipf(w, "pl", 2.0) for w in ("Kraków", "Łódź", "Krakówxq")]
+        assert answers == [zipf_frequency(w, "pl") >= 2.0 for w in ("Kraków", "Łódź", "Krakówxq")] and True in answers
+    finally:
+        _lex._top.cache_clear()

@@ -590,7 +590,7 @@ def native_spelling(word: str) -> bool:
 
 def reaches_zipf(word: str, lang: str, least: float) -> bool:
     """``zipf(word, lang) >= least`` (``least`` > 0), reading only the top of the word list of
-    ``lang`` (:func:`_frequent`: the tokens that can reach ``least``; for 2.0 about a third of
+    ``lang`` (:func:`_top`: the tokens that can reach ``least``; for 2.0 about a third of
     a full list) instead of building wordfreq's dictionary of the whole list. A word of several
     tokens is as frequent as wordfreq combines them (``1/f = 1/f1 + 1/f2 ...``, a digit
     sequence at its share of its form), less than each token: a token below the top makes the
@@ -607,7 +607,7 @@ def reaches_zipf(word: str, lang: str, least: float) -> bool:
 def zipf_from(word: str, lang: str, least: float) -> float:
     """:func:`zipf` of ``word`` in ``lang`` when it is at least ``least`` (> 0), else 0.0: the
     same answer for a test ``> x`` with ``x >= least``. A language without a shipped table
-    (:data:`TABLES`) is read from the top of its list (:func:`_frequent`, ~0.05 s) instead of
+    (:data:`TABLES`) is read from the top of its list (:func:`_top`) instead of
     as wordfreq's whole dictionary (~0.7 s a list)."""
     lang = lang.split("-")[0]
     if (_table(lang, "best") is None and lang in _wordfreq_languages()
@@ -619,17 +619,18 @@ def zipf_from(word: str, lang: str, least: float) -> float:
 
 def _top_zipf(word: str, lang: str, least: float) -> float:
     """wordfreq's ``zipf_frequency(word, lang)`` when it is at least ``least``, else 0.0, from
-    the tokens of the list's top (:func:`_frequent`) alone (``lang``: split by regular
+    the tokens of the list's top (:func:`_top`) alone (``lang``: split by regular
     expressions): a word with a token below the top, or none, is below ``least``."""
     wf = _wordfreq()
-    frequent = _frequent(lang, least)
+    top = _top(lang, least)
     one_over = 0.0
     tokens = wf.lossy_tokenize(word, lang)
     for token in tokens:
         smashed = wf.smash_numbers(token)
-        freq = frequent.get(smashed)
-        if freq is None:
+        bucket = top.get(smashed)
+        if bucket is None:
             return 0.0
+        freq = wf.cB_to_freq(-int(bucket))
         if smashed != token:
             freq *= wf.digit_freq(token)
         one_over += 1.0 / freq
@@ -638,15 +639,44 @@ def _top_zipf(word: str, lang: str, least: float) -> float:
 
 
 @lru_cache(maxsize=None)
+def _top(lang: str, least: float) -> "_Table":
+    """:func:`_frequent` as a table in the user's cache (:func:`_cached_table`: one file per
+    list, ``least`` and wordfreq version; token -> its bucket's index, its frequency
+    ``cB_to_freq(-index)``): a process reads the file and searches it (a few ms) instead of
+    decompressing and decoding the top of the list into a dictionary (0.05-0.2 s CPU and
+    10-60 MB a language; one name with diacritics asks every language that may hold it)."""
+    from importlib.metadata import version
+
+    return _cached_table(f"wordfreq-{version('wordfreq')}-{TABLE_FORMAT}", f"top{round(least * 100)}_{lang}.txt",
+                         lambda: top_lines(lang, least))
+
+
+def top_lines(lang: str, least: float):
+    """The lines of :func:`_top`'s table, from :func:`_frequent`, sorted (no token holds a tab
+    or a line break: wordfreq's tokeniser splits at them)."""
+    from importlib.metadata import version
+    from wordfreq import cB_to_freq
+
+    bucket = {cB_to_freq(-i): i for i in range(_last_bucket(least) + 1)}  # frequency -> its bucket
+    yield f"# wordfreq {version('wordfreq')} best {lang}: tokens at Zipf {least} or more, bucket index"
+    yield from (f"{t}\t{bucket[f]}" for t, f in sorted(_frequent(lang, least).items())
+                if t and "\t" not in t and "\n" not in t)
+
+
+def _last_bucket(least: float) -> int:
+    """The last bucket of a word list (Zipf 9 - index / 100) whose tokens may round to ``least``."""
+    return math.ceil((9 - least) * 100) + 1
+
+
 def _frequent(lang: str, least: float) -> dict:
     """The tokens of the word list of ``lang`` (wordfreq's best) whose Zipf frequency may
     round to ``least`` or more -> their frequency, as wordfreq's ``get_frequency_dict`` gives
     it. The list is stored from its most frequent tokens down (one bucket per 0.01 Zipf), so
-    only its top is decompressed and decoded."""
+    only its top is decompressed and decoded (once per machine: see :func:`_top`)."""
     import msgpack
     from wordfreq import available_languages, cB_to_freq
 
-    last = math.ceil((9 - least) * 100) + 1  # bucket index: Zipf 9 - index / 100
+    last = _last_bucket(least)
     out: dict = {}
     with gzip.open(available_languages()[lang], "rb") as fh:
         unpacker = msgpack.Unpacker(fh, raw=False)
