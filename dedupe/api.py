@@ -137,7 +137,7 @@ def _scan(documents, config: Config, archive, archive_df, baseline, progress, ti
     aside = config.rules and config.passages and related is None and _rules_aside(config, len(corpus))
     # the rules' process reads the documents itself, and the passages read them again here
     # (from their source when they can be read again): neither holds the other's copy
-    rules = partial(_findings, corpus, config, {r.id: r for r in corpus.results}, drafts, None, None, True)
+    rules = partial(_findings, corpus, config, corpus.results_by_id(), drafts, None, None, True)
     if aside:
         from .rules._lex import load_english
 
@@ -244,7 +244,7 @@ def finish(
         report.findings = findings
     elif config.rules:
         report.findings = _findings(
-            documents, config, {r.id: r for r in corpus.results}, drafts,
+            documents, config, corpus.results_by_id(), drafts,
             elsewhere.get("document_findings"), elsewhere.get("keyed_findings"), False, progress,
         )
     if accepted is not None:

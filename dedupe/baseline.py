@@ -45,10 +45,24 @@ def fingerprint(rule: str, doc: str, text: str, start: int, end: int) -> str:
 
 def with_fingerprints(findings: Iterable[Finding], texts: dict) -> list[Finding]:
     """The findings with their ``fingerprint`` filled from the documents' texts."""
-    return [
-        replace(f, fingerprint=fingerprint(f.rule, f.doc, texts[f.doc], f.start, f.end)) if f.doc in texts else f
-        for f in findings
-    ]
+    return fill_fingerprints(list(findings), texts.items())
+
+
+def fill_fingerprints(findings: list, texts: Iterable) -> list[Finding]:
+    """Fill the ``fingerprint`` of ``findings`` (a list, changed in place and returned) from
+    ``texts``, ``(document id, text)`` pairs taken one at a time (a document met again
+    fills its findings again). Each text is needed only while its findings are filled: a
+    scan gives its documents one after the other instead of a dict of every flagged
+    document's text (most of the corpus' text, held at the end of the rules' stage), and a
+    finding is replaced in the list, so that the findings are not held twice."""
+    of_doc: dict = {}
+    for n, f in enumerate(findings):
+        of_doc.setdefault(f.doc, []).append(n)
+    for doc_id, text in texts:
+        for n in of_doc.get(doc_id, ()):
+            f = findings[n]
+            findings[n] = replace(f, fingerprint=fingerprint(f.rule, f.doc, text, f.start, f.end))
+    return findings
 
 
 def _fallback_key(f: dict) -> tuple:

@@ -24,8 +24,9 @@ from .model import Document, DocumentResult, Source
 class Corpus:
     def __init__(self, num_perm: int = 128, cache_size: int = 2048):
         self.results: list[DocumentResult] = []
-        self.sizes: list[int] = []  # distinct shingles per document
-        self._lines: list[Optional[int]] = []
+        # per document, as numbers in arrays (a list held an int object each, ~36 bytes)
+        self.sizes = array("q")  # distinct shingles
+        self._lines = array("q")  # line in its file, -1 for none
         self._held: dict[int, tuple[str, dict]] = {}  # (text, fields) that cannot be read again
         self._kinds: list[tuple] = []  # distinct (kind, text_field) of sources, shared
         self._kind_of = array("b")  # per document: index into _kinds, -1 when held
@@ -48,7 +49,7 @@ class Corpus:
             i = len(self._ids)
             self._ids.append(doc.id)
             self._paths.append(doc.path)
-            self._lines.append(doc.line)
+            self._lines.append(-1 if doc.line is None else doc.line)
             src = doc.source
             if src is None:
                 self._held[i] = (doc.text, doc.fields)
@@ -110,6 +111,11 @@ class Corpus:
         """Every document with its text (reads every text: prefer iteration or ``text``)."""
         return list(self)
 
+    def results_by_id(self) -> "CorpusResults":
+        """A read-only mapping id -> the document's result, over the corpus' own index (a dict
+        made of it was ~100 bytes a document, held through the scan)."""
+        return CorpusResults(self)
+
     def index(self, doc_id: str) -> int:
         """The position of ``doc_id`` in the corpus (input order)."""
         return self._index[doc_id]
@@ -141,11 +147,12 @@ class Corpus:
     def document(self, key) -> Document:
         i = self._i(key)
         text, fields = self._record(i)
+        line = self._lines[i]
         return Document(
             id=self._ids[i],
             text=text,
             path=self._paths[i],
-            line=self._lines[i],
+            line=None if line < 0 else line,
             fields=fields,
             source=self._source(i),
         )
@@ -209,6 +216,25 @@ class CorpusTexts(Mapping):
         return self._corpus.text(doc_id)
 
     def __contains__(self, doc_id) -> bool:  # without reading the text (Mapping's would)
+        return doc_id in self._corpus
+
+    def __iter__(self):
+        return iter(self._corpus.ids)
+
+    def __len__(self) -> int:
+        return len(self._corpus)
+
+
+class CorpusResults(Mapping):
+    """Document id -> its :class:`~dedupe.model.DocumentResult` (see :meth:`Corpus.results_by_id`)."""
+
+    def __init__(self, corpus: Corpus):
+        self._corpus = corpus
+
+    def __getitem__(self, doc_id: str) -> DocumentResult:
+        return self._corpus.results[self._corpus.index(doc_id)]
+
+    def __contains__(self, doc_id) -> bool:
         return doc_id in self._corpus
 
     def __iter__(self):

@@ -62,8 +62,10 @@ class InputError:
         return {"path": self.path, "line": self.line, "message": self.message}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
+    # (slots, as Passage and Finding: two per passage, ~1.8 passages an article of generated
+    # news; with slots a passage and its spans take ~380 bytes instead of ~500)
     doc: str
     start: int
     end: int
@@ -72,7 +74,7 @@ class Span:
         return {"doc": self.doc, "start": self.start, "end": self.end}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem a rule found: a small immutable record with its span in one document."""
 
@@ -157,7 +159,7 @@ class Cluster:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A pair of near-verbatim shared spans in two different documents."""
 

@@ -53,3 +53,19 @@ def test_scan_hides_a_baseline_and_the_report_decides_fail_on(tmp_path):
     assert scan(docs, config, baseline=accepted).findings == []
     with pytest.raises(ValueError, match="fail_on must be one of"):
         first.fails("sometimes")
+
+
+def test_fingerprints_filled_from_texts_one_at_a_time_as_from_a_dict():
+    """The rules' stage fills the fingerprints from its documents one after the other (no dict
+    of the flagged documents' texts): the same findings as from a dict, a document met twice
+    counting as a dict's last entry for its id, a finding of a document not given unchanged."""
+    from dedupe.baseline import fill_fingerprints, with_fingerprints
+
+    texts = [("a", "It was 2,5 then. Later 3,5."), ("b", "Costs were 4,5 here."), ("a", "Now 2,5 was it.")]
+    fs = [Finding("r", "info", "a", 4, 7, "2,5", "m"), Finding("r", "info", "b", 11, 14, "4,5", "m"),
+          Finding("r", "info", "c", 0, 1, "x", "m"), Finding("s", "info", "a", 23, 26, "3,5", "m")]
+    expected = with_fingerprints(fs, dict(texts))
+    given = list(fs)
+    assert fill_fingerprints(given, iter(texts)) is given
+    assert given == expected and [f.fingerprint for f in given] == [f.fingerprint for f in expected]
+    assert given[2].fingerprint == "" and given[0].fingerprint == fingerprint("r", "a", texts[2][1], 4, 7)

@@ -53,3 +53,34 @@ def test_findings_identical_over_a_corpus_read_again(seeds_dir):
     for workers, warm in ((1, False), (2, True)):
         again = run_rules(corpus, Config(workers=workers), batch_size=2, warm=warm)
         assert [f.to_dict() for f in again] == [f.to_dict() for f in one]
+
+
+def test_document_findings_kept_on_file_in_batch_order_and_errors_raised():
+    """The document-scope findings of each batch are kept pickled in a file as their jobs end,
+    in any order, and read back in batch order; a job's error is raised by ``wait``."""
+    import pickle
+    from concurrent.futures import Future
+
+    import pytest
+
+    from dedupe.model import Finding
+    from dedupe.rules import _Pickled
+
+    made = {s: [Finding("r", "info", f"d{s}", n, n + 1, "x", f"m{n}") for n in range(s % 3)] for s in (0, 2, 4, 6)}
+    seen = []
+    kept = _Pickled(seen.append)
+    kept.put(0, pickle.dumps(made[0]))
+    futures = {s: Future() for s in (2, 4, 6)}
+    for s, f in futures.items():
+        kept.arriving(s, f)
+    for s in (6, 2, 4):  # (ending in another order than the batches')
+        futures[s].set_result((pickle.dumps(made[s]), None))
+    kept.wait()
+    assert kept.found() == [f for s in (0, 2, 4, 6) for f in made[s]] and seen == [1, 2, 3, 4]
+    kept.close()
+    failing = _Pickled(lambda done: None)
+    future = Future()
+    failing.arriving(0, future)
+    future.set_exception(ValueError("in a worker"))
+    with pytest.raises(ValueError, match="in a worker"):
+        failing.wait()

@@ -8,13 +8,14 @@ import os
 import pickle
 import pkgutil
 import tempfile
+import threading
 from collections import Counter
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from collections.abc import Mapping
 from typing import Callable, Iterable, Optional
 
-from ..baseline import with_fingerprints
+from ..baseline import fill_fingerprints
 from ..config import Config
 from ..errors import ConfigError
 from ..model import Document, DocumentResult, Finding, severity_rank
@@ -87,9 +88,6 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     pass 1 of the other batches runs here too while the workers run the document-scope jobs:
     its items (tens of MB on a few thousand articles) are then not pickled in the workers and
     unpickled here, which cost more CPU than the second process saved."""
-    from ..parallel import Workers, pmap
-    from ..spill import trim
-
     per_doc = tuple(r.id for r in rules if r.scope == "document")
     whole = [("rule", r.id) for r in rules if r.scope == "corpus" and r.keyed is None]
     keyed = tuple(r.id for r in rules if r.scope == "corpus" and r.keyed is not None)
@@ -97,7 +95,16 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     workers = getattr(config, "workers", 1) if len(docs) > batch_size else 1
     drafts = None if only is None else [d for d in docs if d.id in only]  # (a keyed rule's focus)
     shared = (docs, per_doc, keyed, config, results, only, drafts)
-    run = _Collected(keyed, spans, progress)
+    with _Collected(keyed, spans, progress) as run:
+        _run_jobs(run, docs, keyed, whole, spans, workers, shared, only, warm)
+        return run.found(rules)
+
+
+def _run_jobs(run, docs, keyed, whole, spans, workers, shared, only, warm) -> None:
+    """The jobs of :func:`_findings`, their outputs taken by ``run`` (a :class:`_Collected`)."""
+    from ..parallel import Workers, pmap
+    from ..spill import trim
+
     if workers <= 1 or not keyed:
         jobs = [*(("batch", *sp, True, True) for sp in spans), *whole]
         here = 1 if warm and spans else 0
@@ -105,7 +112,7 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
             if run.take(job, out):
                 for rid in run.largest_first():
                     run.by_rule[rid] = _keyed.conclude(rid, *run.pass1(rid), docs, only)
-        return run.found(rules)
+        return
     jobs = [("batch", *spans[0], True, True), *(("batch", *sp, False, True) for sp in spans[1:]), *whole,
             *(("batch", *sp, True, False) for sp in spans[1:])]
     if warm:  # the first batch here, then what it used of the analysis for every document
@@ -117,10 +124,19 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
     plans: list = []  # the files of those plans (see _plan_file)
     with _removed(plans), Workers(workers, shared) as pool:  # (the workers stopped first)
         # every job in flight (they are small: a rule id, a range); with ``warm``, pass 1
-        # runs here meanwhile (its items are not pickled back from the workers)
-        futures = {job: pool.submit(_rules_job, job) for job in jobs if not (warm and job[0] == "batch" and job[4])}
+        # runs here meanwhile (its items are not pickled back from the workers). The jobs of
+        # the document-scope rules alone are taken as they come (their findings go to a
+        # file), not held in their futures until this loop reaches them, after pass 2
+        futures = {}
         for job in jobs:
-            if not run.take(job, futures[job].result() if job in futures else _rules_job(shared, job)):
+            if job[0] == "batch" and not job[4]:
+                run.document.arriving(job[1], pool.submit(_rules_job, job))
+            elif not (warm and job[0] == "batch" and job[4]):
+                futures[job] = pool.submit(_rules_job, job)
+        for job in jobs:
+            if job[0] == "batch" and not job[4]:
+                continue
+            if not run.take(job, futures.pop(job).result() if job in futures else _rules_job(shared, job)):
                 continue
             forget_analyses()  # (the workers have theirs: here the rest reads no analysis)
             trim()
@@ -138,7 +154,7 @@ def _findings(rules, docs: list, config: Config, results: Mapping, only, batch_s
             first = taken.result()
             run.by_rule[rid] = _keyed.finished(rid, states[rid], docs, first)
             first[0].close()
-    return run.found(rules)
+        run.document.wait()
 
 
 class _Collected:
@@ -147,7 +163,8 @@ class _Collected:
     def __init__(self, keyed: tuple, spans: list, progress):
         self.keyed, self.spans, self.progress = keyed, spans, progress
         self.by_rule: dict = {}  # rule id -> its findings
-        self.document: dict = {}  # batch start -> its findings of the document-scope rules
+        # batch start -> its findings of the document-scope rules, pickled in a file
+        self.document = _Pickled(lambda done: progress("rules", done, len(spans)) if progress else None)
         # per keyed rule, its pass-1 items grouped by key as the batches come (in job order,
         # which is corpus order): the items are not held per batch
         self.groups: dict = {rid: _keyed.new_groups(_keyed.keyed_rule(rid)) for rid in keyed}
@@ -164,9 +181,7 @@ class _Collected:
             return False
         _, start, end, check, collect = job
         if check:
-            self.document[start] = out[0]
-            if self.progress:
-                self.progress("rules", len(self.document), len(self.spans))
+            self.document.put(start, out[0])
         if not collect:
             return False
         for rid, (items, tally) in out[1].items():
@@ -191,10 +206,69 @@ class _Collected:
         return self.groups.pop(rid), self.tallies.pop(rid)
 
     def found(self, rules) -> list:
-        found = [f for start in sorted(self.document) for f in self.document[start]]
+        found = self.document.found()
         for rule in rules:
             found.extend(self.by_rule.get(rule.id, ()))
         return found
+
+    def __enter__(self) -> "_Collected":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.document.close()
+
+
+class _Pickled:
+    """The findings of the document-scope rules of each batch, pickled by the job that found
+    them (:func:`_rules_job`) and kept in a temporary file (:class:`~dedupe.spill.Records`)
+    until the end of the stage, read back in batch order by :meth:`found`: as objects, held
+    from their batch's job to the end (through pass 2 of the keyed rules, where the rules'
+    process peaks), they were ~1 KB an article. A batch's pickle comes either from this
+    thread (:meth:`put`) or from a worker's future, taken when it is done (:meth:`arriving`:
+    the future is not kept, nor its result)."""
+
+    def __init__(self, progress):
+        self._progress, self._records, self._at = progress, None, {}
+        self._left, self._error, self._done = 0, None, threading.Condition()
+
+    def put(self, start: int, pickled: bytes) -> None:
+        with self._done:
+            if self._records is None:
+                from ..spill import Records
+
+                self._records = Records()
+            self._at[start] = len(self._records)
+            self._records.add(pickled)
+            self._progress(len(self._at))
+
+    def arriving(self, start: int, future) -> None:
+        with self._done:
+            self._left += 1
+        future.add_done_callback(lambda done: self._take(start, done))
+
+    def _take(self, start: int, future) -> None:
+        try:
+            self.put(start, future.result()[0])
+        except BaseException as error:  # (given to the caller by wait)
+            self._error = error
+        with self._done:
+            self._left -= 1
+            self._done.notify_all()
+
+    def wait(self) -> None:
+        """Return once every batch given to :meth:`arriving` is in (raise its error, if any)."""
+        with self._done:
+            self._done.wait_for(lambda: self._left == 0)
+        if self._error is not None:
+            raise self._error
+
+    def found(self) -> list:
+        """Every batch's findings, in batch order."""
+        return [f for start in sorted(self._at) for f in pickle.loads(self._records.get(self._at[start]))]
+
+    def close(self) -> None:
+        if self._records is not None:
+            self._records.close()
 
 
 def _plan_file(plan) -> str:
@@ -261,11 +335,11 @@ def _rules_job(shared, job) -> tuple:
         return list({r.id: r for r in all_rules()}[job[1]].run(docs, ctx))
     _, start, end, check, collect = job
     batch = docs[start:end]
-    findings = []
-    if check:
+    findings = None
+    if check:  # (pickled here: kept so until the end of the stage, see _Pickled)
         checked = batch if only is None else [d for d in batch if d.id in only]
         rules = {r.id: r for r in all_rules()}
-        findings = [f for rid in per_doc for f in rules[rid].run(checked, ctx)]
+        findings = pickle.dumps([f for rid in per_doc for f in rules[rid].run(checked, ctx)], pickle.HIGHEST_PROTOCOL)
     return findings, _keyed.collect(keyed, list(enumerate(batch, start)), drafts) if collect else None
 
 
@@ -357,6 +431,6 @@ def run_rules(
     found.extend(_untranslated(skipped, len(docs), rules))
     findings = [f for f in found if severity_rank(f.severity) >= floor]
     flagged = {f.doc for f in findings}  # (only their texts: a staged run reads texts when asked)
-    findings = with_fingerprints(findings, {d.id: d.text for d in docs if d.id in flagged})
+    fill_fingerprints(findings, ((d.id, d.text) for d in docs if d.id in flagged))
     findings.sort(key=Finding.sort_key)
     return findings
