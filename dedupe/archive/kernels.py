@@ -108,8 +108,255 @@ def encode_blocks(keys, values, shift, plus_ok):
     return buf, numbers, offsets
 
 
+# the quote-drift rule's quotation finder (``rules._quotes._double_quotes``) and sentence
+# splitter (``textutil.sentences``); the classes of code points (of the BMP) come from the
+# caller's table: bit SPACE ``str.isspace``, ALNUM ``str.isalnum``, LETTER a code point that
+# lowers to one letter (``len(c.lower()) == 1 and c.lower().isalpha()``)
+SPACE, ALNUM, LETTER = 1, 2, 4
+_NL, _STRAIGHT, _OPEN_CURLY, _CLOSE_CURLY, _LOW_CURLY, _LEFT_GUILLEMET, _RIGHT_GUILLEMET = 10, 34, 0x201C, 0x201D, 0x201E, 0xAB, 0xBB
+_SINGLE_OPEN = 0x2018  # a text holding it is left to the rule's own finder (its regular expression)
+_BMP = 0x10000
+# the marks' kinds: an opener, a closer, either, a line break
+_OPENER, _CLOSER, _EITHER, _BREAK, _NONE = 0, 1, 2, 3, 4
+
+
+@njit(inline="always")
+def _mark(c):
+    if c == _NL:
+        return _BREAK
+    if c == _STRAIGHT:
+        return _EITHER
+    if c == _OPEN_CURLY or c == _LOW_CURLY or c == _LEFT_GUILLEMET:
+        return _OPENER
+    if c == _CLOSE_CURLY or c == _RIGHT_GUILLEMET:
+        return _CLOSER
+    return _NONE
+
+
+@njit(inline="always")
+def _space(text, i, flags):
+    return (flags[text[i]] & SPACE) != 0
+
+
+@njit(inline="always")
+def _dot(c):  # . ! ? …
+    return c == 46 or c == 33 or c == 63 or c == 0x2026
+
+
+@njit(inline="always")
+def _cjk_stop(c):  # 。！？
+    return c == 0x3002 or c == 0xFF01 or c == 0xFF1F
+
+
+@njit(inline="always")
+def _closer(c, cjk):  # ' " ’ ” ) ] (and 」 』 after a CJK full stop)
+    return (c == 39 or c == 34 or c == 0x2019 or c == 0x201D or c == 41 or c == 93
+            or (cjk and (c == 0x300D or c == 0x300F)))
+
+
+@njit(inline="always")
+def _sentence_end(text, i, end, flags):
+    """Where ``textutil._SENT_END_RE``'s match starting at ``i`` (``i < end``, the search's
+    end) ends, or -1 when none does (only its greedy match can be followed by white space
+    or the end, as the expression asks after . ! ? …)."""
+    c = text[i]
+    if c == _NL:
+        return i + 1
+    cjk = _cjk_stop(c)
+    if not (cjk or _dot(c)):
+        return -1
+    j = i + 1
+    while j < end and (_cjk_stop(text[j]) if cjk else _dot(text[j])):
+        j += 1
+    while j < end and _closer(text[j], cjk):
+        j += 1
+    if cjk or j == end or _space(text, j, flags):
+        return j
+    return -1
+
+
+@njit
+def _abbreviation_before(text, lo, dot, flags, lower, abbrevs):
+    """``textutil._abbreviation_before``: the word of letters, digits, ``_`` and dots before
+    the dot (read back at most one character further than the longest abbreviation, 6),
+    lower-cased, is an abbreviation (``abbrevs``: each packed a byte per character, sorted)
+    or a single letter."""
+    i = dot
+    while i > lo and dot - i <= 6 and ((flags[text[i - 1]] & ALNUM) != 0 or text[i - 1] == 46 or text[i - 1] == 95):
+        i -= 1
+    if dot - i > 6:
+        return False
+    if dot - i == 1:
+        return (flags[text[i]] & LETTER) != 0
+    packed = 0
+    for k in range(i, dot):
+        low = lower[text[k]]  # (0: does not lower to one ASCII character, in no abbreviation)
+        if low == 0:
+            return False
+        packed = (packed << 8) | low
+    at = np.searchsorted(abbrevs, packed)
+    return at < abbrevs.size and abbrevs[at] == packed
+
+
+@njit
+def _grown(a, n):
+    out = np.empty(max(2 * a.size, n + 1), a.dtype)
+    out[: a.size] = a
+    return out
+
+
+def quote_pieces(codes, doc_starts, lengths, flags, lower, abbrevs):
+    """The rule's ``quote_pieces(text, shared=False)`` of each text at
+    ``codes[doc_starts[i]:+lengths[i]]``: per quotation (in the order of ``sorted`` quotes)
+    its text, whether it has several sentences, its first piece (one more entry: the pieces'
+    end), and per piece its start and end in its text. A text holding a single curly quote
+    or a code point beyond the BMP is left out, flagged in the first array (the caller
+    reads it with the rule's functions).
+
+    Quotations as ``_double_quotes`` finds them (each trimmed of white space, the empty
+    ones dropped, sorted by start and end); a quotation's pieces are its sentences
+    (``textutil.sentences``) when it has several, else the quotation itself (the rule's
+    ``single_sentence`` test only saves that search)."""
+    d = doc_starts.size
+    left = np.zeros(d, np.bool_)
+    quote_doc = np.empty(64, np.int64)
+    several = np.empty(64, np.bool_)
+    first = np.empty(64, np.int64)
+    starts = np.empty(256, np.int64)
+    ends = np.empty(256, np.int64)
+    nq = 0
+    npieces = 0
+    qs = np.empty(64, np.int64)  # one text's quotations, found
+    qe = np.empty(64, np.int64)
+    marks = np.empty(256, np.int64)
+    for t in range(d):
+        a = doc_starts[t]
+        m = lengths[t]
+        text = codes[a : a + m]
+        nm = 0
+        for i in range(m):
+            c = text[i]
+            if c < 128 and c != _NL and c != _STRAIGHT:  # (most code points: no mark)
+                continue
+            if c >= _BMP or c == _SINGLE_OPEN:
+                left[t] = True
+                break
+            if _mark(c) != _NONE:
+                if nm == marks.size:
+                    marks = _grown(marks, nm)
+                marks[nm] = i
+                nm += 1
+        if left[t]:
+            continue
+        # _double_quotes
+        n = 0
+        open_at = -1
+        para_start = 0
+        for k in range(nm + 1):
+            if k == nm:  # (the end: a quote still open runs to it)
+                if open_at < 0:
+                    break
+                s, e = open_at, m
+            else:
+                pos = marks[k]
+                kind = _mark(text[pos])
+                if kind == _BREAK:
+                    para_start = pos + 1
+                    if open_at < 0:
+                        continue
+                    # does the quote go on into the next line? when the next mark is no
+                    # break, the next line does not open with it and it is a closer
+                    goes_on = False
+                    if k + 1 < nm and _mark(text[marks[k + 1]]) != _BREAK:
+                        for i in range(pos + 1, marks[k + 1]):
+                            if not _space(text, i, flags):
+                                goes_on = _mark(text[marks[k + 1]]) != _OPENER
+                                break
+                    if goes_on:
+                        continue
+                    s, e = open_at, pos
+                    open_at = -1
+                elif open_at < 0:
+                    if kind != _CLOSER:
+                        open_at = pos + 1
+                        continue
+                    s, e = para_start, pos  # a closer with no opener: from the paragraph's start
+                else:
+                    s, e = open_at, pos
+                    open_at = pos + 1 if kind == _OPENER else -1
+            while s < e and _space(text, s, flags):
+                s += 1
+            while e > s and _space(text, e - 1, flags):
+                e -= 1
+            if e > s:
+                if n == qs.size:
+                    qs = _grown(qs, n)
+                    qe = _grown(qe, n)
+                # sorted as they come (by start, then end; few are out of order)
+                j = n
+                while j > 0 and (qs[j - 1] > s or (qs[j - 1] == s and qe[j - 1] > e)):
+                    qs[j] = qs[j - 1]
+                    qe[j] = qe[j - 1]
+                    j -= 1
+                qs[j] = s
+                qe[j] = e
+                n += 1
+        # each quotation's sentences
+        for q in range(n):
+            if nq + 1 >= quote_doc.size:
+                quote_doc = _grown(quote_doc, nq + 1)
+                several = _grown(several, nq + 1)
+                first = _grown(first, nq + 1)
+            quote_doc[nq] = t
+            first[nq] = npieces
+            qstart, qend = qs[q], qe[q]
+            pos = qstart
+            i = qstart
+            while True:
+                if i < qend:
+                    c = text[i]
+                    if not (c == _NL or c == 46 or c == 33 or c == 63 or c >= 0x2026):  # (_dot, _cjk_stop)
+                        i += 1
+                        continue
+                    j = _sentence_end(text, i, qend, flags)
+                    if j < 0:
+                        i += 1
+                        continue
+                    if text[i] == 46 and _abbreviation_before(text, pos, i, flags, lower, abbrevs):
+                        i = j
+                        continue
+                    s, e = pos, (i if text[i] == _NL else j)
+                    pos = j
+                    i = j
+                else:
+                    s, e = pos, qend
+                while s < e and _space(text, s, flags):
+                    s += 1
+                while e > s and _space(text, e - 1, flags):
+                    e -= 1
+                if s < e:
+                    if npieces + 1 >= starts.size:
+                        starts = _grown(starts, npieces + 1)
+                        ends = _grown(ends, npieces + 1)
+                    starts[npieces] = s
+                    ends[npieces] = e
+                    npieces += 1
+                if i >= qend:
+                    break
+            several[nq] = npieces - first[nq] > 1
+            if not several[nq]:  # one sentence (or none): the quotation is the piece
+                npieces = first[nq] + 1
+                starts[npieces - 1] = qstart
+                ends[npieces - 1] = qend
+            nq += 1
+    first[nq] = npieces
+    return left, quote_doc[:nq].copy(), several[:nq].copy(), first[: nq + 1].copy(), starts[:npieces].copy(), ends[:npieces].copy()
+
+
 EXPORTS = (
     ("encode_blocks", encode_blocks, "Tuple((u1[:], i8[:], i8[:]))(i8[:], i8[:], i8, b1)"),
+    ("quote_pieces", quote_pieces,
+     "Tuple((b1[:], i8[:], b1[:], i8[:], i8[:], i8[:]))(u4[:], i8[:], i8[:], u1[:], u1[:], i8[:])"),
 )
 
 

@@ -192,26 +192,27 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True, 
     arrays stay in the CPU caches (one pass over a batch's ~3M pairs at once went through
     memory, ~25 times per pair). ``base`` is added to the block numbers (a run's row ids).
     With the compiled kernels (:mod:`~dedupe.archive.compiled`), one pass over the pairs
-    writes the same bytes."""
+    writes the same bytes (as many at a time: a whole run's bytes at once would be a second
+    copy of its rows)."""
     kernels = compiled.wanted(keys.size)
-    if kernels is not None and keys.size:
-        buf, numbers, offsets = kernels.encode_blocks(np.ascontiguousarray(keys, dtype=np.int64),
-                                                      np.ascontiguousarray(values, dtype=np.int64), shift, bool(plus))
-        return _rows(buf, numbers + base, offsets)
     if keys.size <= ENCODE_PAIRS:
-        return _encode(keys, values, shift, plus, base)
+        return _encode(keys, values, shift, plus, base, kernels)
     # cut where the blocks of every ENCODE_PAIRS-th key start
     cuts = sorted_unique(np.searchsorted(keys, (keys[ENCODE_PAIRS::ENCODE_PAIRS] >> shift) << shift)).tolist()
     rows = []
     for a, b in zip([0] + cuts, cuts + [keys.size]):
-        rows += _encode(keys[a:b], values[a:b], shift, plus, base)
+        rows += _encode(keys[a:b], values[a:b], shift, plus, base, kernels)
     return rows
 
 
-def _encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool, base: int = 0) -> list[tuple[int, bytes]]:
-    """:func:`encode` of whole blocks at once."""
+def _encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool, base: int = 0, kernels=None) -> list[tuple[int, bytes]]:
+    """:func:`encode` of whole blocks at once (by the compiled kernel when given)."""
     if not keys.size:
         return []
+    if kernels is not None:
+        buf, numbers, offsets = kernels.encode_blocks(np.ascontiguousarray(keys, dtype=np.int64),
+                                                      np.ascontiguousarray(values, dtype=np.int64), shift, bool(plus))
+        return _rows(buf, numbers + base, offsets)
     blocks = keys >> shift
     starts = np.flatnonzero(np.concatenate(([True], blocks[1:] != blocks[:-1])))
     counts = np.diff(np.append(starts, keys.size))
