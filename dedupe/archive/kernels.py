@@ -11,6 +11,8 @@ import sys
 import numpy as np
 from numba import njit
 
+from dedupe.archive.compiled import ALNUM, LETTER, SPACE, UNSEEN
+
 MODULE = "_dedupe_archive_kernels"
 _HEADER = 6  # runs.HEADER
 _PLUS = 0x80  # runs.PLUS
@@ -110,9 +112,7 @@ def encode_blocks(keys, values, shift, plus_ok):
 
 # the quote-drift rule's quotation finder (``rules._quotes._double_quotes``) and sentence
 # splitter (``textutil.sentences``); the classes of code points (of the BMP) come from the
-# caller's table: bit SPACE ``str.isspace``, ALNUM ``str.isalnum``, LETTER a code point that
-# lowers to one letter (``len(c.lower()) == 1 and c.lower().isalpha()``)
-SPACE, ALNUM, LETTER = 1, 2, 4
+# caller's table (:data:`dedupe.archive.compiled.SPACE` ...)
 _NL, _STRAIGHT, _OPEN_CURLY, _CLOSE_CURLY, _LOW_CURLY, _LEFT_GUILLEMET, _RIGHT_GUILLEMET = 10, 34, 0x201C, 0x201D, 0x201E, 0xAB, 0xBB
 _SINGLE_OPEN = 0x2018  # a text holding it is left to the rule's own finder (its regular expression)
 _BMP = 0x10000
@@ -211,7 +211,9 @@ def quote_pieces(codes, doc_starts, lengths, flags, lower, abbrevs):
     its text, whether it has several sentences, its first piece (one more entry: the pieces'
     end), and per piece its start and end in its text. A text holding a single curly quote
     or a code point beyond the BMP is left out, flagged in the first array (the caller
-    reads it with the rule's functions).
+    reads it with the rule's functions). Returned first: the number of code points whose
+    classes the table does not hold yet (flag UNSEEN; then the arrays are empty: the
+    caller fills the table and calls again).
 
     Quotations as ``_double_quotes`` finds them (each trimmed of white space, the empty
     ones dropped, sorted by start and end); a quotation's pieces are its sentences
@@ -219,6 +221,13 @@ def quote_pieces(codes, doc_starts, lengths, flags, lower, abbrevs):
     ``single_sentence`` test only saves that search)."""
     d = doc_starts.size
     left = np.zeros(d, np.bool_)
+    unseen = 0
+    for i in range(codes.size):
+        if codes[i] >= 128 and codes[i] < _BMP and (flags[codes[i]] & UNSEEN) != 0:
+            unseen += 1
+    if unseen:  # (the caller fills the table and calls again)
+        empty = np.zeros(0, np.int64)
+        return unseen, left, empty, left[:0], empty, empty, empty
     quote_doc = np.empty(64, np.int64)
     several = np.empty(64, np.bool_)
     first = np.empty(64, np.int64)
@@ -350,13 +359,13 @@ def quote_pieces(codes, doc_starts, lengths, flags, lower, abbrevs):
                 ends[npieces - 1] = qend
             nq += 1
     first[nq] = npieces
-    return left, quote_doc[:nq].copy(), several[:nq].copy(), first[: nq + 1].copy(), starts[:npieces].copy(), ends[:npieces].copy()
+    return 0, left, quote_doc[:nq].copy(), several[:nq].copy(), first[: nq + 1].copy(), starts[:npieces].copy(), ends[:npieces].copy()
 
 
 EXPORTS = (
     ("encode_blocks", encode_blocks, "Tuple((u1[:], i8[:], i8[:]))(i8[:], i8[:], i8, b1)"),
     ("quote_pieces", quote_pieces,
-     "Tuple((b1[:], i8[:], b1[:], i8[:], i8[:], i8[:]))(u4[:], i8[:], i8[:], u1[:], u1[:], i8[:])"),
+     "Tuple((i8, b1[:], i8[:], b1[:], i8[:], i8[:], i8[:]))(u4[:], i8[:], i8[:], u1[:], u1[:], i8[:])"),
 )
 
 

@@ -36,12 +36,12 @@ computed with array operations over a whole batch (no sentence splitting).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import compress, islice
 from typing import Optional
 
 import numpy as np
 
+from ..arrays import sorted_unique
 from ..near import banding
 from ..near.fast import Shingled, _code_points, _normalise_batch, _is_word, hash_tokens, token_hashes
 from ..near.shingles import combine_ngrams
@@ -49,6 +49,7 @@ from ..near.sketch import SketchSettings, sketch_batch
 from ..near.signatures import kperm_signatures
 from ..passages import SEED_NGRAM
 from ..passages.tokens import in_sorted, words_of_sketch
+from ..textutil import _ABBREV
 from . import compiled
 from .runs import summed_runs
 
@@ -169,9 +170,13 @@ def _quotations(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np
     kernels = compiled.wanted(sum(map(len, texts)))
     if kernels is not None:
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        flags, lower, abbreviations = _quote_tables()
-        left, docs, several, first, starts, ends = kernels.quote_pieces(
-            _code_points("".join(texts)), np.cumsum(lengths) - lengths, lengths, flags, lower, abbreviations)
+        codes = _code_points("".join(texts))
+        while True:
+            unseen, left, docs, several, first, starts, ends = kernels.quote_pieces(
+                codes, np.cumsum(lengths) - lengths, lengths, _QUOTE_FLAGS, _QUOTE_LOWER, _ABBREVIATIONS)
+            if not unseen:
+                break
+            _learn_quote_classes(codes[codes >= 128])
         left, counts = np.flatnonzero(left).tolist(), np.diff(first)
     else:
         left, docs, several, counts = range(len(texts)), *(np.zeros(0, dtype=t) for t in (np.int64, bool, np.int64))
@@ -193,26 +198,25 @@ def _quotations(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np
     return pieces, np.cumsum(counts) - counts, docs, several
 
 
-@lru_cache(maxsize=1)
-def _quote_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The quotation kernel's tables (:mod:`dedupe.archive.kernels`), per code point of the
-    BMP: its classes (white space, letter or digit, lowering to one letter) and the ASCII
-    code point it lowers to (0 if it lowers to anything else); and the sentence splitter's
-    abbreviations packed a byte per character, sorted."""
-    from ..textutil import _ABBREV
-
-    from .kernels import ALNUM, LETTER, SPACE
-
-    flags = np.zeros(1 << 16, dtype=np.uint8)
-    lower = np.zeros(1 << 16, dtype=np.uint8)
-    for c in range(1 << 16):
+def _learn_quote_classes(codes) -> None:
+    """Fill the quotation kernel's tables for the code points of ``codes`` (of the BMP) not
+    looked up yet: per code point its classes (``compiled.SPACE`` ...) and the ASCII code
+    point it lowers to (0 if it lowers to anything else). Learned as they are met (a table
+    of the whole BMP would take ~0.2 s of str calls a process)."""
+    codes = sorted_unique(np.asarray(codes)[np.asarray(codes) < 1 << 16])
+    for c in codes[(_QUOTE_FLAGS[codes] & compiled.UNSEEN) != 0].tolist():
         ch = chr(c)
         low = ch.lower()
-        flags[c] = (SPACE * ch.isspace()) | (ALNUM * ch.isalnum()) | (LETTER * (len(low) == 1 and low.isalpha()))
-        if len(low) == 1 and ord(low) < 128:
-            lower[c] = ord(low)
-    packed = sorted(int.from_bytes(w.encode("ascii"), "big") for w in _ABBREV)
-    return flags, lower, np.array(packed, dtype=np.int64)
+        _QUOTE_FLAGS[c] = ((compiled.SPACE * ch.isspace()) | (compiled.ALNUM * ch.isalnum())
+                           | (compiled.LETTER * (len(low) == 1 and low.isalpha())))
+        _QUOTE_LOWER[c] = ord(low) if len(low) == 1 and ord(low) < 128 else 0
+
+
+_QUOTE_FLAGS = np.full(1 << 16, compiled.UNSEEN, dtype=np.uint8)
+_QUOTE_LOWER = np.zeros(1 << 16, dtype=np.uint8)
+_learn_quote_classes(np.arange(128))
+# the sentence splitter's abbreviations, each packed a byte per character (as the kernel reads them), sorted
+_ABBREVIATIONS = np.array(sorted(int.from_bytes(w.encode("ascii"), "big") for w in _ABBREV), dtype=np.int64)
 
 
 # ASCII code points of the quote-drift rule's word characters (``[^\W_]``) and its apostrophe
