@@ -142,6 +142,38 @@ def test_random_quotations(kernels, texts):
         check_quotations(monkeypatch, kernels, texts)
 
 
+# ---- the words of the quotations' pieces
+
+
+def check_piece_words(monkeypatch, kernels, pieces):
+    got, expected = both(monkeypatch, kernels, lambda: keys._piece_words(pieces))
+    for a, b in zip(got, expected):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_piece_words_of_news(monkeypatch, kernels):
+    lines = (ROOT / "fixtures" / "wikinews" / "wikinews.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines] + [t for _, t in planted_corpus(100)]
+    pieces = rule_quotations(texts)[0]
+    assert len(pieces) > 100
+    check_piece_words(monkeypatch, kernels, pieces)
+    check_piece_words(monkeypatch, kernels, [p.upper() for p in pieces])
+
+
+WORD_ALPHABET = st.sampled_from(
+    list("ab D1_'.-\n\t") + ["\u2019", "\u00b2", "\u00e9", "\u00c9", "\u0130", "\u03a3", "\u03c3", "\u212a", "\u00df",
+                              "\u0301", "\u0661", "\U0001d400", "\u00a0", "don't", "He\u2019s", "n\u2019t", "two", "THE",
+                              "we\u2019re", "caf\u00e9", "\u00fcber"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(WORD_ALPHABET, max_size=20).map("".join), min_size=1, max_size=8))
+def test_random_piece_words(kernels, pieces):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        check_piece_words(monkeypatch, kernels, pieces)
+
+
 # ---- a batch's keys
 
 

@@ -19,8 +19,8 @@ WORTH_PAIRS = 1 << 16
 
 # the quotation kernel's classes of a code point (a table over the BMP): white space
 # (``str.isspace``), a letter or digit (``str.isalnum``), lowered to one letter
-# (``len(c.lower()) == 1 and c.lower().isalpha()``), not looked up yet
-SPACE, ALNUM, LETTER, UNSEEN = 1, 2, 4, 8
+# (``len(c.lower()) == 1 and c.lower().isalpha()``), not looked up yet, a digit (``str.isdigit``)
+SPACE, ALNUM, LETTER, UNSEEN, DIGIT = 1, 2, 4, 8, 16
 
 KERNELS = Kernels("dedupe.archive.kernels", "_dedupe_archive_kernels", "the archive's kernels")
 _kernels = None  # the extension module once loaded; False when it is not to be used

@@ -11,7 +11,9 @@ import sys
 import numpy as np
 from numba import njit
 
-from dedupe.archive.compiled import ALNUM, LETTER, SPACE, UNSEEN
+from dedupe.archive.compiled import ALNUM, DIGIT, LETTER, SPACE, UNSEEN
+from dedupe.near.kernels import _fmix
+from dedupe.near.shingles import TOKEN_BASE, TOKEN_LEN_MULT
 
 MODULE = "_dedupe_archive_kernels"
 _HEADER = 6  # runs.HEADER
@@ -190,12 +192,25 @@ def _abbreviation_before(text, lo, dot, flags, lower, abbrevs):
         return (flags[text[i]] & LETTER) != 0
     packed = 0
     for k in range(i, dot):
-        low = lower[text[k]]  # (0: does not lower to one ASCII character, in no abbreviation)
-        if low == 0:
+        low = np.int64(lower[text[k]])  # (0: lowers to several code points; none outside ASCII is in an abbreviation)
+        if low == 0 or low >= 128:
             return False
         packed = (packed << 8) | low
-    at = np.searchsorted(abbrevs, packed)
-    return at < abbrevs.size and abbrevs[at] == packed
+    return _in_sorted(abbrevs, packed)
+
+
+@njit(inline="always")
+def _in_sorted(values, x):
+    """Whether ``x`` is one of ``values`` (sorted): a binary search (numba's
+    ``np.searchsorted`` of a scalar made an array a call)."""
+    lo, hi = 0, values.size
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if values[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < values.size and values[lo] == x
 
 
 @njit
@@ -391,11 +406,94 @@ def merged_sums(keys, values, bounds):
     return out_keys[:n].copy(), out_values[:n].copy()
 
 
+_TOKEN_BASE = np.uint64(TOKEN_BASE)
+_TOKEN_LEN_MULT = np.uint64(TOKEN_LEN_MULT)
+_CAPITAL_SIGMA, _CAPITAL_I_DOT, _APOSTROPHE, _CURLY_APOSTROPHE = 0x03A3, 0x0130, 39, 0x2019
+
+
+def piece_words(codes, piece_starts, piece_lengths, flags, lower, others):
+    """The quote-drift rule's words of each piece at ``codes[piece_starts[i]:+piece_lengths[i]]``
+    (``quote_drift._piece_words``: runs of letters and digits, joined by an apostrophe
+    between two of them, lower-cased, ``’`` read as ``'``), as the hashes
+    ``near.shingles.token_hash`` gives them (concatenated), whether each is a content word
+    (no digit, and its hash not one of ``others``, the rule's other words, sorted), and each
+    piece's number of words. Returned first: the number of code points the table does not
+    hold yet (then nothing else: the caller fills the table and calls again); a piece
+    holding a code point beyond the BMP, a capital sigma (lowered by its context) or one that
+    lowers to several code points is left out (flagged; the caller reads it by the rule's
+    functions). ``lower``: each code point lowered, 0 if to several."""
+    unseen = 0
+    for i in range(codes.size):
+        if codes[i] >= 128 and codes[i] < _BMP and (flags[codes[i]] & UNSEEN) != 0:
+            unseen += 1
+    d = piece_starts.size
+    left = np.zeros(d, np.bool_)
+    sizes = np.zeros(d, np.int64)
+    # (a piece of m code points holds at most (m + 1) // 2 words: a word and what parts it from the next)
+    hashes = np.empty((codes.size + d) // 2 + 1, np.uint64)
+    content = np.empty((codes.size + d) // 2 + 1, np.bool_)
+    if unseen:
+        return unseen, left, hashes[:0], content[:0], sizes
+    n = 0
+    for p in range(d):
+        a = piece_starts[p]
+        m = piece_lengths[p]
+        text = codes[a : a + m]
+        first = n
+        i = 0
+        while i < m:
+            c = text[i]
+            if c >= _BMP or c == _CAPITAL_SIGMA or c == _CAPITAL_I_DOT:
+                left[p] = True
+                break
+            if (flags[c] & ALNUM) == 0:
+                i += 1
+                continue
+            acc = np.uint64(0)
+            power = np.uint64(1)
+            length = 0
+            digit = False
+            while True:
+                while i < m and text[i] < _BMP and (flags[text[i]] & ALNUM) != 0:
+                    c = text[i]
+                    low = lower[c]
+                    if low == 0 or c == _CAPITAL_SIGMA or c == _CAPITAL_I_DOT:
+                        left[p] = True
+                        break
+                    digit |= (flags[c] & DIGIT) != 0
+                    acc += np.uint64(low) * power
+                    power *= _TOKEN_BASE
+                    length += 1
+                    i += 1
+                if left[p]:
+                    break
+                if (i + 1 < m and (text[i] == _APOSTROPHE or text[i] == _CURLY_APOSTROPHE) and text[i + 1] < _BMP
+                        and (flags[text[i + 1]] & ALNUM) != 0):
+                    acc += np.uint64(_APOSTROPHE) * power
+                    power *= _TOKEN_BASE
+                    length += 1
+                    i += 1
+                    continue
+                break
+            if left[p]:
+                break
+            h = _fmix(acc + np.uint64(length) * _TOKEN_LEN_MULT)
+            hashes[n] = h
+            content[n] = not digit and not _in_sorted(others, h)
+            n += 1
+        if left[p]:
+            n = first
+        else:
+            sizes[p] = n - first
+    return 0, left, hashes[:n].copy(), content[:n].copy(), sizes
+
+
 EXPORTS = (
     ("encode_blocks", encode_blocks, "Tuple((u1[:], i8[:], i8[:]))(i8[:], i8[:], i8, b1)"),
+    ("piece_words", piece_words, "Tuple((i8, b1[:], u8[:], b1[:], i8[:]))(u4[:], i8[:], i8[:], u1[:], u4[:], u8[:])"),
     ("merged_sums", merged_sums, "Tuple((i8[:], i8[:]))(i8[:], i8[:], i8[:])"),
     ("quote_pieces", quote_pieces,
-     "Tuple((i8, b1[:], i8[:], b1[:], i8[:], i8[:], i8[:]))(u4[:], i8[:], i8[:], u1[:], u1[:], i8[:])"),
+     "Tuple((i8, b1[:], i8[:], b1[:], i8[:], i8[:], i8[:]))(u4[:], i8[:], i8[:], u1[:], u4[:], i8[:])"),
 )
 
 

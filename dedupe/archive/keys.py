@@ -165,55 +165,64 @@ def _quotations(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np
     quotations of every text are found in one call; a text the kernel leaves out (a single
     curly quote, whose expression it does not follow, or a code point beyond the BMP) and
     every text without the kernels are read by the rule's functions."""
+    kernels = compiled.wanted(sum(map(len, texts)))
+    if kernels is None:
+        return _rule_quotations(texts, range(len(texts)))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    codes = _code_points("".join(texts))
+    while True:
+        unseen, left, docs, several, first, starts, ends = kernels.quote_pieces(
+            codes, np.cumsum(lengths) - lengths, lengths, _QUOTE_FLAGS, _QUOTE_LOWER, _ABBREVIATIONS)
+        if not unseen:
+            break
+        _learn_quote_classes(codes[codes >= 128])
+    counts = np.diff(first)
+    pieces = [texts[t][s:e] for t, s, e in zip(np.repeat(docs, counts).tolist(), starts.tolist(), ends.tolist())]
+    if not left.any():
+        return pieces, first[:-1], docs, several
+    # the rule's quotations of the texts left out, then all in the texts' order
+    more, more_first, more_docs, more_several = _rule_quotations(texts, np.flatnonzero(left).tolist())
+    counts = np.concatenate([counts, np.diff(np.append(more_first, len(more)))])
+    docs, several = np.concatenate([docs, more_docs]), np.concatenate([several, more_several])
+    order = np.argsort(docs, kind="stable")
+    at = (np.cumsum(counts) - counts)[order]
+    counts = counts[order]
+    gather = np.repeat(at - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    pieces += more
+    return [pieces[i] for i in gather.tolist()], np.cumsum(counts) - counts, docs[order], several[order]
+
+
+def _rule_quotations(texts: list[str], which) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_quotations` of the texts numbered ``which`` by the rule's functions."""
     from ..rules.quote_drift import quote_pieces
 
-    kernels = compiled.wanted(sum(map(len, texts)))
-    if kernels is not None:
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        codes = _code_points("".join(texts))
-        while True:
-            unseen, left, docs, several, first, starts, ends = kernels.quote_pieces(
-                codes, np.cumsum(lengths) - lengths, lengths, _QUOTE_FLAGS, _QUOTE_LOWER, _ABBREVIATIONS)
-            if not unseen:
-                break
-            _learn_quote_classes(codes[codes >= 128])
-        left, counts = np.flatnonzero(left).tolist(), np.diff(first)
-    else:
-        left, docs, several, counts = range(len(texts)), *(np.zeros(0, dtype=t) for t in (np.int64, bool, np.int64))
-        starts = ends = np.zeros(0, dtype=np.int64)
-    if len(left):  # (the rule's quotations of these texts, then all in the texts' order)
-        found = [(t, whole, spans) for t in left for spans, whole in quote_pieces(texts[t], shared=False)]
-        spans = np.array([s for _, _, ss in found for s in ss], dtype=np.int64).reshape(-1, 2)
-        docs = np.concatenate([docs, np.array([t for t, _, _ in found], dtype=np.int64)])
-        several = np.concatenate([several, np.array([w for _, w, _ in found], dtype=bool)])
-        counts = np.concatenate([counts, [len(ss) for _, _, ss in found]]).astype(np.int64)
-        starts, ends = np.concatenate([starts, spans[:, 0]]), np.concatenate([ends, spans[:, 1]])
-        if len(found) < docs.size:  # (the kernel's quotations first: put in the texts' order)
-            order = np.argsort(docs, kind="stable")
-            at = (np.cumsum(counts) - counts)[order]
-            counts = counts[order]
-            gather = np.repeat(at - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
-            starts, ends, docs, several = starts[gather], ends[gather], docs[order], several[order]
-    pieces = [texts[t][s:e] for t, s, e in zip(np.repeat(docs, counts).tolist(), starts.tolist(), ends.tolist())]
-    return pieces, np.cumsum(counts) - counts, docs, several
+    pieces, first, docs, several = [], [], [], []
+    for t in which:
+        text = texts[t]
+        for spans, whole in quote_pieces(text, shared=False):
+            first.append(len(pieces))
+            docs.append(t)
+            several.append(whole)
+            pieces += [text[s:e] for s, e in spans]
+    return pieces, np.array(first, dtype=np.int64), np.array(docs, dtype=np.int64), np.array(several, dtype=bool)
 
 
 def _learn_quote_classes(codes) -> None:
     """Fill the quotation kernel's tables for the code points of ``codes`` (of the BMP) not
-    looked up yet: per code point its classes (``compiled.SPACE`` ...) and the ASCII code
-    point it lowers to (0 if it lowers to anything else). Learned as they are met (a table
+    looked up yet: per code point its classes (``compiled.SPACE`` ...) and the code point
+    it lowers to (0 if it lowers to several). Learned as they are met (a table
     of the whole BMP would take ~0.2 s of str calls a process)."""
     codes = sorted_unique(np.asarray(codes)[np.asarray(codes) < 1 << 16])
     for c in codes[(_QUOTE_FLAGS[codes] & compiled.UNSEEN) != 0].tolist():
         ch = chr(c)
         low = ch.lower()
         _QUOTE_FLAGS[c] = ((compiled.SPACE * ch.isspace()) | (compiled.ALNUM * ch.isalnum())
-                           | (compiled.LETTER * (len(low) == 1 and low.isalpha())))
-        _QUOTE_LOWER[c] = ord(low) if len(low) == 1 and ord(low) < 128 else 0
+                           | (compiled.LETTER * (len(low) == 1 and low.isalpha())) | (compiled.DIGIT * ch.isdigit()))
+        _QUOTE_LOWER[c] = ord(low) if len(low) == 1 else 0
 
 
 _QUOTE_FLAGS = np.full(1 << 16, compiled.UNSEEN, dtype=np.uint8)
-_QUOTE_LOWER = np.zeros(1 << 16, dtype=np.uint8)
+_QUOTE_LOWER = np.zeros(1 << 16, dtype=np.uint32)
 _learn_quote_classes(np.arange(128))
 # the sentence splitter's abbreviations, each packed a byte per character (as the kernel reads them), sorted
 _ABBREVIATIONS = np.array(sorted(int.from_bytes(w.encode("ascii"), "big") for w in _ABBREV), dtype=np.int64)
@@ -239,13 +248,55 @@ def _piece_words(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     (``quote_drift.other_words``: function words, number words and contractions of
     function words; two different words sharing a 64-bit hash, about 1e-16 a word, are
     the only way this can differ from the rule). Other pieces are read by the rule's own
-    functions."""
-    from ..rules.quote_drift import _is_content, other_words
+    functions. With the compiled kernels, one pass reads every piece the same way, lowering
+    code point by code point (:func:`dedupe.archive.kernels.piece_words`), but for a piece
+    beyond the BMP or whose lowering depends on context or makes several code points
+    (capital sigma, dotted capital I): the rule reads those."""
+    from ..rules.quote_drift import _is_content
     from ..rules.quote_drift import _piece_words as rule_words
+
+    kernels = compiled.wanted(sum(map(len, pieces)))
+    if kernels is not None:
+        hashes, content, owner, slow = _compiled_piece_words(kernels, pieces)
+    else:
+        hashes, content, owner, slow = _array_piece_words(pieces)
+    # the other pieces, by the rule's functions
+    if slow.size:
+        words = [rule_words(pieces[i]) for i in slow.tolist()]
+        flat = [w for ws in words for w in ws]
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        hashes = np.concatenate([hashes, hash_tokens(flat)])
+        content = np.concatenate([content, np.fromiter(map(_is_content, flat), dtype=bool, count=len(flat))])
+        owner = np.concatenate([owner, np.repeat(slow, lengths)])
+        order = np.argsort(owner, kind="stable")
+        hashes, content, owner = hashes[order], content[order], owner[order]
+    return hashes, content, np.bincount(owner, minlength=len(pieces)).astype(np.int64)
+
+
+def _compiled_piece_words(kernels, pieces: list[str]):
+    """:func:`_piece_words` of the pieces by the compiled kernel
+    (:func:`dedupe.archive.kernels.piece_words`): the hashes, content flags and piece of the
+    words of the pieces it reads, and the pieces it leaves to the rule's functions."""
+    from ..rules.quote_drift import other_words
+
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    codes = _code_points("".join(pieces))
+    while True:
+        unseen, left, hashes, content, sizes = kernels.piece_words(codes, np.cumsum(lengths) - lengths, lengths,
+                                                                   _QUOTE_FLAGS, _QUOTE_LOWER, other_words())
+        if not unseen:
+            return hashes, content, np.repeat(np.arange(len(pieces)), sizes), np.flatnonzero(left)
+        _learn_quote_classes(codes[codes >= 128])
+
+
+def _array_piece_words(pieces: list[str]):
+    """:func:`_piece_words` of the pieces that are ASCII once their curly apostrophes are
+    straight, by array operations: the hashes, content flags and piece of their words, and
+    the other pieces."""
+    from ..rules.quote_drift import other_words
 
     straight = [p.replace("\u2019", "'") if "\u2019" in p else p for p in pieces]
     fast = np.fromiter(map(str.isascii, straight), dtype=bool, count=len(pieces))
-    sizes = np.zeros(len(pieces), dtype=np.int64)
     # the array pass: the pieces joined by a line break (no word character), lower-cased
     fast_at = np.flatnonzero(fast)
     joined = "\n".join(compress(straight, fast.tolist())).lower().encode("ascii")
@@ -265,19 +316,7 @@ def _piece_words(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     # places searched, not a running count over every code point)
     digits = np.flatnonzero(_DIGIT[codes])
     content = (np.searchsorted(digits, ends) == np.searchsorted(digits, starts)) & ~in_sorted(hashes, other_words())
-    # the other pieces, by the rule's functions
-    slow = np.flatnonzero(~fast)
-    if slow.size:
-        words = [rule_words(pieces[i]) for i in slow.tolist()]
-        flat = [w for ws in words for w in ws]
-        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-        hashes = np.concatenate([hashes, hash_tokens(flat)])
-        content = np.concatenate([content, np.fromiter(map(_is_content, flat), dtype=bool, count=len(flat))])
-        owner = np.concatenate([owner, np.repeat(slow, lengths)])
-        order = np.argsort(owner, kind="stable")
-        hashes, content, owner = hashes[order], content[order], owner[order]
-    sizes += np.bincount(owner, minlength=len(pieces))
-    return hashes, content, sizes
+    return hashes, content, owner, np.flatnonzero(~fast)
 
 
 def _quote_pieces(read):
