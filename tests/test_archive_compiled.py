@@ -194,22 +194,3 @@ def same(a, b) -> bool:
         return type(a) is type(b) and len(a) == len(b) and all(map(same, a, b))
     return a == b
 
-
-def test_summed_runs_equal(monkeypatch, kernels):
-    rng = np.random.default_rng(7)
-    for trial in range(30):
-        parts = []
-        for _ in range(int(rng.integers(1, 12))):
-            k = np.unique(rng.integers(0, 1 << (runs.KEY_BITS if trial % 3 else 12), int(rng.integers(0, 20_000))))
-            parts.append((k, rng.integers(-3 if trial % 4 == 0 else 1, 40, k.size)))
-        got, expected = both(monkeypatch, kernels, lambda: runs.summed_runs(parts))
-        assert same(list(got), list(expected)), trial
-
-
-def test_same_joined_keys(monkeypatch, kernels):
-    texts = [t for _, t in planted_corpus(300)]
-    config = Config()
-    chunks = [keys.stored_keys(texts[i : i + 70], config) for i in range(0, len(texts), 70)]
-    got, expected = both(monkeypatch, kernels, lambda: keys.joined_stored(chunks))
-    for field in dataclasses.fields(got):
-        assert same(getattr(got, field.name), getattr(expected, field.name)), field.name

@@ -376,36 +376,6 @@ def quote_pieces(codes, doc_starts, lengths, flags, lower, abbrevs):
     first[nq] = npieces
     return 0, left, quote_doc[:nq].copy(), several[:nq].copy(), first[: nq + 1].copy(), starts[:npieces].copy(), ends[:npieces].copy()
 
-
-def merged_sums(keys, values, bounds):
-    """``runs.summed`` of the sorted runs ``keys[bounds[r]:bounds[r + 1]]`` (and their
-    values), merged: the distinct keys in order and the sum of each one's values, by one
-    pass choosing the smallest of the runs' next keys (a few runs: a batch's chunks)."""
-    k = bounds.size - 1
-    at = bounds[:-1].copy()
-    out_keys = np.empty(keys.size, np.int64)
-    out_values = np.empty(keys.size, np.int64)
-    n = 0
-    while True:
-        best = -1
-        key = 0
-        for r in range(k):
-            if at[r] < bounds[r + 1] and (best < 0 or keys[at[r]] < key):
-                best = r
-                key = keys[at[r]]
-        if best < 0:
-            break
-        total = values[at[best]]
-        at[best] += 1
-        if n and out_keys[n - 1] == key:
-            out_values[n - 1] += total
-        else:
-            out_keys[n] = key
-            out_values[n] = total
-            n += 1
-    return out_keys[:n].copy(), out_values[:n].copy()
-
-
 _TOKEN_BASE = np.uint64(TOKEN_BASE)
 _TOKEN_LEN_MULT = np.uint64(TOKEN_LEN_MULT)
 _CAPITAL_SIGMA, _CAPITAL_I_DOT, _APOSTROPHE, _CURLY_APOSTROPHE = 0x03A3, 0x0130, 39, 0x2019
@@ -491,7 +461,6 @@ def piece_words(codes, piece_starts, piece_lengths, flags, lower, others):
 EXPORTS = (
     ("encode_blocks", encode_blocks, "Tuple((u1[:], i8[:], i8[:]))(i8[:], i8[:], i8, b1)"),
     ("piece_words", piece_words, "Tuple((i8, b1[:], u8[:], b1[:], i8[:]))(u4[:], i8[:], i8[:], u1[:], u4[:], u8[:])"),
-    ("merged_sums", merged_sums, "Tuple((i8[:], i8[:]))(i8[:], i8[:], i8[:])"),
     ("quote_pieces", quote_pieces,
      "Tuple((i8, b1[:], i8[:], b1[:], i8[:], i8[:], i8[:]))(u4[:], i8[:], i8[:], u1[:], u4[:], i8[:])"),
 )

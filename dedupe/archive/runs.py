@@ -125,14 +125,8 @@ def summed_runs(runs: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, 
     """:func:`summed` of ``(keys, values)`` runs each sorted by key, part of the key space by
     part (about ``ENCODE_PAIRS`` pairs a part): each part's arrays stay in the CPU caches and
     are made again in the memory the last part's freed (one pass over the ~4M n-grams of a
-    batch at once touched ~250 MB of new pages). With the compiled kernels, one merge of
-    the runs (no sort)."""
+    batch at once touched ~250 MB of new pages)."""
     total = sum(k.size for k, _ in runs)
-    kernels = compiled.wanted(total)
-    if kernels is not None:
-        return kernels.merged_sums(np.concatenate([np.zeros(0, np.int64), *(k for k, _ in runs)]).astype(np.int64, copy=False),
-                                   np.concatenate([np.zeros(0, np.int64), *(v for _, v in runs)]).astype(np.int64, copy=False),
-                                   np.cumsum([0] + [k.size for k, _ in runs]).astype(np.int64))
     edges = np.linspace(0, 1 << KEY_BITS, max(total // ENCODE_PAIRS, 1) + 1).astype(np.int64)
     cuts = [np.searchsorted(k, edges).tolist() for k, _ in runs]
     keys, values = [], []
