@@ -41,13 +41,16 @@ from typing import Optional
 
 import numpy as np
 
+from ..arrays import sorted_unique
 from ..near import banding
-from ..near.fast import Shingled, _normalise_batch, _is_word, hash_tokens, token_hashes
+from ..near.fast import Shingled, _code_points, _normalise_batch, _is_word, hash_tokens, token_hashes
 from ..near.shingles import combine_ngrams
 from ..near.sketch import SketchSettings, sketch_batch
 from ..near.signatures import kperm_signatures
 from ..passages import SEED_NGRAM
 from ..passages.tokens import in_sorted, words_of_sketch
+from ..textutil import _ABBREV
+from . import compiled
 from .runs import summed_runs
 
 UNIT_BAND = 1000
@@ -130,16 +133,11 @@ def _read_pieces(texts: list[str]):
     piece's words, concatenated, whether each is a content word, each piece's bounds in them
     (one more than the pieces), and per unit its first piece, one past its last, and its
     text. The quotations and their sentences are found text by text (the rule's
-    ``quote_pieces``); the words of all pieces are read at once (:func:`_piece_words`)."""
-    from ..rules.quote_drift import MIN_WORDS, quote_pieces
+    ``quote_pieces``, or its compiled kernel: :func:`_quotations`); the words of all pieces
+    are read at once (:func:`_piece_words`)."""
+    from ..rules.quote_drift import MIN_WORDS
 
-    pieces, quote_first, quote_text, several = [], [], [], []
-    for t, text in enumerate(texts):
-        for spans, whole in quote_pieces(text, shared=False):
-            quote_first.append(len(pieces))
-            quote_text.append(t)
-            several.append(whole)
-            pieces += [text[s:e] for s, e in spans]
+    pieces, quote_first, quote_text, several = _quotations(texts)
     hashes, content, sizes = _piece_words(pieces)
     bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     # the units, in the rule's order: per quotation the whole quotation (its sentences' words,
@@ -154,6 +152,80 @@ def _read_pieces(texts: list[str]):
     owner = np.concatenate([np.asarray(quote_text, dtype=np.int64)[whole], piece_text[long]])
     order = np.argsort(np.concatenate([2 * first[whole], 2 * long + 1]), kind="stable")
     return hashes, content, bounds, lo[order], hi[order], owner[order]
+
+
+def _quotations(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The quotations of the texts (the quote-drift rule's ``quote_pieces(text,
+    shared=False)`` of each text, in order): the texts of their pieces (a quotation's
+    sentences when it has several, else the quotation), and per quotation its first piece,
+    its text's number and whether it has several sentences.
+
+    With the compiled kernels (:func:`dedupe.archive.kernels.quote_pieces`: the rule's
+    finder and sentence splitter, in Python ~0.1 ms an article, a sixth of a bulk add) the
+    quotations of every text are found in one call; a text the kernel leaves out (a single
+    curly quote, whose expression it does not follow, or a code point beyond the BMP) and
+    every text without the kernels are read by the rule's functions."""
+    kernels = compiled.wanted(sum(map(len, texts)))
+    if kernels is None:
+        return _rule_quotations(texts, range(len(texts)))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    codes = _code_points("".join(texts))
+    while True:
+        unseen, left, docs, several, first, starts, ends = kernels.quote_pieces(
+            codes, np.cumsum(lengths) - lengths, lengths, _QUOTE_FLAGS, _QUOTE_LOWER, _ABBREVIATIONS)
+        if not unseen:
+            break
+        _learn_quote_classes(codes[codes >= 128])
+    counts = np.diff(first)
+    pieces = [texts[t][s:e] for t, s, e in zip(np.repeat(docs, counts).tolist(), starts.tolist(), ends.tolist())]
+    if not left.any():
+        return pieces, first[:-1], docs, several
+    # the rule's quotations of the texts left out, then all in the texts' order
+    more, more_first, more_docs, more_several = _rule_quotations(texts, np.flatnonzero(left).tolist())
+    counts = np.concatenate([counts, np.diff(np.append(more_first, len(more)))])
+    docs, several = np.concatenate([docs, more_docs]), np.concatenate([several, more_several])
+    order = np.argsort(docs, kind="stable")
+    at = (np.cumsum(counts) - counts)[order]
+    counts = counts[order]
+    gather = np.repeat(at - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    pieces += more
+    return [pieces[i] for i in gather.tolist()], np.cumsum(counts) - counts, docs[order], several[order]
+
+
+def _rule_quotations(texts: list[str], which) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_quotations` of the texts numbered ``which`` by the rule's functions."""
+    from ..rules.quote_drift import quote_pieces
+
+    pieces, first, docs, several = [], [], [], []
+    for t in which:
+        text = texts[t]
+        for spans, whole in quote_pieces(text, shared=False):
+            first.append(len(pieces))
+            docs.append(t)
+            several.append(whole)
+            pieces += [text[s:e] for s, e in spans]
+    return pieces, np.array(first, dtype=np.int64), np.array(docs, dtype=np.int64), np.array(several, dtype=bool)
+
+
+def _learn_quote_classes(codes) -> None:
+    """Fill the quotation kernel's tables for the code points of ``codes`` (of the BMP) not
+    looked up yet: per code point its classes (``compiled.SPACE`` ...) and the code point
+    it lowers to (0 if it lowers to several). Learned as they are met (a table
+    of the whole BMP would take ~0.2 s of str calls a process)."""
+    codes = sorted_unique(np.asarray(codes)[np.asarray(codes) < 1 << 16])
+    for c in codes[(_QUOTE_FLAGS[codes] & compiled.UNSEEN) != 0].tolist():
+        ch = chr(c)
+        low = ch.lower()
+        _QUOTE_FLAGS[c] = ((compiled.SPACE * ch.isspace()) | (compiled.ALNUM * ch.isalnum())
+                           | (compiled.LETTER * (len(low) == 1 and low.isalpha())) | (compiled.DIGIT * ch.isdigit()))
+        _QUOTE_LOWER[c] = ord(low) if len(low) == 1 else 0
+
+
+_QUOTE_FLAGS = np.full(1 << 16, compiled.UNSEEN, dtype=np.uint8)
+_QUOTE_LOWER = np.zeros(1 << 16, dtype=np.uint32)
+_learn_quote_classes(np.arange(128))
+# the sentence splitter's abbreviations, each packed a byte per character (as the kernel reads them), sorted
+_ABBREVIATIONS = np.array(sorted(int.from_bytes(w.encode("ascii"), "big") for w in _ABBREV), dtype=np.int64)
 
 
 # ASCII code points of the quote-drift rule's word characters (``[^\W_]``) and its apostrophe
@@ -176,13 +248,55 @@ def _piece_words(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     (``quote_drift.other_words``: function words, number words and contractions of
     function words; two different words sharing a 64-bit hash, about 1e-16 a word, are
     the only way this can differ from the rule). Other pieces are read by the rule's own
-    functions."""
-    from ..rules.quote_drift import _is_content, other_words
+    functions. With the compiled kernels, one pass reads every piece the same way, lowering
+    code point by code point (:func:`dedupe.archive.kernels.piece_words`), but for a piece
+    beyond the BMP or whose lowering depends on context or makes several code points
+    (capital sigma, dotted capital I): the rule reads those."""
+    from ..rules.quote_drift import _is_content
     from ..rules.quote_drift import _piece_words as rule_words
+
+    kernels = compiled.wanted(sum(map(len, pieces)))
+    if kernels is not None:
+        hashes, content, owner, slow = _compiled_piece_words(kernels, pieces)
+    else:
+        hashes, content, owner, slow = _array_piece_words(pieces)
+    # the other pieces, by the rule's functions
+    if slow.size:
+        words = [rule_words(pieces[i]) for i in slow.tolist()]
+        flat = [w for ws in words for w in ws]
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        hashes = np.concatenate([hashes, hash_tokens(flat)])
+        content = np.concatenate([content, np.fromiter(map(_is_content, flat), dtype=bool, count=len(flat))])
+        owner = np.concatenate([owner, np.repeat(slow, lengths)])
+        order = np.argsort(owner, kind="stable")
+        hashes, content, owner = hashes[order], content[order], owner[order]
+    return hashes, content, np.bincount(owner, minlength=len(pieces)).astype(np.int64)
+
+
+def _compiled_piece_words(kernels, pieces: list[str]):
+    """:func:`_piece_words` of the pieces by the compiled kernel
+    (:func:`dedupe.archive.kernels.piece_words`): the hashes, content flags and piece of the
+    words of the pieces it reads, and the pieces it leaves to the rule's functions."""
+    from ..rules.quote_drift import other_words
+
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    codes = _code_points("".join(pieces))
+    while True:
+        unseen, left, hashes, content, sizes = kernels.piece_words(codes, np.cumsum(lengths) - lengths, lengths,
+                                                                   _QUOTE_FLAGS, _QUOTE_LOWER, other_words())
+        if not unseen:
+            return hashes, content, np.repeat(np.arange(len(pieces)), sizes), np.flatnonzero(left)
+        _learn_quote_classes(codes[codes >= 128])
+
+
+def _array_piece_words(pieces: list[str]):
+    """:func:`_piece_words` of the pieces that are ASCII once their curly apostrophes are
+    straight, by array operations: the hashes, content flags and piece of their words, and
+    the other pieces."""
+    from ..rules.quote_drift import other_words
 
     straight = [p.replace("\u2019", "'") if "\u2019" in p else p for p in pieces]
     fast = np.fromiter(map(str.isascii, straight), dtype=bool, count=len(pieces))
-    sizes = np.zeros(len(pieces), dtype=np.int64)
     # the array pass: the pieces joined by a line break (no word character), lower-cased
     fast_at = np.flatnonzero(fast)
     joined = "\n".join(compress(straight, fast.tolist())).lower().encode("ascii")
@@ -202,19 +316,7 @@ def _piece_words(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     # places searched, not a running count over every code point)
     digits = np.flatnonzero(_DIGIT[codes])
     content = (np.searchsorted(digits, ends) == np.searchsorted(digits, starts)) & ~in_sorted(hashes, other_words())
-    # the other pieces, by the rule's functions
-    slow = np.flatnonzero(~fast)
-    if slow.size:
-        words = [rule_words(pieces[i]) for i in slow.tolist()]
-        flat = [w for ws in words for w in ws]
-        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-        hashes = np.concatenate([hashes, hash_tokens(flat)])
-        content = np.concatenate([content, np.fromiter(map(_is_content, flat), dtype=bool, count=len(flat))])
-        owner = np.concatenate([owner, np.repeat(slow, lengths)])
-        order = np.argsort(owner, kind="stable")
-        hashes, content, owner = hashes[order], content[order], owner[order]
-    sizes += np.bincount(owner, minlength=len(pieces))
-    return hashes, content, sizes
+    return hashes, content, owner, np.flatnonzero(~fast)
 
 
 def _quote_pieces(read):

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..passages.tokens import in_sorted
 from ..arrays import sorted_unique
+from . import compiled
 
 FANOUT = 4  # runs of one level merged into one run of the next
 BLOCK_PAIRS = 128  # aimed at per block
@@ -189,21 +190,29 @@ def encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool = True, 
     changes 2 bits where they took 8. Array operations over the blocks of about
     ``ENCODE_PAIRS`` pairs at a time (whole blocks: the bytes are the same), whose
     arrays stay in the CPU caches (one pass over a batch's ~3M pairs at once went through
-    memory, ~25 times per pair). ``base`` is added to the block numbers (a run's row ids)."""
+    memory, ~25 times per pair). ``base`` is added to the block numbers (a run's row ids).
+    With the compiled kernels (:mod:`~dedupe.archive.compiled`), one pass over the pairs
+    writes the same bytes (as many at a time: a whole run's bytes at once would be a second
+    copy of its rows)."""
+    kernels = compiled.wanted(keys.size)
     if keys.size <= ENCODE_PAIRS:
-        return _encode(keys, values, shift, plus, base)
+        return _encode(keys, values, shift, plus, base, kernels)
     # cut where the blocks of every ENCODE_PAIRS-th key start
     cuts = sorted_unique(np.searchsorted(keys, (keys[ENCODE_PAIRS::ENCODE_PAIRS] >> shift) << shift)).tolist()
     rows = []
     for a, b in zip([0] + cuts, cuts + [keys.size]):
-        rows += _encode(keys[a:b], values[a:b], shift, plus, base)
+        rows += _encode(keys[a:b], values[a:b], shift, plus, base, kernels)
     return rows
 
 
-def _encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool, base: int = 0) -> list[tuple[int, bytes]]:
-    """:func:`encode` of whole blocks at once."""
+def _encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool, base: int = 0, kernels=None) -> list[tuple[int, bytes]]:
+    """:func:`encode` of whole blocks at once (by the compiled kernel when given)."""
     if not keys.size:
         return []
+    if kernels is not None:
+        buf, numbers, offsets = kernels.encode_blocks(np.ascontiguousarray(keys, dtype=np.int64),
+                                                      np.ascontiguousarray(values, dtype=np.int64), shift, bool(plus))
+        return _rows(buf, numbers + base, offsets)
     blocks = keys >> shift
     starts = np.flatnonzero(np.concatenate(([True], blocks[1:] != blocks[:-1])))
     counts = np.diff(np.append(starts, keys.size))
@@ -242,8 +251,13 @@ def _encode(keys: np.ndarray, values: np.ndarray, shift: int, plus: bool, base: 
             _pack(words, at, zig)
         else:
             _pack(words, at[nonzero], zig[nonzero])
-    data = buf[: offsets[-1]].tobytes()
-    return [(b, data[x:y]) for b, x, y in zip((blocks[starts] + base).tolist(), offsets[:-1].tolist(), offsets[1:].tolist())]
+    return _rows(buf[: offsets[-1]], blocks[starts] + base, offsets)
+
+
+def _rows(buf: np.ndarray, numbers: np.ndarray, offsets: np.ndarray) -> list[tuple[int, bytes]]:
+    """``(block, data)`` rows of blocks written one after the other into ``buf``."""
+    data = buf.tobytes()
+    return [(b, data[x:y]) for b, x, y in zip(numbers.tolist(), offsets[:-1].tolist(), offsets[1:].tolist())]
 
 
 def _layout(rows: list):
