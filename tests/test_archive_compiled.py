@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from dedupe import Config
 from dedupe.archive import compiled, keys, runs
 from dedupe.rules.quote_drift import quote_pieces
+from kernels_twice import loaded, with_and_without
 from planted import planted_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,17 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def kernels():
-    module = compiled.KERNELS.load()  # built into the user's cache the first time (numba, a C compiler)
-    assert module is not None, "the fast extra's kernels could not be built (see the cache's dedupe-archive-kernels/*/failed)"
-    return module
+    return loaded(compiled)
 
 
 def both(monkeypatch, kernels, run):
     """``run()`` with the kernels, then with the array code."""
-    monkeypatch.setattr(compiled, "_kernels", kernels)
-    with_kernels = run()
-    monkeypatch.setattr(compiled, "_kernels", False)
-    return with_kernels, run()
+    return with_and_without(monkeypatch, compiled, kernels, run)
 
 
 # ---- the runs' blocks

@@ -467,16 +467,11 @@ EXPORTS = (
 
 
 def build(folder: str) -> None:
-    """Compile the kernels into the extension module ``MODULE`` in ``folder`` (numba's pycc;
-    a C compiler links it)."""
-    from numba.pycc import CC
+    """Compile the kernels into the extension module ``MODULE`` in ``folder`` (numba's pycc,
+    for this machine's CPU: :func:`dedupe.compiled.build`)."""
+    from dedupe.compiled import build as build_module
 
-    cc = CC(MODULE)
-    cc.output_dir = folder
-    for name, function, signature in EXPORTS:
-        cc.export(name, signature)(function)
-    cc.compile()
-
+    build_module(MODULE, EXPORTS, folder)
 
 if __name__ == "__main__":
     build(sys.argv[1])
