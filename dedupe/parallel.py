@@ -34,6 +34,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -244,3 +245,37 @@ def background(fn: Callable[..., R], *args) -> Background:
     context manager: leaving the block early ends the process. For a stage that does not
     depend on the one this process runs meanwhile (the rules while the passages are found)."""
     return Background(fn, args)
+
+
+class Arrivals:
+    """The results of futures taken as each is done, in the thread that completes it (the
+    futures, and so their results, are not kept): a subclass's :meth:`arrived` keeps what it
+    needs of each, under the lock (a future done before :meth:`add` calls back in the
+    caller's thread while the executor's thread may be calling back for another);
+    :meth:`wait` returns once every future added is in, raising the first error met."""
+
+    def __init__(self):
+        self._left, self._error, self._done = 0, None, threading.Condition()  # (an RLock inside)
+
+    def add(self, future, tag=None) -> None:
+        with self._done:
+            self._left += 1
+        future.add_done_callback(lambda done: self._take(tag, done))
+
+    def arrived(self, tag, result) -> None:
+        raise NotImplementedError
+
+    def _take(self, tag, future) -> None:
+        with self._done:
+            try:
+                self.arrived(tag, future.result())
+            except BaseException as error:  # (given to the caller by wait)
+                self._error = self._error or error
+            self._left -= 1
+            self._done.notify_all()
+
+    def wait(self) -> None:
+        with self._done:
+            self._done.wait_for(lambda: self._left == 0)
+        if self._error is not None:
+            raise self._error

@@ -72,7 +72,7 @@ def test_document_findings_kept_on_file_in_batch_order_and_errors_raised():
     kept.put(0, pickle.dumps(made[0]))
     futures = {s: Future() for s in (2, 4, 6)}
     for s, f in futures.items():
-        kept.arriving(s, f)
+        kept.add(f, s)
     for s in (6, 2, 4):  # (ending in another order than the batches')
         futures[s].set_result((pickle.dumps(made[s]), None))
     kept.wait()
@@ -80,7 +80,7 @@ def test_document_findings_kept_on_file_in_batch_order_and_errors_raised():
     kept.close()
     failing = _Pickled(lambda done: None)
     future = Future()
-    failing.arriving(0, future)
+    failing.add(future, 0)
     future.set_exception(ValueError("in a worker"))
     with pytest.raises(ValueError, match="in a worker"):
         failing.wait()

@@ -8,7 +8,6 @@ import os
 import pickle
 import pkgutil
 import tempfile
-import threading
 from collections import Counter
 from contextlib import contextmanager, suppress
 from functools import lru_cache
@@ -19,6 +18,7 @@ from ..baseline import fill_fingerprints
 from ..config import Config
 from ..errors import ConfigError
 from ..model import Document, DocumentResult, Finding, severity_rank
+from ..parallel import Arrivals
 from . import _keyed
 from .base import Rule, RuleContext, forget_analyses
 
@@ -130,7 +130,7 @@ def _run_jobs(run, docs, keyed, whole, spans, workers, shared, only, warm) -> No
         futures = {}
         for job in jobs:
             if job[0] == "batch" and not job[4]:
-                run.document.arriving(job[1], pool.submit(_rules_job, job))
+                run.document.add(pool.submit(_rules_job, job), job[1])
             elif not (warm and job[0] == "batch" and job[4]):
                 futures[job] = pool.submit(_rules_job, job)
         for job in jobs:
@@ -218,18 +218,18 @@ class _Collected:
         self.document.close()
 
 
-class _Pickled:
+class _Pickled(Arrivals):
     """The findings of the document-scope rules of each batch, pickled by the job that found
     them (:func:`_rules_job`) and kept in a temporary file (:class:`~dedupe.spill.Records`)
     until the end of the stage, read back in batch order by :meth:`found`: as objects, held
     from their batch's job to the end (through pass 2 of the keyed rules, where the rules'
     process peaks), they were ~1 KB an article. A batch's pickle comes either from this
-    thread (:meth:`put`) or from a worker's future, taken when it is done (:meth:`arriving`:
-    the future is not kept, nor its result)."""
+    thread (:meth:`put`) or from a worker's future, taken when it is done (:meth:`add`, with
+    the batch's start: the future is not kept, nor its result); :meth:`wait` for those."""
 
     def __init__(self, progress):
+        super().__init__()
         self._progress, self._records, self._at = progress, None, {}
-        self._left, self._error, self._done = 0, None, threading.Condition()
 
     def put(self, start: int, pickled: bytes) -> None:
         with self._done:
@@ -241,26 +241,8 @@ class _Pickled:
             self._records.add(pickled)
             self._progress(len(self._at))
 
-    def arriving(self, start: int, future) -> None:
-        with self._done:
-            self._left += 1
-        future.add_done_callback(lambda done: self._take(start, done))
-
-    def _take(self, start: int, future) -> None:
-        try:
-            self.put(start, future.result()[0])
-        except BaseException as error:  # (given to the caller by wait)
-            self._error = error
-        with self._done:
-            self._left -= 1
-            self._done.notify_all()
-
-    def wait(self) -> None:
-        """Return once every batch given to :meth:`arriving` is in (raise its error, if any)."""
-        with self._done:
-            self._done.wait_for(lambda: self._left == 0)
-        if self._error is not None:
-            raise self._error
+    def arrived(self, start: int, result) -> None:
+        self.put(start, result[0])
 
     def found(self) -> list:
         """Every batch's findings, in batch order."""

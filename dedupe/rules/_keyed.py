@@ -53,7 +53,6 @@ per shard (pass 1, items written to partitions by key) and per partition (pass 2
 
 from __future__ import annotations
 
-import threading
 import zlib
 from array import array
 from bisect import bisect_left
@@ -61,6 +60,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Callable, Optional
+
+from ..parallel import Arrivals
 
 BATCH = 200  # documents per pass-1 job
 
@@ -333,7 +334,7 @@ class Carried(Mapping):
         self._records.close()
 
 
-class Visits:
+class Visits(Arrivals):
     """The results of :func:`visit` over consecutive batches of documents run elsewhere
     (``add`` a :class:`~concurrent.futures.Future` of each), taken as each comes, in the
     thread that completes it: :meth:`result` gives them as one visit over all of them gives
@@ -341,34 +342,18 @@ class Visits:
     are not held: the futures are not kept)."""
 
     def __init__(self):
+        super().__init__()
         self._carried, self._tally, self._matches = Carried(), Counter(), {}
-        self._left, self._error, self._done = 0, None, threading.Condition()
 
-    def add(self, future) -> None:
-        with self._done:
-            self._left += 1
-        future.add_done_callback(self._take)
-
-    def _take(self, future) -> None:
-        # (under the lock: a future done before ``add`` calls back in the caller's thread,
-        # while the executor's thread may be calling back for another)
-        with self._done:
-            try:
-                carried, tally, matches = future.result()
-                self._carried.update(carried)
-                self._tally.update(tally)
-                self._matches.update(matches)
-            except BaseException as error:  # (given to the caller by result)
-                self._error = error
-            self._left -= 1
-            self._done.notify_all()
+    def arrived(self, tag, result) -> None:
+        carried, tally, matches = result
+        self._carried.update(carried)
+        self._tally.update(tally)
+        self._matches.update(matches)
 
     def result(self) -> tuple:
         """``(carried, tally, matches)``, once every visit added is in."""
-        with self._done:
-            self._done.wait_for(lambda: self._left == 0)
-        if self._error is not None:
-            raise self._error
+        self.wait()
         return self._carried, self._tally, self._matches
 
 
