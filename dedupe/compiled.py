@@ -120,14 +120,19 @@ def compiler(name: str, folder: str):
 
     cc = CC(name)
     cc.output_dir = folder
-    if cpu():
+    try:  # (numba's own classes, not its public interface: where they differ, a generic CPU)
         from numba.core.codegen import AOTCPUCodegen
 
+        host_features = AOTCPUCodegen._get_host_cpu_features
+        AOTCPUCodegen._customize_tm_features
+    except (ImportError, AttributeError):
+        return cc
+    if cpu():
         cc.target_cpu = "host"  # (LLVM's name of this CPU)
         # pycc leaves the features to the model's defaults, which a virtual machine may not
         # offer all of: the features the CPU reports, as the JIT takes them (the build is a
         # process of its own, see Kernels._build)
-        AOTCPUCodegen._customize_tm_features = AOTCPUCodegen._get_host_cpu_features
+        AOTCPUCodegen._customize_tm_features = host_features
     return cc
 
 
