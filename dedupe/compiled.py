@@ -32,6 +32,19 @@ class Kernels:
 
     def __init__(self, source: str, name: str, what: str):
         self.source, self.name, self.what = source, name, what
+        self.module = None  # the extension once loaded; False when it is not to be used
+
+    def loaded(self):
+        """The extension module if a call before loaded it, else None."""
+        return self.module or None
+
+    def wanted(self, size: int, worth: int):
+        """The extension module when it is worth using for a call over ``size`` items, at
+        least ``worth`` (loaded, or built first), else None: then the caller runs its own
+        array code. A small call never looks for the module, let alone builds it."""
+        if self.module is None and size >= worth:
+            self.module = self.load() or False
+        return self.module or None
 
     def folder(self):
         """The cache folder of this version of the kernels, or None when the cache cannot be

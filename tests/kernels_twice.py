@@ -13,7 +13,7 @@ def loaded(compiled):
 
 def with_and_without(monkeypatch, compiled, kernels, run):
     """``run()`` with ``kernels`` as ``compiled``'s, then without them."""
-    monkeypatch.setattr(compiled, "_kernels", kernels)
+    monkeypatch.setattr(compiled.KERNELS, "module", kernels)
     with_kernels = run()
-    monkeypatch.setattr(compiled, "_kernels", False)
+    monkeypatch.setattr(compiled.KERNELS, "module", False)
     return with_kernels, run()

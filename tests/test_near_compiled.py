@@ -98,10 +98,10 @@ def test_sketches_equal_whatever_the_sub_batches(monkeypatch, kernels):
 
 
 def test_small_calls_do_not_load_them(monkeypatch):
-    monkeypatch.setattr(compiled, "_kernels", None)
-    assert compiled.wanted(compiled.WORTH_CHARS - 1) is None and compiled._kernels is None
+    monkeypatch.setattr(compiled.KERNELS, "module", None)
+    assert compiled.wanted(compiled.WORTH_CHARS - 1) is None and compiled.KERNELS.module is None
     monkeypatch.setenv("DEDUPE_COMPILED", "0")
-    assert compiled.wanted(compiled.WORTH_CHARS) is None and compiled._kernels is False
+    assert compiled.wanted(compiled.WORTH_CHARS) is None and compiled.KERNELS.module is False
 
 
 def test_a_failed_build_is_not_tried_again(monkeypatch, tmp_path):

@@ -131,7 +131,7 @@ def test_same_passages(monkeypatch, kernels):
 
 
 def test_small_calls_do_not_load_them(monkeypatch):
-    monkeypatch.setattr(compiled, "_kernels", None)
-    assert compiled.wanted(compiled.WORTH_PAIRS - 1) is None and compiled._kernels is None
+    monkeypatch.setattr(compiled.KERNELS, "module", None)
+    assert compiled.wanted(compiled.WORTH_PAIRS - 1) is None and compiled.KERNELS.module is None
     monkeypatch.setenv("DEDUPE_COMPILED", "0")
-    assert compiled.wanted(compiled.WORTH_PAIRS) is None and compiled._kernels is False
+    assert compiled.wanted(compiled.WORTH_PAIRS) is None and compiled.KERNELS.module is False

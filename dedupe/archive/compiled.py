@@ -23,13 +23,8 @@ WORTH_PAIRS = 1 << 16
 SPACE, ALNUM, LETTER, UNSEEN, DIGIT = 1, 2, 4, 8, 16
 
 KERNELS = Kernels("dedupe.archive.kernels", "_dedupe_archive_kernels", "the archive's kernels")
-_kernels = None  # the extension module once loaded; False when it is not to be used
 
 
 def wanted(size: int):
-    """The kernels when they are worth using for a call over ``size`` items (loaded, or
-    built first), else None: then the caller runs its array code."""
-    global _kernels
-    if _kernels is None and size >= WORTH_PAIRS:
-        _kernels = KERNELS.load() or False
-    return _kernels or None
+    """The kernels when worth using for a call over ``size`` items (:meth:`Kernels.wanted`)."""
+    return KERNELS.wanted(size, WORTH_PAIRS)

@@ -26,18 +26,9 @@ from ..compiled import Kernels
 WORTH_CHARS = 1 << 16
 
 KERNELS = Kernels("dedupe.near.kernels", "_dedupe_near_kernels", "the near-duplicate kernels")
-_kernels = None  # the extension module once loaded; False when it is not to be used
+loaded = KERNELS.loaded
 
 
-def loaded():
-    """The kernels (the extension module) if a call before loaded them, else None."""
-    return _kernels or None
-
-
-def wanted(chars: int):
-    """The kernels when they are worth using for a call over ``chars`` code points (loaded,
-    or built first), else None: then the caller runs its array code."""
-    global _kernels
-    if _kernels is None and chars >= WORTH_CHARS:
-        _kernels = KERNELS.load() or False
-    return _kernels or None
+def wanted(size: int):
+    """The kernels when worth using for a call over ``size`` code points (:meth:`Kernels.wanted`)."""
+    return KERNELS.wanted(size, WORTH_CHARS)

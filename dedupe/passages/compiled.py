@@ -22,18 +22,9 @@ from ..compiled import Kernels
 WORTH_PAIRS = 64
 
 KERNELS = Kernels("dedupe.passages.kernels", "_dedupe_passages_kernels", "the passages' kernels")
-_kernels = None  # the extension module once loaded; False when it is not to be used
+loaded = KERNELS.loaded
 
 
-def loaded():
-    """The kernels (the extension module) if a call before loaded them, else None."""
-    return _kernels or None
-
-
-def wanted(pairs: int):
-    """The kernels when they are worth using for ``pairs`` candidate pairs (loaded, or built
-    first), else None: then the caller runs its Python code."""
-    global _kernels
-    if _kernels is None and pairs >= WORTH_PAIRS:
-        _kernels = KERNELS.load() or False
-    return _kernels or None
+def wanted(size: int):
+    """The kernels when worth using for a call over ``size`` candidate pairs (:meth:`Kernels.wanted`)."""
+    return KERNELS.wanted(size, WORTH_PAIRS)
